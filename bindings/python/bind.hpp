@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Declarations of the per-component binding functions of earlyhelp._core.
+// Each bind_<component>.cpp is thin: convert arguments, release the GIL, call the C++ API.
+
+#include <pybind11/pybind11.h>
+
+namespace earlyhelp::python {
+
+/// Exceptions (earlyhelp.Error and subclasses), version, dates.
+void bind_core(pybind11::module_& m);
+
+}  // namespace earlyhelp::python

@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: Apache-2.0
+"""earlyhelp: open record linkage, features and explained risk scores for council early help.
+
+Scores are advisory for a professional, never a decision. Identifiers are pseudonymised before
+linkage leaves the data owner, every score can be explained, and every run is auditable.
+"""
+
+from earlyhelp._core import (  # noqa: F401
+    Error,
+    FormatError,
+    InvalidArgument,
+    IOError,
+    SchemaError,
+    StateError,
+    __version__,
+    parse_date,
+    version,
+)
+
+__all__ = [
+    "Error",
+    "FormatError",
+    "InvalidArgument",
+    "IOError",
+    "SchemaError",
+    "StateError",
+    "__version__",
+    "parse_date",
+    "version",
+]

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
+// earlyhelp._core: the compiled half of the Python package. Each component binds itself in
+// bind_<component>.cpp; this file calls them in layering order.
+
+#include "bind.hpp"
+#include "earlyhelp/core/version.hpp"
+
+namespace py = pybind11;
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "earlyhelp compiled core (use the `earlyhelp` package, not this module directly)";
+  m.attr("__version__") = earlyhelp::version();
+  earlyhelp::python::bind_core(m);
+}

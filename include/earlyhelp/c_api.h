@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef EARLYHELP_C_API_H
+#define EARLYHELP_C_API_H
+
+/*
+ * The earlyhelp C API (C99). For case-management systems and other hosts that cannot link C++.
+ *
+ * Conventions:
+ *  - Every function returns an int status: EH_OK (0) or a negative eh_status value.
+ *  - Results come back through trailing `out` pointers, written only on success.
+ *  - After a failure, eh_last_error() gives a message for the calling thread, valid until the
+ *    next eh_ call on that thread. No C++ exception ever crosses this boundary.
+ *  - Objects are opaque typed handles: eh_X_create/eh_X_load return an owned handle through
+ *    `eh_X** out`; eh_X_free(NULL) is a no-op; every other function borrows its arguments.
+ *  - Variable-size results use a caller buffer plus capacity; the size needed is returned so the
+ *    caller can call again with a larger buffer.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#if defined(EH_BUILDING_C_API)
+#define EH_API __declspec(dllexport)
+#else
+#define EH_API __declspec(dllimport)
+#endif
+#else
+#define EH_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- status and errors ------------------------------------------------------------------ */
+
+/* Status codes returned by every eh_ function. */
+typedef enum eh_status {
+  EH_OK = 0,
+  EH_ERR_INVALID_ARGUMENT = -1, /* bad argument: NULL pointer, wrong shape, unknown field */
+  EH_ERR_FORMAT = -2,           /* malformed or unknown-version file or bytes */
+  EH_ERR_STATE = -3,            /* object used in the wrong state */
+  EH_ERR_IO = -4,               /* file could not be opened, read or written */
+  EH_ERR_NO_MEMORY = -5,        /* allocation failed */
+  EH_ERR_RUNTIME = -6,          /* any other library error */
+  EH_ERR_UNKNOWN = -7           /* a non-standard exception was caught */
+} eh_status;
+
+/* The message of the last failed eh_ call on this thread ("" if none). Never NULL. */
+EH_API const char* eh_last_error(void);
+
+/* A short constant name for a status code, e.g. "EH_ERR_FORMAT". Never NULL. */
+EH_API const char* eh_status_name(int status);
+
+/* ---- version ---------------------------------------------------------------------------- */
+
+/* The library version as "MAJOR.MINOR.PATCH". Never NULL; static storage. */
+EH_API const char* eh_version(void);
+
+/* Writes the three version numbers. Any pointer may be NULL. Returns EH_OK. */
+EH_API int eh_version_numbers(int* major, int* minor, int* patch);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* EARLYHELP_C_API_H */

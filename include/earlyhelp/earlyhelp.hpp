@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// Umbrella header: includes every public earlyhelp component.
+
+#include "earlyhelp/core/date.hpp"
+#include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/parallel.hpp"
+#include "earlyhelp/core/types.hpp"
+#include "earlyhelp/core/version.hpp"
+#include "earlyhelp/schema/schema.hpp"
