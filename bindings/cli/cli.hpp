@@ -4,11 +4,14 @@
 // Shared by the verbs of the earlyhelp command-line tool. Each verb lives in its own file and
 // registers itself with one `register_<verb>(CLI::App&)` function listed in main.cpp.
 
+#include "earlyhelp/governance/audit.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace earlyhelp::cli {
@@ -22,13 +25,36 @@ enum ExitCode : int {
   exit_internal = 4,     ///< an unexpected internal error
 };
 
-/// Runs a verb body, mapping earlyhelp exceptions to messages on stderr and exit codes.
-int run_guarded(std::string_view verb, const std::function<int()>& body);
+/// What a verb records about its run for the audit trail (see governance/audit.hpp).
+struct Run {
+  governance::AuditRecord record;
+  std::vector<std::pair<std::string, std::string>> outputs;  ///< hashed when the run ends
+  /// An input file (hashed now). Never pass personal data as a role or parameter.
+  void input(std::string role, const std::string& path);
+  /// An output file (hashed when the verb finishes).
+  void output(std::string role, const std::string& path);
+  void param(std::string name, std::string value);
+  void count(std::string name, double value);
+};
+
+/// The run of the verb currently executing. @throws StateError outside run_guarded.
+Run& current_run();
+
+/// Runs a verb body: maps earlyhelp exceptions to a message on stderr and an exit code, and
+/// (when `audited`) appends the run's audit record to the audit log, whatever the outcome.
+int run_guarded(std::string_view verb, const std::function<int()>& body, bool audited = true);
+
+/// Adds the global --audit-log FILE and --no-audit options.
+void add_audit_options(CLI::App& app);
+/// The audit log this invocation writes to ("" if none can be determined).
+std::string audit_log_path();
 
 // Verb registration. Each adds a subcommand whose callback sets the process exit code through
 // set_exit_code().
 void set_exit_code(int code);
 int exit_code();
 void register_version(CLI::App& app);
+void register_audit(CLI::App& app);
+void register_keygen(CLI::App& app);
 
 }  // namespace earlyhelp::cli

@@ -20,7 +20,7 @@ void register_version(CLI::App& app) {
 #endif
       fmt::print("c++ standard: {}\n", __cplusplus);
       return exit_ok;
-    }));
+    }, /*audited=*/false));
   });
 }
 

@@ -10,5 +10,7 @@ namespace earlyhelp::python {
 
 /// Exceptions (earlyhelp.Error and subclasses), version, dates.
 void bind_core(pybind11::module_& m);
+/// Pseudonymisation, digests, audit trail (earlyhelp.governance).
+void bind_governance(pybind11::module_& m);
 
 }  // namespace earlyhelp::python

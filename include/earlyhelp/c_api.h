@@ -61,6 +61,32 @@ EH_API const char* eh_version(void);
 /* Writes the three version numbers. Any pointer may be NULL. Returns EH_OK. */
 EH_API int eh_version_numbers(int* major, int* minor, int* patch);
 
+/* ---- pseudonymisation ------------------------------------------------------------------ */
+/* Keyed HMAC-SHA256 pseudonyms of identifiers, so a case system can pseudonymise values before
+ * they leave it. The key is secret: handle it like a password. */
+
+typedef struct eh_pseudonymiser eh_pseudonymiser;
+
+/* Creates a pseudonymiser from `key_len` raw key bytes (at least 32) keeping `digest_bytes`
+ * (8..32; 0 means the default 16) bytes of each HMAC. */
+EH_API int eh_pseudonymiser_create(const uint8_t* key, size_t key_len, size_t digest_bytes,
+                                   eh_pseudonymiser** out);
+/* Creates a pseudonymiser from a key file (hex text or raw bytes). */
+EH_API int eh_pseudonymiser_create_from_file(const char* key_path, size_t digest_bytes,
+                                             eh_pseudonymiser** out);
+EH_API void eh_pseudonymiser_free(eh_pseudonymiser* p);
+
+/* Writes the NUL-terminated hex pseudonym of `value` (a NUL-terminated UTF-8 string) in `domain`
+ * (e.g. "nhs_number") into `buf` of `capacity` bytes and the length it needs, without the NUL,
+ * into *needed. When `normalise` is non-zero the value is first put in canonical form (digits of
+ * an NHS number, a postcode without spaces, ...). Fails with EH_ERR_INVALID_ARGUMENT, writing
+ * only *needed, when the buffer is too small. An empty value gives an empty pseudonym. */
+EH_API int eh_pseudonymise(const eh_pseudonymiser* p, const char* domain, const char* value,
+                           int normalise, char* buf, size_t capacity, size_t* needed);
+
+/* Writes the key's public fingerprint (16 hex digits + NUL) into `buf` (capacity >= 17). */
+EH_API int eh_pseudonymiser_fingerprint(const eh_pseudonymiser* p, char* buf, size_t capacity);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

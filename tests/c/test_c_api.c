@@ -35,9 +35,41 @@ static void test_status_names(void) {
   EXPECT(strcmp(eh_status_name(12345), "EH_ERR_UNRECOGNISED_STATUS") == 0);
 }
 
+static void test_pseudonymiser(void) {
+  uint8_t key[32];
+  eh_pseudonymiser* p = NULL;
+  char a[65], b[65];
+  size_t needed = 0;
+  memset(key, 0xAA, sizeof key);
+  EXPECT(eh_pseudonymiser_create(key, sizeof key, 0, &p) == EH_OK);
+  EXPECT(p != NULL);
+  EXPECT(eh_pseudonymise(p, "nhs_number", "943 476 5919", 1, a, sizeof a, &needed) == EH_OK);
+  EXPECT(needed == 32 && strlen(a) == 32);
+  EXPECT(eh_pseudonymise(p, "nhs_number", "9434765919", 0, b, sizeof b, NULL) == EH_OK);
+  EXPECT(strcmp(a, b) == 0);
+  /* Too small a buffer: an error, the size needed, and the buffer untouched. */
+  strcpy(b, "untouched");
+  EXPECT(eh_pseudonymise(p, "nhs_number", "9434765919", 0, b, 10, &needed) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(needed == 32);
+  EXPECT(strcmp(b, "untouched") == 0);
+  EXPECT(strstr(eh_last_error(), "too small") != NULL);
+  EXPECT(eh_pseudonymise(p, NULL, "x", 0, a, sizeof a, NULL) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(strstr(eh_last_error(), "'domain' is NULL") != NULL);
+  EXPECT(eh_pseudonymiser_fingerprint(p, a, sizeof a) == EH_OK && strlen(a) == 16);
+  eh_pseudonymiser_free(p);
+  eh_pseudonymiser_free(NULL);
+  p = NULL;
+  EXPECT(eh_pseudonymiser_create(key, 8, 0, &p) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(p == NULL);
+  EXPECT(strstr(eh_last_error(), "at least 32") != NULL);
+  EXPECT(eh_pseudonymiser_create_from_file("/nonexistent/key", 0, &p) == EH_ERR_IO);
+  EXPECT(p == NULL);
+}
+
 int main(void) {
   test_version();
   test_status_names();
+  test_pseudonymiser();
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

@@ -28,3 +28,7 @@ __all__ = [
     "parse_date",
     "version",
 ]
+
+from earlyhelp import governance  # noqa: E402,F401
+
+__all__ += ["governance"]

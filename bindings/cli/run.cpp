@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+// Running a verb: error mapping, exit codes and the audit record of the run.
+
+#include "cli.hpp"
+#include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/version.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <new>
+
+namespace earlyhelp::cli {
+namespace {
+int exit_code_ = exit_ok;
+Run* current_ = nullptr;
+std::string audit_log_option;
+bool no_audit = false;
+
+std::string default_audit_log() {
+  if (const char* env = std::getenv("EARLYHELP_AUDIT_LOG"); env != nullptr && *env != '\0') return env;
+  std::filesystem::path base;
+  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg != nullptr && *xdg != '\0')
+    base = xdg;
+  else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0')
+    base = std::filesystem::path(home) / ".local" / "state";
+  else
+    return {};
+  return (base / "earlyhelp" / "audit.jsonl").string();
+}
+
+void write_audit(Run& run) {
+  if (no_audit) return;
+  const std::string path = audit_log_path();
+  if (path.empty()) return;
+  try {
+    run.record.finished_utc = governance::utc_now();
+    for (const auto& [role, file] : run.outputs) run.record.files.push_back(governance::describe_file(role, file));
+    const auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    governance::append_audit_record(path, run.record);
+  } catch (const std::exception& e) {
+    // The run's own result stands; say loudly that it is not in the audit trail.
+    fmt::print(stderr, "earlyhelp {}: warning: could not write the audit record to '{}': {}\n",
+               run.record.action, path, e.what());
+  }
+}
+}  // namespace
+
+void set_exit_code(int code) { exit_code_ = code; }
+int exit_code() { return exit_code_; }
+
+void add_audit_options(CLI::App& app) {
+  app.add_option("--audit-log", audit_log_option,
+                 "Append this run's audit record to FILE (default: $EARLYHELP_AUDIT_LOG, else "
+                 "$XDG_STATE_HOME/earlyhelp/audit.jsonl or ~/.local/state/earlyhelp/audit.jsonl)")
+      ->type_name("FILE");
+  app.add_flag("--no-audit", no_audit, "Do not write an audit record for this run");
+}
+
+std::string audit_log_path() { return audit_log_option.empty() ? default_audit_log() : audit_log_option; }
+
+void Run::input(std::string role, const std::string& path) {
+  record.files.push_back(governance::describe_file(std::move(role), path));
+}
+void Run::output(std::string role, const std::string& path) { outputs.emplace_back(std::move(role), path); }
+void Run::param(std::string name, std::string value) { record.parameters.emplace_back(std::move(name), std::move(value)); }
+void Run::count(std::string name, double value) { record.counts.emplace_back(std::move(name), value); }
+
+Run& current_run() {
+  if (current_ == nullptr) throw StateError("current_run: no verb is running");
+  return *current_;
+}
+
+int run_guarded(std::string_view verb, const std::function<int()>& body, bool audited) {
+  Run run;
+  run.record.run_id = governance::new_run_id();
+  run.record.started_utc = governance::utc_now();
+  run.record.tool = fmt::format("earlyhelp {}", earlyhelp::version());
+  std::tie(run.record.user, run.record.host) = governance::current_user_and_host();
+  run.record.action = std::string(verb);
+  current_ = &run;
+  int rc = exit_internal;
+  std::string error;
+  try {
+    rc = body();
+  } catch (const earlyhelp::SchemaError& e) {
+    error = fmt::format("schema error: {}", e.what());
+    rc = exit_input;
+  } catch (const earlyhelp::InvalidArgument& e) {
+    error = fmt::format("invalid argument: {}", e.what());
+    rc = exit_usage;
+  } catch (const earlyhelp::FormatError& e) {
+    error = fmt::format("malformed input: {}", e.what());
+    rc = exit_input;
+  } catch (const earlyhelp::IOError& e) {
+    error = e.what();
+    rc = exit_input;
+  } catch (const std::bad_alloc&) {
+    error = "out of memory";
+    rc = exit_internal;
+  } catch (const std::exception& e) {
+    error = fmt::format("error: {}", e.what());
+    rc = exit_internal;
+  }
+  current_ = nullptr;
+  if (!error.empty()) fmt::print(stderr, "earlyhelp {}: {}\n", verb, error);
+  run.record.status = error.empty() ? (rc == exit_ok ? "ok" : fmt::format("exit {}", rc)) : "error: " + error;
+  if (audited) write_audit(run);
+  return rc;
+}
+
+}  // namespace earlyhelp::cli
