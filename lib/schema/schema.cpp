@@ -233,7 +233,7 @@ void read_bound(const Reader& r, std::string_view key, Field& f, std::optional<d
       r.fail_at(r.at(key), fmt::format("expected an ISO date \"yyyy-mm-dd\"; got {}", describe(v)));
     date = parse_date(v.get<std::string>());
   } else {
-    r.fail_at(r.at(key), fmt::format("expected no {} for a {} field (bounds apply to integer, float, "
+    r.fail_at(r.at(key), fmt::format("expected no {} on this {} field (bounds apply to integer, float, "
                                      "date and datetime fields); got {}",
                                      key, to_string(f.type), describe(v)));
   }
@@ -260,7 +260,7 @@ Field read_field(std::string_view source, const json& j, const std::string& path
 
   if (r.has("categories")) {
     if (f.type != FieldType::category)
-      r.fail_at(r.at("categories"), fmt::format("expected no categories for a {} field (only category "
+      r.fail_at(r.at("categories"), fmt::format("expected no categories on this {} field (only category "
                                                 "fields have them); got {}",
                                                 to_string(f.type), describe(r.value("categories"))));
     f.categories = r.strings("categories", false);
@@ -273,7 +273,7 @@ Field read_field(std::string_view source, const json& j, const std::string& path
   if (r.has("max_length")) {
     const json& v = r.value("max_length");
     if (!is_textual(f.type))
-      r.fail_at(r.at("max_length"), fmt::format("expected no max_length for a {} field (only text and "
+      r.fail_at(r.at("max_length"), fmt::format("expected no max_length on this {} field (only text and "
                                                 "identifier fields have one); got {}",
                                                 to_string(f.type), describe(v)));
     if (!v.is_number_unsigned() || v.get<std::uint64_t>() == 0 || v.get<std::uint64_t>() > 1000000)
@@ -283,7 +283,7 @@ Field read_field(std::string_view source, const json& j, const std::string& path
 
   f.format = r.one_of("format", field_formats(), true);
   if (!f.format.empty() && !is_textual(f.type))
-    r.fail_at(r.at("format"), fmt::format("expected no format for a {} field (only text and identifier "
+    r.fail_at(r.at("format"), fmt::format("expected no format on this {} field (only text and identifier "
                                           "fields have one); got \"{}\"",
                                           to_string(f.type), f.format));
   f.required = r.boolean("required", true);
