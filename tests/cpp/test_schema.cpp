@@ -10,6 +10,10 @@
 #include <string>
 #include <vector>
 
+namespace earlyhelp::detail {
+std::string_view embedded_file(std::string_view) noexcept;
+}
+
 using namespace earlyhelp;
 using namespace earlyhelp::schema;
 
@@ -143,6 +147,13 @@ TEST_SUITE("schema") {
 
   TEST_CASE("schema.builtin: cached parse returns equal copies") {
     CHECK(Schema::builtin() == Schema::builtin());
+  }
+
+  TEST_CASE("schema.builtin: the catalogue file is in canonical to_json form") {
+    // Keeps the hand-maintained JSON tidy: re-save with `earlyhelp schema --format json`.
+    const std::string_view file = detail::embedded_file("council.schema.json");
+    REQUIRE(!file.empty());
+    CHECK(Schema::builtin().to_json() == file);
   }
 
   TEST_CASE("schema.to_json: round-trips exactly through from_json") {
