@@ -287,6 +287,8 @@ TEST_SUITE("schema") {
          "\"People List\""},
         {"missing type", R"("type": "text", )", "",
          "bad.json: streams[0].fields[1]: missing required key \"type\""},
+        {"duplicate key", R"("unit": "minutes")", R"("unit": "minutes", "unit": "hours")",
+         "bad.json: streams[1].fields[2].unit: duplicate key; each key may appear once in an object"},
         {"unknown top-level key", R"("version": "0.1")", R"("verison": "0.1")",
          "bad.json: verison: unknown key (did you mean \"version\"?); expected one of name, version, "
          "description, streams"},
