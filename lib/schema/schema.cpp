@@ -99,6 +99,14 @@ std::string describe(const json& v) {
   return s;
 }
 
+// The `name`s of fields or streams, for messages listing what exists.
+template <class T>
+std::vector<std::string_view> names_of(const std::vector<T>& items) {
+  std::vector<std::string_view> out;
+  for (const auto& x : items) out.push_back(x.name);
+  return out;
+}
+
 bool is_snake_case(std::string_view s) noexcept {
   if (s.empty() || s[0] < 'a' || s[0] > 'z') return false;
   return std::all_of(s.begin(), s.end(),
@@ -302,8 +310,7 @@ Field read_field(std::string_view source, const json& j, const std::string& path
 const Field* field_ref(const Reader& r, const Stream& s, std::string_view key, const std::string& value) {
   const Field* f = s.find(value);
   if (f == nullptr) {
-    std::vector<std::string_view> names;
-    for (const auto& x : s.fields) names.push_back(x.name);
+    const auto names = names_of(s.fields);
     r.fail_at(r.at(key), fmt::format("expected the name of one of this stream's fields ({}); got \"{}\"{}",
                                       join(names), value, suggestion(value, names)));
   }
@@ -536,8 +543,7 @@ bool operator==(const Schema& a, const Schema& b) {
 
 const Field& Stream::field(std::string_view field_name) const {
   if (const Field* f = find(field_name)) return *f;
-  std::vector<std::string_view> names;
-  for (const auto& f : fields) names.push_back(f.name);
+  const auto names = names_of(fields);
   throw SchemaError(fmt::format("Stream::field: stream \"{}\" has no field \"{}\"{}; its fields are {}", name,
                                 field_name, suggestion(field_name, names), join(names)));
 }
@@ -557,8 +563,7 @@ bool Stream::is_missing_value(std::string_view value) const noexcept {
 
 const Stream& Schema::stream(std::string_view stream_name) const {
   if (const Stream* s = find(stream_name)) return *s;
-  std::vector<std::string_view> names;
-  for (const auto& s : streams) names.push_back(s.name);
+  const auto names = names_of(streams);
   throw SchemaError(fmt::format("Schema::stream: schema \"{}\" has no stream \"{}\"{}; known streams: {}", name,
                                 stream_name, suggestion(stream_name, names), join(names)));
 }
