@@ -56,5 +56,6 @@ int exit_code();
 void register_version(CLI::App& app);
 void register_audit(CLI::App& app);
 void register_keygen(CLI::App& app);
+void register_schema(CLI::App& app);
 
 }  // namespace earlyhelp::cli

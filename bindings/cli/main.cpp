@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   cli::register_version(app);
   cli::register_audit(app);
   cli::register_keygen(app);
+  cli::register_schema(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

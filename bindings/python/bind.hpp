@@ -12,5 +12,6 @@ namespace earlyhelp::python {
 void bind_core(pybind11::module_& m);
 /// Pseudonymisation, digests, audit trail (earlyhelp.governance).
 void bind_governance(pybind11::module_& m);
+void bind_schema(pybind11::module_& m);  ///< Schema, Stream, Field, builtin_schema().
 
 }  // namespace earlyhelp::python
