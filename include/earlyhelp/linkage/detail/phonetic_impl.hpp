@@ -131,7 +131,10 @@ inline std::u32string metaphone(std::u32string_view in) {
       case 'a': case 'e': case 'i': case 'o': case 'u':
         if (i == 0 || s[i - 1] == ' ') out.push_back(c);
         break;
-      case 'b': out.push_back('b'); break;
+      case 'b':
+        // Silent after M at the end ("dumb"), as jellyfish's C code has it.
+        if (!(i > 0 && s[i - 1] == 'm' && i + 1 == n)) out.push_back('b');
+        break;
       case 'c':
         if ((next == 'i' && next2 == 'a') || next == 'h') {
           out.push_back('x');
@@ -155,10 +158,14 @@ inline std::u32string metaphone(std::u32string_view in) {
       case 'g':
         if (next == 'i' || next == 'e' || next == 'y') out.push_back('j');
         else if (next == 'h' && !is_lower_vowel(next2)) ++i;
+        else if (next == 'n' && i + 2 == n) ++i;  // silent final "gn" (jellyfish's C code)
         else out.push_back('k');
         break;
       case 'h':
-        if (i == 0 || is_lower_vowel(next) || !is_lower_vowel(s[i - 1])) out.push_back('h');
+        // jellyfish's C code (what `jellyfish.metaphone` runs) keeps H only first or before a
+        // vowel; its pure-Python fallback also keeps it after a consonant. Both pass the
+        // published vectors; we follow the C code, the one users of jellyfish 0.8.9 get.
+        if (i == 0 || is_lower_vowel(next)) out.push_back('h');
         break;
       case 'k':
         if (i == 0 || s[i - 1] != 'c') out.push_back('k');
@@ -215,7 +222,9 @@ inline std::u32string metaphone(std::u32string_view in) {
         break;
       case 'z': out.push_back('s'); break;
       case ' ':
-        if (!out.empty() && out.back() != ' ') out.push_back(' ');
+        // jellyfish's C code adds a space after any non-empty code, so a word that codes to
+        // nothing leaves two spaces ("iiqiti h q" -> "KT  K").
+        if (!out.empty()) out.push_back(' ');
         break;
       default: break;
     }
@@ -234,7 +243,7 @@ inline std::u32string match_rating_codex(std::u32string_view in) {
     if ((c != ' ' && i == 0 && is_upper_vowel(c)) || (!is_upper_vowel(c) && c != prev)) codex.push_back(c);
     prev = c;
   }
-  if (codex.size() > 6) codex = codex.substr(0, 3) + codex.substr(codex.size() - 3);
+  if (codex.size() > 6) codex.erase(3, codex.size() - 6);  // first three and last three
   return codex;
 }
 
