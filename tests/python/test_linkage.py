@@ -152,8 +152,12 @@ def test_differential_phonetic_ascii_against_c():
     # Letters only: jellyfish's C NYSIIS and Soundex skip characters that its Python rules keep.
     for s in random_strings(5, ASCII_NAMES.replace(" ", ""), 3000, max_len=12):
         assert L.soundex(s) == jellyfish.soundex(s), s
-        assert L.nysiis(s) == jellyfish.nysiis(s), s
         assert L.metaphone(s) == jellyfish.metaphone(s), s
+        # Where jellyfish 0.8.9's C code and its Python rules disagree (both pass the published
+        # vectors) we follow the one that implements the published algorithm: for NYSIIS the
+        # Python rules (Taft's order: trailing S, then AY -> Y, then trailing A), for Metaphone
+        # the C code (silent final MB and GN, H only first or before a vowel).
+        assert L.nysiis(s) == jf_py.nysiis(s), s
         # The Match Rating Approach follows jellyfish's Python rules, which pass the published
         # comparison vectors; its C code fails one ("Marie Helene"/"Maria Rio").
         assert L.match_rating_codex(s) == jf_py.match_rating_codex(s), s
