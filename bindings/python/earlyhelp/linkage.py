@@ -9,8 +9,8 @@ Vectorised forms take two sequences and return numpy arrays, with the GIL releas
 >>> from earlyhelp import linkage
 >>> round(linkage.jaro_winkler("martha", "marhta"), 4)
 0.9611
->>> linkage.jaro_winkler_many(["William", "Peggy"], ["Williams", "Margaret"]).round(3).tolist()
-[0.975, 0.0]
+>>> linkage.jaro_winkler_many(["William", "Peggy"], ["Williams", "Peggie"]).round(3).tolist()
+[0.975, 0.893]
 >>> linkage.cdist(["Smith"], ["Smyth", "Smith"], scorer="levenshtein").tolist()
 [[1.0, 0.0]]
 """

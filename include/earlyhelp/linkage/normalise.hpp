@@ -169,16 +169,19 @@ inline std::string normalise_name(std::string_view name, const NameOptions& opti
   for (const char32_t c : folded) {
     if (detail::is_apostrophe(c)) continue;
     const bool hyphen = detail::is_hyphen(c);
-    if (hyphen && options.keep_hyphens) {
+    // A hyphen joins only when it touches words on both sides ("Smith-Jones", not "Smith - Jones").
+    if (hyphen && options.keep_hyphens && !pending_space) {
       if (!cleaned.empty() && cleaned.back() != '-') cleaned.push_back('-');
-      pending_space = false;
       continue;
     }
     if (!detail::is_name_char(c)) {
       pending_space = true;
       continue;
     }
-    if (pending_space && !cleaned.empty() && cleaned.back() != '-') cleaned.push_back(' ');
+    if (pending_space && !cleaned.empty()) {
+      if (cleaned.back() == '-') cleaned.back() = ' ';
+      else cleaned.push_back(' ');
+    }
     pending_space = false;
     append_utf8(cleaned, c);
   }
