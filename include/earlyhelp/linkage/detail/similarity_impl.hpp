@@ -34,6 +34,13 @@ using Wide = Span<char32_t>;
 template <class F>
 decltype(auto) with_code_points(std::string_view s, F&& f) {
   if (is_ascii(s)) return f(Ascii{reinterpret_cast<const unsigned char*>(s.data()), s.size()});
+  // Name-length text decodes into a stack buffer: no allocation per comparison.
+  if (s.size() <= 96) {
+    char32_t buf[96];
+    std::size_t n = 0;
+    decode_utf8_each(s, [&](char32_t c) { buf[n++] = c; });
+    return f(Wide{buf, n});
+  }
   const std::u32string u = decode_utf8(s);
   return f(Wide{u.data(), u.size()});
 }
@@ -97,6 +104,35 @@ class PatternMask64 {
   Slot ext_[128];
 };
 
+/// The same masks for a short pattern, looked up by a linear scan over its distinct code
+/// points: for names this is cheaper than clearing PatternMask64's 2 KiB table per call.
+class SmallPatternMask {
+ public:
+  static constexpr std::size_t capacity = 16;
+
+  template <class C>
+  explicit SmallPatternMask(Span<C> p) noexcept {
+    for (std::size_t i = 0; i < p.size; ++i) {
+      const auto c = static_cast<char32_t>(p[i]);
+      std::size_t k = 0;
+      while (k < n_ && keys_[k] != c) ++k;
+      if (k == n_) keys_[n_] = c, masks_[n_++] = 0;
+      masks_[k] |= std::uint64_t{1} << i;
+    }
+  }
+
+  std::uint64_t get(char32_t c) const noexcept {
+    for (std::size_t k = 0; k < n_; ++k)
+      if (keys_[k] == c) return masks_[k];
+    return 0;
+  }
+
+ private:
+  char32_t keys_[capacity];
+  std::uint64_t masks_[capacity];
+  std::size_t n_ = 0;
+};
+
 template <class C1, class C2>
 bool equal(Span<C1> a, Span<C2> b) noexcept {
   if (a.size != b.size) return false;
@@ -109,8 +145,8 @@ bool equal(Span<C1> a, Span<C2> b) noexcept {
 
 /// Bit-parallel Levenshtein distance (Hyyro 2001 formulation of Myers 1999) of a pattern of
 /// m <= 64 code points, given by its masks, against `t`. O(|t|).
-template <class C>
-std::size_t levenshtein_myers64(const PatternMask64& pm, std::size_t m, Span<C> t) noexcept {
+template <class Mask, class C>
+std::size_t levenshtein_myers64(const Mask& pm, std::size_t m, Span<C> t) noexcept {
   if (m == 0) return t.size;
   const std::uint64_t last = std::uint64_t{1} << (m - 1);
   std::uint64_t vp = m == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << m) - 1;
@@ -161,6 +197,8 @@ std::size_t levenshtein(Span<C1> a, Span<C2> b) {
   }
   if (a.size == 0) return b.size;
   if (b.size == 0) return a.size;
+  if (a.size <= SmallPatternMask::capacity) return levenshtein_myers64(SmallPatternMask(a), a.size, b);
+  if (b.size <= SmallPatternMask::capacity) return levenshtein_myers64(SmallPatternMask(b), b.size, a);
   if (a.size <= 64) return levenshtein_myers64(PatternMask64(a), a.size, b);
   if (b.size <= 64) return levenshtein_myers64(PatternMask64(b), b.size, a);
   return levenshtein_dp(a, b);
@@ -208,18 +246,46 @@ std::size_t damerau_levenshtein(Span<C1> a, Span<C2> b) {
   if (m == 0) return n;
   const std::size_t inf = n + m;
   const std::size_t w = m + 2;
-  std::vector<std::size_t> d((n + 2) * w);
+  // Name-length inputs use stack storage: no allocation per comparison.
+  std::size_t small[32 * 32];
+  std::vector<std::size_t> big;
+  std::size_t* d = small;
+  if ((n + 2) * w > 32 * 32) {
+    big.resize((n + 2) * w);
+    d = big.data();
+  }
   auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * w + j]; };
   at(0, 0) = inf;
   for (std::size_t i = 0; i <= n; ++i) at(i + 1, 0) = inf, at(i + 1, 1) = i;
   for (std::size_t j = 0; j <= m; ++j) at(0, j + 1) = inf, at(1, j + 1) = j;
-  // Last row of `a` in which each character occurred (0: not yet).
-  std::size_t last_ascii[256] = {};
+  // Last row of `a` in which each character occurred (0: not yet): a short list scanned
+  // linearly for names, a hash map beyond.
+  char32_t seen_key[32];
+  std::size_t seen_row[32];
+  std::size_t n_seen = 0;
   std::unordered_map<char32_t, std::size_t> last_other;
+  const bool short_a = n <= 32;
   auto last_row = [&](char32_t c) -> std::size_t {
-    if (c < 256) return last_ascii[c];
+    if (short_a) {
+      for (std::size_t k = 0; k < n_seen; ++k)
+        if (seen_key[k] == c) return seen_row[k];
+      return 0;
+    }
     auto it = last_other.find(c);
     return it == last_other.end() ? 0 : it->second;
+  };
+  auto set_last_row = [&](char32_t c, std::size_t row) {
+    if (!short_a) {
+      last_other[c] = row;
+      return;
+    }
+    for (std::size_t k = 0; k < n_seen; ++k)
+      if (seen_key[k] == c) {
+        seen_row[k] = row;
+        return;
+      }
+    seen_key[n_seen] = c;
+    seen_row[n_seen++] = row;
   };
   for (std::size_t i = 1; i <= n; ++i) {
     std::size_t db = 0;
@@ -233,8 +299,7 @@ std::size_t damerau_levenshtein(Span<C1> a, Span<C2> b) {
       at(i + 1, j + 1) = std::min({at(i, j) + cost, at(i + 1, j) + 1, at(i, j + 1) + 1,
                                    at(i1, j1) + (i - i1 - 1) + 1 + (j - j1 - 1)});
     }
-    if (ai < 256) last_ascii[ai] = i;
-    else last_other[ai] = i;
+    set_last_row(ai, i);
   }
   return at(n + 1, m + 1);
 }
@@ -256,6 +321,17 @@ struct JaroCounts {
   std::size_t transpositions = 0;  // already halved
 };
 
+/// Index of the lowest set bit of a non-zero word.
+inline std::size_t lowest_bit_index(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<std::size_t>(__builtin_ctzll(x));
+#else
+  std::size_t i = 0;
+  while (!(x & 1)) x >>= 1, ++i;
+  return i;
+#endif
+}
+
 inline std::size_t jaro_range(std::size_t n1, std::size_t n2) noexcept {
   const std::size_t longest = std::max(n1, n2);
   return longest / 2 >= 1 ? longest / 2 - 1 : 0;
@@ -264,8 +340,8 @@ inline std::size_t jaro_range(std::size_t n1, std::size_t n2) noexcept {
 /// Bit-parallel Jaro matching (as RapidFuzz does) for a pattern `p` of at most 64 code points:
 /// each character of `t`, in order, takes the first unmatched equal pattern character inside the
 /// search window. O(|t|) word operations.
-template <class C1, class C2>
-JaroCounts jaro_bits(const PatternMask64& pm, Span<C1> p, Span<C2> t) noexcept {
+template <class Mask, class C1, class C2>
+JaroCounts jaro_bits(const Mask& pm, Span<C1> p, Span<C2> t) noexcept {
   JaroCounts r;
   const std::size_t m = p.size;
   const std::size_t range = jaro_range(m, t.size);
@@ -285,9 +361,7 @@ JaroCounts jaro_bits(const PatternMask64& pm, Span<C1> p, Span<C2> t) noexcept {
   }
   std::size_t k = 0, trans = 0;
   for (std::uint64_t f = p_flag; f; f &= f - 1, ++k) {
-    std::size_t pos = 0;
-    for (std::uint64_t low = f & (~f + 1); low >>= 1;) ++pos;
-    trans += static_cast<char32_t>(p[pos]) != t_matched[k];
+    trans += static_cast<char32_t>(p[lowest_bit_index(f)]) != t_matched[k];
   }
   r.transpositions = trans / 2;
   return r;
@@ -331,6 +405,8 @@ inline double jaro_from_counts(JaroCounts c, std::size_t n1, std::size_t n2) noe
 
 template <class C1, class C2>
 JaroCounts jaro_counts(Span<C1> a, Span<C2> b) {
+  if (a.size <= SmallPatternMask::capacity && a.size <= b.size) return jaro_bits(SmallPatternMask(a), a, b);
+  if (b.size <= SmallPatternMask::capacity) return jaro_bits(SmallPatternMask(b), b, a);
   if (a.size <= 64 && a.size <= b.size) return jaro_bits(PatternMask64(a), a, b);
   if (b.size <= 64) return jaro_bits(PatternMask64(b), b, a);
   return jaro_flags(a, b);
