@@ -60,6 +60,13 @@ from earlyhelp._core.linkage import (  # noqa: F401
     uprn_valid,
 )
 
+# jellyfish's names, so code written for jellyfish can switch by changing its import.
+jaro_similarity = jaro
+jaro_winkler_similarity = jaro_winkler
+levenshtein_distance = levenshtein
+damerau_levenshtein_distance = damerau_levenshtein
+hamming_distance = hamming
+
 SCORERS = (
     "jaro",
     "jaro_winkler",

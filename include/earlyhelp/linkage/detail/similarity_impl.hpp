@@ -89,19 +89,15 @@ class PatternMask64 {
       ascii_[c] |= bit;
       return;
     }
-    if (!has_ext_) {
-      // The extended table is cleared only when first needed: most names are Latin-1.
-      for (auto& s : ext_) s = Slot{};
-      has_ext_ = true;
-    }
+    has_ext_ = true;
     std::size_t i = slot(c);
     while (ext_[i].mask != 0 && ext_[i].key != c) i = (i + 1) & 127;
     ext_[i].key = c;
     ext_[i].mask |= bit;
   }
   std::uint64_t ascii_[256];
-  bool has_ext_ = false;
-  Slot ext_[128];
+  bool has_ext_ = false;  // lets Latin-1 text skip the probe
+  Slot ext_[128] = {};
 };
 
 /// The same masks for a short pattern, looked up by a linear scan over its distinct code
