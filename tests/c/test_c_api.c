@@ -35,9 +35,11 @@ static void test_status_names(void) {
   EXPECT(strcmp(eh_status_name(12345), "EH_ERR_UNRECOGNISED_STATUS") == 0);
 }
 
+void test_linkage_c(int* passed, int* failed);
 int main(void) {
   test_version();
   test_status_names();
+  test_linkage_c(&passed, &failed);
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
