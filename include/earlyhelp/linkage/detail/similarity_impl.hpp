@@ -181,9 +181,10 @@ std::size_t levenshtein_dp(Span<C1> a, Span<C2> b) {
   return row[b.size];
 }
 
+/// Drops the common prefix and suffix, which change none of the edit distances (Levenshtein,
+/// OSA, Damerau-Levenshtein; RapidFuzz does the same).
 template <class C1, class C2>
-std::size_t levenshtein(Span<C1> a, Span<C2> b) {
-  // Common prefix and suffix do not change the distance.
+void remove_common_affix(Span<C1>& a, Span<C2>& b) noexcept {
   while (a.size && b.size && static_cast<char32_t>(a[0]) == static_cast<char32_t>(b[0])) {
     ++a.data, ++b.data, --a.size, --b.size;
   }
@@ -191,6 +192,11 @@ std::size_t levenshtein(Span<C1> a, Span<C2> b) {
          static_cast<char32_t>(a[a.size - 1]) == static_cast<char32_t>(b[b.size - 1])) {
     --a.size, --b.size;
   }
+}
+
+template <class C1, class C2>
+std::size_t levenshtein(Span<C1> a, Span<C2> b) {
+  remove_common_affix(a, b);
   if (a.size == 0) return b.size;
   if (b.size == 0) return a.size;
   if (a.size <= SmallPatternMask::capacity) return levenshtein_myers64(SmallPatternMask(a), a.size, b);
@@ -206,6 +212,7 @@ std::size_t levenshtein(Span<C1> a, Span<C2> b) {
 /// no substring is edited twice. O(|a| |b|) time, three rows.
 template <class C1, class C2>
 std::size_t osa(Span<C1> a, Span<C2> b) {
+  remove_common_affix(a, b);
   if (a.size == 0) return b.size;
   if (b.size == 0) return a.size;
   const std::size_t w = b.size + 1;
@@ -237,6 +244,7 @@ std::size_t osa(Span<C1> a, Span<C2> b) {
 /// characters that are not adjacent after other edits are allowed. O(|a| |b|) time and space.
 template <class C1, class C2>
 std::size_t damerau_levenshtein(Span<C1> a, Span<C2> b) {
+  remove_common_affix(a, b);
   const std::size_t n = a.size, m = b.size;
   if (n == 0) return m;
   if (m == 0) return n;
@@ -254,48 +262,54 @@ std::size_t damerau_levenshtein(Span<C1> a, Span<C2> b) {
   at(0, 0) = inf;
   for (std::size_t i = 0; i <= n; ++i) at(i + 1, 0) = inf, at(i + 1, 1) = i;
   for (std::size_t j = 0; j <= m; ++j) at(0, j + 1) = inf, at(1, j + 1) = j;
-  // Last row of `a` in which each character occurred (0: not yet): a short list scanned
-  // linearly for names, a hash map beyond.
-  char32_t seen_key[32];
-  std::size_t seen_row[32];
-  std::size_t n_seen = 0;
-  std::unordered_map<char32_t, std::size_t> last_other;
-  const bool short_a = n <= 32;
-  auto last_row = [&](char32_t c) -> std::size_t {
-    if (short_a) {
-      for (std::size_t k = 0; k < n_seen; ++k)
-        if (seen_key[k] == c) return seen_row[k];
-      return 0;
+  // Last row of `a` in which each character occurred (0: not yet). Characters are first
+  // numbered by their position in a's list of distinct characters, so each cell looks the row up
+  // in O(1); a character of `b` absent from `a` gets the id `none` (row always 0).
+  const bool small_input = n <= 32 && m <= 32;
+  std::size_t stack_ids[32 + 32 + 33];
+  char32_t stack_distinct[32];
+  std::vector<std::size_t> heap_ids;
+  std::vector<char32_t> heap_distinct;
+  std::size_t* id_a = stack_ids;
+  char32_t* distinct = stack_distinct;
+  if (!small_input) {
+    heap_ids.resize(n + m + n + 1);
+    heap_distinct.resize(n);
+    id_a = heap_ids.data();
+    distinct = heap_distinct.data();
+  }
+  std::size_t* id_b = id_a + n;
+  std::size_t* last = id_b + m;  // indexed by id, n + 1 entries; last[n] stays 0
+  std::size_t n_distinct = 0;
+  std::unordered_map<char32_t, std::size_t> ids;  // only for long `a`
+  auto id_of = [&](char32_t c, bool insert) -> std::size_t {
+    if (n <= 32) {
+      for (std::size_t k = 0; k < n_distinct; ++k)
+        if (distinct[k] == c) return k;
+    } else if (auto it = ids.find(c); it != ids.end()) {
+      return it->second;
     }
-    auto it = last_other.find(c);
-    return it == last_other.end() ? 0 : it->second;
+    if (!insert) return n;  // `none`: one past the largest possible id
+    distinct[n_distinct] = c;
+    if (n > 32) ids.emplace(c, n_distinct);
+    return n_distinct++;
   };
-  auto set_last_row = [&](char32_t c, std::size_t row) {
-    if (!short_a) {
-      last_other[c] = row;
-      return;
-    }
-    for (std::size_t k = 0; k < n_seen; ++k)
-      if (seen_key[k] == c) {
-        seen_row[k] = row;
-        return;
-      }
-    seen_key[n_seen] = c;
-    seen_row[n_seen++] = row;
-  };
+  for (std::size_t i = 0; i < n; ++i) id_a[i] = id_of(static_cast<char32_t>(a[i]), true);
+  for (std::size_t j = 0; j < m; ++j) id_b[j] = id_of(static_cast<char32_t>(b[j]), false);
+  for (std::size_t k = 0; k <= n; ++k) last[k] = 0;
   for (std::size_t i = 1; i <= n; ++i) {
     std::size_t db = 0;
-    const char32_t ai = static_cast<char32_t>(a[i - 1]);
+    const std::size_t ai = id_a[i - 1];
     for (std::size_t j = 1; j <= m; ++j) {
-      const char32_t bj = static_cast<char32_t>(b[j - 1]);
-      const std::size_t i1 = last_row(bj);
+      const std::size_t bj = id_b[j - 1];
+      const std::size_t i1 = last[bj];
       const std::size_t j1 = db;
       std::size_t cost = 1;
       if (ai == bj) cost = 0, db = j;
       at(i + 1, j + 1) = std::min({at(i, j) + cost, at(i + 1, j) + 1, at(i, j + 1) + 1,
                                    at(i1, j1) + (i - i1 - 1) + 1 + (j - j1 - 1)});
     }
-    set_last_row(ai, i);
+    last[ai] = i;
   }
   return at(n + 1, m + 1);
 }
@@ -368,7 +382,15 @@ template <class C1, class C2>
 JaroCounts jaro_flags(Span<C1> s1, Span<C2> s2) {
   JaroCounts r;
   const std::size_t range = jaro_range(s1.size, s2.size);
-  std::vector<char> f1(s1.size, 0), f2(s2.size, 0);
+  // Short strings keep their flags on the stack.
+  char stack_flags[2 * 32] = {};
+  std::vector<char> heap_flags;
+  char* f1 = stack_flags;
+  if (s1.size > 32 || s2.size > 32) {
+    heap_flags.assign(s1.size + s2.size, 0);
+    f1 = heap_flags.data();
+  }
+  char* f2 = f1 + s1.size;
   for (std::size_t i = 0; i < s1.size; ++i) {
     const std::size_t lo = i > range ? i - range : 0;
     const std::size_t hi = std::min(i + range + 1, s2.size);
@@ -401,8 +423,8 @@ inline double jaro_from_counts(JaroCounts c, std::size_t n1, std::size_t n2) noe
 
 template <class C1, class C2>
 JaroCounts jaro_counts(Span<C1> a, Span<C2> b) {
-  if (a.size <= SmallPatternMask::capacity && a.size <= b.size) return jaro_bits(SmallPatternMask(a), a, b);
-  if (b.size <= SmallPatternMask::capacity) return jaro_bits(SmallPatternMask(b), b, a);
+  // For names the flag procedure on the stack beats building bit masks for a single comparison.
+  if (a.size <= 16 && b.size <= 16) return jaro_flags(a, b);
   if (a.size <= 64 && a.size <= b.size) return jaro_bits(PatternMask64(a), a, b);
   if (b.size <= 64) return jaro_bits(PatternMask64(b), b, a);
   return jaro_flags(a, b);
