@@ -66,10 +66,14 @@ static void test_pseudonymiser(void) {
   EXPECT(p == NULL);
 }
 
+/* Other test files of this executable: each adds to the two counters. */
+void test_linkage_c(int* passed, int* failed);
+
 int main(void) {
   test_version();
   test_status_names();
   test_pseudonymiser();
+  test_linkage_c(&passed, &failed);
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
