@@ -29,7 +29,6 @@ enum Purpose : std::uint64_t { purpose_streets = 1, purpose_plan = 2, purpose_ho
 
 constexpr std::string_view postcode_unit_letters = "ABDEFGHJLNPQRSTUWXYZ";  // 20 letters
 
-Date add_years(Date d, double years) { return Date{d.days + static_cast<std::int32_t>(std::lround(years * 365.2425))}; }
 
 // ---- county layout -------------------------------------------------------------------------
 void build_county(Population& pop, std::size_t n_addresses, std::uint64_t seed) {
@@ -532,13 +531,13 @@ Population generate_population(const Config& config) {
   while (planned < config.persons) {
     Plan p = draw_plan(rng);
     // Twins add a person; reserve one spare slot per household with children.
-    const std::size_t size = static_cast<std::size_t>(p.adults + p.children + (p.children > 0 ? 1 : 0));
+    const std::size_t size = static_cast<std::size_t>(p.adults + p.children);
     if (planned + size > config.persons) {
       p = Plan{HouseholdType::sharers, static_cast<int>(config.persons - planned), 0, false};
       if (p.adults == 1) p.type = HouseholdType::one_person;
     }
     first.push_back(static_cast<std::uint32_t>(planned));
-    planned += static_cast<std::size_t>(p.adults + p.children + (p.children > 0 ? 1 : 0));
+    planned += static_cast<std::size_t>(p.adults + p.children);
     plans.push_back(p);
     ++n_households;
   }
