@@ -51,25 +51,26 @@ enum Purpose : std::uint64_t { purpose_events = 10, purpose_person_traits = 11 }
 // ---- calibrated intercepts (log monthly hazards unless stated) -------------------------------
 // Tuned so that the generated rates match base_rates.md (README "Synthetic council" shows both).
 struct Calibration {
-  double da_onset = -6.3;        // household DA onset
+  double da_onset = -7.6;        // household DA onset
   double da_end = 0.10;          // monthly probability an abusive relationship ends/is disrupted
-  double da_notify = 0.28;       // notifications a month while active (grows with duration)
+  double da_notify = 0.2;       // notifications a month while active (grows with duration)
   double job_loss = -5.6;
   double reemploy = 0.06;        // monthly probability
-  double referral = -6.55;       // child referral to children's social care
+  double referral = -6.33;       // child referral to children's social care
   double contact = -5.9;         // other contacts about a child
-  double cin_to_cpp = -3.9;
-  double cpp_to_lac = -4.6;
-  double cin_exit = 0.075, cpp_exit = 0.095, lac_exit = 0.021;
-  double absence = -2.9;         // logit of a pupil's absence rate
-  double suspension = -3.75;     // per pupil-term (Poisson mean, log)
-  double permanent = 0.012;      // share of suspensions that are permanent exclusions
+  double cin_to_cpp = -4.35;
+  double cpp_to_lac = -3.9;
+  double cin_exit = 0.125, cpp_exit = 0.11, lac_exit = 0.018;
+  double lac_initial = -5.3;      // log share of children already looked after when the burn-in starts
+  double absence = -3.2;         // logit of a pupil's absence rate
+  double suspension = -4.1;     // per pupil-term (Poisson mean, log)
+  double permanent = 0.009;      // share of suspensions that are permanent exclusions
   double asb_perp = -7.5;
   double asb_victim = -8.2;
-  double youth_offence = -8.3;
-  double homeless = -7.55;
-  double ct_miss = -4.55;        // logit of missing a council-tax instalment
-  double rent_miss = -2.9;       // logit of a short rent month (social tenants)
+  double youth_offence = -10.65;
+  double homeless = -7.38;
+  double ct_miss = -4.6;         // log monthly hazard of starting to miss council-tax instalments
+  double rent_miss = -5.8;       // logit of a short rent month (social tenants)
   double asc = -8.6;
   double ae = -3.65;             // log monthly A&E attendances
   double substance = -8.0;
@@ -225,6 +226,7 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
   const int band = std::clamp(static_cast<int>(std::lround((hh.deprivation_decile - 1) * 0.55 + rng.normal(0.0, 1.0))), 0, 7);
   const std::int32_t ct_account = local_ref();
   double ct_arrears = 0, ct_prior = 0;
+  bool ct_spell = false;  // a spell of missed instalments (falling behind)
   int ct_stage = 0, ct_stage_months = 0;
   // Rent (social tenants).
   const double weekly_rent = std::clamp(rng.normal(102.0, 14.0), 60.0, 180.0);
@@ -450,9 +452,10 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
     const bool ctr = (!employed && !pensioners) || (pensioners && hh.risk > 0.6);
     if (ctr) liability *= 0.3;
     liability = std::round(liability * 100) / 100;
-    if (mo == 4) {
-      ct_prior = ct_arrears;
-      if (window && d0 >= cfg.start) {
+    if (mo == 4) ct_prior = ct_arrears;
+    if (mo == 4 || (moved && window)) {
+      // The account as at the start of the period, and a new account after each move.
+      if ((d0.days <= cfg.start.days && d1 > cfg.start) || (moved && d0 >= cfg.start)) {
         // The account at the start of each year: liability and any arrears carried.
         auto& e = emit(StreamId::council_tax, ref, d0);
         e.num[0] = ct_account;
@@ -469,8 +472,10 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
     int new_ct_stage = ct_stage;
     if (instalment_month) {
       const double due = liability / 10.0;
-      const double p_miss = logistic(cal.ct_miss + 1.1 * x + (t - job_loss_month < 4 ? 1.2 : 0.0));
-      const bool missed = rng.bernoulli(p_miss);
+      // Falling behind comes in spells: onset rises with stress and a recent job loss.
+      if (!ct_spell && rng.bernoulli(hazard(cal.ct_miss + 1.1 * x + (t - job_loss_month < 4 ? 1.2 : 0.0)))) ct_spell = true;
+      else if (ct_spell && rng.bernoulli(logistic(-1.6 - 0.5 * x))) ct_spell = false;
+      const bool missed = ct_spell && rng.bernoulli(0.75);
       if (window && d0 >= cfg.start) rc.ct_due += due;
       if (missed) {
         ct_arrears += due * rng.uniform(0.5, 1.0);
@@ -495,9 +500,11 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
     }
     if (new_ct_stage != ct_stage) {
       if (new_ct_stage >= 4 && ct_stage < 4) debt_dates.push_back(day_in_month());
-      ct_stage = new_ct_stage;
       ct_stage_months = 0;
-      if (window && in_window(d0)) {
+      // Clearing the debt is recorded only after formal recovery (summons or later).
+      const bool record = new_ct_stage != 0 || ct_stage >= 3;
+      ct_stage = new_ct_stage;
+      if (record && window && in_window(d0)) {
         auto& e = emit(StreamId::council_tax, ref, day_in_month());
         e.num[0] = ct_account;
         e.num[1] = static_cast<std::int32_t>(hh.address_on(d0));
@@ -673,6 +680,16 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
 
       // Children's social care.
       if (age < 18) {
+        if (t == 0 && m.episode == -1 && rng.bernoulli(hazard(cal.lac_initial + 0.8 * xp))) {
+          // Looked-after episodes last years: start the burn-in with the stock already in care.
+          const Date d{std::max(p.dob.days, d0.days - static_cast<std::int32_t>(rng.below(1800)))};
+          auto& e = emit(StreamId::social_care_episodes, m.id, d);
+          e.code[0] = 2;
+          e.code[1] = 0;
+          e.code[3] = static_cast<std::uint8_t>(rng.categorical({0.0, 0.3, 0.35, 0.25, 0.05, 0.02, 0.02, 0.01}));
+          m.episode = 2;
+          m.episode_event = ev.size() - 1;
+        }
         if (m.episode == -1) {
           const double attendance_falling = m.last_term_rate > 0.12 ? 0.5 : 0.0;
           const double lr = cal.referral + 0.9 * xp + (m.last_da_month > t - 3 ? 1.0 : 0.0) + attendance_falling + (age < 1 ? 0.7 : 0.0);

@@ -129,7 +129,7 @@ struct Plan {
 
 // Census-2021-like shares of household types (England & Wales, ONS TS003), shaped so the mean
 // household size is about 2.4.
-constexpr double type_weights[] = {0.30, 0.26, 0.19, 0.075, 0.03, 0.08, 0.045, 0.02};
+constexpr double type_weights[] = {0.27, 0.25, 0.22, 0.075, 0.03, 0.09, 0.04, 0.025};
 
 Plan draw_plan(Rng& rng) {
   Plan p{static_cast<HouseholdType>(rng.categorical(type_weights)), 1, 0, false};
@@ -306,7 +306,8 @@ struct Filler {
     // Parents' ages and children's ages (at the end date).
     auto add_children = [&](int n, double eldest_age, std::uint32_t mother, std::uint32_t father,
                             const std::string& sname, bool mixed) {
-      double age = eldest_age;
+      // Room for every planned child: siblings at least 1.2 years apart (twins share a year).
+      double age = std::max(eldest_age, 1.2 * (n - 1) + 0.3 * rng.uniform());
       for (int k = 0; k < n && age >= 0.0; ++k) {
         const Sex sex = rng.bernoulli(0.512) ? Sex::male : Sex::female;
         const int comm = (mixed && father != npos32) ? static_cast<int>(pop.persons[father].community) : community;
@@ -333,7 +334,8 @@ struct Filler {
           children.push_back(t.id);
           ++k;
         }
-        age -= 1.0 + rng.uniform() * 4.0;
+        const double room = age - 1.2 * (n - k - 2);  // keep space for the children still to come
+        age -= std::min(1.0 + rng.uniform() * 4.0, std::max(1.2, room));
       }
     };
 

@@ -223,9 +223,11 @@ std::string RecordWriter::write(const Event& e, std::uint64_t row_key, std::stri
   id.middle = p.middle_name;
   const double u_first = r.uniform();
   const auto nicks = detail::nicknames(p.first_name);
-  if (nicks.size > 0 && u_first < rates_.nickname * f) {
-    id.first = std::string(nicks[r.below(static_cast<std::uint32_t>(nicks.size))]);
-    count(ErrorKind::nickname);
+  if (u_first < rates_.nickname * f) {
+    if (nicks.size > 0) {  // only names with an informal form can get one
+      id.first = std::string(nicks[r.below(static_cast<std::uint32_t>(nicks.size))]);
+      count(ErrorKind::nickname);
+    }
   } else if (u_first < (rates_.nickname + rates_.initial) * f) {
     id.first = id.first.substr(0, 1);
     count(ErrorKind::initial);
