@@ -16,6 +16,7 @@ from earlyhelp._core import (  # noqa: F401
     parse_date,
     version,
 )
+from earlyhelp import synth  # noqa: F401,E402
 
 __all__ = [
     "Error",
