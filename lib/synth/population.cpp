@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <set>
 #include <string>
@@ -37,10 +38,9 @@ void build_county(Population& pop, std::size_t n_addresses, std::uint64_t seed) 
   const detail::Town* towns = detail::towns(n_towns);
   const auto stems = detail::street_stems();
   const auto suffixes = detail::street_suffixes();
-  // Next free unit index per (town, district, sector) so every unit postcode is unique.
-  std::vector<std::array<std::array<int, 10>, 32>> next_unit(n_towns);
-  for (auto& t : next_unit)
-    for (auto& d : t) d.fill(0);
+  // Next free unit index per (area, district) and sector, so every unit postcode is unique even
+  // where two towns share a district.
+  std::map<std::string, std::array<int, 10>> next_unit;
   std::vector<double> street_score;
   for (std::size_t t = 0; t < n_towns; ++t) {
     const auto& town = towns[t];
@@ -66,7 +66,8 @@ void build_county(Population& pop, std::size_t n_addresses, std::uint64_t seed) 
       int in_unit = 99;
       std::string unit;
       auto new_unit = [&] {
-        auto& counter = next_unit[t][static_cast<std::size_t>(district - town.first_district) % 32][static_cast<std::size_t>(sector)];
+        auto& sectors = next_unit.try_emplace(fmt::format("{}{}", town.area, district), std::array<int, 10>{}).first->second;
+        auto& counter = sectors[static_cast<std::size_t>(sector)];
         if (counter >= 400) {  // sector full: move to the next sector
           sector = (sector + 1) % 10;
           return false;
@@ -335,7 +336,7 @@ struct Filler {
           ++k;
         }
         const double room = age - 1.2 * (n - k - 2);  // keep space for the children still to come
-        age -= std::min(1.0 + rng.uniform() * 4.0, std::max(1.2, room));
+        age = std::max(0.0, age - std::min(1.0 + rng.uniform() * 4.0, std::max(0.3, room)));
       }
     };
 
@@ -377,6 +378,7 @@ struct Filler {
         if (!lone || lone_father) {
           auto& f = new_adult(Sex::male, mother_age + rng.normal(2.0, 3.0), community, family_surname);
           father = f.id;
+          f.father = grand;
           if (grand != npos32 && rng.bernoulli(0.08)) {  // named after his father
             f.first_name = pop.persons[grand].first_name;
             f.junior = true;
