@@ -58,7 +58,7 @@ struct Calibration {
   double reemploy = 0.06;        // monthly probability
   double referral = -6.33;       // child referral to children's social care
   double contact = -5.9;         // other contacts about a child
-  double cin_to_cpp = -4.35;
+  double cin_to_cpp = -4.25;
   double cpp_to_lac = -3.9;
   double cin_exit = 0.125, cpp_exit = 0.11, lac_exit = 0.018;
   double lac_initial = -5.3;      // log share of children already looked after when the burn-in starts
@@ -68,7 +68,7 @@ struct Calibration {
   double asb_perp = -7.5;
   double asb_victim = -8.2;
   double youth_offence = -10.65;
-  double homeless = -7.38;
+  double homeless = -7.45;
   double ct_miss = -4.6;         // log monthly hazard of starting to miss council-tax instalments
   double rent_miss = -5.8;       // logit of a short rent month (social tenants)
   double asc = -8.6;
@@ -260,6 +260,23 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
 
   for (;; ++t) {
     const Date d0 = month_start(y, mo);
+    // Census day (31 March, checked on 1 April before that month's transitions).
+    if (mo == 4 && in_window(Date{d0.days - 1})) {
+      const Date census{d0.days - 1};
+      bool any = false;
+      for (const auto& m : members) {
+        if (!resident(m, census)) continue;
+        any = true;
+        rc.persons_census += 1;
+        if (age_at(pop.persons[m.id], census) < 18) {
+          rc.children_census += 1;
+          if (m.episode >= 0) rc.cin_days += 1;
+          if (m.episode == 1) rc.cpp_days += 1;
+          if (m.episode == 2) rc.lac_days += 1;
+        }
+      }
+      if (any) rc.households_census += 1;
+    }
     if (d0 > cfg.end) break;
     const int ny = mo == 12 ? y + 1 : y, nm = mo == 12 ? 1 : mo + 1;
     const Date d1 = month_start(ny, nm);
@@ -284,21 +301,6 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
     if (moved) shock += 0.6;
     double x = hh.risk - 0.2 + z + shock + (da ? 0.7 : 0.0);
 
-    // Census day (31 March, checked on 1 April before this month's transitions).
-    if (mo == 4 && in_window(Date{d0.days - 1})) {
-      const Date census{d0.days - 1};
-      rc.households_census += 1;
-      for (const auto& m : members) {
-        if (!resident(m, census)) continue;
-        rc.persons_census += 1;
-        if (age_at(pop.persons[m.id], census) < 18) {
-          rc.children_census += 1;
-          if (m.episode >= 0) rc.cin_days += 1;
-          if (m.episode == 1) rc.cpp_days += 1;
-          if (m.episode == 2) rc.lac_days += 1;
-        }
-      }
-    }
     if (window && d0 >= cfg.start) {
       rc.household_years += 1.0 / 12;
       for (const auto& m : members) {

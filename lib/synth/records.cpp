@@ -248,14 +248,19 @@ std::string RecordWriter::write(const Event& e, std::uint64_t row_key, std::stri
   const double u_dob = r.uniform();
   const CivilDate b = to_civil(p.dob);
   if (has_dob) {
-    if (has_dob_nullable && u_dob < rates_.dob_missing * f) {
-      id.dob = no_date;
-      count(ErrorKind::dob_missing);
-    } else if (u_dob < (rates_.dob_missing + rates_.dob_transposed) * f && b.day <= 12 && b.day != b.month) {
-      id.dob = from_civil(b.year, b.day, b.month);
-      count(ErrorKind::dob_transposed);
-    } else if (u_dob >= (rates_.dob_missing + rates_.dob_transposed) * f &&
-               u_dob < (rates_.dob_missing + rates_.dob_transposed + rates_.dob_wrong) * f) {
+    // Each error owns its slice of [0, 1), applied only where it can happen, so every rate is
+    // what ErrorRates says times the share of records it applies to.
+    if (u_dob < rates_.dob_missing * f) {
+      if (has_dob_nullable) {
+        id.dob = no_date;
+        count(ErrorKind::dob_missing);
+      }
+    } else if (u_dob < (rates_.dob_missing + rates_.dob_transposed) * f) {
+      if (b.day <= 12 && b.day != b.month) {
+        id.dob = from_civil(b.year, b.day, b.month);
+        count(ErrorKind::dob_transposed);
+      }
+    } else if (u_dob < (rates_.dob_missing + rates_.dob_transposed + rates_.dob_wrong) * f) {
       const auto kind = r.below(3);
       id.dob = kind == 0 ? Date{p.dob.days + (r.bernoulli(0.5) ? 1 : -1)}
                : kind == 1 ? from_civil(b.year + (r.bernoulli(0.5) ? 1 : -1), b.month, std::min(b.day, 28))
