@@ -81,6 +81,14 @@ int main(int argc, char** argv) {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   const double peak_gb = static_cast<double>(ru.ru_maxrss) / (1024.0 * 1024.0);  // ru_maxrss is in KiB
+  // CPU time shows how much of the wall time was ours when the machine is shared.
+  const double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                     static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  double load1 = 0;
+  if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(f, "%lf", &load1) != 1) load1 = 0;
+    std::fclose(f);
+  }
   const double disk_mb = static_cast<double>(directory_bytes(out)) / 1e6;
 
   const std::time_t now = std::time(nullptr);
@@ -95,7 +103,10 @@ int main(int argc, char** argv) {
      << fmt::format("- command: `{}` (build: `cmake --preset bench && cmake --build --preset bench --target bench_synth`)\n\n", command)
      << "| measure | ours | target | ratio (ours / target) |\n|---|---|---|---|\n"
      << fmt::format("| wall time, {} persons, seed {} | {:.1f} s | 60 s | {:.2f} |\n", c.persons, c.seed, secs, secs / 60.0)
-     << fmt::format("| peak resident memory | {:.2f} GB | 2 GB | {:.2f} |\n\n", peak_gb, peak_gb / 2.0)
+     << fmt::format("| peak resident memory | {:.2f} GB | 2 GB | {:.2f} |\n", peak_gb, peak_gb / 2.0)
+     << fmt::format("| CPU time (user + system) | {:.1f} s | - | - |\n\n", cpu)
+     << fmt::format("Load average when the run finished: {:.1f} (the machine is shared; CPU time / threads is the "
+                    "wall time on {} idle cores).\n\n", load1, c.n_threads)
      << fmt::format("Output: {} persons in {} households, {} source records over {} streams, {} outcome labels, "
                     "{:.0f} MB of CSV.\n\n",
                     r.persons, r.households, r.total_rows(), earlyhelp::synth::n_streams, r.outcomes, disk_mb)
