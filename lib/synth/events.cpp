@@ -221,6 +221,7 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
   int job_loss_month = -100;
   bool on_uc = !employed && !pensioners;
   const bool disability_claim = !pensioners && rng.bernoulli(0.07 + 0.04 * std::max(0.0, hh.risk));
+  const std::uint8_t disability_benefit = rng.bernoulli(0.6) ? 4 : 1;  // pip / esa, kept across years
   // Council tax: band by deprivation, Band D 2,100 GBP a year.
   constexpr double band_ratio[] = {6.0 / 9, 7.0 / 9, 8.0 / 9, 1.0, 11.0 / 9, 13.0 / 9, 15.0 / 9, 18.0 / 9};
   const int band = std::clamp(static_cast<int>(std::lround((hh.deprivation_decile - 1) * 0.55 + rng.normal(0.0, 1.0))), 0, 7);
@@ -327,7 +328,10 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
 
     // ---- tenancy --------------------------------------------------------------------------------
     if (social && (tenancy == 0 || moved) && window) {
-      const Date start = tenancy == 0 ? Date{cfg.start.days - 30 - static_cast<std::int32_t>(rng.below(5000))} : day_in_month();
+      // A tenancy that predates the period began after the tenant's 18th birthday.
+      const Date adult_from{pop.persons[ref].dob.days + 6575};
+      const Date start = tenancy == 0 ? Date{std::max(adult_from.days, cfg.start.days - 30 - static_cast<std::int32_t>(rng.below(5000)))}
+                                      : day_in_month();
       if (tenancy != 0) ev[tenancy_event].end = Date{start.days - 1};
       tenancy = local_ref();
       auto& e = emit(StreamId::housing_tenancy, ref, start);
@@ -376,7 +380,7 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
       }
       if (disability_claim) {
         auto& e = emit(StreamId::dwp_benefits, ref, snap);
-        e.code[0] = static_cast<std::uint8_t>(rng.bernoulli(0.6) ? 4 : 1);  // pip / esa
+        e.code[0] = disability_benefit;
         e.code[1] = 2;
         e.code[3] = 5;
       }

@@ -207,13 +207,17 @@ std::string make_ni_number(Rng& rng) {
 }
 
 // ---- filling one household ---------------------------------------------------------------------
-constexpr double community_base[] = {0.745, 0.07, 0.09, 0.045, 0.03, 0.02};
+// Shares before the urban/deprivation weighting (England, Census 2021 TS021, roughly): White
+// British, other White, Pakistani/Bangladeshi, Black, East Asian, Arab, Indian Hindu, Indian Sikh.
+constexpr double community_base[] = {0.745, 0.07, 0.05, 0.045, 0.03, 0.02, 0.025, 0.015};
 
 Ethnicity ethnicity_of(int community) {
   switch (community) {
     case detail::community_white_british:
     case detail::community_white_other: return Ethnicity::white;
     case detail::community_south_asian:
+    case detail::community_indian_hindu:
+    case detail::community_indian_sikh:
     case detail::community_east_asian: return Ethnicity::asian;
     case detail::community_black: return Ethnicity::black;
     default: return Ethnicity::other;

@@ -48,14 +48,20 @@ const sv wo_m[] = {"Piotr", "Tomasz", "Krzysztof", "Pawel", "Michal", "Marcin", 
                    "Kacper", "Szymon", "Andrei", "Ionut", "Mihai", "Alexandru", "Darius",
                    "Tomas", "Mantas", "Joao", "Pedro", "Tiago", "Oleksandr", "Dmytro", "Filip",
                    "Antoni", "Marek"};
-const sv sa_f[] = {"Fatima", "Aisha", "Ayesha", "Zainab", "Maryam", "Sana", "Amina", "Priya",
-                   "Anjali", "Pooja", "Sunita", "Nasreen", "Shazia", "Rukhsana", "Farzana",
-                   "Nadia", "Hafsa", "Inaya", "Zara", "Anaya", "Simran", "Harpreet", "Gurpreet",
-                   "Kiran", "Asha", "Roshni", "Samina", "Parveen"};
+const sv sa_f[] = {"Fatima", "Aisha", "Ayesha", "Zainab", "Maryam", "Sana", "Amina", "Nasreen",
+                   "Shazia", "Rukhsana", "Farzana", "Nadia", "Hafsa", "Inaya", "Zara", "Samina",
+                   "Parveen", "Khadija", "Safiya", "Iqra"};
 const sv sa_m[] = {"Mohammed", "Muhammad", "Ahmed", "Ali", "Imran", "Tariq", "Asif", "Zubair",
-                   "Bilal", "Hamza", "Ibrahim", "Yusuf", "Rahul", "Arjun", "Sanjay", "Rajesh",
-                   "Vikram", "Amit", "Harjit", "Gurdeep", "Sukhdev", "Kamran", "Shahid",
-                   "Abdul", "Rayyan", "Zayn", "Aryan", "Ayaan"};
+                   "Bilal", "Hamza", "Ibrahim", "Yusuf", "Kamran", "Shahid", "Abdul", "Rayyan",
+                   "Zayn", "Ayaan", "Usman", "Adnan"};
+const sv hi_f[] = {"Priya", "Anjali", "Pooja", "Sunita", "Asha", "Roshni", "Kavita", "Meera",
+                   "Nisha", "Divya", "Anaya", "Aarna", "Riya", "Shreya"};
+const sv hi_m[] = {"Rahul", "Arjun", "Sanjay", "Rajesh", "Vikram", "Amit", "Ravi", "Nikhil",
+                   "Deepak", "Aarav", "Vihaan", "Krish", "Rohan", "Dev"};
+const sv si_f[] = {"Harpreet", "Gurpreet", "Simran", "Jaspreet", "Manpreet", "Amrit", "Navdeep",
+                   "Kiran", "Harleen", "Jasleen"};
+const sv si_m[] = {"Harjit", "Gurdeep", "Sukhdev", "Jaswinder", "Manjit", "Ranjit", "Harvinder",
+                   "Amarjit", "Jaskaran", "Arjan"};
 const sv bl_f[] = {"Grace", "Blessing", "Chioma", "Adaeze", "Ngozi", "Funmilayo", "Abena",
                    "Ama", "Fatoumata", "Aminata", "Hodan", "Sagal", "Marcia", "Jasmine",
                    "Shanice", "Tiana", "Precious", "Esther", "Comfort", "Nia", "Imani",
@@ -95,11 +101,13 @@ const sv s_wo[] = {"Nowak", "Kowalski", "Wisniewski", "Wojcik", "Kowalczyk", "Ka
                    "Popa", "Stan", "Dumitru", "Kazlauskas", "Jankauskas", "Silva", "Santos",
                    "Ferreira", "Pereira", "Costa", "Oliveira", "Shevchenko", "Bondarenko",
                    "Kovalenko", "Horvath", "Nagy", "Van der Berg", "De Jong"};
-const sv s_sa[] = {"Patel", "Khan", "Ahmed", "Hussain", "Ali", "Begum", "Shah", "Singh", "Kaur",
-                   "Sharma", "Iqbal", "Mahmood", "Akhtar", "Rahman", "Islam", "Chowdhury",
-                   "Uddin", "Miah", "Malik", "Butt", "Choudhry", "Mistry", "Gill", "Sandhu",
-                   "Bains", "Kumar", "Gupta", "Mehta", "Desai", "Ul-Haq", "Abdul Rahman",
-                   "Bibi", "Sheikh", "Qureshi", "Aziz", "Nawaz"};
+const sv s_sa[] = {"Khan", "Ahmed", "Hussain", "Ali", "Shah", "Iqbal", "Mahmood", "Akhtar",
+                   "Rahman", "Islam", "Chowdhury", "Uddin", "Miah", "Malik", "Butt", "Choudhry",
+                   "Ul-Haq", "Abdul Rahman", "Sheikh", "Qureshi", "Aziz", "Nawaz", "Rashid"};
+const sv s_hi[] = {"Patel", "Sharma", "Mistry", "Kumar", "Gupta", "Mehta", "Desai", "Shah",
+                   "Joshi", "Parmar", "Chauhan", "Solanki", "Lad", "Rao"};
+const sv s_si[] = {"Singh", "Gill", "Sandhu", "Bains", "Dhillon", "Sidhu", "Johal", "Atwal",
+                   "Grewal", "Sahota"};
 const sv s_bl[] = {"Okafor", "Adeyemi", "Okonkwo", "Mensah", "Owusu", "Boateng", "Asante",
                    "Adebayo", "Olaniyan", "Eze", "Nwosu", "Diallo", "Traore", "Mohamed", "Abdi",
                    "Osman", "Campbell", "Brown", "Williams", "Thomas", "Francis", "Henry",
@@ -174,9 +182,12 @@ Table first_names(int community, int male, int cohort) noexcept {
       return cohort ? table(wb_f_new) : table(wb_f_old);
     case community_white_other: return male ? table(wo_m) : table(wo_f);
     case community_south_asian: return male ? table(sa_m) : table(sa_f);
+    case community_indian_hindu: return male ? table(hi_m) : table(hi_f);
+    case community_indian_sikh: return male ? table(si_m) : table(si_f);
     case community_black: return male ? table(bl_m) : table(bl_f);
     case community_east_asian: return male ? table(ea_m) : table(ea_f);
-    default: return male ? table(ar_m) : table(ar_f);
+    case community_arab: return male ? table(ar_m) : table(ar_f);
+    default: return male ? table(wb_m_new) : table(wb_f_new);
   }
 }
 
@@ -185,9 +196,12 @@ Table surnames(int community) noexcept {
     case community_white_british: return table(s_wb);
     case community_white_other: return table(s_wo);
     case community_south_asian: return table(s_sa);
+    case community_indian_hindu: return table(s_hi);
+    case community_indian_sikh: return table(s_si);
     case community_black: return table(s_bl);
     case community_east_asian: return table(s_ea);
-    default: return table(s_ar);
+    case community_arab: return table(s_ar);
+    default: return table(s_wb);
   }
 }
 

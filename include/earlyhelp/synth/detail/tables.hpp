@@ -22,11 +22,13 @@ struct Table {
 enum Community : int {
   community_white_british = 0,
   community_white_other = 1,  // Polish, Romanian, Lithuanian, Portuguese...
-  community_south_asian = 2,
+  community_south_asian = 2,  // Pakistani and Bangladeshi (Muslim) naming
   community_black = 3,
   community_east_asian = 4,
   community_arab = 5,
-  n_communities = 6,
+  community_indian_hindu = 6,
+  community_indian_sikh = 7,
+  n_communities = 8,
 };
 
 /// First names for a community, sex (0 female, 1 male) and cohort (0 born before 1985, 1 after).
