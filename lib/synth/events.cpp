@@ -225,7 +225,7 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
   // Council tax: band by deprivation, Band D 2,100 GBP a year.
   constexpr double band_ratio[] = {6.0 / 9, 7.0 / 9, 8.0 / 9, 1.0, 11.0 / 9, 13.0 / 9, 15.0 / 9, 18.0 / 9};
   const int band = std::clamp(static_cast<int>(std::lround((hh.deprivation_decile - 1) * 0.55 + rng.normal(0.0, 1.0))), 0, 7);
-  const std::int32_t ct_account = local_ref();
+  std::int32_t ct_account = local_ref();
   double ct_arrears = 0, ct_prior = 0;
   bool ct_spell = false;  // a spell of missed instalments (falling behind)
   int ct_stage = 0, ct_stage_months = 0;
@@ -459,21 +459,20 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
     if (ctr) liability *= 0.3;
     liability = std::round(liability * 100) / 100;
     if (mo == 4) ct_prior = ct_arrears;
-    if (mo == 4 || (moved && window)) {
-      // The account as at the start of the period, and a new account after each move.
-      if ((d0.days <= cfg.start.days && d1 > cfg.start) || (moved && d0 >= cfg.start)) {
-        // The account at the start of each year: liability and any arrears carried.
-        auto& e = emit(StreamId::council_tax, ref, d0);
-        e.num[0] = ct_account;
-        e.num[1] = static_cast<std::int32_t>(hh.address_on(d0));
-        e.code[0] = static_cast<std::uint8_t>(band);
-        e.code[1] = static_cast<std::uint8_t>(ct_stage);
-        e.code[2] = adults_now <= 1 ? 1 : 0;
-        e.code[3] = ctr ? 1 : 0;
-        e.amount[0] = static_cast<float>(liability);
-        e.amount[1] = static_cast<float>(std::round(ct_arrears * 100) / 100);
-      }
-    }
+    auto emit_council_tax = [&](Date d) {
+      auto& e = emit(StreamId::council_tax, ref, d);
+      e.num[0] = ct_account;
+      e.num[1] = static_cast<std::int32_t>(hh.address_on(d0));
+      e.code[0] = static_cast<std::uint8_t>(band);
+      e.code[1] = static_cast<std::uint8_t>(ct_stage);
+      e.code[2] = adults_now <= 1 ? 1 : 0;
+      e.code[3] = ctr ? 1 : 0;
+      e.amount[0] = static_cast<float>(liability);
+      e.amount[1] = static_cast<float>(std::round(ct_arrears * 100) / 100);
+    };
+    // The account as at the start of the period, and a new account after each move.
+    if (moved) ct_account = local_ref();
+    if ((d0.days <= cfg.start.days && d1 > cfg.start) || (moved && d0 >= cfg.start)) emit_council_tax(Date{std::max(d0.days, cfg.start.days)});
     const bool instalment_month = mo >= 4 || mo == 1;
     int new_ct_stage = ct_stage;
     if (instalment_month) {
@@ -510,17 +509,7 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
       // Clearing the debt is recorded only after formal recovery (summons or later).
       const bool record = new_ct_stage != 0 || ct_stage >= 3;
       ct_stage = new_ct_stage;
-      if (record && window && in_window(d0)) {
-        auto& e = emit(StreamId::council_tax, ref, day_in_month());
-        e.num[0] = ct_account;
-        e.num[1] = static_cast<std::int32_t>(hh.address_on(d0));
-        e.code[0] = static_cast<std::uint8_t>(band);
-        e.code[1] = static_cast<std::uint8_t>(ct_stage);
-        e.code[2] = adults_now <= 1 ? 1 : 0;
-        e.code[3] = ctr ? 1 : 0;
-        e.amount[0] = static_cast<float>(liability);
-        e.amount[1] = static_cast<float>(std::round(ct_arrears * 100) / 100);
-      }
+      if (record && window && in_window(d0)) emit_council_tax(day_in_month());
     } else {
       ++ct_stage_months;
     }
