@@ -118,9 +118,9 @@ TEST_SUITE("synth") {
   }
 
   TEST_CASE("synth.generate: same seed gives identical bytes for any thread count") {
-    const auto one = generate_tables(small(1500, 11, 1));
-    const auto two = generate_tables(small(1500, 11, 2));
-    const auto other = generate_tables(small(1500, 12, 2));
+    const auto one = generate_tables(small(1000, 11, 1));
+    const auto two = generate_tables(small(1000, 11, 2));
+    const auto other = generate_tables(small(1000, 12, 2));
     REQUIRE(one.size() == two.size());
     for (const auto& kv : one) CHECK_MESSAGE(kv.second == two.at(kv.first), kv.first);
     CHECK(one.at("person_register") != other.at("person_register"));
@@ -158,7 +158,7 @@ TEST_SUITE("synth") {
 
   TEST_CASE("synth.records: injected error rates follow the configuration") {
     GenerateResult clean, noisy;
-    Config c = small(3000, 8, 2);
+    Config c = small(2000, 8, 2);
     c.error_scale = 0.0;
     generate_tables(c, &clean);
     c.error_scale = 2.0;
