@@ -3,8 +3,11 @@
 
 /// @file
 /// The synthetic council's random numbers: an explicitly specified generator and our own
-/// distributions, so a seed gives the same bytes with any standard library (std:: distributions
-/// are implementation-defined) and any thread count.
+/// distributions, so a seed gives the same bytes with any C++ standard library (std::
+/// distributions are implementation-defined) and any thread count. The normal, Poisson and
+/// geometric helpers call std::log/exp/cos/sqrt; sqrt is exact everywhere and glibc's log, exp and
+/// cos are correctly rounded in practice, but a platform with a different libm could differ in
+/// rare last bits, so byte identity is promised for one platform (tests check it across threads).
 ///
 /// Generator: xoshiro256** 1.0 (Blackman & Vigna, "Scrambled linear pseudorandom number
 /// generators", ACM TOMS 2021), seeded through splitmix64 (Steele, Lea & Flood, "Fast splittable
