@@ -7,7 +7,7 @@
 //   person_register           date = known since; code[0] = 1 if the person moved in mid-period
 //   school_attendance         date = term end; code[0] term (0 autumn, 1 spring, 2 summer);
 //                             code[1] FSM; code[2] SEN (0 none, 1 support, 2 EHC plan);
-//                             num = {possible, authorised, unauthorised sessions}; num... urn in amount? no:
+//                             num = {possible, authorised, unauthorised sessions};
 //                             amount[0] = school URN
 //   school_exclusions         code[0] 0 suspension / 1 permanent; code[1] reason; amount[0] days;
 //                             amount[1] school URN
@@ -611,7 +611,7 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
       const Person& p = pop.persons[m.id];
       if (!resident(m, d0)) continue;
       const int age = age_at(p, d0);
-      const double xp = x + (age < 18 ? 0.0 : 0.0);
+      const double xp = x;  // persons share the household's stress; their traits add to it below
       const bool male = p.sex == Sex::male;
 
       // School (compulsory age on 1 September: 5 to 15).
