@@ -128,7 +128,7 @@ TEST_SUITE("synth") {
 
   TEST_CASE("synth.generate: every record has truth, ids are unique, headers follow the schema") {
     GenerateResult r;
-    const auto t = generate_tables(small(3000, 5, 2), &r);
+    const auto t = generate_tables(small(1500, 5, 2), &r);
     const auto schema = schema::Schema::builtin();
     std::size_t total = 0;
     for (std::size_t s = 0; s < n_streams; ++s) {
