@@ -13,7 +13,9 @@
 /// household. Persons get names from their naming community (including hyphenated and
 /// multi-part surnames), sex, date of birth (twins share one), an ethnicity group correlated
 /// with the area, NHS numbers with valid check digits, school UPNs and NI numbers. Over the
-/// simulated period households move (renters more often), babies are born, partners join
+/// simulated period households move (renters more often; a move goes to a random address of the
+/// county, which may already be occupied, as in a house in multiple occupation), babies are born,
+/// partners join
 /// step-families from a household of their own, and some women take a partner's surname.
 ///
 /// Everything is a pure function of the Config: households are planned sequentially from the
