@@ -68,6 +68,7 @@ struct Calibration {
   double asb_perp = -7.5;
   double asb_victim = -8.2;
   double youth_offence = -10.65;
+  double youth_reoffence = -3.7;
   double homeless = -7.45;
   double ct_miss = -4.6;         // log monthly hazard of starting to miss council-tax instalments
   double rent_miss = -5.8;       // logit of a short rent month (social tenants)
@@ -772,8 +773,12 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
         }
       }
       // Youth offending (10-17).
-      if (age >= 10 && age < 18 &&
-          rng.bernoulli(hazard(cal.youth_offence + 0.8 * xp + 1.0 * m.traits.behaviour + (male ? 0.7 : -0.5) + (m.last_asb_month > t - 6 ? 1.0 : 0.0)))) {
+      // Once known, children reoffend far more often (YJB: about a third within a year).
+      const double offence_rate = m.offences > 0
+                                      ? cal.youth_reoffence + 0.5 * xp + 0.5 * m.traits.behaviour
+                                      : cal.youth_offence + 0.8 * xp + 1.0 * m.traits.behaviour + (male ? 0.7 : -0.5) +
+                                            (m.last_asb_month > t - 6 ? 1.0 : 0.0);
+      if (age >= 10 && age < 18 && rng.bernoulli(hazard(offence_rate))) {
         const Date d = day_in_month();
         ++m.offences;
         if (in_window(d)) {
