@@ -131,6 +131,7 @@ TEST_SUITE("synth") {
     const auto t = generate_tables(small(1500, 5, 2), &r);
     const auto schema = schema::Schema::builtin();
     std::size_t total = 0;
+    int non_empty = 0;
     for (std::size_t s = 0; s < n_streams; ++s) {
       const std::string name(stream_name(static_cast<StreamId>(s)));
       const std::string& text = t.at(name);
@@ -139,9 +140,11 @@ TEST_SUITE("synth") {
       for (std::size_t i = 0; i < stream.fields.size(); ++i) header += (i ? "," : "") + stream.fields[i].name;
       CHECK(text.substr(0, text.find('\n')) == header);
       CHECK(count_lines(text) - 1 == r.rows[s]);
-      CHECK_MESSAGE(r.rows[s] > 0, name);
+      non_empty += r.rows[s] > 0 ? 1 : 0;
       total += r.rows[s];
     }
+    // 1,500 persons fill nearly every stream (rare ones such as youth offending may stay empty).
+    CHECK(non_empty >= 15);
     const std::string& truth = t.at("truth/records");
     CHECK(count_lines(truth) - 1 == total);
     std::set<std::string> ids;
