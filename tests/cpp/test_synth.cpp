@@ -159,6 +159,15 @@ TEST_SUITE("synth") {
     CHECK(r.outcomes > 0);
   }
 
+  TEST_CASE("synth.records: the writer fills every field of the built-in catalogue") {
+    const Population pop = generate_population(small(200, 1));
+    const RecordWriter writer(pop, schema::Schema::builtin());
+    for (std::size_t s = 0; s < n_streams; ++s) CHECK_MESSAGE(writer.unmapped(static_cast<StreamId>(s)).empty(), s);
+    schema::Schema partial = schema::Schema::builtin();
+    partial.streams.pop_back();
+    CHECK_THROWS_AS(RecordWriter(pop, partial), SchemaError);
+  }
+
   TEST_CASE("synth.records: injected error rates follow the configuration") {
     GenerateResult clean, noisy;
     Config c = small(2000, 8, 2);

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The synthetic council: schema conformance, ground truth, base rates, error rates, signal."""
 import filecmp
+import json
 import os
 import re
 import subprocess
@@ -40,10 +41,9 @@ def test_every_record_has_truth(council):
     assert len(persons) == PERSONS
 
 
-def test_categories_and_dates_validate(council):
+def test_categories_and_dates_validate(council, source_dir):
     # Category fields hold only the schema's categories; date fields parse (UK or ISO forms).
-    import json
-    schema = json.loads((pytest.importorskip("pathlib").Path(__file__).parents[2] / "lib/schema/council.schema.json").read_text())
+    schema = json.loads((source_dir / "lib/schema/council.schema.json").read_text())
     for stream in schema["streams"]:
         frame = council[stream["name"]]
         for field in stream["fields"]:
