@@ -10,6 +10,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <unordered_map>
 
@@ -494,8 +495,28 @@ IngestResult validate_file(const schema::Stream& stream, const std::string& inpu
                            const std::string& clean_path, const std::string& rejects_path,
                            const CsvOptions& options) {
   CsvReader reader = CsvReader::open(input, options);
-  CsvFileSink sink(clean_path, rejects_path);
-  return validate_stream(stream, reader, sink);
+  // Write to ".part" files renamed on success, so a run that fails half way (an unterminated
+  // quote at the end of the file, a full disk) never leaves outputs that look complete.
+  const std::string clean_part = clean_path + ".part";
+  const std::string rejects_part = rejects_path + ".part";
+  try {
+    IngestResult result;
+    {
+      CsvFileSink sink(clean_part, rejects_part);
+      result = validate_stream(stream, reader, sink);
+    }
+    for (const auto& [from, to] : {std::pair{&clean_part, &clean_path}, std::pair{&rejects_part, &rejects_path}}) {
+      std::error_code ec;
+      std::filesystem::rename(*from, *to, ec);
+      if (ec) throw IOError(fmt::format("{}: cannot write: {}", *to, ec.message()));
+    }
+    return result;
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(clean_part, ec);
+    std::filesystem::remove(rejects_part, ec);
+    throw;
+  }
 }
 
 }  // namespace earlyhelp::io

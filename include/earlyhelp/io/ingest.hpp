@@ -183,7 +183,10 @@ struct IngestResult {
 /// Complexity: O(input bytes); memory O(distinct keys) plus the reader's bounded buffers.
 IngestResult validate_stream(const schema::Stream& stream, CsvReader& reader, IngestSink& sink);
 
-/// Convenience: reads `input`, writes `clean_path` and `rejects_path` (see CsvFileSink).
+/// Convenience: reads `input`, writes `clean_path` and `rejects_path` (see CsvFileSink). Both are
+/// written as `<path>.part` and renamed when the run succeeds; on any error they are removed, so
+/// a failed run leaves no output that looks complete.
+/// @throws as validate_stream; IOError if an output cannot be written.
 IngestResult validate_file(const schema::Stream& stream, const std::string& input,
                            const std::string& clean_path, const std::string& rejects_path,
                            const CsvOptions& options = {});
