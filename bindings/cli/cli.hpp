@@ -30,6 +30,7 @@ int run_guarded(std::string_view verb, const std::function<int()>& body);
 void set_exit_code(int code);
 int exit_code();
 void register_version(CLI::App& app);
+void register_schema(CLI::App& app);
 void register_validate(CLI::App& app);
 
 }  // namespace earlyhelp::cli

@@ -10,5 +10,6 @@ namespace earlyhelp::python {
 
 /// Exceptions (earlyhelp.Error and subclasses), version, dates.
 void bind_core(pybind11::module_& m);
+void bind_schema(pybind11::module_& m);  ///< Schema, Stream, Field, builtin_schema().
 
 }  // namespace earlyhelp::python

@@ -16,6 +16,7 @@ from earlyhelp._core import (  # noqa: F401
     parse_date,
     version,
 )
+from earlyhelp.schema import Field, Schema, Stream, builtin_schema, data_dictionary  # noqa: F401
 
 __all__ = [
     "Error",

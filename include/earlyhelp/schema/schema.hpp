@@ -73,6 +73,11 @@ struct Stream {
   std::string refresh;      ///< refresh cadence, e.g. "daily", "weekly", "termly"
   std::string record_id_field;   ///< the field that identifies a row
   std::string event_date_field;  ///< date field of an event/episode stream; empty otherwise
+  /// Cell values that mean "no value" in this extract, compared after trimming spaces
+  /// (e.g. "", "NULL", "N/A"). JSON key "missing_values"; default {""}. A missing value in a
+  /// field with `nullable = false` is a data-quality fault; otherwise the field's `missing`
+  /// policy applies.
+  std::vector<std::string> missing_values{""};
   std::vector<Field> fields;
 
   /// The field called `name`, or nullptr.
@@ -81,6 +86,13 @@ struct Stream {
       if (f.name == field_name) return &f;
     return nullptr;
   }
+  /// The field called `name`.
+  /// @throws SchemaError naming the stream and its fields when there is none.
+  const Field& field(std::string_view field_name) const;
+  /// The names of the fields, in order (the header row of the stream's extract).
+  std::vector<std::string> field_names() const;
+  /// True when `value` (after trimming spaces and tabs) is one of `missing_values`.
+  bool is_missing_value(std::string_view value) const noexcept;
 };
 
 /// A set of streams.
@@ -112,6 +124,21 @@ struct Schema {
   /// A human data dictionary in Markdown.
   std::string to_markdown() const;
 };
+
+/// Member-wise equality (used to check that to_json/from_json round-trip exactly).
+bool operator==(const Field& a, const Field& b);
+bool operator==(const Stream& a, const Stream& b);
+bool operator==(const Schema& a, const Schema& b);
+inline bool operator!=(const Field& a, const Field& b) { return !(a == b); }
+inline bool operator!=(const Stream& a, const Stream& b) { return !(a == b); }
+inline bool operator!=(const Schema& a, const Schema& b) { return !(a == b); }
+
+/// The canonical linkage columns a field's `link_key` may name, in a fixed order:
+/// record_id, first_name, middle_name, surname, dob, sex, address, town, postcode, uprn,
+/// nhs_number, upn.
+const std::vector<std::string_view>& link_keys() noexcept;
+/// The named formats a field's `format` may name: "uk_postcode", "nhs_number", "uprn", "upn".
+const std::vector<std::string_view>& field_formats() noexcept;
 
 /// JSON / display names of the enums, and their inverses (std::nullopt if unknown).
 std::string_view to_string(FieldType t) noexcept;
