@@ -11,5 +11,6 @@ namespace earlyhelp::python {
 /// Exceptions (earlyhelp.Error and subclasses), version, dates.
 void bind_core(pybind11::module_& m);
 void bind_schema(pybind11::module_& m);  ///< Schema, Stream, Field, builtin_schema().
+void bind_io(pybind11::module_& m);  ///< earlyhelp._core.io: read_columns, validate (CSV ingest).
 
 }  // namespace earlyhelp::python

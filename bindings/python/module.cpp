@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = earlyhelp::version();
   earlyhelp::python::bind_core(m);
   earlyhelp::python::bind_schema(m);
+  earlyhelp::python::bind_io(m);
 }

@@ -212,6 +212,8 @@ class Validator {
     for (std::size_t i = 0; i < header.size(); ++i)
       if (!used[i]) report_.unexpected_columns.push_back(header[i]);
     width_ = header.size();
+    for (const auto& m : stream_.missing_values)
+      if (!m.empty()) markers_.push_back(m);
   }
 
   Format parse_format(const schema::Field& f) const {
@@ -344,7 +346,7 @@ class Validator {
     FieldQuality& q = report_.fields[j];
     v = FieldValue{};
     const std::string_view s = p.in_input ? trim(rec.fields[p.column]) : std::string_view();
-    if (s.empty()) {
+    if (s.empty() || (!markers_.empty() && is_marker(s))) {
       ++q.n_missing;
       if (!f.nullable) problems_.push_back(Problem{j, RejectKind::missing_value, "missing value (the field may not be empty)"});
       return;
@@ -465,6 +467,12 @@ class Validator {
     }
   }
 
+  bool is_marker(std::string_view s) const noexcept {
+    for (const auto& m : markers_)
+      if (m == s) return true;
+    return false;
+  }
+
   void finish_report() {
     for (auto& [j, seen] : keys_) report_.fields[j].n_distinct = seen.size();
     for (std::size_t k = 0; k < kind_counts_.size(); ++k)
@@ -478,6 +486,7 @@ class Validator {
   IngestSink& sink_;
   std::size_t width_ = 0;
   std::vector<FieldPlan> plans_;
+  std::vector<std::string> markers_;  // the stream's non-empty "no value" markers, e.g. NULL
   std::vector<FieldValue> values_;
   std::vector<Problem> problems_;
   std::vector<std::pair<std::size_t, std::unordered_map<std::string, std::size_t>>> keys_;

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace earlyhelp::io {
 
 double FieldQuality::completeness() const noexcept {
@@ -40,7 +42,9 @@ std::string DataQualityReport::to_text() const {
     for (const auto& c : absent_columns) fmt::format_to(it, " {}", c);
     out += '\n';
   }
-  fmt::format_to(it, "{:<28} {:<10} {:>9} {:>9} {:>8} {:>9} {:>9} {:>10} {:>10}\n", "field", "type",
+  std::size_t w = 5;
+  for (const auto& f : fields) w = std::max(w, f.name.size());
+  fmt::format_to(it, "{:<{}} {:<11} {:>9} {:>9} {:>8} {:>9} {:>9} {:>10} {:>10}\n", "field", w, "type",
                  "complete", "valid", "invalid", "distinct", "dupes", "min", "max");
   for (const auto& f : fields) {
     std::string type(schema::to_string(f.type));
@@ -48,7 +52,7 @@ std::string DataQualityReport::to_text() const {
     const bool dated = f.type == schema::FieldType::date || f.type == schema::FieldType::datetime;
     const std::string lo = !dated ? "" : f.range_withheld ? "withheld" : date_or_dash(f.min_date);
     const std::string hi = !dated ? "" : f.range_withheld ? "withheld" : date_or_dash(f.max_date);
-    fmt::format_to(it, "{:<28} {:<10} {:>9} {:>9} {:>8} {:>9} {:>9} {:>10} {:>10}{}\n", f.name, type,
+    fmt::format_to(it, "{:<{}} {:<11} {:>9} {:>9} {:>8} {:>9} {:>9} {:>10} {:>10}{}\n", f.name, w, type,
                    percent(f.completeness()), percent(f.validity()), f.n_invalid,
                    f.key ? fmt::format("{}", f.n_distinct) : "", f.key ? fmt::format("{}", f.n_duplicates) : "",
                    lo, hi, f.in_input ? "" : "  (absent)");

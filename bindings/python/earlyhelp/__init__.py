@@ -17,6 +17,7 @@ from earlyhelp._core import (  # noqa: F401
     version,
 )
 from earlyhelp.schema import Field, Schema, Stream, builtin_schema, data_dictionary  # noqa: F401
+from earlyhelp.io import read_csv, validate  # noqa: F401
 
 __all__ = [
     "Error",

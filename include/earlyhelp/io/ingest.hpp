@@ -8,7 +8,8 @@
 /// rows rejected, always.
 ///
 /// Rules (per field of the stream, after trimming spaces and tabs around the value):
-/// - empty = missing; a missing value in a field with `nullable = false` rejects the row;
+/// - empty, or one of the stream's `missing_values` (e.g. "NULL"), = missing (written empty to
+///   the clean output); a missing value in a field with `nullable = false` rejects the row;
 /// - integer: optional sign and digits (64-bit); float: a finite decimal number; both within
 ///   min/max when given;
 /// - boolean: true/false, t/f, yes/no, y/n, 1/0 (any case) -> "true"/"false";
