@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -343,5 +344,101 @@ TEST_SUITE("ingest") {
     s.fields = {f};
     Collected c;
     CHECK_THROWS_WITH_AS(run(s, "x\n1\n", c), doctest::Contains("unknown format 'iban'"), SchemaError);
+  }
+}
+
+TEST_SUITE("ingest") {
+  TEST_CASE("ingest.validate: the stream's missing-value markers count as missing") {
+    Stream s = test_stream();
+    s.missing_values = {"", "NULL", "N/A"};
+    Collected c;
+    const auto r = run(s, std::string(kHeader) + "p1,01/01/2000,NULL, N/A ,y,F,,,NULL\nNULL,01/01/2000,1,0,y,F,,,\n", c);
+    REQUIRE(c.clean.size() == 1);
+    CHECK(c.clean[0][3].empty());  // age
+    CHECK(c.clean[0][4].empty());  // score
+    CHECK(c.clean[0][9].empty());  // note
+    REQUIRE(c.rejects.size() == 1);
+    CHECK(c.rejects[0].kind == RejectKind::missing_value);
+    CHECK(c.rejects[0].field == "person_id");
+    CHECK(quality(r, "age").n_missing == 1);
+  }
+
+  TEST_CASE("ingest.builtin: every built-in stream accepts its own header and names missing columns") {
+    const schema::Schema sch = schema::Schema::builtin();
+    REQUIRE(sch.streams.size() >= 18);
+    for (const char* name : {"person_register", "school_attendance", "school_exclusions", "social_care_contacts",
+                             "social_care_episodes", "police_domestic_abuse", "asb_incidents", "youth_offending",
+                             "housing_tenancy", "rent_arrears", "homelessness_applications", "council_tax",
+                             "housing_benefit", "dwp_benefits", "adult_social_care", "health_ae",
+                             "health_substance_misuse", "health_mental_health"}) {
+      CAPTURE(name);
+      const Stream& s = sch.stream(name);
+      std::string header;
+      for (const auto& f : s.fields) header += (header.empty() ? "" : ",") + f.name;
+      Collected c;
+      const auto r = run(s, header + "\n", c);  // also checks every declared format is known
+      CHECK(r.rows_read == 0);
+      CHECK(r.reconciled());
+      CHECK(r.report.fields.size() == s.fields.size());
+      // Without its record id column the extract cannot be read.
+      const Field* id = s.find(s.record_id_field);
+      REQUIRE(id != nullptr);
+      std::string without;
+      for (const auto& f : s.fields)
+        if (f.name != id->name) without += (without.empty() ? "" : ",") + f.name;
+      CHECK_THROWS_WITH_AS(run(s, without + "\n", c), doctest::Contains(id->name.c_str()), SchemaError);
+    }
+  }
+
+  TEST_CASE("ingest.builtin: school_attendance rows, UK dates and a duplicate record id") {
+    const schema::Schema sch = schema::Schema::builtin();
+    const Stream& s = sch.stream("school_attendance");
+    Collected c;
+    const std::string header =
+        "record_id,upn,first_name,middle_name,surname,dob,sex,postcode,school_urn,academic_year,term,"
+        "term_end_date,sessions_possible,sessions_attended,authorised_absence_sessions,"
+        "unauthorised_absence_sessions,free_school_meals,sen_status\n";
+    const auto r = run(s,
+                       header +
+                           "a1,Z213282605052,Ann,,Smith,03/04/2012,F,sw1a2aa,100000,2020/21,autumn,18/12/2020,140,130,5,5,Y,none\n"
+                           "a2,Z213282605052,Ann,,Smith,03/04/2012,F,M1 1AE,100000,2020/21,spring,31/03/2021,401,130,5,5,N,none\n"
+                           "a1,Z213282605052,Ann,,Smith,03/04/2012,F,M1 1AE,100000,2020/21,summer,16/07/2021,140,130,5,5,N,none\n",
+                       c);
+    CHECK(r.rows_read == 3);
+    CHECK(r.reconciled());
+    REQUIRE(c.clean.size() == 1);
+    CHECK(c.clean[0][5] == "2012-04-03");
+    CHECK(c.clean[0][7] == "SW1A 2AA");
+    REQUIRE(c.rejects.size() == 2);
+    CHECK(c.rejects[0].field == "sessions_possible");
+    CHECK(c.rejects[0].kind == RejectKind::out_of_range);
+    CHECK(c.rejects[1].kind == RejectKind::duplicate_key);
+  }
+
+  TEST_CASE("ingest.builtin: the sample council extracts reconcile") {
+    const char* src = std::getenv("EARLYHELP_SOURCE_DIR");
+    const std::filesystem::path dir =
+        std::filesystem::path(src ? src : ".") / "examples" / "data" / "sample_council";
+    if (!std::filesystem::is_directory(dir)) {
+      MESSAGE("skipped: no sample extracts in " << dir.string());
+      return;
+    }
+    const schema::Schema sch = schema::Schema::builtin();
+    int n_files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() != ".csv") continue;
+      const Stream* s = sch.find(entry.path().stem().string());
+      if (s == nullptr) continue;
+      CAPTURE(entry.path().string());
+      auto reader = io::CsvReader::open(entry.path().string());
+      Collected c;
+      CollectingSink sink(c);
+      const auto r = io::validate_stream(*s, reader, sink);
+      CHECK(r.reconciled());
+      CHECK(r.rows_read == c.clean.size() + c.rejects.size());
+      CHECK(r.rows_read > 0);
+      ++n_files;
+    }
+    MESSAGE(n_files << " sample extracts validated");
   }
 }
