@@ -8,11 +8,22 @@
 
 #include <pybind11/stl.h>
 
+#include <optional>
 #include <string>
 
 namespace py = pybind11;
 
 namespace earlyhelp::python {
+namespace {
+
+// A field bound as Python sees it: float, ISO date string, or None.
+py::object bound(const std::optional<double>& number, const std::optional<Date>& date) {
+  if (number) return py::float_(*number);
+  if (date) return py::str(format_date(*date));
+  return py::none();
+}
+
+}  // namespace
 void bind_schema(py::module_& m) {
   using namespace earlyhelp::schema;
 
@@ -24,19 +35,10 @@ void bind_schema(py::module_& m) {
       .def_readonly("description", &Field::description)
       .def_readonly("unit", &Field::unit)
       .def_property_readonly(
-          "min", [](const Field& f) -> py::object {
-            if (f.min) return py::float_(*f.min);
-            if (f.min_date) return py::str(format_date(*f.min_date));
-            return py::none();
-          },
+          "min", [](const Field& f) { return bound(f.min, f.min_date); },
           "Inclusive lower bound: a float for numeric fields, an ISO date string for date fields, or None.")
       .def_property_readonly(
-          "max", [](const Field& f) -> py::object {
-            if (f.max) return py::float_(*f.max);
-            if (f.max_date) return py::str(format_date(*f.max_date));
-            return py::none();
-          },
-          "Inclusive upper bound (as `min`).")
+          "max", [](const Field& f) { return bound(f.max, f.max_date); }, "Inclusive upper bound (as `min`).")
       .def_readonly("categories", &Field::categories, "Allowed values of a category field.")
       .def_readonly("max_length", &Field::max_length, "Longest allowed value in bytes, or None.")
       .def_readonly("format", &Field::format, "uk_postcode, nhs_number, uprn, upn or ''.")

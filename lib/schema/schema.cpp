@@ -99,6 +99,14 @@ std::string describe(const json& v) {
   return s;
 }
 
+// The `name`s of fields or streams, for messages listing what exists.
+template <class T>
+std::vector<std::string_view> names_of(const std::vector<T>& items) {
+  std::vector<std::string_view> out;
+  for (const auto& x : items) out.push_back(x.name);
+  return out;
+}
+
 bool is_snake_case(std::string_view s) noexcept {
   if (s.empty() || s[0] < 'a' || s[0] > 'z') return false;
   return std::all_of(s.begin(), s.end(),
@@ -302,8 +310,7 @@ Field read_field(std::string_view source, const json& j, const std::string& path
 const Field* field_ref(const Reader& r, const Stream& s, std::string_view key, const std::string& value) {
   const Field* f = s.find(value);
   if (f == nullptr) {
-    std::vector<std::string_view> names;
-    for (const auto& x : s.fields) names.push_back(x.name);
+    const auto names = names_of(s.fields);
     r.fail_at(r.at(key), fmt::format("expected the name of one of this stream's fields ({}); got \"{}\"{}",
                                       join(names), value, suggestion(value, names)));
   }
@@ -353,6 +360,56 @@ Stream read_stream(std::string_view source, const json& j, const std::string& pa
   }
   return s;
 }
+
+// Tracks the JSON path during parsing so that a duplicated object key (which nlohmann::json
+// would silently resolve to the last value) is reported with its path, like any other error.
+class DuplicateKeyCheck {
+ public:
+  explicit DuplicateKeyCheck(std::string_view source) : source_(source) {}
+
+  bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start: frames_.push_back(Frame{false, 0, {}, {}}); break;
+      case json::parse_event_t::array_start: frames_.push_back(Frame{true, 0, {}, {}}); break;
+      case json::parse_event_t::key: {
+        Frame& top = frames_.back();
+        top.key = parsed.get<std::string>();
+        if (!top.keys.insert(top.key).second)
+          throw SchemaError(fmt::format("{}: {}: duplicate key; each key may appear once in an object",
+                                        source_, path()));
+        break;
+      }
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        frames_.pop_back();
+        next_element();
+        break;
+      case json::parse_event_t::value: next_element(); break;
+    }
+    return true;
+  }
+
+ private:
+  struct Frame {
+    bool is_array;
+    std::size_t index;      // arrays: elements seen so far
+    std::string key;        // objects: the current key
+    std::set<std::string> keys;
+  };
+  void next_element() {
+    if (!frames_.empty() && frames_.back().is_array) ++frames_.back().index;
+  }
+  std::string path() const {
+    std::string out;
+    for (const Frame& f : frames_) {
+      if (f.is_array) out += fmt::format("[{}]", f.index);
+      else out += (out.empty() ? "" : ".") + f.key;
+    }
+    return out;
+  }
+  std::string_view source_;
+  std::vector<Frame> frames_;
+};
 
 // 1-based line and column of a 0-based byte offset.
 std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t byte) {
@@ -486,8 +543,7 @@ bool operator==(const Schema& a, const Schema& b) {
 
 const Field& Stream::field(std::string_view field_name) const {
   if (const Field* f = find(field_name)) return *f;
-  std::vector<std::string_view> names;
-  for (const auto& f : fields) names.push_back(f.name);
+  const auto names = names_of(fields);
   throw SchemaError(fmt::format("Stream::field: stream \"{}\" has no field \"{}\"{}; its fields are {}", name,
                                 field_name, suggestion(field_name, names), join(names)));
 }
@@ -507,8 +563,7 @@ bool Stream::is_missing_value(std::string_view value) const noexcept {
 
 const Stream& Schema::stream(std::string_view stream_name) const {
   if (const Stream* s = find(stream_name)) return *s;
-  std::vector<std::string_view> names;
-  for (const auto& s : streams) names.push_back(s.name);
+  const auto names = names_of(streams);
   throw SchemaError(fmt::format("Schema::stream: schema \"{}\" has no stream \"{}\"{}; known streams: {}", name,
                                 stream_name, suggestion(stream_name, names), join(names)));
 }
@@ -516,7 +571,7 @@ const Stream& Schema::stream(std::string_view stream_name) const {
 Schema Schema::from_json(std::string_view json_text, std::string_view source) {
   json root;
   try {
-    root = json::parse(json_text.begin(), json_text.end());
+    root = json::parse(json_text.begin(), json_text.end(), DuplicateKeyCheck(source));
   } catch (const json::parse_error& e) {
     // e.byte is the 1-based position of the last byte read.
     const std::size_t byte = e.byte > 0 ? e.byte - 1 : 0;
@@ -590,7 +645,10 @@ std::string Schema::to_markdown() const {
   out += "\nIdentifier roles: *direct* identifies a person alone (names, NHS number, UPN); *quasi* "
          "identifies in combination (date of birth, sex, address, postcode); *pseudonymised_key* "
          "is a system reference or keyed hash. Sensitivity *special_category* is UK GDPR article 9 "
-         "data, *criminal_offence* article 10 data.\n";
+         "data, *criminal_offence* article 10 data. *If missing* is how features treat a missing "
+         "value: *propagate* (stays missing), *zero* (counts as 0 / false) or *skip* (the row is "
+         "left out). *Required* means the column must be present; *Nullable* that a value may be "
+         "empty (or one of the stream's missing values).\n";
   for (const auto& s : streams) {
     out += fmt::format("\n## {}\n\n", s.name);
     if (!s.title.empty()) out += fmt::format("**{}**", s.title) + (s.description.empty() ? "\n\n" : ". ");
@@ -607,14 +665,15 @@ std::string Schema::to_markdown() const {
     out += fmt::format("| Event date | {} |\n",
                        s.event_date_field.empty() ? std::string("(none)") : "`" + s.event_date_field + "`");
     out += fmt::format("| Missing values | {} |\n\n", cell(missing));
-    out += "| Field | Label | Type | Unit | Range / categories | Required | Nullable | Identifier | "
-           "Link key | Sensitivity | Description |\n"
-           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+    out += "| Field | Label | Type | Unit | Range / categories | Required | Nullable | If missing | "
+           "Identifier | Link key | Sensitivity | Description |\n"
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
     for (const auto& f : s.fields) {
       std::string flags = f.unique ? " (unique)" : "";
-      out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", f.name, cell(f.label),
-                         to_string(f.type), cell(f.unit), cell(range_text(f)), f.required ? "yes" : "no",
-                         (f.nullable ? "yes" : "no") + flags, to_string(f.identifier_role),
+      out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", f.name,
+                         cell(f.label), to_string(f.type), cell(f.unit), cell(range_text(f)),
+                         f.required ? "yes" : "no", (f.nullable ? "yes" : "no") + flags, to_string(f.missing),
+                         to_string(f.identifier_role),
                          f.link_key.empty() ? std::string() : "`" + f.link_key + "`", to_string(f.sensitivity),
                          cell(f.description));
     }

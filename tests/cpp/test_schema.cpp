@@ -10,6 +10,10 @@
 #include <string>
 #include <vector>
 
+namespace earlyhelp::detail {
+std::string_view embedded_file(std::string_view) noexcept;
+}
+
 using namespace earlyhelp;
 using namespace earlyhelp::schema;
 
@@ -145,6 +149,13 @@ TEST_SUITE("schema") {
     CHECK(Schema::builtin() == Schema::builtin());
   }
 
+  TEST_CASE("schema.builtin: the catalogue file is in canonical to_json form") {
+    // Keeps the hand-maintained JSON tidy: re-save with `earlyhelp schema --format json`.
+    const std::string_view file = detail::embedded_file("council.schema.json");
+    REQUIRE(!file.empty());
+    CHECK(Schema::builtin().to_json() == file);
+  }
+
   TEST_CASE("schema.to_json: round-trips exactly through from_json") {
     const Schema s = Schema::builtin();
     const std::string text = s.to_json();
@@ -276,6 +287,8 @@ TEST_SUITE("schema") {
          "\"People List\""},
         {"missing type", R"("type": "text", )", "",
          "bad.json: streams[0].fields[1]: missing required key \"type\""},
+        {"duplicate key", R"("unit": "minutes")", R"("unit": "minutes", "unit": "hours")",
+         "bad.json: streams[1].fields[2].unit: duplicate key; each key may appear once in an object"},
         {"unknown top-level key", R"("version": "0.1")", R"("verison": "0.1")",
          "bad.json: verison: unknown key (did you mean \"version\"?); expected one of name, version, "
          "description, streams"},

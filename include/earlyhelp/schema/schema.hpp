@@ -33,7 +33,8 @@ enum class IdentifierRole { none, direct, quasi, pseudonymised_key };
 enum class Sensitivity { ordinary, special_category, criminal_offence };
 
 /// How feature derivation treats a missing value. JSON names: "propagate" (stays missing, NaN),
-/// "zero" (counts as 0 / false), "skip" (the row contributes nothing).
+/// "zero" (counts as 0 / false; for a category field, as none of its categories), "skip" (the
+/// row contributes nothing).
 enum class Missing { propagate, zero, skip };
 
 /// One field (column) of a stream.
