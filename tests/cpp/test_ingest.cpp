@@ -123,6 +123,13 @@ TEST_SUITE("ingest") {
     CHECK_FALSE(io::is_valid_postcode("M1 AAA"));     // inward code starts with a digit
     CHECK_FALSE(io::is_valid_postcode("SW1A 2AAA"));
     CHECK_FALSE(io::is_valid_postcode("123 456"));
+    // Spaces: optional and repeatable between outward and inward code, invalid elsewhere.
+    CHECK(io::canonical_postcode("OX4   1HP") == "OX4 1HP");
+    CHECK(io::canonical_postcode("ox41hp") == "OX4 1HP");
+    CHECK_FALSE(io::is_valid_postcode("OX4 11HP"));   // would be OX41 1HP without the space rule
+    CHECK_FALSE(io::is_valid_postcode("OX4 44PU"));
+    CHECK_FALSE(io::is_valid_postcode("O X4 1HP"));
+    CHECK_FALSE(io::is_valid_postcode("OX 4 1HP"));
   }
 
   TEST_CASE("ingest.field_checks: NHS number, UPRN, UPN, booleans, times") {

@@ -201,3 +201,26 @@ def test_sample_council_extracts_reconcile(source_dir, tmp_path):
             n_rows = sum(1 for r in csv.reader(f) if r) - 1
         assert len(clean) + len(rejects) == n_rows, path.name
         assert clean.attrs["earlyhelp_report"]["reconciled"]
+
+
+def test_sample_extract_faults_are_exactly_the_rejects(source_dir):
+    """generate.py plants a few faults per sample extract; validation must find each, and only them."""
+    import importlib.util
+
+    gen_path = source_dir / "examples" / "data" / "sample_council" / "generate.py"
+    if not gen_path.exists():
+        pytest.skip(f"{gen_path} not found")
+    spec = importlib.util.spec_from_file_location("eh_sample_generate", gen_path)
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    for stream, faults in gen.FAULTS.items():
+        _, rejects = earlyhelp.read_csv(gen_path.parent / f"{stream}.csv", stream=stream)
+        found = dict(zip(rejects["row"], rejects["field"]))
+        expected = {index + 1: "record_id" if field == "dup" else field for index, field, _, _ in faults}
+        assert sorted(found) == sorted(expected), stream
+        for row_number, field in expected.items():
+            # Keys are checked only on rows that pass every field check, so a planted duplicate
+            # on a row with another fault is reported by that fault.
+            if field == "record_id" and found[row_number] != "record_id":
+                continue
+            assert found[row_number] == field, (stream, row_number)

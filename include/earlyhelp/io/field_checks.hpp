@@ -61,18 +61,32 @@ constexpr bool postcode_compact_valid(std::string_view p) noexcept {
 }  // namespace detail
 
 /// The canonical form "AB1 2CD" of a UK postcode (upper case, one space before the inward code),
-/// or std::nullopt when it does not follow the official pattern. Case and spaces are ignored.
+/// or std::nullopt when it does not follow the official pattern. Case is ignored, and so are
+/// spaces around the postcode and the number of spaces between outward and inward code (which
+/// may also be absent); a space anywhere else makes it invalid, since "OX4 11HP" is a mistyped
+/// "OX4 1HP", not "OX41 1HP".
 /// Example: `canonical_postcode("sw1a2aa") == "SW1A 2AA"`. O(length).
 inline std::optional<std::string> canonical_postcode(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   char buf[8];
   std::size_t n = 0;
+  std::size_t space_at = 0;  // characters before the (single) run of spaces; 0 = no run
+  bool in_space = false;
   for (char c : text) {
-    if (c == ' ' || c == '\t') continue;
+    if (c == ' ' || c == '\t') {
+      if (!in_space && space_at != 0) return std::nullopt;  // a second run of spaces
+      in_space = true;
+      space_at = n;
+      continue;
+    }
+    in_space = false;
     if (n == 7) return std::nullopt;
     buf[n++] = detail::to_upper(c);
   }
   const std::string_view compact(buf, n);
   if (!detail::postcode_compact_valid(compact)) return std::nullopt;
+  if (space_at != 0 && space_at != n - 3) return std::nullopt;
   std::string out;
   out.reserve(n + 1);
   out.append(compact.substr(0, n - 3)).push_back(' ');
@@ -80,7 +94,7 @@ inline std::optional<std::string> canonical_postcode(std::string_view text) {
   return out;
 }
 
-/// True when `text` is a valid UK postcode (case- and space-insensitive).
+/// True when `text` is a valid UK postcode (see canonical_postcode for case and spaces).
 inline bool is_valid_postcode(std::string_view text) { return canonical_postcode(text).has_value(); }
 
 /// True when `text` is a valid NHS number: 10 digits (spaces and hyphens between groups are
