@@ -272,6 +272,14 @@ class Validator {
     for (std::size_t i = 0; i < header.size(); ++i)
       if (!used[i]) report_.unexpected_columns.push_back(header[i]);
     width_ = header.size();
+    for (std::size_t j = 0; j < plans_.size(); ++j) {
+      const schema::Field& f = *plans_[j].field;
+      const bool dated = f.type == FieldType::date || f.type == FieldType::datetime;
+      if (dated && f.link_key == "dob" && plans_[j].in_input) dob_ = j;
+      const bool events = stream_.kind == "event" || stream_.kind == "episode";
+      if (dated && events && f.name == stream_.event_date_field && plans_[j].in_input)
+        event_ = j;
+    }
     for (const auto& m : stream_.missing_values)
       if (!m.empty()) markers_.push_back(m);
   }
@@ -335,6 +343,7 @@ class Validator {
 
     problems_.clear();
     for (std::size_t j = 0; j < plans_.size(); ++j) check_field(j, rec);
+    check_birth_before_event();
     if (problems_.empty()) {
       if (!check_keys(rec)) return;
       ++report_.rows_clean;
@@ -350,6 +359,24 @@ class Validator {
       reason += ")";
     }
     reject(rec, plans_[first.field].field->name, first.kind, std::move(reason));
+  }
+
+  // A person cannot be born after the event recorded about them: in an event or episode
+  // stream, a valid date of birth (link_key "dob") later than the valid event date is rejected.
+  void check_birth_before_event() {
+    if (dob_ == kNone || event_ == kNone) return;
+    const FieldValue& d = values_[dob_];
+    const FieldValue& e = values_[event_];
+    if (d.missing || e.missing) return;
+    for (const Problem& p : problems_)
+      if (p.field == dob_ || p.field == event_) return;
+    std::int64_t event_day = e.integer;
+    if (plans_[event_].field->type == FieldType::datetime)
+      event_day = e.integer >= 0 ? e.integer / 86400 : -((-e.integer + 86399) / 86400);
+    if (d.integer <= event_day) return;
+    FieldQuality& q = report_.fields[dob_];
+    --q.n_valid;
+    fail(dob_, RejectKind::out_of_range, fmt::format("date of birth after the {}", plans_[event_].field->name));
   }
 
   // Keys are checked only for rows that passed every field check, and recorded only for clean
@@ -545,6 +572,9 @@ class Validator {
   IngestSink& sink_;
   std::size_t width_ = 0;
   std::vector<FieldPlan> plans_;
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::size_t dob_ = kNone;    // the date-of-birth field, if any
+  std::size_t event_ = kNone;  // the stream's event date field, if any
   std::vector<std::string> markers_;  // the stream's non-empty "no value" markers, e.g. NULL
   std::vector<FieldValue> values_;
   std::vector<Problem> problems_;

@@ -449,3 +449,28 @@ TEST_SUITE("ingest") {
     MESSAGE(n_files << " sample extracts validated");
   }
 }
+
+TEST_SUITE("ingest") {
+  TEST_CASE("ingest.validate: in an event stream a date of birth after the event date is rejected") {
+    Stream s;
+    s.name = "visits";
+    s.kind = "event";
+    s.event_date_field = "seen_at";
+    Field dob = make_field("dob", FieldType::date);
+    dob.link_key = "dob";
+    s.fields = {make_field("id", FieldType::identifier), dob, make_field("seen_at", FieldType::datetime)};
+    Collected c;
+    const auto r = run(s, "id,dob,seen_at\na,01/02/2010,2020-01-01T10:00\nb,02/01/2020,2020-01-01 09:00\nc,01/01/2020,01/01/2020\n", c);
+    CHECK(r.rows_clean == 2);
+    REQUIRE(c.rejects.size() == 1);
+    CHECK(c.rejects[0].row == 2);
+    CHECK(c.rejects[0].field == "dob");
+    CHECK(c.rejects[0].reason == "date of birth after the seen_at");
+    CHECK(quality(r, "dob").n_invalid == 1);
+    CHECK(quality(r, "dob").n_valid == 2);
+    // The same rows in a register are not checked.
+    s.kind = "register";
+    Collected d;
+    CHECK(run(s, "id,dob,seen_at\nb,02/01/2020,2020-01-01 09:00\n", d).rows_clean == 1);
+  }
+}

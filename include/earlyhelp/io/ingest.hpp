@@ -20,6 +20,8 @@
 /// - identifier/text: at most `max_length` bytes; format "uk_postcode" (official pattern ->
 ///   "AB1 2CD"), "nhs_number" (modulus 11 -> 10 digits), "uprn" (1-12 digits), "upn" (DfE check
 ///   letter -> upper case);
+/// - event and episode streams: a date of birth (the field with link_key "dob") later than the
+///   stream's event date is rejected;
 /// - unique fields: the second and later rows with a value already seen in a clean row are
 ///   rejected, naming the first row.
 /// Row-level rejects: a wrong number of fields, a field over the size limit (its value is not
