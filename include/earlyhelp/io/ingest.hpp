@@ -40,6 +40,7 @@
 
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/io/csv.hpp"
+#include "earlyhelp/io/field_checks.hpp"  // the format checks validate_stream applies
 #include "earlyhelp/schema/schema.hpp"
 
 #include <cstddef>
