@@ -9,9 +9,11 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,15 +30,67 @@ constexpr std::int64_t kNaT = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
 constexpr std::int64_t kSecondsPerDay = 86'400;
 
+// An append-only sequence in fixed-size chunks: growing never copies or re-touches memory
+// (a doubling std::vector of a million-row column moves it several times, and each move
+// page-faults fresh pages; that was most of the time of building the columns).
+template <class T>
+class Chunked {
+ public:
+  static constexpr std::size_t kChunk = std::size_t{1} << 16;
+  void push_back(T v) {
+    if (chunks_.empty() || chunks_.back().size() == kChunk) {
+      chunks_.emplace_back();
+      chunks_.back().reserve(kChunk);
+    }
+    chunks_.back().push_back(v);
+    ++size_;
+  }
+  std::size_t size() const noexcept { return size_; }
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    for (const auto& c : chunks_)
+      for (const T& v : c) fn(v);
+  }
+  void copy_to(T* out) const {
+    for (const auto& c : chunks_) out = std::copy(c.begin(), c.end(), out);
+  }
+
+ private:
+  std::vector<std::vector<T>> chunks_;
+  std::size_t size_ = 0;
+};
+
+// Byte storage whose pointers stay valid: values are appended to 1 MiB blocks that never move.
+class TextArena {
+ public:
+  std::string_view add(std::string_view v) {
+    if (v.empty()) return {};
+    if (blocks_.empty() || used_ + v.size() > cap_) {
+      cap_ = std::max<std::size_t>(v.size(), std::size_t{1} << 20);
+      blocks_.push_back(std::make_unique<char[]>(cap_));
+      used_ = 0;
+    }
+    char* dst = blocks_.back().get() + used_;
+    std::memcpy(dst, v.data(), v.size());
+    used_ += v.size();
+    return {dst, v.size()};
+  }
+
+ private:
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = 0;
+  std::size_t cap_ = 0;
+};
+
 // One output column in C++ form.
 struct Column {
   FieldType type = FieldType::text;
-  std::vector<std::int64_t> ints;    // integer values; category codes; datetime64[ns]
-  std::vector<double> floats;        // floating
-  std::vector<std::uint8_t> flags;   // boolean values
-  std::vector<std::uint8_t> mask;    // true = missing (integer, boolean)
-  std::string text;                  // identifier/text: concatenated values
-  std::vector<std::size_t> ends;     // end offset of each value in `text`
+  Chunked<std::int64_t> ints;         // integer values; category codes; datetime64[ns]
+  Chunked<double> floats;             // floating
+  Chunked<std::uint8_t> flags;        // boolean values
+  Chunked<std::uint8_t> mask;         // 1 = missing (integer, boolean, text)
+  TextArena arena;                    // identifier/text bytes
+  Chunked<std::string_view> values;   // identifier/text values (into arena)
 };
 
 // Converts days or seconds since the epoch to datetime64[ns]; NaT outside its range
@@ -87,8 +141,7 @@ class ColumnSink : public io::IngestSink {
           break;
         case FieldType::identifier:
         case FieldType::text:
-          c.text.append(v.text);
-          c.ends.push_back(c.text.size());
+          c.values.push_back(c.arena.add(v.text));
           c.mask.push_back(v.missing ? 1 : 0);
           break;
       }
@@ -102,16 +155,16 @@ class ColumnSink : public io::IngestSink {
 };
 
 template <class T>
-py::array_t<T> to_numpy(const std::vector<T>& v) {
+py::array_t<T> to_numpy(const Chunked<T>& v) {
   py::array_t<T> out(static_cast<py::ssize_t>(v.size()));
-  if (!v.empty()) std::memcpy(out.mutable_data(), v.data(), v.size() * sizeof(T));
+  v.copy_to(out.mutable_data());
   return out;
 }
 
-py::array_t<bool> to_numpy_bool(const std::vector<std::uint8_t>& v) {
+py::array_t<bool> to_numpy_bool(const Chunked<std::uint8_t>& v) {
   py::array_t<bool> out(static_cast<py::ssize_t>(v.size()));
   bool* d = out.mutable_data();
-  for (std::size_t i = 0; i < v.size(); ++i) d[i] = v[i] != 0;
+  v.for_each([&d](std::uint8_t x) { *d++ = x != 0; });
   return out;
 }
 
@@ -120,19 +173,19 @@ py::array_t<bool> to_numpy_bool(const std::vector<std::uint8_t>& v) {
 // allocation and ~50 bytes saved. The cache stops growing at 4096 distinct values and is
 // dropped when, after 16384 values, fewer than half were hits (a key column).
 py::list to_str_list(const Column& c) {
-  const std::size_t n = c.ends.size();
+  const std::size_t n = c.values.size();
   PyObject* list = PyList_New(static_cast<Py_ssize_t>(n));
   if (list == nullptr) throw py::error_already_set();
   py::list out = py::reinterpret_steal<py::list>(list);
+  std::vector<std::uint8_t> missing(n);
+  c.mask.copy_to(missing.data());
   std::unordered_map<std::string_view, PyObject*> cache;  // borrowed: the list owns them
   bool use_cache = true;
   std::size_t hits = 0;
-  std::size_t begin = 0;
-  for (std::size_t i = 0; i < n; ++i) {
+  std::size_t i = 0;
+  c.values.for_each([&](std::string_view value) {
     PyObject* item = nullptr;
-    const std::string_view value(c.text.data() + begin, c.ends[i] - begin);
-    begin = c.ends[i];
-    if (c.mask[i]) {
+    if (missing[i]) {
       item = Py_None;
       Py_INCREF(item);
     } else {
@@ -152,7 +205,8 @@ py::list to_str_list(const Column& c) {
       }
     }
     PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), item);
-  }
+    ++i;
+  });
   return out;
 }
 
