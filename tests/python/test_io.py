@@ -90,6 +90,15 @@ def test_read_csv_rejects_and_reconciled_counts(attendance):
     # Raw values travel with the reject, as read.
     assert rejects.loc[0, "dob"] == "29/02/2011"
     assert rejects.loc[0, "upn"] == "A213282605052"
+    assert list(rejects["extra_fields"]) == ["", "", ""]
+
+
+def test_read_csv_surplus_fields_are_kept_csv_encoded(tmp_path):
+    path = write_csv(tmp_path / "wide.csv", [row() + ["x,1", "y"]])
+    clean, rejects = earlyhelp.read_csv(path, stream="school_attendance")
+    assert len(clean) == 0
+    assert rejects.loc[0, "extra_fields"] == '"x,1",y'
+    assert rejects.loc[0, "reason"] == "expected 18 fields, found 20"
 
 
 def test_read_csv_errors(tmp_path):

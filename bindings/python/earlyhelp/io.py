@@ -9,6 +9,8 @@ number of data rows in the file. ``validate`` does the same file to file.
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from typing import Optional, Tuple, Union
@@ -31,6 +33,13 @@ def _schema_path(schema) -> str:
     if isinstance(schema, (str, os.PathLike)):
         return os.fspath(schema)
     raise TypeError("schema must be None (the built-in catalogue) or the path of a schema JSON file")
+
+
+def _csv_line(fields) -> str:
+    """The fields as one RFC 4180 line without its line end (as in the rejects file)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(fields)
+    return buf.getvalue()
 
 
 def _column(kind: str, data, categories) -> pd.api.extensions.ExtensionArray:
@@ -95,7 +104,7 @@ def read_csv(
     header = res["input_header"]
     width = len(header)
     raw_columns = {name: [r[i] if i < len(r) else "" for r in rej["raw"]] for i, name in enumerate(header)}
-    extra = [",".join(r[width:]) if len(r) > width else "" for r in rej["raw"]]
+    extra = [_csv_line(r[width:]) if len(r) > width else "" for r in rej["raw"]]
     rejects = pd.DataFrame(
         {
             "row": pd.array(rej["row"], dtype="int64"),
