@@ -51,7 +51,7 @@ def generate(path: pathlib.Path, n: int, categories: dict, seed: int = 7) -> Non
     upn = np.char.add(np.array(list(UPN_LETTERS))[check],
                       np.array(["".join(map(str, d)) for d in digits]))
     dob = pd.to_datetime("2005-01-01") + pd.to_timedelta(rng.integers(0, 13 * 365, n), unit="D")
-    start = pd.to_datetime("2015-01-01") + pd.to_timedelta(rng.integers(0, 9 * 365, n), unit="D")
+    start = dob + pd.to_timedelta(rng.integers(5 * 365, 11 * 365, n), unit="D")  # excluded aged 5-16
     il = np.array(INWARD_LETTERS)
     postcode = (np.array(OUTWARD)[rng.integers(0, len(OUTWARD), n)].astype(object) + " " +
                 rng.integers(0, 10, n).astype(str).astype(object) + il[rng.integers(0, len(il), n)] +

@@ -127,10 +127,19 @@ std::string join(const std::vector<std::string>& v) {
 // per probe, which made it most of the time of a million-row ingest.
 class KeyIndex {
  public:
-  /// The row that holds `key`, or 0.
-  std::size_t find(std::string_view key) const noexcept {
+  static std::size_t hash(std::string_view key) noexcept { return std::hash<std::string_view>{}(key); }
+  /// Starts loading the slot of a key with hash `h`: a lookup in a table bigger than the cache
+  /// is a cache miss, and asking for it before the row's other checks hides most of it.
+  void prefetch(std::size_t h) const noexcept {
+#if defined(__GNUC__)
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & mask_]);
+#else
+    (void)h;
+#endif
+  }
+  /// The row that holds `key` (whose hash is `h`), or 0.
+  std::size_t find(std::string_view key, std::size_t h) const noexcept {
     if (slots_.empty()) return 0;
-    const std::size_t h = std::hash<std::string_view>{}(key);
     const auto tag = static_cast<std::uint32_t>(h >> 32);
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot s = slots_[i];
@@ -140,10 +149,9 @@ class KeyIndex {
       if (e.len == key.size() && arena_.compare(e.offset, e.len, key) == 0) return e.row;
     }
   }
-  /// Records `key` at `row` (> 0); the caller has checked that it is new.
-  void insert(std::string_view key, std::size_t row) {
+  /// Records `key` (hash `h`) at `row` (> 0); the caller has checked that it is new.
+  void insert(std::string_view key, std::size_t h, std::size_t row) {
     if (2 * (entries_.size() + 1) > slots_.size()) grow();
-    const std::size_t h = std::hash<std::string_view>{}(key);
     entries_.push_back(Entry{h, arena_.size(), key.size(), row});
     arena_.append(key);
     place(h, static_cast<std::uint32_t>(entries_.size()));
@@ -263,7 +271,7 @@ class Validator {
       q.range_withheld = f.identifier_role == schema::IdentifierRole::direct ||
                          f.identifier_role == schema::IdentifierRole::quasi;
       report_.fields.push_back(std::move(q));
-      if (f.unique) keys_.emplace_back(j, KeyIndex());
+      if (f.unique) keys_.push_back(Key{j, KeyIndex(), {}, 0});
     }
     if (!missing_required.empty())
       throw SchemaError(fmt::format("{}: missing required column{} for stream {}: {}", reader_.name(),
@@ -342,6 +350,12 @@ class Validator {
     }
 
     problems_.clear();
+    for (auto& key : keys_) {
+      const FieldPlan& p = plans_[key.field];
+      key.raw = p.in_input ? trim(rec.fields[p.column]) : std::string_view();
+      key.hash = KeyIndex::hash(key.raw);
+      key.index.prefetch(key.hash);
+    }
     for (std::size_t j = 0; j < plans_.size(); ++j) check_field(j, rec);
     check_birth_before_event();
     if (problems_.empty()) {
@@ -382,19 +396,22 @@ class Validator {
   // Keys are checked only for rows that passed every field check, and recorded only for clean
   // rows, so the clean output is unique in each key and a duplicate names a clean row.
   bool check_keys(const CsvRecord& rec) {
-    for (auto& [j, seen] : keys_) {
-      const FieldValue& v = values_[j];
+    for (auto& key : keys_) {
+      const FieldValue& v = values_[key.field];
       if (v.missing) continue;
-      if (const std::size_t first = seen.find(v.text); first != 0) {
+      // The prefetch hashed the raw text; normalisation (case, spaces) may have changed it.
+      if (v.text != key.raw) key.hash = KeyIndex::hash(v.text);
+      if (const std::size_t first = key.index.find(v.text, key.hash); first != 0) {
+        const std::size_t j = key.field;
         ++report_.fields[j].n_duplicates;
         reject(rec, plans_[j].field->name, RejectKind::duplicate_key,
                fmt::format("duplicate key: same value as row {}", first));
         return false;
       }
     }
-    for (auto& [j, seen] : keys_) {
-      const FieldValue& v = values_[j];
-      if (!v.missing) seen.insert(v.text, rec.row);
+    for (auto& key : keys_) {
+      const FieldValue& v = values_[key.field];
+      if (!v.missing) key.index.insert(v.text, key.hash, rec.row);
     }
     return true;
   }
@@ -560,7 +577,7 @@ class Validator {
   }
 
   void finish_report() {
-    for (auto& [j, seen] : keys_) report_.fields[j].n_distinct = seen.size();
+    for (const auto& key : keys_) report_.fields[key.field].n_distinct = key.index.size();
     for (std::size_t k = 0; k < kind_counts_.size(); ++k)
       if (kind_counts_[k] > 0) report_.rejects_by_kind.emplace_back(static_cast<RejectKind>(k), kind_counts_[k]);
     for (auto& q : report_.fields)
@@ -578,7 +595,13 @@ class Validator {
   std::vector<std::string> markers_;  // the stream's non-empty "no value" markers, e.g. NULL
   std::vector<FieldValue> values_;
   std::vector<Problem> problems_;
-  std::vector<std::pair<std::size_t, KeyIndex>> keys_;
+  struct Key {
+    std::size_t field;     // index of a unique field
+    KeyIndex index;        // its values in clean rows
+    std::string_view raw;  // this row's trimmed raw value
+    std::size_t hash;      // hash of the value to look up
+  };
+  std::vector<Key> keys_;
   std::array<std::size_t, 10> kind_counts_{};
   DataQualityReport report_;
 };
