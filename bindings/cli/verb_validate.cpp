@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -32,6 +33,7 @@ int run_validate(const ValidateArgs& a) {
   const schema::Stream& stream = sch.stream(a.stream);
   io::CsvOptions options;
   options.max_field_bytes = a.max_field_bytes;
+  options.max_record_bytes = std::max(options.max_record_bytes, a.max_field_bytes);  // a record holds its field
   options.delimiter = a.delimiter;
   const io::IngestResult r = io::validate_file(stream, a.input, a.output, a.rejects, options);
   if (!a.report.empty()) {

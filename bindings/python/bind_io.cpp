@@ -224,6 +224,7 @@ schema::Schema load_schema(const std::string& schema_path) {
 io::CsvOptions make_options(std::size_t max_field_bytes, char delimiter) {
   io::CsvOptions o;
   o.max_field_bytes = max_field_bytes;
+  o.max_record_bytes = std::max(o.max_record_bytes, max_field_bytes);  // a record holds its field
   o.delimiter = delimiter;
   return o;
 }
