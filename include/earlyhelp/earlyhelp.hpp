@@ -12,3 +12,4 @@
 #include "earlyhelp/schema/schema.hpp"
 #include "earlyhelp/linkage/linkage_primitives.hpp"
 #include "earlyhelp/synth/generate.hpp"
+#include "earlyhelp/io/ingest.hpp"  // also io/csv.hpp and io/field_checks.hpp
