@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   cli::register_version(app);
   cli::register_audit(app);
   cli::register_keygen(app);
+  cli::register_demo(app);
   cli::register_schema(app);
   cli::register_synth(app);
   cli::register_validate(app);
