@@ -10,5 +10,6 @@ namespace earlyhelp::python {
 
 /// Exceptions (earlyhelp.Error and subclasses), version, dates.
 void bind_core(pybind11::module_& m);
+void bind_models(pybind11::module_& m);  ///< earlyhelp._core.models
 
 }  // namespace earlyhelp::python

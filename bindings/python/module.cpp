@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "earlyhelp compiled core (use the `earlyhelp` package, not this module directly)";
   m.attr("__version__") = earlyhelp::version();
   earlyhelp::python::bind_core(m);
+  earlyhelp::python::bind_models(m);
 }

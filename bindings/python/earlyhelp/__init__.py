@@ -16,12 +16,14 @@ from earlyhelp._core import (  # noqa: F401
     parse_date,
     version,
 )
+from earlyhelp.models import Model  # noqa: F401
 
 __all__ = [
     "Error",
     "FormatError",
     "InvalidArgument",
     "IOError",
+    "Model",
     "SchemaError",
     "StateError",
     "__version__",
