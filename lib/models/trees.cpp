@@ -207,6 +207,54 @@ TreeEnsemble::TreeEnsemble(std::vector<TreeArrays> trees, Index n_features, int 
       mean_[i] = (mean_[l] * cover_[l] + mean_[l + 1] * cover_[l + 1]) / cover_[i];
     }
   }
+  build_dense();
+}
+
+void TreeEnsemble::build_dense() {
+  if (!cat_begin_.empty() || max_depth() > detail::kDenseMaxDepth) return;
+  std::size_t internal = 0;
+  for (int d : tree_depth_) internal += (std::size_t{1} << d) - 1;
+  if (internal > (std::size_t{1} << 26)) return;  // padding would cost too much memory
+  dense_nodes_.reserve(internal);
+  dense_leaf_f_.reserve(internal + tree_depth_.size());
+  for (std::size_t t = 0; t < tree_offset_.size(); ++t) {
+    const int depth = tree_depth_[t];
+    const auto n_int = (std::size_t{1} << depth) - 1;
+    dense_offset_.push_back(static_cast<std::int64_t>(dense_nodes_.size()));
+    dense_leaf_offset_.push_back(static_cast<std::int64_t>(dense_leaf_.size()));
+    const std::size_t base = dense_nodes_.size();
+    const std::size_t leaf_base = dense_leaf_.size();
+    dense_nodes_.resize(base + n_int, DenseNode{0, 0.0f});
+    dense_leaf_.resize(leaf_base + n_int + 1, 0.0);
+    // (flat node, dense position) pairs; positions >= n_int are leaves.
+    std::vector<std::pair<std::int32_t, std::size_t>> stack{{tree_offset_[t], 0}};
+    while (!stack.empty()) {
+      const auto [i, p] = stack.back();
+      stack.pop_back();
+      const Node& nd = nodes_[static_cast<std::size_t>(i)];
+      if (p >= n_int) {
+        dense_leaf_[leaf_base + p - n_int] = value_[static_cast<std::size_t>(i)];
+        continue;
+      }
+      if (nd.feature < 0) {
+        stack.emplace_back(i, 2 * p + 1);  // padding: both subtrees end in the same leaf
+        stack.emplace_back(i, 2 * p + 2);
+      } else {
+        const std::uint32_t nan_right = (nd.info & 1u) ? 0u : 0x80000000u;
+        dense_nodes_[base + p] = {static_cast<std::uint32_t>(nd.feature) | nan_right,
+                                  nd.threshold};
+        stack.emplace_back(nd.left, 2 * p + 1);
+        stack.emplace_back(nd.left + 1, 2 * p + 2);
+      }
+    }
+  }
+  // The AVX-512 kernel loads the first 63 nodes of a tree as whole registers, whatever its size.
+  dense_nodes_.resize(dense_nodes_.size() + 64, DenseNode{0, 0.0f});
+  dense_leaf_f_.resize(dense_leaf_.size());
+  for (std::size_t i = 0; i < dense_leaf_.size(); ++i) {
+    dense_leaf_f_[i] = static_cast<float>(dense_leaf_[i]);
+  }
+  dense_ = true;
 }
 
 int TreeEnsemble::n_outputs() const noexcept {
@@ -278,10 +326,11 @@ void run_batch(const TreeEnsemble& m, const T* x, Index ld, Index n_rows, double
   constexpr std::size_t kChunk = 1024;
   parallel_for_chunks(to_size(n_rows), n_threads, kChunk, [&](std::size_t b, std::size_t e) {
     std::vector<Acc> acc(to_size(detail::kBlock) * static_cast<std::size_t>(k));
+    std::vector<float> scratch;
     double tmp[detail::kMaxGroups];
     for (auto r0 = to_index(b); r0 < to_index(e); r0 += detail::kBlock) {
       const Index nr = std::min(detail::kBlock, to_index(e) - r0);
-      detail::TreeKernels::block_margin<T, Acc>(m, x + r0 * ld, ld, nr, acc.data());
+      detail::TreeKernels::block_margin_any<T, Acc>(m, x + r0 * ld, ld, nr, acc.data(), scratch);
       for (Index r = 0; r < nr; ++r) {
         double* o = out + (r0 + r) * out_ld;
         const Acc* a = acc.data() + r * k;

@@ -200,3 +200,17 @@ def test_wrong_shape_and_bad_files(tmp_path):
         earlyhelp.Model.from_xgboost_json(tmp_path / "trunc.json")
     with pytest.raises(earlyhelp.IOError):
         earlyhelp.Model.from_xgboost_json(tmp_path / "absent.json")
+
+
+@pytest.mark.parametrize("depth", [7, 9, 12])
+def test_deep_trees_equal_xgboost(depth, tmp_path):
+    # depth 7 and 9 use the padded dense layout past the register-held top levels; 12 exceeds
+    # the dense limit and takes the general walk.
+    X, rng = _data(n=3000, f=8)
+    y = _labels("reg:squarederror", X, rng) + 0.5 * rng.normal(size=len(X)).astype(np.float32)
+    booster = _train({"objective": "reg:squarederror", "max_depth": depth, "min_child_weight": 0},
+                     X, y, rounds=4)
+    model = _roundtrip(booster, tmp_path)
+    Xt, _ = _data(n=700, f=8, seed=5, nan=0.15)  # not a multiple of the SIMD block
+    _close(model.predict(Xt), booster.inplace_predict(Xt))
+    _close(model.predict(Xt.astype(np.float64)), booster.inplace_predict(Xt))

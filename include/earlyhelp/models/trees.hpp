@@ -165,6 +165,22 @@ class TreeEnsemble {
   std::vector<float> value_f_;    // the same in float32
   std::vector<double> cover_;     // per node
   std::vector<double> mean_;      // cover-weighted mean of each subtree (TreeSHAP bias)
+  // Dense layout (no categorical splits, depth <= kDenseMaxDepth): every tree padded to a
+  // complete tree of its depth, children implicit (2i+1, 2i+2), so a walk is exactly `depth`
+  // branch-free steps. A leaf above the bottom becomes a split whose two subtrees carry the
+  // same value, so the padding cannot change any output.
+  struct DenseNode {
+    std::uint32_t feature;  ///< bits 0..30: feature; bit 31: NaN goes right
+    float threshold;
+  };
+  bool dense_ = false;
+  std::vector<DenseNode> dense_nodes_;
+  std::vector<float> dense_leaf_f_;
+  std::vector<double> dense_leaf_;
+  std::vector<std::int64_t> dense_offset_;       // per tree: first internal node
+  std::vector<std::int64_t> dense_leaf_offset_;  // per tree: first leaf
+  void build_dense();
+
   std::vector<std::int32_t> tree_offset_;
   std::vector<std::int32_t> tree_depth_;
   std::vector<std::int32_t> tree_group_;

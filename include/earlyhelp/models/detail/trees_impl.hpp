@@ -24,6 +24,12 @@ inline constexpr Index kBlock = 128;
 inline constexpr float kMaxCategory = 16777216.0f;
 /// Most outputs (classes) a model may have; lets single-record prediction stay on the stack.
 inline constexpr int kMaxGroups = 256;
+/// Deepest tree the padded dense layout is used for (2^depth leaves per tree).
+inline constexpr int kDenseMaxDepth = 10;
+/// Rows walked through a dense tree together by the AVX-512 kernel (8 vectors of 16).
+inline constexpr Index kSimdRows = 128;
+/// Rows walked through a dense tree together.
+inline constexpr Index kDenseInterleave = 32;
 
 struct TreeKernels {
   using Node = TreeEnsemble::Node;
@@ -87,6 +93,101 @@ struct TreeKernels {
         }
         for (Index r = 0; r < nr; ++r) acc[(r0 + r) * k + g] += leaf_value<Acc>(m, idx[r]);
       }
+    }
+  }
+
+  /// As block_margin, over the padded dense layout: `depth` branch-free steps per row.
+  template <class T, class Acc>
+  static void block_margin_dense(const TreeEnsemble& m, const T* x, Index ld, Index n,
+                                 Acc* acc) noexcept {
+    const int k = m.n_groups_;
+    const Acc base = static_cast<Acc>(m.base_margin_);
+    for (Index i = 0; i < n * k; ++i) acc[i] = base;
+    const std::size_t n_trees = m.tree_offset_.size();
+    std::uint32_t idx[kDenseInterleave];
+    for (std::size_t t = 0; t < n_trees; ++t) {
+      const TreeEnsemble::DenseNode* nodes = m.dense_nodes_.data() + m.dense_offset_[t];
+      const int depth = m.tree_depth_[t];
+      const Acc* leaves;
+      if constexpr (std::is_same_v<Acc, float>) {
+        leaves = m.dense_leaf_f_.data() + m.dense_leaf_offset_[t];
+      } else {
+        leaves = m.dense_leaf_.data() + m.dense_leaf_offset_[t];
+      }
+      const std::uint32_t n_internal = (1u << depth) - 1u;
+      const int g = m.tree_group_[t];
+      for (Index r0 = 0; r0 < n; r0 += kDenseInterleave) {
+        const Index nr = std::min(kDenseInterleave, n - r0);
+        const T* rows = x + r0 * ld;
+        for (Index r = 0; r < nr; ++r) idx[r] = 0;
+        for (int d = 0; d < depth; ++d) {
+          for (Index r = 0; r < nr; ++r) {
+            const TreeEnsemble::DenseNode nd = nodes[idx[r]];
+            const float v = static_cast<float>(rows[r * ld + (nd.feature & 0x7fffffffu)]);
+            // !(v < thr) sends NaN right; v >= thr sends it left: pick by the node's bit.
+            const std::uint32_t right = static_cast<std::uint32_t>(v >= nd.threshold) |
+                                        (static_cast<std::uint32_t>(v != v) & (nd.feature >> 31));
+            idx[r] = 2 * idx[r] + 1 + right;
+          }
+        }
+        for (Index r = 0; r < nr; ++r) acc[(r0 + r) * k + g] += leaves[idx[r] - n_internal];
+      }
+    }
+  }
+
+  /// Leaf slots (relative to the tree's first leaf) of kSimdRows float32 rows in one dense tree, with
+  /// AVX-512 gathers; defined in lib/models/trees_avx512.cpp. Lanes past `nr` repeat row 0.
+  static void dense_leaves_avx512(const TreeEnsemble::DenseNode* nodes, int depth,
+                                  const float* rows, Index ld, Index nr,
+                                  std::uint32_t* out) noexcept;
+  /// True when the CPU and the build support dense_leaves_avx512.
+  static bool have_avx512() noexcept;
+
+  /// As block_margin_dense with kSimdRows rows per AVX-512 walk; x is float32 (callers convert).
+  template <class Acc>
+  static void block_margin_dense_simd(const TreeEnsemble& m, const float* x, Index ld, Index n,
+                                      Acc* acc) noexcept {
+    const int k = m.n_groups_;
+    const Acc base = static_cast<Acc>(m.base_margin_);
+    for (Index i = 0; i < n * k; ++i) acc[i] = base;
+    std::uint32_t idx[kSimdRows];
+    for (std::size_t t = 0; t < m.tree_offset_.size(); ++t) {
+      const TreeEnsemble::DenseNode* nodes = m.dense_nodes_.data() + m.dense_offset_[t];
+      const int depth = m.tree_depth_[t];
+      const int g = m.tree_group_[t];
+      const Acc* leaves;
+      if constexpr (std::is_same_v<Acc, float>) {
+        leaves = m.dense_leaf_f_.data() + m.dense_leaf_offset_[t];
+      } else {
+        leaves = m.dense_leaf_.data() + m.dense_leaf_offset_[t];
+      }
+      for (Index r0 = 0; r0 < n; r0 += kSimdRows) {
+        const Index nr = std::min(kSimdRows, n - r0);
+        dense_leaves_avx512(nodes, depth, x + r0 * ld, ld, nr, idx);
+        for (Index r = 0; r < nr; ++r) acc[(r0 + r) * k + g] += leaves[idx[r]];
+      }
+    }
+  }
+
+  template <class T, class Acc>
+  static void block_margin_any(const TreeEnsemble& m, const T* x, Index ld, Index n, Acc* acc,
+                               std::vector<float>& scratch) noexcept {
+    if (m.dense_ && ld < (Index{1} << 26) && have_avx512()) {
+      if constexpr (std::is_same_v<T, float>) {
+        block_margin_dense_simd<Acc>(m, x, ld, n, acc);
+      } else {
+        // Round the block to float32 once (the comparison precision) for the gathers.
+        const Index f = m.n_features_;
+        scratch.resize(to_size(n * f));
+        for (Index r = 0; r < n; ++r) {
+          for (Index j = 0; j < f; ++j) scratch[to_size(r * f + j)] = static_cast<float>(x[r * ld + j]);
+        }
+        block_margin_dense_simd<Acc>(m, scratch.data(), f, n, acc);
+      }
+    } else if (m.dense_) {
+      block_margin_dense<T, Acc>(m, x, ld, n, acc);
+    } else {
+      block_margin<T, Acc>(m, x, ld, n, acc);
     }
   }
 
