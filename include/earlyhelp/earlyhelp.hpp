@@ -9,5 +9,5 @@
 #include "earlyhelp/core/parallel.hpp"
 #include "earlyhelp/core/types.hpp"
 #include "earlyhelp/core/version.hpp"
-#include "earlyhelp/models/import_xgboost.hpp"
+#include "earlyhelp/models/model.hpp"
 #include "earlyhelp/schema/schema.hpp"

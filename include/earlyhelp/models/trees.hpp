@@ -100,6 +100,8 @@ class TreeEnsemble {
   Index n_trees() const noexcept { return to_index(tree_offset_.size()); }
   Objective objective() const noexcept { return objective_; }
   Accumulate accumulate() const noexcept { return accumulate_; }
+  /// base_score as given (output scale).
+  double base_score() const noexcept { return base_score_; }
   /// The base margin added before the trees (base_score mapped through the link).
   double base_margin() const noexcept { return base_margin_; }
   /// Depth of the deepest tree (a lone leaf has depth 0).
