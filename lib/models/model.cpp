@@ -27,7 +27,7 @@ struct ModelPayload {
   // trees
   std::vector<TreeArrays> trees;
   std::int64_t n_features = 0;
-  int n_groups = 1, objective = 0, accumulate = 0;
+  int n_groups = 1, objective = 0, accumulate = 0, split_rule = 0;
   double base_score = 0;
   // linear
   std::int64_t coef_rows = 0;
@@ -68,7 +68,7 @@ void serialize(Ar& ar, ModelInfo& i, unsigned /*version*/) {
 template <class Ar>
 void serialize(Ar& ar, ModelPayload& p, unsigned /*version*/) {
   ar& p.tag& p.kind;
-  ar& p.trees& p.n_features& p.n_groups& p.objective& p.accumulate& p.base_score;
+  ar& p.trees& p.n_features& p.n_groups& p.objective& p.accumulate& p.split_rule& p.base_score;
   ar& p.coef_rows& p.coef& p.intercept& p.center& p.scale& p.fill& p.link;
   ar& p.card& p.base_points& p.target_points& p.target_odds& p.pdo;
   ar& p.feature_names& p.labels& p.has_calibration& p.cal_kind& p.cal_input& p.cal_a& p.cal_b&
@@ -312,6 +312,7 @@ std::string Model::to_bytes(std::string_view key) const {
     p.n_groups = t->n_groups();
     p.objective = static_cast<int>(t->objective());
     p.accumulate = static_cast<int>(t->accumulate());
+    p.split_rule = static_cast<int>(t->split_rule());
     p.base_score = t->base_score();
   } else if (const auto* l = std::get_if<LinearModel>(&estimator_)) {
     p.coef_rows = l->coef().rows();
@@ -369,9 +370,11 @@ Model Model::from_bytes(std::string_view bytes, std::string_view key) {
     if (p.kind == 0) {
       in_range(p.objective, static_cast<int>(Objective::multi_softmax), "objective");
       in_range(p.accumulate, 1, "accumulate");
+      in_range(p.split_rule, 1, "split rule");
       m.emplace(TreeEnsemble(p.trees, p.n_features, p.n_groups,
                              static_cast<Objective>(p.objective), p.base_score,
-                             static_cast<Accumulate>(p.accumulate)));
+                             static_cast<Accumulate>(p.accumulate),
+                             static_cast<SplitRule>(p.split_rule)));
     } else if (p.kind == 1) {
       in_range(p.link, static_cast<int>(Link::ovr_logit), "link");
       EH_CHECK(p.coef_rows > 0 && p.n_features > 0 &&

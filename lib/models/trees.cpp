@@ -66,11 +66,13 @@ std::string_view objective_name(Objective objective) noexcept {
 }
 
 TreeEnsemble::TreeEnsemble(std::vector<TreeArrays> trees, Index n_features, int n_groups,
-                           Objective objective, double base_score, Accumulate accumulate)
+                           Objective objective, double base_score, Accumulate accumulate,
+                           SplitRule split_rule)
     : n_features_(n_features),
       n_groups_(n_groups),
       objective_(objective),
       accumulate_(accumulate),
+      split_rule_(split_rule),
       base_score_(base_score) {
   constexpr const char* fn = "TreeEnsemble";
   EH_CHECK(n_features > 0 && n_features < std::numeric_limits<std::int32_t>::max(),
@@ -90,11 +92,14 @@ TreeEnsemble::TreeEnsemble(std::vector<TreeArrays> trees, Index n_features, int 
   if (is_logistic(objective)) {
     EH_CHECK(b > 0.0f && b < 1.0f, "{}: base_score must be in (0, 1) for {} (got {})", fn,
              objective_name(objective), base_score);
-    base_margin_ = static_cast<double>(-std::log(1.0f / b - 1.0f));
+    base_margin_ = accumulate == Accumulate::float32
+                       ? static_cast<double>(-std::log(1.0f / b - 1.0f))
+                       : -std::log(1.0 / base_score - 1.0);
   } else if (objective == Objective::count_poisson) {
     EH_CHECK(b > 0.0f, "{}: base_score must be positive for {} (got {})", fn,
              objective_name(objective), base_score);
-    base_margin_ = static_cast<double>(std::log(b));
+    base_margin_ = accumulate == Accumulate::float32 ? static_cast<double>(std::log(b))
+                                                     : std::log(base_score);
   } else {
     base_margin_ = accumulate == Accumulate::float32 ? static_cast<double>(b) : base_score;
   }
@@ -107,6 +112,7 @@ TreeEnsemble::TreeEnsemble(std::vector<TreeArrays> trees, Index n_features, int 
   value_.reserve(total);
   cover_.reserve(total);
 
+  threshold_d_.reserve(total);
   for (std::size_t ti = 0; ti < trees.size(); ++ti) {
     const TreeArrays& t = trees[ti];
     const std::size_t n = t.left.size();
@@ -128,6 +134,7 @@ TreeEnsemble::TreeEnsemble(std::vector<TreeArrays> trees, Index n_features, int 
     nodes_.push_back({});
     value_.push_back(0);
     cover_.push_back(0);
+    threshold_d_.push_back(0);
     int depth = 0;
     for (std::size_t slot = static_cast<std::size_t>(offset); !queue.empty(); ++slot) {
       const auto [src, d] = queue.front();
@@ -182,12 +189,14 @@ TreeEnsemble::TreeEnsemble(std::vector<TreeArrays> trees, Index n_features, int 
           EH_CHECK(!std::isnan(t.threshold[s]), "{}: tree {} node {}: split threshold is NaN", fn,
                    ti, src);
           nd.threshold = static_cast<float>(t.threshold[s]);
+          threshold_d_[slot] = t.threshold[s];
         }
         for (std::int32_t c : {l, r}) {
           queue.emplace_back(c, d + 1);
           nodes_.push_back({});
           value_.push_back(0);
           cover_.push_back(0);
+          threshold_d_.push_back(0);
         }
       }
       nodes_[slot] = nd;
@@ -211,7 +220,10 @@ TreeEnsemble::TreeEnsemble(std::vector<TreeArrays> trees, Index n_features, int 
 }
 
 void TreeEnsemble::build_dense() {
-  if (!cat_begin_.empty() || max_depth() > detail::kDenseMaxDepth) return;
+  if (!cat_begin_.empty() || max_depth() > detail::kDenseMaxDepth ||
+      split_rule_ != SplitRule::less_float32) {
+    return;
+  }
   std::size_t internal = 0;
   for (int d : tree_depth_) internal += (std::size_t{1} << d) - 1;
   if (internal > (std::size_t{1} << 26)) return;  // padding would cost too much memory
@@ -513,7 +525,7 @@ std::vector<TreeArrays> TreeEnsemble::trees() const {
       a.right[i] = a.left[i] + 1;
       a.feature[i] = nd.feature;
       a.default_left[i] = static_cast<std::uint8_t>(nd.info & 1u);
-      a.threshold[i] = static_cast<double>(nd.threshold);
+      a.threshold[i] = threshold_d_[begin + i];
       if (nd.info & 2u) {
         const std::uint32_t set = nd.info >> 2;
         for (std::uint32_t w = 0; w < cat_size_[set]; ++w) {

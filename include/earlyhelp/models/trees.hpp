@@ -50,6 +50,12 @@ enum class Accumulate {
   float64   ///< double (scikit-learn models)
 };
 
+/// How a numeric split compares a value with its threshold.
+enum class SplitRule {
+  less_float32,       ///< float(x) < float(t) goes left (XGBoost, LightGBM-style)
+  less_equal_float64  ///< x <= t in double goes left (scikit-learn HistGradientBoosting)
+};
+
 /// Parses an XGBoost objective name ("binary:logistic", ...).
 /// @throws InvalidArgument for an objective this evaluator does not support.
 Objective parse_objective(std::string_view name);
@@ -87,10 +93,12 @@ class TreeEnsemble {
   /// @param objective  link and transform
   /// @param base_score on the output scale (a probability for logistic), as XGBoost stores it
   /// @param accumulate summation precision
+  /// @param split_rule numeric comparison (the dense/SIMD kernels serve less_float32 only)
   /// @throws InvalidArgument for a malformed tree (cycles, bad child or feature indices,
   ///         inconsistent array lengths), naming the tree and node.
   TreeEnsemble(std::vector<TreeArrays> trees, Index n_features, int n_groups, Objective objective,
-               double base_score, Accumulate accumulate = Accumulate::float32);
+               double base_score, Accumulate accumulate = Accumulate::float32,
+               SplitRule split_rule = SplitRule::less_float32);
 
   Index n_features() const noexcept { return n_features_; }
   /// Number of margins per row (K classes for multi-class, else 1).
@@ -100,6 +108,7 @@ class TreeEnsemble {
   Index n_trees() const noexcept { return to_index(tree_offset_.size()); }
   Objective objective() const noexcept { return objective_; }
   Accumulate accumulate() const noexcept { return accumulate_; }
+  SplitRule split_rule() const noexcept { return split_rule_; }
   /// base_score as given (output scale).
   double base_score() const noexcept { return base_score_; }
   /// The base margin added before the trees (base_score mapped through the link).
@@ -160,6 +169,8 @@ class TreeEnsemble {
   int n_groups_ = 1;
   Objective objective_ = Objective::reg_squarederror;
   Accumulate accumulate_ = Accumulate::float32;
+  SplitRule split_rule_ = SplitRule::less_float32;
+  std::vector<double> threshold_d_;  // per node: the threshold as given
   double base_score_ = 0.5;
   double base_margin_ = 0;
   std::vector<Node> nodes_;

@@ -47,14 +47,18 @@ struct TreeKernels {
   /// Index of the child `row` goes to from split node `n`.
   template <class T>
   static std::int32_t step(const TreeEnsemble& m, const Node& n, const T* row) noexcept {
-    const float v = static_cast<float>(row[n.feature]);
+    const T raw = row[n.feature];
+    const float v = static_cast<float>(raw);
     std::int32_t right;
     if (std::isnan(v)) {
       right = (n.info & 1u) ? 0 : 1;
     } else if (n.info & 2u) {
       right = category_right(m, n, v) ? 1 : 0;
-    } else {
+    } else if (m.split_rule_ == SplitRule::less_float32) {
       right = (v < n.threshold) ? 0 : 1;
+    } else {
+      const auto i = static_cast<std::size_t>(&n - m.nodes_.data());
+      right = (static_cast<double>(raw) <= m.threshold_d_[i]) ? 0 : 1;
     }
     return n.left + right;
   }
