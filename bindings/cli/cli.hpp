@@ -30,5 +30,6 @@ int run_guarded(std::string_view verb, const std::function<int()>& body);
 void set_exit_code(int code);
 int exit_code();
 void register_version(CLI::App& app);
+void register_score(CLI::App& app); void register_model(CLI::App& app);  // models
 
 }  // namespace earlyhelp::cli

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(earlyhelp::version()));
   app.require_subcommand(1);
   cli::register_version(app);
+  cli::register_score(app); cli::register_model(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

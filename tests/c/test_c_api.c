@@ -35,7 +35,10 @@ static void test_status_names(void) {
   EXPECT(strcmp(eh_status_name(12345), "EH_ERR_UNRECOGNISED_STATUS") == 0);
 }
 
+int run_models_tests(void);
+
 int main(void) {
+  failed += run_models_tests();
   test_version();
   test_status_names();
   printf("%d passed, %d failed\n", passed, failed);

@@ -210,8 +210,30 @@ struct TreeKernels {
     Acc acc[kMaxGroups];  // K <= kMaxGroups is checked at construction
     const int k = m.n_groups_;
     for (int g = 0; g < k; ++g) acc[g] = static_cast<Acc>(m.base_margin_);
-    for (std::size_t t = 0; t < m.tree_offset_.size(); ++t) {
-      acc[m.tree_group_[t]] += leaf_value<Acc>(m, leaf(m, t, row));
+    if (m.dense_) {
+      // Branch-free walks; consecutive trees are independent, so the core overlaps them.
+      for (std::size_t t = 0; t < m.tree_offset_.size(); ++t) {
+        const TreeEnsemble::DenseNode* nodes = m.dense_nodes_.data() + m.dense_offset_[t];
+        const int depth = m.tree_depth_[t];
+        std::uint32_t i = 0;
+        for (int d = 0; d < depth; ++d) {
+          const TreeEnsemble::DenseNode nd = nodes[i];
+          const float v = static_cast<float>(row[nd.feature & 0x7fffffffu]);
+          const std::uint32_t right = static_cast<std::uint32_t>(v >= nd.threshold) |
+                                      (static_cast<std::uint32_t>(v != v) & (nd.feature >> 31));
+          i = 2 * i + 1 + right;
+        }
+        const auto leaf_at = m.dense_leaf_offset_[t] + (i - ((1u << depth) - 1u));
+        if constexpr (std::is_same_v<Acc, float>) {
+          acc[m.tree_group_[t]] += m.dense_leaf_f_[static_cast<std::size_t>(leaf_at)];
+        } else {
+          acc[m.tree_group_[t]] += m.dense_leaf_[static_cast<std::size_t>(leaf_at)];
+        }
+      }
+    } else {
+      for (std::size_t t = 0; t < m.tree_offset_.size(); ++t) {
+        acc[m.tree_group_[t]] += leaf_value<Acc>(m, leaf(m, t, row));
+      }
     }
     for (int g = 0; g < k; ++g) out[g] = static_cast<double>(acc[g]);
   }
