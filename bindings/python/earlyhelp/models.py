@@ -12,6 +12,8 @@ bundle. Scores are advisory for a professional, never a decision.
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from earlyhelp import _core
@@ -19,6 +21,7 @@ from earlyhelp import _core
 __all__ = ["Model"]
 
 _Core = _core.models.Model
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _matrix(X, feature_names):
@@ -28,10 +31,9 @@ def _matrix(X, feature_names):
     does not matter); categorical columns become their integer codes with NaN for missing, as
     XGBoost reads them. Any other dtype or layout is converted once to float64.
     """
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - pandas is optional
-        pd = None
+    if type(X) is np.ndarray and X.ndim == 2 and X.dtype in _FLOATS and X.flags.c_contiguous:
+        return X  # the common case, read in place: no work on the single-record path
+    pd = sys.modules.get("pandas")  # a DataFrame can only exist if pandas was imported
     if pd is not None and isinstance(X, pd.DataFrame):
         if feature_names:
             missing = [c for c in feature_names if c not in X.columns]
