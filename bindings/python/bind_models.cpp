@@ -10,6 +10,7 @@
 #include "earlyhelp/models/model.hpp"
 
 #include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
 #include <string>
@@ -168,6 +169,25 @@ void bind_models(py::module_& parent) {
           py::arg("x"), py::arg("y"), py::arg("input") = "prediction",
           "Attaches an isotonic (clipped piecewise-linear) calibration.")
       .def("clear_calibration", [](Model& x) { x.set_calibration(std::nullopt); })
+      .def(
+          "predict_one",
+          [](const Model& x, const py::array_t<double, py::array::c_style>& row, bool margin) {
+            EH_CHECK(row.size() == x.n_features(), "predict: X has {} columns, model expects {}",
+                     row.size(), x.n_features());
+            double out[256];
+            const double* p = row.data();
+            {
+              py::gil_scoped_release nogil;
+              x.predict_one(p, out, margin);
+            }
+            const py::ssize_t k = margin ? x.n_groups() : x.n_outputs();
+            // shaped as predict() of one row: (1,) for one output, (1, K) for several
+            if (k == 1) return py::array_t<double>(1, out);
+            return py::array_t<double>(std::vector<py::ssize_t>{1, k}, out);
+          },
+          py::arg("row").noconvert(), py::arg("margin") = false,
+          "One record (a C-contiguous float64 array of n_features values): the single-record "
+          "path without batch set-up.")
       .def(
           "reasons",
           [](const Model& x, ConstMatrixRef xs, int k, int group) {

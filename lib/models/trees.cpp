@@ -260,6 +260,11 @@ void TreeEnsemble::build_dense() {
       }
     }
   }
+  if (dense_nodes_.size() + 64 > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+    return;  // SIMD indices are int32
+  }
+  for (std::int64_t o : dense_offset_) dense_offset32_.push_back(static_cast<std::int32_t>(o));
+  dense_offset32_.resize(dense_offset32_.size() + 16, 0);  // whole-register loads
   // The AVX-512 kernel loads the first 63 nodes of a tree as whole registers, whatever its size.
   dense_nodes_.resize(dense_nodes_.size() + 64, DenseNode{0, 0.0f});
   dense_leaf_f_.resize(dense_leaf_.size());

@@ -74,6 +74,10 @@ def test_predict_equals_xgboost(objective, tmp_path):
         _close(model.predict_margin(arr), booster.predict(dm, output_margin=True))
         _close(model.predict(arr), booster.predict(dm))
         _close(model.predict(arr), booster.inplace_predict(arr))
+    # the single-record path has the batch's shape and values
+    one = model.predict(Xt[:1].astype(np.float64))
+    assert one.shape == model.predict(Xt[:1]).shape
+    np.testing.assert_array_equal(one, model.predict(Xt[:1]))
 
 
 def test_thresholds_exact_ties(tmp_path):
@@ -214,3 +218,7 @@ def test_deep_trees_equal_xgboost(depth, tmp_path):
     Xt, _ = _data(n=700, f=8, seed=5, nan=0.15)  # not a multiple of the SIMD block
     _close(model.predict(Xt), booster.inplace_predict(Xt))
     _close(model.predict(Xt.astype(np.float64)), booster.inplace_predict(Xt))
+    # a few rows at a time take the across-trees kernel: same figures bit for bit
+    batch = model.predict(Xt)
+    for i in range(0, 40, 3):
+        np.testing.assert_array_equal(model.predict(Xt[i:i + 3]), batch[i:i + 3])

@@ -22,6 +22,7 @@ __all__ = ["Model"]
 
 _Core = _core.models.Model
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_F64 = np.dtype(np.float64)
 
 
 def _matrix(X, feature_names):
@@ -306,6 +307,9 @@ class Model:
     def predict(self, X, n_threads=0):
         """Probabilities (binary: of the positive class), values (regression), n x K
         probabilities (multi-class) or class indices (multi:softmax); calibrated if set."""
+        if (type(X) is np.ndarray and X.dtype == _F64 and X.ndim == 2 and X.shape[0] == 1
+                and X.flags.c_contiguous):
+            return self._core.predict_one(X, False)  # one record: no batch set-up
         return self._shape(self._core.predict(self._x(X), n_threads))
 
     def predict_margin(self, X, n_threads=0):

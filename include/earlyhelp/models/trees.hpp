@@ -191,6 +191,7 @@ class TreeEnsemble {
   std::vector<float> dense_leaf_f_;
   std::vector<double> dense_leaf_;
   std::vector<std::int64_t> dense_offset_;       // per tree: first internal node
+  std::vector<std::int32_t> dense_offset32_;     // the same as int32 (SIMD gathers), padded
   std::vector<std::int64_t> dense_leaf_offset_;  // per tree: first leaf
   void build_dense();
 

@@ -28,6 +28,8 @@ inline constexpr int kMaxGroups = 256;
 inline constexpr int kDenseMaxDepth = 10;
 /// Rows walked through a dense tree together by the AVX-512 kernel (8 vectors of 16).
 inline constexpr Index kSimdRows = 128;
+/// Trees walked together for one row by the AVX-512 kernel (4 vectors of 16).
+inline constexpr Index kTreeLanes = 64;
 /// Rows walked through a dense tree together.
 inline constexpr Index kDenseInterleave = 32;
 
@@ -141,8 +143,14 @@ struct TreeKernels {
 
   /// Leaf slots (relative to the tree's first leaf) of kSimdRows float32 rows in one dense tree, with
   /// AVX-512 gathers; defined in lib/models/trees_avx512.cpp. Lanes past `nr` repeat row 0.
+  /// With `leaves` non-null, instead adds leaves[slot] to acc[r] for each row (one output,
+  /// float32 sums) and leaves `out` untouched.
   static void dense_leaves_avx512(const TreeEnsemble::DenseNode* nodes, int depth,
-                                  const float* rows, Index ld, Index nr,
+                                  const float* rows, Index ld, Index nr, std::uint32_t* out,
+                                  const float* leaves = nullptr, float* acc = nullptr) noexcept;
+  /// Leaf slots of one float32 row in trees [t0, t0 + lanes) (lanes <= kTreeLanes), one tree
+  /// per lane.
+  static void trees_leaves_avx512(const TreeEnsemble& m, Index t0, Index lanes, const float* row,
                                   std::uint32_t* out) noexcept;
   /// True when the CPU and the build support dense_leaves_avx512.
   static bool have_avx512() noexcept;
@@ -167,6 +175,12 @@ struct TreeKernels {
       }
       for (Index r0 = 0; r0 < n; r0 += kSimdRows) {
         const Index nr = std::min(kSimdRows, n - r0);
+        if constexpr (std::is_same_v<Acc, float>) {
+          if (k == 1) {
+            dense_leaves_avx512(nodes, depth, x + r0 * ld, ld, nr, idx, leaves, acc + r0);
+            continue;
+          }
+        }
         dense_leaves_avx512(nodes, depth, x + r0 * ld, ld, nr, idx);
         for (Index r = 0; r < nr; ++r) acc[(r0 + r) * k + g] += leaves[idx[r]];
       }
@@ -176,7 +190,15 @@ struct TreeKernels {
   template <class T, class Acc>
   static void block_margin_any(const TreeEnsemble& m, const T* x, Index ld, Index n, Acc* acc,
                                std::vector<float>& scratch) noexcept {
-    if (m.dense_ && ld < (Index{1} << 26) && have_avx512()) {
+    if (m.dense_ && n < 16 && have_avx512()) {
+      // Too few rows to fill the row-parallel kernel: go across trees, row by row.
+      const int k = m.n_groups_;
+      double tmp[kMaxGroups];
+      for (Index r = 0; r < n; ++r) {
+        row_margin<T, Acc>(m, x + r * ld, tmp);
+        for (int g = 0; g < k; ++g) acc[r * k + g] = static_cast<Acc>(tmp[g]);
+      }
+    } else if (m.dense_ && ld < (Index{1} << 26) && have_avx512()) {
       if constexpr (std::is_same_v<T, float>) {
         block_margin_dense_simd<Acc>(m, x, ld, n, acc);
       } else {
@@ -210,7 +232,34 @@ struct TreeKernels {
     Acc acc[kMaxGroups];  // K <= kMaxGroups is checked at construction
     const int k = m.n_groups_;
     for (int g = 0; g < k; ++g) acc[g] = static_cast<Acc>(m.base_margin_);
-    if (m.dense_) {
+    constexpr Index kMaxSimdRow = 1024;
+    if (m.dense_ && m.n_features_ <= kMaxSimdRow && have_avx512()) {
+      // 16 trees per AVX-512 step for one row; leaves are then added in tree order, so the
+      // sum is the same as the scalar walk's.
+      float buf[kMaxSimdRow];
+      const float* xf;
+      if constexpr (std::is_same_v<T, float>) {
+        xf = row;
+      } else {
+        for (Index j = 0; j < m.n_features_; ++j) buf[j] = static_cast<float>(row[j]);
+        xf = buf;
+      }
+      std::uint32_t rel[kTreeLanes];
+      const auto n_trees = static_cast<Index>(m.tree_offset_.size());
+      for (Index t0 = 0; t0 < n_trees; t0 += kTreeLanes) {
+        const Index lanes = std::min(kTreeLanes, n_trees - t0);
+        trees_leaves_avx512(m, t0, lanes, xf, rel);
+        for (Index l = 0; l < lanes; ++l) {
+          const auto t = to_size(t0 + l);
+          const auto at = static_cast<std::size_t>(m.dense_leaf_offset_[t]) + rel[l];
+          if constexpr (std::is_same_v<Acc, float>) {
+            acc[m.tree_group_[t]] += m.dense_leaf_f_[at];
+          } else {
+            acc[m.tree_group_[t]] += m.dense_leaf_[at];
+          }
+        }
+      }
+    } else if (m.dense_) {
       // Branch-free walks; consecutive trees are independent, so the core overlaps them.
       for (std::size_t t = 0; t < m.tree_offset_.size(); ++t) {
         const TreeEnsemble::DenseNode* nodes = m.dense_nodes_.data() + m.dense_offset_[t];
