@@ -374,68 +374,55 @@ void dispatch(const TreeEnsemble& m, const T* x, Index ld, Index n_rows, double*
 
 }  // namespace
 
-template <class T>
-void TreeEnsemble::check_input(const T& x, const char* func) const {
-  EH_CHECK(x.cols() == n_features_, "{}: X has {} columns, model expects {}", func, x.cols(),
-           n_features_);
+namespace {
+void check_cols(const TreeEnsemble& m, Index cols, const char* fn) {
+  EH_CHECK(cols == m.n_features(), "{}: X has {} columns, model expects {}", fn, cols,
+           m.n_features());
 }
+
+// Shared body of the Eigen batch overloads (float and double input, margins or outputs).
+template <class Ref>
+void batch(const TreeEnsemble& m, const Ref& x, MatrixRef out, bool margin, int n_threads) {
+  const char* fn = margin ? "predict_margin" : "predict";
+  check_cols(m, x.cols(), fn);
+  const Index width = margin ? m.n_groups() : m.n_outputs();
+  EH_CHECK(out.rows() == x.rows() && out.cols() == width, "{}: out is {}x{}, expected {}x{}", fn,
+           out.rows(), out.cols(), x.rows(), width);
+  dispatch(m, x.data(), x.outerStride(), x.rows(), out.data(), out.outerStride(), margin,
+           n_threads);
+}
+
+template <class Ref>
+RowMatrixXd batch(const TreeEnsemble& m, const Ref& x, bool margin, int n_threads) {
+  RowMatrixXd out(x.rows(), margin ? m.n_groups() : m.n_outputs());
+  batch(m, x, out, margin, n_threads);
+  return out;
+}
+}  // namespace
 
 void TreeEnsemble::predict_margin(ConstMatrixRef x, MatrixRef out, int n_threads) const {
-  check_input(x, "predict_margin");
-  EH_CHECK(out.rows() == x.rows() && out.cols() == n_groups_,
-           "predict_margin: out is {}x{}, expected {}x{}", out.rows(), out.cols(), x.rows(),
-           n_groups_);
-  dispatch(*this, x.data(), x.outerStride(), x.rows(), out.data(), out.outerStride(), true,
-           n_threads);
+  batch(*this, x, out, true, n_threads);
 }
-
 void TreeEnsemble::predict_margin(ConstMatrixRefF x, MatrixRef out, int n_threads) const {
-  check_input(x, "predict_margin");
-  EH_CHECK(out.rows() == x.rows() && out.cols() == n_groups_,
-           "predict_margin: out is {}x{}, expected {}x{}", out.rows(), out.cols(), x.rows(),
-           n_groups_);
-  dispatch(*this, x.data(), x.outerStride(), x.rows(), out.data(), out.outerStride(), true,
-           n_threads);
+  batch(*this, x, out, true, n_threads);
 }
-
 RowMatrixXd TreeEnsemble::predict_margin(ConstMatrixRef x, int n_threads) const {
-  RowMatrixXd out(x.rows(), n_groups_);
-  predict_margin(x, out, n_threads);
-  return out;
+  return batch(*this, x, true, n_threads);
 }
-
 RowMatrixXd TreeEnsemble::predict_margin(ConstMatrixRefF x, int n_threads) const {
-  RowMatrixXd out(x.rows(), n_groups_);
-  predict_margin(x, out, n_threads);
-  return out;
+  return batch(*this, x, true, n_threads);
 }
-
 void TreeEnsemble::predict(ConstMatrixRef x, MatrixRef out, int n_threads) const {
-  check_input(x, "predict");
-  EH_CHECK(out.rows() == x.rows() && out.cols() == n_outputs(),
-           "predict: out is {}x{}, expected {}x{}", out.rows(), out.cols(), x.rows(), n_outputs());
-  dispatch(*this, x.data(), x.outerStride(), x.rows(), out.data(), out.outerStride(), false,
-           n_threads);
+  batch(*this, x, out, false, n_threads);
 }
-
 void TreeEnsemble::predict(ConstMatrixRefF x, MatrixRef out, int n_threads) const {
-  check_input(x, "predict");
-  EH_CHECK(out.rows() == x.rows() && out.cols() == n_outputs(),
-           "predict: out is {}x{}, expected {}x{}", out.rows(), out.cols(), x.rows(), n_outputs());
-  dispatch(*this, x.data(), x.outerStride(), x.rows(), out.data(), out.outerStride(), false,
-           n_threads);
+  batch(*this, x, out, false, n_threads);
 }
-
 RowMatrixXd TreeEnsemble::predict(ConstMatrixRef x, int n_threads) const {
-  RowMatrixXd out(x.rows(), n_outputs());
-  predict(x, out, n_threads);
-  return out;
+  return batch(*this, x, false, n_threads);
 }
-
 RowMatrixXd TreeEnsemble::predict(ConstMatrixRefF x, int n_threads) const {
-  RowMatrixXd out(x.rows(), n_outputs());
-  predict(x, out, n_threads);
-  return out;
+  return batch(*this, x, false, n_threads);
 }
 
 void TreeEnsemble::predict_raw(const double* x, Index n_rows, double* out, bool margin,
@@ -492,12 +479,12 @@ void TreeEnsemble::predict_one(const float* row, double* out, bool margin) const
 }
 
 RowMatrixXd TreeEnsemble::explain(ConstMatrixRef x, int n_threads) const {
-  check_input(x, "explain");
+  check_cols(*this, x.cols(), "explain");
   return explain_rows(*this, x.data(), x.outerStride(), x.rows(), n_threads);
 }
 
 RowMatrixXd TreeEnsemble::explain(ConstMatrixRefF x, int n_threads) const {
-  check_input(x, "explain");
+  check_cols(*this, x.cols(), "explain");
   return explain_rows(*this, x.data(), x.outerStride(), x.rows(), n_threads);
 }
 

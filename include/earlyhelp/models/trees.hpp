@@ -162,9 +162,6 @@ class TreeEnsemble {
   };
 
  private:
-  template <class T>
-  void check_input(const T& x, const char* func) const;
-
   Index n_features_ = 0;
   int n_groups_ = 1;
   Objective objective_ = Objective::reg_squarederror;

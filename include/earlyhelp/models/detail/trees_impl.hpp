@@ -74,13 +74,18 @@ struct TreeKernels {
     return i;
   }
 
+  /// Sets acc (n x K) to the base margin.
+  template <class Acc>
+  static void start(const TreeEnsemble& m, Index n, Acc* acc) noexcept {
+    std::fill(acc, acc + n * m.n_groups_, static_cast<Acc>(m.base_margin_));
+  }
+
   /// Margins of rows [0, n) of a block (row pitch ld) into acc (n x K, row-major), starting from base margin.
   template <class T, class Acc>
   static void block_margin(const TreeEnsemble& m, const T* x, Index ld, Index n,
                            Acc* acc) noexcept {
     const int k = m.n_groups_;
-    const Acc base = static_cast<Acc>(m.base_margin_);
-    for (Index i = 0; i < n * k; ++i) acc[i] = base;
+    start(m, n, acc);
     const Node* nodes = m.nodes_.data();
     const std::size_t n_trees = m.tree_offset_.size();
     std::int32_t idx[kInterleave];
@@ -107,8 +112,7 @@ struct TreeKernels {
   static void block_margin_dense(const TreeEnsemble& m, const T* x, Index ld, Index n,
                                  Acc* acc) noexcept {
     const int k = m.n_groups_;
-    const Acc base = static_cast<Acc>(m.base_margin_);
-    for (Index i = 0; i < n * k; ++i) acc[i] = base;
+    start(m, n, acc);
     const std::size_t n_trees = m.tree_offset_.size();
     std::uint32_t idx[kDenseInterleave];
     for (std::size_t t = 0; t < n_trees; ++t) {
@@ -160,8 +164,7 @@ struct TreeKernels {
   static void block_margin_dense_simd(const TreeEnsemble& m, const float* x, Index ld, Index n,
                                       Acc* acc) noexcept {
     const int k = m.n_groups_;
-    const Acc base = static_cast<Acc>(m.base_margin_);
-    for (Index i = 0; i < n * k; ++i) acc[i] = base;
+    start(m, n, acc);
     std::uint32_t idx[kSimdRows];
     for (std::size_t t = 0; t < m.tree_offset_.size(); ++t) {
       const TreeEnsemble::DenseNode* nodes = m.dense_nodes_.data() + m.dense_offset_[t];
