@@ -60,5 +60,7 @@ void register_demo(CLI::App& app);
 void register_schema(CLI::App& app);
 void register_synth(CLI::App& app);
 void register_validate(CLI::App& app);
+void register_score(CLI::App& app);
+void register_model(CLI::App& app);
 
 }  // namespace earlyhelp::cli

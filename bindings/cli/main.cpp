@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   cli::register_schema(app);
   cli::register_synth(app);
   cli::register_validate(app);
+  cli::register_score(app);
+  cli::register_model(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -108,6 +108,57 @@ EH_API int eh_linkage_phonetic(const char* algorithm, const char* text, char* ou
  * digit verified) or "uprn". An invalid postcode, NHS number or UPRN gives "" (needed = 1). */
 EH_API int eh_linkage_normalise(const char* kind, const char* text, char* out, size_t capacity,
                                 size_t* needed);
+/* ---- models (earlyhelp::models::Model) --------------------------------------------------- */
+/*
+ * A scoring model bundle: tree ensemble, linear model or scorecard with its calibration, bands
+ * and metadata. Immutable once loaded: every function taking `const eh_model*` may be called
+ * from many threads at once. Inputs are row-major doubles, NaN = missing. Outputs per row:
+ * eh_model_num_outputs() values (probabilities for classifiers, calibrated if the bundle says so).
+ */
+typedef struct eh_model eh_model;
+
+/* Loads a bundle file (.ehm). With key_len > 0 the file must be HMAC-signed with that key.
+ * Errors: EH_ERR_IO (cannot read), EH_ERR_FORMAT (truncated, corrupt, tampered, wrong key,
+ * unknown version). */
+EH_API int eh_model_load_file(const char* path, const void* key, size_t key_len, eh_model** out);
+
+/* As eh_model_load_file, from `size` bytes in memory (copied; the buffer may be freed after). */
+EH_API int eh_model_load_memory(const void* data, size_t size, const void* key, size_t key_len,
+                                eh_model** out);
+
+/* Reads an XGBoost JSON model (Booster.save_model("m.json")) from memory. */
+EH_API int eh_model_import_xgboost_json(const char* json, size_t size, eh_model** out);
+
+/* Writes the bundle into buffer (capacity bytes) and its size to *size_needed; when capacity is
+ * too small nothing is written, *size_needed is set and EH_ERR_INVALID_ARGUMENT returned.
+ * buffer may be NULL with capacity 0 to ask for the size. Signed when key_len > 0. */
+EH_API int eh_model_save_memory(const eh_model* model, const void* key, size_t key_len,
+                                void* buffer, size_t capacity, size_t* size_needed);
+
+/* Number of input columns. */
+EH_API int eh_model_num_features(const eh_model* model, size_t* out);
+/* Number of outputs per row of eh_model_predict (classes for multi-class, else 1). */
+EH_API int eh_model_num_outputs(const eh_model* model, size_t* out);
+/* Columns per row of eh_model_explain: groups * (num_features + 1), bias last in each group. */
+EH_API int eh_model_num_contributions(const eh_model* model, size_t* out);
+
+/* Predicts n_rows rows of x (n_rows x n_cols, row-major) into out (n_rows x num_outputs).
+ * n_cols must equal eh_model_num_features; out_capacity is the number of doubles out holds.
+ * n_threads <= 0 uses all cores; results are identical for every thread count. */
+EH_API int eh_model_predict(const eh_model* model, const double* x, size_t n_rows, size_t n_cols,
+                            int n_threads, double* out, size_t out_capacity);
+
+/* Predicts one record (n_cols values) into out (num_outputs doubles). No allocation for trees. */
+EH_API int eh_model_predict_one(const eh_model* model, const double* row, size_t n_cols,
+                                double* out, size_t out_capacity);
+
+/* Contributions of n_rows rows into out (n_rows x eh_model_num_contributions), in margin units
+ * (log-odds for classifiers); each group's contributions sum to its margin. */
+EH_API int eh_model_explain(const eh_model* model, const double* x, size_t n_rows, size_t n_cols,
+                            double* out, size_t out_capacity);
+
+/* Frees a model; NULL is a no-op. */
+EH_API void eh_model_free(eh_model* model);
 
 #ifdef __cplusplus
 } /* extern "C" */

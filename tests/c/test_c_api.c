@@ -68,8 +68,10 @@ static void test_pseudonymiser(void) {
 
 /* Other test files of this executable: each adds to the two counters. */
 void test_linkage_c(int* passed, int* failed);
+int run_models_tests(void);
 
 int main(void) {
+  failed += run_models_tests();
   test_version();
   test_status_names();
   test_pseudonymiser();

@@ -20,12 +20,14 @@ from earlyhelp.schema import Field, Schema, Stream, builtin_schema, data_diction
 from earlyhelp import linkage  # noqa: F401,E402
 from earlyhelp import synth  # noqa: F401,E402
 from earlyhelp.io import read_csv, validate  # noqa: F401
+from earlyhelp.models import Model  # noqa: F401
 
 __all__ = [
     "Error",
     "FormatError",
     "InvalidArgument",
     "IOError",
+    "Model",
     "SchemaError",
     "StateError",
     "__version__",

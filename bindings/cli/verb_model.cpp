@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+// `earlyhelp model import|info`: build a model bundle from an XGBoost JSON model bound to a
+// schema's fields, and describe a bundle.
+
+#include "cli.hpp"
+#include "earlyhelp/core/error.hpp"
+#include "earlyhelp/models/import_xgboost.hpp"
+#include "earlyhelp/models/model.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+namespace earlyhelp::cli {
+
+namespace {
+
+std::string read_text(const std::string& path, const char* verb) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) earlyhelp::detail::throw_error<IOError>("{}: cannot open '{}'", verb, path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Field name -> plain-language label from a schema JSON file (streams[*].fields[*]).
+std::map<std::string, std::string> schema_labels(const std::string& path) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(read_text(path, "model import"));
+  } catch (const nlohmann::json::exception& e) {
+    earlyhelp::detail::throw_error<FormatError>("model import: {}: not valid JSON ({})", path, e.what());
+  }
+  std::map<std::string, std::string> out;
+  if (!j.is_object() || !j.contains("streams") || !j["streams"].is_array()) {
+    earlyhelp::detail::throw_error<FormatError>("model import: {}: expected a \"streams\" array", path);
+  }
+  for (const auto& s : j["streams"]) {
+    if (!s.is_object() || !s.contains("fields") || !s["fields"].is_array()) continue;
+    for (const auto& f : s["fields"]) {
+      if (!f.is_object() || !f.contains("name") || !f["name"].is_string()) continue;
+      const auto name = f["name"].get<std::string>();
+      const auto label = f.contains("label") && f["label"].is_string() ? f["label"].get<std::string>() : name;
+      out[name] = label;
+    }
+  }
+  return out;
+}
+
+struct ImportOptions {
+  std::string xgboost, schema, out, key_file, name, version, domain, owner, intended_use, window;
+  std::vector<std::string> features;
+};
+
+std::string read_key(const std::string& path) {
+  return path.empty() ? std::string() : read_text(path, "model");
+}
+
+}  // namespace
+
+void register_model(CLI::App& app) {
+  auto* model = app.add_subcommand("model", "Import and inspect model bundles (.ehm)");
+  model->require_subcommand(1);
+
+  auto opt = std::make_shared<ImportOptions>();
+  auto* imp = model->add_subcommand("import", "Build a bundle from an XGBoost JSON model");
+  imp->add_option("--xgboost", opt->xgboost, "XGBoost JSON model (Booster.save_model)")->required();
+  imp->add_option("--schema", opt->schema,
+                  "schema JSON: every model feature must be one of its fields; labels come from it");
+  imp->add_option("--features", opt->features,
+                  "feature names in model column order (default: the names saved in the model)");
+  imp->add_option("--out", opt->out, "bundle file to write")->required();
+  imp->add_option("--key-file", opt->key_file, "sign the bundle with the HMAC key in this file");
+  imp->add_option("--name", opt->name, "model name");
+  imp->add_option("--version", opt->version, "model version");
+  imp->add_option("--domain", opt->domain, "safeguarding, homelessness, asb, debt, ...");
+  imp->add_option("--owner", opt->owner, "owner");
+  imp->add_option("--intended-use", opt->intended_use, "intended use");
+  imp->add_option("--training-window", opt->window, "training window, e.g. 2019-04-01..2023-03-31");
+  imp->callback([opt] {
+    set_exit_code(run_guarded("model import", [&] {
+      auto x = models::import_xgboost_json_file(opt->xgboost);
+      auto names = opt->features.empty() ? x.feature_names : opt->features;
+      EH_CHECK(names.empty() || static_cast<Index>(names.size()) == x.ensemble.n_features(),
+               "model import: {} feature names for a model with {} features", names.size(),
+               x.ensemble.n_features());
+      models::Model m(std::move(x.ensemble), names);
+      if (!opt->schema.empty()) {
+        EH_CHECK(!names.empty(),
+                 "model import: binding to a schema needs feature names (--features or saved in "
+                 "the model)");
+        const auto labels = schema_labels(opt->schema);
+        std::map<std::string, std::string> used;
+        for (const auto& n : names) {
+          const auto it = labels.find(n);
+          EH_CHECK(it != labels.end(), "model import: feature '{}' is not a field of schema {}", n,
+                   opt->schema);
+          used[n] = it->second;
+        }
+        m.set_labels(std::move(used));
+      }
+      models::ModelInfo info;
+      info.name = opt->name;
+      info.version = opt->version;
+      info.domain = opt->domain;
+      info.owner = opt->owner;
+      info.intended_use = opt->intended_use;
+      info.training_window = opt->window;
+      m.set_info(std::move(info));
+      m.save(opt->out, read_key(opt->key_file));
+      fmt::print("wrote {} ({} features, {})\n", opt->out, m.n_features(), m.kind());
+      return exit_ok;
+    }));
+  });
+
+  auto path = std::make_shared<std::string>();
+  auto key_file = std::make_shared<std::string>();
+  auto* info = model->add_subcommand("info", "Describe a bundle");
+  info->add_option("bundle", *path, "bundle file (.ehm)")->required();
+  info->add_option("--key-file", *key_file, "require the bundle to be signed with this HMAC key");
+  info->callback([path, key_file] {
+    set_exit_code(run_guarded("model info", [&] {
+      const auto m = models::Model::load(*path, read_key(*key_file));
+      const auto& i = m.info();
+      fmt::print("kind: {}\n", m.kind());
+      if (const auto* t = std::get_if<models::TreeEnsemble>(&m.estimator())) {
+        fmt::print("objective: {}\ntrees: {}\nmax depth: {}\n", models::objective_name(t->objective()),
+                   t->n_trees(), t->max_depth());
+      }
+      fmt::print("features: {}\noutputs: {}\n", m.n_features(), m.n_outputs());
+      for (std::size_t j = 0; j < m.feature_names().size(); ++j) {
+        const auto& n = m.feature_names()[j];
+        const auto it = m.labels().find(n);
+        fmt::print("  {:3} {}{}\n", j, n, it == m.labels().end() ? "" : " (" + it->second + ")");
+      }
+      fmt::print("name: {}\nversion: {}\ndomain: {}\nowner: {}\nintended use: {}\ntraining window: {}\n",
+                 i.name, i.version, i.domain, i.owner, i.intended_use, i.training_window);
+      for (const auto& [k, v] : i.evaluation) fmt::print("evaluation {}: {}\n", k, v);
+      fmt::print("calibration: {}\n", !m.calibration() ? "none"
+                                      : m.calibration()->kind == models::Calibration::Kind::platt
+                                          ? "platt" : "isotonic");
+      fmt::print("bands: {}\n", m.bands().empty() ? std::string("none") : fmt::format("{}", fmt::join(m.bands().names, ", ")));
+      return exit_ok;
+    }));
+  });
+}
+
+}  // namespace earlyhelp::cli

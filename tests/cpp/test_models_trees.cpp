@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: Apache-2.0
+// Tree ensembles: a hand-written XGBoost JSON model with exact expected outputs (ties at
+// thresholds, NaN default directions, categorical sets), TreeSHAP on a stump, entry-point
+// agreement (batch, one record, float/double, thread counts) and import errors.
+
+#include "earlyhelp/core/error.hpp"
+#include "earlyhelp/models/import_xgboost.hpp"
+#include "earlyhelp/models/trees.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <string>
+
+namespace {
+
+using earlyhelp::RowMatrixXd;
+using earlyhelp::RowMatrixXf;
+using namespace earlyhelp::models;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Tree 0: node 0 splits f0 < 0.5 (NaN left) with children stored out of order (left = 2);
+// node 1 is a categorical split on f1 sending {2, 5} right (NaN right). Tree 1: a lone leaf.
+std::string tiny_json(const std::string& objective = "reg:squarederror",
+                      const std::string& base_score = "5E-1") {
+  return R"({"version": [1, 7, 4], "learner": {
+    "feature_names": ["absence", "housing"], "feature_types": ["float", "c"],
+    "learner_model_param": {"base_score": ")" + base_score +
+         R"(", "num_class": "0", "num_feature": "2", "num_target": "1"},
+    "objective": {"name": ")" + objective + R"("},
+    "gradient_booster": {"name": "gbtree", "model": {
+      "gbtree_model_param": {"num_trees": "2", "num_parallel_tree": "1"},
+      "tree_info": [0, 0],
+      "trees": [
+        {"id": 0, "tree_param": {"num_nodes": "5"},
+         "left_children": [2, 3, -1, -1, -1], "right_children": [1, 4, -1, -1, -1],
+         "split_indices": [0, 1, 0, 0, 0],
+         "split_conditions": [0.5, NaN, 1.0, -2.0, 3.0],
+         "default_left": [1, 0, 0, 0, 0], "split_type": [0, 1, 0, 0, 0],
+         "categories": [2, 5], "categories_nodes": [1], "categories_segments": [0],
+         "categories_sizes": [2],
+         "sum_hessian": [4.0, 1.0, 3.0, 0.5, 0.5], "base_weights": [0, 0, 0, 0, 0]},
+        {"id": 1, "tree_param": {"num_nodes": "1"},
+         "left_children": [-1], "right_children": [-1], "split_indices": [0],
+         "split_conditions": [0.25], "default_left": [0], "split_type": [0],
+         "categories": [], "categories_nodes": [], "categories_segments": [],
+         "categories_sizes": [], "sum_hessian": [4.0], "base_weights": [0]}
+      ]}}}})";
+}
+
+}  // namespace
+
+TEST_SUITE("models") {
+  TEST_CASE("models.trees: hand-written XGBoost JSON gives exact margins") {
+    const XGBoostModel m = import_xgboost_json(tiny_json());
+    const TreeEnsemble& e = m.ensemble;
+    CHECK(m.version == "1.7.4");
+    CHECK(m.feature_names == std::vector<std::string>{"absence", "housing"});
+    CHECK(e.n_trees() == 2);
+    CHECK(e.max_depth() == 2);
+    CHECK(e.base_margin() == 0.5);
+    const float below = std::nextafter(0.5f, 0.0f);
+    RowMatrixXd x(10, 2);
+    x << 0.4, 0,                                // f0 < 0.5: left leaf 1.0
+        0.5, 2,                                 // tie goes right; 2 in {2, 5}: right leaf 3.0
+        kNaN, 5,                                // NaN default left
+        1, 7,                                   // category not in the set: left leaf -2.0
+        1, kNaN,                                // NaN default right
+        1, -1,                                  // negative category: left
+        1, 100,                                 // beyond the bitset: left
+        1, 2.7,                                 // truncated to category 2: right
+        static_cast<double>(below), 5,          // just below the threshold: left
+        0.50000000001, 5;                       // rounds to 0.5f: right
+    const RowMatrixXd margin = e.predict_margin(x);
+    const double expected[] = {1.75, 3.75, 1.75, -1.25, 3.75, -1.25, -1.25, 3.75, 1.75, 3.75};
+    for (int i = 0; i < 10; ++i) {
+      CAPTURE(i);
+      CHECK(margin(i, 0) == expected[i]);
+    }
+    // Same figures from float input, one record at a time and with any thread count.
+    const RowMatrixXf xf = x.cast<float>();
+    CHECK(e.predict_margin(xf) == margin);
+    CHECK(e.predict(x, 3) == margin);  // identity transform
+    for (int i = 0; i < 10; ++i) {
+      double one = 0;
+      e.predict_one(x.row(i).data(), &one, true);
+      CHECK(one == expected[i]);
+    }
+  }
+
+  TEST_CASE("models.trees: logistic base score and transform in float32") {
+    const TreeEnsemble e =
+        import_xgboost_json(tiny_json("binary:logistic", "2E-1")).ensemble;
+    const float base = -std::log(1.0f / 0.2f - 1.0f);
+    CHECK(e.base_margin() == static_cast<double>(base));
+    RowMatrixXd x(1, 2);
+    x << 0.4, 0;
+    const float margin = base + 1.0f + 0.25f;
+    CHECK(e.predict_margin(x)(0, 0) == static_cast<double>(margin));
+    CHECK(e.predict(x)(0, 0) == static_cast<double>(1.0f / (1.0f + std::exp(-margin))));
+  }
+
+  TEST_CASE("models.trees: TreeSHAP of the tiny model is exact and sums to the margin") {
+    const TreeEnsemble e = import_xgboost_json(tiny_json()).ensemble;
+    // Tree 0 mean = (3 * 1 + 1 * (0.5 * -2 + 0.5 * 3)) / 4 = 0.875; tree 1 mean = 0.25.
+    RowMatrixXd x(2, 2);
+    x << 0.4, 0, 1, 7;
+    const RowMatrixXd phi = e.explain(x);
+    REQUIRE(phi.cols() == 3);
+    CHECK(phi(0, 2) == doctest::Approx(0.5 + 0.875 + 0.25).epsilon(1e-12));
+    // Row 0 only meets f0 (f1 is never used on its path, but TreeSHAP still credits f1 with
+    // the part of f0's split that depends on f1 below): exact values from the Shapley formula.
+    // v({}) = 0.875, v({f0}) = 1, v({f1}) with f1 = 0 (left below) = 0.75*1 + 0.25*-2 = 0.25,
+    // v({f0, f1}) = 1. phi0 = 0.5*(1 - 0.875) + 0.5*(1 - 0.25) = 0.4375, phi1 = -0.3125.
+    CHECK(phi(0, 0) == doctest::Approx(0.4375).epsilon(1e-12));
+    CHECK(phi(0, 1) == doctest::Approx(-0.3125).epsilon(1e-12));
+    const RowMatrixXd margin = e.predict_margin(x);
+    for (int i = 0; i < 2; ++i) CHECK(phi.row(i).sum() == doctest::Approx(margin(i, 0)).epsilon(1e-12));
+  }
+
+  TEST_CASE("models.trees: batch, one record and thread counts agree on random input") {
+    // A random ensemble of 20 depth-4 trees over 7 features, 3 classes.
+    std::mt19937 rng(42);
+    std::uniform_real_distribution<double> u(-1, 1);
+    std::vector<TreeArrays> trees;
+    for (int t = 0; t < 21; ++t) {
+      TreeArrays a;
+      a.group = t % 3;
+      const int n = 31;  // full binary tree of depth 4
+      for (int i = 0; i < n; ++i) {
+        const bool leaf = i >= 15;
+        a.left.push_back(leaf ? -1 : 2 * i + 1);
+        a.right.push_back(leaf ? -1 : 2 * i + 2);
+        a.feature.push_back(static_cast<std::int32_t>(rng() % 7));
+        a.threshold.push_back(u(rng));
+        a.default_left.push_back(static_cast<std::uint8_t>(rng() % 2));
+        a.value.push_back(u(rng));
+        a.cover.push_back(1.0 + (leaf ? static_cast<double>(rng() % 5) : 0.0));
+      }
+      for (int i = 14; i >= 0; --i) a.cover[static_cast<std::size_t>(i)] = a.cover[static_cast<std::size_t>(2 * i + 1)] + a.cover[static_cast<std::size_t>(2 * i + 2)];
+      trees.push_back(a);
+    }
+    const TreeEnsemble e(trees, 7, 3, Objective::multi_softprob, 0.5, Accumulate::float64);
+    RowMatrixXd x(3000, 7);
+    for (int i = 0; i < x.size(); ++i) x.data()[i] = (rng() % 10 == 0) ? kNaN : u(rng);
+    const RowMatrixXd p1 = e.predict(x, 1);
+    CHECK(e.predict(x, 2) == p1);
+    CHECK(e.predict(x, 5) == p1);
+    const RowMatrixXd m = e.predict_margin(x, 2);
+    const RowMatrixXd phi = e.explain(x.topRows(50), 1);
+    CHECK(e.explain(x.topRows(50), 3) == phi);
+    for (int i = 0; i < 50; ++i) {
+      double out[3];
+      e.predict_one(x.row(i).data(), out);
+      for (int g = 0; g < 3; ++g) {
+        CHECK(out[g] == p1(i, g));
+        CHECK(phi.block(i, g * 8, 1, 8).sum() == doctest::Approx(m(i, g)).epsilon(1e-9));
+      }
+    }
+    // Round trip through the column form keeps every prediction.
+    const TreeEnsemble back(e.trees(), 7, 3, Objective::multi_softprob, 0.5, Accumulate::float64);
+    CHECK(back.predict(x) == p1);
+    CHECK(back.explain(x.topRows(50)) == phi);
+  }
+
+  TEST_CASE("models.trees: malformed models are clear errors") {
+    CHECK_THROWS_WITH_AS(import_xgboost_json("{\"learner\": 3"),
+                         doctest::Contains("not valid JSON"), earlyhelp::FormatError);
+    CHECK_THROWS_WITH_AS(import_xgboost_json("{}", "m.json"),
+                         "import_xgboost_json: m.json: learner: missing", earlyhelp::FormatError);
+    std::string bad = tiny_json();
+    bad.replace(bad.find("[2, 3, -1, -1, -1]"), 18, "[2, 3, -1, -1]");
+    CHECK_THROWS_WITH_AS(import_xgboost_json(bad),
+                         doctest::Contains("trees/0/tree_param/num_nodes: declares 5 nodes"), earlyhelp::FormatError);
+    bad = tiny_json();
+    bad.replace(bad.find("[2, 3, -1, -1, -1]"), 18, "[2, 0, -1, -1, -1]");
+    CHECK_THROWS_WITH_AS(import_xgboost_json(bad), doctest::Contains("tree 0 node 1"),
+                         earlyhelp::FormatError);
+    bad = tiny_json();
+    bad.replace(bad.find("[0, 1, 0, 0, 0]"), 15, "[0, 9, 0, 0, 0]");
+    CHECK_THROWS_WITH_AS(import_xgboost_json(bad), doctest::Contains("split feature 9"),
+                         earlyhelp::FormatError);
+    CHECK_THROWS_WITH_AS(import_xgboost_json(tiny_json("rank:pairwise")),
+                         doctest::Contains("learner/objective/name"), earlyhelp::FormatError);
+    CHECK_THROWS_WITH_AS(import_xgboost_json(tiny_json("binary:logistic", "1.5")),
+                         doctest::Contains("base_score must be in (0, 1)"),
+                         earlyhelp::FormatError);
+    const TreeEnsemble e = import_xgboost_json(tiny_json()).ensemble;
+    CHECK_THROWS_WITH_AS(e.predict(RowMatrixXd::Zero(2, 3)),
+                         "predict: X has 3 columns, model expects 2", earlyhelp::InvalidArgument);
+    CHECK_THROWS_AS(import_xgboost_json_file("/nonexistent/m.json"), earlyhelp::IOError);
+  }
+}

@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Model bundles from Python: save/load, signatures, pickling, calibration, bands, scorecards,
+hostile files, and identical results from many threads at once."""
+import pickle
+import threading
+
+import numpy as np
+import pytest
+
+import earlyhelp
+
+xgb = pytest.importorskip("xgboost")
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(500, 4)).astype(np.float32)
+    X[rng.random(X.shape) < 0.1] = np.nan
+    y = (np.nan_to_num(X[:, 0]) + 0.3 * rng.normal(size=500) > 0).astype(int)
+    b = xgb.train({"objective": "binary:logistic", "max_depth": 3, "nthread": 1},
+                  xgb.DMatrix(X, y, feature_names=["absence", "arrears", "moves", "age"]), 10)
+    path = tmp_path_factory.mktemp("m") / "m.json"
+    b.save_model(str(path))
+    m = earlyhelp.Model.from_xgboost_json(path, labels={"absence": "School absence"})
+    return m, X
+
+
+def test_save_load_signed(model, tmp_path):
+    m, X = model
+    m.info = {"name": "early-help", "version": "1.0", "domain": "safeguarding",
+              "evaluation": {"auc": 0.8}}
+    m.bands = ([0.2, 0.6], ["low", "medium", "high"])
+    m.save(tmp_path / "m.ehm", key=b"approval")
+    back = earlyhelp.Model.load(tmp_path / "m.ehm", key=b"approval")
+    np.testing.assert_array_equal(back.predict(X), m.predict(X))
+    np.testing.assert_array_equal(back.explain(X), m.explain(X))
+    assert back.info["domain"] == "safeguarding"
+    assert back.labels == {"absence": "School absence"}
+    assert back.feature_names == ["absence", "arrears", "moves", "age"]
+    np.testing.assert_array_equal(back.band(X), m.band(X))
+    with pytest.raises(earlyhelp.FormatError, match="signature"):
+        earlyhelp.Model.load(tmp_path / "m.ehm", key=b"other")
+    clone = pickle.loads(pickle.dumps(m))
+    np.testing.assert_array_equal(clone.predict(X), m.predict(X))
+
+
+def test_hostile_files(model, tmp_path):
+    m, _ = model
+    data = m.to_bytes()
+    for bad in (b"", data[:50], data[:-1], data + b"\0", b"EHMODEL\0" + b"\xff" * 200):
+        with pytest.raises(earlyhelp.FormatError):
+            earlyhelp.Model.from_bytes(bad)
+    rng = np.random.default_rng(1)
+    for i in rng.integers(0, len(data), 50):
+        bad = bytearray(data)
+        bad[i] ^= 0xFF
+        with pytest.raises(earlyhelp.FormatError):
+            earlyhelp.Model.from_bytes(bytes(bad))
+
+
+def test_calibration_and_reasons(model):
+    m, X = model
+    raw = m.predict_margin(X)
+    m.set_platt(-1.5, 0.2)
+    np.testing.assert_allclose(m.predict(X), 1 / (1 + np.exp(-1.5 * raw + 0.2)), rtol=1e-12)
+    m.set_isotonic([0.0, 0.5, 1.0], [0.1, 0.3, 0.9])
+    m.clear_calibration()
+    r = m.reasons(X[:50], k=2)
+    phi = m.explain(X[:50])
+    for row, reasons in zip(phi, r):
+        if row[0] == row[:-1].max() and row[0] > 0:
+            assert reasons[0][0] == "School absence"
+
+
+def test_scorecard_and_linear_roundtrip():
+    card = earlyhelp.Model.scorecard([([18, 30], [10, 5, 0], 7), ([1], [0, 20], 20)], 100,
+                                     feature_names=["age", "moves"])
+    X = np.array([[17, 0], [40, np.nan]])
+    back = earlyhelp.Model.from_bytes(card.to_bytes())
+    np.testing.assert_array_equal(back.predict(X), card.predict(X))
+    lin = earlyhelp.Model.linear([[1.0, -2.0]], [0.5], "logit")
+    np.testing.assert_allclose(lin.predict_margin(np.array([[1.0, 1.0]])), [-0.5])
+
+
+def test_many_threads_identical(model):
+    m, X = model
+    Xb = np.tile(X, (20, 1))
+    expected = m.predict(Xb, n_threads=1)
+    results = [None] * 6
+
+    def work(i):
+        results[i] = m.predict(Xb, n_threads=2)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for r in results:
+        np.testing.assert_array_equal(r, expected)
