@@ -49,7 +49,17 @@ void register_synth(CLI::App& app) {
       c.start = *start;
       c.end = *end;
       const auto t0 = std::chrono::steady_clock::now();
+      auto& run = current_run();
+      run.param("persons", std::to_string(c.persons));
+      run.param("seed", std::to_string(c.seed));
+      run.param("start", opt->start);
+      run.param("end", opt->end);
+      run.param("error_scale", fmt::format("{}", c.error_scale));
+      run.param("out", opt->out);
       const auto r = synth::write_directory(c, opt->out);
+      run.count("persons", static_cast<double>(r.persons));
+      run.count("households", static_cast<double>(r.households));
+      run.count("records", static_cast<double>(r.total_rows()));
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (!opt->quiet) {
         fmt::print("synth: {} persons, {} households, {} records, {} outcome labels in {:.1f} s -> {}\n", r.persons,

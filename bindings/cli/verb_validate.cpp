@@ -35,13 +35,23 @@ int run_validate(const ValidateArgs& a) {
   options.max_field_bytes = a.max_field_bytes;
   options.max_record_bytes = std::max(options.max_record_bytes, a.max_field_bytes);  // a record holds its field
   options.delimiter = a.delimiter;
+  auto& run = current_run();
+  run.param("stream", a.stream);
+  run.input("input", a.input);
+  if (!a.schema.empty()) run.input("schema", a.schema);
   const io::IngestResult r = io::validate_file(stream, a.input, a.output, a.rejects, options);
+  run.output("output", a.output);
+  run.output("rejects", a.rejects);
+  run.count("rows_read", static_cast<double>(r.rows_read));
+  run.count("rows_clean", static_cast<double>(r.rows_clean));
+  run.count("rows_rejected", static_cast<double>(r.rows_rejected));
   if (!a.report.empty()) {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(a.report.c_str(), "wb"), &std::fclose);
     if (!f) throw IOError(fmt::format("{}: cannot open for writing", a.report));
     const std::string json = r.report.to_json(2) + "\n";
     if (std::fwrite(json.data(), 1, json.size(), f.get()) != json.size())
       throw IOError(fmt::format("{}: write failed", a.report));
+    run.output("report", a.report);
   }
   // Counts first, on one line a script can parse; then the report (names and rates only: raw
   // values never reach the terminal, they stay in the rejects file).
