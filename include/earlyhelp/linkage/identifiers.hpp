@@ -13,6 +13,8 @@
 /// earlyhelp::linkage::normalise_uprn("000010023456789");  // "10023456789"
 /// ```
 
+#include "earlyhelp/io/field_checks.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,17 +25,10 @@ namespace earlyhelp::linkage {
 /// weights 10..2 on the first nine digits, check = 11 - (sum mod 11), 11 -> 0, 10 is never
 /// issued (invalid). @return std::nullopt for anything else.
 inline std::optional<std::string> normalise_nhs_number(std::string_view text) {
+  if (!io::is_valid_nhs_number(text)) return std::nullopt;  // one check-digit rule (field_checks.hpp)
   std::string digits;
-  for (const char c : text) {
+  for (const char c : text)
     if (c >= '0' && c <= '9') digits.push_back(c);
-    else if (c != ' ' && c != '-') return std::nullopt;
-  }
-  if (digits.size() != 10) return std::nullopt;
-  int sum = 0;
-  for (int i = 0; i < 9; ++i) sum += (digits[static_cast<std::size_t>(i)] - '0') * (10 - i);
-  int check = 11 - sum % 11;
-  if (check == 11) check = 0;
-  if (check == 10 || check != digits[9] - '0') return std::nullopt;
   return digits;
 }
 

@@ -5,10 +5,9 @@
 /// UK postcodes: validation, normalisation and the hierarchy area > district > sector > unit
 /// (e.g. "SW1A 1AA": area "SW", district "SW1A", sector "SW1A 1", unit "SW1A 1AA"). The format
 /// is the outward code (A9, A99, AA9, AA99, A9A or AA9A) and the inward code (9AA), with the
-/// letter restrictions of the Royal Mail / ONS specification (BS 7666): no Q, V, X first; no I,
-/// J, Z second; the letter of A9A from ABCDEFGHJKPSTUW and of AA9A from ABEHMNPRVWXY; inward
-/// letters never C, I, K, M, O or V. "GIR 0AA" is accepted. Case, spaces and a missing space are
-/// tolerated on input.
+/// letter restrictions of BS 7666, checked by io::detail::postcode_compact_valid (the same
+/// check ingest validation uses). Unlike ingest, linkage is lenient about spaces anywhere: it
+/// compares what a record says, it does not judge it.
 ///
 /// Example:
 /// ```cpp
@@ -16,6 +15,8 @@
 /// pc->sector();                                               // "SW1A 1"
 /// earlyhelp::linkage::compare_postcodes("LS1 4AB", "LS1 4XY"); // PostcodeLevel::sector
 /// ```
+
+#include "earlyhelp/io/field_checks.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -43,31 +44,6 @@ struct Postcode {
   std::string unit() const { return outward + " " + inward; }
 };
 
-namespace detail {
-constexpr bool pc_letter(char c) noexcept { return c >= 'A' && c <= 'Z'; }
-constexpr bool pc_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr bool pc_in(char c, std::string_view set) noexcept { return set.find(c) != std::string_view::npos; }
-
-inline bool valid_outward(std::string_view o) noexcept {
-  const std::size_t n = o.size();
-  if (n < 2 || n > 4) return false;
-  if (!pc_letter(o[0]) || pc_in(o[0], "QVX")) return false;
-  if (pc_digit(o[1])) {
-    if (n == 2) return true;                                           // A9
-    if (n == 3) return pc_digit(o[2]) || pc_in(o[2], "ABCDEFGHJKPSTUW");  // A99, A9A
-    return false;
-  }
-  if (!pc_letter(o[1]) || pc_in(o[1], "IJZ")) return false;
-  if (n < 3 || !pc_digit(o[2])) return false;
-  if (n == 3) return true;                                             // AA9
-  return pc_digit(o[3]) || pc_in(o[3], "ABEHMNPRVWXY");                // AA99, AA9A
-}
-
-inline bool valid_inward(std::string_view i) noexcept {
-  return i.size() == 3 && pc_digit(i[0]) && pc_letter(i[1]) && pc_letter(i[2]) && !pc_in(i[1], "CIKMOV") &&
-         !pc_in(i[2], "CIKMOV");
-}
-}  // namespace detail
 
 /// Parses a UK postcode, ignoring case and spaces. @return std::nullopt when it is not valid.
 inline std::optional<Postcode> parse_postcode(std::string_view text) {
@@ -77,11 +53,9 @@ inline std::optional<Postcode> parse_postcode(std::string_view text) {
     if (c >= 'a' && c <= 'z') s.push_back(static_cast<char>(c - 'a' + 'A'));
     else s.push_back(c);
   }
-  if (s.size() < 5 || s.size() > 7) return std::nullopt;
-  const std::string outward = s.substr(0, s.size() - 3), inward = s.substr(s.size() - 3);
-  if (outward == "GIR" && inward == "0AA") return Postcode{outward, inward};
-  if (!detail::valid_outward(outward) || !detail::valid_inward(inward)) return std::nullopt;
-  return Postcode{outward, inward};
+  // One definition of the official pattern, shared with ingest validation (io/field_checks.hpp).
+  if (!io::detail::postcode_compact_valid(s)) return std::nullopt;
+  return Postcode{s.substr(0, s.size() - 3), s.substr(s.size() - 3)};
 }
 
 /// True when `text` is a valid UK postcode (see parse_postcode).
