@@ -13,5 +13,6 @@ void bind_core(pybind11::module_& m);
 /// Pseudonymisation, digests, audit trail (earlyhelp.governance).
 void bind_governance(pybind11::module_& m);
 void bind_schema(pybind11::module_& m);  ///< Schema, Stream, Field, builtin_schema().
+void bind_linkage(pybind11::module_& m);
 
 }  // namespace earlyhelp::python

@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
   earlyhelp::python::bind_core(m);
   earlyhelp::python::bind_governance(m);
   earlyhelp::python::bind_schema(m);
+  earlyhelp::python::bind_linkage(m);
 }

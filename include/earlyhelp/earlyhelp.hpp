@@ -10,3 +10,4 @@
 #include "earlyhelp/core/types.hpp"
 #include "earlyhelp/core/version.hpp"
 #include "earlyhelp/schema/schema.hpp"
+#include "earlyhelp/linkage/linkage_primitives.hpp"

@@ -17,6 +17,7 @@ from earlyhelp._core import (  # noqa: F401
     version,
 )
 from earlyhelp.schema import Field, Schema, Stream, builtin_schema, data_dictionary  # noqa: F401
+from earlyhelp import linkage  # noqa: F401,E402
 
 __all__ = [
     "Error",

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: Apache-2.0
+// earlyhelp._core.linkage: string and identity primitives of record linkage. Scalar functions
+// take str as std::string_view (no copy) and keep the GIL: they run for well under a
+// microsecond on names, less than releasing and re-acquiring it would cost. Batch functions
+// copy their inputs with the GIL held, then release it for the work.
+
+#include "bind.hpp"
+#include "earlyhelp/linkage/linkage_primitives.hpp"
+
+#include <pybind11/eigen.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace py = pybind11;
+
+namespace earlyhelp::python {
+namespace {
+
+namespace lk = earlyhelp::linkage;
+
+Eigen::VectorXd pairwise_nogil(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                               lk::Scorer scorer, int n_threads) {
+  py::gil_scoped_release nogil;
+  return lk::pairwise(a, b, scorer, n_threads);
+}
+
+}  // namespace
+
+void bind_linkage(py::module_& parent) {
+  py::module_ m = parent.def_submodule("linkage", "String and identity primitives of record linkage.");
+  using sv = std::string_view;
+  const auto a = py::arg("a"), b = py::arg("b");
+
+  // ---- similarity -------------------------------------------------------------------------
+  m.def("jaro", [](sv x, sv y) { return lk::jaro_similarity(x, y); }, a, b,
+        "Jaro similarity in [0, 1] (jellyfish jaro_similarity; 0 when either is empty).");
+  m.def("jaro_winkler",
+        [](sv x, sv y, bool long_tolerance, double prefix_weight) {
+          return lk::jaro_winkler_similarity(x, y, prefix_weight, long_tolerance);
+        },
+        a, b, py::arg("long_tolerance") = false, py::arg("prefix_weight") = 0.1,
+        "Jaro-Winkler similarity (jellyfish jaro_winkler_similarity, incl. long_tolerance).");
+  m.def("levenshtein", [](sv x, sv y) { return lk::levenshtein_distance(x, y); }, a, b,
+        "Levenshtein distance over code points.");
+  m.def("levenshtein_normalized", [](sv x, sv y) { return lk::levenshtein_normalized_similarity(x, y); }, a, b,
+        "1 - levenshtein / max(len(a), len(b)); 1 for two empty strings.");
+  m.def("damerau_levenshtein", [](sv x, sv y) { return lk::damerau_levenshtein_distance(x, y); }, a, b,
+        "Unrestricted Damerau-Levenshtein distance (jellyfish damerau_levenshtein_distance).");
+  m.def("osa", [](sv x, sv y) { return lk::osa_distance(x, y); }, a, b,
+        "Optimal string alignment (restricted Damerau-Levenshtein) distance.");
+  m.def("hamming", [](sv x, sv y) { return lk::hamming_distance(x, y); }, a, b,
+        "Hamming distance; extra characters of the longer string count as mismatches.");
+  m.def("jaccard",
+        [](sv x, sv y, std::optional<std::size_t> ngram_size) {
+          return lk::jaccard_similarity(x, y, ngram_size.value_or(0));
+        },
+        a, b, py::arg("ngram_size") = py::none(),
+        "Jaccard index of word sets, or of non-overlapping chunks of ngram_size characters.");
+  m.def("qgram_jaccard", [](sv x, sv y, std::size_t q) { return lk::qgram_jaccard_similarity(x, y, q); }, a, b,
+        py::arg("q") = 2, "Jaccard index of the sets of overlapping q-grams.");
+  m.def("token_set", [](sv x, sv y) { return lk::token_set_similarity(x, y); }, a, b,
+        "Token-set similarity in [0, 1]: word order and repeated words do not matter.");
+
+  // ---- phonetic ---------------------------------------------------------------------------
+  const auto s = py::arg("s");
+  m.def("soundex", [](sv x) { return lk::soundex(x); }, s, "American Soundex code (jellyfish).");
+  m.def("nysiis", [](sv x) { return lk::nysiis(x); }, s, "NYSIIS code, untruncated (jellyfish).");
+  m.def("metaphone", [](sv x) { return lk::metaphone(x); }, s, "Metaphone code (jellyfish's variant).");
+  m.def("match_rating_codex", [](sv x) { return lk::match_rating_codex(x); }, s, "Match Rating Approach codex.");
+  m.def("match_rating_comparison", [](sv x, sv y) { return lk::match_rating_comparison(x, y); }, a, b,
+        "Match Rating Approach comparison: True, False, or None when no comparison is made.");
+  m.def("double_metaphone",
+        [](sv x, std::size_t max_length) {
+          auto c = lk::double_metaphone(x, max_length);
+          return py::make_tuple(c.primary, c.alternate);
+        },
+        s, py::arg("max_length") = 4, "(primary, alternate) Double Metaphone codes.");
+
+  // ---- normalisation ----------------------------------------------------------------------
+  m.def("fold_case", [](sv x) { return lk::fold_case(x); }, s, "Full Unicode lower-casing.");
+  m.def("fold_diacritics", [](sv x) { return lk::fold_diacritics(x); }, s,
+        "Removes diacritics (NFKD, marks dropped; ß->ss, æ->ae, ø->o, ł->l, þ->th).");
+  m.def("normalise_name",
+        [](sv x, bool keep_hyphens, bool strip_titles, bool strip_suffixes) {
+          return lk::normalise_name(x, lk::NameOptions{keep_hyphens, strip_titles, strip_suffixes});
+        },
+        s, py::arg("keep_hyphens") = true, py::arg("strip_titles") = true, py::arg("strip_suffixes") = true,
+        "Case, diacritics, punctuation, whitespace, titles and suffixes normalised.");
+  m.def("surname_variants", [](sv x) { return lk::surname_variants(x); }, s,
+        "Keys of a multi-part or hyphenated surname: joined form, then its non-particle parts.");
+  m.def("canonical_forenames", [](sv x) { return lk::canonical_forenames(x); }, s,
+        "Formal forms of a forename from the alias table ('bill' -> ['william']).");
+  m.def("forename_aliases", [](sv x) { return lk::forename_aliases(x); }, s,
+        "Every name sharing an alias group with the forename.");
+  m.def("forenames_equivalent", [](sv x, sv y) { return lk::forenames_equivalent(x, y); }, a, b,
+        "True when equal after normalisation or aliases (William/Bill, Margaret/Peggy).");
+
+  // ---- dates, postcodes, addresses, identifiers ------------------------------------------------
+  m.def("compare_dates", [](sv x, sv y) { return std::string(lk::date_level_name(lk::compare_dates(x, y))); }, a, b,
+        "Agreement level of two (possibly partial) dates: 'exact', 'day_month_transposed', "
+        "'one_digit_off', 'same_year', 'year_only', 'different' or 'missing'.");
+  m.def("parse_postcode",
+        [](sv x) -> std::optional<py::dict> {
+          auto p = lk::parse_postcode(x);
+          if (!p) return std::nullopt;
+          py::dict d;
+          d["unit"] = p->unit();
+          d["sector"] = p->sector();
+          d["district"] = p->district();
+          d["area"] = p->area();
+          d["outward"] = p->outward;
+          d["inward"] = p->inward;
+          return d;
+        },
+        s, "Components of a UK postcode (unit, sector, district, area, outward, inward) or None.");
+  m.def("normalise_postcode", [](sv x) { return lk::normalise_postcode(x); }, s,
+        "'OUT IN' upper-case form of a valid UK postcode, or None.");
+  m.def("postcode_valid", [](sv x) { return lk::postcode_valid(x); }, s, "True for a valid UK postcode.");
+  m.def("compare_postcodes",
+        [](sv x, sv y) { return std::string(lk::postcode_level_name(lk::compare_postcodes(x, y))); }, a, b,
+        "Finest shared level: 'unit', 'sector', 'district', 'area', 'different' or 'missing'.");
+  m.def("normalise_address", [](sv x) { return lk::normalise_address(x); }, s,
+        "Lower case, folded, punctuation removed, abbreviations expanded (Rd -> road).");
+  m.def("extract_address_numbers",
+        [](sv x) {
+          auto n = lk::extract_address_numbers(x);
+          return py::make_tuple(n.flat, n.house);
+        },
+        s, "(flat, house) numbers of an address; None where absent.");
+  m.def("compare_addresses",
+        [](sv x, sv y) {
+          auto c = lk::compare_addresses(x, y);
+          return py::make_tuple(std::string(lk::address_level_name(c.level)), c.similarity);
+        },
+        a, b, "(level, token-set similarity); a flat-number mismatch is level 'flat_mismatch'.");
+  m.def("nhs_number_valid", [](sv x) { return lk::nhs_number_valid(x); }, s,
+        "True when the NHS number has a valid modulus 11 check digit.");
+  m.def("normalise_nhs_number", [](sv x) { return lk::normalise_nhs_number(x); }, s,
+        "The 10 digits of a valid NHS number, or None.");
+  m.def("uprn_valid", [](sv x) { return lk::uprn_valid(x); }, s, "True for a well-formed UPRN.");
+  m.def("normalise_uprn", [](sv x) { return lk::normalise_uprn(x); }, s, "UPRN without leading zeros, or None.");
+
+  // ---- batch --------------------------------------------------------------------------------
+  m.def("pairwise",
+        [](const std::vector<std::string>& x, const std::vector<std::string>& y, const std::string& scorer,
+           int n_threads) { return pairwise_nogil(x, y, lk::scorer_from_name(scorer), n_threads); },
+        a, b, py::arg("scorer") = "jaro_winkler", py::arg("n_threads") = 0,
+        "Scores aligned pairs (a[i], b[i]) -> 1-D float64 array; the GIL is released.");
+  m.def("cdist",
+        [](const std::vector<std::string>& queries, const std::vector<std::string>& choices,
+           const std::string& scorer, int n_threads) {
+          const lk::Scorer sc = lk::scorer_from_name(scorer);
+          py::gil_scoped_release nogil;
+          return lk::cdist(queries, choices, sc, n_threads);
+        },
+        py::arg("queries"), py::arg("choices"), py::arg("scorer") = "jaro_winkler", py::arg("n_threads") = 0,
+        "Scores every query against every choice -> 2-D float64 array; the GIL is released.");
+}
+
+}  // namespace earlyhelp::python

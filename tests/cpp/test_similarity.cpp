@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "earlyhelp/core/error.hpp"
+#include "earlyhelp/linkage/batch.hpp"
+#include "earlyhelp/linkage/similarity.hpp"
+#include "reference/linkage_reference.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+using namespace earlyhelp;
+using namespace earlyhelp::linkage;
+namespace ref = earlyhelp::reference;
+
+namespace {
+// Letters of several scripts, a no-break space, an astral code point.
+const std::u32string kWide = U"abcdeéèëßðøñçłžАбвгΩωσς中文😀 \u00a0-'";
+const std::u32string kSmall = U"abcé";  // small alphabet: many repeats, transpositions
+
+std::vector<std::vector<std::string>> vectors(const char* name) {
+  const auto path = ref::shared_file(std::string("jellyfish/") + name);
+  if (!path) return {};
+  return ref::read_csv(*path);
+}
+}  // namespace
+
+TEST_SUITE("similarity") {
+  TEST_CASE("similarity.vectors: jellyfish distances") {
+    const auto lev = vectors("levenshtein.csv");
+    if (lev.empty()) {
+      MESSAGE("skipped: jellyfish vectors not found (set EARLYHELP_SHARED_DATA)");
+      return;
+    }
+    for (const auto& r : lev) CHECK(levenshtein_distance(r[0], r[1]) == std::stoul(r[2]));
+    for (const auto& r : vectors("wagner_fischer.csv")) CHECK(levenshtein_distance(r[0], r[1]) == std::stoul(r[2]));
+    const auto dl = vectors("damerau_levenshtein.csv");
+    REQUIRE(dl.size() == 9);
+    for (const auto& r : dl) {
+      CHECK(damerau_levenshtein_distance(r[0], r[1]) == std::stoul(r[2]));
+      CHECK(osa_distance(r[0], r[1]) == std::stoul(r[2]));  // the rows cannot tell the two apart
+    }
+    for (const auto& r : vectors("hamming.csv")) CHECK(hamming_distance(r[0], r[1]) == std::stoul(r[2]));
+  }
+
+  TEST_CASE("similarity.vectors: jellyfish Jaro, Jaro-Winkler and Jaccard") {
+    const auto jd = vectors("jaro_distance.csv");
+    if (jd.empty()) {
+      MESSAGE("skipped: jellyfish vectors not found (set EARLYHELP_SHARED_DATA)");
+      return;
+    }
+    for (const auto& r : jd) CHECK(std::abs(jaro_similarity(r[0], r[1]) - std::stod(r[2])) < 1e-3);
+    for (const auto& r : vectors("jaro_winkler.csv"))
+      CHECK(std::abs(jaro_winkler_similarity(r[0], r[1]) - std::stod(r[2])) < 1e-3);
+    for (const auto& r : vectors("jaro_winkler_longtol.csv"))
+      CHECK(std::abs(jaro_winkler_similarity(r[0], r[1], 0.1, true) - std::stod(r[2])) < 1e-3);
+    const auto jac = vectors("jaccard.csv");
+    REQUIRE(jac.size() == 16);
+    for (const auto& r : jac) {
+      const std::size_t n = r[3].empty() ? 0 : std::stoul(r[3]);
+      CHECK(std::abs(jaccard_similarity(r[0], r[1], n) - std::stod(r[2])) < 1e-3);
+    }
+  }
+
+  TEST_CASE("similarity.known values and the four forms") {
+    CHECK(levenshtein_distance("kitten", "sitting") == 3);
+    CHECK(levenshtein_similarity("kitten", "sitting") == 4);
+    CHECK(levenshtein_normalized_distance("kitten", "sitting") == doctest::Approx(3.0 / 7).epsilon(1e-12));
+    CHECK(levenshtein_normalized_similarity("", "") == 1.0);
+    CHECK(osa_distance("CA", "ABC") == 3);
+    CHECK(damerau_levenshtein_distance("CA", "ABC") == 2);
+    CHECK(damerau_levenshtein_normalized_similarity("ab", "ba") == doctest::Approx(0.5));
+    CHECK(hamming_distance("abcd", "abc") == 1);
+    CHECK(hamming_normalized_similarity("abc", "abd") == doctest::Approx(2.0 / 3));
+    CHECK(jaro_similarity("", "") == 0.0);  // jellyfish: empty input gives 0
+    CHECK(jaro_winkler_similarity("martha", "marhta") == doctest::Approx(0.9611111111111111).epsilon(1e-12));
+    CHECK(jaro_winkler_distance("a", "a") == 0.0);
+    CHECK(levenshtein_distance("Zoë", "Zoe") == 1);  // code points, not bytes
+    CHECK(qgram_jaccard_similarity("night", "nacht") == doctest::Approx(1.0 / 7));
+    CHECK(qgram_jaccard_similarity("", "") == 1.0);
+    CHECK(token_set_similarity("Smith John", "John  Smith") == 1.0);
+    CHECK(token_set_similarity("John Smith", "John Smith Jnr") == 1.0);
+    CHECK(token_set_similarity("", "x") == 0.0);
+    CHECK(token_set_similarity("Ann Smith", "Anne Smith") == doctest::Approx(1.0 - 1.0 / 10));
+    CHECK_THROWS_WITH_AS(qgram_jaccard_similarity("a", "b", 0),
+                         "qgram_jaccard_similarity: q must be at least 1 (got 0)", InvalidArgument);
+  }
+
+  TEST_CASE("similarity.differential: against naive references on random strings") {
+    for (const auto& alphabet : {kWide, kSmall}) {
+      const auto a = ref::random_strings(1234, alphabet, 400, 14);
+      const auto b = ref::random_strings(5678, alphabet, 400, 14);
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        const std::u32string ua = decode_utf8(a[i]), ub = decode_utf8(b[i]);
+        REQUIRE(levenshtein_distance(a[i], b[i]) == ref::levenshtein(ua, ub));
+        REQUIRE(osa_distance(a[i], b[i]) == ref::osa(ua, ub));
+        REQUIRE(damerau_levenshtein_distance(a[i], b[i]) == ref::damerau(ua, ub));
+        REQUIRE(jaro_similarity(a[i], b[i]) == doctest::Approx(ref::jaro_winkler(ua, ub, 0, false)).epsilon(1e-12));
+        REQUIRE(jaro_winkler_similarity(a[i], b[i]) ==
+                doctest::Approx(ref::jaro_winkler(ua, ub, 0.1, false)).epsilon(1e-12));
+        REQUIRE(jaro_winkler_similarity(a[i], b[i], 0.1, true) ==
+                doctest::Approx(ref::jaro_winkler(ua, ub, 0.1, true)).epsilon(1e-12));
+        // Symmetry of every metric.
+        REQUIRE(levenshtein_distance(b[i], a[i]) == levenshtein_distance(a[i], b[i]));
+        REQUIRE(jaro_similarity(b[i], a[i]) == doctest::Approx(jaro_similarity(a[i], b[i])).epsilon(1e-12));
+      }
+    }
+  }
+
+  TEST_CASE("similarity.differential: strings around and beyond 64 code points") {
+    const auto a = ref::random_strings(42, kSmall, 60, 140);
+    const auto b = ref::random_strings(43, kSmall, 60, 140);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const std::u32string ua = decode_utf8(a[i]), ub = decode_utf8(b[i]);
+      REQUIRE(levenshtein_distance(a[i], b[i]) == ref::levenshtein(ua, ub));
+      REQUIRE(CachedLevenshtein(a[i]).distance(b[i]) == ref::levenshtein(ua, ub));
+      REQUIRE(jaro_winkler_similarity(a[i], b[i]) == doctest::Approx(ref::jaro_winkler(ua, ub, 0.1, false)).epsilon(1e-12));
+      REQUIRE(CachedJaroWinkler(a[i]).similarity(b[i]) ==
+              doctest::Approx(ref::jaro_winkler(ua, ub, 0.1, false)).epsilon(1e-12));
+    }
+    // Exactly 64 code points uses every bit of the word.
+    const std::string s64(64, 'a');
+    std::string t64 = s64;
+    t64[63] = 'b';
+    CHECK(levenshtein_distance(s64, t64) == 1);
+    CHECK(CachedLevenshtein(s64).distance(t64) == 1);
+    CHECK(CachedJaroWinkler(s64).similarity(t64) == doctest::Approx(jaro_winkler_similarity(t64, s64)).epsilon(1e-12));
+  }
+
+  TEST_CASE("similarity.agreement: free function, cached scorer and batch") {
+    const auto a = ref::random_strings(7, kWide, 120, 12);
+    const auto b = ref::random_strings(8, kWide, 90, 12);
+    for (const Scorer sc : {Scorer::jaro, Scorer::jaro_winkler, Scorer::jaro_winkler_long, Scorer::levenshtein,
+                            Scorer::levenshtein_normalized, Scorer::damerau_levenshtein, Scorer::osa,
+                            Scorer::hamming, Scorer::jaccard, Scorer::qgram_jaccard, Scorer::token_set}) {
+      const RowMatrixXd d1 = cdist(a, b, sc, 1);
+      const RowMatrixXd d2 = cdist(a, b, sc, 2);
+      REQUIRE(d1.rows() == 120);
+      REQUIRE(d1.cols() == 90);
+      CHECK(d1 == d2);
+      for (std::size_t i = 0; i < a.size(); ++i)
+        for (std::size_t j = 0; j < b.size(); ++j)
+          REQUIRE(d1(to_index(i), to_index(j)) == score(sc, a[i], b[j]));
+      const std::vector<std::string> b2(b.begin(), b.begin() + 90), a2(a.begin(), a.begin() + 90);
+      const Eigen::VectorXd p = pairwise(a2, b2, sc, 2);
+      for (std::size_t i = 0; i < a2.size(); ++i) REQUIRE(p(to_index(i)) == score(sc, a2[i], b2[i]));
+    }
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      CHECK(CachedJaro(a[i]).similarity(b[i]) == jaro_similarity(a[i], b[i]));
+      CHECK(CachedLevenshtein(a[i]).normalized_similarity(b[i]) == levenshtein_normalized_similarity(a[i], b[i]));
+    }
+  }
+
+  TEST_CASE("similarity.batch: errors name the problem") {
+    CHECK_THROWS_WITH_AS(pairwise({"a"}, {"a", "b"}, Scorer::jaro), "pairwise: sequences differ in length (1 and 2)",
+                         InvalidArgument);
+    CHECK_THROWS_AS(scorer_from_name("nope"), InvalidArgument);
+    CHECK(scorer_from_name("token_set") == Scorer::token_set);
+    CHECK(cdist({}, {"a"}, Scorer::jaro).rows() == 0);
+  }
+
+  TEST_CASE("similarity.unicode: malformed UTF-8 decodes to U+FFFD and never throws") {
+    CHECK(decode_utf8("a\xC3") == U"a\uFFFD");
+    CHECK(decode_utf8("\xE0\x80\x80") == U"\uFFFD\uFFFD\uFFFD");  // overlong
+    CHECK(decode_utf8("\xED\xA0\x80") == U"\uFFFD\uFFFD\uFFFD");  // surrogate
+    CHECK(encode_utf8(decode_utf8("Zoë 😀")) == "Zoë 😀");
+    CHECK(levenshtein_distance("\xFF\xFE", "ab") == 2);
+    CHECK(to_upper(U"straße") == U"STRASSE");
+    CHECK(is_combining(0x301));
+    CHECK_FALSE(is_combining('a'));
+  }
+}
