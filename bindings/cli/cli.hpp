@@ -57,5 +57,6 @@ void register_version(CLI::App& app);
 void register_audit(CLI::App& app);
 void register_keygen(CLI::App& app);
 void register_schema(CLI::App& app);
+void register_validate(CLI::App& app);
 
 }  // namespace earlyhelp::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   cli::register_audit(app);
   cli::register_keygen(app);
   cli::register_schema(app);
+  cli::register_validate(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -14,4 +14,5 @@ PYBIND11_MODULE(_core, m) {
   earlyhelp::python::bind_governance(m);
   earlyhelp::python::bind_schema(m);
   earlyhelp::python::bind_linkage(m);
+  earlyhelp::python::bind_io(m);
 }

@@ -18,6 +18,7 @@ from earlyhelp._core import (  # noqa: F401
 )
 from earlyhelp.schema import Field, Schema, Stream, builtin_schema, data_dictionary  # noqa: F401
 from earlyhelp import linkage  # noqa: F401,E402
+from earlyhelp.io import read_csv, validate  # noqa: F401
 
 __all__ = [
     "Error",

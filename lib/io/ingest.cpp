@@ -1,0 +1,590 @@
+// SPDX-License-Identifier: Apache-2.0
+// Row and field validation of a stream extract (see include/earlyhelp/io/ingest.hpp).
+
+#include "earlyhelp/io/ingest.hpp"
+
+#include "earlyhelp/io/field_checks.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <unordered_map>
+
+namespace earlyhelp::io {
+
+std::string_view to_string(RejectKind kind) noexcept {
+  switch (kind) {
+    case RejectKind::wrong_field_count: return "wrong_field_count";
+    case RejectKind::field_too_long: return "field_too_long";
+    case RejectKind::record_too_long: return "record_too_long";
+    case RejectKind::too_many_columns: return "too_many_columns";
+    case RejectKind::invalid_utf8: return "invalid_utf8";
+    case RejectKind::missing_value: return "missing_value";
+    case RejectKind::invalid_value: return "invalid_value";
+    case RejectKind::out_of_range: return "out_of_range";
+    case RejectKind::invalid_format: return "invalid_format";
+    case RejectKind::duplicate_key: return "duplicate_key";
+  }
+  return "unknown";
+}
+
+void IngestSink::begin(const schema::Stream&, const std::vector<std::string>&) {}
+void IngestSink::end() {}
+
+// ---- CSV file sink ---------------------------------------------------------------------------
+
+CsvFileSink::CsvFileSink(const std::string& clean_path, const std::string& rejects_path)
+    : clean_(CsvWriter::open(clean_path)), rejects_(CsvWriter::open(rejects_path)) {}
+
+void CsvFileSink::begin(const schema::Stream& stream, const std::vector<std::string>& input_header) {
+  for (const auto& f : stream.fields) clean_.field(f.name);
+  clean_.end_row();
+  for (std::string_view c : {"row", "line", "field", "reason"}) rejects_.field(c);
+  for (const auto& c : input_header) rejects_.field(c);
+  rejects_.field("extra_fields");
+  rejects_.end_row();
+  width_ = input_header.size();
+}
+
+void CsvFileSink::clean(std::size_t, const std::vector<FieldValue>& values) {
+  for (const auto& v : values) clean_.field(v.text);
+  clean_.end_row();
+}
+
+void CsvFileSink::reject(const Reject& r, const std::vector<std::string_view>& raw) {
+  number_.clear();
+  fmt::format_to(std::back_inserter(number_), "{}", r.row);
+  rejects_.field(number_);
+  number_.clear();
+  fmt::format_to(std::back_inserter(number_), "{}", r.line);
+  rejects_.field(number_);
+  rejects_.field(r.field);
+  rejects_.field(r.reason);
+  for (std::size_t i = 0; i < width_; ++i) rejects_.field(i < raw.size() ? raw[i] : std::string_view());
+  // Fields beyond the header's width travel as one CSV-encoded line, so the file stays
+  // rectangular and nothing is lost.
+  extra_.clear();
+  if (raw.size() > width_) {
+    CsvWriter enc;
+    for (std::size_t i = width_; i < raw.size(); ++i) enc.field(raw[i]);
+    extra_ = enc.str();
+  }
+  rejects_.field(extra_);
+  rejects_.end_row();
+}
+
+void CsvFileSink::end() {
+  clean_.close();
+  rejects_.close();
+}
+
+// ---- validation ------------------------------------------------------------------------------
+
+namespace {
+
+using schema::FieldType;
+
+enum class Format { none, uk_postcode, nhs_number, uprn, upn };
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (detail::to_lower(a[i]) != detail::to_lower(b[i])) return false;
+  return true;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = detail::to_lower(c);
+  return out;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) {
+    if (!out.empty()) out += ", ";
+    out += s;
+  }
+  return out;
+}
+
+// The values of one unique field seen in clean rows, with the first row of each. Keys live in
+// one byte arena and an append-only entry list; the probe table holds 8-byte slots (32 bits of
+// hash as a tag, entry index + 1), so a lookup touches one slot and, only on a tag match, one
+// entry. std::unordered_map<std::string, ...> costs a node allocation per key and a cache miss
+// per probe, which made it most of the time of a million-row ingest.
+class KeyIndex {
+ public:
+  /// The row that holds `key`, or 0.
+  std::size_t find(std::string_view key) const noexcept {
+    if (slots_.empty()) return 0;
+    const std::size_t h = std::hash<std::string_view>{}(key);
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot s = slots_[i];
+      if (s.entry == 0) return 0;
+      if (s.tag != tag) continue;
+      const Entry& e = entries_[s.entry - 1];
+      if (e.len == key.size() && arena_.compare(e.offset, e.len, key) == 0) return e.row;
+    }
+  }
+  /// Records `key` at `row` (> 0); the caller has checked that it is new.
+  void insert(std::string_view key, std::size_t row) {
+    if (2 * (entries_.size() + 1) > slots_.size()) grow();
+    const std::size_t h = std::hash<std::string_view>{}(key);
+    entries_.push_back(Entry{h, arena_.size(), key.size(), row});
+    arena_.append(key);
+    place(h, static_cast<std::uint32_t>(entries_.size()));
+  }
+  std::size_t size() const noexcept { return entries_.size(); }
+
+ private:
+  struct Slot {
+    std::uint32_t tag = 0;
+    std::uint32_t entry = 0;  // index + 1; 0 = empty
+  };
+  struct Entry {
+    std::size_t hash;
+    std::size_t offset;
+    std::size_t len;
+    std::size_t row;
+  };
+  void place(std::size_t h, std::uint32_t entry) noexcept {
+    std::size_t i = h & mask_;
+    while (slots_[i].entry != 0) i = (i + 1) & mask_;
+    slots_[i] = Slot{static_cast<std::uint32_t>(h >> 32), entry};
+  }
+  void grow() {
+    EH_CHECK(entries_.size() < 0xFFFFFFFEu, "validate_stream: more than 4 billion distinct keys");
+    slots_.assign(slots_.empty() ? 4096 : slots_.size() * 2, Slot{});
+    mask_ = slots_.size() - 1;
+    for (std::size_t k = 0; k < entries_.size(); ++k) place(entries_[k].hash, static_cast<std::uint32_t>(k + 1));
+  }
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+  std::vector<Entry> entries_;
+  std::string arena_;
+};
+
+// Everything needed to check one field, resolved once from the schema and the header.
+struct FieldPlan {
+  const schema::Field* field = nullptr;
+  std::size_t column = 0;  // index in the input record
+  bool in_input = false;
+  Format format = Format::none;
+  std::string scratch;     // normalised text of the current row
+};
+
+struct Problem {
+  std::size_t field = 0;
+  RejectKind kind = RejectKind::invalid_value;
+  std::string reason;
+};
+
+class Validator {
+ public:
+  Validator(const schema::Stream& stream, CsvReader& reader, IngestSink& sink)
+      : stream_(stream), reader_(reader), sink_(sink) {}
+
+  IngestResult run() {
+    plan_header();
+    sink_.begin(stream_, reader_.header());
+    CsvRecord rec;
+    values_.resize(plans_.size());
+    while (reader_.next(rec)) {
+      ++report_.rows_read;
+      check_row(rec);
+    }
+    sink_.end();
+    finish_report();
+    IngestResult result;
+    result.rows_read = report_.rows_read;
+    result.rows_clean = report_.rows_clean;
+    result.rows_rejected = report_.rows_rejected;
+    result.report = std::move(report_);
+    return result;
+  }
+
+ private:
+  void plan_header() {
+    const auto& header = reader_.header();
+    report_.stream = stream_.name;
+    report_.source = reader_.name();
+    if (reader_.empty_input()) {
+      std::vector<std::string> names;
+      for (const auto& f : stream_.fields) names.push_back(f.name);
+      throw FormatError(fmt::format("{}: empty file: no header row (stream {} expects columns {})",
+                                    reader_.name(), stream_.name, join(names)));
+    }
+    // Header names match case-insensitively after trimming; a repeated name is ambiguous.
+    std::unordered_map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      auto [it, inserted] = index.emplace(lower(header[i]), i);
+      if (!inserted)
+        throw SchemaError(fmt::format("{}: header: column '{}' appears twice (columns {} and {})",
+                                      reader_.name(), header[i], it->second + 1, i + 1));
+    }
+    std::vector<bool> used(header.size(), false);
+    std::vector<std::string> missing_required;
+    plans_.resize(stream_.fields.size());
+    for (std::size_t j = 0; j < stream_.fields.size(); ++j) {
+      const schema::Field& f = stream_.fields[j];
+      FieldPlan& p = plans_[j];
+      p.field = &f;
+      p.format = parse_format(f);
+      auto it = index.find(lower(f.name));
+      if (it != index.end()) {
+        p.column = it->second;
+        p.in_input = true;
+        used[it->second] = true;
+      } else if (f.required) {
+        missing_required.push_back(f.name);
+      } else {
+        report_.absent_columns.push_back(f.name);
+      }
+      FieldQuality q;
+      q.name = f.name;
+      q.type = f.type;
+      q.format = f.format;
+      q.in_input = p.in_input;
+      q.key = f.unique;
+      q.range_withheld = f.identifier_role == schema::IdentifierRole::direct ||
+                         f.identifier_role == schema::IdentifierRole::quasi;
+      report_.fields.push_back(std::move(q));
+      if (f.unique) keys_.emplace_back(j, KeyIndex());
+    }
+    if (!missing_required.empty())
+      throw SchemaError(fmt::format("{}: missing required column{} for stream {}: {}", reader_.name(),
+                                    missing_required.size() > 1 ? "s" : "", stream_.name,
+                                    join(missing_required)));
+    for (std::size_t i = 0; i < header.size(); ++i)
+      if (!used[i]) report_.unexpected_columns.push_back(header[i]);
+    width_ = header.size();
+    for (const auto& m : stream_.missing_values)
+      if (!m.empty()) markers_.push_back(m);
+  }
+
+  Format parse_format(const schema::Field& f) const {
+    if (f.format.empty()) return Format::none;
+    if (f.format == "uk_postcode") return Format::uk_postcode;
+    if (f.format == "nhs_number") return Format::nhs_number;
+    if (f.format == "uprn") return Format::uprn;
+    if (f.format == "upn") return Format::upn;
+    throw SchemaError(fmt::format("validate_stream: stream {}, field {}: unknown format '{}' (known: "
+                                  "uk_postcode, nhs_number, uprn, upn)",
+                                  stream_.name, f.name, f.format));
+  }
+
+  void reject(const CsvRecord& rec, std::string field, RejectKind kind, std::string reason) {
+    Reject r;
+    r.row = rec.row;
+    r.line = rec.line;
+    r.field = std::move(field);
+    r.kind = kind;
+    r.reason = std::move(reason);
+    ++report_.rows_rejected;
+    ++kind_counts_[static_cast<std::size_t>(kind)];
+    sink_.reject(r, rec.fields);
+  }
+
+  std::string column_name(std::size_t i) const {
+    const auto& h = reader_.header();
+    return i < h.size() ? h[i] : fmt::format("column {}", i + 1);
+  }
+
+  void check_row(const CsvRecord& rec) {
+    // Shape and encoding first: field checks need a well-formed row.
+    switch (rec.issue) {
+      case CsvIssue::none: break;
+      case CsvIssue::field_too_long:
+        ++report_.rows_malformed;
+        return reject(rec, column_name(rec.issue_field), RejectKind::field_too_long,
+                      fmt::format("field has {} bytes, over the limit of {} (value not kept)",
+                                  rec.field_bytes, reader_.options().max_field_bytes));
+      case CsvIssue::record_too_long:
+        ++report_.rows_malformed;
+        return reject(rec, column_name(rec.issue_field), RejectKind::record_too_long,
+                      fmt::format("record over the limit of {} bytes (fields from this one on not kept)",
+                                  reader_.options().max_record_bytes));
+      case CsvIssue::too_many_columns:
+        ++report_.rows_malformed;
+        return reject(rec, "", RejectKind::too_many_columns,
+                      fmt::format("more than {} fields (the rest not kept)", reader_.options().max_columns));
+      case CsvIssue::invalid_utf8:
+        ++report_.rows_malformed;
+        return reject(rec, column_name(rec.issue_field), RejectKind::invalid_utf8,
+                      fmt::format("invalid UTF-8 at byte {} of the field", rec.issue_offset + 1));
+    }
+    if (rec.size() != width_) {
+      ++report_.rows_malformed;
+      return reject(rec, "", RejectKind::wrong_field_count,
+                    fmt::format("expected {} fields, found {}", width_, rec.size()));
+    }
+
+    problems_.clear();
+    for (std::size_t j = 0; j < plans_.size(); ++j) check_field(j, rec);
+    if (problems_.empty()) {
+      if (!check_keys(rec)) return;
+      ++report_.rows_clean;
+      sink_.clean(rec.row, values_);
+      return;
+    }
+    Problem& first = problems_.front();
+    std::string reason = std::move(first.reason);
+    if (problems_.size() > 1) {
+      reason += fmt::format(" (also: {}", plans_[problems_[1].field].field->name);
+      for (std::size_t k = 2; k < problems_.size(); ++k)
+        reason += fmt::format(", {}", plans_[problems_[k].field].field->name);
+      reason += ")";
+    }
+    reject(rec, plans_[first.field].field->name, first.kind, std::move(reason));
+  }
+
+  // Keys are checked only for rows that passed every field check, and recorded only for clean
+  // rows, so the clean output is unique in each key and a duplicate names a clean row.
+  bool check_keys(const CsvRecord& rec) {
+    for (auto& [j, seen] : keys_) {
+      const FieldValue& v = values_[j];
+      if (v.missing) continue;
+      if (const std::size_t first = seen.find(v.text); first != 0) {
+        ++report_.fields[j].n_duplicates;
+        reject(rec, plans_[j].field->name, RejectKind::duplicate_key,
+               fmt::format("duplicate key: same value as row {}", first));
+        return false;
+      }
+    }
+    for (auto& [j, seen] : keys_) {
+      const FieldValue& v = values_[j];
+      if (!v.missing) seen.insert(v.text, rec.row);
+    }
+    return true;
+  }
+
+  void fail(std::size_t j, RejectKind kind, std::string reason) {
+    FieldQuality& q = report_.fields[j];
+    ++q.n_invalid;
+    if (kind == RejectKind::invalid_format) ++q.n_invalid_format;
+    problems_.push_back(Problem{j, kind, std::move(reason)});
+  }
+
+  void check_number_range(std::size_t j, double x) {
+    const schema::Field& f = *plans_[j].field;
+    if (f.min && x < *f.min) return fail(j, RejectKind::out_of_range, fmt::format("below the minimum {}", *f.min));
+    if (f.max && x > *f.max) return fail(j, RejectKind::out_of_range, fmt::format("above the maximum {}", *f.max));
+    ++report_.fields[j].n_valid;
+  }
+
+  void check_date_range(std::size_t j, Date d) {
+    const schema::Field& f = *plans_[j].field;
+    if (f.min_date && d < *f.min_date)
+      return fail(j, RejectKind::out_of_range, fmt::format("date before the earliest allowed {}", format_date(*f.min_date)));
+    if (f.max_date && d > *f.max_date)
+      return fail(j, RejectKind::out_of_range, fmt::format("date after the latest allowed {}", format_date(*f.max_date)));
+    FieldQuality& q = report_.fields[j];
+    ++q.n_valid;
+    if (!q.min_date || d < *q.min_date) q.min_date = d;
+    if (!q.max_date || d > *q.max_date) q.max_date = d;
+  }
+
+  void check_field(std::size_t j, const CsvRecord& rec) {
+    FieldPlan& p = plans_[j];
+    const schema::Field& f = *p.field;
+    FieldValue& v = values_[j];
+    FieldQuality& q = report_.fields[j];
+    v = FieldValue{};
+    const std::string_view s = p.in_input ? trim(rec.fields[p.column]) : std::string_view();
+    if (s.empty() || (!markers_.empty() && is_marker(s))) {
+      ++q.n_missing;
+      if (!f.nullable) problems_.push_back(Problem{j, RejectKind::missing_value, "missing value (the field may not be empty)"});
+      return;
+    }
+    ++q.n_present;
+    v.missing = false;
+    v.text = s;
+    switch (f.type) {
+      case FieldType::integer: {
+        std::string_view t = s;
+        if (t.front() == '+') t.remove_prefix(1);
+        std::int64_t x = 0;
+        const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
+        if (ec != std::errc() || ptr != t.data() + t.size() || t.empty() || t.front() == '+')
+          return fail(j, RejectKind::invalid_value, "not an integer");
+        v.integer = x;
+        const fmt::format_int canonical(x);
+        if (std::string_view(canonical.data(), canonical.size()) != s) {
+          p.scratch.assign(canonical.data(), canonical.size());
+          v.text = p.scratch;
+        }
+        return check_number_range(j, static_cast<double>(x));
+      }
+      case FieldType::floating: {
+        std::string_view t = s;
+        if (t.front() == '+') t.remove_prefix(1);
+        double x = 0;
+        const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
+        if (ec != std::errc() || ptr != t.data() + t.size() || t.empty() || t.front() == '+' || !std::isfinite(x))
+          return fail(j, RejectKind::invalid_value, "not a finite number");
+        v.number = x;
+        v.text = t;
+        return check_number_range(j, x);
+      }
+      case FieldType::boolean: {
+        const auto b = parse_bool(s);
+        if (!b) return fail(j, RejectKind::invalid_value, "not a boolean (true/false, yes/no, y/n, 1/0)");
+        v.integer = *b ? 1 : 0;
+        v.text = *b ? "true" : "false";
+        ++q.n_valid;
+        return;
+      }
+      case FieldType::category: {
+        const auto& cats = f.categories;
+        std::size_t k = 0;
+        while (k < cats.size() && cats[k] != s) ++k;
+        if (k == cats.size()) {
+          k = 0;
+          while (k < cats.size() && !iequals(cats[k], s)) ++k;
+        }
+        if (k == cats.size()) return fail(j, RejectKind::invalid_value, "not one of the allowed categories");
+        v.integer = static_cast<std::int64_t>(k);
+        v.text = cats[k];
+        ++q.n_valid;
+        return;
+      }
+      case FieldType::date: {
+        const auto d = parse_date(s);
+        // parse_date ignores a time part; a date field holds dates only.
+        if (!d || s.size() > 10) return fail(j, RejectKind::invalid_value, "not a valid date (yyyy-mm-dd or dd/mm/yyyy)");
+        v.integer = d->days;
+        p.scratch = format_date(*d);
+        v.text = p.scratch;
+        return check_date_range(j, *d);
+      }
+      case FieldType::datetime: {
+        std::size_t cut = s.size();
+        for (std::size_t i = 8; i < s.size(); ++i)
+          if (s[i] == 'T' || s[i] == ' ') {
+            cut = i;
+            break;
+          }
+        const auto d = parse_date(s.substr(0, cut));
+        std::optional<int> secs = 0;
+        if (cut < s.size()) secs = parse_time_of_day(trim(s.substr(cut + 1)));
+        if (!d || !secs)
+          return fail(j, RejectKind::invalid_value, "not a valid date-time (yyyy-mm-dd[Thh:mm[:ss]] or dd/mm/yyyy [hh:mm[:ss]])");
+        v.integer = std::int64_t{d->days} * 86400 + *secs;
+        p.scratch = fmt::format("{}T{:02}:{:02}:{:02}", format_date(*d), *secs / 3600, *secs / 60 % 60, *secs % 60);
+        v.text = p.scratch;
+        return check_date_range(j, *d);
+      }
+      case FieldType::identifier:
+      case FieldType::text: {
+        if (f.max_length && s.size() > *f.max_length)
+          return fail(j, RejectKind::out_of_range, fmt::format("longer than {} bytes", *f.max_length));
+        switch (p.format) {
+          case Format::none: break;
+          case Format::uk_postcode: {
+            auto pc = canonical_postcode(s);
+            if (!pc) return fail(j, RejectKind::invalid_format, "not a valid UK postcode");
+            p.scratch = std::move(*pc);
+            v.text = p.scratch;
+            break;
+          }
+          case Format::nhs_number: {
+            if (!is_valid_nhs_number(s)) return fail(j, RejectKind::invalid_format, "not a valid NHS number (10 digits, modulus 11 check)");
+            p.scratch.clear();
+            for (char c : s)
+              if (detail::is_digit(c)) p.scratch.push_back(c);
+            v.text = p.scratch;
+            break;
+          }
+          case Format::uprn:
+            if (!is_valid_uprn(s)) return fail(j, RejectKind::invalid_format, "not a valid UPRN (1 to 12 digits)");
+            break;
+          case Format::upn: {
+            p.scratch.assign(s);
+            for (char& c : p.scratch) c = detail::to_upper(c);
+            if (!is_valid_upn(p.scratch)) return fail(j, RejectKind::invalid_format, "not a valid UPN (13 characters with a DfE check letter)");
+            v.text = p.scratch;
+            break;
+          }
+        }
+        ++q.n_valid;
+        return;
+      }
+    }
+  }
+
+  bool is_marker(std::string_view s) const noexcept {
+    for (const auto& m : markers_)
+      if (m == s) return true;
+    return false;
+  }
+
+  void finish_report() {
+    for (auto& [j, seen] : keys_) report_.fields[j].n_distinct = seen.size();
+    for (std::size_t k = 0; k < kind_counts_.size(); ++k)
+      if (kind_counts_[k] > 0) report_.rejects_by_kind.emplace_back(static_cast<RejectKind>(k), kind_counts_[k]);
+    for (auto& q : report_.fields)
+      if (q.range_withheld) q.min_date = q.max_date = std::nullopt;
+  }
+
+  const schema::Stream& stream_;
+  CsvReader& reader_;
+  IngestSink& sink_;
+  std::size_t width_ = 0;
+  std::vector<FieldPlan> plans_;
+  std::vector<std::string> markers_;  // the stream's non-empty "no value" markers, e.g. NULL
+  std::vector<FieldValue> values_;
+  std::vector<Problem> problems_;
+  std::vector<std::pair<std::size_t, KeyIndex>> keys_;
+  std::array<std::size_t, 10> kind_counts_{};
+  DataQualityReport report_;
+};
+
+}  // namespace
+
+IngestResult validate_stream(const schema::Stream& stream, CsvReader& reader, IngestSink& sink) {
+  return Validator(stream, reader, sink).run();
+}
+
+IngestResult validate_file(const schema::Stream& stream, const std::string& input,
+                           const std::string& clean_path, const std::string& rejects_path,
+                           const CsvOptions& options) {
+  CsvReader reader = CsvReader::open(input, options);
+  // Write to ".part" files renamed on success, so a run that fails half way (an unterminated
+  // quote at the end of the file, a full disk) never leaves outputs that look complete.
+  const std::string clean_part = clean_path + ".part";
+  const std::string rejects_part = rejects_path + ".part";
+  try {
+    IngestResult result;
+    {
+      CsvFileSink sink(clean_part, rejects_part);
+      result = validate_stream(stream, reader, sink);
+    }
+    for (const auto& [from, to] : {std::pair{&clean_part, &clean_path}, std::pair{&rejects_part, &rejects_path}}) {
+      std::error_code ec;
+      std::filesystem::rename(*from, *to, ec);
+      if (ec) throw IOError(fmt::format("{}: cannot write: {}", *to, ec.message()));
+    }
+    return result;
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(clean_part, ec);
+    std::filesystem::remove(rejects_part, ec);
+    throw;
+  }
+}
+
+}  // namespace earlyhelp::io

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+// Replacement of the global operator new/delete for the allocation probe (see alloc_probe.hpp).
+// Kept in its own translation unit so the compiler never inlines the pair into test code.
+
+#include "alloc_probe.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+namespace {
+std::atomic<bool> g_armed{false};
+std::atomic<std::size_t> g_largest{0};
+}  // namespace
+
+namespace eh_test {
+void alloc_probe_arm(bool on) noexcept { g_armed.store(on); }
+void alloc_probe_reset() noexcept { g_largest.store(0); }
+std::size_t alloc_probe_largest() noexcept { return g_largest.load(); }
+}  // namespace eh_test
+
+void* operator new(std::size_t n) {
+  if (g_armed.load(std::memory_order_relaxed)) {
+    std::size_t cur = g_largest.load(std::memory_order_relaxed);
+    while (n > cur && !g_largest.compare_exchange_weak(cur, n)) {
+    }
+  }
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
