@@ -98,8 +98,11 @@ std::uint8_t address_level(const PreparedRecords& r, std::uint32_t aa, std::uint
   const AddressInfo& x = r.address_info[aa];
   const AddressInfo& y = r.address_info[ab];
   if (token_jaccard(x.tokens, y.tokens) < 0.5) {
-    // Typos split or join words ("thomso n street"): fall back to the whole strings.
-    if (jaro_winkler_similarity(r.address.values[aa], r.address.values[ab]) < 0.90) return 5;
+    // Typos split or join words ("thomso n street"): with the same house number, fall back to
+    // the whole strings.
+    if (x.house == 0 || x.house != y.house ||
+        jaro_winkler_similarity(r.address.values[aa], r.address.values[ab]) < 0.90)
+      return 5;
   }
   if (x.house && y.house && x.house != y.house) return 4;
   if (x.flat && y.flat && x.flat != y.flat) return 3;
@@ -119,7 +122,13 @@ std::uint8_t postcode_level(const PreparedRecords& r, std::uint32_t pa, std::uin
   }
   const std::string& a = r.postcode.values[pa];
   const std::string& b = r.postcode.values[pb];
-  if (a.size() == b.size() && a.size() >= 3 && osa_distance(a, b) <= 1) return 2;
+  if (a.size() != b.size() || a.size() < 3) return 3;
+  // One substitution or one adjacent transposition.
+  std::size_t first = a.size(), n_diff = 0;
+  for (std::size_t i = 0; i < a.size() && n_diff <= 2; ++i)
+    if (a[i] != b[i]) first = std::min(first, i), ++n_diff;
+  if (n_diff == 1) return 2;
+  if (n_diff == 2 && first + 1 < a.size() && a[first] == b[first + 1] && a[first + 1] == b[first]) return 2;
   return 3;
 }
 
@@ -134,6 +143,16 @@ std::uint8_t identifier_level(const PreparedRecords& r, std::uint32_t ia, std::u
   if (ia == ib) return 0;
   const std::string& a = r.identifier.values[ia];
   const std::string& b = r.identifier.values[ib];
+  if (a.size() == b.size()) {
+    // Equal lengths: one edit is one substitution or one adjacent transposition.
+    std::size_t first = a.size(), n_diff = 0;
+    for (std::size_t i = 0; i < a.size() && n_diff <= 2; ++i)
+      if (a[i] != b[i]) first = std::min(first, i), ++n_diff;
+    if (a.size() < 4) return 2;
+    if (n_diff == 1) return 1;
+    if (n_diff == 2 && first + 1 < a.size() && a[first] == b[first + 1] && a[first + 1] == b[first]) return 1;
+    return 2;
+  }
   if (a.size() >= 4 && std::max(a.size(), b.size()) - std::min(a.size(), b.size()) <= 1 &&
       osa_distance(a, b) <= 1)
     return 1;

@@ -265,7 +265,8 @@ double Scorer::weight(const PreparedRecords& r, std::uint32_t a, std::uint32_t b
 }
 
 bool Scorer::conflict(const ComparisonVector& v) const noexcept {
-  if (v[static_cast<std::size_t>(Field::identifier)] == 0) return false;  // the same person id
+  // The same person identifier (or one typo away) outweighs the disagreement.
+  if (v[static_cast<std::size_t>(Field::identifier)] <= 1) return false;
   for (std::size_t f = 0; f < n_fields; ++f)
     if (v[f] != null_level && conflict_level_[f][v[f]]) return true;
   return false;

@@ -84,7 +84,7 @@ class Scorer {
   /// @param household_guard discount household evidence on person-level conflict.
   /// @param guard_max_m a conflict level counts when its m-probability is at most this.
   Scorer(const ModelParameters& p, const PreparedRecords& r, bool tf_adjust, bool household_guard,
-         double guard_max_m = 0.05);
+         double guard_max_m = 0.04);
 
   /// log2 match weight of a pair (prior included). `discount` receives the household evidence
   /// removed by the guard (0 when there is no person-level conflict).

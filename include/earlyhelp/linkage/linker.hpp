@@ -54,7 +54,7 @@ struct Settings {
   double em_tolerance = 1e-4;
   bool tf_adjustment = true;              ///< term frequencies of names and postcodes
   bool household_guard = true;            ///< see fellegi_sunter.hpp
-  double guard_max_m = 0.05;              ///< see fellegi_sunter.hpp
+  double guard_max_m = 0.04;              ///< see fellegi_sunter.hpp
   std::uint64_t seed = 42;
   int n_threads = 0;                      ///< <= 0: all cores
 
