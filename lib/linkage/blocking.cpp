@@ -74,9 +74,10 @@ std::vector<Field> fixed_fields(const BlockingRule& rule) {
       case KeyPart::postcode:
       case KeyPart::address:
       case KeyPart::uprn:
-        // Within one postcode (or property) the address, town and property are nearly always
-        // shared: their agreement says little about the person and would teach EM the household.
-        for (Field f : {Field::postcode, Field::address, Field::town, Field::uprn}) out.push_back(f);
+        // Within one postcode (or property) the address, town, property and mostly the surname
+        // are shared by a household: left free, EM would learn the household instead of the
+        // person. Only person-level fields (first name, dob, sex, identifier) are trained here.
+        for (Field f : {Field::postcode, Field::address, Field::town, Field::uprn, Field::surname}) out.push_back(f);
         break;
       case KeyPart::postcode_district:
       case KeyPart::town: out.push_back(Field::town); break;

@@ -183,11 +183,25 @@ ComparisonVector compare_identities(const PreparedRecords& r, std::uint32_t a, s
   const std::uint32_t sa = r.surname_id[a], sb = r.surname_id[b];
   v[0] = first_level(r, fa, fb);
   v[1] = surname_level(r, sa, sb);
-  // Swapped first name and surname on one side: compare crosswise when that agrees better.
-  if (v[0] >= 2 && v[0] != null_level && v[1] >= 2 && v[1] != null_level &&
-      r.first.values[fa] == r.surname.values[sb] && r.surname.values[sa] == r.first.values[fb]) {
-    v[0] = 0;
-    v[1] = 0;
+  // Swapped first name and surname on one side: compare crosswise when that agrees better
+  // (allowing a typo on either name; the initials must agree crosswise, a cheap pre-check).
+  if (v[0] >= 2 && v[0] != null_level && v[1] >= 2 && v[1] != null_level) {
+    const std::string& f1 = r.first.values[fa];
+    const std::string& s1 = r.surname.values[sa];
+    const std::string& f2 = r.first.values[fb];
+    const std::string& s2 = r.surname.values[sb];
+    if (f1[0] == s2[0] && s1[0] == f2[0]) {
+      auto level = [](const std::string& x, const std::string& y) -> std::uint8_t {
+        if (x == y) return 0;
+        const double jw = jaro_winkler_similarity(x, y);
+        return jw >= 0.92 ? 2 : (jw >= 0.80 ? 3 : 5);
+      };
+      const std::uint8_t cf = level(f1, s2), cs = level(s1, f2);
+      if (cf <= 2 && cs <= 2) {
+        v[0] = cf;
+        v[1] = cs == 0 ? 0 : 2;
+      }
+    }
   }
   v[2] = dob_level(r.dob[a], r.dob[b]);
   v[3] = (r.sex[a] == 0 || r.sex[b] == 0) ? null_level : (r.sex[a] == r.sex[b] ? 0 : 1);

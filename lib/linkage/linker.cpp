@@ -44,6 +44,18 @@ double all_pairs(const PreparedRecords& r, bool link_only) {
   return 0.5 * n * (n - 1.0) - same;
 }
 
+// Two different people of one family (person-level conflict, shared surname and home): such a
+// pair may never end in one cluster, whatever records would bridge them.
+bool family_like(const ComparisonVector& v) noexcept {
+  const std::uint8_t sn = v[static_cast<std::size_t>(Field::surname)];
+  const std::uint8_t ad = v[static_cast<std::size_t>(Field::address)];
+  const std::uint8_t pc = v[static_cast<std::size_t>(Field::postcode)];
+  const std::uint8_t up = v[static_cast<std::size_t>(Field::uprn)];
+  const bool same_name = sn <= 2;
+  const bool same_home = up == 0 || ad <= 2 || (ad == null_level && pc == 0);
+  return same_name && same_home;
+}
+
 }  // namespace
 
 Linker::Linker(Settings settings) : settings_(std::move(settings)) {
@@ -88,7 +100,7 @@ std::vector<std::string> Linker::add_records(const std::vector<Record>& records)
       double discount = 0;
       const double w = scorer_.weight(table_, xi, c, v, discount);
       if (w >= threshold) edges.push_back({c, xi, w});
-      else if (discount > 0 && w + discount >= threshold) uf_.cannot_link(c, xi);
+      else if (discount > 0 && family_like(v)) uf_.cannot_link(c, xi);
     }
     for (std::size_t k = 0; k < settings_.blocking_rules.size(); ++k) {
       const std::uint64_t key = block_key(table_, xi, settings_.blocking_rules[k]);
@@ -169,8 +181,12 @@ void Linker::fit() {
   // EM, and the union histogram (pairs no earlier rule covers) for the match prior.
   Histogram union_hist;
   std::array<std::vector<double>, n_fields> m_sum;
-  std::array<int, n_fields> m_n{};
-  for (std::size_t f = 0; f < n_fields; ++f) m_sum[f].assign(params_.fields[f].m.size(), 0.0);
+  std::array<std::vector<double>, n_fields> m_fallback;
+  std::array<int, n_fields> m_n{}, m_fallback_n{};
+  for (std::size_t f = 0; f < n_fields; ++f) {
+    m_sum[f].assign(params_.fields[f].m.size(), 0.0);
+    m_fallback[f].assign(params_.fields[f].m.size(), 0.0);
+  }
   for (std::size_t k = 0; k < plan_.rules.size(); ++k) {
     const RulePlan& rp = plan_.rules[k];
     const std::uint64_t stride =
@@ -209,10 +225,18 @@ void Linker::fit() {
       for (const auto& [p, cnt] : rule_h[c]) merged[p] += cnt;
       for (const auto& [p, cnt] : uni_h[c]) union_hist[p] += cnt;
     }
-    const PatternHistogram h = sorted(merged);
+    PatternHistogram h = sorted(merged);
     TrainingSession s;
     s.rule = rp.rule.name();
     s.fixed = fixed_fields(rp.rule);
+    if (std::find(s.fixed.begin(), s.fixed.end(), Field::address) != s.fixed.end()) {
+      // A place-based rule trains person evidence within households: only pairs that also
+      // share the surname, so neighbours who happen to share a first name are not taken for
+      // one person with a wrong date of birth.
+      h.erase(std::remove_if(h.begin(), h.end(),
+                             [](const auto& e) { return unpack(e.first)[static_cast<std::size_t>(Field::surname)] != 0; }),
+              h.end());
+    }
     for (const auto& [p, cnt] : h) s.pairs += cnt;
     if (s.pairs < 10) {
       params_.sessions.push_back(s);
@@ -223,16 +247,32 @@ void Linker::fit() {
     s.iterations = em_estimate_m(h, s.fixed, u, params_, m, lambda, settings_.em_max_iterations,
                                  settings_.em_tolerance);
     s.lambda = lambda;
+    // Which of this session's estimates to trust. Person evidence (first name, dob, sex) is
+    // learnt where household evidence is held fixed (within a postcode), household evidence
+    // where the person is held fixed (same first initial and date of birth); a rule on a person
+    // identifier controls both. Elsewhere EM can mistake a household for a person (a couple born
+    // in the same year) or a person for a household (a father and his junior), so those
+    // estimates are kept only as a fallback for a field no trusted session estimates.
+    auto is_fixed = [&](Field f) { return std::find(s.fixed.begin(), s.fixed.end(), f) != s.fixed.end(); };
+    const bool person_fixed = is_fixed(Field::identifier) || (is_fixed(Field::first_name) && is_fixed(Field::dob));
+    const bool household_fixed = is_fixed(Field::identifier) || is_fixed(Field::address) || is_fixed(Field::uprn);
     for (std::size_t f = 0; f < n_fields; ++f) {
-      if (std::find(s.fixed.begin(), s.fixed.end(), static_cast<Field>(f)) != s.fixed.end()) continue;
-      for (std::size_t l = 0; l < m[f].size(); ++l) m_sum[f][l] += m[f][l];
-      ++m_n[f];
+      const auto field = static_cast<Field>(f);
+      if (is_fixed(field)) continue;
+      const bool trusted = is_household_field(field) ? person_fixed : household_fixed;
+      auto& sum = trusted ? m_sum[f] : m_fallback[f];
+      for (std::size_t l = 0; l < m[f].size(); ++l) sum[l] += m[f][l];
+      ++(trusted ? m_n : m_fallback_n)[f];
+      s.m[f] = m[f];
     }
     params_.sessions.push_back(std::move(s));
   }
-  for (std::size_t f = 0; f < n_fields; ++f)
+  for (std::size_t f = 0; f < n_fields; ++f) {
     if (m_n[f] > 0)
       for (std::size_t l = 0; l < m_sum[f].size(); ++l) params_.fields[f].m[l] = m_sum[f][l] / m_n[f];
+    else if (m_fallback_n[f] > 0)
+      for (std::size_t l = 0; l < m_sum[f].size(); ++l) params_.fields[f].m[l] = m_fallback[f][l] / m_fallback_n[f];
+  }
 
   // Prior: expected matches among candidate pairs over all possible pairs.
   const PatternHistogram uh = sorted(union_hist);
@@ -292,7 +332,7 @@ std::size_t Linker::predict() {
                               double discount = 0;
                               const double w = scorer_.weight(table_, a, c, v, discount);
                               if (w >= threshold) o.links.push_back({a, c, w});
-                              else if (discount > 0 && w + discount >= threshold) o.conflicts.emplace_back(a, c);
+                              else if (discount > 0 && family_like(v)) o.conflicts.emplace_back(a, c);
                             });
       }
     });

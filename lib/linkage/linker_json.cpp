@@ -129,8 +129,11 @@ std::string Linker::model_json() const {
   for (const auto& s : params_.sessions) {
     json fixed = json::array();
     for (const Field f : s.fixed) fixed.push_back(std::string(field_name(f)));
+    json m = json::object();
+    for (std::size_t f = 0; f < n_fields; ++f)
+      if (!s.m[f].empty()) m[std::string(field_name(static_cast<Field>(f)))] = s.m[f];
     sessions.push_back({{"blocking_rule", s.rule}, {"pairs", s.pairs}, {"lambda", s.lambda},
-                        {"iterations", s.iterations}, {"fixed", fixed}});
+                        {"iterations", s.iterations}, {"fixed", fixed}, {"m_probabilities", m}});
   }
   j["training_sessions"] = sessions;
   return j.dump(2);
@@ -204,7 +207,9 @@ void Linker::load_model_json(std::string_view text) {
     for (auto* v : {&fp.m, &fp.u}) {
       double s = 0;
       for (double x : *v) s += x;
-      for (double& x : *v) x /= s;
+      // A model written by us sums to 1 up to the probability floor: keep it bit for bit.
+      if (std::abs(s - 1.0) > 1e-3)
+        for (double& x : *v) x /= s;
     }
   }
   p.fitted = true;

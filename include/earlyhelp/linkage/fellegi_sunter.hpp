@@ -44,6 +44,7 @@ struct TrainingSession {
   double lambda = 0;       ///< estimated share of matches among them
   int iterations = 0;
   std::vector<Field> fixed;
+  std::array<std::vector<double>, n_fields> m;  ///< this session's estimates (fixed fields: empty)
 };
 
 /// Trained parameters of a model.
