@@ -58,5 +58,6 @@ void register_audit(CLI::App& app);
 void register_keygen(CLI::App& app);
 void register_schema(CLI::App& app);
 void register_validate(CLI::App& app);
+void register_link(CLI::App& app);
 
 }  // namespace earlyhelp::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   cli::register_keygen(app);
   cli::register_schema(app);
   cli::register_validate(app);
+  cli::register_link(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 
 namespace earlyhelp::linkage {
 
@@ -88,6 +89,88 @@ std::vector<Record> read_records_csv(const std::string& path, const ColumnMap& m
       throw FormatError(fmt::format("{}: row {}: record_id is empty", path, rec.row));
     out.push_back(std::move(r));
   }
+  return out;
+}
+
+Extracts read_extracts(const std::string& dir, const schema::Schema& schema) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw IOError(fmt::format("link --data: '{}' is not a readable folder", dir));
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_regular_file() && e.path().extension() == ".csv") files.push_back(e.path());
+  if (ec) throw IOError(fmt::format("link --data: cannot list '{}'", dir));
+  std::sort(files.begin(), files.end());
+  Extracts out;
+  for (const fs::path& file : files) {
+    const std::string stem = file.stem().string();
+    const schema::Stream* stream = schema.find(stem);
+    if (stream == nullptr) {
+      out.notes.push_back(fmt::format("{}: not a stream of the schema, skipped", file.filename().string()));
+      continue;
+    }
+    io::CsvReader reader = io::CsvReader::open(file.string());
+    if (reader.empty_input()) {
+      out.notes.push_back(fmt::format("{}: empty", file.filename().string()));
+      continue;
+    }
+    const auto& header = reader.header();
+    std::vector<std::string> target(header.size());
+    std::size_t id_col = header.size();
+    for (std::size_t c = 0; c < header.size(); ++c) {
+      const schema::Field* f = stream->find(trim(header[c]));
+      if (f == nullptr) continue;
+      if (f->name == stream->record_id_field || f->link_key == "record_id") {
+        if (id_col == header.size()) id_col = c;
+        continue;
+      }
+      if (f->link_key == "upn") continue;
+      target[c] = f->link_key;
+    }
+    EH_CHECK(id_col < header.size(), "{}: no '{}' column (the stream's record id)", file.string(),
+             stream->record_id_field);
+    io::CsvRecord rec;
+    std::size_t n = 0;
+    while (reader.next(rec)) {
+      if (rec.size() != header.size())
+        throw FormatError(fmt::format("{}: row {} has {} fields, the header has {}", file.string(), rec.row,
+                                      rec.size(), header.size()));
+      const std::string_view id = trim(rec[id_col]);
+      if (id.empty()) throw FormatError(fmt::format("{}: row {}: the record id is empty", file.string(), rec.row));
+      Record r;
+      r.record_id = stem + ":" + std::string(id);
+      r.source = stem;
+      for (std::size_t c = 0; c < header.size(); ++c) {
+        if (target[c].empty()) continue;
+        const std::string_view v = trim(rec[c]);
+        if (v.empty() || stream->is_missing_value(v)) continue;
+        // Join repeated targets (address lines) in file order.
+        std::string* dst = nullptr;
+        if (target[c] == "address") dst = &r.address;
+        else if (target[c] == "first_name") dst = &r.first_name;
+        else if (target[c] == "middle_name") dst = &r.middle_name;
+        else if (target[c] == "surname") dst = &r.surname;
+        else if (target[c] == "dob") dst = &r.dob;
+        else if (target[c] == "sex") dst = &r.sex;
+        else if (target[c] == "town") dst = &r.town;
+        else if (target[c] == "postcode") dst = &r.postcode;
+        else if (target[c] == "uprn") dst = &r.uprn;
+        else if (target[c] == "nhs_number") dst = &r.nhs_number;
+        if (dst == nullptr) continue;
+        if (!dst->empty()) *dst += ' ';
+        *dst += v;
+      }
+      out.records.push_back(std::move(r));
+      out.stream.push_back(stem);
+      out.local_id.emplace_back(id);
+      ++n;
+    }
+    out.notes.push_back(fmt::format("{}: {} records", stem, n));
+  }
+  EH_CHECK(!out.records.empty() || std::any_of(files.begin(), files.end(), [&](const fs::path& f) {
+             return schema.find(f.stem().string()) != nullptr;
+           }),
+           "link --data: '{}' holds no extract named after a stream of the schema (<stream>.csv)", dir);
   return out;
 }
 
