@@ -59,5 +59,6 @@ void register_keygen(CLI::App& app);
 void register_schema(CLI::App& app);
 void register_validate(CLI::App& app);
 void register_link(CLI::App& app);
+void register_synth(CLI::App& app);
 
 }  // namespace earlyhelp::cli

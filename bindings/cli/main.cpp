@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   cli::register_schema(app);
   cli::register_validate(app);
   cli::register_link(app);
+  cli::register_synth(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -15,5 +15,6 @@ void bind_governance(pybind11::module_& m);
 void bind_schema(pybind11::module_& m);  ///< Schema, Stream, Field, builtin_schema().
 void bind_linkage(pybind11::module_& m);
 void bind_io(pybind11::module_& m);  ///< earlyhelp._core.io: read_columns, validate (CSV ingest).
+void bind_synth(pybind11::module_& m);
 
 }  // namespace earlyhelp::python

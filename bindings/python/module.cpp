@@ -15,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
   earlyhelp::python::bind_schema(m);
   earlyhelp::python::bind_linkage(m);
   earlyhelp::python::bind_io(m);
+  earlyhelp::python::bind_synth(m);
 }

@@ -11,3 +11,4 @@
 #include "earlyhelp/core/version.hpp"
 #include "earlyhelp/schema/schema.hpp"
 #include "earlyhelp/linkage/linkage_primitives.hpp"
+#include "earlyhelp/synth/generate.hpp"
