@@ -217,6 +217,7 @@ ComparisonVector compare_identities(const PreparedRecords& r, std::uint32_t a, s
 bool is_conflict_level(Field f, std::uint8_t level) noexcept {
   if (f == Field::first_name) return level == 5 || level == 3;
   if (f == Field::dob) return level == 5;
+  if (f == Field::identifier) return level == 2;
   return false;
 }
 

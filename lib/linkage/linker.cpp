@@ -44,16 +44,18 @@ double all_pairs(const PreparedRecords& r, bool link_only) {
   return 0.5 * n * (n - 1.0) - same;
 }
 
-// Two different people of one family (person-level conflict, shared surname and home): such a
-// pair may never end in one cluster, whatever records would bridge them.
-bool family_like(const ComparisonVector& v) noexcept {
+// Two different people who look alike (a person-level conflict between members of one family,
+// or between namesakes): such a pair may never end in one cluster, whatever record would bridge
+// them (a record with a name and nothing else matches every namesake).
+bool look_alike(const ComparisonVector& v) noexcept {
+  const std::uint8_t fn = v[static_cast<std::size_t>(Field::first_name)];
   const std::uint8_t sn = v[static_cast<std::size_t>(Field::surname)];
   const std::uint8_t ad = v[static_cast<std::size_t>(Field::address)];
   const std::uint8_t pc = v[static_cast<std::size_t>(Field::postcode)];
   const std::uint8_t up = v[static_cast<std::size_t>(Field::uprn)];
-  const bool same_name = sn <= 2;
+  const bool same_surname = sn <= 2;
   const bool same_home = up == 0 || ad <= 2 || (ad == null_level && pc == 0);
-  return same_name && same_home;
+  return same_surname && (same_home || fn <= 2);
 }
 
 }  // namespace
@@ -100,7 +102,7 @@ std::vector<std::string> Linker::add_records(const std::vector<Record>& records)
       double discount = 0;
       const double w = scorer_.weight(table_, xi, c, v, discount);
       if (w >= threshold) edges.push_back({c, xi, w});
-      else if (discount > 0 && family_like(v)) uf_.cannot_link(c, xi);
+      else if (scorer_.conflict(v) && look_alike(v)) uf_.cannot_link(c, xi);
     }
     for (std::size_t k = 0; k < settings_.blocking_rules.size(); ++k) {
       const std::uint64_t key = block_key(table_, xi, settings_.blocking_rules[k]);
@@ -332,7 +334,7 @@ std::size_t Linker::predict() {
                               double discount = 0;
                               const double w = scorer_.weight(table_, a, c, v, discount);
                               if (w >= threshold) o.links.push_back({a, c, w});
-                              else if (discount > 0 && family_like(v)) o.conflicts.emplace_back(a, c);
+                              else if (scorer_.conflict(v) && look_alike(v)) o.conflicts.emplace_back(a, c);
                             });
       }
     });

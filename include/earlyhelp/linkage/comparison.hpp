@@ -52,7 +52,8 @@ ComparisonVector unpack(std::uint64_t packed) noexcept;
 ComparisonVector compare_identities(const PreparedRecords& r, std::uint32_t a, std::uint32_t b);
 
 /// Whether a level is person-level disagreement (first names different or only loosely similar,
-/// full dates of birth different): candidates for discounting shared household evidence.
+/// full dates of birth different, person identifiers different): candidates for discounting
+/// shared household evidence and for keeping two records apart in clustering.
 bool is_conflict_level(Field f, std::uint8_t level) noexcept;
 
 /// Whether a field is household evidence (shared by everyone living together).
