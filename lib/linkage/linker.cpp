@@ -528,12 +528,30 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
   // Each person's address: the most recorded property (UPRN), else address with postcode.
   std::vector<std::unordered_map<std::uint64_t, std::uint64_t>> votes(n_persons);
   std::vector<std::int32_t> dob(n_persons, 0);
+  auto address_key = [&](std::size_t x) {
+    return (std::uint64_t{1} << 62) | (std::uint64_t{table_.address_id[x]} << 24) | table_.postcode_id[x];
+  };
+  // An address written on a record without a UPRN resolves to the UPRN other records give it,
+  // so "48 Albert Gardens" in one system and property 100090006356 in another are one home.
+  std::unordered_map<std::uint64_t, std::unordered_map<std::uint32_t, std::uint64_t>> uprn_votes;
+  for (std::size_t x = 0; x < table_.n_identities(); ++x)
+    if (table_.uprn_id[x] != 0 && table_.address_id[x] != 0) uprn_votes[address_key(x)][table_.uprn_id[x]] += table_.n_records[x];
+  std::unordered_map<std::uint64_t, std::uint32_t> uprn_of_address;
+  for (const auto& [key, votes_of] : uprn_votes) {
+    std::uint32_t best = 0;
+    std::uint64_t best_n = 0;
+    for (const auto& [u, n] : votes_of)
+      if (n > best_n || (n == best_n && u < best)) best = u, best_n = n;
+    uprn_of_address.emplace(key, best);
+  }
   for (std::size_t x = 0; x < table_.n_identities(); ++x) {
     const std::uint32_t p = identity_person_[x];
     std::uint64_t key = 0;
     if (table_.uprn_id[x] != 0) key = (std::uint64_t{1} << 63) | table_.uprn_id[x];
-    else if (table_.address_id[x] != 0)
-      key = (std::uint64_t{1} << 62) | (std::uint64_t{table_.address_id[x]} << 24) | table_.postcode_id[x];
+    else if (table_.address_id[x] != 0) {
+      const auto it = uprn_of_address.find(address_key(x));
+      key = it != uprn_of_address.end() ? ((std::uint64_t{1} << 63) | it->second) : address_key(x);
+    }
     if (key != 0) votes[p][key] += table_.n_records[x];
     const std::int32_t d = table_.dob[x];
     if (d != 0 && d % 100 != 0 && (dob[p] == 0 || d < dob[p])) dob[p] = d;
