@@ -16,5 +16,6 @@ void bind_schema(pybind11::module_& m);  ///< Schema, Stream, Field, builtin_sch
 void bind_linkage(pybind11::module_& m);
 void bind_io(pybind11::module_& m);  ///< earlyhelp._core.io: read_columns, validate (CSV ingest).
 void bind_synth(pybind11::module_& m);
+void bind_linker(pybind11::module_& m);  ///< earlyhelp._core.linker: Linker, evaluate_clusters.
 
 }  // namespace earlyhelp::python

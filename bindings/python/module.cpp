@@ -16,4 +16,5 @@ PYBIND11_MODULE(_core, m) {
   earlyhelp::python::bind_linkage(m);
   earlyhelp::python::bind_io(m);
   earlyhelp::python::bind_synth(m);
+  earlyhelp::python::bind_linker(m);
 }

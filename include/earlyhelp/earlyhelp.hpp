@@ -11,4 +11,7 @@
 #include "earlyhelp/core/version.hpp"
 #include "earlyhelp/schema/schema.hpp"
 #include "earlyhelp/linkage/linkage_primitives.hpp"
+#include "earlyhelp/linkage/linker.hpp"
+#include "earlyhelp/linkage/evaluate.hpp"
+#include "earlyhelp/linkage/records_io.hpp"
 #include "earlyhelp/synth/generate.hpp"

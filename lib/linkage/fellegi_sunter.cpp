@@ -193,7 +193,7 @@ void m_from_labels(const PatternHistogram& matches, ModelParameters& p) {
   }
 }
 
-Scorer::Scorer(const ModelParameters& p, const PreparedRecords& r, bool tf_adjust, bool household_guard,
+FellegiSunter::FellegiSunter(const ModelParameters& p, const PreparedRecords& r, bool tf_adjust, bool household_guard,
                double guard_max_m)
     : guard_(household_guard) {
   for (std::size_t f = 0; f < n_fields; ++f) {
@@ -228,13 +228,13 @@ Scorer::Scorer(const ModelParameters& p, const PreparedRecords& r, bool tf_adjus
   build(r.postcode, Field::postcode, tf_postcode_);
 }
 
-double Scorer::level_weight(Field f, std::uint8_t level) const noexcept {
+double FellegiSunter::level_weight(Field f, std::uint8_t level) const noexcept {
   if (level == null_level) return 0.0;
   const auto& w = w_[static_cast<std::size_t>(f)];
   return level < w.size() ? w[level] : 0.0;
 }
 
-double Scorer::tf_adjustment(Field f, std::uint32_t id) const noexcept {
+double FellegiSunter::tf_adjustment(Field f, std::uint32_t id) const noexcept {
   const std::vector<double>* t = nullptr;
   if (f == Field::first_name) t = &tf_first_;
   else if (f == Field::surname) t = &tf_surname_;
@@ -243,7 +243,7 @@ double Scorer::tf_adjustment(Field f, std::uint32_t id) const noexcept {
   return (*t)[id];
 }
 
-double Scorer::weight(const PreparedRecords& r, std::uint32_t a, std::uint32_t b, const ComparisonVector& v,
+double FellegiSunter::weight(const PreparedRecords& r, std::uint32_t a, std::uint32_t b, const ComparisonVector& v,
                       double& discount) const noexcept {
   double total = prior_, household = 0;
   for (std::size_t f = 0; f < n_fields; ++f) {
@@ -260,15 +260,16 @@ double Scorer::weight(const PreparedRecords& r, std::uint32_t a, std::uint32_t b
     total += w;
     if (is_household_field(static_cast<Field>(f)) && w > 0) household += w;
   }
-  discount = (guard_ && household > 0 && conflict(v)) ? household : 0.0;
+  discount = (guard_ && household > 0 && conflict(v, false)) ? household : 0.0;
   return total - discount;
 }
 
-bool Scorer::conflict(const ComparisonVector& v) const noexcept {
+bool FellegiSunter::conflict(const ComparisonVector& v, bool with_identifier) const noexcept {
   // The same person identifier (or one typo away) outweighs the disagreement.
-  if (v[static_cast<std::size_t>(Field::identifier)] <= 1) return false;
+  constexpr auto id = static_cast<std::size_t>(Field::identifier);
+  if (v[id] <= 1) return false;
   for (std::size_t f = 0; f < n_fields; ++f)
-    if (v[f] != null_level && conflict_level_[f][v[f]]) return true;
+    if (v[f] != null_level && conflict_level_[f][v[f]] && (with_identifier || f != id)) return true;
   return false;
 }
 

@@ -73,7 +73,7 @@ void Linker::require_fitted(const char* what) const {
 }
 
 void Linker::rebuild_scorer() {
-  scorer_ = Scorer(params_, table_, settings_.tf_adjustment, settings_.household_guard, settings_.guard_max_m);
+  scorer_ = FellegiSunter(params_, table_, settings_.tf_adjustment, settings_.household_guard, settings_.guard_max_m);
 }
 
 std::vector<std::string> Linker::add_records(const std::vector<Record>& records) {

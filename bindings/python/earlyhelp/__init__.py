@@ -36,3 +36,4 @@ __all__ = [
 from earlyhelp import governance  # noqa: E402,F401
 
 __all__ += ["governance"]
+from earlyhelp.linker import Linker, link  # noqa: F401,E402

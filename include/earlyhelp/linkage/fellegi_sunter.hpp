@@ -78,13 +78,13 @@ double em_estimate_lambda(const PatternHistogram& h, const ModelParameters& p, i
 void m_from_labels(const PatternHistogram& matches, ModelParameters& p);
 
 /// Precomputed weights of a fitted model over one prepared table.
-class Scorer {
+class FellegiSunter {
  public:
-  Scorer() = default;
+  FellegiSunter() = default;
   /// @param tf_adjust apply term-frequency adjustment to exact first name, surname, postcode.
   /// @param household_guard discount household evidence on person-level conflict.
   /// @param guard_max_m a conflict level counts when its m-probability is at most this.
-  Scorer(const ModelParameters& p, const PreparedRecords& r, bool tf_adjust, bool household_guard,
+  FellegiSunter(const ModelParameters& p, const PreparedRecords& r, bool tf_adjust, bool household_guard,
          double guard_max_m = 0.04);
 
   /// log2 match weight of a pair (prior included). `discount` receives the household evidence
@@ -96,8 +96,11 @@ class Scorer {
   /// Term-frequency adjustment of exact agreement on value `id` of field f (0 if none).
   double tf_adjustment(Field f, std::uint32_t id) const noexcept;
   bool household_guard() const noexcept { return guard_; }
-  /// Whether the pair's levels are a person-level conflict under this model.
-  bool conflict(const ComparisonVector& v) const noexcept;
+  /// Whether the pair's levels are a person-level conflict under this model: first names or
+  /// dates of birth disagree (and, when `with_identifier`, person identifiers disagree) at a level
+  /// true matches rarely show. Household evidence is discounted on first-name or dob conflicts;
+  /// clustering keeps look-alike pairs apart on any conflict.
+  bool conflict(const ComparisonVector& v, bool with_identifier = true) const noexcept;
 
  private:
   std::array<std::vector<double>, n_fields> w_;

@@ -160,7 +160,7 @@ class Linker {
   Settings settings_;
   PreparedRecords table_;
   ModelParameters params_ = ModelParameters::defaults();
-  Scorer scorer_;
+  FellegiSunter scorer_;
   BlockingPlan plan_;
   std::vector<Edge> links_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> conflicts_;
