@@ -66,7 +66,10 @@ static void test_pseudonymiser(void) {
   EXPECT(p == NULL);
 }
 
+int run_linker_tests(int* passed, int* failed);
+
 int main(void) {
+  run_linker_tests(&passed, &failed);
   test_version();
   test_status_names();
   test_pseudonymiser();
