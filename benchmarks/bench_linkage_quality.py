@@ -220,7 +220,7 @@ def main() -> int:
              f"{c['precision']:.4f} | {c['recall']:.4f} | **{c['f1']:.4f}** | {c['bcubed_f1']:.4f} | n/a | "
              f"{'met' if c['f1'] >= 0.98 else 'NOT met'} (>= 0.98) |")
     L.append(f"\nHouseholds correct (the set of persons sharing a person's household equals the truth) for "
-             f"**{c['households_correct']:.4f}** of {c["truth_persons"]:,} persons (target 0.97: "
+             f"**{c['households_correct']:.4f}** of {c['truth_persons']:,} persons (target 0.97: "
              f"{'met' if c['households_correct'] >= 0.97 else 'NOT met'}).\n")
     L.append("## Speed and memory\n")
     L.append("| run | records | distinct identities | pairs scored | wall s | fit s | predict s | peak RSS MiB |")
