@@ -557,11 +557,20 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
     if (d != 0 && d % 100 != 0 && (dob[p] == 0 || d < dob[p])) dob[p] = d;
   }
   std::unordered_map<std::uint64_t, std::string> household_of_key;  // key -> smallest person id
+  // How many persons give each address: between equally recorded addresses a person lives at
+  // the one shared with others (the family home, not a stale or one-off address).
+  std::unordered_map<std::uint64_t, std::uint32_t> sharers;
+  for (const auto& v : votes)
+    for (const auto& kv : v) ++sharers[kv.first];
   std::vector<std::uint64_t> person_key(n_persons, 0);
   for (std::size_t p = 0; p < n_persons; ++p) {
     std::uint64_t best = 0, best_n = 0;
-    for (const auto& [key, cnt] : votes[p])
-      if (cnt > best_n || (cnt == best_n && key < best)) best = key, best_n = cnt;
+    std::uint32_t best_s = 0;
+    for (const auto& [key, cnt] : votes[p]) {
+      const std::uint32_t sh = sharers[key];
+      const bool better = cnt != best_n ? cnt > best_n : (sh != best_s ? sh > best_s : key < best);
+      if (best == 0 || better) best = key, best_n = cnt, best_s = sh;
+    }
     person_key[p] = best;
     if (best == 0) continue;
     auto it = household_of_key.find(best);
