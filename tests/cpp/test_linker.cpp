@@ -245,6 +245,26 @@ TEST_SUITE("linker") {
     CHECK(ev.precision >= 0.98);
   }
 
+  TEST_CASE("linker.labels: m from labelled matching pairs") {
+    const Population pop = make_population(120, 13);
+    std::vector<std::pair<std::string, std::string>> labels;
+    for (std::size_t i = 1; i < pop.records.size() && labels.size() < 150; ++i)
+      if (pop.truth[i] == pop.truth[i - 1]) labels.emplace_back(pop.records[i - 1].record_id, pop.records[i].record_id);
+    Linker linker(fast_settings());
+    linker.add_records(pop.records);
+    linker.fit_with_labels(labels);
+    // Labelled matches agree on dates of birth far more often than they differ.
+    const auto& dob = linker.parameters().fields[static_cast<std::size_t>(Field::dob)].m;
+    CHECK(dob[0] > 0.8);
+    linker.predict();
+    linker.cluster();
+    const Evaluation ev = evaluate_clusters(linker.person_ids(), pop.truth);
+    CHECK(ev.f1 >= 0.95);
+    Linker other(fast_settings());
+    other.add_records(pop.records);
+    CHECK_THROWS_AS(other.fit_with_labels({{"r000000", "no-such-id"}}), InvalidArgument);
+  }
+
   TEST_CASE("linker.households: members share a household id; roles by age; families have a child") {
     const Population pop = make_population(60, 11);
     Linker linker(fast_settings());
