@@ -10,6 +10,7 @@
 #include <pybind11/eigen.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,10 +23,33 @@ namespace {
 
 namespace lk = earlyhelp::linkage;
 
-Eigen::VectorXd pairwise_nogil(const std::vector<std::string>& a, const std::vector<std::string>& b,
-                               lk::Scorer scorer, int n_threads) {
-  py::gil_scoped_release nogil;
-  return lk::pairwise(a, b, scorer, n_threads);
+// Borrowed UTF-8 views of a sequence of str, without copying: CPython caches each str's UTF-8
+// form in the object. `keep` holds a reference to every item so the views stay valid while the
+// GIL is released. None and float NaN (pandas' missing values) are read as "".
+std::vector<std::string_view> str_views(py::handle seq, const char* name, std::vector<py::object>& keep) {
+  py::object fast = py::reinterpret_steal<py::object>(PySequence_Fast(seq.ptr(), "expected a sequence of str"));
+  if (!fast) throw py::error_already_set();
+  const Py_ssize_t n = PySequence_Fast_GET_SIZE(fast.ptr());
+  PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
+  std::vector<std::string_view> out;
+  out.reserve(static_cast<std::size_t>(n));
+  keep.reserve(keep.size() + static_cast<std::size_t>(n));
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject* item = items[i];
+    if (PyUnicode_Check(item)) {
+      Py_ssize_t len = 0;
+      const char* data = PyUnicode_AsUTF8AndSize(item, &len);
+      if (data == nullptr) throw py::error_already_set();
+      out.emplace_back(data, static_cast<std::size_t>(len));
+      keep.push_back(py::reinterpret_borrow<py::object>(item));
+    } else if (item == Py_None || (PyFloat_Check(item) && std::isnan(PyFloat_AS_DOUBLE(item)))) {
+      out.emplace_back();
+    } else {
+      throw py::type_error(std::string(name) + "[" + std::to_string(i) + "]: expected str, got " +
+                           Py_TYPE(item)->tp_name);
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -146,16 +170,22 @@ void bind_linkage(py::module_& parent) {
 
   // ---- batch --------------------------------------------------------------------------------
   m.def("pairwise",
-        [](const std::vector<std::string>& x, const std::vector<std::string>& y, const std::string& scorer,
-           int n_threads) { return pairwise_nogil(x, y, lk::scorer_from_name(scorer), n_threads); },
-        a, b, py::arg("scorer") = "jaro_winkler", py::arg("n_threads") = 0,
-        "Scores aligned pairs (a[i], b[i]) -> 1-D float64 array; the GIL is released.");
-  m.def("cdist",
-        [](const std::vector<std::string>& queries, const std::vector<std::string>& choices,
-           const std::string& scorer, int n_threads) {
+        [](py::handle x, py::handle y, const std::string& scorer, int n_threads) {
           const lk::Scorer sc = lk::scorer_from_name(scorer);
+          std::vector<py::object> keep;
+          const auto va = str_views(x, "a", keep), vb = str_views(y, "b", keep);
           py::gil_scoped_release nogil;
-          return lk::cdist(queries, choices, sc, n_threads);
+          return lk::pairwise(va, vb, sc, n_threads);
+        },
+        a, b, py::arg("scorer") = "jaro_winkler", py::arg("n_threads") = 0,
+        "Scores aligned pairs (a[i], b[i]) -> 1-D float64 array; None/NaN read as ''; the GIL is released.");
+  m.def("cdist",
+        [](py::handle queries, py::handle choices, const std::string& scorer, int n_threads) {
+          const lk::Scorer sc = lk::scorer_from_name(scorer);
+          std::vector<py::object> keep;
+          const auto vq = str_views(queries, "queries", keep), vc = str_views(choices, "choices", keep);
+          py::gil_scoped_release nogil;
+          return lk::cdist(vq, vc, sc, n_threads);
         },
         py::arg("queries"), py::arg("choices"), py::arg("scorer") = "jaro_winkler", py::arg("n_threads") = 0,
         "Scores every query against every choice -> 2-D float64 array; the GIL is released.");

@@ -125,6 +125,28 @@ EH_API int eh_linker_person_id(const eh_linker* linker, size_t index, char* buf,
  * it; `out` holds at least `k` entries, *n_out receives how many were written. */
 EH_API int eh_linker_lookup(eh_linker* linker, size_t n_columns, const char* const* column_names,
                             const char* const* values, size_t k, eh_match* out, size_t* n_out);
+/* ---- linkage: string and identity primitives ------------------------------------------ */
+/*
+ * Strings are NUL-terminated UTF-8. Text results use the two-call pattern: `*needed` receives
+ * the buffer size required (terminating NUL included); the text is written only when
+ * `capacity >= *needed`, so call once with out = NULL and capacity = 0 to learn the size.
+ */
+
+/* Scores a against b with a named scorer: "jaro", "jaro_winkler", "jaro_winkler_long",
+ * "levenshtein", "levenshtein_normalized", "damerau_levenshtein", "osa", "hamming", "jaccard",
+ * "qgram_jaccard", "token_set" (distances as counts, similarities in [0, 1]).
+ * EH_ERR_INVALID_ARGUMENT for an unknown scorer or a NULL pointer. */
+EH_API int eh_linkage_score(const char* scorer, const char* a, const char* b, double* out);
+
+/* Phonetic code of a name: algorithm "soundex", "nysiis", "metaphone", "match_rating_codex",
+ * "double_metaphone" (primary code) or "double_metaphone_alternate". */
+EH_API int eh_linkage_phonetic(const char* algorithm, const char* text, char* out, size_t capacity,
+                               size_t* needed);
+
+/* Normalised form: kind "name", "address", "postcode" ("OUT IN"), "nhs_number" (10 digits, check
+ * digit verified) or "uprn". An invalid postcode, NHS number or UPRN gives "" (needed = 1). */
+EH_API int eh_linkage_normalise(const char* kind, const char* text, char* out, size_t capacity,
+                                size_t* needed);
 
 #ifdef __cplusplus
 } /* extern "C" */

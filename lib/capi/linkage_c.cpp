@@ -1,129 +1,76 @@
 // SPDX-License-Identifier: Apache-2.0
-// C API: record linkage.
+// C API: linkage string and identity primitives.
 
 #include "earlyhelp/c_api.h"
-#include "earlyhelp/linkage/linker.hpp"
+#include "earlyhelp/linkage/linkage_primitives.hpp"
 #include "guard.hpp"
 
-#include <algorithm>
 #include <cstring>
 #include <string>
-#include <vector>
-
-struct eh_linker {
-  earlyhelp::linkage::Linker impl;
-  std::vector<std::string> persons;  // person id per record, refreshed after link/add
-  bool linked = false;
-};
+#include <string_view>
 
 namespace {
 
 namespace lk = earlyhelp::linkage;
 
-std::vector<lk::Record> rows(const char* func, std::size_t n_records, std::size_t n_columns,
-                             const char* const* names, const char* const* values) {
-  EH_CHECK(n_records == 0 || (names != nullptr && values != nullptr), "{}: column names or values are NULL", func);
-  std::vector<lk::Record> out(n_records);
-  for (std::size_t c = 0; c < n_columns; ++c) {
-    EH_CHECK(names[c] != nullptr, "{}: column name {} is NULL", func, c);
-    for (std::size_t r = 0; r < n_records; ++r) {
-      const char* v = values[r * n_columns + c];
-      EH_CHECK(lk::set_record_field(out[r], names[c], v == nullptr ? std::string() : std::string(v)),
-               "{}: '{}' is not a canonical column", func, names[c]);
-    }
-  }
-  return out;
+// Two-call text output: report the size, copy only when it fits.
+void write_text(const std::string& text, char* out, std::size_t capacity, std::size_t* needed) {
+  *needed = text.size() + 1;
+  if (out != nullptr && capacity >= text.size() + 1) std::memcpy(out, text.c_str(), text.size() + 1);
 }
 
 }  // namespace
 
 extern "C" {
 
-int eh_linker_create(const char* settings_json, eh_linker** out) {
+int eh_linkage_score(const char* scorer, const char* a, const char* b, double* out) {
   return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_linker_create", out);
-    lk::Settings s = settings_json == nullptr ? lk::Settings() : lk::Settings::from_json(settings_json);
-    *out = new eh_linker{lk::Linker(std::move(s)), {}, false};
+    EH_CHECK_PTR("eh_linkage_score", scorer);
+    EH_CHECK_PTR("eh_linkage_score", a);
+    EH_CHECK_PTR("eh_linkage_score", b);
+    EH_CHECK_PTR("eh_linkage_score", out);
+    *out = lk::score(lk::scorer_from_name(scorer), a, b);
   });
 }
 
-void eh_linker_free(eh_linker* linker) { delete linker; }
-
-int eh_linker_add_records(eh_linker* linker, size_t n_records, size_t n_columns, const char* const* column_names,
-                          const char* const* values) {
+int eh_linkage_phonetic(const char* algorithm, const char* text, char* out, size_t capacity, size_t* needed) {
   return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_linker_add_records", linker);
-    const auto recs = rows("eh_linker_add_records", n_records, n_columns, column_names, values);
-    const auto persons = linker->impl.add_records(recs);
-    if (linker->linked) linker->persons.insert(linker->persons.end(), persons.begin(), persons.end());
+    EH_CHECK_PTR("eh_linkage_phonetic", algorithm);
+    EH_CHECK_PTR("eh_linkage_phonetic", text);
+    EH_CHECK_PTR("eh_linkage_phonetic", needed);
+    const std::string_view alg = algorithm;
+    std::string code;
+    if (alg == "soundex") code = lk::soundex(text);
+    else if (alg == "nysiis") code = lk::nysiis(text);
+    else if (alg == "metaphone") code = lk::metaphone(text);
+    else if (alg == "match_rating_codex") code = lk::match_rating_codex(text);
+    else if (alg == "double_metaphone") code = lk::double_metaphone(text).primary;
+    else if (alg == "double_metaphone_alternate") code = lk::double_metaphone(text).alternate;
+    else
+      earlyhelp::detail::throw_error<earlyhelp::InvalidArgument>(
+          "eh_linkage_phonetic: unknown algorithm '{}' (known: soundex, nysiis, metaphone, "
+          "match_rating_codex, double_metaphone, double_metaphone_alternate)",
+          alg);
+    write_text(code, out, capacity, needed);
   });
 }
 
-int eh_linker_fit(eh_linker* linker) {
+int eh_linkage_normalise(const char* kind, const char* text, char* out, size_t capacity, size_t* needed) {
   return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_linker_fit", linker);
-    linker->impl.fit();
-  });
-}
-
-int eh_linker_load_model(eh_linker* linker, const char* model_json) {
-  return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_linker_load_model", linker);
-    EH_CHECK_PTR("eh_linker_load_model", model_json);
-    linker->impl.load_model_json(model_json);
-  });
-}
-
-int eh_linker_link(eh_linker* linker) {
-  return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_linker_link", linker);
-    linker->impl.predict();
-    linker->impl.cluster();
-    linker->persons = linker->impl.person_ids();
-    linker->linked = true;
-  });
-}
-
-int eh_linker_n_records(const eh_linker* linker, size_t* out) {
-  return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_linker_n_records", linker);
-    EH_CHECK_PTR("eh_linker_n_records", out);
-    *out = linker->impl.records().record_ids.size();
-  });
-}
-
-int eh_linker_person_id(const eh_linker* linker, size_t index, char* buf, size_t capacity, size_t* needed) {
-  return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_linker_person_id", linker);
-    if (!linker->linked) throw earlyhelp::StateError("eh_linker_person_id: records are not linked yet");
-    EH_CHECK(index < linker->persons.size(), "eh_linker_person_id: index {} out of range ({} records)", index,
-             linker->persons.size());
-    const std::string& id = linker->persons[index];
-    if (needed != nullptr) *needed = id.size();
-    EH_CHECK(buf != nullptr && capacity > id.size(),
-             "eh_linker_person_id: buffer of {} bytes is too small, {} are needed (including the NUL)",
-             buf == nullptr ? 0 : capacity, id.size() + 1);
-    std::memcpy(buf, id.c_str(), id.size() + 1);
-  });
-}
-
-int eh_linker_lookup(eh_linker* linker, size_t n_columns, const char* const* column_names, const char* const* values,
-                     size_t k, eh_match* out, size_t* n_out) {
-  return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_linker_lookup", linker);
-    EH_CHECK_PTR("eh_linker_lookup", n_out);
-    EH_CHECK(k == 0 || out != nullptr, "eh_linker_lookup: argument 'out' is NULL");
-    auto recs = rows("eh_linker_lookup", 1, n_columns, column_names, values);
-    if (recs[0].record_id.empty()) recs[0].record_id = "lookup";
-    const auto best = linker->impl.lookup(recs[0], k);
-    for (std::size_t i = 0; i < best.size(); ++i) {
-      eh_match& m = out[i];
-      std::memset(m.person_id, 0, sizeof m.person_id);
-      std::memcpy(m.person_id, best[i].person_id.c_str(), std::min(best[i].person_id.size(), sizeof m.person_id - 1));
-      m.weight = best[i].weight;
-      m.probability = best[i].probability;
-    }
-    *n_out = best.size();
+    EH_CHECK_PTR("eh_linkage_normalise", kind);
+    EH_CHECK_PTR("eh_linkage_normalise", text);
+    EH_CHECK_PTR("eh_linkage_normalise", needed);
+    const std::string_view k = kind;
+    std::string result;
+    if (k == "name") result = lk::normalise_name(text);
+    else if (k == "address") result = lk::normalise_address(text);
+    else if (k == "postcode") result = lk::normalise_postcode(text).value_or("");
+    else if (k == "nhs_number") result = lk::normalise_nhs_number(text).value_or("");
+    else if (k == "uprn") result = lk::normalise_uprn(text).value_or("");
+    else
+      earlyhelp::detail::throw_error<earlyhelp::InvalidArgument>(
+          "eh_linkage_normalise: unknown kind '{}' (known: name, address, postcode, nhs_number, uprn)", k);
+    write_text(result, out, capacity, needed);
   });
 }
 

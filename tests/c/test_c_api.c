@@ -68,11 +68,13 @@ static void test_pseudonymiser(void) {
 
 int run_linker_tests(int* passed, int* failed);
 
+void test_linkage_c(int* passed, int* failed);
 int main(void) {
   run_linker_tests(&passed, &failed);
   test_version();
   test_status_names();
   test_pseudonymiser();
+  test_linkage_c(&passed, &failed);
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

@@ -152,11 +152,12 @@ TEST_SUITE("similarity") {
   }
 
   TEST_CASE("similarity.batch: errors name the problem") {
-    CHECK_THROWS_WITH_AS(pairwise({"a"}, {"a", "b"}, Scorer::jaro), "pairwise: sequences differ in length (1 and 2)",
+    const std::vector<std::string> one{"a"}, two{"a", "b"}, none;
+    CHECK_THROWS_WITH_AS(pairwise(one, two, Scorer::jaro), "pairwise: sequences differ in length (1 and 2)",
                          InvalidArgument);
     CHECK_THROWS_AS(scorer_from_name("nope"), InvalidArgument);
     CHECK(scorer_from_name("token_set") == Scorer::token_set);
-    CHECK(cdist({}, {"a"}, Scorer::jaro).rows() == 0);
+    CHECK(cdist(none, one, Scorer::jaro).rows() == 0);
   }
 
   TEST_CASE("similarity.unicode: malformed UTF-8 decodes to U+FFFD and never throws") {

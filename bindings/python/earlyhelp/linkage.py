@@ -60,6 +60,13 @@ from earlyhelp._core.linkage import (  # noqa: F401
     uprn_valid,
 )
 
+# jellyfish's names, so code written for jellyfish can switch by changing its import.
+jaro_similarity = jaro
+jaro_winkler_similarity = jaro_winkler
+levenshtein_distance = levenshtein
+damerau_levenshtein_distance = damerau_levenshtein
+hamming_distance = hamming
+
 SCORERS = (
     "jaro",
     "jaro_winkler",
@@ -75,17 +82,9 @@ SCORERS = (
 )
 
 
-def _as_str_list(values: Iterable, name: str) -> list:
-    """A list of str; None and NaN (pandas missing values) become the empty string."""
-    out = []
-    for i, v in enumerate(values):
-        if v is None or (isinstance(v, float) and v != v):
-            out.append("")
-        elif isinstance(v, str):
-            out.append(v)
-        else:
-            raise TypeError(f"{name}[{i}]: expected str, got {type(v).__name__}")
-    return out
+def _as_sequence(values: Iterable[str]):
+    """Lists and tuples pass as they are; anything else (numpy array, pandas Series) is listed."""
+    return values if isinstance(values, (list, tuple)) else list(values)
 
 
 def pairwise(a: Iterable[str], b: Iterable[str], scorer: str = "jaro_winkler", n_threads: int = 0) -> np.ndarray:
@@ -94,7 +93,7 @@ def pairwise(a: Iterable[str], b: Iterable[str], scorer: str = "jaro_winkler", n
     Accepts lists, tuples, numpy arrays or pandas Series of str; None/NaN count as "".
     Returns a float64 array of ``len(a)`` scores (distances as counts, similarities in [0, 1]).
     """
-    return _linkage.pairwise(_as_str_list(a, "a"), _as_str_list(b, "b"), scorer, n_threads)
+    return _linkage.pairwise(_as_sequence(a), _as_sequence(b), scorer, n_threads)
 
 
 def cdist(queries: Iterable[str], choices: Iterable[str], scorer: str = "jaro_winkler", n_threads: int = 0) -> np.ndarray:
@@ -102,7 +101,7 @@ def cdist(queries: Iterable[str], choices: Iterable[str], scorer: str = "jaro_wi
 
     Each query is prepared once (bit-parallel cached scorer for the Jaro and Levenshtein families).
     """
-    return _linkage.cdist(_as_str_list(queries, "queries"), _as_str_list(choices, "choices"), scorer, n_threads)
+    return _linkage.cdist(_as_sequence(queries), _as_sequence(choices), scorer, n_threads)
 
 
 def _many(scorer: str):

@@ -119,11 +119,11 @@ class CachedScorer {
   std::unique_ptr<CachedLevenshtein> lev_;
 };
 
-/// Scores every query against every choice.
+/// Scores every query against every choice. The views must stay valid during the call.
 /// @param n_threads threads to use; <= 0 means all cores
 /// @return a queries.size() x choices.size() matrix
 /// Complexity: one cached scorer per query, then |queries| x |choices| comparisons.
-inline RowMatrixXd cdist(const std::vector<std::string>& queries, const std::vector<std::string>& choices,
+inline RowMatrixXd cdist(const std::vector<std::string_view>& queries, const std::vector<std::string_view>& choices,
                          Scorer scorer, int n_threads = 0) {
   RowMatrixXd out(to_index(queries.size()), to_index(choices.size()));
   parallel_for(queries.size(), n_threads, [&](std::size_t i) {
@@ -133,9 +133,9 @@ inline RowMatrixXd cdist(const std::vector<std::string>& queries, const std::vec
   return out;
 }
 
-/// Scores aligned pairs (a[i], b[i]).
+/// Scores aligned pairs (a[i], b[i]). The views must stay valid during the call.
 /// @throws InvalidArgument when the sequences differ in length.
-inline Eigen::VectorXd pairwise(const std::vector<std::string>& a, const std::vector<std::string>& b,
+inline Eigen::VectorXd pairwise(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b,
                                 Scorer scorer, int n_threads = 0) {
   EH_CHECK(a.size() == b.size(), "pairwise: sequences differ in length ({} and {})", a.size(), b.size());
   Eigen::VectorXd out(to_index(a.size()));
@@ -143,6 +143,24 @@ inline Eigen::VectorXd pairwise(const std::vector<std::string>& a, const std::ve
     for (std::size_t i = begin; i < end; ++i) out(to_index(i)) = score(scorer, a[i], b[i]);
   });
   return out;
+}
+
+namespace detail {
+inline std::vector<std::string_view> views_of(const std::vector<std::string>& v) {
+  return std::vector<std::string_view>(v.begin(), v.end());
+}
+}  // namespace detail
+
+/// cdist over owned strings.
+inline RowMatrixXd cdist(const std::vector<std::string>& queries, const std::vector<std::string>& choices,
+                         Scorer scorer, int n_threads = 0) {
+  return cdist(detail::views_of(queries), detail::views_of(choices), scorer, n_threads);
+}
+
+/// pairwise over owned strings.
+inline Eigen::VectorXd pairwise(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                                Scorer scorer, int n_threads = 0) {
+  return pairwise(detail::views_of(a), detail::views_of(b), scorer, n_threads);
 }
 
 }  // namespace earlyhelp::linkage

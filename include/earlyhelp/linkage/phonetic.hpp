@@ -12,6 +12,13 @@
 /// - Metaphone (L. Philips, "Hanging on the metaphone", Computer Language 7(12), 1990), jellyfish's
 ///   single-code variant: words keep one space between their codes.
 /// - Match Rating Approach (Western Airlines, G. Moore et al. 1977): codex and comparison.
+///
+/// jellyfish 0.8.9 ships two implementations (C, used by default, and pure Python) that both pass
+/// the published vectors but disagree on some inputs. We follow the one that states the
+/// published rule: for Metaphone the C code (final "mb" and "gn" silent, H kept only first or
+/// before a vowel, a space after every non-empty word code); for NYSIIS, Soundex and the Match
+/// Rating Approach the Python rules (Taft's order of the final steps; Unicode upper-casing,
+/// which the C code applies to ASCII only). Tests check each against that implementation.
 /// - Double Metaphone (L. Philips, C/C++ Users Journal 18(6), 2000): primary and alternate codes
 ///   of at most `max_length` (4) characters.
 ///

@@ -29,19 +29,17 @@ inline bool is_ascii(std::string_view s) noexcept {
   return true;
 }
 
-/// Decodes UTF-8 into code points; malformed bytes (overlong forms, surrogates, truncated
-/// sequences, values above U+10FFFF) become U+FFFD, one per offending byte. O(n).
-/// Example: `decode_utf8("Zo\xC3\xAB")` is `U"Zoë"`.
-inline std::u32string decode_utf8(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
+namespace detail {
+/// Decodes UTF-8, calling `push(cp)` for each code point (U+FFFD for each malformed byte).
+template <class Push>
+void decode_utf8_each(std::string_view s, Push&& push) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n) {
     const unsigned char b = p[i];
     if (b < 0x80) {
-      out.push_back(b);
+      push(static_cast<char32_t>(b));
       ++i;
       continue;
     }
@@ -62,13 +60,23 @@ inline std::u32string decode_utf8(std::string_view s) {
     }
     if (ok && (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000))) ok = false;
     if (ok) {
-      out.push_back(cp);
+      push(cp);
       i += len;
     } else {
-      out.push_back(0xFFFD);
+      push(char32_t{0xFFFD});
       ++i;
     }
   }
+}
+}  // namespace detail
+
+/// Decodes UTF-8 into code points; malformed bytes (overlong forms, surrogates, truncated
+/// sequences, values above U+10FFFF) become U+FFFD, one per offending byte. O(n).
+/// Example: `decode_utf8("Zo\xC3\xAB")` is `U"Zoë"`.
+inline std::u32string decode_utf8(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  detail::decode_utf8_each(s, [&](char32_t c) { out.push_back(c); });
   return out;
 }
 

@@ -34,6 +34,13 @@ using Wide = Span<char32_t>;
 template <class F>
 decltype(auto) with_code_points(std::string_view s, F&& f) {
   if (is_ascii(s)) return f(Ascii{reinterpret_cast<const unsigned char*>(s.data()), s.size()});
+  // Name-length text decodes into a stack buffer: no allocation per comparison.
+  if (s.size() <= 96) {
+    char32_t buf[96];
+    std::size_t n = 0;
+    decode_utf8_each(s, [&](char32_t c) { buf[n++] = c; });
+    return f(Wide{buf, n});
+  }
   const std::u32string u = decode_utf8(s);
   return f(Wide{u.data(), u.size()});
 }
@@ -82,19 +89,44 @@ class PatternMask64 {
       ascii_[c] |= bit;
       return;
     }
-    if (!has_ext_) {
-      // The extended table is cleared only when first needed: most names are Latin-1.
-      for (auto& s : ext_) s = Slot{};
-      has_ext_ = true;
-    }
+    has_ext_ = true;
     std::size_t i = slot(c);
     while (ext_[i].mask != 0 && ext_[i].key != c) i = (i + 1) & 127;
     ext_[i].key = c;
     ext_[i].mask |= bit;
   }
   std::uint64_t ascii_[256];
-  bool has_ext_ = false;
-  Slot ext_[128];
+  bool has_ext_ = false;  // lets Latin-1 text skip the probe
+  Slot ext_[128] = {};
+};
+
+/// The same masks for a short pattern, looked up by a linear scan over its distinct code
+/// points: for names this is cheaper than clearing PatternMask64's 2 KiB table per call.
+class SmallPatternMask {
+ public:
+  static constexpr std::size_t capacity = 16;
+
+  template <class C>
+  explicit SmallPatternMask(Span<C> p) noexcept {
+    for (std::size_t i = 0; i < p.size; ++i) {
+      const auto c = static_cast<char32_t>(p[i]);
+      std::size_t k = 0;
+      while (k < n_ && keys_[k] != c) ++k;
+      if (k == n_) keys_[n_] = c, masks_[n_++] = 0;
+      masks_[k] |= std::uint64_t{1} << i;
+    }
+  }
+
+  std::uint64_t get(char32_t c) const noexcept {
+    for (std::size_t k = 0; k < n_; ++k)
+      if (keys_[k] == c) return masks_[k];
+    return 0;
+  }
+
+ private:
+  char32_t keys_[capacity];
+  std::uint64_t masks_[capacity];
+  std::size_t n_ = 0;
 };
 
 template <class C1, class C2>
@@ -109,8 +141,8 @@ bool equal(Span<C1> a, Span<C2> b) noexcept {
 
 /// Bit-parallel Levenshtein distance (Hyyro 2001 formulation of Myers 1999) of a pattern of
 /// m <= 64 code points, given by its masks, against `t`. O(|t|).
-template <class C>
-std::size_t levenshtein_myers64(const PatternMask64& pm, std::size_t m, Span<C> t) noexcept {
+template <class Mask, class C>
+std::size_t levenshtein_myers64(const Mask& pm, std::size_t m, Span<C> t) noexcept {
   if (m == 0) return t.size;
   const std::uint64_t last = std::uint64_t{1} << (m - 1);
   std::uint64_t vp = m == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << m) - 1;
@@ -149,9 +181,10 @@ std::size_t levenshtein_dp(Span<C1> a, Span<C2> b) {
   return row[b.size];
 }
 
+/// Drops the common prefix and suffix, which change none of the edit distances (Levenshtein,
+/// OSA, Damerau-Levenshtein; RapidFuzz does the same).
 template <class C1, class C2>
-std::size_t levenshtein(Span<C1> a, Span<C2> b) {
-  // Common prefix and suffix do not change the distance.
+void remove_common_affix(Span<C1>& a, Span<C2>& b) noexcept {
   while (a.size && b.size && static_cast<char32_t>(a[0]) == static_cast<char32_t>(b[0])) {
     ++a.data, ++b.data, --a.size, --b.size;
   }
@@ -159,8 +192,15 @@ std::size_t levenshtein(Span<C1> a, Span<C2> b) {
          static_cast<char32_t>(a[a.size - 1]) == static_cast<char32_t>(b[b.size - 1])) {
     --a.size, --b.size;
   }
+}
+
+template <class C1, class C2>
+std::size_t levenshtein(Span<C1> a, Span<C2> b) {
+  remove_common_affix(a, b);
   if (a.size == 0) return b.size;
   if (b.size == 0) return a.size;
+  if (a.size <= SmallPatternMask::capacity) return levenshtein_myers64(SmallPatternMask(a), a.size, b);
+  if (b.size <= SmallPatternMask::capacity) return levenshtein_myers64(SmallPatternMask(b), b.size, a);
   if (a.size <= 64) return levenshtein_myers64(PatternMask64(a), a.size, b);
   if (b.size <= 64) return levenshtein_myers64(PatternMask64(b), b.size, a);
   return levenshtein_dp(a, b);
@@ -172,6 +212,7 @@ std::size_t levenshtein(Span<C1> a, Span<C2> b) {
 /// no substring is edited twice. O(|a| |b|) time, three rows.
 template <class C1, class C2>
 std::size_t osa(Span<C1> a, Span<C2> b) {
+  remove_common_affix(a, b);
   if (a.size == 0) return b.size;
   if (b.size == 0) return a.size;
   const std::size_t w = b.size + 1;
@@ -203,38 +244,72 @@ std::size_t osa(Span<C1> a, Span<C2> b) {
 /// characters that are not adjacent after other edits are allowed. O(|a| |b|) time and space.
 template <class C1, class C2>
 std::size_t damerau_levenshtein(Span<C1> a, Span<C2> b) {
+  remove_common_affix(a, b);
   const std::size_t n = a.size, m = b.size;
   if (n == 0) return m;
   if (m == 0) return n;
   const std::size_t inf = n + m;
   const std::size_t w = m + 2;
-  std::vector<std::size_t> d((n + 2) * w);
+  // Name-length inputs use stack storage: no allocation per comparison.
+  std::size_t small[32 * 32];
+  std::vector<std::size_t> big;
+  std::size_t* d = small;
+  if ((n + 2) * w > 32 * 32) {
+    big.resize((n + 2) * w);
+    d = big.data();
+  }
   auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * w + j]; };
   at(0, 0) = inf;
   for (std::size_t i = 0; i <= n; ++i) at(i + 1, 0) = inf, at(i + 1, 1) = i;
   for (std::size_t j = 0; j <= m; ++j) at(0, j + 1) = inf, at(1, j + 1) = j;
-  // Last row of `a` in which each character occurred (0: not yet).
-  std::size_t last_ascii[256] = {};
-  std::unordered_map<char32_t, std::size_t> last_other;
-  auto last_row = [&](char32_t c) -> std::size_t {
-    if (c < 256) return last_ascii[c];
-    auto it = last_other.find(c);
-    return it == last_other.end() ? 0 : it->second;
+  // Last row of `a` in which each character occurred (0: not yet). Characters are first
+  // numbered by their position in a's list of distinct characters, so each cell looks the row up
+  // in O(1); a character of `b` absent from `a` gets the id `none` (row always 0).
+  const bool small_input = n <= 32 && m <= 32;
+  std::size_t stack_ids[32 + 32 + 33];
+  char32_t stack_distinct[32];
+  std::vector<std::size_t> heap_ids;
+  std::vector<char32_t> heap_distinct;
+  std::size_t* id_a = stack_ids;
+  char32_t* distinct = stack_distinct;
+  if (!small_input) {
+    heap_ids.resize(n + m + n + 1);
+    heap_distinct.resize(n);
+    id_a = heap_ids.data();
+    distinct = heap_distinct.data();
+  }
+  std::size_t* id_b = id_a + n;
+  std::size_t* last = id_b + m;  // indexed by id, n + 1 entries; last[n] stays 0
+  std::size_t n_distinct = 0;
+  std::unordered_map<char32_t, std::size_t> ids;  // only for long `a`
+  auto id_of = [&](char32_t c, bool insert) -> std::size_t {
+    if (n <= 32) {
+      for (std::size_t k = 0; k < n_distinct; ++k)
+        if (distinct[k] == c) return k;
+    } else if (auto it = ids.find(c); it != ids.end()) {
+      return it->second;
+    }
+    if (!insert) return n;  // `none`: one past the largest possible id
+    distinct[n_distinct] = c;
+    if (n > 32) ids.emplace(c, n_distinct);
+    return n_distinct++;
   };
+  for (std::size_t i = 0; i < n; ++i) id_a[i] = id_of(static_cast<char32_t>(a[i]), true);
+  for (std::size_t j = 0; j < m; ++j) id_b[j] = id_of(static_cast<char32_t>(b[j]), false);
+  for (std::size_t k = 0; k <= n; ++k) last[k] = 0;
   for (std::size_t i = 1; i <= n; ++i) {
     std::size_t db = 0;
-    const char32_t ai = static_cast<char32_t>(a[i - 1]);
+    const std::size_t ai = id_a[i - 1];
     for (std::size_t j = 1; j <= m; ++j) {
-      const char32_t bj = static_cast<char32_t>(b[j - 1]);
-      const std::size_t i1 = last_row(bj);
+      const std::size_t bj = id_b[j - 1];
+      const std::size_t i1 = last[bj];
       const std::size_t j1 = db;
       std::size_t cost = 1;
       if (ai == bj) cost = 0, db = j;
       at(i + 1, j + 1) = std::min({at(i, j) + cost, at(i + 1, j) + 1, at(i, j + 1) + 1,
                                    at(i1, j1) + (i - i1 - 1) + 1 + (j - j1 - 1)});
     }
-    if (ai < 256) last_ascii[ai] = i;
-    else last_other[ai] = i;
+    last[ai] = i;
   }
   return at(n + 1, m + 1);
 }
@@ -256,6 +331,17 @@ struct JaroCounts {
   std::size_t transpositions = 0;  // already halved
 };
 
+/// Index of the lowest set bit of a non-zero word.
+inline std::size_t lowest_bit_index(std::uint64_t x) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<std::size_t>(__builtin_ctzll(x));
+#else
+  std::size_t i = 0;
+  while (!(x & 1)) x >>= 1, ++i;
+  return i;
+#endif
+}
+
 inline std::size_t jaro_range(std::size_t n1, std::size_t n2) noexcept {
   const std::size_t longest = std::max(n1, n2);
   return longest / 2 >= 1 ? longest / 2 - 1 : 0;
@@ -264,8 +350,8 @@ inline std::size_t jaro_range(std::size_t n1, std::size_t n2) noexcept {
 /// Bit-parallel Jaro matching (as RapidFuzz does) for a pattern `p` of at most 64 code points:
 /// each character of `t`, in order, takes the first unmatched equal pattern character inside the
 /// search window. O(|t|) word operations.
-template <class C1, class C2>
-JaroCounts jaro_bits(const PatternMask64& pm, Span<C1> p, Span<C2> t) noexcept {
+template <class Mask, class C1, class C2>
+JaroCounts jaro_bits(const Mask& pm, Span<C1> p, Span<C2> t) noexcept {
   JaroCounts r;
   const std::size_t m = p.size;
   const std::size_t range = jaro_range(m, t.size);
@@ -285,9 +371,7 @@ JaroCounts jaro_bits(const PatternMask64& pm, Span<C1> p, Span<C2> t) noexcept {
   }
   std::size_t k = 0, trans = 0;
   for (std::uint64_t f = p_flag; f; f &= f - 1, ++k) {
-    std::size_t pos = 0;
-    for (std::uint64_t low = f & (~f + 1); low >>= 1;) ++pos;
-    trans += static_cast<char32_t>(p[pos]) != t_matched[k];
+    trans += static_cast<char32_t>(p[lowest_bit_index(f)]) != t_matched[k];
   }
   r.transpositions = trans / 2;
   return r;
@@ -298,7 +382,15 @@ template <class C1, class C2>
 JaroCounts jaro_flags(Span<C1> s1, Span<C2> s2) {
   JaroCounts r;
   const std::size_t range = jaro_range(s1.size, s2.size);
-  std::vector<char> f1(s1.size, 0), f2(s2.size, 0);
+  // Short strings keep their flags on the stack.
+  char stack_flags[2 * 32] = {};
+  std::vector<char> heap_flags;
+  char* f1 = stack_flags;
+  if (s1.size > 32 || s2.size > 32) {
+    heap_flags.assign(s1.size + s2.size, 0);
+    f1 = heap_flags.data();
+  }
+  char* f2 = f1 + s1.size;
   for (std::size_t i = 0; i < s1.size; ++i) {
     const std::size_t lo = i > range ? i - range : 0;
     const std::size_t hi = std::min(i + range + 1, s2.size);
@@ -331,6 +423,8 @@ inline double jaro_from_counts(JaroCounts c, std::size_t n1, std::size_t n2) noe
 
 template <class C1, class C2>
 JaroCounts jaro_counts(Span<C1> a, Span<C2> b) {
+  // For names the flag procedure on the stack beats building bit masks for a single comparison.
+  if (a.size <= 16 && b.size <= 16) return jaro_flags(a, b);
   if (a.size <= 64 && a.size <= b.size) return jaro_bits(PatternMask64(a), a, b);
   if (b.size <= 64) return jaro_bits(PatternMask64(b), b, a);
   return jaro_flags(a, b);
