@@ -440,7 +440,9 @@ TEST_SUITE("linker") {
       const auto persons = link(recs, fast_settings(), &warnings);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       CHECK(std::set<std::string>(persons.begin(), persons.end()).size() == 1);
-      CHECK(seconds < 5.0);
+      // No hang: all pairs of 100,000 records would be 5e9 comparisons (hours); collapsed
+      // identities take well under a second in Release (a generous bound for sanitizer builds).
+      CHECK(seconds < 30.0);
       bool oversized = false;
       for (const auto& w : warnings) oversized = oversized || w.find("oversized block") != std::string::npos;
       CHECK(oversized);
