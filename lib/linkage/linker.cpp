@@ -55,7 +55,9 @@ bool look_alike(const ComparisonVector& v) noexcept {
   const std::uint8_t up = v[static_cast<std::size_t>(Field::uprn)];
   const bool same_surname = sn <= 2;
   const bool same_home = up == 0 || ad <= 2 || (ad == null_level && pc == 0);
-  return same_surname && (same_home || fn <= 2);
+  // Same first name (a namesake, or a mother and daughter with different surnames), or one
+  // family at one home.
+  return fn <= 2 || (same_surname && same_home);
 }
 
 }  // namespace
