@@ -62,5 +62,6 @@ void register_synth(CLI::App& app);
 void register_validate(CLI::App& app);
 void register_score(CLI::App& app);
 void register_model(CLI::App& app);
+void register_link(CLI::App& app);
 
 }  // namespace earlyhelp::cli

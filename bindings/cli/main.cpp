@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   cli::register_validate(app);
   cli::register_score(app);
   cli::register_model(app);
+  cli::register_link(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -18,4 +18,6 @@ void bind_synth(pybind11::module_& m);
 void bind_io(pybind11::module_& m);  ///< earlyhelp._core.io: read_columns, validate (CSV ingest).
 void bind_models(pybind11::module_& m);  ///< earlyhelp._core.models
 
+void bind_linker(pybind11::module_& m);  ///< earlyhelp._core.linker: Linker, evaluate_clusters.
+
 }  // namespace earlyhelp::python

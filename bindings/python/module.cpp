@@ -17,4 +17,5 @@ PYBIND11_MODULE(_core, m) {
   earlyhelp::python::bind_synth(m);
   earlyhelp::python::bind_io(m);
   earlyhelp::python::bind_models(m);
+  earlyhelp::python::bind_linker(m);
 }

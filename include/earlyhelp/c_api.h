@@ -160,6 +160,44 @@ EH_API int eh_model_explain(const eh_model* model, const double* x, size_t n_row
 /* Frees a model; NULL is a no-op. */
 EH_API void eh_model_free(eh_model* model);
 
+/* ==== Record linkage (eh_linker) ================================================================
+ * A linker for a case system: create it from settings (JSON, NULL for the defaults), add the
+ * records it knows, train (or load a model), link them into persons, then look up the best
+ * persons for one record interactively, or add new records incrementally (existing person ids
+ * never change). Records are passed as `n_records` rows of `n_columns` NUL-terminated UTF-8
+ * strings in row-major order, the columns named by canonical names (record_id, source,
+ * first_name, middle_name, surname, dob, sex, address, town, postcode, uprn, nhs_number);
+ * record_id is required, NULL or "" is an empty value. */
+
+typedef struct eh_linker eh_linker;
+
+/* One candidate person of a lookup. */
+typedef struct eh_match {
+  char person_id[32]; /* NUL-terminated */
+  double weight;      /* log2 match weight */
+  double probability; /* match probability */
+} eh_match;
+
+EH_API int eh_linker_create(const char* settings_json, eh_linker** out);
+EH_API void eh_linker_free(eh_linker* linker);
+/* Adds records (before eh_linker_link: part of the next link; after it: linked incrementally). */
+EH_API int eh_linker_add_records(eh_linker* linker, size_t n_records, size_t n_columns,
+                                 const char* const* column_names, const char* const* values);
+/* Trains the model (u by random sampling, m by EM per blocking rule). */
+EH_API int eh_linker_fit(eh_linker* linker);
+/* Uses a model JSON (earlyhelp's or Splink's) instead of training. */
+EH_API int eh_linker_load_model(eh_linker* linker, const char* model_json);
+/* Scores the candidate pairs and clusters them into persons. */
+EH_API int eh_linker_link(eh_linker* linker);
+/* Number of records added so far. */
+EH_API int eh_linker_n_records(const eh_linker* linker, size_t* out);
+/* Person id of record `index` (in the order added) into `buf`; *needed = its length. */
+EH_API int eh_linker_person_id(const eh_linker* linker, size_t index, char* buf, size_t capacity,
+                               size_t* needed);
+/* Best `k` persons for one record (1 row of `n_columns` values), strongest first, without adding
+ * it; `out` holds at least `k` entries, *n_out receives how many were written. */
+EH_API int eh_linker_lookup(eh_linker* linker, size_t n_columns, const char* const* column_names,
+                            const char* const* values, size_t k, eh_match* out, size_t* n_out);
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

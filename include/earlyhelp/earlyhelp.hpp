@@ -12,5 +12,8 @@
 #include "earlyhelp/models/model.hpp"
 #include "earlyhelp/schema/schema.hpp"
 #include "earlyhelp/linkage/linkage_primitives.hpp"
+#include "earlyhelp/linkage/evaluate.hpp"
+#include "earlyhelp/linkage/linker.hpp"
+#include "earlyhelp/linkage/records_io.hpp"
 #include "earlyhelp/synth/generate.hpp"
 #include "earlyhelp/io/ingest.hpp"  // also io/csv.hpp and io/field_checks.hpp

@@ -69,6 +69,7 @@ static void test_pseudonymiser(void) {
 /* Other test files of this executable: each adds to the two counters. */
 void test_linkage_c(int* passed, int* failed);
 int run_models_tests(void);
+int run_linker_tests(int* passed, int* failed);
 
 int main(void) {
   failed += run_models_tests();
@@ -76,6 +77,7 @@ int main(void) {
   test_status_names();
   test_pseudonymiser();
   test_linkage_c(&passed, &failed);
+  run_linker_tests(&passed, &failed);
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

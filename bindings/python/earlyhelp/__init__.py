@@ -19,6 +19,7 @@ from earlyhelp._core import (  # noqa: F401
 from earlyhelp.schema import Field, Schema, Stream, builtin_schema, data_dictionary  # noqa: F401
 from earlyhelp import linkage  # noqa: F401,E402
 from earlyhelp import synth  # noqa: F401,E402
+from earlyhelp.linker import Linker, link  # noqa: F401,E402
 from earlyhelp.io import read_csv, validate  # noqa: F401
 from earlyhelp.models import Model  # noqa: F401
 

@@ -125,3 +125,5 @@ qgram_jaccard_many = _many("qgram_jaccard")
 token_set_many = _many("token_set")
 
 __all__ = [n for n in dir() if not n.startswith("_") and n not in ("annotations", "Iterable", "np")]
+
+from earlyhelp.linker import Linker, evaluate_clusters, link  # noqa: E402,F401

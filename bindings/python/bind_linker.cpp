@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: Apache-2.0
+// earlyhelp._core.linker: the record linker. Records come in as columns (dict of str -> list of
+// str), are converted with the GIL held, and fit/predict/cluster run with it released.
+
+#include "bind.hpp"
+#include "earlyhelp/core/error.hpp"
+#include "earlyhelp/linkage/evaluate.hpp"
+#include "earlyhelp/linkage/linker.hpp"
+
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <optional>
+
+#include <string>
+#include <vector>
+
+namespace py = pybind11;
+
+namespace earlyhelp::python {
+namespace {
+
+namespace lk = earlyhelp::linkage;
+
+std::vector<lk::Record> records_from_columns(const py::dict& columns) {
+  std::size_t n = 0;
+  bool has_id = false;
+  std::vector<std::pair<std::string, std::vector<std::string>>> cols;
+  for (const auto& item : columns) {
+    const auto name = item.first.cast<std::string>();
+    const auto& canon = lk::canonical_columns();
+    if (std::find(canon.begin(), canon.end(), name) == canon.end())
+      throw InvalidArgument("Linker.add_records: '" + name + "' is not a canonical column");
+    std::vector<std::string> values;
+    for (const auto& v : item.second.cast<py::sequence>()) values.push_back(v.is_none() ? std::string() : py::str(v).cast<std::string>());
+    if (!cols.empty() && values.size() != n)
+      throw InvalidArgument("Linker.add_records: column '" + name + "' has " + std::to_string(values.size()) +
+                            " values, expected " + std::to_string(n));
+    n = values.size();
+    has_id = has_id || name == "record_id";
+    cols.emplace_back(name, std::move(values));
+  }
+  if (!cols.empty() && !has_id) throw InvalidArgument("Linker.add_records: a 'record_id' column is required");
+  std::vector<lk::Record> out(n);
+  for (auto& [name, values] : cols)
+    for (std::size_t i = 0; i < n; ++i) lk::set_record_field(out[i], name, std::move(values[i]));
+  return out;
+}
+
+lk::Settings settings_from(const py::object& json) {
+  if (json.is_none()) return lk::Settings();
+  return lk::Settings::from_json(json.cast<std::string>());
+}
+
+}  // namespace
+
+void bind_linker(py::module_& parent) {
+  py::module_ m = parent.def_submodule("linker", "Record linker (Fellegi-Sunter, EM, clustering, households).");
+  py::class_<lk::Linker>(m, "Linker")
+      .def(py::init([](const py::object& settings_json) { return lk::Linker(settings_from(settings_json)); }),
+           py::arg("settings_json") = py::none(), "A linker with settings (a JSON string) or the defaults.")
+      .def("settings_json", [](const lk::Linker& l) { return l.settings().to_json(); })
+      .def(
+          "add_records",
+          [](lk::Linker& l, const py::dict& columns) {
+            auto recs = records_from_columns(columns);
+            py::gil_scoped_release nogil;
+            return l.add_records(recs);
+          },
+          py::arg("columns"), "Adds records given as {column: [values]}; after cluster() links them incrementally.")
+      .def("fit", &lk::Linker::fit, py::call_guard<py::gil_scoped_release>())
+      .def("fit_with_labels", &lk::Linker::fit_with_labels, py::arg("matches"), py::call_guard<py::gil_scoped_release>())
+      .def("predict", &lk::Linker::predict, py::call_guard<py::gil_scoped_release>())
+      .def("links", &lk::Linker::links, py::call_guard<py::gil_scoped_release>())
+      .def("cluster", &lk::Linker::cluster, py::call_guard<py::gil_scoped_release>())
+      .def("person_ids", &lk::Linker::person_ids, py::call_guard<py::gil_scoped_release>())
+      .def("household_ids", &lk::Linker::household_ids, py::arg("as_of"), py::call_guard<py::gil_scoped_release>())
+      .def("households",
+           [](const lk::Linker& l, std::int32_t as_of) {
+             std::vector<lk::HouseholdMembership> h;
+             {
+               py::gil_scoped_release nogil;
+               h = l.households(as_of);
+             }
+             py::list out;
+             for (const auto& x : h) out.append(py::make_tuple(x.person_id, x.household_id, x.role, x.family));
+             return out;
+           },
+           py::arg("as_of"))
+      .def("explain",
+           [](const lk::Linker& l, const std::string& a, const std::string& b) {
+             const lk::Explanation ex = l.explain(a, b);
+             py::list terms;
+             for (const auto& t : ex.terms) terms.append(py::make_tuple(t.name, t.level, t.weight));
+             py::dict d;
+             d["terms"] = terms;
+             d["weight"] = ex.weight;
+             d["probability"] = ex.probability;
+             d["conflict"] = ex.conflict;
+             return d;
+           },
+           py::arg("record_a"), py::arg("record_b"))
+      .def("lookup",
+           [](lk::Linker& l, const py::dict& record, std::size_t k) {
+             py::dict cols;
+             for (const auto& item : record) cols[item.first] = py::make_tuple(item.second);
+             if (!record.contains("record_id")) cols["record_id"] = py::make_tuple("lookup");
+             const auto recs = records_from_columns(cols);
+             std::vector<lk::Match> best;
+             {
+               py::gil_scoped_release nogil;
+               best = l.lookup(recs.at(0), k);
+             }
+             py::list out;
+             for (const auto& x : best) out.append(py::make_tuple(x.person_id, x.record_id, x.weight, x.probability));
+             return out;
+           },
+           py::arg("record"), py::arg("k") = 5)
+      .def("model_json", &lk::Linker::model_json)
+      .def("load_model_json", &lk::Linker::load_model_json, py::arg("json"))
+      .def_property_readonly("warnings", &lk::Linker::warnings)
+      .def_property_readonly("stats", [](const lk::Linker& l) {
+        const lk::LinkStats& s = l.stats();
+        py::dict d;
+        d["records"] = s.records;
+        d["identities"] = s.identities;
+        d["empty_records"] = s.empty_records;
+        d["pairs_compared"] = s.pairs_compared;
+        d["links"] = s.links;
+        d["conflicts"] = s.conflicts;
+        d["persons"] = s.persons;
+        d["lambda"] = s.lambda;
+        d["fit_seconds"] = s.fit_seconds;
+        d["predict_seconds"] = s.predict_seconds;
+        d["cluster_seconds"] = s.cluster_seconds;
+        return d;
+      });
+  m.def("default_settings_json", [] { return lk::Settings().to_json(); });
+  m.def(
+      "evaluate_clusters",
+      [](const std::vector<std::string>& predicted, const std::vector<std::string>& truth,
+         const std::optional<std::vector<std::string>>& sources) {
+        lk::Evaluation ev;
+        {
+          py::gil_scoped_release nogil;
+          ev = lk::evaluate_clusters(predicted, truth, sources ? &*sources : nullptr);
+        }
+        py::dict d;
+        d["precision"] = ev.precision;
+        d["recall"] = ev.recall;
+        d["f1"] = ev.f1;
+        d["true_positives"] = ev.true_positives;
+        d["predicted_pairs"] = ev.predicted_pairs;
+        d["true_pairs"] = ev.true_pairs;
+        d["bcubed_precision"] = ev.bcubed_precision;
+        d["bcubed_recall"] = ev.bcubed_recall;
+        d["bcubed_f1"] = ev.bcubed_f1;
+        return d;
+      },
+      py::arg("predicted"), py::arg("truth"), py::arg("sources") = py::none(),
+      "Pairwise precision/recall/F1 and B-cubed of a clustering against truth.");
+}
+
+}  // namespace earlyhelp::python

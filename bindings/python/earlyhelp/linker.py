@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Record linkage of pandas frames: records -> persons (and households).
+
+>>> import pandas as pd, earlyhelp
+>>> df = pd.DataFrame({"record_id": ["1", "2", "3"], "first_name": ["John", "Jon", "Mary"],
+...                    "surname": ["Smith", "Smith", "Jones"], "dob": ["1980-01-02"] * 2 + ["1975-05-05"]})
+>>> persons = earlyhelp.link(df)            # columns record_id, person_id
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable, Mapping
+
+from earlyhelp._core import linker as _linker
+
+CANONICAL_COLUMNS = ("record_id", "source", "first_name", "middle_name", "surname", "dob", "sex",
+                     "address", "town", "postcode", "uprn", "nhs_number")
+
+evaluate_clusters = _linker.evaluate_clusters
+
+
+def _settings_json(settings) -> str | None:
+    if settings is None:
+        return None
+    if isinstance(settings, str):
+        return settings
+    return json.dumps(dict(settings))
+
+
+def _columns(df, column_map: Mapping[str, str] | None = None) -> dict:
+    """Canonical columns of a DataFrame (or dict of lists) as {column: [str]}; others ignored.
+
+    Several source columns mapped onto one canonical column are joined with a space."""
+    import pandas as pd
+
+    frame = df if isinstance(df, pd.DataFrame) else pd.DataFrame(df)
+    out: dict = {}
+    mapping = dict(column_map or {})
+    for col in frame.columns:
+        target = mapping.get(col, col if col in CANONICAL_COLUMNS else None)
+        if target is None:
+            continue
+        values = frame[col].astype("string").fillna("").str.strip()
+        out[target] = values if target not in out else (out[target] + " " + values).str.strip()
+    return {k: v.tolist() for k, v in out.items()}
+
+
+class Linker:
+    """pandas-friendly wrapper of the C++ linker (fit / predict / cluster / explain / add_records)."""
+
+    def __init__(self, settings=None):
+        self._l = _linker.Linker(_settings_json(settings))
+
+    def add_records(self, df, column_map: Mapping[str, str] | None = None):
+        """Adds records; after cluster() they are linked incrementally and their person ids returned."""
+        import pandas as pd
+
+        cols = _columns(df, column_map)
+        persons = self._l.add_records(cols)
+        if persons:
+            return pd.DataFrame({"record_id": cols["record_id"], "person_id": persons})
+        return None
+
+    def fit(self, labels: Iterable[tuple[str, str]] | None = None):
+        """Trains u by sampling and m by EM per blocking rule; with labels, m from labelled matches."""
+        if labels is None:
+            self._l.fit()
+        else:
+            self._l.fit_with_labels([(str(a), str(b)) for a, b in labels])
+        return self
+
+    def predict(self):
+        """Scores the candidate pairs; returns the links (record_id_l, record_id_r, match_probability)."""
+        import pandas as pd
+
+        self._l.predict()
+        return pd.DataFrame(self._l.links(), columns=["record_id_l", "record_id_r", "match_probability"])
+
+    def cluster(self):
+        """Clusters the links into persons; returns record_id, person_id."""
+        import pandas as pd
+
+        self._l.cluster()
+        ids = self._l.person_ids()
+        return pd.DataFrame({"person_id": ids})
+
+    def person_ids(self):
+        return self._l.person_ids()
+
+    def households(self, as_of: str):
+        """person_id, household_id, role, family as of a date (YYYY-MM-DD)."""
+        import pandas as pd
+
+        y, m, d = (int(x) for x in as_of.split("-"))
+        return pd.DataFrame(self._l.households(y * 10000 + m * 100 + d),
+                            columns=["person_id", "household_id", "role", "family"])
+
+    def explain(self, record_a: str, record_b: str) -> dict:
+        """The terms (name, level, log2 weight) that sum to the pair's weight, and its probability."""
+        return self._l.explain(str(record_a), str(record_b))
+
+    def lookup(self, record: Mapping[str, str], k: int = 5):
+        """Best k persons for one record, without adding it: (person_id, record_id, weight, probability)."""
+        return self._l.lookup({key: ("" if v is None else str(v)) for key, v in record.items()}, k)
+
+    def model_json(self) -> str:
+        return self._l.model_json()
+
+    def load_model_json(self, text: str):
+        self._l.load_model_json(text)
+        return self
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self._l.warnings)
+
+    @property
+    def stats(self) -> dict:
+        return dict(self._l.stats)
+
+
+def link(df, settings=None, column_map: Mapping[str, str] | None = None):
+    """Links a DataFrame of records into persons: returns a frame of record_id, person_id."""
+    import pandas as pd
+
+    cols = _columns(df, column_map)
+    if "record_id" not in cols:
+        raise ValueError("link: a record_id column is required (map one with column_map)")
+    lk = _linker.Linker(_settings_json(settings))
+    lk.add_records(cols)
+    lk.fit()
+    lk.predict()
+    lk.cluster()
+    return pd.DataFrame({"record_id": cols["record_id"], "person_id": lk.person_ids()})

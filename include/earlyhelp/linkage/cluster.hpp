@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// Clustering scored pairs into persons: connected components built strongest link first
+/// (Kruskal order), with a guard against chaining: two groups are never joined when any pair
+/// across them was scored as a person-level conflict (e.g. twins, or a father and a son who share
+/// a name and address). A record with a missing date of birth that matches both John and Jane at
+/// one address joins the stronger of them instead of bridging the two. Cluster ids are stable:
+/// a hash of the smallest record id in the cluster, the same on every run and thread count.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace earlyhelp::linkage {
+
+/// A scored pair of identities.
+struct Edge {
+  std::uint32_t a = 0, b = 0;
+  double weight = 0;  ///< log2 match weight
+};
+
+/// Union-find over identities with cannot-link constraints (persisted for incremental linking).
+class ConstrainedUnionFind {
+ public:
+  /// Grows to `n` elements (new ones are singletons).
+  void resize(std::size_t n);
+  std::size_t size() const noexcept { return parent_.size(); }
+  std::uint32_t find(std::uint32_t x) noexcept;
+  /// Records that a and b must not end in one cluster.
+  void cannot_link(std::uint32_t a, std::uint32_t b);
+  /// Whether joining the groups of a and b would violate a cannot-link.
+  bool conflicts(std::uint32_t a, std::uint32_t b) noexcept;
+  /// Joins the groups unless that violates a cannot-link. @return whether they are now joined.
+  bool unite(std::uint32_t a, std::uint32_t b);
+  /// Marks (or reads) a group as "closed": it already has a published id (incremental linking
+  /// never merges two closed groups).
+  void close(std::uint32_t x) noexcept { closed_[find(x)] = 1; }
+  bool closed(std::uint32_t x) noexcept { return closed_[find(x)] != 0; }
+
+ private:
+  std::vector<std::uint32_t> parent_, rank_;
+  std::vector<std::vector<std::uint32_t>> cannot_;  ///< per root: identities it may not join
+  std::vector<std::uint8_t> closed_;
+};
+
+/// Sorts edges strongest first (ties by identity numbers) and joins them in that order.
+/// Complexity: O(E log E + E * c) with c the cannot-links per group.
+void cluster_edges(std::vector<Edge>& edges, ConstrainedUnionFind& uf, bool keep_closed_apart = false);
+
+/// A stable, opaque id: `prefix` followed by 16 hex digits of a 64-bit FNV-1a hash of `key`.
+std::string stable_id(char prefix, std::string_view key);
+
+}  // namespace earlyhelp::linkage

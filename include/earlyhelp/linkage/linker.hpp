@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// The record linker: records -> persons (and households). Fit (u by sampling, m by EM per
+/// blocking rule), predict (stream every candidate pair once, keep only links above the
+/// threshold and person-level conflicts), cluster (chaining-guarded, stable ids), explain any
+/// pair, add records incrementally, and look up one record interactively.
+///
+/// Example:
+/// ```cpp
+/// earlyhelp::linkage::Linker linker;          // default settings
+/// linker.add_records(records);
+/// linker.fit();
+/// linker.predict();
+/// linker.cluster();
+/// std::vector<std::string> person = linker.person_ids();   // one per record
+/// auto why = linker.explain("r1", "r2");                    // terms sum to why.weight
+/// ```
+
+#include "earlyhelp/linkage/blocking.hpp"
+#include "earlyhelp/linkage/cluster.hpp"
+#include "earlyhelp/linkage/comparison.hpp"
+#include "earlyhelp/linkage/fellegi_sunter.hpp"
+#include "earlyhelp/linkage/records.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace earlyhelp::linkage {
+
+/// Which pairs are candidates.
+enum class LinkType : std::uint8_t {
+  dedupe_only,      ///< any two records
+  link_only,        ///< only records from different sources
+  link_and_dedupe,  ///< any two records (kept for Splink compatibility)
+};
+
+/// Everything that controls a link. Read and written as JSON.
+struct Settings {
+  LinkType link_type = LinkType::dedupe_only;
+  std::vector<BlockingRule> blocking_rules = default_blocking_rules();
+  double match_threshold = 0.5;           ///< probability at or above which a pair links
+  std::size_t max_block_size = 5000;      ///< identities per block before sorted neighbourhood
+  std::size_t window = 100;               ///< sorted-neighbourhood window of oversized blocks
+  std::size_t u_sample_pairs = 1000000;   ///< random pairs for the u-probabilities
+  std::size_t max_training_pairs = 5000000;  ///< per rule; more are subsampled by block
+  int em_max_iterations = 50;
+  double em_tolerance = 1e-4;
+  bool tf_adjustment = true;              ///< term frequencies of names and postcodes
+  bool household_guard = true;            ///< see fellegi_sunter.hpp
+  double guard_max_m = 0.04;              ///< see fellegi_sunter.hpp
+  std::uint64_t seed = 42;
+  int n_threads = 0;                      ///< <= 0: all cores
+
+  std::string to_json() const;
+  /// @throws InvalidArgument naming the bad key and what was expected.
+  static Settings from_json(std::string_view json);
+};
+
+/// One term of an explanation.
+struct ExplanationTerm {
+  std::string name;   ///< "prior", a field name, "<field> term frequency", "household discount"
+  std::string level;  ///< the level name ("" for the prior and adjustments)
+  double weight = 0;  ///< log2
+};
+
+/// Why a pair scored as it did: the terms sum to `weight`.
+struct Explanation {
+  std::vector<ExplanationTerm> terms;
+  double weight = 0;
+  double probability = 0;
+  bool conflict = false;  ///< person-level conflict: the pair may never be clustered together
+};
+
+/// A candidate person for a looked-up record.
+struct Match {
+  std::string person_id;
+  std::string record_id;  ///< the best-matching record of that person
+  double weight = 0;
+  double probability = 0;
+};
+
+/// Counters and timings of the last fit / predict / cluster.
+struct LinkStats {
+  std::uint64_t records = 0, identities = 0, empty_records = 0;
+  std::uint64_t pairs_compared = 0, links = 0, conflicts = 0, persons = 0;
+  double lambda = 0;
+  double fit_seconds = 0, predict_seconds = 0, cluster_seconds = 0;
+};
+
+/// A person's household and role (see households()).
+struct HouseholdMembership {
+  std::string person_id, household_id;
+  std::string role;      ///< "adult", "child" or "unknown" (no date of birth)
+  bool family = false;   ///< the household has a dependent child (Troubled Families count)
+};
+
+/// The linker (see the file comment). Not thread-safe for concurrent non-const calls.
+class Linker {
+ public:
+  explicit Linker(Settings settings = {});
+
+  const Settings& settings() const noexcept { return settings_; }
+  const ModelParameters& parameters() const noexcept { return params_; }
+  const std::vector<std::string>& warnings() const noexcept { return warnings_; }
+  const LinkStats& stats() const noexcept { return stats_; }
+  const PreparedRecords& records() const noexcept { return table_; }
+
+  /// Adds records. Before cluster() they are simply part of the next fit/predict; after it they
+  /// are linked incrementally: scored against existing persons, each joins the best one or
+  /// starts a new person; existing person ids never change. @return person ids of the new records.
+  std::vector<std::string> add_records(const std::vector<Record>& records);
+
+  /// Estimates u (random sampling), m (EM per blocking rule) and the match prior.
+  void fit();
+  /// As fit(), then m from labelled matching pairs of record ids (e.g. clerical review).
+  void fit_with_labels(const std::vector<std::pair<std::string, std::string>>& matches);
+  /// Scores every candidate pair once (streamed); keeps only links at or above the threshold and
+  /// person-level conflicts, so memory does not grow with the number of pairs.
+  /// @return the number of links. @throws StateError before fit().
+  std::size_t predict();
+  /// The links kept by predict(): (record_id, record_id, probability), each identity represented
+  /// by its first record, strongest first.
+  std::vector<std::tuple<std::string, std::string, double>> links() const;
+  /// Clusters the links into persons.
+  void cluster();
+  /// Person id of every record, in input order. @throws StateError before cluster().
+  std::vector<std::string> person_ids() const;
+  /// Households of persons sharing an address (property reference, else address and postcode);
+  /// roles by age on `as_of` (yyyymmdd). @throws StateError before cluster().
+  std::vector<HouseholdMembership> households(std::int32_t as_of) const;
+  /// household_id of every record, in input order.
+  std::vector<std::string> household_ids(std::int32_t as_of) const;
+
+  /// Explains the score of two records. @throws InvalidArgument for an unknown record id.
+  Explanation explain(std::string_view record_a, std::string_view record_b) const;
+  /// Best `k` persons for one record, without adding it. @throws StateError before cluster().
+  std::vector<Match> lookup(const Record& record, std::size_t k = 5);
+
+  /// Trained parameters as JSON (levels named), and back. Also reads a Splink model JSON
+  /// (comparisons matched by output_column_name, levels by order; λ from
+  /// probability_two_random_records_match).
+  std::string model_json() const;
+  void load_model_json(std::string_view json);
+
+ private:
+  void require_fitted(const char* what) const;
+  std::uint32_t identity_of_record(std::string_view record_id, const char* what) const;
+  void rebuild_scorer();
+  void build_index();
+  std::vector<std::uint32_t> candidates(std::uint32_t identity) const;
+  void assign_new_persons(std::size_t first_new_identity, const std::vector<Edge>& new_edges);
+
+  Settings settings_;
+  PreparedRecords table_;
+  ModelParameters params_ = ModelParameters::defaults();
+  FellegiSunter scorer_;
+  BlockingPlan plan_;
+  std::vector<Edge> links_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> conflicts_;
+  ConstrainedUnionFind uf_;
+  std::vector<std::string> persons_;              ///< published person ids
+  std::vector<std::uint32_t> identity_person_;    ///< identity -> index in persons_
+  std::vector<std::unordered_map<std::uint64_t, std::vector<std::uint32_t>>> index_;
+  std::vector<std::string> warnings_;
+  LinkStats stats_;
+  bool fitted_ = false, clustered_ = false;
+};
+
+/// Convenience: fit, predict and cluster `records`; person id per record.
+std::vector<std::string> link(const std::vector<Record>& records, const Settings& settings = {},
+                              std::vector<std::string>* warnings = nullptr);
+
+}  // namespace earlyhelp::linkage

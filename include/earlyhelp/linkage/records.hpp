@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// Records to link and their prepared, columnar form. Preparation normalises every identifying
+/// field once, interns each distinct value (so exact agreement is an integer comparison and
+/// phonetic codes, nickname groups and address tokens are computed once per distinct value),
+/// and collapses records whose whole identity tuple is identical into one "identity": event
+/// streams repeat the same person many times, and pairwise work is done on identities only.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace earlyhelp::linkage {
+
+/// One input record in the canonical columns. Any field but record_id may be empty.
+struct Record {
+  std::string record_id;
+  std::string source;  ///< the stream or dataset the record comes from
+  std::string first_name;
+  std::string middle_name;
+  std::string surname;
+  std::string dob;  ///< ISO, dd/mm/yyyy, yyyymmdd, yyyy-mm or yyyy
+  std::string sex;
+  std::string address;
+  std::string town;
+  std::string postcode;
+  std::string uprn;        ///< a property reference: address evidence, not a person identifier
+  std::string nhs_number;  ///< or any other person identifier (digits compared with typos allowed)
+};
+
+/// Names of the canonical input columns, in Record order.
+const std::vector<std::string>& canonical_columns();
+
+/// Sets the field of `r` named `column` (a canonical column name) to `value`.
+/// @return false when `column` is not canonical.
+bool set_record_field(Record& r, std::string_view column, std::string value);
+
+/// Parses a date of birth in any supported form (ISO, dd/mm/yyyy, yyyymmdd, yyyy-mm, yyyy) into
+/// yyyymmdd with 00 for an unknown month or day. @return 0 when absent or unparseable.
+std::int32_t parse_dob(std::string_view text) noexcept;
+
+/// A column of interned values: id 0 is "missing", ids 1.. index `values`.
+struct InternedColumn {
+  std::vector<std::string> values{std::string()};  ///< values[0] is the empty string
+  std::vector<std::uint32_t> counts{0};            ///< identities carrying each value
+  std::unordered_map<std::string, std::uint32_t> index;
+  std::uint32_t intern(const std::string& v);      ///< 0 for an empty value; does not count
+  std::uint32_t find(const std::string& v) const;  ///< 0 when absent
+  std::size_t size() const noexcept { return values.size(); }
+};
+
+/// Derived attributes of one distinct first-name or surname value.
+struct NameInfo {
+  std::uint32_t phonetic = 0;   ///< id of the Double Metaphone primary code (in PreparedRecords::codes)
+  std::uint32_t canonical = 0;  ///< id of the nickname-canonical form (first names), else the value
+  char initial = 0;
+  bool is_initial = false;      ///< the value is a single letter
+};
+
+/// Derived attributes of one distinct address value.
+struct AddressInfo {
+  std::vector<std::uint32_t> tokens;  ///< sorted, unique token ids of the normalised address
+  std::uint32_t flat = 0;             ///< id in PreparedRecords::codes, 0 when none
+  std::uint32_t house = 0;
+};
+
+/// Derived attributes of one distinct postcode value.
+struct PostcodeInfo {
+  std::uint32_t sector = 0, district = 0, area = 0;  ///< ids in PreparedRecords::codes, 0 if not UK
+};
+
+/// Identity fields in comparison order.
+enum class Field : std::uint8_t { first_name = 0, surname, dob, sex, address, postcode, town, uprn, identifier };
+inline constexpr std::size_t n_fields = 9;
+/// Name of a field ("first_name", ..., "identifier" for nhs_number).
+std::string_view field_name(Field f) noexcept;
+
+/// The prepared, deduplicated form of a set of records (see the file comment).
+struct PreparedRecords {
+  // Dictionaries.
+  InternedColumn first, middle, surname, address, town, postcode, uprn, identifier, sources;
+  InternedColumn codes;  ///< phonetic codes, flat/house numbers, postcode parts, address tokens
+  std::vector<NameInfo> first_info, surname_info;
+  std::vector<AddressInfo> address_info;
+  std::vector<PostcodeInfo> postcode_info;
+
+  // One row per identity.
+  std::vector<std::uint32_t> first_id, middle_id, surname_id, address_id, town_id, postcode_id,
+      uprn_id, identifier_id;
+  std::vector<std::int32_t> dob;     ///< yyyymmdd, 00 for unknown parts, 0 if missing
+  std::vector<char> sex;             ///< 'm', 'f' or 0
+  std::vector<std::uint32_t> source_mask;  ///< bit per source (bit 31 = source 31 and beyond)
+  std::vector<std::uint32_t> n_records;    ///< records collapsed into the identity
+  std::vector<std::uint32_t> first_record; ///< index of the identity's first record
+
+  // One row per record.
+  std::vector<std::string> record_ids;
+  std::vector<std::uint32_t> identity_of;  ///< record -> identity
+
+  std::size_t n_identities() const noexcept { return first_id.size(); }
+  std::size_t n_empty = 0;  ///< records with no identifying field (each kept as its own identity)
+
+  /// Appends records (interning new values, merging identical identity tuples into existing
+  /// identities). @return the identities created or touched, in first-seen order.
+  /// @throws InvalidArgument on an empty or duplicate record_id (naming the row).
+  std::vector<std::uint32_t> add(const std::vector<Record>& records);
+
+  /// Prepares one record as an identity appended to a copy-free scratch table: used by lookups.
+  /// The record's values are interned into this table's dictionaries (counts unchanged).
+  std::uint32_t add_scratch(const Record& r);
+  /// Removes identities from `n` on (undoes add_scratch); dictionaries keep the new values.
+  void truncate_identities(std::size_t n);
+
+ private:
+  std::unordered_map<std::string, std::uint32_t> tuple_index_;  ///< identity tuple bytes -> identity
+  std::unordered_map<std::string, std::uint32_t> record_index_;  ///< record_id -> record
+  std::uint32_t intern_first(const std::string& v);
+  std::uint32_t intern_surname(const std::string& v);
+  std::uint32_t intern_address(const std::string& v);
+  std::uint32_t intern_postcode(const std::string& v);
+  std::uint32_t push_identity(const Record& r, std::string* tuple_key);
+};
+
+/// Normalised forms used by preparation (exposed for tests and explanations).
+std::string normalise_first_name(std::string_view s);
+std::string normalise_surname(std::string_view s);
+std::string normalise_postcode_key(std::string_view s);  ///< UK unit "SW1A 1AA", else upper-case raw
+std::string normalise_identifier(std::string_view s);    ///< digits and letters only, upper-case
+
+}  // namespace earlyhelp::linkage

@@ -1,0 +1,618 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "earlyhelp/linkage/linker.hpp"
+
+#include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/parallel.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <unordered_set>
+
+namespace earlyhelp::linkage {
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+constexpr std::size_t kBlocksPerChunk = 32;
+
+using Histogram = std::unordered_map<std::uint64_t, double>;
+
+PatternHistogram sorted(const Histogram& h) {
+  PatternHistogram out(h.begin(), h.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+double all_pairs(const PreparedRecords& r, bool link_only) {
+  const double n = static_cast<double>(r.n_identities());
+  if (!link_only) return 0.5 * n * (n - 1.0);
+  // Pairs across sources, counting each identity under its lowest source bit.
+  std::vector<double> per(33, 0.0);
+  for (const std::uint32_t m : r.source_mask) {
+    std::size_t bit = 0;
+    while (bit < 32 && !(m >> bit & 1u)) ++bit;
+    per[bit] += 1.0;
+  }
+  double same = 0;
+  for (const double c : per) same += 0.5 * c * (c - 1.0);
+  return 0.5 * n * (n - 1.0) - same;
+}
+
+// Two different people who look alike (a person-level conflict between members of one family,
+// or between namesakes): such a pair may never end in one cluster, whatever record would bridge
+// them (a record with a name and nothing else matches every namesake).
+bool look_alike(const ComparisonVector& v) noexcept {
+  const std::uint8_t fn = v[static_cast<std::size_t>(Field::first_name)];
+  const std::uint8_t sn = v[static_cast<std::size_t>(Field::surname)];
+  const std::uint8_t ad = v[static_cast<std::size_t>(Field::address)];
+  const std::uint8_t pc = v[static_cast<std::size_t>(Field::postcode)];
+  const std::uint8_t up = v[static_cast<std::size_t>(Field::uprn)];
+  const bool same_surname = sn <= 2;
+  const bool same_home = up == 0 || ad <= 2 || (ad == null_level && pc == 0);
+  // Same first name (a namesake, or a mother and daughter with different surnames), or one
+  // family at one home.
+  return fn <= 2 || (same_surname && same_home);
+}
+
+}  // namespace
+
+Linker::Linker(Settings settings) : settings_(std::move(settings)) {
+  EH_CHECK(settings_.match_threshold > 0.0 && settings_.match_threshold < 1.0,
+           "Linker: match_threshold must be in (0, 1) (got {})", settings_.match_threshold);
+  EH_CHECK(!settings_.blocking_rules.empty(), "Linker: at least one blocking rule is needed");
+  EH_CHECK(settings_.em_max_iterations >= 1, "Linker: em_max_iterations must be at least 1 (got {})",
+           settings_.em_max_iterations);
+}
+
+void Linker::require_fitted(const char* what) const {
+  if (!fitted_) throw StateError(fmt::format("{}: the linker is not fitted (call fit first)", what));
+}
+
+void Linker::rebuild_scorer() {
+  scorer_ = FellegiSunter(params_, table_, settings_.tf_adjustment, settings_.household_guard, settings_.guard_max_m);
+}
+
+std::vector<std::string> Linker::add_records(const std::vector<Record>& records) {
+  if (!clustered_) {
+    table_.add(records);
+    if (table_.n_empty > 0 && std::none_of(warnings_.begin(), warnings_.end(), [](const std::string& w) {
+          return w.rfind("records with no identifying field", 0) == 0;
+        }))
+      warnings_.push_back("records with no identifying field: each becomes a person of its own");
+    return {};
+  }
+  // Incremental: score the new identities against the index, join or start persons.
+  const std::size_t first_record = table_.record_ids.size();
+  const std::size_t first_new = table_.n_identities();
+  table_.add(records);
+  const std::size_t n = table_.n_identities();
+  uf_.resize(n);
+  identity_person_.resize(n, UINT32_MAX);
+  rebuild_scorer();
+  const double threshold = weight_from_probability(settings_.match_threshold);
+  std::vector<Edge> edges;
+  for (std::size_t x = first_new; x < n; ++x) {
+    const auto xi = static_cast<std::uint32_t>(x);
+    for (const std::uint32_t c : candidates(xi)) {
+      const ComparisonVector v = compare_identities(table_, xi, c);
+      double discount = 0;
+      const double w = scorer_.weight(table_, xi, c, v, discount);
+      if (w >= threshold) edges.push_back({c, xi, w});
+      else if (scorer_.conflict(v) && look_alike(v)) uf_.cannot_link(c, xi);
+    }
+    for (std::size_t k = 0; k < settings_.blocking_rules.size(); ++k) {
+      const std::uint64_t key = block_key(table_, xi, settings_.blocking_rules[k]);
+      if (key != 0) index_[k][key].push_back(xi);
+    }
+  }
+  cluster_edges(edges, uf_, /*keep_closed_apart=*/true);
+  assign_new_persons(first_new, edges);
+  std::vector<std::string> out;
+  for (std::size_t rec = first_record; rec < table_.record_ids.size(); ++rec)
+    out.push_back(persons_[identity_person_[table_.identity_of[rec]]]);
+  stats_.records = table_.record_ids.size();
+  stats_.identities = n;
+  stats_.persons = persons_.size();
+  return out;
+}
+
+void Linker::assign_new_persons(std::size_t first_new, const std::vector<Edge>& new_edges) {
+  const std::size_t n = table_.n_identities();
+  // A new identity joined to an existing person takes its id (propagated along joined edges).
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (const Edge& e : new_edges) {
+      if (uf_.find(e.a) != uf_.find(e.b)) continue;
+      std::uint32_t& pa = identity_person_[e.a];
+      std::uint32_t& pb = identity_person_[e.b];
+      if (pa == UINT32_MAX && pb != UINT32_MAX) pa = pb, changed = true;
+      else if (pb == UINT32_MAX && pa != UINT32_MAX) pb = pa, changed = true;
+    }
+  }
+  // The others form new persons named after their smallest record id.
+  std::unordered_map<std::uint32_t, std::string> smallest;
+  for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {
+    const std::uint32_t id = table_.identity_of[rec];
+    if (id < first_new || identity_person_[id] != UINT32_MAX) continue;
+    const std::uint32_t root = uf_.find(id);
+    auto it = smallest.find(root);
+    if (it == smallest.end()) smallest.emplace(root, table_.record_ids[rec]);
+    else if (table_.record_ids[rec] < it->second) it->second = table_.record_ids[rec];
+  }
+  std::unordered_map<std::uint32_t, std::uint32_t> root_person;
+  for (std::size_t x = first_new; x < n; ++x) {
+    if (identity_person_[x] != UINT32_MAX) continue;
+    const std::uint32_t root = uf_.find(static_cast<std::uint32_t>(x));
+    auto it = root_person.find(root);
+    if (it == root_person.end()) {
+      it = root_person.emplace(root, static_cast<std::uint32_t>(persons_.size())).first;
+      persons_.push_back(stable_id('P', smallest[root]));
+    }
+    identity_person_[x] = it->second;
+  }
+  for (std::size_t x = first_new; x < n; ++x) uf_.close(static_cast<std::uint32_t>(x));
+}
+
+void Linker::fit() {
+  const auto t0 = std::chrono::steady_clock::now();
+  EH_CHECK(!clustered_, "fit: records were already clustered; create a new Linker to refit");
+  const bool link_only = settings_.link_type == LinkType::link_only;
+  params_ = ModelParameters::defaults();
+  plan_ = plan_blocking(table_, settings_.blocking_rules, settings_.max_block_size, settings_.window);
+  for (const auto& w : plan_.warnings) warnings_.push_back(w);
+  stats_.records = table_.record_ids.size();
+  stats_.identities = table_.n_identities();
+  stats_.empty_records = table_.n_empty;
+  if (table_.n_identities() < 2) {
+    params_.lambda = 0.5;
+    params_.fitted = true;
+    fitted_ = true;
+    rebuild_scorer();
+    stats_.fit_seconds = seconds_since(t0);
+    return;
+  }
+  const auto u = estimate_u(table_, link_only, settings_.u_sample_pairs, settings_.seed, settings_.n_threads);
+  for (std::size_t f = 0; f < n_fields; ++f) params_.fields[f].u = u[f];
+
+  // One pass over each rule's (possibly block-subsampled) pairs: the rule's own histogram for
+  // EM, and the union histogram (pairs no earlier rule covers) for the match prior.
+  Histogram union_hist;
+  std::array<std::vector<double>, n_fields> m_sum;
+  std::array<std::vector<double>, n_fields> m_fallback;
+  std::array<int, n_fields> m_n{}, m_fallback_n{};
+  for (std::size_t f = 0; f < n_fields; ++f) {
+    m_sum[f].assign(params_.fields[f].m.size(), 0.0);
+    m_fallback[f].assign(params_.fields[f].m.size(), 0.0);
+  }
+  for (std::size_t k = 0; k < plan_.rules.size(); ++k) {
+    const RulePlan& rp = plan_.rules[k];
+    const std::uint64_t stride =
+        std::max<std::uint64_t>(1, (rp.pairs + settings_.max_training_pairs - 1) / settings_.max_training_pairs);
+    const std::size_t n_blocks = rp.blocks.size();
+    const std::size_t n_chunks = (n_blocks + kBlocksPerChunk - 1) / kBlocksPerChunk;
+    std::vector<Histogram> rule_h(n_chunks), uni_h(n_chunks);
+    parallel_for_chunks(n_blocks, settings_.n_threads, kBlocksPerChunk, [&](std::size_t b, std::size_t e) {
+      Histogram& rh = rule_h[b / kBlocksPerChunk];
+      Histogram& uh = uni_h[b / kBlocksPerChunk];
+      for (std::size_t bi = b; bi < e; ++bi) {
+        if (bi % stride != 0) continue;
+        const Block& blk = rp.blocks[bi];
+        for (std::uint32_t i = blk.begin; i < blk.end; ++i) {
+          const std::uint32_t a = rp.order[i];
+          const std::uint32_t stop = blk.windowed
+              ? static_cast<std::uint32_t>(std::min<std::size_t>(blk.end, i + 1 + settings_.window))
+              : blk.end;
+          for (std::uint32_t j = i + 1; j < stop; ++j) {
+            const std::uint32_t c = rp.order[j];
+            if (link_only) {
+              const std::uint32_t ma = table_.source_mask[a], mc = table_.source_mask[c];
+              if (ma == mc && (ma & (ma - 1)) == 0) continue;
+            }
+            const std::uint64_t p = pack(compare_identities(table_, a, c));
+            rh[p] += static_cast<double>(stride);
+            bool seen = false;
+            for (std::size_t r = 0; r < k && !seen; ++r) seen = plan_.rules[r].covers(a, c);
+            if (!seen) uh[p] += static_cast<double>(stride);
+          }
+        }
+      }
+    });
+    Histogram merged;
+    for (std::size_t c = 0; c < n_chunks; ++c) {
+      for (const auto& [p, cnt] : rule_h[c]) merged[p] += cnt;
+      for (const auto& [p, cnt] : uni_h[c]) union_hist[p] += cnt;
+    }
+    PatternHistogram h = sorted(merged);
+    TrainingSession s;
+    s.rule = rp.rule.name();
+    s.fixed = fixed_fields(rp.rule);
+    if (std::find(s.fixed.begin(), s.fixed.end(), Field::address) != s.fixed.end()) {
+      // A place-based rule trains person evidence within households: only pairs that also
+      // share the surname, so neighbours who happen to share a first name are not taken for
+      // one person with a wrong date of birth.
+      h.erase(std::remove_if(h.begin(), h.end(),
+                             [](const auto& e) { return unpack(e.first)[static_cast<std::size_t>(Field::surname)] != 0; }),
+              h.end());
+    }
+    for (const auto& [p, cnt] : h) s.pairs += cnt;
+    if (s.pairs < 10) {
+      params_.sessions.push_back(s);
+      continue;
+    }
+    std::array<std::vector<double>, n_fields> m;
+    double lambda = 0.3;
+    s.iterations = em_estimate_m(h, s.fixed, u, params_, m, lambda, settings_.em_max_iterations,
+                                 settings_.em_tolerance);
+    s.lambda = lambda;
+    // Which of this session's estimates to trust. Person evidence (first name, dob, sex) is
+    // learnt where household evidence is held fixed (within a postcode), household evidence
+    // where the person is held fixed (same first initial and date of birth); a rule on a person
+    // identifier controls both. Elsewhere EM can mistake a household for a person (a couple born
+    // in the same year) or a person for a household (a father and his junior), so those
+    // estimates are kept only as a fallback for a field no trusted session estimates.
+    auto is_fixed = [&](Field f) { return std::find(s.fixed.begin(), s.fixed.end(), f) != s.fixed.end(); };
+    const bool person_fixed = is_fixed(Field::identifier) || (is_fixed(Field::first_name) && is_fixed(Field::dob));
+    const bool household_fixed = is_fixed(Field::identifier) || is_fixed(Field::address) || is_fixed(Field::uprn);
+    for (std::size_t f = 0; f < n_fields; ++f) {
+      const auto field = static_cast<Field>(f);
+      if (is_fixed(field)) continue;
+      const bool trusted = is_household_field(field) ? person_fixed : household_fixed;
+      auto& sum = trusted ? m_sum[f] : m_fallback[f];
+      for (std::size_t l = 0; l < m[f].size(); ++l) sum[l] += m[f][l];
+      ++(trusted ? m_n : m_fallback_n)[f];
+      s.m[f] = m[f];
+    }
+    params_.sessions.push_back(std::move(s));
+  }
+  for (std::size_t f = 0; f < n_fields; ++f) {
+    if (m_n[f] > 0)
+      for (std::size_t l = 0; l < m_sum[f].size(); ++l) params_.fields[f].m[l] = m_sum[f][l] / m_n[f];
+    else if (m_fallback_n[f] > 0)
+      for (std::size_t l = 0; l < m_sum[f].size(); ++l) params_.fields[f].m[l] = m_fallback[f][l] / m_fallback_n[f];
+  }
+
+  // Prior: expected matches among candidate pairs over all possible pairs.
+  const PatternHistogram uh = sorted(union_hist);
+  double candidates = 0;
+  for (const auto& [p, c] : uh) candidates += c;
+  const double share = em_estimate_lambda(uh, params_, 200);
+  const double possible = std::max(1.0, all_pairs(table_, link_only));
+  params_.lambda = std::clamp(share * candidates / possible, 1e-12, 0.5);
+  params_.fitted = true;
+  fitted_ = true;
+  stats_.lambda = params_.lambda;
+  rebuild_scorer();
+  stats_.fit_seconds = seconds_since(t0);
+}
+
+void Linker::fit_with_labels(const std::vector<std::pair<std::string, std::string>>& matches) {
+  fit();
+  Histogram h;
+  for (const auto& [x, y] : matches) {
+    const std::uint32_t a = identity_of_record(x, "fit_with_labels");
+    const std::uint32_t b = identity_of_record(y, "fit_with_labels");
+    if (a == b) continue;
+    h[pack(compare_identities(table_, a, b))] += 1.0;
+  }
+  m_from_labels(sorted(h), params_);
+  rebuild_scorer();
+}
+
+std::size_t Linker::predict() {
+  require_fitted("predict");
+  EH_CHECK(!clustered_, "predict: records were already clustered (new records are linked by add_records)");
+  const auto t0 = std::chrono::steady_clock::now();
+  if (plan_.rules.empty())
+    plan_ = plan_blocking(table_, settings_.blocking_rules, settings_.max_block_size, settings_.window);
+  const bool link_only = settings_.link_type == LinkType::link_only;
+  const double threshold = weight_from_probability(settings_.match_threshold);
+  links_.clear();
+  conflicts_.clear();
+  std::uint64_t compared = 0;
+  for (std::size_t k = 0; k < plan_.rules.size(); ++k) {
+    const RulePlan& rp = plan_.rules[k];
+    const std::size_t n_blocks = rp.blocks.size();
+    const std::size_t n_chunks = (n_blocks + kBlocksPerChunk - 1) / kBlocksPerChunk;
+    struct Out {
+      std::vector<Edge> links;
+      std::vector<std::pair<std::uint32_t, std::uint32_t>> conflicts;
+      std::uint64_t compared = 0;
+    };
+    std::vector<Out> outs(n_chunks);
+    parallel_for_chunks(n_blocks, settings_.n_threads, kBlocksPerChunk, [&](std::size_t b, std::size_t e) {
+      Out& o = outs[b / kBlocksPerChunk];
+      for (std::size_t bi = b; bi < e; ++bi) {
+        for_each_block_pair(plan_, k, rp.blocks[bi], table_, link_only, settings_.window,
+                            [&](std::uint32_t a, std::uint32_t c) {
+                              ++o.compared;
+                              const ComparisonVector v = compare_identities(table_, a, c);
+                              double discount = 0;
+                              const double w = scorer_.weight(table_, a, c, v, discount);
+                              if (w >= threshold) o.links.push_back({a, c, w});
+                              else if (scorer_.conflict(v) && look_alike(v)) o.conflicts.emplace_back(a, c);
+                            });
+      }
+    });
+    for (Out& o : outs) {
+      links_.insert(links_.end(), o.links.begin(), o.links.end());
+      conflicts_.insert(conflicts_.end(), o.conflicts.begin(), o.conflicts.end());
+      compared += o.compared;
+    }
+  }
+  stats_.pairs_compared = compared;
+  stats_.links = links_.size();
+  stats_.conflicts = conflicts_.size();
+  stats_.predict_seconds = seconds_since(t0);
+  return links_.size();
+}
+
+std::vector<std::tuple<std::string, std::string, double>> Linker::links() const {
+  std::vector<Edge> sorted_links = links_;
+  std::sort(sorted_links.begin(), sorted_links.end(), [](const Edge& x, const Edge& y) {
+    return x.weight != y.weight ? x.weight > y.weight : (x.a != y.a ? x.a < y.a : x.b < y.b);
+  });
+  std::vector<std::tuple<std::string, std::string, double>> out;
+  out.reserve(sorted_links.size());
+  for (const Edge& e : sorted_links)
+    out.emplace_back(table_.record_ids[table_.first_record[e.a]], table_.record_ids[table_.first_record[e.b]],
+                     probability_from_weight(e.weight));
+  return out;
+}
+
+void Linker::cluster() {
+  require_fitted("cluster");
+  EH_CHECK(!clustered_, "cluster: already clustered");
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::size_t n = table_.n_identities();
+  uf_ = ConstrainedUnionFind();
+  uf_.resize(n);
+  for (const auto& [a, b] : conflicts_) uf_.cannot_link(a, b);
+  cluster_edges(links_, uf_);
+  // Stable ids: the smallest record id of each cluster, hashed.
+  std::vector<std::uint32_t> smallest(n, UINT32_MAX);
+  for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {
+    const std::uint32_t root = uf_.find(table_.identity_of[rec]);
+    if (smallest[root] == UINT32_MAX || table_.record_ids[rec] < table_.record_ids[smallest[root]])
+      smallest[root] = static_cast<std::uint32_t>(rec);
+  }
+  persons_.clear();
+  identity_person_.assign(n, UINT32_MAX);
+  std::vector<std::uint32_t> root_person(n, UINT32_MAX);
+  for (std::size_t x = 0; x < n; ++x) {
+    const std::uint32_t root = uf_.find(static_cast<std::uint32_t>(x));
+    if (root_person[root] == UINT32_MAX) {
+      root_person[root] = static_cast<std::uint32_t>(persons_.size());
+      persons_.push_back(stable_id('P', table_.record_ids[smallest[root]]));
+    }
+    identity_person_[x] = root_person[root];
+  }
+  for (std::size_t x = 0; x < n; ++x) uf_.close(static_cast<std::uint32_t>(x));
+  clustered_ = true;
+  build_index();
+  std::vector<Edge>().swap(links_);
+  stats_.persons = persons_.size();
+  stats_.cluster_seconds = seconds_since(t0);
+}
+
+void Linker::build_index() {
+  index_.assign(settings_.blocking_rules.size(), {});
+  for (std::size_t k = 0; k < settings_.blocking_rules.size(); ++k) {
+    const std::vector<std::uint64_t>* keys = k < plan_.rules.size() ? &plan_.rules[k].keys : nullptr;
+    for (std::size_t x = 0; x < table_.n_identities(); ++x) {
+      const std::uint64_t key =
+          keys && x < keys->size() ? (*keys)[x] : block_key(table_, static_cast<std::uint32_t>(x), settings_.blocking_rules[k]);
+      if (key != 0) index_[k][key].push_back(static_cast<std::uint32_t>(x));
+    }
+  }
+  // The per-rule key arrays are no longer needed: the index replaces them.
+  plan_ = BlockingPlan();
+}
+
+std::vector<std::uint32_t> Linker::candidates(std::uint32_t identity) const {
+  std::vector<std::uint32_t> out;
+  for (std::size_t k = 0; k < settings_.blocking_rules.size(); ++k) {
+    const std::uint64_t key = block_key(table_, identity, settings_.blocking_rules[k]);
+    if (key == 0) continue;
+    const auto it = index_[k].find(key);
+    if (it == index_[k].end()) continue;
+    // An oversized block is searched only by the rules that narrow it down.
+    if (it->second.size() > settings_.max_block_size) continue;
+    for (const std::uint32_t c : it->second)
+      if (c != identity) out.push_back(c);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (settings_.link_type == LinkType::link_only) {
+    const std::uint32_t m = table_.source_mask[identity];
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [&](std::uint32_t c) {
+                               const std::uint32_t mc = table_.source_mask[c];
+                               return m != 0 && mc == m && (m & (m - 1)) == 0;
+                             }),
+              out.end());
+  }
+  return out;
+}
+
+std::vector<std::string> Linker::person_ids() const {
+  if (!clustered_) throw StateError("person_ids: records are not clustered yet (call cluster first)");
+  std::vector<std::string> out;
+  out.reserve(table_.record_ids.size());
+  for (const std::uint32_t id : table_.identity_of) out.push_back(persons_[identity_person_[id]]);
+  return out;
+}
+
+std::uint32_t Linker::identity_of_record(std::string_view record_id, const char* what) const {
+  // Linear in the records: explanations are for people, not loops.
+  for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec)
+    if (table_.record_ids[rec] == record_id) return table_.identity_of[rec];
+  throw InvalidArgument(fmt::format("{}: no record with that record_id", what));
+}
+
+Explanation Linker::explain(std::string_view record_a, std::string_view record_b) const {
+  require_fitted("explain");
+  const std::uint32_t a = identity_of_record(record_a, "explain");
+  const std::uint32_t b = identity_of_record(record_b, "explain");
+  const ComparisonVector v = compare_identities(table_, a, b);
+  Explanation ex;
+  ex.terms.push_back({"prior", "", scorer_.prior()});
+  for (std::size_t f = 0; f < n_fields; ++f) {
+    const auto field = static_cast<Field>(f);
+    if (v[f] == null_level) {
+      ex.terms.push_back({std::string(field_name(field)), "null", 0.0});
+      continue;
+    }
+    const double w = scorer_.level_weight(field, v[f]);
+    ex.terms.push_back({std::string(field_name(field)), level_names(field)[v[f]], w});
+    if (v[f] == 0) {
+      double tf = 0;
+      if (field == Field::first_name && table_.first_id[a] == table_.first_id[b])
+        tf = scorer_.tf_adjustment(field, table_.first_id[a]);
+      else if (field == Field::surname && table_.surname_id[a] == table_.surname_id[b])
+        tf = scorer_.tf_adjustment(field, table_.surname_id[a]);
+      else if (field == Field::postcode)
+        tf = scorer_.tf_adjustment(field, table_.postcode_id[a]);
+      if (tf != 0) ex.terms.push_back({std::string(field_name(field)) + " term frequency", "", tf});
+    }
+  }
+  double discount = 0;
+  ex.weight = scorer_.weight(table_, a, b, v, discount);
+  if (discount > 0) {
+    ex.conflict = true;
+    ex.terms.push_back({"household discount", "first name or date of birth disagrees", -discount});
+  }
+  ex.probability = probability_from_weight(ex.weight);
+  return ex;
+}
+
+std::vector<Match> Linker::lookup(const Record& record, std::size_t k) {
+  if (!clustered_) throw StateError("lookup: records are not clustered yet (call cluster first)");
+  const std::size_t n = table_.n_identities();
+  const std::uint32_t x = table_.add_scratch(record);
+  std::vector<Match> out;
+  try {
+    std::unordered_map<std::uint32_t, std::size_t> best;  // person -> index in out
+    for (const std::uint32_t c : candidates(x)) {
+      const ComparisonVector v = compare_identities(table_, x, c);
+      double discount = 0;
+      const double w = scorer_.weight(table_, x, c, v, discount);
+      const std::uint32_t person = identity_person_[c];
+      auto it = best.find(person);
+      if (it == best.end()) {
+        best.emplace(person, out.size());
+        out.push_back({persons_[person], table_.record_ids[table_.first_record[c]], w, probability_from_weight(w)});
+      } else if (w > out[it->second].weight) {
+        out[it->second] = {persons_[person], table_.record_ids[table_.first_record[c]], w, probability_from_weight(w)};
+      }
+    }
+  } catch (...) {
+    table_.truncate_identities(n);
+    throw;
+  }
+  table_.truncate_identities(n);
+  std::sort(out.begin(), out.end(), [](const Match& p, const Match& q) {
+    return p.weight != q.weight ? p.weight > q.weight : p.person_id < q.person_id;
+  });
+  if (out.size() > k) out.resize(k);
+  return out;
+}
+
+std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
+  if (!clustered_) throw StateError("households: records are not clustered yet (call cluster first)");
+  const std::size_t n_persons = persons_.size();
+  // Each person's address: the most recorded property (UPRN), else address with postcode.
+  std::vector<std::unordered_map<std::uint64_t, std::uint64_t>> votes(n_persons);
+  std::vector<std::int32_t> dob(n_persons, 0);
+  auto address_key = [&](std::size_t x) {
+    return (std::uint64_t{1} << 62) | (std::uint64_t{table_.address_id[x]} << 24) | table_.postcode_id[x];
+  };
+  // An address written on a record without a UPRN resolves to the UPRN other records give it,
+  // so "48 Albert Gardens" in one system and property 100090006356 in another are one home.
+  std::unordered_map<std::uint64_t, std::unordered_map<std::uint32_t, std::uint64_t>> uprn_votes;
+  for (std::size_t x = 0; x < table_.n_identities(); ++x)
+    if (table_.uprn_id[x] != 0 && table_.address_id[x] != 0) uprn_votes[address_key(x)][table_.uprn_id[x]] += table_.n_records[x];
+  std::unordered_map<std::uint64_t, std::uint32_t> uprn_of_address;
+  for (const auto& [key, votes_of] : uprn_votes) {
+    std::uint32_t best = 0;
+    std::uint64_t best_n = 0;
+    for (const auto& [u, n] : votes_of)
+      if (n > best_n || (n == best_n && u < best)) best = u, best_n = n;
+    uprn_of_address.emplace(key, best);
+  }
+  for (std::size_t x = 0; x < table_.n_identities(); ++x) {
+    const std::uint32_t p = identity_person_[x];
+    std::uint64_t key = 0;
+    if (table_.uprn_id[x] != 0) key = (std::uint64_t{1} << 63) | table_.uprn_id[x];
+    else if (table_.address_id[x] != 0) {
+      const auto it = uprn_of_address.find(address_key(x));
+      key = it != uprn_of_address.end() ? ((std::uint64_t{1} << 63) | it->second) : address_key(x);
+    }
+    if (key != 0) votes[p][key] += table_.n_records[x];
+    const std::int32_t d = table_.dob[x];
+    if (d != 0 && d % 100 != 0 && (dob[p] == 0 || d < dob[p])) dob[p] = d;
+  }
+  std::unordered_map<std::uint64_t, std::string> household_of_key;  // key -> smallest person id
+  // How many persons give each address: between equally recorded addresses a person lives at
+  // the one shared with others (the family home, not a stale or one-off address).
+  std::unordered_map<std::uint64_t, std::uint32_t> sharers;
+  for (const auto& v : votes)
+    for (const auto& kv : v) ++sharers[kv.first];
+  std::vector<std::uint64_t> person_key(n_persons, 0);
+  for (std::size_t p = 0; p < n_persons; ++p) {
+    std::uint64_t best = 0, best_n = 0;
+    std::uint32_t best_s = 0;
+    for (const auto& [key, cnt] : votes[p]) {
+      const std::uint32_t sh = sharers[key];
+      const bool better = cnt != best_n ? cnt > best_n : (sh != best_s ? sh > best_s : key < best);
+      if (best == 0 || better) best = key, best_n = cnt, best_s = sh;
+    }
+    person_key[p] = best;
+    if (best == 0) continue;
+    auto it = household_of_key.find(best);
+    if (it == household_of_key.end()) household_of_key.emplace(best, persons_[p]);
+    else if (persons_[p] < it->second) it->second = persons_[p];
+  }
+  std::vector<HouseholdMembership> out(n_persons);
+  std::unordered_map<std::string, bool> has_child;
+  for (std::size_t p = 0; p < n_persons; ++p) {
+    auto& m = out[p];
+    m.person_id = persons_[p];
+    m.household_id = stable_id('H', person_key[p] == 0 ? persons_[p] : household_of_key[person_key[p]]);
+    if (dob[p] == 0) m.role = "unknown";
+    else {
+      const int age = (as_of - dob[p]) / 10000;  // yyyymmdd arithmetic gives whole years
+      m.role = age >= 18 ? "adult" : "child";
+    }
+    if (m.role == "child") has_child[m.household_id] = true;
+  }
+  for (auto& m : out) m.family = has_child.count(m.household_id) != 0;
+  return out;
+}
+
+std::vector<std::string> Linker::household_ids(std::int32_t as_of) const {
+  const std::vector<HouseholdMembership> h = households(as_of);
+  std::vector<std::string> out;
+  out.reserve(table_.record_ids.size());
+  for (const std::uint32_t id : table_.identity_of) out.push_back(h[identity_person_[id]].household_id);
+  return out;
+}
+
+std::vector<std::string> link(const std::vector<Record>& records, const Settings& settings,
+                              std::vector<std::string>* warnings) {
+  Linker linker(settings);
+  linker.add_records(records);
+  linker.fit();
+  linker.predict();
+  linker.cluster();
+  if (warnings) *warnings = linker.warnings();
+  return linker.person_ids();
+}
+
+}  // namespace earlyhelp::linkage

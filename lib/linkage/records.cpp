@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "earlyhelp/linkage/records.hpp"
+
+#include "earlyhelp/core/error.hpp"
+#include "earlyhelp/linkage/address.hpp"
+#include "earlyhelp/linkage/dates.hpp"
+#include "earlyhelp/linkage/identifiers.hpp"
+#include "earlyhelp/linkage/normalise.hpp"
+#include "earlyhelp/linkage/phonetic.hpp"
+#include "earlyhelp/linkage/postcode.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace earlyhelp::linkage {
+
+const std::vector<std::string>& canonical_columns() {
+  static const std::vector<std::string> cols{"record_id", "source",  "first_name", "middle_name",
+                                             "surname",   "dob",     "sex",        "address",
+                                             "town",      "postcode", "uprn",      "nhs_number"};
+  return cols;
+}
+
+bool set_record_field(Record& r, std::string_view column, std::string value) {
+  std::string* const fields[] = {&r.record_id, &r.source,  &r.first_name, &r.middle_name,
+                                 &r.surname,   &r.dob,     &r.sex,        &r.address,
+                                 &r.town,      &r.postcode, &r.uprn,      &r.nhs_number};
+  const auto& cols = canonical_columns();
+  for (std::size_t i = 0; i < cols.size(); ++i) {
+    if (cols[i] == column) {
+      *fields[i] = std::move(value);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string_view field_name(Field f) noexcept {
+  switch (f) {
+    case Field::first_name: return "first_name";
+    case Field::surname: return "surname";
+    case Field::dob: return "dob";
+    case Field::sex: return "sex";
+    case Field::address: return "address";
+    case Field::postcode: return "postcode";
+    case Field::town: return "town";
+    case Field::uprn: return "uprn";
+    case Field::identifier: return "identifier";
+  }
+  return "?";
+}
+
+std::int32_t parse_dob(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  if (s.size() == 8 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    int y = 0, m = 0, d = 0;
+    earlyhelp::detail::parse_digits(s, 0, 4, y);
+    earlyhelp::detail::parse_digits(s, 4, 2, m);
+    earlyhelp::detail::parse_digits(s, 6, 2, d);
+    if (!is_valid_civil(y, m, d)) return 0;
+    return y * 10000 + m * 100 + d;
+  }
+  const std::optional<PartialDate> p = parse_partial_date(s);
+  if (!p || p->year < 1800 || p->year > 2200) return 0;
+  return p->year * 10000 + p->month * 100 + p->day;
+}
+
+std::uint32_t InternedColumn::intern(const std::string& v) {
+  if (v.empty()) return 0;
+  const auto it = index.find(v);
+  if (it != index.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(values.size());
+  values.push_back(v);
+  counts.push_back(0);
+  index.emplace(v, id);
+  return id;
+}
+
+std::uint32_t InternedColumn::find(const std::string& v) const {
+  if (v.empty()) return 0;
+  const auto it = index.find(v);
+  return it == index.end() ? 0 : it->second;
+}
+
+std::string normalise_first_name(std::string_view s) {
+  std::string n = normalise_name(s);
+  const std::size_t sp = n.find(' ');
+  if (sp != std::string::npos) n.resize(sp);
+  return n;
+}
+
+std::string normalise_surname(std::string_view s) { return normalise_name(s); }
+
+std::string normalise_postcode_key(std::string_view s) {
+  if (auto p = normalise_postcode(s)) return *p;
+  std::string out;
+  for (const char c : s) {
+    if (c == ' ' || c == '\t') continue;
+    out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+  }
+  return out;
+}
+
+std::string normalise_identifier(std::string_view s) {
+  if (auto n = normalise_nhs_number(s)) return *n;
+  std::string out;
+  for (const char c : s) {
+    if (c >= '0' && c <= '9') out.push_back(c);
+    else if (c >= 'a' && c <= 'z') out.push_back(static_cast<char>(c - 'a' + 'A'));
+    else if (c >= 'A' && c <= 'Z') out.push_back(c);
+  }
+  return out;
+}
+
+namespace {
+
+std::string trim_fold(std::string_view s) {
+  std::string f = fold_case(fold_diacritics(s));
+  std::string out;
+  bool space = false;
+  for (const char c : f) {
+    if (c == ' ' || c == '\t' || c == ',' || c == '.') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+char parse_sex(std::string_view s) {
+  for (const char c : s) {
+    if (c == ' ') continue;
+    if (c == 'm' || c == 'M' || c == '1') return 'm';
+    if (c == 'f' || c == 'F' || c == '2') return 'f';
+    return 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::uint32_t PreparedRecords::intern_first(const std::string& v) {
+  const std::size_t before = first.size();
+  const std::uint32_t id = first.intern(v);
+  if (first.size() != before) {
+    if (first_info.empty()) first_info.resize(1);
+    NameInfo info;
+    info.phonetic = codes.intern("dm:" + double_metaphone(v).primary);
+    const std::vector<std::string> canon = canonical_forenames(v);
+    info.canonical = codes.intern("cf:" + (canon.empty() ? v : canon.front()));
+    info.initial = v.empty() ? char(0) : v[0];
+    info.is_initial = v.size() == 1;
+    first_info.push_back(info);
+  }
+  return id;
+}
+
+std::uint32_t PreparedRecords::intern_surname(const std::string& v) {
+  const std::size_t before = surname.size();
+  const std::uint32_t id = surname.intern(v);
+  if (surname.size() != before) {
+    if (surname_info.empty()) surname_info.resize(1);
+    NameInfo info;
+    std::string joined;
+    for (const char c : v)
+      if (c != ' ' && c != '-') joined.push_back(c);
+    info.phonetic = codes.intern("dm:" + double_metaphone(joined).primary);
+    info.canonical = codes.intern("sn:" + joined);
+    info.initial = v.empty() ? char(0) : v[0];
+    info.is_initial = v.size() == 1;
+    surname_info.push_back(info);
+  }
+  return id;
+}
+
+std::uint32_t PreparedRecords::intern_address(const std::string& v) {
+  const std::size_t before = address.size();
+  const std::uint32_t id = address.intern(v);
+  if (address.size() != before) {
+    if (address_info.empty()) address_info.resize(1);
+    AddressInfo info;
+    std::size_t i = 0;
+    while (i < v.size()) {
+      while (i < v.size() && v[i] == ' ') ++i;
+      const std::size_t b = i;
+      while (i < v.size() && v[i] != ' ') ++i;
+      if (i > b) info.tokens.push_back(codes.intern("t:" + v.substr(b, i - b)));
+    }
+    std::sort(info.tokens.begin(), info.tokens.end());
+    info.tokens.erase(std::unique(info.tokens.begin(), info.tokens.end()), info.tokens.end());
+    const AddressNumbers nums = extract_address_numbers(v);
+    if (nums.flat) info.flat = codes.intern("fl:" + *nums.flat);
+    if (nums.house) info.house = codes.intern("hn:" + *nums.house);
+    address_info.push_back(std::move(info));
+  }
+  return id;
+}
+
+std::uint32_t PreparedRecords::intern_postcode(const std::string& v) {
+  const std::size_t before = postcode.size();
+  const std::uint32_t id = postcode.intern(v);
+  if (postcode.size() != before) {
+    if (postcode_info.empty()) postcode_info.resize(1);
+    PostcodeInfo info;
+    if (const auto p = parse_postcode(v)) {
+      info.sector = codes.intern("ps:" + p->sector());
+      info.district = codes.intern("pd:" + p->district());
+      info.area = codes.intern("pa:" + p->area());
+    }
+    postcode_info.push_back(info);
+  }
+  return id;
+}
+
+std::uint32_t PreparedRecords::push_identity(const Record& r, std::string* tuple_key) {
+  std::string first_n = normalise_name(r.first_name);
+  std::string middle_n = normalise_name(r.middle_name);
+  // "Mary Anne" as a first name: the first word is the first name, the rest a middle name.
+  if (const std::size_t sp = first_n.find(' '); sp != std::string::npos) {
+    std::string rest = first_n.substr(sp + 1);
+    first_n.resize(sp);
+    middle_n = middle_n.empty() ? rest : rest + " " + middle_n;
+  }
+  const std::uint32_t ids[8] = {
+      intern_first(first_n),
+      middle.intern(middle_n),
+      intern_surname(normalise_surname(r.surname)),
+      intern_address(normalise_address(r.address)),
+      town.intern(trim_fold(r.town)),
+      intern_postcode(normalise_postcode_key(r.postcode)),
+      uprn.intern(normalise_uprn(r.uprn).value_or(trim_fold(r.uprn))),
+      identifier.intern(normalise_identifier(r.nhs_number)),
+  };
+  const std::int32_t d = parse_dob(r.dob);
+  const char sx = parse_sex(r.sex);
+  if (tuple_key) {
+    tuple_key->assign(reinterpret_cast<const char*>(ids), sizeof(ids));
+    tuple_key->append(reinterpret_cast<const char*>(&d), sizeof(d));
+    tuple_key->push_back(sx);
+  }
+  first_id.push_back(ids[0]);
+  middle_id.push_back(ids[1]);
+  surname_id.push_back(ids[2]);
+  address_id.push_back(ids[3]);
+  town_id.push_back(ids[4]);
+  postcode_id.push_back(ids[5]);
+  uprn_id.push_back(ids[6]);
+  identifier_id.push_back(ids[7]);
+  dob.push_back(d);
+  sex.push_back(sx);
+  source_mask.push_back(0);
+  n_records.push_back(0);
+  first_record.push_back(0);
+  return static_cast<std::uint32_t>(first_id.size() - 1);
+}
+
+void PreparedRecords::truncate_identities(std::size_t n) {
+  for (auto* v : {&first_id, &middle_id, &surname_id, &address_id, &town_id, &postcode_id, &uprn_id,
+                  &identifier_id, &source_mask, &n_records, &first_record})
+    v->resize(n);
+  dob.resize(n);
+  sex.resize(n);
+}
+
+std::uint32_t PreparedRecords::add_scratch(const Record& r) { return push_identity(r, nullptr); }
+
+std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& records) {
+  std::vector<std::uint32_t> touched;
+  std::string key;
+  for (std::size_t row = 0; row < records.size(); ++row) {
+    const Record& r = records[row];
+    EH_CHECK(!r.record_id.empty(), "link: record {} has an empty record_id", record_ids.size() + 1);
+    const auto rid = static_cast<std::uint32_t>(record_ids.size());
+    EH_CHECK(record_index_.emplace(r.record_id, rid).second,
+             "link: record {} repeats the record_id of record {} (record_id must be unique)",
+             record_ids.size() + 1, record_index_[r.record_id] + 1);
+    record_ids.push_back(r.record_id);
+    const std::uint32_t fresh = push_identity(r, &key);
+    const bool empty = std::all_of(key.begin(), key.end(), [](char c) { return c == 0; });
+    std::uint32_t identity = fresh;
+    if (empty) {
+      ++n_empty;
+    } else {
+      const auto [it, inserted] = tuple_index_.emplace(key, fresh);
+      if (!inserted) {
+        identity = it->second;
+        truncate_identities(fresh);
+      }
+    }
+    if (identity == fresh) {
+      first_record[identity] = rid;
+      // Term frequencies count identities, not records (an event stream repeats a person).
+      ++first.counts[first_id[identity]];
+      ++surname.counts[surname_id[identity]];
+      ++postcode.counts[postcode_id[identity]];
+      ++address.counts[address_id[identity]];
+      ++town.counts[town_id[identity]];
+      touched.push_back(identity);
+    }
+    const std::uint32_t src = sources.intern(r.source.empty() ? std::string("_") : r.source);
+    source_mask[identity] |= std::uint32_t{1} << std::min<std::uint32_t>(src - 1, 31);
+    ++n_records[identity];
+    identity_of.push_back(identity);
+  }
+  return touched;
+}
+
+}  // namespace earlyhelp::linkage

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "earlyhelp/core/error.hpp"
+#include "earlyhelp/linkage/evaluate.hpp"
+#include "earlyhelp/linkage/linker.hpp"
+#include "linkage_test_data.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace earlyhelp;
+using namespace earlyhelp::linkage;
+
+namespace {
+
+// A small seeded population of households with the hard cases of council data: twins (same
+// surname, address, dob), juniors (a son with his father's first name), and records of a person
+// that moved, had names swapped, a nickname, an initial, or no date of birth.
+struct Population {
+  std::vector<Record> records;
+  std::vector<std::string> truth;  // person per record
+  std::vector<std::pair<std::string, std::string>> twins, juniors;  // person pairs kept apart
+  std::map<std::string, std::string> variant;                       // record id -> kind of error
+  std::map<std::string, std::string> household;                     // person -> household
+};
+
+struct Rng {
+  std::uint64_t s;
+  std::uint64_t next() {
+    s += 0x9E3779B97F4A7C15ULL;
+    std::uint64_t z = s;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  std::size_t pick(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+  bool chance(double p) { return static_cast<double>(next() % 10000) < p * 10000; }
+};
+
+Population make_population(int households, std::uint64_t seed) {
+  static const char* male[] = {"william", "robert", "james", "thomas", "richard", "michael", "daniel",
+                               "edward", "joseph", "matthew", "anthony", "samuel", "benjamin", "charles",
+                               "peter", "andrew", "david", "george", "henry", "oliver"};
+  static const char* female[] = {"elizabeth", "margaret", "katherine", "jennifer", "susan", "patricia",
+                                 "rebecca", "victoria", "deborah", "alexandra", "jessica", "amelia",
+                                 "sophie", "charlotte", "emily", "grace", "hannah", "lucy", "olivia", "ruby"};
+  static const char* nick[][2] = {{"william", "bill"}, {"robert", "bob"}, {"james", "jim"}, {"thomas", "tom"},
+                                  {"richard", "dick"}, {"michael", "mike"}, {"daniel", "dan"},
+                                  {"elizabeth", "liz"}, {"margaret", "peggy"}, {"katherine", "kate"},
+                                  {"jennifer", "jenny"}, {"susan", "sue"}, {"patricia", "pat"},
+                                  {"rebecca", "becky"}, {"victoria", "vicky"}, {"deborah", "debbie"}};
+  static const char* surnames[] = {"smith", "jones", "taylor", "brown", "williams", "wilson", "johnson",
+                                   "davies", "robinson", "wright", "thompson", "evans", "walker", "white",
+                                   "roberts", "green", "hall", "wood", "jackson", "clarke", "patel", "khan",
+                                   "lewis", "harris", "martin", "cooper", "ward", "morris", "king", "baker",
+                                   "okafor", "nowak", "kowalski", "murphy", "kelly", "byrne", "ali", "hussain",
+                                   "begum", "shah"};
+  static const char* streets[] = {"high street", "church road", "station road", "park avenue", "victoria road",
+                                  "green lane", "mill lane", "kings road", "queens road", "new street",
+                                  "school lane", "the crescent", "north road", "south street", "west way",
+                                  "elm grove", "oak close", "ash drive", "beech road", "cedar avenue"};
+  static const char* pc_out[] = {"LS1", "LS2", "LS6", "LS7", "LS8", "LS9", "LS11", "LS12"};
+  static const char* pc_in[] = {"1AA", "2BB", "3DD", "4EE", "5FF", "6GG", "7HH", "8JJ", "9LL", "2NP"};
+  Rng rng{seed};
+  Population pop;
+  int rid = 0;
+  auto dob_str = [](int y, int m, int d) { return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d); };
+  auto nickname_of = [&](const std::string& f) -> std::string {
+    for (const auto& p : nick)
+      if (f == p[0]) return p[1];
+    return "";
+  };
+  for (int h = 0; h < households; ++h) {
+    const std::string surname = surnames[rng.pick(std::size(surnames))];
+    const std::string address = fmt::format("{} {}", 1 + rng.pick(120), streets[rng.pick(std::size(streets))]);
+    const std::string postcode = fmt::format("{} {}", pc_out[rng.pick(std::size(pc_out))], pc_in[rng.pick(std::size(pc_in))]);
+    struct P {
+      std::string first, dob, sex;
+    };
+    std::vector<P> members;
+    const std::string father = male[rng.pick(std::size(male))];
+    members.push_back({father, dob_str(1960 + int(rng.pick(25)), 1 + int(rng.pick(12)), 1 + int(rng.pick(28))), "M"});
+    members.push_back({female[rng.pick(std::size(female))],
+                       dob_str(1960 + int(rng.pick(25)), 1 + int(rng.pick(12)), 1 + int(rng.pick(28))), "F"});
+    // Parents do not give two children the same first name (a junior is added on purpose).
+    auto fresh_name = [&](bool boy) {
+      for (;;) {
+        const std::string n = boy ? male[rng.pick(std::size(male))] : female[rng.pick(std::size(female))];
+        if (std::none_of(members.begin(), members.end(), [&](const auto& m) { return m.first == n; })) return n;
+      }
+    };
+    const std::size_t kids = rng.pick(4);
+    for (std::size_t k = 0; k < kids; ++k) {
+      const bool boy = rng.chance(0.5);
+      members.push_back({fresh_name(boy), dob_str(2005 + int(rng.pick(15)), 1 + int(rng.pick(12)), 1 + int(rng.pick(28))),
+                         boy ? "M" : "F"});
+    }
+    const std::string hid = fmt::format("h{}", h);
+    std::vector<std::string> pids;
+    auto pid_of = [&](std::size_t i) { return fmt::format("h{}p{}", h, i); };
+    if (rng.chance(0.04)) {  // twins: same dob, different first names
+      const std::string a = fresh_name(false);
+      members.push_back({a, "", "F"});  // placeholder so the twin's name differs
+      const std::string b = fresh_name(true);
+      members.pop_back();
+      const std::string d = dob_str(2008 + int(rng.pick(10)), 1 + int(rng.pick(12)), 1 + int(rng.pick(28)));
+      members.push_back({a, d, "F"});
+      members.push_back({b, d, "M"});
+      pop.twins.emplace_back(pid_of(members.size() - 2), pid_of(members.size() - 1));
+    }
+    if (rng.chance(0.04)) {  // junior: the father's first name, a different dob
+      members.push_back({father, dob_str(1992 + int(rng.pick(10)), 1 + int(rng.pick(12)), 1 + int(rng.pick(28))), "M"});
+      pop.juniors.emplace_back(pid_of(0), pid_of(members.size() - 1));
+    }
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      const P& m = members[i];
+      const std::string pid = pid_of(i);
+      pop.household[pid] = hid;
+      const int n_rec = 2 + int(rng.pick(2));
+      for (int k = 0; k < n_rec; ++k) {
+        Record r = eh_test::person(fmt::format("r{:06d}", rid++), m.first, surname, m.dob, address, postcode, m.sex,
+                                   k == 0 ? "social_care" : "housing");
+        std::string kind = "clean";
+        if (k > 0) {
+          switch (rng.pick(7)) {
+            case 0: {
+              const std::string n = nickname_of(m.first);
+              if (!n.empty()) r.first_name = n, kind = "nickname";
+              break;
+            }
+            case 1: r.first_name = m.first.substr(0, 1), kind = "initial"; break;
+            case 2: r.dob.clear(), kind = "missing_dob"; break;
+            case 3:
+              r.address = fmt::format("{} {}", 1 + rng.pick(120), streets[rng.pick(std::size(streets))]);
+              r.postcode = fmt::format("{} {}", pc_out[rng.pick(std::size(pc_out))], pc_in[rng.pick(std::size(pc_in))]);
+              kind = "moved";
+              break;
+            case 4: std::swap(r.first_name, r.surname), kind = "swapped"; break;
+            case 5: {
+              std::string s = surname;
+              if (s.size() > 3) std::swap(s[1], s[2]);
+              r.surname = s;
+              kind = "typo";
+              break;
+            }
+            default: break;
+          }
+        }
+        pop.variant[r.record_id] = kind;
+        pop.records.push_back(r);
+        pop.truth.push_back(pid);
+      }
+    }
+  }
+  return pop;
+}
+
+Settings fast_settings() {
+  Settings s;
+  s.u_sample_pairs = 200000;
+  s.n_threads = 2;
+  return s;
+}
+
+std::map<std::string, std::string> person_of(const Population& pop, const std::vector<std::string>& persons) {
+  std::map<std::string, std::string> out;  // truth person -> predicted person of its first record
+  for (std::size_t i = 0; i < pop.records.size(); ++i) out.emplace(pop.truth[i], persons[i]);
+  return out;
+}
+
+}  // namespace
+
+TEST_SUITE("linker") {
+  TEST_CASE("linker.evaluate: pairwise and B-cubed on a known example") {
+    // truth {1,2,3} {4,5}; predicted {1,2} {3,4,5}
+    const std::vector<std::string> truth{"a", "a", "a", "b", "b"};
+    const std::vector<std::string> pred{"x", "x", "y", "y", "y"};
+    const Evaluation ev = evaluate_clusters(pred, truth);
+    CHECK(ev.true_pairs == 4);
+    CHECK(ev.predicted_pairs == 4);
+    CHECK(ev.true_positives == 2);  // (1,2) and (4,5)
+    CHECK(ev.precision == doctest::Approx(0.5));
+    CHECK(ev.recall == doctest::Approx(0.5));
+    // B-cubed precision: records 1,2 -> 1; 3 -> 1/3; 4,5 -> 2/3.
+    CHECK(ev.bcubed_precision == doctest::Approx((1 + 1 + 1.0 / 3 + 2.0 / 3 + 2.0 / 3) / 5));
+    CHECK_THROWS_AS(evaluate_clusters(pred, {"a"}), InvalidArgument);
+    // Linking two sources counts only cross-source pairs.
+    const std::vector<std::string> src{"s", "t", "s", "s", "t"};
+    const Evaluation cross = evaluate_clusters(pred, truth, &src);
+    CHECK(cross.true_pairs == 3);  // (1,2) (2,3) (4,5)
+  }
+
+  TEST_CASE("linker.febrl: dataset1 and dataset2 de-duplication without labels") {
+    for (const char* name : {"dataset1.csv", "dataset2.csv"}) {
+      const std::string path = eh_test::febrl_path(name);
+      if (path.empty()) {
+        MESSAGE("skipped: FEBRL data not found (set EARLYHELP_SHARED_DATA)");
+        return;
+      }
+      const auto recs = read_records_csv(path, eh_test::febrl_map());
+      const auto persons = link(recs, fast_settings());
+      std::vector<std::string> truth;
+      for (const auto& r : recs) truth.push_back(eh_test::febrl_entity(r.record_id));
+      const Evaluation ev = evaluate_clusters(persons, truth);
+      INFO(name << " F1 " << ev.f1);
+      CHECK(ev.f1 >= 0.99);
+      CHECK(ev.precision >= 0.995);
+    }
+  }
+
+  TEST_CASE("linker.families: twins and juniors stay apart; moved, swapped, nickname, initial, missing dob join") {
+    const Population pop = make_population(450, 7);
+    Linker linker(fast_settings());
+    linker.add_records(pop.records);
+    linker.fit();
+    linker.predict();
+    linker.cluster();
+    const auto persons = linker.person_ids();
+    const auto by_truth = person_of(pop, persons);
+    REQUIRE(pop.twins.size() >= 10);
+    REQUIRE(pop.juniors.size() >= 10);
+    for (const auto& [a, b] : pop.twins) CHECK_MESSAGE(by_truth.at(a) != by_truth.at(b), "twins merged: " << a);
+    for (const auto& [a, b] : pop.juniors) CHECK_MESSAGE(by_truth.at(a) != by_truth.at(b), "junior merged: " << a);
+    std::map<std::string, std::pair<int, int>> joined;  // kind -> (joined, total)
+    for (std::size_t i = 0; i < pop.records.size(); ++i) {
+      auto& j = joined[pop.variant.at(pop.records[i].record_id)];
+      ++j.second;
+      j.first += persons[i] == by_truth.at(pop.truth[i]) ? 1 : 0;
+    }
+    for (const char* kind : {"nickname", "initial", "missing_dob", "moved", "swapped", "typo"}) {
+      const auto [ok, total] = joined[kind];
+      INFO(std::string(kind) << ": " << ok << " of " << total);
+      REQUIRE(total >= 20);
+      CHECK(static_cast<double>(ok) / total >= 0.9);
+    }
+    const Evaluation ev = evaluate_clusters(persons, pop.truth);
+    INFO("F1 " << ev.f1);
+    CHECK(ev.f1 >= 0.95);
+    CHECK(ev.precision >= 0.98);
+  }
+
+  TEST_CASE("linker.labels: m from labelled matching pairs") {
+    const Population pop = make_population(120, 13);
+    std::vector<std::pair<std::string, std::string>> labels;
+    for (std::size_t i = 1; i < pop.records.size() && labels.size() < 150; ++i)
+      if (pop.truth[i] == pop.truth[i - 1]) labels.emplace_back(pop.records[i - 1].record_id, pop.records[i].record_id);
+    Linker linker(fast_settings());
+    linker.add_records(pop.records);
+    linker.fit_with_labels(labels);
+    // Labelled matches agree on dates of birth far more often than they differ.
+    const auto& dob = linker.parameters().fields[static_cast<std::size_t>(Field::dob)].m;
+    CHECK(dob[0] > 0.8);
+    linker.predict();
+    linker.cluster();
+    const Evaluation ev = evaluate_clusters(linker.person_ids(), pop.truth);
+    CHECK(ev.f1 >= 0.95);
+    Linker other(fast_settings());
+    other.add_records(pop.records);
+    CHECK_THROWS_AS(other.fit_with_labels({{"r000000", "no-such-id"}}), InvalidArgument);
+  }
+
+  TEST_CASE("linker.households: members share a household id; roles by age; families have a child") {
+    const Population pop = make_population(60, 11);
+    Linker linker(fast_settings());
+    linker.add_records(pop.records);
+    linker.fit();
+    linker.predict();
+    linker.cluster();
+    const auto persons = linker.person_ids();
+    const auto hh = linker.household_ids(20240101);
+    // Clean records (first of each person) of one true household share a predicted household.
+    std::map<std::string, std::set<std::string>> predicted_of_truth;
+    for (std::size_t i = 0; i < pop.records.size(); ++i)
+      if (pop.records[i].source == "social_care") predicted_of_truth[pop.household.at(pop.truth[i])].insert(hh[i]);
+    std::size_t consistent = 0;
+    for (const auto& [h, ids] : predicted_of_truth) consistent += ids.size() == 1 ? 1 : 0;
+    CHECK(static_cast<double>(consistent) / static_cast<double>(predicted_of_truth.size()) >= 0.9);
+    const auto members = linker.households(20240101);
+    std::size_t adults = 0, children = 0;
+    for (const auto& m : members) {
+      adults += m.role == "adult";
+      children += m.role == "child";
+      if (m.role == "child") CHECK(m.family);
+    }
+    CHECK(adults > 0);
+    CHECK(children > 0);
+    CHECK_THROWS_AS(Linker().households(20240101), StateError);
+  }
+
+  TEST_CASE("linker.stable_ids: identical across runs and thread counts") {
+    const Population pop = make_population(40, 3);
+    Settings one = fast_settings(), two = fast_settings();
+    one.n_threads = 1;
+    two.n_threads = 2;
+    const auto a = link(pop.records, one);
+    const auto b = link(pop.records, two);
+    const auto c = link(pop.records, two);
+    CHECK(a == b);
+    CHECK(b == c);
+    CHECK(a.front().size() == 17);
+    CHECK(a.front()[0] == 'P');
+  }
+
+  TEST_CASE("linker.incremental: added records join their existing person like a batch would") {
+    const Population pop = make_population(120, 5);
+    std::vector<Record> base, extra;
+    std::vector<std::size_t> extra_index;
+    for (std::size_t i = 0; i < pop.records.size(); ++i) {
+      if (i % 7 == 3 && pop.variant.at(pop.records[i].record_id) != "clean") {
+        extra.push_back(pop.records[i]);
+        extra_index.push_back(i);
+      } else {
+        base.push_back(pop.records[i]);
+      }
+    }
+    REQUIRE(extra.size() >= 10);
+    Linker linker(fast_settings());
+    linker.add_records(base);
+    linker.fit();
+    linker.predict();
+    linker.cluster();
+    const auto before = linker.person_ids();
+    const auto added = linker.add_records(extra);
+    REQUIRE(added.size() == extra.size());
+    const auto after = linker.person_ids();
+    // Existing ids never change.
+    for (std::size_t i = 0; i < before.size(); ++i) CHECK(before[i] == after[i]);
+    // Batch on everything for comparison.
+    const auto batch = link(pop.records, fast_settings());
+    std::map<std::string, std::string> base_person;  // truth -> incremental person of a base record
+    for (std::size_t i = 0; i < base.size(); ++i) base_person.emplace(pop.truth[std::size_t(std::stoi(base[i].record_id.substr(1)))], before[i]);
+    std::size_t agree = 0;
+    for (std::size_t k = 0; k < extra.size(); ++k) {
+      const std::size_t i = extra_index[k];
+      // Batch puts the record with the rest of its person <=> incremental joins that person.
+      bool batch_joined = false;
+      for (std::size_t j = 0; j < pop.records.size(); ++j)
+        if (j != i && pop.truth[j] == pop.truth[i] && batch[j] == batch[i]) batch_joined = true;
+      const bool inc_joined = base_person.count(pop.truth[i]) && added[k] == base_person[pop.truth[i]];
+      agree += batch_joined == inc_joined ? 1 : 0;
+    }
+    CHECK(static_cast<double>(agree) / static_cast<double>(extra.size()) >= 0.9);
+  }
+
+  TEST_CASE("linker.lookup: a typo'd record finds its person first") {
+    const Population pop = make_population(80, 9);
+    Linker linker(fast_settings());
+    linker.add_records(pop.records);
+    linker.fit();
+    linker.predict();
+    linker.cluster();
+    const auto persons = linker.person_ids();
+    Record q = pop.records[10];
+    q.record_id = "query";
+    q.surname += "e";
+    const auto n_before = linker.records().n_identities();
+    const auto best = linker.lookup(q, 3);
+    REQUIRE(!best.empty());
+    CHECK(best.front().person_id == persons[10]);
+    CHECK(best.front().probability > 0.5);
+    CHECK(linker.records().n_identities() == n_before);  // nothing was added
+    CHECK_THROWS_AS(Linker().lookup(q), StateError);
+  }
+
+  TEST_CASE("linker.explain: terms sum to the score") {
+    const Population pop = make_population(40, 4);
+    Linker linker(fast_settings());
+    linker.add_records(pop.records);
+    linker.fit();
+    for (std::size_t i = 0; i + 1 < 30; ++i) {
+      const Explanation ex = linker.explain(pop.records[i].record_id, pop.records[i + 1].record_id);
+      double sum = 0;
+      for (const auto& t : ex.terms) sum += t.weight;
+      CHECK(sum == doctest::Approx(ex.weight).epsilon(1e-9));
+      CHECK(ex.probability == doctest::Approx(probability_from_weight(ex.weight)));
+    }
+    CHECK_THROWS_AS(linker.explain("nope", pop.records[0].record_id), InvalidArgument);
+  }
+
+  TEST_CASE("linker.json: settings and model round trip; bad keys are named") {
+    Settings s;
+    s.match_threshold = 0.8;
+    s.link_type = LinkType::link_only;
+    s.blocking_rules = {BlockingRule::parse("surname+dob")};
+    const Settings t = Settings::from_json(s.to_json());
+    CHECK(t.to_json() == s.to_json());
+    CHECK_THROWS_WITH_AS(Settings::from_json(R"({"treshold": 0.5})"), doctest::Contains("treshold"), InvalidArgument);
+    CHECK_THROWS_WITH_AS(Settings::from_json(R"({"blocking_rules": ["postcode+shoe_size"]})"),
+                         doctest::Contains("shoe_size"), InvalidArgument);
+    CHECK_THROWS_AS(Settings::from_json("{"), InvalidArgument);
+    const Population pop = make_population(30, 2);
+    Linker a(fast_settings());
+    a.add_records(pop.records);
+    a.fit();
+    Linker b(fast_settings());
+    b.add_records(pop.records);
+    b.load_model_json(a.model_json());
+    const auto ea = a.explain(pop.records[0].record_id, pop.records[1].record_id);
+    const auto eb = b.explain(pop.records[0].record_id, pop.records[1].record_id);
+    CHECK(eb.weight == doctest::Approx(ea.weight).epsilon(1e-6));
+    // A Splink model: comparisons by output column, levels in order, null levels skipped.
+    const char* splink = R"({"probability_two_random_records_match": 0.001, "comparisons": [
+      {"output_column_name": "first_name", "comparison_levels": [
+        {"is_null_level": true},
+        {"m_probability": 0.9, "u_probability": 0.01},
+        {"m_probability": 0.1, "u_probability": 0.99}]}]})";
+    Linker c(fast_settings());
+    c.add_records(pop.records);
+    c.load_model_json(splink);
+    CHECK(c.parameters().lambda == doctest::Approx(0.001));
+    CHECK(c.parameters().fields[0].m[0] > 0.5);
+    CHECK_THROWS_AS(c.load_model_json(R"({"x": 1})"), InvalidArgument);
+  }
+
+  TEST_CASE("linker.bad_input: empty, all fields empty, 100,000 identical records") {
+    SUBCASE("empty") {
+      std::vector<std::string> warnings;
+      CHECK(link({}, fast_settings(), &warnings).empty());
+    }
+    SUBCASE("all identifying fields empty: each record is its own person, with a warning") {
+      std::vector<Record> recs(50);
+      for (std::size_t i = 0; i < recs.size(); ++i) recs[i].record_id = "e" + std::to_string(i);
+      std::vector<std::string> warnings;
+      const auto persons = link(recs, fast_settings(), &warnings);
+      CHECK(std::set<std::string>(persons.begin(), persons.end()).size() == recs.size());
+      REQUIRE(!warnings.empty());
+      CHECK(warnings.front().find("no identifying field") != std::string::npos);
+    }
+    SUBCASE("100,000 identical records: one person, quickly, with an oversized-block warning") {
+      std::vector<Record> recs(100000, eh_test::person("", "john", "smith", "1980-01-01", "1 high street", "LS1 1AA"));
+      for (std::size_t i = 0; i < recs.size(); ++i) recs[i].record_id = std::to_string(i);
+      const auto t0 = std::chrono::steady_clock::now();
+      std::vector<std::string> warnings;
+      const auto persons = link(recs, fast_settings(), &warnings);
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      CHECK(std::set<std::string>(persons.begin(), persons.end()).size() == 1);
+      // No hang: all pairs of 100,000 records would be 5e9 comparisons (hours); collapsed
+      // identities take well under a second in Release (a generous bound for sanitizer builds).
+      CHECK(seconds < 30.0);
+      bool oversized = false;
+      for (const auto& w : warnings) oversized = oversized || w.find("oversized block") != std::string::npos;
+      CHECK(oversized);
+    }
+    SUBCASE("duplicate and empty record ids are named") {
+      std::vector<Record> recs{eh_test::person("a", "x", "y", ""), eh_test::person("a", "x", "y", "")};
+      CHECK_THROWS_WITH_AS(link(recs), doctest::Contains("record 2 repeats"), InvalidArgument);
+      recs[1].record_id.clear();
+      CHECK_THROWS_WITH_AS(link(recs), doctest::Contains("empty record_id"), InvalidArgument);
+    }
+  }
+
+  TEST_CASE("linker.blocking: pair estimates, union without duplicates, oversized blocks windowed") {
+    const Population pop = make_population(50, 1);
+    PreparedRecords r;
+    r.add(pop.records);
+    const BlockingPlan plan = plan_blocking(r, default_blocking_rules(), 5000, 10);
+    std::set<std::pair<std::uint32_t, std::uint32_t>> seen;
+    std::size_t emitted = 0;
+    for (std::size_t k = 0; k < plan.rules.size(); ++k)
+      for (const Block& b : plan.rules[k].blocks)
+        for_each_block_pair(plan, k, b, r, false, 10, [&](std::uint32_t a, std::uint32_t c) {
+          ++emitted;
+          seen.insert({std::min(a, c), std::max(a, c)});
+        });
+    CHECK(emitted == seen.size());  // each candidate pair once
+    std::uint64_t full = 0;
+    for (const auto& rp : plan.rules) full += rp.pairs_full;
+    CHECK(seen.size() <= full);
+    // A tiny max_block_size windows every block and warns.
+    const BlockingPlan tight = plan_blocking(r, {BlockingRule::parse("postcode")}, 2, 1);
+    REQUIRE(!tight.warnings.empty());
+    CHECK(std::any_of(tight.warnings.begin(), tight.warnings.end(),
+                      [](const std::string& w) { return w.find("too loose") != std::string::npos; }));
+    CHECK_THROWS_AS(BlockingRule::parse("postcode+"), InvalidArgument);
+  }
+}

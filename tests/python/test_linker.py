@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The record linker from Python and the `earlyhelp link` verb."""
+
+import json
+import subprocess
+
+import pandas as pd
+import pytest
+
+import earlyhelp
+from earlyhelp import linkage
+
+FEBRL_MAP = {"rec_id": "record_id", "given_name": "first_name", "street_number": "address",
+             "address_1": "address", "address_2": "address", "suburb": "town",
+             "date_of_birth": "dob", "soc_sec_id": "nhs_number"}
+
+
+def febrl(shared_data, name):
+    path = shared_data / "febrl" / name
+    if not path.exists():
+        pytest.skip("FEBRL data not found")
+    df = pd.read_csv(path, dtype=str, skipinitialspace=True)
+    df.columns = [c.strip() for c in df.columns]
+    return df
+
+
+def truth_of(ids):
+    return [i.split("-")[1] for i in ids]
+
+
+def test_link_febrl_dataset1(shared_data):
+    df = febrl(shared_data, "dataset1.csv")
+    persons = earlyhelp.link(df, settings={"u_sample_pairs": 200000}, column_map=FEBRL_MAP)
+    assert list(persons.columns) == ["record_id", "person_id"]
+    ev = linkage.evaluate_clusters(persons.person_id.tolist(), truth_of(persons.record_id))
+    assert ev["f1"] >= 0.99
+
+
+def test_linker_explain_lookup_incremental(shared_data):
+    df = febrl(shared_data, "dataset1.csv")
+    base, extra = df.iloc[:900], df.iloc[900:]
+    lk = earlyhelp.Linker({"u_sample_pairs": 200000})
+    lk.add_records(base, column_map=FEBRL_MAP)
+    lk.fit()
+    links = lk.predict()
+    assert {"record_id_l", "record_id_r", "match_probability"} <= set(links.columns)
+    lk.cluster()
+    ex = lk.explain(links.record_id_l[0], links.record_id_r[0])
+    assert sum(t[2] for t in ex["terms"]) == pytest.approx(ex["weight"])
+    first = base.iloc[0]
+    best = lk.lookup({"first_name": first.given_name, "surname": first.surname, "dob": first.date_of_birth,
+                      "postcode": first.postcode})
+    assert best and best[0][1] in set(base.rec_id)
+    added = lk.add_records(extra, column_map=FEBRL_MAP)
+    assert len(added) == len(extra)
+    assert json.loads(lk.model_json())["format"] == "earlyhelp.linkage.model"
+    with pytest.raises(earlyhelp.InvalidArgument):
+        lk.explain("no-such-record", links.record_id_l[0])
+
+
+def test_bad_settings_and_columns():
+    with pytest.raises(earlyhelp.InvalidArgument, match="treshold"):
+        earlyhelp.Linker({"treshold": 0.5})
+    with pytest.raises(ValueError, match="record_id"):
+        earlyhelp.link(pd.DataFrame({"first_name": ["a"]}))
+
+
+def test_cli_link_input_and_bad_input(cli, tmp_path, shared_data):
+    path = shared_data / "febrl" / "dataset1.csv"
+    if not path.exists():
+        pytest.skip("FEBRL data not found")
+    out, hh = tmp_path / "p.csv", tmp_path / "h.csv"
+    mapping = ",".join(f"{k}={v}" for k, v in FEBRL_MAP.items())
+    r = subprocess.run([cli, "--no-audit", "link", "--input", str(path), "--output", str(out),
+                        "--households", str(hh), "--map", mapping, "--as-of", "2024-01-01"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    persons = pd.read_csv(out, dtype=str)
+    assert list(persons.columns) == ["record_id", "person_id"] and len(persons) == 1000
+    assert list(pd.read_csv(hh, dtype=str).columns) == ["record_id", "person_id", "household_id", "role", "family"]
+    empty = tmp_path / "empty.csv"
+    empty.write_text("record_id,first_name\n")
+    r = subprocess.run([cli, "--no-audit", "link", "--input", str(empty), "--output", str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "no records" in r.stderr
+    r = subprocess.run([cli, "--no-audit", "link", "--input", str(path), "--output", str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "record_id" in r.stderr
+
+
+def test_cli_link_data_folder(cli, tmp_path):
+    data = tmp_path / "council"
+    r = subprocess.run([cli, "--no-audit", "synth", "--persons", "1500", "--seed", "3", "--out", str(data),
+                        "--quiet"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "persons.csv"
+    r = subprocess.run([cli, "--no-audit", "link", "--data", str(data), "--output", str(out), "--quiet"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    persons = pd.read_csv(out, dtype=str)
+    truth = pd.read_csv(data / "truth" / "records.csv", dtype=str)
+    m = truth.merge(persons, left_on=["stream", "record_id"], right_on=["source", "record_id"])
+    assert len(m) == len(truth)
+    ev = linkage.evaluate_clusters(m.person_id_y.tolist(), m.person_id_x.tolist())
+    assert ev["f1"] >= 0.95
