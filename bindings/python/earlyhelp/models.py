@@ -4,7 +4,9 @@
 ``Model.from_xgboost_json("m.json")`` reproduces XGBoost's ``predict`` exactly (float32 splits
 and sums); ``Model.from_sklearn(est)`` reproduces scikit-learn's ``predict_proba`` /
 ``predict`` (LogisticRegression, HistGradientBoosting*, GradientBoostingClassifier,
-RandomForestClassifier). ``explain`` gives exact contributions (path-dependent TreeSHAP for trees)
+RandomForestClassifier, and Pipelines of a ColumnTransformer of OneHotEncoder / OrdinalEncoder /
+StandardScaler / SimpleImputer followed by LogisticRegression / LinearRegression, as linear
+models over declared per-feature encodings). ``explain`` gives exact contributions (path-dependent TreeSHAP for trees)
 with the bias column last, as ``Booster.predict(..., pred_contribs=True)``; ``reasons`` turns the
 largest into plain-language labels. ``save``/``load`` use a checksummed, optionally HMAC-signed
 bundle. Scores are advisory for a professional, never a decision.
