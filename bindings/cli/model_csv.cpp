@@ -2,56 +2,45 @@
 #include "model_csv.hpp"
 
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/io/csv.hpp"
+
+#include <fmt/format.h>
 
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
 
 namespace earlyhelp::cli {
 
 namespace {
 
-// Splits one line on commas, honouring double quotes ("" inside quotes is a quote).
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  return out;
+bool is_missing(std::string_view s) noexcept {
+  return s.empty() || s == "NA" || s == "NaN" || s == "nan";
+}
+
+// Parses a whole cell as a finite-or-infinite double; nullopt when it is not a number.
+std::optional<double> parse_number(std::string_view s) {
+  if (is_missing(s)) return std::numeric_limits<double>::quiet_NaN();
+  const std::string tmp(s);  // strtod needs a terminated string
+  char* end = nullptr;
+  const double v = std::strtod(tmp.c_str(), &end);
+  if (end == tmp.c_str() || *end != '\0') return std::nullopt;
+  return v;
 }
 
 }  // namespace
 
 NumericTable read_numeric_csv(const std::string& path, const std::vector<std::string>& columns,
-                              const std::vector<std::string>& keep) {
+                              const std::vector<std::string>& keep, bool collect_rejects) {
   using earlyhelp::detail::throw_error;
-  std::ifstream in(path);
-  if (!in) throw_error<IOError>("score: cannot open '{}'", path);
-  std::string line;
-  if (!std::getline(in, line)) throw_error<FormatError>("score: {}: empty file", path);
+  auto reader = io::CsvReader::open(path);
+  if (reader.empty_input()) throw_error<FormatError>("score: {}: empty file", path);
   NumericTable t;
-  t.header = split(line);
+  t.header = reader.header();
   std::map<std::string, std::size_t> at;
-  for (std::size_t i = 0; i < t.header.size(); ++i) at[t.header[i]] = i;
+  for (std::size_t i = 0; i < t.header.size(); ++i) at.emplace(t.header[i], i);
   auto index_of = [&](const std::string& name) {
     const auto it = at.find(name);
     if (it == at.end()) throw_error<FormatError>("score: {}: no column '{}' in the header", path, name);
@@ -61,30 +50,47 @@ NumericTable read_numeric_csv(const std::string& path, const std::vector<std::st
   for (const auto& c : columns) num_idx.push_back(index_of(c));
   for (const auto& c : keep) keep_idx.push_back(index_of(c));
   t.text.resize(keep.size());
-  std::vector<double> values;
-  std::size_t row = 0;
-  while (std::getline(in, line)) {
-    ++row;
-    if (line.empty() || line == "\r") continue;
-    const auto cells = split(line);
-    if (cells.size() != t.header.size()) {
-      throw_error<FormatError>("score: {}: row {} has {} cells, header has {}", path, row,
-                               cells.size(), t.header.size());
-    }
-    for (std::size_t j = 0; j < num_idx.size(); ++j) {
-      const std::string& s = cells[num_idx[j]];
-      double v = std::numeric_limits<double>::quiet_NaN();
-      if (!s.empty() && s != "NA" && s != "NaN" && s != "nan") {
-        char* end = nullptr;
-        v = std::strtod(s.c_str(), &end);
-        if (end == s.c_str() || *end != '\0') {
-          throw_error<FormatError>("score: {}: row {}, column '{}': not a number", path, row,
-                                   columns[j]);
+
+  std::vector<double> values, row_values(columns.size());
+  io::CsvRecord rec;
+  while (reader.next(rec)) {
+    ++t.rows_read;
+    // The fault of this row, if any: (field index or npos, reason).
+    std::optional<std::pair<std::size_t, std::string>> fault;
+    if (rec.size() != t.header.size()) {
+      fault.emplace(std::string::npos,
+                    fmt::format("row has {} fields, header has {}", rec.size(), t.header.size()));
+    } else if (rec.issue != io::CsvIssue::none) {
+      fault.emplace(rec.issue_field, std::string(io::to_string(rec.issue)));
+    } else {
+      for (std::size_t j = 0; j < num_idx.size() && !fault; ++j) {
+        const auto v = parse_number(rec[num_idx[j]]);
+        if (v) {
+          row_values[j] = *v;
+        } else {
+          fault.emplace(num_idx[j], "expected a number or an empty cell");
         }
       }
-      values.push_back(v);
     }
-    for (std::size_t j = 0; j < keep_idx.size(); ++j) t.text[j].push_back(cells[keep_idx[j]]);
+    if (fault) {
+      const auto [field, reason] = *fault;
+      if (!collect_rejects) {
+        if (field == std::string::npos) {
+          throw_error<FormatError>("score: {}: row {} (line {}): {}", path, rec.row, rec.line, reason);
+        }
+        throw_error<FormatError>("score: {}: {}", reader.location(rec, field), reason);
+      }
+      RejectedRow r;
+      r.row = rec.row;
+      r.line = rec.line;
+      if (field != std::string::npos && field < t.header.size()) r.column = t.header[field];
+      r.reason = reason;
+      for (const auto k : keep_idx) r.kept.emplace_back(k < rec.size() ? rec[k] : std::string_view());
+      t.rejects.push_back(std::move(r));
+      continue;
+    }
+    values.insert(values.end(), row_values.begin(), row_values.end());
+    for (std::size_t j = 0; j < keep_idx.size(); ++j) t.text[j].emplace_back(rec[keep_idx[j]]);
   }
   const auto n = to_index(values.size() / std::max<std::size_t>(1, columns.size()));
   t.values = Eigen::Map<const RowMatrixXd>(values.data(), n, to_index(columns.size()));

@@ -6,9 +6,9 @@
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/models/import_xgboost.hpp"
 #include "earlyhelp/models/model.hpp"
+#include "earlyhelp/schema/schema.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <map>
@@ -27,26 +27,14 @@ std::string read_text(const std::string& path, const char* verb) {
   return s.str();
 }
 
-// Field name -> plain-language label from a schema JSON file (streams[*].fields[*]).
+// Field name -> plain-language label (Field::label, or the name when it has none) over every
+// stream of the schema at `path`, or of the built-in catalogue for "" / "builtin".
 std::map<std::string, std::string> schema_labels(const std::string& path) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(read_text(path, "model import"));
-  } catch (const nlohmann::json::exception& e) {
-    earlyhelp::detail::throw_error<FormatError>("model import: {}: not valid JSON ({})", path, e.what());
-  }
+  const auto schema = path.empty() || path == "builtin" ? schema::Schema::builtin()
+                                                        : schema::Schema::from_file(path);
   std::map<std::string, std::string> out;
-  if (!j.is_object() || !j.contains("streams") || !j["streams"].is_array()) {
-    earlyhelp::detail::throw_error<FormatError>("model import: {}: expected a \"streams\" array", path);
-  }
-  for (const auto& s : j["streams"]) {
-    if (!s.is_object() || !s.contains("fields") || !s["fields"].is_array()) continue;
-    for (const auto& f : s["fields"]) {
-      if (!f.is_object() || !f.contains("name") || !f["name"].is_string()) continue;
-      const auto name = f["name"].get<std::string>();
-      const auto label = f.contains("label") && f["label"].is_string() ? f["label"].get<std::string>() : name;
-      out[name] = label;
-    }
+  for (const auto& s : schema.streams) {
+    for (const auto& f : s.fields) out.emplace(f.name, f.label.empty() ? f.name : f.label);
   }
   return out;
 }
@@ -70,7 +58,8 @@ void register_model(CLI::App& app) {
   auto* imp = model->add_subcommand("import", "Build a bundle from an XGBoost JSON model");
   imp->add_option("--xgboost", opt->xgboost, "XGBoost JSON model (Booster.save_model)")->required();
   imp->add_option("--schema", opt->schema,
-                  "schema JSON: every model feature must be one of its fields; labels come from it");
+                  "schema JSON, or 'builtin' (the default): every model feature named in it gets "
+                  "its field label; with an explicit file every feature must be one of its fields");
   imp->add_option("--features", opt->features,
                   "feature names in model column order (default: the names saved in the model)");
   imp->add_option("--out", opt->out, "bundle file to write")->required();
@@ -89,20 +78,28 @@ void register_model(CLI::App& app) {
                "model import: {} feature names for a model with {} features", names.size(),
                x.ensemble.n_features());
       models::Model m(std::move(x.ensemble), names);
-      if (!opt->schema.empty()) {
-        EH_CHECK(!names.empty(),
-                 "model import: binding to a schema needs feature names (--features or saved in "
-                 "the model)");
+      if (!names.empty()) {
+        // An explicit schema binds the model: every feature must be one of its fields. The
+        // built-in catalogue (no --schema) only supplies labels for the features it knows.
+        const bool bind = !opt->schema.empty() && opt->schema != "builtin";
         const auto labels = schema_labels(opt->schema);
         std::map<std::string, std::string> used;
         for (const auto& n : names) {
           const auto it = labels.find(n);
-          EH_CHECK(it != labels.end(), "model import: feature '{}' is not a field of schema {}", n,
-                   opt->schema);
-          used[n] = it->second;
+          if (it != labels.end()) {
+            used[n] = it->second;
+          } else {
+            EH_CHECK(!bind, "model import: feature '{}' is not a field of schema {}", n, opt->schema);
+          }
         }
         m.set_labels(std::move(used));
+      } else {
+        EH_CHECK(opt->schema.empty() || opt->schema == "builtin",
+                 "model import: binding to a schema needs feature names (--features or saved in "
+                 "the model)");
       }
+      current_run().input("xgboost", opt->xgboost);
+      if (!opt->schema.empty() && opt->schema != "builtin") current_run().input("schema", opt->schema);
       models::ModelInfo info;
       info.name = opt->name;
       info.version = opt->version;
@@ -112,6 +109,7 @@ void register_model(CLI::App& app) {
       info.training_window = opt->window;
       m.set_info(std::move(info));
       m.save(opt->out, read_key(opt->key_file));
+      current_run().output("bundle", opt->out);
       fmt::print("wrote {} ({} features, {})\n", opt->out, m.n_features(), m.kind());
       return exit_ok;
     }));

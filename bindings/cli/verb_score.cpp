@@ -3,11 +3,11 @@
 
 #include "cli.hpp"
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/models/model.hpp"
 #include "model_csv.hpp"
 
 #include <fmt/format.h>
-#include <fmt/os.h>
 
 #include <fstream>
 #include <memory>
@@ -17,19 +17,12 @@ namespace earlyhelp::cli {
 
 namespace {
 struct ScoreOptions {
-  std::string model, input, output, key_file;
+  std::string model, input, output, key_file, rejects;
   std::vector<std::string> keep;
   int explain = 0;
   int threads = 0;
 };
 
-// CSV cell: quoted when it holds a comma, quote or newline.
-std::string cell(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 }  // namespace
 
 void register_score(CLI::App& app) {
@@ -41,6 +34,9 @@ void register_score(CLI::App& app) {
   cmd->add_option("--explain", opt->explain, "add the top K reasons per row")->check(CLI::Range(0, 100));
   cmd->add_option("--keep", opt->keep, "input columns copied to the output (e.g. a pseudonymised id)");
   cmd->add_option("--key-file", opt->key_file, "require the bundle to be signed with this HMAC key");
+  cmd->add_option("--rejects", opt->rejects,
+                  "CSV of rows that cannot be scored (row, line, column, reason, --keep columns); "
+                  "without it such a row is an error naming the file, row and column");
   cmd->add_option("--threads", opt->threads, "threads (0: all cores)");
   cmd->callback([opt] {
     set_exit_code(run_guarded("score", [&] {
@@ -54,13 +50,16 @@ void register_score(CLI::App& app) {
       }
       const auto m = models::Model::load(opt->model, key);
       EH_CHECK(!m.feature_names().empty(), "score: the bundle has no feature names to match columns");
-      const auto t = read_numeric_csv(opt->input, m.feature_names(), opt->keep);
+      Run& run = current_run();
+      run.input("model", opt->model);
+      run.input("input", opt->input);
+      const auto t = read_numeric_csv(opt->input, m.feature_names(), opt->keep, !opt->rejects.empty());
       const RowMatrixXd p = m.predict(t.values, opt->threads);
       std::vector<int> band;
       if (!m.bands().empty() && m.n_outputs() == 1) band = m.band(t.values, opt->threads);
       std::vector<std::vector<models::Reason>> reasons;
       if (opt->explain > 0) reasons = m.reasons(t.values, opt->explain, 0, opt->threads);
-      auto out = fmt::output_file(opt->output);
+      auto out = io::CsvWriter::open(opt->output);
       std::vector<std::string> head(opt->keep.begin(), opt->keep.end());
       if (p.cols() == 1) {
         head.emplace_back("score");
@@ -72,27 +71,51 @@ void register_score(CLI::App& app) {
         head.push_back(fmt::format("reason_{}", k));
         head.push_back(fmt::format("contribution_{}", k));
       }
-      out.print("{}\n", fmt::join(head, ","));
+      out.write_row(head);
       for (Index i = 0; i < p.rows(); ++i) {
-        std::vector<std::string> row;
-        for (const auto& col : t.text) row.push_back(cell(col[to_size(i)]));
-        for (Index k = 0; k < p.cols(); ++k) row.push_back(fmt::format("{:.9g}", p(i, k)));
+        for (const auto& col : t.text) out.field(col[to_size(i)]);
+        for (Index k = 0; k < p.cols(); ++k) out.field(fmt::format("{:.9g}", p(i, k)));
         if (!band.empty()) {
           const int b = band[to_size(i)];
-          row.push_back(b < 0 ? "" : cell(m.bands().names[static_cast<std::size_t>(b)]));
+          out.field(b < 0 ? std::string_view() : std::string_view(m.bands().names[static_cast<std::size_t>(b)]));
         }
         for (int k = 0; k < opt->explain; ++k) {
           const auto& r = reasons[to_size(i)];
           if (static_cast<std::size_t>(k) < r.size()) {
-            row.push_back(cell(r[static_cast<std::size_t>(k)].label));
-            row.push_back(fmt::format("{:.6g}", r[static_cast<std::size_t>(k)].contribution));
+            out.field(r[static_cast<std::size_t>(k)].label);
+            out.field(fmt::format("{:.6g}", r[static_cast<std::size_t>(k)].contribution));
           } else {
-            row.emplace_back();
-            row.emplace_back();
+            out.field({});
+            out.field({});
           }
         }
-        out.print("{}\n", fmt::join(row, ","));
+        out.end_row();
       }
+      out.close();
+      run.output("output", opt->output);
+      if (!opt->rejects.empty()) {
+        auto rej = io::CsvWriter::open(opt->rejects);
+        std::vector<std::string> rhead{"row", "line", "column", "reason"};
+        rhead.insert(rhead.end(), opt->keep.begin(), opt->keep.end());
+        rej.write_row(rhead);
+        for (const auto& r : t.rejects) {
+          rej.field(std::to_string(r.row));
+          rej.field(std::to_string(r.line));
+          rej.field(r.column);
+          rej.field(r.reason);
+          for (std::size_t k = 0; k < opt->keep.size(); ++k) {
+            rej.field(k < r.kept.size() ? std::string_view(r.kept[k]) : std::string_view());
+          }
+          rej.end_row();
+        }
+        rej.close();
+        run.output("rejects", opt->rejects);
+      }
+      run.count("rows_read", static_cast<double>(t.rows_read));
+      run.count("rows_scored", static_cast<double>(p.rows()));
+      run.count("rows_rejected", static_cast<double>(t.rejects.size()));
+      // Counts only: values never reach the terminal.
+      fmt::print("read {} scored {} rejected {}\n", t.rows_read, p.rows(), t.rejects.size());
       return exit_ok;
     }));
   });

@@ -92,6 +92,68 @@ models::ModelInfo info_from_dict(const py::dict& d) {
   return i;
 }
 
+models::Link parse_link(const std::string& link) {
+  return parse_enum<models::Link>(link, {{"identity", models::Link::identity},
+                                         {"logit", models::Link::logit},
+                                         {"softmax", models::Link::softmax},
+                                         {"ovr_logit", models::Link::ovr_logit}},
+                                  "link");
+}
+
+// {"encoding": "numeric"|"one_hot"|"ordinal", "center", "scale", "missing":
+// "fill"|"propagate"|"indicator", "fill", "categories", "ordinal_values", "baseline"}
+models::FeatureEncoding encoding_from_dict(const py::dict& d) {
+  models::FeatureEncoding e;
+  for (const auto& [k, v] : d) {
+    const auto key = k.cast<std::string>();
+    if (key == "encoding") {
+      e.encoding = parse_enum<models::Encoding>(v.cast<std::string>(),
+                                                {{"numeric", models::Encoding::numeric},
+                                                 {"one_hot", models::Encoding::one_hot},
+                                                 {"ordinal", models::Encoding::ordinal}},
+                                                "encoding");
+    } else if (key == "missing") {
+      e.missing = parse_enum<models::MissingPolicy>(v.cast<std::string>(),
+                                                    {{"fill", models::MissingPolicy::fill},
+                                                     {"propagate", models::MissingPolicy::propagate},
+                                                     {"indicator", models::MissingPolicy::indicator}},
+                                                    "missing");
+    } else if (key == "center") {
+      e.center = v.cast<double>();
+    } else if (key == "scale") {
+      e.scale = v.cast<double>();
+    } else if (key == "fill") {
+      e.fill = v.cast<double>();
+    } else if (key == "categories") {
+      e.categories = v.cast<std::vector<std::string>>();
+    } else if (key == "ordinal_values") {
+      e.ordinal_values = v.cast<std::vector<double>>();
+    } else if (key == "baseline") {
+      e.baseline = v.cast<std::vector<double>>();
+    } else {
+      earlyhelp::detail::throw_error<InvalidArgument>(
+          "make_linear: unknown encoding key '{}' (encoding, center, scale, missing, fill, "
+          "categories, ordinal_values, baseline)", key);
+    }
+  }
+  return e;
+}
+
+py::dict encoding_to_dict(const models::FeatureEncoding& e) {
+  static const char* const encodings[] = {"numeric", "one_hot", "ordinal"};
+  static const char* const missing[] = {"fill", "propagate", "indicator"};
+  py::dict d;
+  d["encoding"] = encodings[static_cast<int>(e.encoding)];
+  d["center"] = e.center;
+  d["scale"] = e.scale;
+  d["missing"] = missing[static_cast<int>(e.missing)];
+  d["fill"] = e.fill;
+  d["categories"] = e.categories;
+  d["ordinal_values"] = e.ordinal_values;
+  d["baseline"] = e.baseline;
+  return d;
+}
+
 }  // namespace
 
 void bind_models(py::module_& parent) {
@@ -120,6 +182,16 @@ void bind_models(py::module_& parent) {
                                const auto* t = std::get_if<models::TreeEnsemble>(&x.estimator());
                                return t ? t->max_depth() : 0;
                              })
+      .def_property_readonly(
+          "encodings",
+          [](const Model& x) -> py::object {
+            const auto* l = std::get_if<models::LinearModel>(&x.estimator());
+            if (!l) return py::none();
+            py::list out;
+            for (const auto& e : l->encodings()) out.append(encoding_to_dict(e));
+            return std::move(out);
+          },
+          "Declared feature encodings of a linear model (list of dicts), None otherwise.")
       .def_property("feature_names", &Model::feature_names, &Model::set_feature_names)
       .def_property("labels", &Model::labels, &Model::set_labels)
       .def_property("thresholds", &Model::thresholds, &Model::set_thresholds)
@@ -290,18 +362,23 @@ void bind_models(py::module_& parent) {
       "make_linear",
       [](const RowMatrixXd& coef, const Eigen::VectorXd& intercept, const std::string& link,
          const Eigen::VectorXd& center, const Eigen::VectorXd& scale, const Eigen::VectorXd& fill) {
-        return Model(models::LinearModel(
-            coef, intercept,
-            parse_enum<models::Link>(link, {{"identity", models::Link::identity},
-                                            {"logit", models::Link::logit},
-                                            {"softmax", models::Link::softmax},
-                                            {"ovr_logit", models::Link::ovr_logit}},
-                                     "link"),
-            center, scale, fill));
+        return Model(models::LinearModel(coef, intercept, parse_link(link), center, scale, fill));
       },
       py::arg("coef"), py::arg("intercept"), py::arg("link"), py::arg("center") = Eigen::VectorXd(),
       py::arg("scale") = Eigen::VectorXd(), py::arg("fill") = Eigen::VectorXd(),
       "Builds a linear/logistic Model: coef K x F, intercept K.");
+
+  m.def(
+      "make_linear_encoded",
+      [](const RowMatrixXd& coef, const Eigen::VectorXd& intercept, const std::string& link,
+         const py::list& encodings) {
+        std::vector<models::FeatureEncoding> enc;
+        for (const auto& d : encodings) enc.push_back(encoding_from_dict(d.cast<py::dict>()));
+        return Model(models::LinearModel(coef, intercept, parse_link(link), std::move(enc)));
+      },
+      py::arg("coef"), py::arg("intercept"), py::arg("link"), py::arg("encodings"),
+      "Builds a linear/logistic Model over declared encodings: coef K x D design coefficients, "
+      "one dict per feature (see earlyhelp.Model.linear).");
 
   m.def(
       "make_scorecard",

@@ -1,22 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
-// The file envelope: SHA-256 and HMAC-SHA256 through OpenSSL's libcrypto (EVP / HMAC).
+// The file envelope: SHA-256 and HMAC-SHA256 from governance/hash.hpp.
 
 #include "earlyhelp/io/envelope.hpp"
 
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/governance/hash.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
-#include <array>
 #include <cstring>
 
 namespace earlyhelp::io {
 
 namespace {
 
-using Digest = std::array<unsigned char, 32>;
+using governance::Digest;
+using governance::sha256;
 
 void put_u32(std::string& s, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) s += static_cast<char>((v >> (8 * i)) & 0xffu);
@@ -32,44 +29,23 @@ std::uint64_t get_le(std::string_view s, std::size_t at, int n) {
   return v;
 }
 
-Digest sha256(std::string_view data) {
-  Digest d{};
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), d.data(), &len, EVP_sha256(), nullptr) != 1 ||
-      len != d.size()) {
-    throw Error("sha256: OpenSSL EVP_Digest failed");
-  }
-  return d;
-}
-
+// HMAC over the signed header part followed by the payload.
 Digest hmac(std::string_view key, std::string_view header, std::string_view payload) {
-  Digest d{};
-  unsigned int len = 0;
   std::string msg;
   msg.reserve(header.size() + payload.size());
   msg.append(header).append(payload);
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), d.data(), &len) ==
-          nullptr ||
-      len != d.size()) {
-    throw Error("hmac: OpenSSL HMAC failed");
-  }
+  return governance::hmac_sha256(key, msg);
+}
+
+Digest digest_at(std::string_view bytes, std::size_t at) {
+  Digest d{};
+  std::memcpy(d.data(), bytes.data() + at, d.size());
   return d;
 }
 
 constexpr std::size_t kSignedPart = 56;  // magic .. sha256
 
 }  // namespace
-
-std::string sha256_hex(std::string_view data) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : sha256(data)) {
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  }
-  return out;
-}
 
 std::string seal(std::string_view payload, std::string_view magic, std::uint32_t version,
                  std::string_view key) {
@@ -119,7 +95,7 @@ Opened open(std::string_view bytes, std::string_view magic, std::string_view wha
   }
   const std::string_view payload = bytes.substr(kEnvelopeHeaderSize);
   const Digest d = sha256(payload);
-  if (CRYPTO_memcmp(d.data(), bytes.data() + 24, d.size()) != 0) {
+  if (!governance::digest_equal(d, digest_at(bytes, 24))) {
     throw_error<FormatError>("open: {} is corrupt (SHA-256 of the payload does not match)", what);
   }
   const bool is_signed = (flags & 1u) != 0;
@@ -133,7 +109,7 @@ Opened open(std::string_view bytes, std::string_view magic, std::string_view wha
       throw_error<FormatError>("open: {} is not signed, and a signing key is required", what);
     }
     const Digest m = hmac(key, bytes.substr(0, kSignedPart), payload);
-    if (CRYPTO_memcmp(m.data(), bytes.data() + kSignedPart, m.size()) != 0) {
+    if (!governance::digest_equal(m, digest_at(bytes, kSignedPart))) {
       throw_error<FormatError>("open: {} signature does not match the key (unapproved or altered)",
                                what);
     }

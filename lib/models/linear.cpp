@@ -29,17 +29,60 @@ double sigmoid(double m) noexcept { return 1.0 / (1.0 + std::exp(-m)); }
 
 // ---- LinearModel ----------------------------------------------------------------------------
 
+Index FeatureEncoding::width() const noexcept {
+  if (encoding == Encoding::one_hot) return to_index(categories.size()) + 1;
+  return missing == MissingPolicy::indicator ? 2 : 1;
+}
+
+namespace {
+// The declared category index of a code, or -1 for missing / unseen.
+Index category_of(double x, std::size_t n) noexcept {
+  if (!(x >= 0) || x >= static_cast<double>(n) || x != std::floor(x)) return -1;
+  return static_cast<Index>(x);
+}
+}  // namespace
+
 LinearModel::LinearModel(RowMatrixXd coef, Eigen::VectorXd intercept, Link link,
                          Eigen::VectorXd center, Eigen::VectorXd scale, Eigen::VectorXd fill)
+    : coef_(std::move(coef)), intercept_(std::move(intercept)), link_(link) {
+  const Index f = coef_.cols();
+  EH_CHECK(f > 0 && coef_.rows() > 0, "LinearModel: coef must be K x F with K, F >= 1 (got {}x{})",
+           coef_.rows(), f);
+  if (center.size() == 0) center = Eigen::VectorXd::Zero(f);
+  if (scale.size() == 0) scale = Eigen::VectorXd::Ones(f);
+  if (fill.size() == 0) fill = Eigen::VectorXd::Zero(f);
+  EH_CHECK(center.size() == f && scale.size() == f && fill.size() == f,
+           "LinearModel: center, scale and fill need {} values (got {}, {}, {})", f,
+           center.size(), scale.size(), fill.size());
+  encodings_.resize(to_size(f));
+  for (Index j = 0; j < f; ++j) {
+    auto& e = encodings_[to_size(j)];
+    e.center = center[j];
+    e.scale = scale[j];
+    // A NaN fill has always meant "propagate".
+    if (std::isnan(fill[j])) {
+      e.missing = MissingPolicy::propagate;
+    } else {
+      e.fill = fill[j];
+    }
+  }
+  init();
+}
+
+LinearModel::LinearModel(RowMatrixXd coef, Eigen::VectorXd intercept, Link link,
+                         std::vector<FeatureEncoding> encodings)
     : coef_(std::move(coef)),
       intercept_(std::move(intercept)),
-      center_(std::move(center)),
-      scale_(std::move(scale)),
-      fill_(std::move(fill)),
-      link_(link) {
-  const Index f = coef_.cols();
+      link_(link),
+      encodings_(std::move(encodings)) {
+  init();
+}
+
+void LinearModel::init() {
   const Index k = coef_.rows();
-  EH_CHECK(f > 0 && k > 0, "LinearModel: coef must be K x F with K, F >= 1 (got {}x{})", k, f);
+  const Index f = to_index(encodings_.size());
+  EH_CHECK(f > 0 && k > 0, "LinearModel: needs at least one feature and one row of coef (got {} "
+           "features, {} rows)", f, k);
   EH_CHECK(intercept_.size() == k, "LinearModel: {} intercepts for {} rows of coef",
            intercept_.size(), k);
   EH_CHECK(link_ != Link::logit || k == 1, "LinearModel: a logit link has one row of coef ({})",
@@ -48,25 +91,106 @@ LinearModel::LinearModel(RowMatrixXd coef, Eigen::VectorXd intercept, Link link,
            "LinearModel: a multi-class link needs K >= 2 (got {})", k);
   EH_CHECK(coef_.allFinite() && intercept_.allFinite(),
            "LinearModel: coefficients and intercepts must be finite");
-  if (center_.size() == 0) center_ = Eigen::VectorXd::Zero(f);
-  if (scale_.size() == 0) scale_ = Eigen::VectorXd::Ones(f);
-  if (fill_.size() == 0) fill_ = Eigen::VectorXd::Zero(f);
-  EH_CHECK(center_.size() == f && scale_.size() == f && fill_.size() == f,
-           "LinearModel: center, scale and fill need {} values (got {}, {}, {})", f,
-           center_.size(), scale_.size(), fill_.size());
+  offset_.resize(to_size(f));
+  center_.resize(f);
+  scale_.resize(f);
+  fill_.resize(f);
+  Index d = 0;
+  plain_ = true;
   for (Index j = 0; j < f; ++j) {
-    EH_CHECK(std::isfinite(center_[j]) && std::isfinite(scale_[j]) && scale_[j] > 0,
-             "LinearModel: feature {}: center must be finite and scale positive", j);
+    const auto& e = encodings_[to_size(j)];
+    offset_[to_size(j)] = d;
+    d += e.width();
+    const bool coded = e.encoding != Encoding::numeric;
+    if (coded || e.missing == MissingPolicy::indicator) plain_ = false;
+    if (coded) {
+      EH_CHECK(!e.categories.empty(), "LinearModel: feature {}: a {} feature needs categories", j,
+               e.encoding == Encoding::one_hot ? "one-hot" : "ordinal");
+      std::vector<std::string> sorted = e.categories;
+      std::sort(sorted.begin(), sorted.end());
+      EH_CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end(),
+               "LinearModel: feature {}: duplicated category", j);
+    } else {
+      EH_CHECK(e.categories.empty() && e.ordinal_values.empty(),
+               "LinearModel: feature {}: a numeric feature takes no categories", j);
+    }
+    if (e.encoding == Encoding::one_hot) {
+      EH_CHECK(e.ordinal_values.empty(), "LinearModel: feature {}: ordinal_values on a one-hot feature", j);
+      EH_CHECK(e.baseline.empty() || to_index(e.baseline.size()) == e.width(),
+               "LinearModel: feature {}: baseline needs {} weights (categories + other), got {}",
+               j, e.width(), e.baseline.size());
+    } else {
+      EH_CHECK(std::isfinite(e.center) && std::isfinite(e.scale) && e.scale > 0,
+               "LinearModel: feature {}: center must be finite and scale positive", j);
+      EH_CHECK(std::isfinite(e.fill), "LinearModel: feature {}: fill must be finite (use the "
+               "propagate policy for NaN)", j);
+      EH_CHECK(e.encoding != Encoding::ordinal || e.ordinal_values.empty() ||
+                   e.ordinal_values.size() == e.categories.size(),
+               "LinearModel: feature {}: {} ordinal values for {} categories", j,
+               e.ordinal_values.size(), e.categories.size());
+      EH_CHECK(e.baseline.empty() || (e.missing == MissingPolicy::indicator && e.baseline.size() == 1),
+               "LinearModel: feature {}: baseline takes one value (the missing rate), and only "
+               "with the indicator policy", j);
+    }
+    for (double v : e.ordinal_values) EH_CHECK(std::isfinite(v), "LinearModel: feature {}: ordinal values must be finite", j);
+    for (double v : e.baseline) EH_CHECK(std::isfinite(v), "LinearModel: feature {}: baseline must be finite", j);
+    const bool numeric_like = e.encoding != Encoding::one_hot;
+    center_[j] = numeric_like ? e.center : 0.0;
+    scale_[j] = numeric_like ? e.scale : 1.0;
+    fill_[j] = numeric_like && e.missing == MissingPolicy::propagate
+                   ? std::numeric_limits<double>::quiet_NaN()
+                   : (numeric_like ? e.fill : 0.0);
   }
+  EH_CHECK(coef_.cols() == d, "LinearModel: the encodings need {} coefficients per row, coef has {}",
+           d, coef_.cols());
+  base_ = RowMatrixXd::Zero(k, f);
+  for (Index g = 0; g < k; ++g) {
+    for (Index j = 0; j < f; ++j) {
+      const auto& e = encodings_[to_size(j)];
+      const Index c = offset_[to_size(j)];
+      double b = 0;
+      for (std::size_t l = 0; l < e.baseline.size(); ++l) {
+        b += e.baseline[l] * coef_(g, c + to_index(l) + (e.encoding == Encoding::one_hot ? 0 : 1));
+      }
+      base_(g, j) = b;
+    }
+  }
+}
+
+double LinearModel::term(Index g, Index j, double x) const noexcept {
+  const auto& e = encodings_[to_size(j)];
+  const Index c = offset_[to_size(j)];
+  if (e.encoding == Encoding::one_hot) {
+    const Index cat = category_of(x, e.categories.size());
+    return coef_(g, c + (cat < 0 ? to_index(e.categories.size()) : cat));
+  }
+  bool missing = std::isnan(x);
+  double v = x;
+  if (e.encoding == Encoding::ordinal && !missing) {
+    const Index cat = category_of(x, e.categories.size());
+    missing = cat < 0;
+    if (!missing) v = e.ordinal_values.empty() ? static_cast<double>(cat) : e.ordinal_values[to_size(cat)];
+  }
+  if (!missing) return coef_(g, c) * ((v - e.center) / e.scale);
+  switch (e.missing) {
+    case MissingPolicy::propagate: return std::numeric_limits<double>::quiet_NaN();
+    case MissingPolicy::indicator: return coef_(g, c) * e.fill + coef_(g, c + 1);
+    case MissingPolicy::fill: break;
+  }
+  return coef_(g, c) * e.fill;
 }
 
 void LinearModel::margin_one(const double* row, double* out) const noexcept {
   const Index f = n_features();
   for (Index g = 0; g < coef_.rows(); ++g) {
     double m = intercept_[g];
-    for (Index j = 0; j < f; ++j) {
-      const double z = std::isnan(row[j]) ? fill_[j] : (row[j] - center_[j]) / scale_[j];
-      m += coef_(g, j) * z;
+    if (plain_) {
+      for (Index j = 0; j < f; ++j) {
+        const double z = std::isnan(row[j]) ? fill_[j] : (row[j] - center_[j]) / scale_[j];
+        m += coef_(g, j) * z;
+      }
+    } else {
+      for (Index j = 0; j < f; ++j) m += term(g, j, row[j]);
     }
     out[g] = m;
   }
@@ -97,11 +221,12 @@ void LinearModel::explain_one(const double* row, double* out) const noexcept {
   const Index f = n_features();
   for (Index g = 0; g < coef_.rows(); ++g) {
     double* p = out + g * (f + 1);
+    double bias = intercept_[g];
     for (Index j = 0; j < f; ++j) {
-      const double z = std::isnan(row[j]) ? fill_[j] : (row[j] - center_[j]) / scale_[j];
-      p[j] = coef_(g, j) * z;
+      p[j] = term(g, j, row[j]) - base_(g, j);
+      bias += base_(g, j);
     }
-    p[f] = intercept_[g];
+    p[f] = bias;
   }
 }
 

@@ -49,6 +49,24 @@ struct ModelPayload {
   ModelInfo info;
 };
 
+// Format 2 adds the declared encodings of a linear model after the format-1 payload.
+struct EncodingPayload {
+  int encoding = 0, missing = 0;
+  double center = 0, scale = 1, fill = 0;
+  std::vector<std::string> categories;
+  std::vector<double> ordinal_values, baseline;
+};
+
+struct ModelPayloadV2 {
+  ModelPayload base;
+  std::vector<EncodingPayload> encodings;
+};
+
+template <class Ar>
+void serialize(Ar& ar, EncodingPayload& e, unsigned /*version*/) {
+  ar& e.encoding& e.missing& e.center& e.scale& e.fill& e.categories& e.ordinal_values& e.baseline;
+}
+
 template <class Ar>
 void serialize(Ar& ar, TreeArrays& t, unsigned /*version*/) {
   ar& t.left& t.right& t.feature& t.threshold& t.default_left& t.value& t.cover& t.categories&
@@ -73,6 +91,11 @@ void serialize(Ar& ar, ModelPayload& p, unsigned /*version*/) {
   ar& p.card& p.base_points& p.target_points& p.target_odds& p.pdo;
   ar& p.feature_names& p.labels& p.has_calibration& p.cal_kind& p.cal_input& p.cal_a& p.cal_b&
       p.cal_x& p.cal_y& p.band_thresholds& p.band_names& p.thresholds& p.info;
+}
+
+template <class Ar>
+void serialize(Ar& ar, ModelPayloadV2& p, unsigned /*version*/) {
+  ar& p.base& p.encodings;
 }
 
 namespace {
@@ -303,7 +326,8 @@ std::vector<int> Model::band(ConstMatrixRef x, int n_threads) const {
 // ---- storage --------------------------------------------------------------------------------
 
 std::string Model::to_bytes(std::string_view key) const {
-  ModelPayload p;
+  ModelPayloadV2 v2;
+  ModelPayload& p = v2.base;
   p.tag = kTag;
   p.kind = static_cast<int>(estimator_.index());
   if (const auto* t = std::get_if<TreeEnsemble>(&estimator_)) {
@@ -316,13 +340,17 @@ std::string Model::to_bytes(std::string_view key) const {
     p.base_score = t->base_score();
   } else if (const auto* l = std::get_if<LinearModel>(&estimator_)) {
     p.coef_rows = l->coef().rows();
-    p.n_features = l->coef().cols();
+    p.n_features = l->coef().cols();  // design columns (= features unless encoded)
     p.coef.assign(l->coef().data(), l->coef().data() + l->coef().size());
     p.intercept.assign(l->intercept().begin(), l->intercept().end());
     p.center.assign(l->center().begin(), l->center().end());
     p.scale.assign(l->scale().begin(), l->scale().end());
     p.fill.assign(l->fill().begin(), l->fill().end());
     p.link = static_cast<int>(l->link());
+    for (const auto& e : l->encodings()) {
+      v2.encodings.push_back({static_cast<int>(e.encoding), static_cast<int>(e.missing), e.center,
+                              e.scale, e.fill, e.categories, e.ordinal_values, e.baseline});
+    }
   } else {
     const auto& s = std::get<Scorecard>(estimator_);
     p.card = s.features();
@@ -346,7 +374,7 @@ std::string Model::to_bytes(std::string_view key) const {
   p.band_names = bands_.names;
   p.thresholds = thresholds_;
   p.info = info_;
-  return io::seal(io::to_bytes(p), kModelMagic, kModelFormatVersion, key);
+  return io::seal(io::to_bytes(v2), kModelMagic, kModelFormatVersion, key);
 }
 
 Model Model::from_bytes(std::string_view bytes, std::string_view key) {
@@ -356,7 +384,11 @@ Model Model::from_bytes(std::string_view bytes, std::string_view key) {
   if (env.payload.substr(0, 64).find(kTag) == std::string_view::npos) {
     earlyhelp::detail::throw_error<FormatError>("Model::from_bytes: payload is not a model");
   }
-  const auto p = io::from_bytes<ModelPayload>(env.payload, "model bundle");
+  // Format 1 is the bare payload (no declared encodings: every linear feature numeric).
+  const auto v2 = env.version == 1
+                      ? ModelPayloadV2{io::from_bytes<ModelPayload>(env.payload, "model bundle"), {}}
+                      : io::from_bytes<ModelPayloadV2>(env.payload, "model bundle");
+  const ModelPayload& p = v2.base;
   if (p.tag != kTag) {
     earlyhelp::detail::throw_error<FormatError>("Model::from_bytes: payload is not a model");
   }
@@ -382,8 +414,28 @@ Model Model::from_bytes(std::string_view bytes, std::string_view key) {
                "linear model: {} coefficients for {}x{}", p.coef.size(), p.coef_rows,
                p.n_features);
       RowMatrixXd coef = Eigen::Map<const RowMatrixXd>(p.coef.data(), p.coef_rows, p.n_features);
-      m.emplace(LinearModel(std::move(coef), to_vec(p.intercept), static_cast<Link>(p.link),
-                            to_vec(p.center), to_vec(p.scale), to_vec(p.fill)));
+      if (env.version == 1) {
+        m.emplace(LinearModel(std::move(coef), to_vec(p.intercept), static_cast<Link>(p.link),
+                              to_vec(p.center), to_vec(p.scale), to_vec(p.fill)));
+      } else {
+        std::vector<FeatureEncoding> enc;
+        for (const auto& e : v2.encodings) {
+          in_range(e.encoding, static_cast<int>(Encoding::ordinal), "encoding");
+          in_range(e.missing, static_cast<int>(MissingPolicy::indicator), "missing policy");
+          FeatureEncoding fe;
+          fe.encoding = static_cast<Encoding>(e.encoding);
+          fe.missing = static_cast<MissingPolicy>(e.missing);
+          fe.center = e.center;
+          fe.scale = e.scale;
+          fe.fill = e.fill;
+          fe.categories = e.categories;
+          fe.ordinal_values = e.ordinal_values;
+          fe.baseline = e.baseline;
+          enc.push_back(std::move(fe));
+        }
+        m.emplace(LinearModel(std::move(coef), to_vec(p.intercept), static_cast<Link>(p.link),
+                              std::move(enc)));
+      }
     } else if (p.kind == 2) {
       m.emplace(Scorecard(p.card, p.base_points, p.target_points, p.target_odds, p.pdo));
     } else {

@@ -24,10 +24,12 @@ def test_import_info_score(cli, tmp_path):
     b = xgb.train({"objective": "binary:logistic", "max_depth": 3, "nthread": 1},
                   xgb.DMatrix(X, y, feature_names=FEATURES), 8)
     b.save_model(str(tmp_path / "m.json"))
-    schema = {"name": "t", "streams": [{"name": "s", "fields": [
-        {"name": "school_absence_rate", "label": "School absence"},
-        {"name": "rent_arrears_gbp", "label": "Rent arrears"},
-        {"name": "address_moves", "label": "Address moves"}]}]}
+    schema = {"name": "t", "streams": [{"name": "s", "kind": "register",
+                                        "record_id_field": "person_key", "fields": [
+        {"name": "person_key", "type": "identifier", "label": "Person"},
+        {"name": "school_absence_rate", "type": "float", "label": "School absence"},
+        {"name": "rent_arrears_gbp", "type": "float", "label": "Rent arrears"},
+        {"name": "address_moves", "type": "integer", "label": "Address moves"}]}]}
     (tmp_path / "schema.json").write_text(json.dumps(schema))
     (tmp_path / "key").write_bytes(b"approval-key")
     r = _run(cli, "model", "import", "--xgboost", tmp_path / "m.json", "--schema",
@@ -53,7 +55,8 @@ def test_import_info_score(cli, tmp_path):
     assert set(out["reason_1"].dropna()) <= {"School absence", "Rent arrears", "Address moves"}
 
     # schema binding is checked, bundles are verified, bad input is a clear error
-    bad_schema = {"streams": [{"name": "s", "fields": [{"name": "other", "label": "x"}]}]}
+    bad_schema = {"name": "b", "streams": [{"name": "s", "kind": "register", "record_id_field": "other",
+                                            "fields": [{"name": "other", "type": "text", "label": "x"}]}]}
     (tmp_path / "bad.json").write_text(json.dumps(bad_schema))
     r = _run(cli, "model", "import", "--xgboost", tmp_path / "m.json", "--schema",
              tmp_path / "bad.json", "--out", tmp_path / "x.ehm")
@@ -68,3 +71,55 @@ def test_import_info_score(cli, tmp_path):
     r = _run(cli, "score", "--model", tmp_path / "m.ehm", "--input", tmp_path / "short.csv",
              "--output", tmp_path / "o.csv")
     assert r.returncode == 3 and "address_moves" in r.stderr
+    # a schema file is validated by the schema component (SchemaError -> exit 3, naming the path)
+    (tmp_path / "invalid.json").write_text(json.dumps({"name": "b", "streams": [{"name": "s"}]}))
+    r = _run(cli, "model", "import", "--xgboost", tmp_path / "m.json", "--schema",
+             tmp_path / "invalid.json", "--out", tmp_path / "x.ehm")
+    assert r.returncode != 0 and "invalid.json" in r.stderr
+
+
+def test_score_rejects_and_audit(cli, tmp_path):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(50, 3))
+    y = (X[:, 0] > 0).astype(int)
+    b = xgb.train({"objective": "binary:logistic", "max_depth": 2, "nthread": 1},
+                  xgb.DMatrix(X, y, feature_names=FEATURES), 4)
+    b.save_model(str(tmp_path / "m.json"))
+    # no --schema: the built-in catalogue supplies labels where it knows a feature
+    r = _run(cli, "--audit-log", tmp_path / "audit.jsonl", "model", "import", "--xgboost",
+             tmp_path / "m.json", "--out", tmp_path / "m.ehm")
+    assert r.returncode == 0, r.stderr
+    df = pd.DataFrame(X, columns=FEATURES).astype(object)
+    df.insert(0, "person_key", [f"p{i}" for i in range(len(df))])
+    df.loc[7, "rent_arrears_gbp"] = "twelve"
+    df.loc[20, "address_moves"] = "3 moves"
+    df.to_csv(tmp_path / "in.csv", index=False)
+    with open(tmp_path / "in.csv", "a") as f:
+        f.write('p_ragged,1.0,"2,5"\n')  # quoted comma: 3 fields for a 4-column header
+    # without --rejects the first bad row is an error naming file, row and column, not the value
+    r = _run(cli, "--audit-log", tmp_path / "audit.jsonl", "score", "--model", tmp_path / "m.ehm",
+             "--input", tmp_path / "in.csv", "--output", tmp_path / "out.csv")
+    assert r.returncode == 3
+    assert "in.csv" in r.stderr and "row 8" in r.stderr and "rent_arrears_gbp" in r.stderr
+    assert "twelve" not in r.stderr
+    # with --rejects every input row ends in the output or in the rejects file
+    r = _run(cli, "--audit-log", tmp_path / "audit.jsonl", "score", "--model", tmp_path / "m.ehm",
+             "--input", tmp_path / "in.csv", "--output", tmp_path / "out.csv",
+             "--rejects", tmp_path / "rej.csv", "--keep", "person_key")
+    assert r.returncode == 0, r.stderr
+    out = pd.read_csv(tmp_path / "out.csv")
+    rej = pd.read_csv(tmp_path / "rej.csv")
+    assert len(out) == 48 and len(rej) == 3
+    assert list(rej.columns) == ["row", "line", "column", "reason", "person_key"]
+    assert list(rej["row"]) == [8, 21, 51]
+    assert list(rej["person_key"]) == ["p7", "p20", "p_ragged"]
+    assert rej["column"].iloc[0] == "rent_arrears_gbp" and rej["column"].iloc[1] == "address_moves"
+    assert "twelve" not in (tmp_path / "rej.csv").read_text()
+    good = np.delete(X, [7, 20], axis=0)
+    np.testing.assert_allclose(out["score"], b.predict(xgb.DMatrix(good, feature_names=FEATURES)),
+                               rtol=1e-6)
+    assert list(out["person_key"]) == [f"p{i}" for i in range(50) if i not in (7, 20)]
+    # the audit trail records the files and counts of the scoring run
+    records = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    text = json.dumps(records[-1])
+    assert "score" in text and "rows_scored" in text and "rej.csv" in text and "in.csv" in text

@@ -4,7 +4,9 @@
 ``Model.from_xgboost_json("m.json")`` reproduces XGBoost's ``predict`` exactly (float32 splits
 and sums); ``Model.from_sklearn(est)`` reproduces scikit-learn's ``predict_proba`` /
 ``predict`` (LogisticRegression, HistGradientBoosting*, GradientBoostingClassifier,
-RandomForestClassifier). ``explain`` gives exact contributions (path-dependent TreeSHAP for trees)
+RandomForestClassifier, and Pipelines of a ColumnTransformer of OneHotEncoder / OrdinalEncoder /
+StandardScaler / SimpleImputer followed by LogisticRegression / LinearRegression, as linear
+models over declared per-feature encodings). ``explain`` gives exact contributions (path-dependent TreeSHAP for trees)
 with the bias column last, as ``Booster.predict(..., pred_contribs=True)``; ``reasons`` turns the
 largest into plain-language labels. ``save``/``load`` use a checksummed, optionally HMAC-signed
 bundle. Scores are advisory for a professional, never a decision.
@@ -25,16 +27,35 @@ _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _F64 = np.dtype(np.float64)
 
 
-def _matrix(X, feature_names):
+def _category_codes(s, categories):
+    """Codes of a pandas Series against a linear feature's declared categories, by name: the
+    index in ``categories``, NaN for missing, -1 (unseen) for any other value."""
+    pd = sys.modules["pandas"]
+    isna = s.isna().to_numpy()
+    names = s.astype(object).map(lambda v: v if isinstance(v, str) else str(v))
+    codes = pd.Categorical(names, categories=list(categories)).codes.astype(np.float64)
+    codes[isna] = np.nan
+    return codes
+
+
+def _matrix(X, feature_names, encodings=None):
     """X as a 2-D C-order float32/float64 array, read in place when it already is one.
 
     A pandas DataFrame is selected by the model's feature names when it has them (so column order
     does not matter); categorical columns become their integer codes with NaN for missing, as
-    XGBoost reads them. Any other dtype or layout is converted once to float64.
+    XGBoost reads them. For a linear model with declared one-hot / ordinal features, such a
+    column that is categorical, string or object is mapped to the declared categories by name
+    (NaN missing, -1 unseen); a numeric column is taken as codes already. Any other dtype or
+    layout is converted once to float64.
     """
     if type(X) is np.ndarray and X.ndim == 2 and X.dtype in _FLOATS and X.flags.c_contiguous:
         return X  # the common case, read in place: no work on the single-record path
     pd = sys.modules.get("pandas")  # a DataFrame can only exist if pandas was imported
+    coded = encodings and any(e["encoding"] != "numeric" for e in encodings)
+    if (coded and pd is not None and isinstance(X, np.ndarray) and X.ndim == 2
+            and X.dtype.kind in "OUS"):
+        X = pd.DataFrame(X, columns=list(feature_names) if feature_names else None)
+        feature_names = list(X.columns)
     if pd is not None and isinstance(X, pd.DataFrame):
         if feature_names:
             missing = [c for c in feature_names if c not in X.columns]
@@ -44,9 +65,13 @@ def _matrix(X, feature_names):
                     f"({len(missing)} missing of {len(feature_names)})")
             X = X[list(feature_names)]
         cols = []
-        for name in X.columns:
+        for j, name in enumerate(X.columns):
             s = X[name]
-            if isinstance(s.dtype, pd.CategoricalDtype):
+            enc = encodings[j] if coded and j < len(encodings) else None
+            if (enc is not None and enc["encoding"] != "numeric"
+                    and not pd.api.types.is_numeric_dtype(s.dtype)):
+                cols.append(_category_codes(s, enc["categories"]))
+            elif isinstance(s.dtype, pd.CategoricalDtype):
                 codes = s.cat.codes.to_numpy().astype(np.float64)
                 codes[codes < 0] = np.nan
                 cols.append(codes)
@@ -108,20 +133,26 @@ def _names(est, n):
     return [str(x) for x in names] if names is not None else [f"f{i}" for i in range(n)]
 
 
+def _logistic(est):
+    """A LogisticRegression's (coef, intercept, link) as earlyhelp computes it."""
+    coef = np.atleast_2d(np.asarray(est.coef_, dtype=np.float64))
+    intercept = np.atleast_1d(np.asarray(est.intercept_, dtype=np.float64))
+    n_classes = len(est.classes_)
+    ovr = est.multi_class == "ovr" or (est.multi_class == "auto" and
+                                       (n_classes <= 2 or est.solver == "liblinear"))
+    if n_classes <= 2:
+        # multinomial on two classes is softmax([-d, d]) = sigmoid(2d)
+        scale = 1.0 if ovr else 2.0
+        return coef * scale, intercept * scale, "logit"
+    return coef, intercept, "ovr_logit" if ovr else "softmax"
+
+
 def _from_sklearn(est):
     kind = type(est).__name__
     n = int(est.n_features_in_)
     if kind == "LogisticRegression":
-        coef = np.asarray(est.coef_, dtype=np.float64)
-        intercept = np.asarray(est.intercept_, dtype=np.float64)
-        n_classes = len(est.classes_)
-        ovr = est.multi_class == "ovr" or (est.multi_class == "auto" and
-                                           (n_classes <= 2 or est.solver == "liblinear"))
-        if n_classes <= 2:
-            # multinomial on two classes is softmax([-d, d]) = sigmoid(2d)
-            scale = 1.0 if ovr else 2.0
-            return _core.models.make_linear(coef * scale, intercept * scale, "logit"), n
-        return _core.models.make_linear(coef, intercept, "ovr_logit" if ovr else "softmax"), n
+        coef, intercept, link = _logistic(est)
+        return _core.models.make_linear(coef, intercept, link), n
     if kind in ("HistGradientBoostingClassifier", "HistGradientBoostingRegressor"):
         k = int(est.n_trees_per_iteration_)
         baseline = np.ravel(est._baseline_prediction)
@@ -170,6 +201,164 @@ def _from_sklearn(est):
         f"from_sklearn: {kind} is not supported (LogisticRegression, HistGradientBoosting"
         "Classifier/Regressor, GradientBoostingClassifier, RandomForestClassifier)")
 
+_PIPELINE_STEPS = ("ColumnTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler, "
+                   "SimpleImputer, 'passthrough', then LogisticRegression or LinearRegression")
+
+
+def _unsupported(where, step):
+    return _core.InvalidArgument(
+        f"from_sklearn: {where} ({type(step).__name__}) is not supported; supported pipeline "
+        f"steps: {_PIPELINE_STEPS}")
+
+
+def _chain(steps, i, where):
+    """The declared encoding of input column ``i`` after a chain of per-column steps, as
+    (encoding dict, number of output columns)."""
+    kind, cats, center, scale, raw_fill = "numeric", [], 0.0, 1.0, None
+    for name, step in steps:
+        what = f"{where} step '{name}'"
+        cls = type(step).__name__
+        if step is None or (isinstance(step, str) and step == "passthrough"):
+            continue
+        if isinstance(step, str):
+            raise _core.InvalidArgument(f"from_sklearn: {what} '{step}' is not supported")
+        if kind == "one_hot":
+            raise _core.InvalidArgument(
+                f"from_sklearn: {what} ({cls}) after a OneHotEncoder is not supported")
+        if cls == "SimpleImputer":
+            if kind != "numeric" or raw_fill is not None or center != 0.0 or scale != 1.0:
+                raise _core.InvalidArgument(f"from_sklearn: {what}: a SimpleImputer must come first")
+            if step.add_indicator:
+                raise _core.InvalidArgument(f"from_sklearn: {what}: add_indicator is not supported")
+            try:
+                raw_fill = float(step.statistics_[i])
+            except (TypeError, ValueError):
+                raise _core.InvalidArgument(
+                    f"from_sklearn: {what}: only numeric imputation is supported") from None
+        elif cls == "StandardScaler":
+            if center != 0.0 or scale != 1.0:
+                raise _core.InvalidArgument(f"from_sklearn: {what}: two scalers on one column")
+            if step.with_mean:
+                center = float(step.mean_[i])
+            if step.with_std and step.scale_ is not None:
+                scale = float(step.scale_[i])
+        elif cls in ("OneHotEncoder", "OrdinalEncoder"):
+            if kind != "numeric" or raw_fill is not None or center != 0.0 or scale != 1.0:
+                raise _core.InvalidArgument(f"from_sklearn: {what}: an encoder must come first")
+            cats = list(step.categories_[i])
+            if any(isinstance(c, float) and np.isnan(c) for c in cats):
+                raise _core.InvalidArgument(
+                    f"from_sklearn: {what}: a missing value seen as a category in training is not "
+                    "supported (impute it to a named category before the encoder)")
+            cats = [c if isinstance(c, str) else str(c) for c in cats]
+            if cls == "OneHotEncoder":
+                if getattr(step, "drop_idx_", None) is not None:
+                    raise _core.InvalidArgument(f"from_sklearn: {what}: drop= is not supported")
+                if getattr(step, "_infrequent_enabled", False):
+                    raise _core.InvalidArgument(
+                        f"from_sklearn: {what}: infrequent categories are not supported")
+                kind = "one_hot"
+            else:
+                kind = "ordinal"
+                if step.handle_unknown == "use_encoded_value" and np.isfinite(step.unknown_value):
+                    raw_fill = float(step.unknown_value)
+        else:
+            raise _unsupported(what, step)
+    if kind == "one_hot":
+        return {"encoding": "one_hot", "categories": cats}, len(cats)
+    enc = {"encoding": kind, "center": center, "scale": scale}
+    if kind == "ordinal":
+        enc["categories"] = cats
+    if raw_fill is None:
+        enc["missing"] = "propagate"  # scikit-learn itself rejects NaN here
+    else:
+        enc["fill"] = (raw_fill - center) / scale
+    return enc, 1
+
+
+def _column_indices(ct, name, columns, names_in):
+    idx = getattr(ct, "_transformer_to_input_indices", {}).get(name)
+    if idx is not None:
+        return [int(i) for i in idx]
+    cols = np.atleast_1d(columns)
+    if cols.dtype.kind in "OUS":
+        return [names_in.index(str(c)) for c in cols]
+    if cols.dtype == bool:
+        return [int(i) for i in np.flatnonzero(cols)]
+    return [int(i) for i in cols]
+
+
+def _from_sklearn_pipeline(pipe):
+    """A Pipeline([ColumnTransformer(...)] or per-column steps, LogisticRegression /
+    LinearRegression) as a linear Model over declared encodings: returns (core, names)."""
+    *pre, (last_name, final) = pipe.steps
+    kind = type(final).__name__
+    if kind not in ("LogisticRegression", "LinearRegression"):
+        raise _unsupported(f"final step '{last_name}'", final)
+    if kind == "LogisticRegression":
+        coef, intercept, link = _logistic(final)
+    else:
+        coef = np.atleast_2d(np.asarray(final.coef_, dtype=np.float64))
+        intercept = np.atleast_1d(np.asarray(final.intercept_, dtype=np.float64))
+        if intercept.size == 1 and coef.shape[0] > 1:
+            intercept = np.repeat(intercept, coef.shape[0])
+        link = "identity"
+    cts = [st for _, st in pre if type(st).__name__ == "ColumnTransformer"]
+    if cts and len(pre) != 1:
+        raise _core.InvalidArgument(
+            "from_sklearn: a ColumnTransformer must be the only step before the model")
+    plan = []
+    if cts:
+        ct = cts[0]
+        n_in = int(ct.n_features_in_)
+        names_in = _names(ct, n_in)
+        out = 0
+        for name, trans, columns in ct.transformers_:
+            if isinstance(trans, str) and trans == "drop":
+                continue
+            idx = _column_indices(ct, name, columns, names_in)
+            if not idx:
+                continue
+            if type(trans).__name__ == "Pipeline":
+                steps = list(trans.steps)
+            else:
+                steps = [(name, trans)]
+            for k, i in enumerate(idx):
+                plan.append((i, steps, k, name))
+        seen = {}
+        encoded = []
+        for i, steps, k, name in plan:
+            if i in seen:
+                raise _core.InvalidArgument(
+                    f"from_sklearn: column '{names_in[i]}' feeds two transformers "
+                    f"('{seen[i]}' and '{name}'); each column may be used once")
+            seen[i] = name
+            enc, width = _chain(steps, k, f"transformer '{name}'")
+            encoded.append((i, enc, list(range(out, out + width))))
+            out += width
+    else:
+        n_in = int(getattr(pipe, "n_features_in_", coef.shape[1]))
+        names_in = _names(pipe, n_in)
+        encoded = []
+        out = 0
+        for i in range(n_in):
+            enc, width = _chain(list(pre), i, "pipeline")
+            encoded.append((i, enc, list(range(out, out + width))))
+            out += width
+    if out != coef.shape[1]:
+        raise _core.InvalidArgument(
+            f"from_sklearn: the transformers give {out} columns, the model has {coef.shape[1]}")
+    encoded.sort(key=lambda t: t[0])
+    blocks, encodings = [], []
+    for i, enc, cols in encoded:
+        blocks.append(coef[:, cols])
+        if enc["encoding"] == "one_hot":
+            blocks.append(np.zeros((coef.shape[0], 1)))  # unseen / missing: all zeros in sklearn
+        encodings.append(enc)
+    design = np.ascontiguousarray(np.hstack(blocks))
+    core = _core.models.make_linear_encoded(design, intercept, link, encodings)
+    return core, [names_in[i] for i, _, _ in encoded]
+
 
 class Model:
     """A scoring model bundle: estimator, feature names, labels, calibration, bands, metadata.
@@ -196,9 +385,17 @@ class Model:
     @classmethod
     def from_sklearn(cls, estimator, labels=None):
         """Converts a fitted scikit-learn LogisticRegression, HistGradientBoostingClassifier/
-        Regressor, GradientBoostingClassifier or RandomForestClassifier."""
-        core, n = _from_sklearn(estimator)
-        core.feature_names = _names(estimator, n)
+        Regressor, GradientBoostingClassifier or RandomForestClassifier, or a Pipeline of a
+        ColumnTransformer (OneHotEncoder, OrdinalEncoder, StandardScaler, SimpleImputer,
+        'passthrough', sub-pipelines of those) followed by LogisticRegression or
+        LinearRegression, as a linear model over declared encodings (categorical columns may
+        then be passed by name, as strings or pandas categoricals)."""
+        if type(estimator).__name__ == "Pipeline":
+            core, names = _from_sklearn_pipeline(estimator)
+        else:
+            core, n = _from_sklearn(estimator)
+            names = _names(estimator, n)
+        core.feature_names = names
         m = cls(core)
         if labels:
             m.labels = labels
@@ -206,10 +403,28 @@ class Model:
 
     @classmethod
     def linear(cls, coef, intercept, link="logit", center=None, scale=None, fill=None,
-               feature_names=None):
+               feature_names=None, encodings=None):
         """A linear/logistic model: margin = intercept + coef . ((x - center) / scale); NaN
-        inputs take ``fill`` (standardised; NaN propagates)."""
+        inputs take ``fill`` (standardised; NaN propagates).
+
+        With ``encodings`` (one dict per feature: ``encoding`` "numeric" / "one_hot" /
+        "ordinal", ``center``, ``scale``, ``missing`` "fill" / "propagate" / "indicator",
+        ``fill``, ``categories``, ``ordinal_values``, ``baseline``) ``coef`` holds the design
+        coefficients: per feature 1 (+1 "is missing" with an indicator), or one per category
+        plus one for unseen/missing (one-hot). A categorical feature's input is its code (index
+        in ``categories``; NaN missing; anything else unseen), or the category name in a pandas
+        categorical / string column."""
         coef = np.atleast_2d(np.asarray(coef, dtype=np.float64))
+        if encodings is not None:
+            if center is not None or scale is not None or fill is not None:
+                raise _core.InvalidArgument(
+                    "Model.linear: give center/scale/fill inside encodings, not both")
+            core = _core.models.make_linear_encoded(
+                coef, np.atleast_1d(np.asarray(intercept, dtype=np.float64)), link,
+                [dict(e) for e in encodings])
+            if feature_names:
+                core.feature_names = list(feature_names)
+            return cls(core)
         e = np.empty(0)
         core = _core.models.make_linear(
             coef, np.atleast_1d(np.asarray(intercept, dtype=np.float64)), link,
@@ -238,6 +453,8 @@ class Model:
     objective = property(lambda self: self._core.objective)
     n_trees = property(lambda self: self._core.n_trees)
     calibration = property(lambda self: self._core.calibration)
+    encodings = property(lambda self: self._core.encodings,
+                         doc="Declared feature encodings of a linear model, else None.")
 
     @property
     def feature_names(self):
@@ -298,7 +515,7 @@ class Model:
 
     # ---- scoring --------------------------------------------------------------------------
     def _x(self, X):
-        return _matrix(X, self.feature_names)
+        return _matrix(X, self.feature_names, self._core.encodings)
 
     @staticmethod
     def _shape(out):

@@ -50,7 +50,4 @@ struct Opened {
 Opened open(std::string_view bytes, std::string_view magic, std::string_view what,
             std::uint32_t min_version, std::uint32_t max_version, std::string_view key = {});
 
-/// SHA-256 of `data` as 64 lowercase hex digits.
-std::string sha256_hex(std::string_view data);
-
 }  // namespace earlyhelp::io

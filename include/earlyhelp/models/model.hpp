@@ -127,7 +127,8 @@ class Model {
 
 /// Magic bytes of a model bundle file.
 inline constexpr std::string_view kModelMagic{"EHMODEL\0", 8};
-/// Current bundle format version (older versions keep loading).
-inline constexpr std::uint32_t kModelFormatVersion = 1;
+/// Current bundle format version (older versions keep loading): 1 the first release; 2 adds the
+/// declared encodings of linear features (FeatureEncoding).
+inline constexpr std::uint32_t kModelFormatVersion = 2;
 
 }  // namespace earlyhelp::models
