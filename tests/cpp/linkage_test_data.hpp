@@ -2,6 +2,7 @@
 #pragma once
 // Test helpers for the linker: FEBRL files from the shared data folder, and a record builder.
 
+#include "test_paths.hpp"
 #include "earlyhelp/linkage/records.hpp"
 #include "earlyhelp/linkage/records_io.hpp"
 
@@ -14,9 +15,7 @@ namespace eh_test {
 
 /// Path of a FEBRL file, or "" when the shared data is absent.
 inline std::string febrl_path(const std::string& name) {
-  const char* root = std::getenv("EARLYHELP_SHARED_DATA");
-  if (root == nullptr) return {};
-  const std::filesystem::path p = std::filesystem::path(root) / "febrl" / name;
+  const std::filesystem::path p = shared_data_dir() / "febrl" / name;
   return std::filesystem::exists(p) ? p.string() : std::string();
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "test_paths.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/field_checks.hpp"
@@ -423,9 +424,7 @@ TEST_SUITE("ingest") {
   }
 
   TEST_CASE("ingest.builtin: the sample council extracts reconcile") {
-    const char* src = std::getenv("EARLYHELP_SOURCE_DIR");
-    const std::filesystem::path dir =
-        std::filesystem::path(src ? src : ".") / "examples" / "data" / "sample_council";
+    const std::filesystem::path dir = eh_test::source_dir() / "examples" / "data" / "sample_council";
     if (!std::filesystem::is_directory(dir)) {
       MESSAGE("skipped: no sample extracts in " << dir.string());
       return;

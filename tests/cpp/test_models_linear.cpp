@@ -2,6 +2,7 @@
 // Declared encodings of linear features (numeric / one-hot / ordinal, missing policies), exact
 // explanations against their baseline, and loading bundles of the previous format (1).
 
+#include "test_paths.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/models/model.hpp"
 
@@ -155,11 +156,10 @@ TEST_SUITE("models") {
   }
 
   TEST_CASE("models.linear: a format-1 bundle (saved before encodings existed) still loads") {
-    const char* env = std::getenv("EARLYHELP_SOURCE_DIR");
-    const char* src = env != nullptr ? env : EARLYHELP_TEST_SOURCE_DIR;
+    const std::string src = eh_test::source_dir().string();
     // tests/data/linear_v1.ehm: Model.linear(coef [[0.8, -0.5, 0.25]], intercept [-1], logit,
     // center [1, 2, 0], scale [2, 0.5, 1], fill [0, 0.5, NaN]), saved by the format-1 build.
-    const Model m = Model::load(std::string(src) + "/tests/data/linear_v1.ehm");
+    const Model m = Model::load(src + "/tests/data/linear_v1.ehm");
     CHECK(m.feature_names() == std::vector<std::string>{"school_absence_rate", "rent_arrears_gbp",
                                                         "address_moves"});
     CHECK(m.labels().at("school_absence_rate") == "School absence");
