@@ -28,8 +28,9 @@ enum ExitCode : int {
 /// What a verb records about its run for the audit trail (see governance/audit.hpp).
 struct Run {
   governance::AuditRecord record;
-  std::vector<std::pair<std::string, std::string>> outputs;  ///< hashed when the run ends
-  /// An input file (hashed now). Never pass personal data as a role or parameter.
+  std::vector<std::pair<std::string, std::string>> inputs;   ///< hashed when the record is written
+  std::vector<std::pair<std::string, std::string>> outputs;  ///< hashed when the record is written
+  /// An input file. Never pass personal data as a role or parameter.
   void input(std::string role, const std::string& path);
   /// An output file (hashed when the verb finishes).
   void output(std::string role, const std::string& path);

@@ -38,6 +38,8 @@ void write_audit(Run& run) {
   if (path.empty()) return;
   try {
     run.record.finished_utc = governance::utc_now();
+    // Files are hashed only when the record is written, so --no-audit costs nothing.
+    for (const auto& [role, file] : run.inputs) run.record.files.push_back(governance::describe_file(role, file));
     for (const auto& [role, file] : run.outputs) run.record.files.push_back(governance::describe_file(role, file));
     const auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
@@ -63,9 +65,7 @@ void add_audit_options(CLI::App& app) {
 
 std::string audit_log_path() { return audit_log_option.empty() ? default_audit_log() : audit_log_option; }
 
-void Run::input(std::string role, const std::string& path) {
-  record.files.push_back(governance::describe_file(std::move(role), path));
-}
+void Run::input(std::string role, const std::string& path) { inputs.emplace_back(std::move(role), path); }
 void Run::output(std::string role, const std::string& path) { outputs.emplace_back(std::move(role), path); }
 void Run::param(std::string name, std::string value) { record.parameters.emplace_back(std::move(name), std::move(value)); }
 void Run::count(std::string name, double value) { record.counts.emplace_back(std::move(name), value); }
