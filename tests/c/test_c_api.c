@@ -1,23 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of the C API, in C99. Prints "N passed, N failed" and exits non-zero on failure. */
+#include "check.h"
 #include "earlyhelp/c_api.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static int passed = 0;
-static int failed = 0;
-
-#define EXPECT(cond)                                                        \
-  do {                                                                      \
-    if (cond) {                                                             \
-      ++passed;                                                             \
-    } else {                                                                \
-      ++failed;                                                             \
-      fprintf(stderr, "%s:%d: EXPECT(%s) failed (last error: %s)\n", __FILE__, __LINE__, #cond, \
-              eh_last_error());                                             \
-    }                                                                       \
-  } while (0)
+int eh_test_passed = 0;
+int eh_test_failed = 0;
 
 static void test_version(void) {
   int major = -1, minor = -1, patch = -1;
@@ -66,18 +56,14 @@ static void test_pseudonymiser(void) {
   EXPECT(p == NULL);
 }
 
-/* Other test files of this executable: each adds to the two counters. */
-void test_linkage_c(int* passed, int* failed);
-int run_models_tests(void);
-int run_linker_tests(int* passed, int* failed);
 
 int main(void) {
-  failed += run_models_tests();
   test_version();
   test_status_names();
   test_pseudonymiser();
-  test_linkage_c(&passed, &failed);
-  run_linker_tests(&passed, &failed);
-  printf("%d passed, %d failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  test_linkage_c();
+  test_linker_c();
+  test_models_c();
+  printf("%d passed, %d failed\n", eh_test_passed, eh_test_failed);
+  return eh_test_failed == 0 ? 0 : 1;
 }

@@ -1,27 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* C API: eh_linker (create, add, fit, link, person ids, lookup, incremental add, errors). */
+#include "check.h"
 #include "earlyhelp/c_api.h"
 
 #include <stdio.h>
 #include <string.h>
 
-int run_linker_tests(int* passed, int* failed);
-
-#define LEXPECT(cond)                                                                       \
-  do {                                                                                      \
-    if (cond) {                                                                             \
-      ++*passed;                                                                            \
-    } else {                                                                                \
-      ++*failed;                                                                            \
-      fprintf(stderr, "%s:%d: EXPECT(%s) failed (last error: %s)\n", __FILE__, __LINE__, #cond, \
-              eh_last_error());                                                             \
-    }                                                                                       \
-  } while (0)
 
 static const char* const columns[] = {"record_id", "first_name", "surname", "dob", "address", "postcode"};
 #define N_COLS 6
 
-int run_linker_tests(int* passed, int* failed) {
+void test_linker_c(void) {
   static const char* first[] = {"william", "margaret", "thomas", "elizabeth", "james", "susan", "peter", "ruby"};
   static const char* surname[] = {"smith", "jones", "taylor", "brown", "wilson", "evans", "walker", "green"};
   /* 8 x 8 people, three records each (one with a nickname-free typo in the surname). */
@@ -46,45 +35,44 @@ int run_linker_tests(int* passed, int* failed) {
   for (i = 0; i < n; ++i)
     for (j = 0; j < N_COLS; ++j) values[i * N_COLS + j] = buf[i][j];
 
-  LEXPECT(eh_linker_create("{\"u_sample_pairs\": 50000}", &l) == EH_OK);
-  LEXPECT(eh_linker_person_id(l, 0, pid_a, sizeof pid_a, &needed) == EH_ERR_STATE);
-  LEXPECT(eh_linker_add_records(l, n - 3, N_COLS, columns, values) == EH_OK);
-  LEXPECT(eh_linker_fit(l) == EH_OK);
-  LEXPECT(eh_linker_link(l) == EH_OK);
-  LEXPECT(eh_linker_n_records(l, &n_records) == EH_OK && n_records == n - 3);
-  LEXPECT(eh_linker_person_id(l, 0, pid_a, sizeof pid_a, &needed) == EH_OK && needed == 17);
-  LEXPECT(eh_linker_person_id(l, 2, pid_b, sizeof pid_b, NULL) == EH_OK);
-  LEXPECT(eh_linker_person_id(l, 3, pid_c, sizeof pid_c, NULL) == EH_OK);
-  LEXPECT(strcmp(pid_a, pid_b) == 0);  /* a surname typo joins */
-  LEXPECT(strcmp(pid_a, pid_c) != 0);  /* another person */
-  LEXPECT(eh_linker_person_id(l, 0, pid_c, 4, &needed) == EH_ERR_INVALID_ARGUMENT && needed == 17);
-  LEXPECT(eh_linker_person_id(l, 100000, pid_c, sizeof pid_c, NULL) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(eh_linker_create("{\"u_sample_pairs\": 50000}", &l) == EH_OK);
+  EXPECT(eh_linker_person_id(l, 0, pid_a, sizeof pid_a, &needed) == EH_ERR_STATE);
+  EXPECT(eh_linker_add_records(l, n - 3, N_COLS, columns, values) == EH_OK);
+  EXPECT(eh_linker_fit(l) == EH_OK);
+  EXPECT(eh_linker_link(l) == EH_OK);
+  EXPECT(eh_linker_n_records(l, &n_records) == EH_OK && n_records == n - 3);
+  EXPECT(eh_linker_person_id(l, 0, pid_a, sizeof pid_a, &needed) == EH_OK && needed == 17);
+  EXPECT(eh_linker_person_id(l, 2, pid_b, sizeof pid_b, NULL) == EH_OK);
+  EXPECT(eh_linker_person_id(l, 3, pid_c, sizeof pid_c, NULL) == EH_OK);
+  EXPECT(strcmp(pid_a, pid_b) == 0);  /* a surname typo joins */
+  EXPECT(strcmp(pid_a, pid_c) != 0);  /* another person */
+  EXPECT(eh_linker_person_id(l, 0, pid_c, 4, &needed) == EH_ERR_INVALID_ARGUMENT && needed == 17);
+  EXPECT(eh_linker_person_id(l, 100000, pid_c, sizeof pid_c, NULL) == EH_ERR_INVALID_ARGUMENT);
   /* Lookup of the first record's person with a different record id. */
   {
     const char* q[N_COLS];
     for (j = 0; j < N_COLS; ++j) q[j] = values[j];
     q[0] = "query";
-    LEXPECT(eh_linker_lookup(l, N_COLS, columns, q, 3, best, &n_out) == EH_OK);
-    LEXPECT(n_out >= 1 && strcmp(best[0].person_id, pid_a) == 0 && best[0].probability > 0.5);
+    EXPECT(eh_linker_lookup(l, N_COLS, columns, q, 3, best, &n_out) == EH_OK);
+    EXPECT(n_out >= 1 && strcmp(best[0].person_id, pid_a) == 0 && best[0].probability > 0.5);
   }
   /* Incremental: the last person's three records arrive later and form one new person. */
-  LEXPECT(eh_linker_add_records(l, 3, N_COLS, columns, values + (n - 3) * N_COLS) == EH_OK);
-  LEXPECT(eh_linker_n_records(l, &n_records) == EH_OK && n_records == n);
-  LEXPECT(eh_linker_person_id(l, n - 3, pid_b, sizeof pid_b, NULL) == EH_OK);
-  LEXPECT(eh_linker_person_id(l, n - 1, pid_c, sizeof pid_c, NULL) == EH_OK);
-  LEXPECT(strcmp(pid_b, pid_c) == 0);
-  LEXPECT(eh_linker_person_id(l, 0, pid_c, sizeof pid_c, NULL) == EH_OK && strcmp(pid_a, pid_c) == 0);
+  EXPECT(eh_linker_add_records(l, 3, N_COLS, columns, values + (n - 3) * N_COLS) == EH_OK);
+  EXPECT(eh_linker_n_records(l, &n_records) == EH_OK && n_records == n);
+  EXPECT(eh_linker_person_id(l, n - 3, pid_b, sizeof pid_b, NULL) == EH_OK);
+  EXPECT(eh_linker_person_id(l, n - 1, pid_c, sizeof pid_c, NULL) == EH_OK);
+  EXPECT(strcmp(pid_b, pid_c) == 0);
+  EXPECT(eh_linker_person_id(l, 0, pid_c, sizeof pid_c, NULL) == EH_OK && strcmp(pid_a, pid_c) == 0);
   /* Errors. */
   {
     const char* bad_cols[] = {"record_id", "shoe_size"};
     const char* bad_vals[] = {"x", "9"};
-    LEXPECT(eh_linker_add_records(l, 1, 2, bad_cols, bad_vals) == EH_ERR_INVALID_ARGUMENT);
-    LEXPECT(strstr(eh_last_error(), "shoe_size") != NULL);
+    EXPECT(eh_linker_add_records(l, 1, 2, bad_cols, bad_vals) == EH_ERR_INVALID_ARGUMENT);
+    EXPECT(strstr(eh_last_error(), "shoe_size") != NULL);
   }
-  LEXPECT(eh_linker_fit(NULL) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(eh_linker_fit(NULL) == EH_ERR_INVALID_ARGUMENT);
   eh_linker_free(l);
   eh_linker_free(NULL);
   l = NULL;
-  LEXPECT(eh_linker_create("{\"nope\": 1}", &l) == EH_ERR_INVALID_ARGUMENT && l == NULL);
-  return 0;
+  EXPECT(eh_linker_create("{\"nope\": 1}", &l) == EH_ERR_INVALID_ARGUMENT && l == NULL);
 }

@@ -2,25 +2,14 @@
 /* C API tests for model bundles: import, save/load (memory and file), signatures, corrupt
  * bytes, batch vs one-record agreement, explanations summing to the margin, bad arguments.
  * Called from test_c_api.c's main through run_models_tests(). */
+#include "check.h"
 #include "earlyhelp/c_api.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int m_passed = 0;
-static int m_failed = 0;
 
-#define M_EXPECT(cond)                                                                      \
-  do {                                                                                      \
-    if (cond) {                                                                             \
-      ++m_passed;                                                                           \
-    } else {                                                                                \
-      ++m_failed;                                                                           \
-      fprintf(stderr, "%s:%d: EXPECT(%s) failed (last error: %s)\n", __FILE__, __LINE__, #cond, \
-              eh_last_error());                                                             \
-    }                                                                                       \
-  } while (0)
 
 /* Root: f0 < 0.5 (NaN left) -> leaf 1.0, else node 1: f1 < 2 (NaN right) -> -2.0 / 3.0. */
 static const char* kTinyJson =
@@ -37,7 +26,7 @@ static const double kSigmoid1 = 0.7310585786300049;
 static const double kSigmoidMinus2 = 0.11920292202211755;
 static const double kSigmoid3 = 0.9525741268224334;
 
-int run_models_tests(void) {
+void test_models_c(void) {
   eh_model* model = NULL;
   eh_model* back = NULL;
   size_t n = 0, size = 0;
@@ -48,64 +37,65 @@ int run_models_tests(void) {
   const char key[] = "approval";
   int i;
 
-  M_EXPECT(eh_model_import_xgboost_json(kTinyJson, strlen(kTinyJson), &model) == EH_OK);
-  M_EXPECT(eh_model_num_features(model, &n) == EH_OK && n == 2);
-  M_EXPECT(eh_model_num_outputs(model, &n) == EH_OK && n == 1);
-  M_EXPECT(eh_model_num_contributions(model, &n) == EH_OK && n == 3);
+  EXPECT(eh_model_import_xgboost_json(kTinyJson, strlen(kTinyJson), &model) == EH_OK);
+  EXPECT(eh_model_num_features(model, &n) == EH_OK && n == 2);
+  EXPECT(eh_model_num_outputs(model, &n) == EH_OK && n == 1);
+  EXPECT(eh_model_num_contributions(model, &n) == EH_OK && n == 3);
 
   /* batch: exact values (ties go right; NaN follows the default direction) */
-  M_EXPECT(eh_model_predict(model, x, 4, 2, 2, out, 4) == EH_OK);
-  M_EXPECT(M_ABS(out[0] - kSigmoid1) < 1e-6);
-  M_EXPECT(M_ABS(out[1] - kSigmoidMinus2) < 1e-6);
-  M_EXPECT(M_ABS(out[2] - kSigmoid3) < 1e-6);
-  M_EXPECT(M_ABS(out[3] - kSigmoid1) < 1e-6);
+  EXPECT(eh_model_predict(model, x, 4, 2, 2, out, 4) == EH_OK);
+  EXPECT(M_ABS(out[0] - kSigmoid1) < 1e-6);
+  EXPECT(M_ABS(out[1] - kSigmoidMinus2) < 1e-6);
+  EXPECT(M_ABS(out[2] - kSigmoid3) < 1e-6);
+  EXPECT(M_ABS(out[3] - kSigmoid1) < 1e-6);
   for (i = 0; i < 4; ++i) {
-    M_EXPECT(eh_model_predict_one(model, x + 2 * i, 2, &one, 1) == EH_OK && one == out[i]);
+    EXPECT(eh_model_predict_one(model, x + 2 * i, 2, &one, 1) == EH_OK && one == out[i]);
   }
   /* explanations sum to the margin */
-  M_EXPECT(eh_model_explain(model, x, 4, 2, phi, 12) == EH_OK);
+  EXPECT(eh_model_explain(model, x, 4, 2, phi, 12) == EH_OK);
   for (i = 0; i < 4; ++i) {
     static const double margins[4] = {1.0, -2.0, 3.0, 1.0};
     const double margin = phi[3 * i] + phi[3 * i + 1] + phi[3 * i + 2];
-    M_EXPECT(M_ABS(margin - margins[i]) < 1e-9);
+    EXPECT(M_ABS(margin - margins[i]) < 1e-9);
   }
 
   /* save to memory (two calls), load back, signed and unsigned */
-  M_EXPECT(eh_model_save_memory(model, key, strlen(key), NULL, 0, &size) == EH_OK && size > 88);
+  EXPECT(eh_model_save_memory(model, key, strlen(key), NULL, 0, &size) == EH_OK && size > 88);
   bytes = (unsigned char*)malloc(size);
-  M_EXPECT(bytes != NULL);
-  if (bytes == NULL) return 1;
-  M_EXPECT(eh_model_save_memory(model, key, strlen(key), bytes, size - 1, &n) ==
+  EXPECT(bytes != NULL);
+  if (bytes == NULL) {
+    eh_model_free(model);
+    return;
+  }
+  EXPECT(eh_model_save_memory(model, key, strlen(key), bytes, size - 1, &n) ==
            EH_ERR_INVALID_ARGUMENT);
-  M_EXPECT(eh_model_save_memory(model, key, strlen(key), bytes, size, &n) == EH_OK && n == size);
-  M_EXPECT(eh_model_load_memory(bytes, size, key, strlen(key), &back) == EH_OK);
-  M_EXPECT(eh_model_predict_one(back, x + 2, 2, &one, 1) == EH_OK && one == out[1]);
+  EXPECT(eh_model_save_memory(model, key, strlen(key), bytes, size, &n) == EH_OK && n == size);
+  EXPECT(eh_model_load_memory(bytes, size, key, strlen(key), &back) == EH_OK);
+  EXPECT(eh_model_predict_one(back, x + 2, 2, &one, 1) == EH_OK && one == out[1]);
   eh_model_free(back);
   back = NULL;
-  M_EXPECT(eh_model_load_memory(bytes, size, "wrong", 5, &back) == EH_ERR_FORMAT);
-  M_EXPECT(strstr(eh_last_error(), "signature") != NULL);
-  M_EXPECT(back == NULL);
-  M_EXPECT(eh_model_load_memory(bytes, size - 3, NULL, 0, &back) == EH_ERR_FORMAT);
+  EXPECT(eh_model_load_memory(bytes, size, "wrong", 5, &back) == EH_ERR_FORMAT);
+  EXPECT(strstr(eh_last_error(), "signature") != NULL);
+  EXPECT(back == NULL);
+  EXPECT(eh_model_load_memory(bytes, size - 3, NULL, 0, &back) == EH_ERR_FORMAT);
   bytes[size / 2] ^= 0x40;
-  M_EXPECT(eh_model_load_memory(bytes, size, NULL, 0, &back) == EH_ERR_FORMAT);
-  M_EXPECT(back == NULL);
+  EXPECT(eh_model_load_memory(bytes, size, NULL, 0, &back) == EH_ERR_FORMAT);
+  EXPECT(back == NULL);
   free(bytes);
 
   /* files */
-  M_EXPECT(eh_model_load_file("/nonexistent/model.ehm", NULL, 0, &back) == EH_ERR_IO);
+  EXPECT(eh_model_load_file("/nonexistent/model.ehm", NULL, 0, &back) == EH_ERR_IO);
 
   /* bad arguments never crash */
-  M_EXPECT(eh_model_predict(model, x, 4, 3, 1, out, 4) == EH_ERR_INVALID_ARGUMENT);
-  M_EXPECT(strstr(eh_last_error(), "3 columns") != NULL);
-  M_EXPECT(eh_model_predict(model, x, 4, 2, 1, out, 3) == EH_ERR_INVALID_ARGUMENT);
-  M_EXPECT(eh_model_predict(NULL, x, 1, 2, 1, out, 1) == EH_ERR_INVALID_ARGUMENT);
-  M_EXPECT(eh_model_predict_one(model, NULL, 2, out, 1) == EH_ERR_INVALID_ARGUMENT);
-  M_EXPECT(eh_model_import_xgboost_json("{", 1, &back) == EH_ERR_FORMAT);
-  M_EXPECT(eh_model_load_memory(NULL, 0, NULL, 0, &back) == EH_ERR_FORMAT);
-  M_EXPECT(eh_model_predict(model, x, 0, 2, 1, NULL, 0) == EH_OK);
+  EXPECT(eh_model_predict(model, x, 4, 3, 1, out, 4) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(strstr(eh_last_error(), "3 columns") != NULL);
+  EXPECT(eh_model_predict(model, x, 4, 2, 1, out, 3) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(eh_model_predict(NULL, x, 1, 2, 1, out, 1) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(eh_model_predict_one(model, NULL, 2, out, 1) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(eh_model_import_xgboost_json("{", 1, &back) == EH_ERR_FORMAT);
+  EXPECT(eh_model_load_memory(NULL, 0, NULL, 0, &back) == EH_ERR_FORMAT);
+  EXPECT(eh_model_predict(model, x, 0, 2, 1, NULL, 0) == EH_OK);
   eh_model_free(model);
   eh_model_free(NULL);
 
-  printf("models: %d passed, %d failed\n", m_passed, m_failed);
-  return m_failed;
 }

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The one check macro of the C API test executable, shared by every C test file in tests/c. */
+#ifndef EH_TESTS_C_CHECK_H
+#define EH_TESTS_C_CHECK_H
+
+#include "earlyhelp/c_api.h"
+
+#include <stdio.h>
+
+/* Counters of the whole executable (defined in test_c_api.c, printed by its main). */
+extern int eh_test_passed;
+extern int eh_test_failed;
+
+#define EXPECT(cond)                                                                        \
+  do {                                                                                      \
+    if (cond) {                                                                             \
+      ++eh_test_passed;                                                                     \
+    } else {                                                                                \
+      ++eh_test_failed;                                                                     \
+      fprintf(stderr, "%s:%d: EXPECT(%s) failed (last error: %s)\n", __FILE__, __LINE__, #cond, \
+              eh_last_error());                                                             \
+    }                                                                                       \
+  } while (0)
+
+/* The test groups of the other files, called from main in test_c_api.c. */
+void test_linkage_c(void);
+void test_linker_c(void);
+void test_models_c(void);
+
+#endif /* EH_TESTS_C_CHECK_H */
