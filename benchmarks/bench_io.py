@@ -32,6 +32,8 @@ import time
 import numpy as np
 import pandas as pd
 
+from bench_common import cmake_cache, cpu_model  # noqa: E402  (beside this script)
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 FIRST = ["Amelia", "Olivia", "Isla", "Ava", "Mia", "Noah", "Oliver", "George", "Arthur", "Leo", "Muhammad",
@@ -102,24 +104,8 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def cpu_model() -> str:
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
-def cache_value(build_dir: pathlib.Path, key: str) -> str:
-    try:
-        for line in open(build_dir / "CMakeCache.txt"):
-            if line.startswith(key + ":"):
-                return line.split("=", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
 
 
 def main() -> int:
@@ -193,8 +179,8 @@ def main() -> int:
         f"- date: {now}",
         f"- CPU: {cpu_model()}; cores: {os.cpu_count()}; load average at start of the write-up: {' '.join(load)}"
         " (shared machine: other builds were running)",
-        f"- compiler: {cache_value(build_dir, 'CMAKE_CXX_COMPILER')}; build type {cache_value(build_dir, 'CMAKE_BUILD_TYPE')};"
-        f" flags `{cache_value(build_dir, 'CMAKE_CXX_FLAGS_RELEASE')}`",
+        f"- compiler: {cmake_cache(build_dir, 'CMAKE_CXX_COMPILER') or 'unknown'}; build type {cmake_cache(build_dir, 'CMAKE_BUILD_TYPE') or 'unknown'};"
+        f" flags `{cmake_cache(build_dir, 'CMAKE_CXX_FLAGS_RELEASE')}`",
         f"- Python {platform.python_version()}, pandas {pd.__version__} (Debian python3-pandas), numpy {np.__version__}",
         f"- input: {args.rows:,} rows x 12 columns (school_exclusions shape), {size_mb:.1f} MB, "
         f"{n_rejects} rows rejected by earlyhelp (planted bad postcodes / dates)",

@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from bench_common import cpu_model  # noqa: E402  (beside this script)
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 NAMES = (
@@ -74,14 +76,6 @@ def best_ns(fn, n, rounds):
     return best
 
 
-def cpu_model():
-    try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main():

@@ -16,13 +16,14 @@ import argparse
 import datetime as dt
 import os
 import pathlib
-import platform
 import re
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+
+from bench_common import cmake_cache, cpu_model  # noqa: E402  (beside this script)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FEBRL_MAP = {"rec_id": "record_id", "given_name": "first_name", "street_number": "address",
@@ -34,24 +35,8 @@ FEBRL_MAP = {"rec_id": "record_id", "given_name": "first_name", "street_number":
 SPLINK = {"febrl3_f1": 0.993, "febrl4_f1": 0.9992, "pairs_per_s_per_cpu": 130_000, "million_records_s": 60.0}
 
 
-def cpu_model() -> str:
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
-def cmake_cache(build: pathlib.Path, key: str) -> str:
-    try:
-        for line in open(build / "CMakeCache.txt"):
-            if line.startswith(key + ":"):
-                return line.split("=", 1)[1].strip()
-    except OSError:
-        pass
-    return "?"
 
 
 def febrl_frame(shared: pathlib.Path, name: str):

@@ -15,7 +15,6 @@ import datetime
 import json
 import os
 import pathlib
-import platform
 import re
 import subprocess
 import sys
@@ -23,27 +22,13 @@ import time
 
 import numpy as np
 
+from bench_common import cmake_cache, cpu_model  # noqa: E402  (beside this script)
+
 HERE = pathlib.Path(__file__).resolve().parent
 
 
-def cpu_name():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
-def cmake_cache(build, key):
-    try:
-        for line in open(build / "CMakeCache.txt"):
-            if line.startswith(key + ":"):
-                return line.split("=", 1)[1].strip()
-    except OSError:
-        pass
-    return ""
 
 
 def median_latency_us(fn, calls):
@@ -150,7 +135,7 @@ def main():
         "# Model evaluation: earlyhelp vs XGBoost",
         "",
         f"- Date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- CPU: {cpu_name()}; cores available: {os.cpu_count()} (shared machine; best of 3 runs for batch figures)",
+        f"- CPU: {cpu_model()}; cores available: {os.cpu_count()} (shared machine; best of 3 runs for batch figures)",
         f"- Compiler: {ours['compiler']}; build type {cmake_cache(build, 'CMAKE_BUILD_TYPE')}; flags `{flags}`"
         " (AVX-512 kernel chosen at run time)",
         f"- Peer: XGBoost {xgb.__version__} (`Booster.inplace_predict` on the same float32 numpy array)",
