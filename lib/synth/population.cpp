@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
 #include <array>
 #include <cmath>
 #include <map>
@@ -26,7 +27,7 @@ namespace {
 using detail::Rng;
 
 // Purposes of the derived random streams (never reuse a number for a new purpose).
-enum Purpose : std::uint64_t { purpose_streets = 1, purpose_plan = 2, purpose_household = 3 };
+enum Purpose : std::uint64_t { purpose_streets = 1, purpose_plan = 2, purpose_household = 3, purpose_moves = 4 };
 
 constexpr std::string_view postcode_unit_letters = "ABDEFGHJLNPQRSTUWXYZ";  // 20 letters
 
@@ -500,6 +501,49 @@ struct Filler {
   }
 };
 
+// Moves go to vacant addresses. Every move and every dissolved household is replayed in date
+// order (ties by household): a mover takes a vacant address at random and leaves its old one
+// vacant for later movers, so an address has one household at a time and successive occupants
+// follow each other. Sequential and seeded: identical for any thread count.
+void assign_vacant_moves(Population& pop, std::uint64_t seed) {
+  const std::size_t n_addresses = pop.addresses.size();
+  std::vector<std::uint8_t> occupied(n_addresses, 0);
+  for (const Household& h : pop.households) occupied[h.moves.front().address] = 1;
+  std::vector<std::uint32_t> vacant;
+  for (std::uint32_t a = 0; a < n_addresses; ++a)
+    if (!occupied[a]) vacant.push_back(a);
+  struct Change {
+    std::int32_t day;
+    std::uint32_t household, move;  // move 0: the household dissolves
+  };
+  std::vector<Change> changes;
+  const Date never = from_civil(9999, 12, 31);
+  for (std::uint32_t h = 0; h < pop.households.size(); ++h) {
+    const Household& hh = pop.households[h];
+    for (std::uint32_t k = 1; k < hh.moves.size(); ++k) changes.push_back({hh.moves[k].from.days, h, k});
+    if (hh.ends < never) changes.push_back({hh.ends.days, h, 0});
+  }
+  std::sort(changes.begin(), changes.end(), [](const Change& x, const Change& y) {
+    return std::tie(x.day, x.household, x.move) < std::tie(y.day, y.household, y.move);
+  });
+  Rng rng = Rng::stream(seed, purpose_moves);
+  for (const Change& c : changes) {
+    Household& hh = pop.households[c.household];
+    if (c.move == 0) {
+      vacant.push_back(hh.address_on(Date{c.day - 1}));
+      continue;
+    }
+    // With no vacancy (a tiny county) the randomly drawn address is kept: two households share.
+    if (vacant.empty()) continue;
+    const std::uint32_t from = hh.moves[c.move - 1].address;
+    const std::size_t i = rng.below(static_cast<std::uint32_t>(vacant.size()));
+    hh.moves[c.move].address = vacant[i];
+    vacant[i] = vacant.back();
+    vacant.pop_back();
+    vacant.push_back(from);
+  }
+}
+
 }  // namespace
 
 int Person::age_on(Date d) const noexcept {
@@ -570,6 +614,7 @@ Population generate_population(const Config& config) {
     Filler f{pop, config, static_cast<std::uint32_t>(h), Rng::stream(config.seed, purpose_household, h)};
     f.run(plans[h], first[h], prior[h]);
   });
+  assign_vacant_moves(pop, config.seed);
   // Drop the spare slots no twin used: compact persons and renumber (sequential, cheap).
   std::vector<std::uint32_t> new_id(pop.persons.size(), npos32);
   std::vector<std::uint8_t> used(pop.persons.size(), 0);

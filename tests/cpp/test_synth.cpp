@@ -117,6 +117,37 @@ TEST_SUITE("synth") {
     for (auto& kv : per_postcode) CHECK(kv.second <= 15);
   }
 
+  TEST_CASE("synth.population: movers take vacant addresses, so an address has one household at a time") {
+    const Population pop = generate_population(small(6000, 5));
+    // Replay every address's occupancy: on each change date, count households living there.
+    std::map<std::uint32_t, std::vector<std::uint32_t>> at;  // address -> households ever there
+    int moves = 0;
+    for (const auto& h : pop.households) {
+      for (const auto& m : h.moves) at[m.address].push_back(h.id);
+      moves += static_cast<int>(h.moves.size()) - 1;
+    }
+    CHECK(moves > 100);
+    int successive = 0, shared = 0;
+    for (const auto& [address, households] : at) {
+      std::set<std::uint32_t> distinct(households.begin(), households.end());
+      if (distinct.size() < 2) continue;
+      ++successive;
+      std::set<std::int32_t> days;
+      for (const auto h : distinct)
+        for (const auto& m : pop.households[h].moves) days.insert(std::max(m.from.days, pop.config.start.days));
+      for (const std::int32_t d : days) {
+        int living = 0;
+        for (const auto h : distinct) {
+          const auto& hh = pop.households[h];
+          living += hh.address_on(Date{d}) == address && Date{d} < hh.ends;
+        }
+        shared += living > 1;
+      }
+    }
+    CHECK(successive > 50);  // addresses with successive occupants exist
+    CHECK(shared == 0);
+  }
+
   TEST_CASE("synth.generate: same seed gives identical bytes for any thread count") {
     const auto one = generate_tables(small(1000, 11, 1));
     const auto two = generate_tables(small(1000, 11, 2));
