@@ -58,53 +58,60 @@ int run_link(const LinkArgs& a) {
     as_of = c.year * 10000 + c.month * 100 + c.day;
   }
 
-  std::vector<Record> records;
-  std::vector<std::string> streams, local_ids;
-  if (!a.input.empty()) {
+  // Records go into the linker as they are read (a batch at a time for --data), so the raw
+  // strings of millions of records are never all held at once.
+  Linker linker(settings);
+  const bool from_data = a.input.empty();
+  if (!from_data) {
     current_run().input("records", a.input);
-    records = read_records_csv(a.input, parse_column_map(a.map));
+    std::vector<Record> records = read_records_csv(a.input, parse_column_map(a.map));
+    linker.add_records(records);
   } else {
     current_run().param("data", a.data);
-    Extracts ex = read_extracts(a.data, schema::Schema::builtin());
-    for (const auto& note : ex.notes)
+    const std::vector<std::string> notes = for_each_extract_batch(
+        a.data, schema::Schema::builtin(), [&](std::vector<Record>& batch) { linker.add_records(batch); });
+    for (const auto& note : notes)
       if (!a.quiet) fmt::print(stderr, "link: {}\n", note);
-    records = std::move(ex.records);
-    streams = std::move(ex.stream);
-    local_ids = std::move(ex.local_id);
   }
   const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  Linker linker(settings);
-  linker.add_records(records);
   if (!a.model_in.empty()) linker.load_model_json(read_text(a.model_in));
   else linker.fit();
   linker.predict();
   linker.cluster();
   const std::vector<std::string> persons = linker.person_ids();
+  const std::vector<std::string>& record_ids = linker.records().record_ids;
+  const std::size_t n_records = record_ids.size();
+  // --data output names each record by its stream and its id within the stream.
+  auto write_ids = [&](io::CsvWriter& w, std::size_t i, std::initializer_list<std::string_view> rest) {
+    std::vector<std::string_view> row;
+    if (from_data) {
+      const auto [stream, local] = split_extract_record_id(record_ids[i]);
+      row = {stream, local};
+    } else {
+      row = {record_ids[i]};
+    }
+    row.insert(row.end(), rest.begin(), rest.end());
+    w.write_row(row);
+  };
 
   io::CsvWriter out = io::CsvWriter::open(a.output);
-  if (streams.empty()) {
-    out.write_row({"record_id", "person_id"});
-    for (std::size_t i = 0; i < records.size(); ++i) out.write_row({records[i].record_id, persons[i]});
-  } else {
-    out.write_row({"source", "record_id", "person_id"});
-    for (std::size_t i = 0; i < records.size(); ++i) out.write_row({streams[i], local_ids[i], persons[i]});
-  }
+  if (from_data) out.write_row({"source", "record_id", "person_id"});
+  else out.write_row({"record_id", "person_id"});
+  for (std::size_t i = 0; i < n_records; ++i) write_ids(out, i, {persons[i]});
   out.close();
   current_run().output("persons", a.output);
   if (!a.households.empty()) {
     const std::vector<std::string> hh = linker.household_ids(as_of);
     const std::vector<HouseholdMembership> members = linker.households(as_of);
-    std::unordered_map<std::string, const HouseholdMembership*> by_person;
+    std::unordered_map<std::string_view, const HouseholdMembership*> by_person;
     for (const auto& m : members) by_person.emplace(m.person_id, &m);
     io::CsvWriter h = io::CsvWriter::open(a.households);
-    if (streams.empty()) h.write_row({"record_id", "person_id", "household_id", "role", "family"});
-    else h.write_row({"source", "record_id", "person_id", "household_id", "role", "family"});
-    for (std::size_t i = 0; i < records.size(); ++i) {
+    if (from_data) h.write_row({"source", "record_id", "person_id", "household_id", "role", "family"});
+    else h.write_row({"record_id", "person_id", "household_id", "role", "family"});
+    for (std::size_t i = 0; i < n_records; ++i) {
       const HouseholdMembership& m = *by_person.at(persons[i]);
-      const std::string_view fam = m.family ? "1" : "0";
-      if (streams.empty()) h.write_row({records[i].record_id, persons[i], hh[i], m.role, fam});
-      else h.write_row({streams[i], local_ids[i], persons[i], hh[i], m.role, fam});
+      write_ids(h, i, {persons[i], hh[i], m.role, m.family ? "1" : "0"});
     }
     h.close();
     current_run().output("households", a.households);
@@ -125,7 +132,7 @@ int run_link(const LinkArgs& a) {
              "(read {:.2f} fit {:.2f} predict {:.2f} cluster {:.2f})\n",
              s.records, s.identities, s.pairs_compared, s.links, s.persons, total, read_seconds, s.fit_seconds,
              s.predict_seconds, s.cluster_seconds);
-  if (records.empty()) fmt::print(stderr, "link: warning: the input holds no records; wrote an empty result\n");
+  if (n_records == 0) fmt::print(stderr, "link: warning: the input holds no records; wrote an empty result\n");
   return exit_ok;
 }
 

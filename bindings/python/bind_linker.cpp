@@ -137,6 +137,15 @@ void bind_linker(py::module_& parent) {
       });
   m.def("default_settings_json", [] { return lk::Settings().to_json(); });
   m.def(
+      "households_correct",
+      [](const std::vector<std::string>& predicted, const std::vector<std::string>& truth) {
+        py::gil_scoped_release nogil;
+        return lk::households_correct(predicted, truth);
+      },
+      py::arg("predicted"), py::arg("truth"),
+      "Share of members (persons) whose predicted household holds exactly the members of their true "
+      "household. predicted[i] and truth[i] are member i's household labels.");
+  m.def(
       "evaluate_clusters",
       [](const std::vector<std::string>& predicted, const std::vector<std::string>& truth,
          const std::optional<std::vector<std::string>>& sources) {

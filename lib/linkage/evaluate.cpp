@@ -73,4 +73,27 @@ Evaluation evaluate_clusters(const std::vector<std::string>& predicted, const st
   return ev;
 }
 
+double households_correct(const std::vector<std::string>& predicted, const std::vector<std::string>& truth) {
+  EH_CHECK(predicted.size() == truth.size(), "households_correct: {} predicted labels but {} true labels",
+           predicted.size(), truth.size());
+  if (predicted.empty()) return 1.0;
+  // Member i is right when its predicted and true groups are one set: both as large as their
+  // intersection.
+  const std::vector<std::uint32_t> p = encode(predicted), t = encode(truth);
+  std::vector<std::size_t> n_pred(predicted.size(), 0), n_truth(truth.size(), 0);
+  std::unordered_map<std::uint64_t, std::size_t> n_both;
+  auto both = [&](std::size_t i) { return (std::uint64_t{p[i]} << 32) | t[i]; };
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    ++n_pred[p[i]];
+    ++n_truth[t[i]];
+    ++n_both[both(i)];
+  }
+  std::size_t ok = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const std::size_t b = n_both[both(i)];
+    ok += b == n_pred[p[i]] && b == n_truth[t[i]];
+  }
+  return static_cast<double>(ok) / static_cast<double>(predicted.size());
+}
+
 }  // namespace earlyhelp::linkage

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "earlyhelp/linkage/linker.hpp"
 
+#include "earlyhelp/core/date.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
 
@@ -527,16 +528,37 @@ std::vector<Match> Linker::lookup(const Record& record, std::size_t k) {
 std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
   if (!clustered_) throw StateError("households: records are not clustered yet (call cluster first)");
   const std::size_t n_persons = persons_.size();
-  // Each person's address: the most recorded property (UPRN), else address with postcode.
-  std::vector<std::unordered_map<std::uint64_t, std::uint64_t>> votes(n_persons);
-  std::vector<std::int32_t> dob(n_persons, 0);
+  const std::size_t n_ids = table_.n_identities();
+  // A written address is keyed by its text and postcode district, so a typo in the inward code
+  // does not make a second home; a missing or malformed postcode takes the district the same
+  // text has elsewhere.
+  std::vector<std::uint32_t> district_of_address(table_.address.size(), 0);
+  {
+    std::unordered_map<std::uint64_t, std::uint64_t> seen;  // (address, district) -> identities
+    for (std::size_t x = 0; x < n_ids; ++x) {
+      const std::uint32_t pc = table_.postcode_id[x];
+      const std::uint32_t d = pc == 0 ? 0 : table_.postcode_info[pc].district;
+      if (table_.address_id[x] != 0 && d != 0) ++seen[(std::uint64_t{table_.address_id[x]} << 32) | d];
+    }
+    std::vector<std::uint64_t> best_n(table_.address.size(), 0);
+    for (const auto& [key, cnt] : seen) {
+      const auto a = static_cast<std::uint32_t>(key >> 32);
+      const auto d = static_cast<std::uint32_t>(key & 0xffffffffu);
+      if (cnt > best_n[a] || (cnt == best_n[a] && d < district_of_address[a])) best_n[a] = cnt, district_of_address[a] = d;
+    }
+  }
   auto address_key = [&](std::size_t x) {
-    return (std::uint64_t{1} << 62) | (std::uint64_t{table_.address_id[x]} << 24) | table_.postcode_id[x];
+    const std::uint32_t pc = table_.postcode_id[x];
+    std::uint32_t d = pc == 0 ? 0 : table_.postcode_info[pc].district;
+    if (d == 0) d = district_of_address[table_.address_id[x]];
+    // Outside the UK (no district) the whole postcode keeps apart equal texts.
+    const std::uint64_t where = d != 0 ? d : (std::uint64_t{1} << 30) | pc;
+    return (std::uint64_t{1} << 62) | (std::uint64_t{table_.address_id[x]} << 31) | where;
   };
   // An address written on a record without a UPRN resolves to the UPRN other records give it,
   // so "48 Albert Gardens" in one system and property 100090006356 in another are one home.
   std::unordered_map<std::uint64_t, std::unordered_map<std::uint32_t, std::uint64_t>> uprn_votes;
-  for (std::size_t x = 0; x < table_.n_identities(); ++x)
+  for (std::size_t x = 0; x < n_ids; ++x)
     if (table_.uprn_id[x] != 0 && table_.address_id[x] != 0) uprn_votes[address_key(x)][table_.uprn_id[x]] += table_.n_records[x];
   std::unordered_map<std::uint64_t, std::uint32_t> uprn_of_address;
   for (const auto& [key, votes_of] : uprn_votes) {
@@ -546,32 +568,60 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
       if (n > best_n || (n == best_n && u < best)) best = u, best_n = n;
     uprn_of_address.emplace(key, best);
   }
-  for (std::size_t x = 0; x < table_.n_identities(); ++x) {
-    const std::uint32_t p = identity_person_[x];
-    std::uint64_t key = 0;
-    if (table_.uprn_id[x] != 0) key = (std::uint64_t{1} << 63) | table_.uprn_id[x];
+  std::vector<std::uint64_t> home_of(n_ids, 0);
+  for (std::size_t x = 0; x < n_ids; ++x) {
+    if (table_.uprn_id[x] != 0) home_of[x] = (std::uint64_t{1} << 63) | table_.uprn_id[x];
     else if (table_.address_id[x] != 0) {
       const auto it = uprn_of_address.find(address_key(x));
-      key = it != uprn_of_address.end() ? ((std::uint64_t{1} << 63) | it->second) : address_key(x);
+      home_of[x] = it != uprn_of_address.end() ? ((std::uint64_t{1} << 63) | it->second) : address_key(x);
     }
-    if (key != 0) votes[p][key] += table_.n_records[x];
+  }
+  // Each person's home on `as_of`: the address their records give, each record weighted by how
+  // close its date is to `as_of` (half-life kHalfLifeDays either side; undated records count a
+  // little; a register's "current" row is dated at the latest record), so the address of a family
+  // that moved is the new one, successive occupants of one address are told apart, and a stale
+  // address from a lagging system is outweighed. Without dates this is the most recorded address.
+  constexpr double kHalfLifeDays = 120.0;
+  constexpr double kUndated = 0.05;
+  auto day_of = [](std::int32_t d) { return from_civil(d / 10000, (d / 100) % 100, std::max(1, d % 100)).days; };
+  std::int32_t latest = 0;
+  for (const std::int32_t d : table_.record_date)
+    if (d != PreparedRecords::kCurrentDate) latest = std::max(latest, d);
+  const std::int32_t as_of_day = day_of(as_of);
+  std::vector<std::unordered_map<std::uint64_t, double>> votes(n_persons);
+  for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {
+    const std::uint32_t x = table_.identity_of[rec];
+    if (home_of[x] == 0) continue;
+    std::int32_t d = table_.record_date[rec];
+    if (d == PreparedRecords::kCurrentDate) d = latest;
+    double w = kUndated;
+    if (d != 0) {
+      const double gap = std::abs(static_cast<double>(day_of(d) - as_of_day));
+      w = std::max(std::exp2(-gap / kHalfLifeDays), 1e-9);  // very old records still break ties
+    }
+    votes[identity_person_[x]][home_of[x]] += w;
+  }
+  std::vector<std::int32_t> dob(n_persons, 0);
+  for (std::size_t x = 0; x < n_ids; ++x) {
+    const std::uint32_t p = identity_person_[x];
     const std::int32_t d = table_.dob[x];
     if (d != 0 && d % 100 != 0 && (dob[p] == 0 || d < dob[p])) dob[p] = d;
   }
   std::unordered_map<std::uint64_t, std::string> household_of_key;  // key -> smallest person id
-  // How many persons give each address: between equally recorded addresses a person lives at
-  // the one shared with others (the family home, not a stale or one-off address).
+  // How many persons give each address: between equally weighted addresses a person lives at
+  // the one shared with others (the family home, not a one-off address).
   std::unordered_map<std::uint64_t, std::uint32_t> sharers;
   for (const auto& v : votes)
     for (const auto& kv : v) ++sharers[kv.first];
   std::vector<std::uint64_t> person_key(n_persons, 0);
   for (std::size_t p = 0; p < n_persons; ++p) {
-    std::uint64_t best = 0, best_n = 0;
+    std::uint64_t best = 0;
+    double best_w = 0;
     std::uint32_t best_s = 0;
-    for (const auto& [key, cnt] : votes[p]) {
+    for (const auto& [key, w] : votes[p]) {
       const std::uint32_t sh = sharers[key];
-      const bool better = cnt != best_n ? cnt > best_n : (sh != best_s ? sh > best_s : key < best);
-      if (best == 0 || better) best = key, best_n = cnt, best_s = sh;
+      const bool better = w != best_w ? w > best_w : (sh != best_s ? sh > best_s : key < best);
+      if (best == 0 || better) best = key, best_w = w, best_s = sh;
     }
     person_key[p] = best;
     if (best == 0) continue;

@@ -17,22 +17,27 @@ namespace earlyhelp::linkage {
 const std::vector<std::string>& canonical_columns() {
   static const std::vector<std::string> cols{"record_id", "source",  "first_name", "middle_name",
                                              "surname",   "dob",     "sex",        "address",
-                                             "town",      "postcode", "uprn",      "nhs_number"};
+                                             "town",      "postcode", "uprn",      "nhs_number",
+                                             "record_date"};
   return cols;
 }
 
-bool set_record_field(Record& r, std::string_view column, std::string value) {
+std::string* record_field(Record& r, std::string_view column) noexcept {
   std::string* const fields[] = {&r.record_id, &r.source,  &r.first_name, &r.middle_name,
                                  &r.surname,   &r.dob,     &r.sex,        &r.address,
-                                 &r.town,      &r.postcode, &r.uprn,      &r.nhs_number};
+                                 &r.town,      &r.postcode, &r.uprn,      &r.nhs_number,
+                                 &r.record_date};
   const auto& cols = canonical_columns();
-  for (std::size_t i = 0; i < cols.size(); ++i) {
-    if (cols[i] == column) {
-      *fields[i] = std::move(value);
-      return true;
-    }
-  }
-  return false;
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    if (cols[i] == column) return fields[i];
+  return nullptr;
+}
+
+bool set_record_field(Record& r, std::string_view column, std::string value) {
+  std::string* const f = record_field(r, column);
+  if (f == nullptr) return false;
+  *f = std::move(value);
+  return true;
 }
 
 std::string_view field_name(Field f) noexcept {
@@ -304,6 +309,8 @@ std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& recor
     const std::uint32_t src = sources.intern(r.source.empty() ? std::string("_") : r.source);
     source_mask[identity] |= std::uint32_t{1} << std::min<std::uint32_t>(src - 1, 31);
     ++n_records[identity];
+    const std::int32_t when = r.record_date.empty() ? 0 : r.record_date == "current" ? kCurrentDate : parse_dob(r.record_date);
+    record_date.push_back(when % 100 != 0 ? when : 0);  // a full date only
     identity_of.push_back(identity);
   }
   return touched;

@@ -76,12 +76,7 @@ std::vector<Record> read_records_csv(const std::string& path, const ColumnMap& m
       const std::string_view v = trim(rec[c]);
       if (v.empty()) continue;
       // Several input columns onto one canonical column are joined in file order.
-      std::string* const fields[] = {&r.record_id, &r.source,  &r.first_name, &r.middle_name,
-                                     &r.surname,   &r.dob,     &r.sex,        &r.address,
-                                     &r.town,      &r.postcode, &r.uprn,      &r.nhs_number};
-      const auto& cols = canonical_columns();
-      const auto idx = static_cast<std::size_t>(std::find(cols.begin(), cols.end(), target[c]) - cols.begin());
-      std::string& dst = *fields[idx];
+      std::string& dst = *record_field(r, target[c]);
       if (!dst.empty()) dst += ' ';
       dst += v;
     }
@@ -92,8 +87,11 @@ std::vector<Record> read_records_csv(const std::string& path, const ColumnMap& m
   return out;
 }
 
-Extracts read_extracts(const std::string& dir, const schema::Schema& schema) {
+std::vector<std::string> for_each_extract_batch(const std::string& dir, const schema::Schema& schema,
+                                                const std::function<void(std::vector<Record>&)>& sink,
+                                                std::size_t batch) {
   namespace fs = std::filesystem;
+  EH_CHECK(batch > 0, "for_each_extract_batch: batch must be at least 1");
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw IOError(fmt::format("link --data: '{}' is not a readable folder", dir));
   std::vector<fs::path> files;
@@ -101,30 +99,43 @@ Extracts read_extracts(const std::string& dir, const schema::Schema& schema) {
     if (e.is_regular_file() && e.path().extension() == ".csv") files.push_back(e.path());
   if (ec) throw IOError(fmt::format("link --data: cannot list '{}'", dir));
   std::sort(files.begin(), files.end());
-  Extracts out;
+  EH_CHECK(std::any_of(files.begin(), files.end(), [&](const fs::path& f) { return schema.find(f.stem().string()) != nullptr; }),
+           "link --data: '{}' holds no extract named after a stream of the schema (<stream>.csv)", dir);
+  std::vector<std::string> notes;
+  std::vector<Record> pending;
+  pending.reserve(std::min<std::size_t>(batch, 65536));
   for (const fs::path& file : files) {
     const std::string stem = file.stem().string();
     const schema::Stream* stream = schema.find(stem);
     if (stream == nullptr) {
-      out.notes.push_back(fmt::format("{}: not a stream of the schema, skipped", file.filename().string()));
+      notes.push_back(fmt::format("{}: not a stream of the schema, skipped", file.filename().string()));
       continue;
     }
     io::CsvReader reader = io::CsvReader::open(file.string());
     if (reader.empty_input()) {
-      out.notes.push_back(fmt::format("{}: empty", file.filename().string()));
+      notes.push_back(fmt::format("{}: empty", file.filename().string()));
       continue;
     }
     const auto& header = reader.header();
+    // target[c]: the canonical field column c feeds, or nullptr.
     std::vector<std::string> target(header.size());
     std::size_t id_col = header.size();
+    // A register shows each person as they are now; other streams as on their event date.
+    const bool current = stream->kind == "register";
     for (std::size_t c = 0; c < header.size(); ++c) {
-      const schema::Field* f = stream->find(trim(header[c]));
+      const std::string_view name = trim(header[c]);
+      if (!current && !stream->event_date_field.empty() && name == stream->event_date_field) {
+        target[c] = "record_date";
+        continue;
+      }
+      const schema::Field* f = stream->find(name);
       if (f == nullptr) continue;
       if (f->name == stream->record_id_field || f->link_key == "record_id") {
         if (id_col == header.size()) id_col = c;
         continue;
       }
-      if (f->link_key == "upn") continue;
+      if (f->link_key == "upn" || f->link_key == "record_id" || f->link_key == "source" || !is_canonical(f->link_key))
+        continue;
       target[c] = f->link_key;
     }
     EH_CHECK(id_col < header.size(), "{}: no '{}' column (the stream's record id)", file.string(),
@@ -137,41 +148,49 @@ Extracts read_extracts(const std::string& dir, const schema::Schema& schema) {
                                       rec.size(), header.size()));
       const std::string_view id = trim(rec[id_col]);
       if (id.empty()) throw FormatError(fmt::format("{}: row {}: the record id is empty", file.string(), rec.row));
-      Record r;
-      r.record_id = stem + ":" + std::string(id);
+      Record& r = pending.emplace_back();
+      r.record_id.reserve(stem.size() + 1 + id.size());
+      r.record_id.append(stem).append(1, ':').append(id);
       r.source = stem;
+      if (current) r.record_date = "current";
       for (std::size_t c = 0; c < header.size(); ++c) {
         if (target[c].empty()) continue;
         const std::string_view v = trim(rec[c]);
         if (v.empty() || stream->is_missing_value(v)) continue;
         // Join repeated targets (address lines) in file order.
-        std::string* dst = nullptr;
-        if (target[c] == "address") dst = &r.address;
-        else if (target[c] == "first_name") dst = &r.first_name;
-        else if (target[c] == "middle_name") dst = &r.middle_name;
-        else if (target[c] == "surname") dst = &r.surname;
-        else if (target[c] == "dob") dst = &r.dob;
-        else if (target[c] == "sex") dst = &r.sex;
-        else if (target[c] == "town") dst = &r.town;
-        else if (target[c] == "postcode") dst = &r.postcode;
-        else if (target[c] == "uprn") dst = &r.uprn;
-        else if (target[c] == "nhs_number") dst = &r.nhs_number;
-        if (dst == nullptr) continue;
-        if (!dst->empty()) *dst += ' ';
-        *dst += v;
+        std::string& dst = *record_field(r, target[c]);
+        if (!dst.empty()) dst += ' ';
+        dst += v;
       }
-      out.records.push_back(std::move(r));
-      out.stream.push_back(stem);
-      out.local_id.emplace_back(id);
       ++n;
+      if (pending.size() >= batch) {
+        sink(pending);
+        pending.clear();
+      }
     }
-    out.notes.push_back(fmt::format("{}: {} records", stem, n));
+    notes.push_back(fmt::format("{}: {} records", stem, n));
   }
-  EH_CHECK(!out.records.empty() || std::any_of(files.begin(), files.end(), [&](const fs::path& f) {
-             return schema.find(f.stem().string()) != nullptr;
-           }),
-           "link --data: '{}' holds no extract named after a stream of the schema (<stream>.csv)", dir);
+  if (!pending.empty()) sink(pending);
+  return notes;
+}
+
+Extracts read_extracts(const std::string& dir, const schema::Schema& schema) {
+  Extracts out;
+  out.notes = for_each_extract_batch(dir, schema, [&](std::vector<Record>& batch) {
+    for (Record& r : batch) {
+      const auto [stream, local] = split_extract_record_id(r.record_id);
+      out.stream.emplace_back(stream);
+      out.local_id.emplace_back(local);
+      out.records.push_back(std::move(r));
+    }
+  });
   return out;
+}
+
+std::pair<std::string_view, std::string_view> split_extract_record_id(std::string_view record_id) noexcept {
+  const std::size_t colon = record_id.find(':');
+  if (colon == std::string_view::npos) return {std::string_view(), record_id};
+  return {record_id.substr(0, colon), record_id.substr(colon + 1)};
 }
 
 void write_assignment_csv(const std::string& path, const std::vector<std::string>& record_ids,

@@ -196,6 +196,14 @@ TEST_SUITE("linker") {
     CHECK(cross.true_pairs == 3);  // (1,2) (2,3) (4,5)
   }
 
+  TEST_CASE("linker.evaluate: households correct when the member sets agree") {
+    // Truth {a,b} {c} {d,e}; predicted {a,b} {c,d} {e}: only a and b are right.
+    CHECK(households_correct({"x", "x", "y", "y", "z"}, {"1", "1", "2", "3", "3"}) == doctest::Approx(0.4));
+    CHECK(households_correct({"q", "q", "r"}, {"1", "1", "2"}) == 1.0);  // labels need not match
+    CHECK(households_correct({}, {}) == 1.0);
+    CHECK_THROWS_AS(households_correct({"x"}, {}), InvalidArgument);
+  }
+
   TEST_CASE("linker.febrl: dataset1 and dataset2 de-duplication without labels") {
     for (const char* name : {"dataset1.csv", "dataset2.csv"}) {
       const std::string path = eh_test::febrl_path(name);
@@ -291,6 +299,66 @@ TEST_SUITE("linker") {
     CHECK(adults > 0);
     CHECK(children > 0);
     CHECK_THROWS_AS(Linker().households(20240101), StateError);
+  }
+
+  TEST_CASE("linker.households: dated records place a family that moved and its successors at one address") {
+    // The Quarringtons live at 10 Elm Grove until March 2024, then at 5 Oak Close; the
+    // Zylberbergs move into 10 Elm Grove in May 2024. Their register rows show where they live now.
+    Population pop = make_population(30, 21);
+    int n = 0;
+    auto add = [&](const std::string& first, const std::string& surname, const std::string& dob,
+                   const std::string& address, const std::string& postcode, const std::string& date) {
+      Record r = eh_test::person(fmt::format("t{:03d}", n++), first, surname, dob, address, postcode, "", "council_tax");
+      r.record_date = date;
+      pop.records.push_back(r);
+    };
+    const std::string elm = "10 elm grove", elm_pc = "LS6 1AA", oak = "5 oak close", oak_pc = "LS9 2BB";
+    for (const char* d : {"2022-04-01", "2022-11-05", "2023-04-01", "2023-10-01", "2024-02-01"}) {
+      add("zebedee", "quarrington", "1979-03-14", elm, elm_pc, d);
+      add("philippa", "quarrington", "1981-07-30", elm, elm_pc, d);
+    }
+    for (const char* d : {"2024-04-01", "2024-09-01"}) add("zebedee", "quarrington", "1979-03-14", oak, oak_pc, d);
+    add("philippa", "quarrington", "1981-07-30", oak, oak_pc, "current");
+    add("zebedee", "quarrington", "1979-03-14", oak, oak_pc, "current");
+    for (const char* d : {"2022-06-01", "2023-06-01"}) {
+      add("ignatius", "zylberberg", "1970-01-02", "77 ash drive", "LS12 3DD", d);
+      add("henrietta", "zylberberg", "1972-05-06", "77 ash drive", "LS12 3DD", d);
+    }
+    for (const char* d : {"2024-06-01", "2024-11-01"}) {
+      add("ignatius", "zylberberg", "1970-01-02", elm, elm_pc, d);
+      add("henrietta", "zylberberg", "1972-05-06", elm, elm_pc, "current");
+    }
+    Linker linker(fast_settings());
+    linker.add_records(pop.records);
+    linker.fit();
+    linker.predict();
+    linker.cluster();
+    const auto persons = linker.person_ids();
+    std::map<std::string, std::string> person_of_record;
+    for (std::size_t i = 0; i < pop.records.size(); ++i) person_of_record[pop.records[i].record_id] = persons[i];
+    auto household_of = [&](std::int32_t as_of, const std::string& record_id) {
+      const auto hh = linker.household_ids(as_of);
+      for (std::size_t i = 0; i < pop.records.size(); ++i)
+        if (pop.records[i].record_id == record_id) return hh[i];
+      return std::string();
+    };
+    // t000/t001: the Quarringtons; t014/t015: the Zylberbergs (at Ash Drive first).
+    REQUIRE(person_of_record["t000"] != person_of_record["t001"]);
+    CHECK(household_of(20250101, "t000") == household_of(20250101, "t001"));  // moved together
+    CHECK(household_of(20250101, "t000") != household_of(20250101, "t014"));  // not with the new occupants
+    CHECK(household_of(20250101, "t014") == household_of(20250101, "t015"));
+    CHECK(household_of(20230101, "t000") == household_of(20230101, "t001"));
+    CHECK(household_of(20230101, "t000") != household_of(20230101, "t014"));
+    // Records without dates fall back to the most recorded address.
+    PreparedRecords prepared;
+    Record undated = eh_test::person("u1", "a", "b", "");
+    Record current = undated, dated = undated;
+    current.record_id = "u2", current.record_date = "current";
+    dated.record_id = "u3", dated.record_date = "15/06/2024";
+    Record partial = undated;
+    partial.record_id = "u4", partial.record_date = "2024-06";
+    prepared.add({undated, current, dated, partial});
+    CHECK(prepared.record_date == std::vector<std::int32_t>{0, PreparedRecords::kCurrentDate, 20240615, 0});
   }
 
   TEST_CASE("linker.stable_ids: identical across runs and thread counts") {

@@ -93,13 +93,23 @@ def test_cli_link_data_folder(cli, tmp_path):
     r = subprocess.run([cli, "--no-audit", "synth", "--persons", "1500", "--seed", "3", "--out", str(data),
                         "--quiet"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    out = tmp_path / "persons.csv"
-    r = subprocess.run([cli, "--no-audit", "link", "--data", str(data), "--output", str(out), "--quiet"],
-                       capture_output=True, text=True)
+    out, hh = tmp_path / "persons.csv", tmp_path / "households.csv"
+    r = subprocess.run([cli, "--no-audit", "link", "--data", str(data), "--output", str(out), "--households",
+                        str(hh), "--as-of", "2025-01-01", "--quiet"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     persons = pd.read_csv(out, dtype=str)
     truth = pd.read_csv(data / "truth" / "records.csv", dtype=str)
     m = truth.merge(persons, left_on=["stream", "record_id"], right_on=["source", "record_id"])
-    assert len(m) == len(truth)
+    assert len(m) == len(truth) == len(persons)
     ev = linkage.evaluate_clusters(m.person_id_y.tolist(), m.person_id_x.tolist())
     assert ev["f1"] >= 0.95
+    # Households as of the date: each true person's household (the one they joined, or their prior
+    # one before joining) against the household of most of their records.
+    tp = pd.read_csv(data / "truth" / "persons.csv", dtype=str)
+    prior = tp.prior_household_id.notna() & (tp.joined_date > "2025-01-01")
+    tp["truth_hh"] = tp.household_id.where(~prior, tp.prior_household_id)
+    h = truth.merge(pd.read_csv(hh, dtype=str), left_on=["stream", "record_id"], right_on=["source", "record_id"])
+    ours = h.groupby("person_id_x").household_id_y.agg(lambda s: s.mode()[0])
+    both = tp.set_index("person_id").join(ours.rename("ours"), how="inner")
+    share = linkage.households_correct(both.ours.tolist(), both.truth_hh.tolist())
+    assert share >= 0.85, share

@@ -15,9 +15,10 @@ from typing import Iterable, Mapping
 from earlyhelp._core import linker as _linker
 
 CANONICAL_COLUMNS = ("record_id", "source", "first_name", "middle_name", "surname", "dob", "sex",
-                     "address", "town", "postcode", "uprn", "nhs_number")
+                     "address", "town", "postcode", "uprn", "nhs_number", "record_date")
 
 evaluate_clusters = _linker.evaluate_clusters
+households_correct = _linker.households_correct
 
 
 def _settings_json(settings) -> str | None:

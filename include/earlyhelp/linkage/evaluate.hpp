@@ -26,4 +26,10 @@ struct Evaluation {
 Evaluation evaluate_clusters(const std::vector<std::string>& predicted, const std::vector<std::string>& truth,
                              const std::vector<std::string>* sources = nullptr);
 
+/// Share of members whose predicted household is exactly right: `predicted[i]` and `truth[i]`
+/// are the household labels of member i (a person), and member i counts as correct when the
+/// members sharing its predicted household are exactly those sharing its true one.
+/// @throws InvalidArgument when the lengths differ. 1 for no members. Complexity O(n) expected.
+double households_correct(const std::vector<std::string>& predicted, const std::vector<std::string>& truth);
+
 }  // namespace earlyhelp::linkage

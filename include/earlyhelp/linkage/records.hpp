@@ -32,10 +32,18 @@ struct Record {
   std::string postcode;
   std::string uprn;        ///< a property reference: address evidence, not a person identifier
   std::string nhs_number;  ///< or any other person identifier (digits compared with typos allowed)
+  /// The date the record's address refers to (an event, a snapshot), in any form parse_dob reads,
+  /// or "current" for a register row that shows the present state (as of the extract: the latest
+  /// date of any record). Not identity evidence: households use it to tell successive occupants
+  /// of one address apart and to place a person who moved.
+  std::string record_date;
 };
 
 /// Names of the canonical input columns, in Record order.
 const std::vector<std::string>& canonical_columns();
+
+/// The field of `r` named `column` (a canonical column name), or nullptr when it is not canonical.
+std::string* record_field(Record& r, std::string_view column) noexcept;
 
 /// Sets the field of `r` named `column` (a canonical column name) to `value`.
 /// @return false when `column` is not canonical.
@@ -102,6 +110,8 @@ struct PreparedRecords {
   // One row per record.
   std::vector<std::string> record_ids;
   std::vector<std::uint32_t> identity_of;  ///< record -> identity
+  std::vector<std::int32_t> record_date;   ///< record -> yyyymmdd (0 when absent or partial, kCurrentDate)
+  static constexpr std::int32_t kCurrentDate = 99999999;  ///< record_date "current"
 
   std::size_t n_identities() const noexcept { return first_id.size(); }
   std::size_t n_empty = 0;  ///< records with no identifying field (each kept as its own identity)

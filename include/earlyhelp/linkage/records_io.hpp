@@ -9,6 +9,8 @@
 #include "earlyhelp/linkage/records.hpp"
 #include "earlyhelp/schema/schema.hpp"
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,9 +41,20 @@ struct Extracts {
 /// Reads every `<stream>.csv` in `dir` whose stem is a stream of `schema`, mapping each field by
 /// its `link_key` (several address lines are joined; a property UPRN is address evidence;
 /// missing-value markers become empty; a UPN is not used as it is not comparable with an NHS
-/// number). @throws IOError when `dir` is not a readable folder, InvalidArgument when it holds no
-/// stream extract, FormatError naming file and row for a malformed record.
+/// number) and the stream's event date onto `record_date`. @throws IOError when `dir` is not a
+/// readable folder, InvalidArgument when it holds no stream extract, FormatError naming file and
+/// row for a malformed record.
 Extracts read_extracts(const std::string& dir, const schema::Schema& schema);
+
+/// As read_extracts, but hands the records to `sink` in batches of at most `batch` (files in name
+/// order, rows in file order), so the caller never holds every record: a linker can prepare each
+/// batch and drop it. @return the notes (files skipped, per-stream counts).
+std::vector<std::string> for_each_extract_batch(const std::string& dir, const schema::Schema& schema,
+                                                const std::function<void(std::vector<Record>&)>& sink,
+                                                std::size_t batch = 65536);
+
+/// Splits an extract record id "<stream>:<id>" into (stream, id); ("", whole) without a colon.
+std::pair<std::string_view, std::string_view> split_extract_record_id(std::string_view record_id) noexcept;
 
 /// Writes `record_id,<column>` rows. @throws IOError.
 void write_assignment_csv(const std::string& path, const std::vector<std::string>& record_ids,
