@@ -226,6 +226,29 @@ FellegiSunter::FellegiSunter(const ModelParameters& p, const PreparedRecords& r,
   build(r.first, Field::first_name, tf_first_);
   build(r.surname, Field::surname, tf_surname_);
   build(r.postcode, Field::postcode, tf_postcode_);
+  // Full names: the share of identities carrying the combination.
+  const double u_names = std::max(p.fields[static_cast<std::size_t>(Field::first_name)].u[0], kMinProb) *
+                         std::max(p.fields[static_cast<std::size_t>(Field::surname)].u[0], kMinProb);
+  std::unordered_map<std::uint64_t, std::uint32_t> counts;
+  double total = 0;
+  for (std::size_t x = 0; x < r.n_identities(); ++x) {
+    if (r.first_id[x] == 0 || r.surname_id[x] == 0) continue;
+    ++counts[(std::uint64_t{r.first_id[x]} << 32) | r.surname_id[x]];
+    total += 1;
+  }
+  if (total <= 0) return;
+  const double floor_tf = std::max(1.0 / total, 1e-10);
+  tf_full_name_.reserve(counts.size());
+  for (const auto& [key, n] : counts) {
+    const double tf = std::max(static_cast<double>(n) / total, floor_tf);
+    tf_full_name_.emplace(key, std::clamp(std::log2(u_names / tf), -20.0, 20.0));
+  }
+}
+
+double FellegiSunter::full_name_tf_adjustment(std::uint32_t first_id, std::uint32_t surname_id) const noexcept {
+  const auto it = tf_full_name_.find((std::uint64_t{first_id} << 32) | surname_id);
+  if (it != tf_full_name_.end()) return it->second;
+  return tf_adjustment(Field::first_name, first_id) + tf_adjustment(Field::surname, surname_id);
 }
 
 double FellegiSunter::level_weight(Field f, std::uint8_t level) const noexcept {
@@ -246,13 +269,23 @@ double FellegiSunter::tf_adjustment(Field f, std::uint32_t id) const noexcept {
 double FellegiSunter::weight(const PreparedRecords& r, std::uint32_t a, std::uint32_t b, const ComparisonVector& v,
                       double& discount) const noexcept {
   double total = prior_, household = 0;
+  constexpr auto fn = static_cast<std::size_t>(Field::first_name), sn = static_cast<std::size_t>(Field::surname);
+  const bool same_first = v[fn] == 0 && r.first_id[a] == r.first_id[b];
+  const bool same_surname = v[sn] == 0 && r.surname_id[a] == r.surname_id[b];
+  const bool full_name = same_first && same_surname && !tf_full_name_.empty();
+  if (full_name) {
+    const double adj = full_name_tf_adjustment(r.first_id[a], r.surname_id[a]);
+    total += adj;
+    // The surname's share is household evidence (for the guard), as its single adjustment was.
+    household += std::max(0.0, std::min(adj, tf_adjustment(Field::surname, r.surname_id[a])));
+  }
   for (std::size_t f = 0; f < n_fields; ++f) {
     if (v[f] == null_level) continue;
     double w = w_[f][v[f]];
     if (v[f] == 0) {
-      if (f == static_cast<std::size_t>(Field::first_name) && r.first_id[a] == r.first_id[b])
+      if (f == fn && same_first && !full_name)
         w += tf_adjustment(Field::first_name, r.first_id[a]);
-      else if (f == static_cast<std::size_t>(Field::surname) && r.surname_id[a] == r.surname_id[b])
+      else if (f == sn && same_surname && !full_name)
         w += tf_adjustment(Field::surname, r.surname_id[a]);
       else if (f == static_cast<std::size_t>(Field::postcode))
         w += tf_adjustment(Field::postcode, r.postcode_id[a]);

@@ -464,6 +464,9 @@ Explanation Linker::explain(std::string_view record_a, std::string_view record_b
   const ComparisonVector v = compare_identities(table_, a, b);
   Explanation ex;
   ex.terms.push_back({"prior", "", scorer_.prior()});
+  const bool same_first = v[static_cast<std::size_t>(Field::first_name)] == 0 && table_.first_id[a] == table_.first_id[b];
+  const bool same_surname = v[static_cast<std::size_t>(Field::surname)] == 0 && table_.surname_id[a] == table_.surname_id[b];
+  const bool full_name = same_first && same_surname && settings_.tf_adjustment;
   for (std::size_t f = 0; f < n_fields; ++f) {
     const auto field = static_cast<Field>(f);
     if (v[f] == null_level) {
@@ -474,15 +477,17 @@ Explanation Linker::explain(std::string_view record_a, std::string_view record_b
     ex.terms.push_back({std::string(field_name(field)), level_names(field)[v[f]], w});
     if (v[f] == 0) {
       double tf = 0;
-      if (field == Field::first_name && table_.first_id[a] == table_.first_id[b])
+      if (field == Field::first_name && same_first && !full_name)
         tf = scorer_.tf_adjustment(field, table_.first_id[a]);
-      else if (field == Field::surname && table_.surname_id[a] == table_.surname_id[b])
+      else if (field == Field::surname && same_surname && !full_name)
         tf = scorer_.tf_adjustment(field, table_.surname_id[a]);
       else if (field == Field::postcode)
         tf = scorer_.tf_adjustment(field, table_.postcode_id[a]);
       if (tf != 0) ex.terms.push_back({std::string(field_name(field)) + " term frequency", "", tf});
     }
   }
+  if (full_name && settings_.tf_adjustment)
+    ex.terms.push_back({"full name term frequency", "", scorer_.full_name_tf_adjustment(table_.first_id[a], table_.surname_id[a])});
   double discount = 0;
   ex.weight = scorer_.weight(table_, a, b, v, discount);
   if (discount > 0) {

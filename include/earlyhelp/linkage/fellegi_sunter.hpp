@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <unordered_map>
 #include <vector>
 
 namespace earlyhelp::linkage {
@@ -95,6 +96,10 @@ class FellegiSunter {
   double level_weight(Field f, std::uint8_t level) const noexcept;
   /// Term-frequency adjustment of exact agreement on value `id` of field f (0 if none).
   double tf_adjustment(Field f, std::uint32_t id) const noexcept;
+  /// Term-frequency adjustment of exact agreement on both first name and surname: it replaces
+  /// the two single adjustments, because names are not independent (a community's first names
+  /// go with its surnames, so "Kacper Ionescu" is far commoner than "Kacper" times "Ionescu").
+  double full_name_tf_adjustment(std::uint32_t first_id, std::uint32_t surname_id) const noexcept;
   bool household_guard() const noexcept { return guard_; }
   /// Whether the pair's levels are a person-level conflict under this model: first names or
   /// dates of birth disagree (and, when `with_identifier`, person identifiers disagree) at a level
@@ -105,6 +110,7 @@ class FellegiSunter {
  private:
   std::array<std::vector<double>, n_fields> w_;
   std::vector<double> tf_first_, tf_surname_, tf_postcode_;
+  std::unordered_map<std::uint64_t, double> tf_full_name_;  ///< (first_id << 32 | surname_id)
   std::array<std::array<bool, 16>, n_fields> conflict_level_{};
   double prior_ = 0;
   bool guard_ = true;
