@@ -93,9 +93,7 @@ def run_cli(cmd: list[str]) -> tuple[str, float, float]:
     return r.stdout + r.stderr, secs, max(peak, before) / 1024.0
 
 
-def evaluate_council(data: pathlib.Path, persons_csv: pathlib.Path, households_csv: pathlib.Path):
-    from collections import Counter
-
+def evaluate_council(data: pathlib.Path, persons_csv: pathlib.Path, households_csv: pathlib.Path, as_of: str):
     import pandas as pd
 
     from earlyhelp import linkage
@@ -107,13 +105,28 @@ def evaluate_council(data: pathlib.Path, persons_csv: pathlib.Path, households_c
     ev = linkage.evaluate_clusters(m.person_id_y.tolist(), m.person_id_x.tolist())
     h = pd.read_csv(households_csv, dtype=str)
     mh = t.merge(h, left_on=["stream", "record_id"], right_on=["source", "record_id"])
-    per = mh.groupby("person_id_x").agg(th=("household_id_x", lambda s: s.mode()[0]),
-                                       oh=("household_id_y", lambda s: s.mode()[0]))
-    truth_sets = per.groupby("th").apply(lambda g: frozenset(g.index))
-    ours_sets = per.groupby("oh").apply(lambda g: frozenset(g.index))
-    ok = sum(truth_sets[r.th] == ours_sets[r.oh] for r in per.itertuples())
-    ev["households_correct"] = ok / len(per)
-    ev["truth_persons"] = len(per)
+    # Our household of each true person: the one most of their records are given.
+    ours = mh.groupby("person_id_x").household_id_y.agg(lambda s: s.mode()[0])
+    # Truth on the as-of date: the household a person belongs to then (a step-parent who joins
+    # later is still in their prior household).
+    tp = pd.read_csv(data / "truth" / "persons.csv", dtype=str).set_index("person_id")
+    later = tp.prior_household_id.notna() & (tp.joined_date > as_of)
+    truth_on = tp.household_id.where(~later, tp.prior_household_id)
+    both = pd.DataFrame({"ours": ours}).join(truth_on.rename("truth"), how="inner")
+    ev["households_correct"] = linkage.households_correct(both.ours.tolist(), both.truth.tolist())
+    # The same with the household most of a person's records carry in the truth (all periods).
+    truth_mode = mh.groupby("person_id_x").household_id_x.agg(lambda s: s.mode()[0])
+    ev["households_correct_mode"] = linkage.households_correct(ours.tolist(), truth_mode.loc[ours.index].tolist())
+    # Persons whose household moved during the period are the hard part: report them apart.
+    hh = pd.read_csv(data / "truth" / "households.csv", dtype=str).set_index("household_id")
+    moved = both.truth.map(hh.address_history.str.contains(";"))
+    ev["moved_share"] = float(moved.mean())
+    ours_sets = both.groupby("ours").groups
+    truth_sets = both.groupby("truth").groups
+    ok = pd.Series([set(ours_sets[o]) == set(truth_sets[t]) for o, t in zip(both.ours, both.truth)], index=both.index)
+    ev["households_correct_moved"] = float(ok[moved].mean())
+    ev["households_correct_stayed"] = float(ok[~moved].mean())
+    ev["truth_persons"] = len(both)
     ev["records"] = len(t)
     return ev
 
@@ -156,7 +169,8 @@ def main() -> int:
                "--households", str(tmp / "households.csv"), "--as-of", "2025-01-01",
                "--threads", str(args.threads), "--quiet"]
         text, secs, rss = run_cli(cmd)
-        council = dict(evaluate_council(data, tmp / "persons.csv", tmp / "households.csv"), **parse_summary(text),
+        council = dict(evaluate_council(data, tmp / "persons.csv", tmp / "households.csv", "2025-01-01"),
+                       **parse_summary(text),
                        wall=secs, rss=rss, command=" ".join(["earlyhelp"] + cmd[1:]).replace(str(tmp), "$TMP"))
         # About a million records, end to end (a fresh process so the peak RSS is its own).
         data2 = tmp / "million"
@@ -204,9 +218,13 @@ def main() -> int:
     L.append(f"| synthetic council, {args.council_persons:,} persons ({int(c['records']):,} records), persons | "
              f"{c['precision']:.4f} | {c['recall']:.4f} | **{c['f1']:.4f}** | {c['bcubed_f1']:.4f} | n/a | "
              f"{'met' if c['f1'] >= 0.98 else 'NOT met'} (>= 0.98) |")
-    L.append(f"\nHouseholds correct (the set of persons sharing a person's household equals the truth) for "
-             f"**{c['households_correct']:.4f}** of {c['truth_persons']:,} persons (target 0.97: "
-             f"{'met' if c['households_correct'] >= 0.97 else 'NOT met'}).\n")
+    L.append(f"\nHouseholds on 2025-01-01 (`--as-of`) correct, i.e. the persons sharing a person's household "
+             f"are exactly those of their true household on that date, for **{c['households_correct']:.4f}** of "
+             f"{c['truth_persons']:,} persons (target 0.97: {'met' if c['households_correct'] >= 0.97 else 'NOT met'}): "
+             f"{c['households_correct_stayed']:.4f} of persons whose household stayed at one address, "
+             f"{c['households_correct_moved']:.4f} of the {c['moved_share']:.1%} whose household moved during the "
+             f"three years. Against the household most of a person's true records carry (any date): "
+             f"{c['households_correct_mode']:.4f}.\n")
     L.append("## Speed and memory\n")
     L.append("| run | records | distinct identities | pairs scored | wall s | fit s | predict s | peak RSS MiB |")
     L.append("|---|---:|---:|---:|---:|---:|---:|---:|")

@@ -64,8 +64,7 @@ int run_link(const LinkArgs& a) {
   const bool from_data = a.input.empty();
   if (!from_data) {
     current_run().input("records", a.input);
-    std::vector<Record> records = read_records_csv(a.input, parse_column_map(a.map));
-    linker.add_records(records);
+    for_each_records_batch(a.input, parse_column_map(a.map), [&](std::vector<Record>& batch) { linker.add_records(batch); });
   } else {
     current_run().param("data", a.data);
     const std::vector<std::string> notes = for_each_extract_batch(

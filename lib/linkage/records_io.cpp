@@ -46,10 +46,13 @@ ColumnMap parse_column_map(std::string_view text) {
   return out;
 }
 
-std::vector<Record> read_records_csv(const std::string& path, const ColumnMap& map) {
+std::size_t for_each_records_batch(const std::string& path, const ColumnMap& map,
+                                   const std::function<void(std::vector<Record>&)>& sink, std::size_t batch) {
+  EH_CHECK(batch > 0, "for_each_records_batch: batch must be at least 1");
   io::CsvReader reader = io::CsvReader::open(path);
+  std::size_t n = 0;
+  if (reader.empty_input()) return n;
   std::vector<Record> out;
-  if (reader.empty_input()) return out;
   const auto& header = reader.header();
   // target[c] = canonical column of input column c ("" = ignored).
   std::vector<std::string> target(header.size());
@@ -70,7 +73,7 @@ std::vector<Record> read_records_csv(const std::string& path, const ColumnMap& m
     if (rec.size() != header.size())
       throw FormatError(fmt::format("{}: row {} has {} fields, the header has {}", path, rec.row, rec.size(),
                                     header.size()));
-    Record r;
+    Record& r = out.emplace_back();
     for (std::size_t c = 0; c < header.size(); ++c) {
       if (target[c].empty()) continue;
       const std::string_view v = trim(rec[c]);
@@ -82,9 +85,22 @@ std::vector<Record> read_records_csv(const std::string& path, const ColumnMap& m
     }
     if (r.record_id.empty())
       throw FormatError(fmt::format("{}: row {}: record_id is empty", path, rec.row));
-    out.push_back(std::move(r));
+    ++n;
+    if (out.size() >= batch) {
+      sink(out);
+      out.clear();
+    }
   }
-  return out;
+  if (!out.empty()) sink(out);
+  return n;
+}
+
+std::vector<Record> read_records_csv(const std::string& path, const ColumnMap& map) {
+  std::vector<Record> all;
+  for_each_records_batch(path, map, [&](std::vector<Record>& batch) {
+    all.insert(all.end(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+  });
+  return all;
 }
 
 std::vector<std::string> for_each_extract_batch(const std::string& dir, const schema::Schema& schema,

@@ -2,6 +2,8 @@
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/linkage/evaluate.hpp"
 #include "earlyhelp/linkage/linker.hpp"
+#include "earlyhelp/schema/schema.hpp"
+#include "earlyhelp/synth/generate.hpp"
 #include "linkage_test_data.hpp"
 
 #include <doctest/doctest.h>
@@ -9,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -204,6 +207,37 @@ TEST_SUITE("linker") {
     CHECK_THROWS_AS(households_correct({"x"}, {}), InvalidArgument);
   }
 
+  TEST_CASE("linker.extracts: a folder of stream extracts is read in batches with record dates") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / fmt::format("eh_extracts_{}", std::chrono::steady_clock::now().time_since_epoch().count());
+    synth::Config config;
+    config.persons = 400;
+    config.seed = 9;
+    synth::write_directory(config, dir.string());
+    const schema::Schema& schema = schema::Schema::builtin();
+    const Extracts all = read_extracts(dir.string(), schema);
+    REQUIRE(all.records.size() > 1000);
+    std::size_t seen = 0, largest = 0, dated = 0, current = 0;
+    for_each_extract_batch(dir.string(), schema, [&](std::vector<Record>& batch) {
+      largest = std::max(largest, batch.size());
+      for (const Record& r : batch) {
+        CHECK(r.record_id == all.records[seen].record_id);
+        const auto [stream, local] = split_extract_record_id(r.record_id);
+        CHECK(stream == all.stream[seen]);
+        CHECK(local == all.local_id[seen]);
+        if (stream == "person_register") current += r.record_date == "current";
+        else dated += parse_dob(r.record_date) % 100 != 0;
+        ++seen;
+      }
+    }, 250);
+    CHECK(seen == all.records.size());
+    CHECK(largest == 250);
+    CHECK(current == 400);  // the register shows everyone as they are now
+    CHECK(dated > all.records.size() / 2);
+    fs::remove_all(dir);
+    CHECK_THROWS_AS(read_extracts((dir / "missing").string(), schema), IOError);
+  }
+
   TEST_CASE("linker.febrl: dataset1 and dataset2 de-duplication without labels") {
     for (const char* name : {"dataset1.csv", "dataset2.csv"}) {
       const std::string path = eh_test::febrl_path(name);
@@ -212,6 +246,18 @@ TEST_SUITE("linker") {
         return;
       }
       const auto recs = read_records_csv(path, eh_test::febrl_map());
+      // Batched reading hands over the same records, in order, never more than a batch at once.
+      std::vector<Record> batched;
+      std::size_t largest = 0;
+      const std::size_t n = for_each_records_batch(path, eh_test::febrl_map(), [&](std::vector<Record>& b) {
+        largest = std::max(largest, b.size());
+        batched.insert(batched.end(), b.begin(), b.end());
+      }, 333);
+      CHECK(n == recs.size());
+      CHECK(largest == 333);
+      REQUIRE(batched.size() == recs.size());
+      CHECK(batched.back().record_id == recs.back().record_id);
+      CHECK(batched[500].address == recs[500].address);
       const auto persons = link(recs, fast_settings());
       std::vector<std::string> truth;
       for (const auto& r : recs) truth.push_back(eh_test::febrl_entity(r.record_id));

@@ -30,6 +30,12 @@ ColumnMap parse_column_map(std::string_view text);
 /// IOError when the file cannot be read, FormatError naming file and row for a malformed record.
 std::vector<Record> read_records_csv(const std::string& path, const ColumnMap& map = {});
 
+/// As read_records_csv, but hands the records to `sink` in batches of at most `batch`, so the
+/// caller never holds them all. @return the number of records.
+std::size_t for_each_records_batch(const std::string& path, const ColumnMap& map,
+                                   const std::function<void(std::vector<Record>&)>& sink,
+                                   std::size_t batch = 65536);
+
 /// Records of a folder of extracts (one CSV per stream, named `<stream>.csv`).
 struct Extracts {
   std::vector<Record> records;        ///< record_id = "<stream>:<id>", source = stream
