@@ -6,6 +6,8 @@
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/linkage/evaluate.hpp"
 #include "earlyhelp/linkage/linker.hpp"
+#include "earlyhelp/linkage/records_io.hpp"
+#include "earlyhelp/schema/schema.hpp"
 
 #include <pybind11/stl.h>
 
@@ -136,6 +138,27 @@ void bind_linker(py::module_& parent) {
         return d;
       });
   m.def("default_settings_json", [] { return lk::Settings().to_json(); });
+  m.def(
+      "read_extracts",
+      [](const std::string& dir) {
+        lk::Extracts ex;
+        {
+          py::gil_scoped_release nogil;
+          ex = lk::read_extracts(dir, schema::Schema::builtin());
+        }
+        py::dict out;
+        const auto& canon = lk::canonical_columns();
+        std::vector<py::list> cols(canon.size());
+        for (lk::Record& r : ex.records)
+          for (std::size_t c = 0; c < canon.size(); ++c) cols[c].append(*lk::record_field(r, canon[c]));
+        out["stream"] = ex.stream;
+        out["local_id"] = ex.local_id;
+        for (std::size_t c = 0; c < canon.size(); ++c) out[py::str(canon[c])] = cols[c];
+        return py::make_tuple(out, ex.notes);
+      },
+      py::arg("dir"),
+      "Records of a folder of stream extracts in the canonical columns (plus stream and local_id), "
+      "with the notes (files skipped, records per stream).");
   m.def(
       "households_correct",
       [](const std::vector<std::string>& predicted, const std::vector<std::string>& truth) {

@@ -67,6 +67,7 @@ void bind_schema(py::module_& m) {
       .def_readonly("refresh", &Stream::refresh)
       .def_readonly("record_id_field", &Stream::record_id_field)
       .def_readonly("event_date_field", &Stream::event_date_field)
+      .def_readonly("subject_min_age", &Stream::subject_min_age, "Youngest a row's subject can be on its event date (0: anyone).")
       .def_readonly("missing_values", &Stream::missing_values,
                     "Cell values that mean 'no value' in this extract (compared after trimming).")
       .def_readonly("fields", &Stream::fields, "The fields, in column order.")

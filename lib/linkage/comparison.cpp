@@ -65,6 +65,14 @@ std::uint8_t surname_level(const PreparedRecords& r, std::uint32_t sa, std::uint
   return 4;
 }
 
+// Whether a date of birth (yyyymmdd, 00 for unknown parts) is surely after `latest` (0: no bound).
+bool born_after(std::int32_t dob, std::int32_t latest) noexcept {
+  if (latest == 0) return false;
+  if (dob % 10000 == 0) return dob / 10000 > latest / 10000;  // year only
+  if (dob % 100 == 0) return dob / 100 > latest / 100;        // year and month
+  return dob > latest;
+}
+
 std::uint8_t dob_level(std::int32_t a, std::int32_t b) {
   if (a == 0 || b == 0) return null_level;
   const PartialDate pa{a / 10000, (a / 100) % 100, a % 100};
@@ -204,6 +212,13 @@ ComparisonVector compare_identities(const PreparedRecords& r, std::uint32_t a, s
     }
   }
   v[2] = dob_level(r.dob[a], r.dob[b]);
+  // No date of birth on one side, but its records come from a system for adults only: the other
+  // side's birth date cannot be later than they allow (a parent's council tax is not the child's).
+  if (v[2] == null_level) {
+    const std::int32_t da = r.dob[a], db = r.dob[b];
+    if ((da == 0 && db != 0 && born_after(db, r.born_by[a])) || (db == 0 && da != 0 && born_after(da, r.born_by[b])))
+      v[2] = 5;
+  }
   v[3] = (r.sex[a] == 0 || r.sex[b] == 0) ? null_level : (r.sex[a] == r.sex[b] ? 0 : 1);
   v[4] = address_level(r, r.address_id[a], r.address_id[b]);
   v[5] = postcode_level(r, r.postcode_id[a], r.postcode_id[b]);

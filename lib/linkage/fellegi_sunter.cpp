@@ -205,6 +205,13 @@ FellegiSunter::FellegiSunter(const ModelParameters& p, const PreparedRecords& r,
                               fp.m[l] <= guard_max_m;
     }
   }
+  // A different surname on an otherwise matching pair is a surname change or another person
+  // (a successive occupant with the same first name, a mother and daughter): when true matches
+  // rarely show it, shared household evidence does not count for it either.
+  {
+    const auto& sm = p.fields[static_cast<std::size_t>(Field::surname)].m;
+    surname_discount_ = household_guard && sm.size() == n_levels(Field::surname) && sm.back() <= guard_max_m;
+  }
   const double lambda = std::clamp(p.lambda, 1e-15, 1.0 - 1e-9);
   prior_ = std::log2(lambda / (1.0 - lambda));
   if (!tf_adjust) return;
@@ -293,7 +300,9 @@ double FellegiSunter::weight(const PreparedRecords& r, std::uint32_t a, std::uin
     total += w;
     if (is_household_field(static_cast<Field>(f)) && w > 0) household += w;
   }
-  discount = (guard_ && household > 0 && conflict(v, false)) ? household : 0.0;
+  constexpr std::uint8_t surname_different = 4;
+  const bool guarded = conflict(v, false) || (surname_discount_ && v[sn] == surname_different);
+  discount = (guard_ && household > 0 && guarded) ? household : 0.0;
   return total - discount;
 }
 

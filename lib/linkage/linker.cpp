@@ -492,7 +492,7 @@ Explanation Linker::explain(std::string_view record_a, std::string_view record_b
   ex.weight = scorer_.weight(table_, a, b, v, discount);
   if (discount > 0) {
     ex.conflict = true;
-    ex.terms.push_back({"household discount", "first name or date of birth disagrees", -discount});
+    ex.terms.push_back({"household discount", "first name, surname or date of birth disagrees", -discount});
   }
   ex.probability = probability_from_weight(ex.weight);
   return ex;
@@ -586,7 +586,7 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
   // little; a register's "current" row is dated at the latest record), so the address of a family
   // that moved is the new one, successive occupants of one address are told apart, and a stale
   // address from a lagging system is outweighed. Without dates this is the most recorded address.
-  constexpr double kHalfLifeDays = 120.0;
+  constexpr double kHalfLifeDays = 60.0;
   constexpr double kUndated = 0.05;
   auto day_of = [](std::int32_t d) { return from_civil(d / 10000, (d / 100) % 100, std::max(1, d % 100)).days; };
   std::int32_t latest = 0;

@@ -18,7 +18,7 @@ const std::vector<std::string>& canonical_columns() {
   static const std::vector<std::string> cols{"record_id", "source",  "first_name", "middle_name",
                                              "surname",   "dob",     "sex",        "address",
                                              "town",      "postcode", "uprn",      "nhs_number",
-                                             "record_date"};
+                                             "record_date", "subject_min_age"};
   return cols;
 }
 
@@ -26,7 +26,7 @@ std::string* record_field(Record& r, std::string_view column) noexcept {
   std::string* const fields[] = {&r.record_id, &r.source,  &r.first_name, &r.middle_name,
                                  &r.surname,   &r.dob,     &r.sex,        &r.address,
                                  &r.town,      &r.postcode, &r.uprn,      &r.nhs_number,
-                                 &r.record_date};
+                                 &r.record_date, &r.subject_min_age};
   const auto& cols = canonical_columns();
   for (std::size_t i = 0; i < cols.size(); ++i)
     if (cols[i] == column) return fields[i];
@@ -260,6 +260,7 @@ std::uint32_t PreparedRecords::push_identity(const Record& r, std::string* tuple
   source_mask.push_back(0);
   n_records.push_back(0);
   first_record.push_back(0);
+  born_by.push_back(0);
   return static_cast<std::uint32_t>(first_id.size() - 1);
 }
 
@@ -268,6 +269,7 @@ void PreparedRecords::truncate_identities(std::size_t n) {
                   &identifier_id, &source_mask, &n_records, &first_record})
     v->resize(n);
   dob.resize(n);
+  born_by.resize(n);
   sex.resize(n);
 }
 
@@ -311,6 +313,17 @@ std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& recor
     ++n_records[identity];
     const std::int32_t when = r.record_date.empty() ? 0 : r.record_date == "current" ? kCurrentDate : parse_dob(r.record_date);
     record_date.push_back(when % 100 != 0 ? when : 0);  // a full date only
+    if (!r.subject_min_age.empty() && when % 100 != 0 && when != kCurrentDate) {
+      int age = 0;
+      const std::string_view a = r.subject_min_age;
+      EH_CHECK(a.size() <= 3 && std::all_of(a.begin(), a.end(), [](char c) { return c >= '0' && c <= '9'; }),
+               "link: record {} has subject_min_age '{}' (expected whole years, 0 to 999)", record_ids.size(), a);
+      for (const char c : a) age = age * 10 + (c - '0');
+      if (age > 0) {
+        const std::int32_t latest_birth = when - age * 10000;  // yyyymmdd: the same day, `age` years before
+        if (born_by[identity] == 0 || latest_birth < born_by[identity]) born_by[identity] = latest_birth;
+      }
+    }
     identity_of.push_back(identity);
   }
   return touched;

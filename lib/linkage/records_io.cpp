@@ -138,6 +138,7 @@ std::vector<std::string> for_each_extract_batch(const std::string& dir, const sc
     std::size_t id_col = header.size();
     // A register shows each person as they are now; other streams as on their event date.
     const bool current = stream->kind == "register";
+    const std::string min_age = std::to_string(stream->subject_min_age);
     for (std::size_t c = 0; c < header.size(); ++c) {
       const std::string_view name = trim(header[c]);
       if (!current && !stream->event_date_field.empty() && name == stream->event_date_field) {
@@ -169,6 +170,7 @@ std::vector<std::string> for_each_extract_batch(const std::string& dir, const sc
       r.record_id.append(stem).append(1, ':').append(id);
       r.source = stem;
       if (current) r.record_date = "current";
+      if (stream->subject_min_age > 0) r.subject_min_age = min_age;
       for (std::size_t c = 0; c < header.size(); ++c) {
         if (target[c].empty()) continue;
         const std::string_view v = trim(rec[c]);

@@ -39,7 +39,7 @@ const std::vector<std::string_view> stream_kinds{"register", "event", "episode"}
 const std::vector<std::string_view> schema_keys{"name", "version", "description", "streams"};
 const std::vector<std::string_view> stream_keys{
     "name",   "title",   "description",     "kind",             "owner",          "lawful_basis",
-    "refresh", "record_id_field", "event_date_field", "missing_values", "fields"};
+    "refresh", "record_id_field", "event_date_field", "subject_min_age", "missing_values", "fields"};
 const std::vector<std::string_view> field_keys{
     "name",   "type",     "label",    "description", "unit",    "min",
     "max",    "categories", "max_length", "format",   "required", "nullable",
@@ -358,6 +358,14 @@ Stream read_stream(std::string_view source, const json& j, const std::string& pa
                                 "field that places each row in time)",
                                 s.kind));
   }
+  if (r.has("subject_min_age")) {
+    const json& v = r.value("subject_min_age");
+    if (!v.is_number_unsigned() || v.get<std::uint64_t>() > 120)
+      r.fail_at(r.at("subject_min_age"), fmt::format("expected a whole number of years from 0 to 120; got {}", describe(v)));
+    if (s.event_date_field.empty() && v.get<std::uint64_t>() > 0)
+      r.fail_at(r.at("subject_min_age"), "expected an event_date_field with subject_min_age (the age applies on the event date)");
+    s.subject_min_age = static_cast<int>(v.get<std::uint64_t>());
+  }
   return s;
 }
 
@@ -467,6 +475,7 @@ json stream_json(const Stream& s) {
   j["refresh"] = s.refresh;
   j["record_id_field"] = s.record_id_field;
   if (!s.event_date_field.empty()) j["event_date_field"] = s.event_date_field;
+  if (s.subject_min_age > 0) j["subject_min_age"] = s.subject_min_age;
   j["missing_values"] = s.missing_values;
   j["fields"] = json::array();
   for (const auto& f : s.fields) j["fields"].push_back(field_json(f));
@@ -533,7 +542,7 @@ bool operator==(const Stream& a, const Stream& b) {
   return a.name == b.name && a.title == b.title && a.description == b.description && a.kind == b.kind &&
          a.owner == b.owner && a.lawful_basis == b.lawful_basis && a.refresh == b.refresh &&
          a.record_id_field == b.record_id_field && a.event_date_field == b.event_date_field &&
-         a.missing_values == b.missing_values && a.fields == b.fields;
+         a.subject_min_age == b.subject_min_age && a.missing_values == b.missing_values && a.fields == b.fields;
 }
 
 bool operator==(const Schema& a, const Schema& b) {
@@ -664,6 +673,7 @@ std::string Schema::to_markdown() const {
     out += fmt::format("| Record id | `{}` |\n", s.record_id_field);
     out += fmt::format("| Event date | {} |\n",
                        s.event_date_field.empty() ? std::string("(none)") : "`" + s.event_date_field + "`");
+    if (s.subject_min_age > 0) out += fmt::format("| Subjects aged at least | {} |\n", s.subject_min_age);
     out += fmt::format("| Missing values | {} |\n\n", cell(missing));
     out += "| Field | Label | Type | Unit | Range / categories | Required | Nullable | If missing | "
            "Identifier | Link key | Sensitivity | Description |\n"

@@ -245,8 +245,13 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
   std::size_t move_index = 1;
   int t = 0;
 
-  // The first adult resident on a day: the household's reference person.
+  // The first adult resident on a day: the household's reference person (liable for council tax,
+  // the tenant, the claimant), 18 or over when anyone is.
   auto reference_person = [&](Date d) -> std::uint32_t {
+    for (const auto& m : members)
+      if (pop.persons[m.id].adult && resident(m, d) && age_at(pop.persons[m.id], d) >= 18) return m.id;
+    for (const auto& m : members)
+      if (resident(m, d) && age_at(pop.persons[m.id], d) >= 18) return m.id;
     for (const auto& m : members)
       if (pop.persons[m.id].adult && resident(m, d)) return m.id;
     for (const auto& m : members)
@@ -346,12 +351,13 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
     }
 
     // ---- work and benefits ------------------------------------------------------------------------
+    const bool claimant = age_at(pop.persons[ref], d0) >= 16;  // a benefit claim needs someone 16 or over
     if (!pensioners) {
       if (employed && rng.bernoulli(hazard(cal.job_loss + 0.5 * x))) {
         employed = false;
         job_loss_month = t;
         shock += 1.2;
-        if (window && in_window(d0)) {
+        if (window && in_window(d0) && claimant) {
           auto& e = emit(StreamId::dwp_benefits, ref, day_in_month());
           e.code[0] = 0;  // uc
           e.code[1] = 1;  // out_of_work
@@ -360,7 +366,7 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
         on_uc = true;
       } else if (!employed && rng.bernoulli(cal.reemploy * std::exp(-0.3 * x))) {
         employed = true;
-        if (on_uc && window && in_window(d0) && rng.bernoulli(0.5)) {
+        if (on_uc && window && in_window(d0) && rng.bernoulli(0.5) && claimant) {
           auto& e = emit(StreamId::dwp_benefits, ref, day_in_month());
           e.code[0] = 0;
           e.code[1] = 0;  // in_work
@@ -372,14 +378,14 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
     // Annual snapshots of ongoing claims (April) and the first month of the period.
     if ((mo == 4 || (d0.days <= cfg.start.days && d1 > cfg.start)) && in_window(Date{std::max(d0.days, cfg.start.days)})) {
       const Date snap{std::max(d0.days, cfg.start.days)};
-      if (on_uc) {
+      if (on_uc && claimant) {
         auto& e = emit(StreamId::dwp_benefits, ref, snap);
         e.code[0] = 0;
         e.code[1] = employed ? 0 : 1;
         e.code[2] = rng.bernoulli(0.03) ? 1 : 0;
         e.code[3] = employed ? 4 : static_cast<std::uint8_t>(rng.bernoulli(0.7) ? 0 : 3);
       }
-      if (disability_claim) {
+      if (disability_claim && claimant) {
         auto& e = emit(StreamId::dwp_benefits, ref, snap);
         e.code[0] = disability_benefit;
         e.code[1] = 2;
@@ -461,6 +467,7 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
     liability = std::round(liability * 100) / 100;
     if (mo == 4) ct_prior = ct_arrears;
     auto emit_council_tax = [&](Date d) {
+      if (adults_now == 0) return;  // no one liable: every resident is under 18
       auto& e = emit(StreamId::council_tax, ref, d);
       e.num[0] = ct_account;
       e.num[1] = static_cast<std::int32_t>(hh.address_on(d0));

@@ -407,6 +407,50 @@ TEST_SUITE("linker") {
     CHECK(prepared.record_date == std::vector<std::int32_t>{0, PreparedRecords::kCurrentDate, 20240615, 0});
   }
 
+  TEST_CASE("linker.families: an adults-only record without a date of birth is not the child's; a successive occupant with the same first name is not the same person") {
+    Population pop = make_population(30, 23);
+    auto add = [&](const std::string& id, const std::string& first, const std::string& surname, const std::string& dob,
+                   const std::string& date, const std::string& min_age, const std::string& source) {
+      Record r = eh_test::person(id, first, surname, dob, "21 mill mews", "LS8 3BE", "", source);
+      r.uprn = "100090230069";
+      r.record_date = date;
+      r.subject_min_age = min_age;
+      pop.records.push_back(r);
+    };
+    // Karim Mahmoud senior (1982) owes the council tax; Karim junior (2011) goes to school.
+    add("ct1", "karim", "mahmoud", "", "2022-04-01", "18", "council_tax");
+    add("ct2", "karim", "mahmoud", "", "2023-04-01", "18", "council_tax");
+    add("sr2", "karim", "mahmoud", "2011-02-05", "current", "", "register");
+    add("sa1", "karim", "mahmoud", "2011-02-05", "2023-07-21", "", "school");
+    add("sr1", "karim", "mahmoud", "1982-12-31", "current", "", "register");
+    // Stephen King owed council tax at 21 Mill Mews until 2023; Stephen Chapman lives there now.
+    add("ck1", "stephen", "king", "", "2022-04-01", "18", "council_tax");
+    add("ck2", "stephen", "king", "", "2023-01-01", "18", "council_tax");
+    add("cc1", "stephen", "chapman", "1980-07-22", "current", "", "register");
+    Linker linker(fast_settings());
+    linker.add_records(pop.records);
+    linker.fit();
+    linker.predict();
+    linker.cluster();
+    const auto persons = linker.person_ids();
+    std::map<std::string, std::string> p;
+    for (std::size_t i = 0; i < pop.records.size(); ++i) p[pop.records[i].record_id] = persons[i];
+    CHECK(p["ct1"] == p["ct2"]);
+    CHECK(p["sr2"] == p["sa1"]);
+    CHECK(p["sr1"] != p["sr2"]);
+    CHECK(p["ct1"] != p["sa1"]);  // the council tax is not the eleven-year-old's
+    CHECK(p["ck1"] != p["cc1"]);
+    const Explanation why = linker.explain("ct1", "sa1");
+    CHECK(why.probability < 0.5);
+    bool dob_term = false;
+    for (const auto& t : why.terms) dob_term = dob_term || (t.name == "dob" && t.level == "different");
+    CHECK(dob_term);
+    Record bad = eh_test::person("b1", "x", "y", "");
+    bad.record_date = "2024-01-01";
+    bad.subject_min_age = "adult";
+    CHECK_THROWS_WITH_AS(link({bad}), doctest::Contains("subject_min_age"), InvalidArgument);
+  }
+
   TEST_CASE("linker.stable_ids: identical across runs and thread counts") {
     const Population pop = make_population(40, 3);
     Settings one = fast_settings(), two = fast_settings();

@@ -244,6 +244,9 @@ TEST_SUITE("schema") {
      "event_date_field")",
          "bad.json: streams[1].record_id_field: expected the name of one of this stream's fields (record_id, "
          "visit_date, minutes, postcode, kind); got \"record_ref\""},
+        {"subject age not a whole number", R"("event_date_field": "visit_date",)",
+         R"("event_date_field": "visit_date", "subject_min_age": 17.5,)",
+         "bad.json: streams[1].subject_min_age: expected a whole number of years from 0 to 120; got 17.5"},
         {"event date not a date", R"("event_date_field": "visit_date")", R"("event_date_field": "minutes")",
          "bad.json: streams[1].event_date_field: expected a date or datetime field; got \"minutes\" (integer)"},
         {"event stream without event date", R"("event_date_field": "visit_date",)", "",

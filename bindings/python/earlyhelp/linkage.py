@@ -126,4 +126,4 @@ token_set_many = _many("token_set")
 
 __all__ = [n for n in dir() if not n.startswith("_") and n not in ("annotations", "Iterable", "np")]
 
-from earlyhelp.linker import Linker, evaluate_clusters, households_correct, link  # noqa: E402,F401
+from earlyhelp.linker import Linker, evaluate_clusters, households_correct, link, read_extracts  # noqa: E402,F401

@@ -15,7 +15,8 @@ from typing import Iterable, Mapping
 from earlyhelp._core import linker as _linker
 
 CANONICAL_COLUMNS = ("record_id", "source", "first_name", "middle_name", "surname", "dob", "sex",
-                     "address", "town", "postcode", "uprn", "nhs_number", "record_date")
+                     "address", "town", "postcode", "uprn", "nhs_number", "record_date",
+                     "subject_min_age")
 
 evaluate_clusters = _linker.evaluate_clusters
 households_correct = _linker.households_correct
@@ -45,6 +46,20 @@ def _columns(df, column_map: Mapping[str, str] | None = None) -> dict:
         values = frame[col].astype("string").fillna("").str.strip()
         out[target] = values if target not in out else (out[target] + " " + values).str.strip()
     return {k: v.tolist() for k, v in out.items()}
+
+
+def read_extracts(directory) -> "pandas.DataFrame":
+    """A folder of stream extracts (one ``<stream>.csv`` per stream of the built-in schema, as
+    ``earlyhelp synth`` writes and a council exports) as one DataFrame in the canonical columns,
+    mapped by each field's ``link_key``, plus ``stream`` and ``local_id`` (the id within the
+    stream). ``record_id`` is ``<stream>:<local_id>``; ``record_date`` is the stream's event date
+    (``current`` for the register). ``df.attrs["notes"]`` lists files skipped and counts."""
+    import pandas as pd
+
+    cols, notes = _linker.read_extracts(str(directory))
+    df = pd.DataFrame(cols)
+    df.attrs["notes"] = notes
+    return df
 
 
 class Linker:

@@ -114,6 +114,7 @@ class FellegiSunter {
   std::array<std::array<bool, 16>, n_fields> conflict_level_{};
   double prior_ = 0;
   bool guard_ = true;
+  bool surname_discount_ = false;  ///< a different surname also discounts household evidence
 };
 
 /// Probability from a log2 weight.

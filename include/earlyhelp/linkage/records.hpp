@@ -37,6 +37,10 @@ struct Record {
   /// date of any record). Not identity evidence: households use it to tell successive occupants
   /// of one address apart and to place a person who moved.
   std::string record_date;
+  /// The youngest the subject can be on `record_date`, in whole years ("18" for a council tax
+  /// liability); empty when anyone can appear. Not identity evidence on its own: a record with
+  /// no date of birth from an adults-only system never matches a person born after it allows.
+  std::string subject_min_age;
 };
 
 /// Names of the canonical input columns, in Record order.
@@ -106,6 +110,7 @@ struct PreparedRecords {
   std::vector<std::uint32_t> source_mask;  ///< bit per source (bit 31 = source 31 and beyond)
   std::vector<std::uint32_t> n_records;    ///< records collapsed into the identity
   std::vector<std::uint32_t> first_record; ///< index of the identity's first record
+  std::vector<std::int32_t> born_by;       ///< latest possible birth date (yyyymmdd) its records imply, 0 if none
 
   // One row per record.
   std::vector<std::string> record_ids;

@@ -74,6 +74,10 @@ struct Stream {
   std::string refresh;      ///< refresh cadence, e.g. "daily", "weekly", "termly"
   std::string record_id_field;   ///< the field that identifies a row
   std::string event_date_field;  ///< date field of an event/episode stream; empty otherwise
+  /// The youngest a row's subject can be on its event date (council tax liability: 18; adult
+  /// social care: 18); 0 when anyone can appear. JSON key "subject_min_age". Linkage uses it to
+  /// keep a child's records apart from a parent's record that carries no date of birth.
+  int subject_min_age = 0;
   /// Cell values that mean "no value" in this extract, compared after trimming spaces
   /// (e.g. "", "NULL", "N/A"). JSON key "missing_values"; default {""}. A missing value in a
   /// field with `nullable = false` is a data-quality fault; otherwise the field's `missing`
