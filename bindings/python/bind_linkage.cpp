@@ -13,6 +13,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -75,46 +76,75 @@ CodePoints str_arg(py::handle h, const char* name) {
   return code_points_of(h.ptr());
 }
 
-// Views of the items of a sequence of str, each made by `view(str)`. `keep` holds a reference
-// to every item so the views stay valid while the GIL is released (the sequence itself may
-// change meanwhile). None and float NaN (pandas' missing values) are read as "" (View{}).
-template <class View, class MakeView>
-std::vector<View> str_views(py::handle seq, const char* name, std::vector<py::object>& keep, MakeView view) {
+// A sequence as CPython's fast sequence (a list or tuple: its items readable by index).
+py::object fast_sequence(py::handle seq) {
   py::object fast = py::reinterpret_steal<py::object>(PySequence_Fast(seq.ptr(), "expected a sequence of str"));
   if (!fast) throw py::error_already_set();
+  return fast;
+}
+
+// The view `view(item)` of item i of `name`, a reference to it added to `keep` so the view stays
+// valid while the GIL is released (the sequence itself may change meanwhile). None and float
+// NaN (pandas' missing values) are read as "" (View{}).
+template <class View, class MakeView>
+View item_view(py::handle fast, const char* name, Py_ssize_t i, std::vector<py::object>& keep, MakeView view) {
+  PyObject* item = PySequence_Fast_GET_ITEM(fast.ptr(), i);
+  if (PyUnicode_Check(item)) {
+    keep.push_back(py::reinterpret_borrow<py::object>(item));
+    return view(item);
+  }
+  if (item == Py_None || (PyFloat_Check(item) && std::isnan(PyFloat_AS_DOUBLE(item)))) return View{};
+  throw py::type_error(std::string(name) + "[" + std::to_string(i) + "]: expected str, got " + Py_TYPE(item)->tp_name);
+}
+
+// UTF-8 views of a whole sequence (CPython caches each str's UTF-8 form in the object), for
+// cdist, whose cached scorers take UTF-8.
+std::vector<std::string_view> utf8_views(py::handle seq, const char* name, std::vector<py::object>& keep) {
+  const py::object fast = fast_sequence(seq);
   const Py_ssize_t n = PySequence_Fast_GET_SIZE(fast.ptr());
-  PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
-  std::vector<View> out;
+  std::vector<std::string_view> out;
   out.reserve(static_cast<std::size_t>(n));
-  keep.reserve(keep.size() + static_cast<std::size_t>(n));
   for (Py_ssize_t i = 0; i < n; ++i) {
-    PyObject* item = items[i];
-    if (PyUnicode_Check(item)) {
-      out.push_back(view(item));
-      keep.push_back(py::reinterpret_borrow<py::object>(item));
-    } else if (item == Py_None || (PyFloat_Check(item) && std::isnan(PyFloat_AS_DOUBLE(item)))) {
-      out.emplace_back();
-    } else {
-      throw py::type_error(std::string(name) + "[" + std::to_string(i) + "]: expected str, got " +
-                           Py_TYPE(item)->tp_name);
-    }
+    out.push_back(item_view<std::string_view>(fast, name, i, keep, [](PyObject* item) {
+      Py_ssize_t len = 0;
+      const char* data = PyUnicode_AsUTF8AndSize(item, &len);
+      if (data == nullptr) throw py::error_already_set();
+      return std::string_view(data, static_cast<std::size_t>(len));
+    }));
   }
   return out;
 }
 
-std::vector<CodePoints> code_point_views(py::handle seq, const char* name, std::vector<py::object>& keep) {
-  return str_views<CodePoints>(seq, name, keep, code_points_of);
-}
-
-// UTF-8 views (CPython caches each str's UTF-8 form in the object), for cdist, whose cached
-// scorers take UTF-8.
-std::vector<std::string_view> utf8_views(py::handle seq, const char* name, std::vector<py::object>& keep) {
-  return str_views<std::string_view>(seq, name, keep, [](PyObject* item) {
-    Py_ssize_t len = 0;
-    const char* data = PyUnicode_AsUTF8AndSize(item, &len);
-    if (data == nullptr) throw py::error_already_set();
-    return std::string_view(data, static_cast<std::size_t>(len));
-  });
+// pairwise on code points, block by block: a block's views are gathered with the GIL held and
+// scored without it. One thread takes blocks of 2048 pairs, so the scratch vectors stay small
+// and are reused: gathering the whole sequence at once would allocate fresh (mmapped) memory on
+// every call and pay a page fault per 4 KiB, which cost more than the kernels themselves.
+py::array_t<double> pairwise_code_points(py::handle x, py::handle y, lk::Scorer sc, int n_threads) {
+  const py::object fa = fast_sequence(x), fb = fast_sequence(y);
+  const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(fa.ptr()));
+  const auto nb = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(fb.ptr()));
+  EH_CHECK(n == nb, "pairwise: sequences differ in length ({} and {})", n, nb);
+  py::array_t<double> out(static_cast<py::ssize_t>(n));
+  double* o = out.mutable_data();
+  const int workers = resolve_threads(n_threads);
+  const std::size_t block = std::min<std::size_t>(n, workers <= 1 ? 2048 : std::size_t{16384} * static_cast<std::size_t>(workers));
+  std::vector<CodePoints> va, vb;
+  std::vector<py::object> keep;
+  va.reserve(block), vb.reserve(block), keep.reserve(2 * block);
+  for (std::size_t start = 0; start < n; start += block) {
+    const std::size_t end = std::min(n, start + block);
+    va.clear(), vb.clear(), keep.clear();
+    for (std::size_t i = start; i < end; ++i) {
+      va.push_back(item_view<CodePoints>(fa, "a", static_cast<Py_ssize_t>(i), keep, code_points_of));
+      vb.push_back(item_view<CodePoints>(fb, "b", static_cast<Py_ssize_t>(i), keep, code_points_of));
+    }
+    py::gil_scoped_release nogil;
+    parallel_for_chunks(end - start, workers, 2048, [&](std::size_t begin, std::size_t stop) {
+      for (std::size_t k = begin; k < stop; ++k)
+        o[start + k] = with_spans(va[k], vb[k], [&](auto p, auto q) { return lk::detail::score_code_points(sc, p, q); });
+    });
+  }
+  return out;
 }
 
 }  // namespace
@@ -242,20 +272,7 @@ void bind_linkage(py::module_& parent) {
   // ---- batch --------------------------------------------------------------------------------
   m.def("pairwise",
         [](py::handle x, py::handle y, const std::string& scorer, int n_threads) {
-          const lk::Scorer sc = lk::scorer_from_name(scorer);
-          std::vector<py::object> keep;
-          const auto va = code_point_views(x, "a", keep), vb = code_point_views(y, "b", keep);
-          EH_CHECK(va.size() == vb.size(), "pairwise: sequences differ in length ({} and {})", va.size(), vb.size());
-          py::array_t<double> out(static_cast<py::ssize_t>(va.size()));
-          double* o = out.mutable_data();
-          {
-            py::gil_scoped_release nogil;
-            parallel_for_chunks(va.size(), n_threads, 4096, [&](std::size_t begin, std::size_t end) {
-              for (std::size_t i = begin; i < end; ++i)
-                o[i] = with_spans(va[i], vb[i], [&](auto p, auto q) { return lk::detail::score_code_points(sc, p, q); });
-            });
-          }
-          return out;
+          return pairwise_code_points(x, y, lk::scorer_from_name(scorer), n_threads);
         },
         a, b, py::arg("scorer") = "jaro_winkler", py::arg("n_threads") = 0,
         "Scores aligned pairs (a[i], b[i]) -> 1-D float64 array; None/NaN read as ''; the GIL is released.");
