@@ -302,18 +302,26 @@ std::size_t with_word_pattern(Span<C1> a, Span<C2> b, F&& f, G&& g) {
 
 // ---- Levenshtein --------------------------------------------------------------------------------
 
-/// Bit-parallel Levenshtein distance (Hyyro 2001 formulation of Myers 1999) of a pattern of
-/// m <= 64 code points, given by its masks, against `t`. O(|t|).
-template <class Mask, class C>
-std::size_t levenshtein_myers64(const Mask& pm, std::size_t m, Span<C> t) noexcept {
+/// Bit-parallel edit distance of a pattern of m <= 64 code points, given by its masks, against
+/// `t`: Levenshtein by Myers (1999) in Hyyro's 2001 formulation, or with `Transpositions` the
+/// optimal string alignment distance by the extra term of H. Hyyro, "A bit-vector algorithm for
+/// computing Levenshtein and Damerau edit distances", Nordic J. Computing 10(1), 2003. O(|t|).
+template <bool Transpositions, class Mask, class C>
+std::size_t bit_parallel64(const Mask& pm, std::size_t m, Span<C> t) noexcept {
   if (m == 0) return t.size;
   const std::uint64_t last = std::uint64_t{1} << (m - 1);
   std::uint64_t vp = m == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << m) - 1;
-  std::uint64_t vn = 0;
+  std::uint64_t vn = 0, d0 = 0, pm_prev = 0;
   std::size_t score = m;
   for (std::size_t j = 0; j < t.size; ++j) {
-    const std::uint64_t x = pm.get(static_cast<char32_t>(t[j])) | vn;
-    const std::uint64_t d0 = (((x & vp) + vp) ^ vp) | x;
+    const std::uint64_t pm_j = pm.get(static_cast<char32_t>(t[j]));
+    std::uint64_t tr = 0;
+    if constexpr (Transpositions) {
+      // Cells where t[j-1], t[j] match p[i], p[i-1] crosswise and the diagonal before was not free.
+      tr = (((~d0) & pm_j) << 1) & pm_prev;
+      pm_prev = pm_j;
+    }
+    d0 = (((pm_j & vp) + vp) ^ vp) | pm_j | vn | tr;
     std::uint64_t hp = vn | ~(d0 | vp);
     std::uint64_t hn = vp & d0;
     if (hp & last) ++score;
@@ -324,6 +332,11 @@ std::size_t levenshtein_myers64(const Mask& pm, std::size_t m, Span<C> t) noexce
     vn = hp & d0;
   }
   return score;
+}
+
+template <class Mask, class C>
+std::size_t levenshtein_myers64(const Mask& pm, std::size_t m, Span<C> t) noexcept {
+  return bit_parallel64<false>(pm, m, t);
 }
 
 /// Wagner-Fischer dynamic programme with one row. O(|a| |b|) time, O(|b|) space.
@@ -344,48 +357,27 @@ std::size_t levenshtein_dp(Span<C1> a, Span<C2> b) {
   return row[b.size];
 }
 
-template <class C1, class C2>
-std::size_t levenshtein(Span<C1> a, Span<C2> b) {
-  remove_common_affix(a, b);
+/// Edit distance of two strings whose common prefix and suffix are already removed: the one-word
+/// bit-parallel kernel when one fits 64 code points, else `dp(a, b)`.
+template <bool Transpositions, class C1, class C2, class Dp>
+std::size_t edit_distance_trimmed(Span<C1> a, Span<C2> b, Dp dp) {
   if (a.size == 0) return b.size;
   if (b.size == 0) return a.size;
   return with_word_pattern(
       a, b,
       [](auto p, auto t) {
-        return with_pair_mask(p, t, [&](const auto& pm) { return levenshtein_myers64(pm, p.size, t); });
+        return with_pair_mask(p, t, [&](const auto& pm) { return bit_parallel64<Transpositions>(pm, p.size, t); });
       },
-      [](auto x, auto y) { return levenshtein_dp(x, y); });
+      dp);
+}
+
+template <class C1, class C2>
+std::size_t levenshtein(Span<C1> a, Span<C2> b) {
+  remove_common_affix(a, b);
+  return edit_distance_trimmed<false>(a, b, [](auto x, auto y) { return levenshtein_dp(x, y); });
 }
 
 // ---- Damerau-Levenshtein ------------------------------------------------------------------------
-
-/// Bit-parallel optimal string alignment distance of a pattern of m <= 64 code points against
-/// `t`: Myers' algorithm with the transposition term of H. Hyyro, "A bit-vector algorithm for
-/// computing Levenshtein and Damerau edit distances", Nordic J. Computing 10(1), 2003. O(|t|).
-template <class Mask, class C>
-std::size_t osa_hyyro64(const Mask& pm, std::size_t m, Span<C> t) noexcept {
-  if (m == 0) return t.size;
-  const std::uint64_t last = std::uint64_t{1} << (m - 1);
-  std::uint64_t vp = m == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << m) - 1;
-  std::uint64_t vn = 0, d0 = 0, pm_prev = 0;
-  std::size_t score = m;
-  for (std::size_t j = 0; j < t.size; ++j) {
-    const std::uint64_t pm_j = pm.get(static_cast<char32_t>(t[j]));
-    // Cells where t[j-1], t[j] match p[i], p[i-1] crosswise and the diagonal before was not free.
-    const std::uint64_t tr = (((~d0) & pm_j) << 1) & pm_prev;
-    d0 = (((pm_j & vp) + vp) ^ vp) | pm_j | vn | tr;
-    std::uint64_t hp = vn | ~(d0 | vp);
-    std::uint64_t hn = vp & d0;
-    if (hp & last) ++score;
-    if (hn & last) --score;
-    hp = (hp << 1) | 1;
-    hn <<= 1;
-    vp = hn | ~(d0 | hp);
-    vn = hp & d0;
-    pm_prev = pm_j;
-  }
-  return score;
-}
 
 /// Optimal string alignment by the dynamic programme with three rows. O(|a| |b|).
 template <class C1, class C2>
@@ -415,25 +407,12 @@ std::size_t osa_dp(Span<C1> a, Span<C2> b) {
   return prev[b.size];
 }
 
-/// OSA of two strings whose common prefix and suffix are already removed.
-template <class C1, class C2>
-std::size_t osa_trimmed(Span<C1> a, Span<C2> b) {
-  if (a.size == 0) return b.size;
-  if (b.size == 0) return a.size;
-  return with_word_pattern(
-      a, b,
-      [](auto p, auto t) {
-        return with_pair_mask(p, t, [&](const auto& pm) { return osa_hyyro64(pm, p.size, t); });
-      },
-      [](auto x, auto y) { return osa_dp(x, y); });
-}
-
 /// Optimal string alignment (restricted Damerau-Levenshtein): adjacent transpositions cost 1 and
 /// no substring is edited twice. O(|t|) words when one string fits 64 code points, else O(nm).
 template <class C1, class C2>
 std::size_t osa(Span<C1> a, Span<C2> b) {
   remove_common_affix(a, b);
-  return osa_trimmed(a, b);
+  return edit_distance_trimmed<true>(a, b, [](auto x, auto y) { return osa_dp(x, y); });
 }
 
 /// Row-by-row unrestricted Damerau-Levenshtein over small integer keys (after C. Zhao and
