@@ -114,5 +114,10 @@ int main(int argc, char** argv) {
            for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(lk::damerau_levenshtein_distance(a[i], b[i]));
            return s;
          }));
+  report("osa", "uncached", best_ns(n, rounds, [&] {
+           double s = 0;
+           for (std::size_t i = 0; i < n; ++i) s += static_cast<double>(lk::osa_distance(a[i], b[i]));
+           return s;
+         }));
   return 0;
 }

@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 // earlyhelp._core.linkage: string and identity primitives of record linkage. Scalar functions
-// take str as std::string_view (no copy) and keep the GIL: they run for well under a
-// microsecond on names, less than releasing and re-acquiring it would cost. Batch functions
-// copy their inputs with the GIL held, then release it for the work.
+// keep the GIL: they run for well under a microsecond on names, less than releasing and
+// re-acquiring it would cost. The edit-distance and Jaro scalars and the batch `pairwise` read
+// each str's code points where CPython keeps them (PEP 393: one, two or four bytes per code
+// point), with no UTF-8 encoding and no copy of Latin-1 text; batch functions gather those views
+// with the GIL held, then release it for the work.
 
 #include "bind.hpp"
 #include "earlyhelp/linkage/linkage_primitives.hpp"
 
 #include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,31 +28,121 @@ namespace {
 
 namespace lk = earlyhelp::linkage;
 
-// Borrowed UTF-8 views of a sequence of str, without copying: CPython caches each str's UTF-8
-// form in the object. `keep` holds a reference to every item so the views stay valid while the
-// GIL is released. None and float NaN (pandas' missing values) are read as "".
-std::vector<std::string_view> str_views(py::handle seq, const char* name, std::vector<py::object>& keep) {
+// A borrowed view of the code points of a str in its own storage; valid while a reference to
+// the str is held, and readable without the GIL (str is immutable).
+struct CodePoints {
+  const void* data = nullptr;
+  std::size_t size = 0;
+  int kind = PyUnicode_1BYTE_KIND;
+};
+
+CodePoints code_points_of(PyObject* s) {
+  if (PyUnicode_READY(s) != 0) throw py::error_already_set();
+  return CodePoints{PyUnicode_DATA(s), static_cast<std::size_t>(PyUnicode_GET_LENGTH(s)), PyUnicode_KIND(s)};
+}
+
+// Calls f(span): Latin-1 storage is passed as it is (8-bit code points); two- and four-byte
+// storage is widened to char32_t (on the stack for names), so the kernels see at most two
+// element types whatever the str.
+template <class F>
+decltype(auto) with_span(const CodePoints& s, F&& f) {
+  if (s.kind == PyUnicode_1BYTE_KIND) return f(lk::detail::Span<unsigned char>{static_cast<const Py_UCS1*>(s.data), s.size});
+  char32_t small[64];
+  std::vector<char32_t> big;
+  char32_t* out = small;
+  if (s.size > 64) {
+    big.resize(s.size);
+    out = big.data();
+  }
+  if (s.kind == PyUnicode_2BYTE_KIND) {
+    const auto* in = static_cast<const Py_UCS2*>(s.data);
+    for (std::size_t i = 0; i < s.size; ++i) out[i] = in[i];
+  } else {
+    const auto* in = static_cast<const Py_UCS4*>(s.data);
+    for (std::size_t i = 0; i < s.size; ++i) out[i] = in[i];
+  }
+  return f(lk::detail::Wide{out, s.size});
+}
+
+template <class F>
+decltype(auto) with_spans(const CodePoints& a, const CodePoints& b, F&& f) {
+  return with_span(a, [&](auto x) { return with_span(b, [&](auto y) { return f(x, y); }); });
+}
+
+// Argument caster for the scalar functions: a str read in place (see CodePoints).
+CodePoints str_arg(py::handle h, const char* name) {
+  if (!PyUnicode_Check(h.ptr()))
+    throw py::type_error(std::string(name) + ": expected str, got " + Py_TYPE(h.ptr())->tp_name);
+  return code_points_of(h.ptr());
+}
+
+// A sequence as CPython's fast sequence (a list or tuple: its items readable by index).
+py::object fast_sequence(py::handle seq) {
   py::object fast = py::reinterpret_steal<py::object>(PySequence_Fast(seq.ptr(), "expected a sequence of str"));
   if (!fast) throw py::error_already_set();
+  return fast;
+}
+
+// The view `view(item)` of item i of `name`, a reference to it added to `keep` so the view stays
+// valid while the GIL is released (the sequence itself may change meanwhile). None and float
+// NaN (pandas' missing values) are read as "" (View{}).
+template <class View, class MakeView>
+View item_view(py::handle fast, const char* name, Py_ssize_t i, std::vector<py::object>& keep, MakeView view) {
+  PyObject* item = PySequence_Fast_GET_ITEM(fast.ptr(), i);
+  if (PyUnicode_Check(item)) {
+    keep.push_back(py::reinterpret_borrow<py::object>(item));
+    return view(item);
+  }
+  if (item == Py_None || (PyFloat_Check(item) && std::isnan(PyFloat_AS_DOUBLE(item)))) return View{};
+  throw py::type_error(std::string(name) + "[" + std::to_string(i) + "]: expected str, got " + Py_TYPE(item)->tp_name);
+}
+
+// UTF-8 views of a whole sequence (CPython caches each str's UTF-8 form in the object), for
+// cdist, whose cached scorers take UTF-8.
+std::vector<std::string_view> utf8_views(py::handle seq, const char* name, std::vector<py::object>& keep) {
+  const py::object fast = fast_sequence(seq);
   const Py_ssize_t n = PySequence_Fast_GET_SIZE(fast.ptr());
-  PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
   std::vector<std::string_view> out;
   out.reserve(static_cast<std::size_t>(n));
-  keep.reserve(keep.size() + static_cast<std::size_t>(n));
   for (Py_ssize_t i = 0; i < n; ++i) {
-    PyObject* item = items[i];
-    if (PyUnicode_Check(item)) {
+    out.push_back(item_view<std::string_view>(fast, name, i, keep, [](PyObject* item) {
       Py_ssize_t len = 0;
       const char* data = PyUnicode_AsUTF8AndSize(item, &len);
       if (data == nullptr) throw py::error_already_set();
-      out.emplace_back(data, static_cast<std::size_t>(len));
-      keep.push_back(py::reinterpret_borrow<py::object>(item));
-    } else if (item == Py_None || (PyFloat_Check(item) && std::isnan(PyFloat_AS_DOUBLE(item)))) {
-      out.emplace_back();
-    } else {
-      throw py::type_error(std::string(name) + "[" + std::to_string(i) + "]: expected str, got " +
-                           Py_TYPE(item)->tp_name);
+      return std::string_view(data, static_cast<std::size_t>(len));
+    }));
+  }
+  return out;
+}
+
+// pairwise on code points, block by block: a block's views are gathered with the GIL held and
+// scored without it. One thread takes blocks of 2048 pairs, so the scratch vectors stay small
+// and are reused: gathering the whole sequence at once would allocate fresh (mmapped) memory on
+// every call and pay a page fault per 4 KiB, which cost more than the kernels themselves.
+py::array_t<double> pairwise_code_points(py::handle x, py::handle y, lk::Scorer sc, int n_threads) {
+  const py::object fa = fast_sequence(x), fb = fast_sequence(y);
+  const auto n = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(fa.ptr()));
+  const auto nb = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(fb.ptr()));
+  EH_CHECK(n == nb, "pairwise: sequences differ in length ({} and {})", n, nb);
+  py::array_t<double> out(static_cast<py::ssize_t>(n));
+  double* o = out.mutable_data();
+  const int workers = resolve_threads(n_threads);
+  const std::size_t block = std::min<std::size_t>(n, workers <= 1 ? 2048 : std::size_t{16384} * static_cast<std::size_t>(workers));
+  std::vector<CodePoints> va, vb;
+  std::vector<py::object> keep;
+  va.reserve(block), vb.reserve(block), keep.reserve(2 * block);
+  for (std::size_t start = 0; start < n; start += block) {
+    const std::size_t end = std::min(n, start + block);
+    va.clear(), vb.clear(), keep.clear();
+    for (std::size_t i = start; i < end; ++i) {
+      va.push_back(item_view<CodePoints>(fa, "a", static_cast<Py_ssize_t>(i), keep, code_points_of));
+      vb.push_back(item_view<CodePoints>(fb, "b", static_cast<Py_ssize_t>(i), keep, code_points_of));
     }
+    py::gil_scoped_release nogil;
+    parallel_for_chunks(end - start, workers, 2048, [&](std::size_t begin, std::size_t stop) {
+      for (std::size_t k = begin; k < stop; ++k)
+        o[start + k] = with_spans(va[k], vb[k], [&](auto p, auto q) { return lk::detail::score_code_points(sc, p, q); });
+    });
   }
   return out;
 }
@@ -60,23 +155,29 @@ void bind_linkage(py::module_& parent) {
   const auto a = py::arg("a"), b = py::arg("b");
 
   // ---- similarity -------------------------------------------------------------------------
-  m.def("jaro", [](sv x, sv y) { return lk::jaro_similarity(x, y); }, a, b,
+  // The edit-distance and Jaro scalars read code points in place (str only).
+  using h = py::handle;
+  auto on_spans = [](h x, h y, auto f) { return with_spans(str_arg(x, "a"), str_arg(y, "b"), f); };
+  m.def("jaro", [=](h x, h y) { return on_spans(x, y, [](auto p, auto q) { return lk::detail::jaro(p, q); }); }, a, b,
         "Jaro similarity in [0, 1] (jellyfish jaro_similarity; 0 when either is empty).");
   m.def("jaro_winkler",
-        [](sv x, sv y, bool long_tolerance, double prefix_weight) {
-          return lk::jaro_winkler_similarity(x, y, prefix_weight, long_tolerance);
+        [=](h x, h y, bool long_tolerance, double prefix_weight) {
+          return on_spans(x, y, [&](auto p, auto q) { return lk::detail::jaro_winkler(p, q, prefix_weight, long_tolerance); });
         },
         a, b, py::arg("long_tolerance") = false, py::arg("prefix_weight") = 0.1,
         "Jaro-Winkler similarity (jellyfish jaro_winkler_similarity, incl. long_tolerance).");
-  m.def("levenshtein", [](sv x, sv y) { return lk::levenshtein_distance(x, y); }, a, b,
+  m.def("levenshtein", [=](h x, h y) { return on_spans(x, y, lk::detail::LevenshteinFn{}); }, a, b,
         "Levenshtein distance over code points.");
-  m.def("levenshtein_normalized", [](sv x, sv y) { return lk::levenshtein_normalized_similarity(x, y); }, a, b,
-        "1 - levenshtein / max(len(a), len(b)); 1 for two empty strings.");
-  m.def("damerau_levenshtein", [](sv x, sv y) { return lk::damerau_levenshtein_distance(x, y); }, a, b,
+  m.def("levenshtein_normalized",
+        [=](h x, h y) {
+          return on_spans(x, y, [](auto p, auto q) { return lk::detail::levenshtein_normalized_similarity_cp(p, q); });
+        },
+        a, b, "1 - levenshtein / max(len(a), len(b)); 1 for two empty strings.");
+  m.def("damerau_levenshtein", [=](h x, h y) { return on_spans(x, y, lk::detail::DamerauFn{}); }, a, b,
         "Unrestricted Damerau-Levenshtein distance (jellyfish damerau_levenshtein_distance).");
-  m.def("osa", [](sv x, sv y) { return lk::osa_distance(x, y); }, a, b,
+  m.def("osa", [=](h x, h y) { return on_spans(x, y, lk::detail::OsaFn{}); }, a, b,
         "Optimal string alignment (restricted Damerau-Levenshtein) distance.");
-  m.def("hamming", [](sv x, sv y) { return lk::hamming_distance(x, y); }, a, b,
+  m.def("hamming", [=](h x, h y) { return on_spans(x, y, lk::detail::HammingFn{}); }, a, b,
         "Hamming distance; extra characters of the longer string count as mismatches.");
   m.def("jaccard",
         [](sv x, sv y, std::optional<std::size_t> ngram_size) {
@@ -171,11 +272,7 @@ void bind_linkage(py::module_& parent) {
   // ---- batch --------------------------------------------------------------------------------
   m.def("pairwise",
         [](py::handle x, py::handle y, const std::string& scorer, int n_threads) {
-          const lk::Scorer sc = lk::scorer_from_name(scorer);
-          std::vector<py::object> keep;
-          const auto va = str_views(x, "a", keep), vb = str_views(y, "b", keep);
-          py::gil_scoped_release nogil;
-          return lk::pairwise(va, vb, sc, n_threads);
+          return pairwise_code_points(x, y, lk::scorer_from_name(scorer), n_threads);
         },
         a, b, py::arg("scorer") = "jaro_winkler", py::arg("n_threads") = 0,
         "Scores aligned pairs (a[i], b[i]) -> 1-D float64 array; None/NaN read as ''; the GIL is released.");
@@ -183,7 +280,7 @@ void bind_linkage(py::module_& parent) {
         [](py::handle queries, py::handle choices, const std::string& scorer, int n_threads) {
           const lk::Scorer sc = lk::scorer_from_name(scorer);
           std::vector<py::object> keep;
-          const auto vq = str_views(queries, "queries", keep), vc = str_views(choices, "choices", keep);
+          const auto vq = utf8_views(queries, "queries", keep), vc = utf8_views(choices, "choices", keep);
           py::gil_scoped_release nogil;
           return lk::cdist(vq, vc, sc, n_threads);
         },

@@ -127,6 +127,78 @@ TEST_SUITE("similarity") {
     CHECK(CachedJaroWinkler(s64).similarity(t64) == doctest::Approx(jaro_winkler_similarity(t64, s64)).epsilon(1e-12));
   }
 
+  TEST_CASE("similarity.differential: edge paths of the word kernels") {
+    // Every length class of the word-at-a-time prefix/suffix and ASCII tests (0-3, 4-7, 8-16,
+    // > 16 bytes), equal strings, one character, repeated letters, Latin-1 and wider text.
+    const std::u32string alphabets[] = {U"ab", U"aé", U"abŁ", kSmall, kWide};
+    std::uint32_t seed = 100;
+    for (const auto& alphabet : alphabets) {
+      for (const std::size_t max_len : {std::size_t{3}, std::size_t{9}, std::size_t{20}, std::size_t{70}}) {
+        const std::size_t n = max_len > 64 ? 40 : 300;
+        const auto a = ref::random_strings(seed++, alphabet, n, max_len);
+        const auto b = ref::random_strings(seed++, alphabet, n, max_len);
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::string ab = a[i] + b[i];  // shares a prefix with a[i]
+          for (const auto& [x, y] : {std::pair{a[i], b[i]}, std::pair{a[i], a[i]}, std::pair{a[i], ab},
+                                     std::pair{b[i] + a[i], a[i]}}) {
+            const std::u32string ux = decode_utf8(x), uy = decode_utf8(y);
+            REQUIRE(levenshtein_distance(x, y) == ref::levenshtein(ux, uy));
+            REQUIRE(osa_distance(x, y) == ref::osa(ux, uy));
+            REQUIRE(damerau_levenshtein_distance(x, y) == ref::damerau(ux, uy));
+            REQUIRE(jaro_winkler_similarity(x, y) == doctest::Approx(ref::jaro_winkler(ux, uy, 0.1, false)).epsilon(1e-12));
+            REQUIRE(jaro_winkler_similarity(x, y, 0.1, true) ==
+                    doctest::Approx(ref::jaro_winkler(ux, uy, 0.1, true)).epsilon(1e-12));
+          }
+        }
+      }
+    }
+    CHECK(damerau_levenshtein_distance("", "") == 0);
+    CHECK(damerau_levenshtein_distance("a", "") == 1);
+    CHECK(damerau_levenshtein_distance("a", "b") == 1);
+    CHECK(damerau_levenshtein_distance("ab", "ba") == 1);
+    CHECK(damerau_levenshtein_distance("abc", "ca") == 2);
+    CHECK(osa_distance("ab", "ba") == 1);
+    CHECK(osa_distance("Zoë", "Zëo") == 1);
+    CHECK(jaro_similarity("a", "a") == 1.0);
+    CHECK(jaro_winkler_similarity("Müller", "Müller") == 1.0);
+    CHECK(jaro_winkler_similarity("Müller", "Muller") == doctest::Approx(ref::jaro_winkler(U"Müller", U"Muller", 0.1, false)).epsilon(1e-12));
+  }
+
+  TEST_CASE("similarity.differential: unrestricted Damerau-Levenshtein with many distinct characters") {
+    // More than 255 distinct code points in `a` takes the heap tables of the wide path.
+    std::u32string many;
+    for (char32_t c = 0x100; c < 0x100 + 300; ++c) many.push_back(c);
+    const auto a = ref::random_strings(9, many, 6, 400);
+    const auto b = ref::random_strings(10, many.substr(0, 40), 6, 90);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const std::u32string ua = decode_utf8(a[i]), ub = decode_utf8(b[i]);
+      REQUIRE(damerau_levenshtein_distance(a[i], b[i]) == ref::damerau(ua, ub));
+      REQUIRE(damerau_levenshtein_distance(b[i], a[i]) == ref::damerau(ub, ua));
+    }
+  }
+
+  TEST_CASE("similarity.agreement: code point entry over 8-bit, UTF-32 and mixed spans") {
+    // Bindings hand the kernels Latin-1 bytes or UTF-32 directly: every element type must give
+    // exactly what the UTF-8 entry gives.
+    const auto a = ref::random_strings(21, U"abcdéëü ÿ", 200, 12);
+    const auto b = ref::random_strings(22, U"abcdéëü ÿ", 200, 12);
+    for (const Scorer sc : {Scorer::jaro, Scorer::jaro_winkler, Scorer::jaro_winkler_long, Scorer::levenshtein,
+                            Scorer::levenshtein_normalized, Scorer::damerau_levenshtein, Scorer::osa,
+                            Scorer::hamming, Scorer::jaccard, Scorer::qgram_jaccard, Scorer::token_set}) {
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        const std::u32string ua = decode_utf8(a[i]), ub = decode_utf8(b[i]);
+        const std::vector<unsigned char> la(ua.begin(), ua.end()), lb(ub.begin(), ub.end());  // Latin-1
+        const linkage::detail::Span<unsigned char> xa{la.data(), la.size()}, xb{lb.data(), lb.size()};
+        const linkage::detail::Wide wa{ua.data(), ua.size()}, wb{ub.data(), ub.size()};
+        const double expected = score(sc, a[i], b[i]);
+        REQUIRE(linkage::detail::score_code_points(sc, xa, xb) == expected);
+        REQUIRE(linkage::detail::score_code_points(sc, wa, wb) == expected);
+        REQUIRE(linkage::detail::score_code_points(sc, xa, wb) == expected);
+        REQUIRE(linkage::detail::score_code_points(sc, wa, xb) == expected);
+      }
+    }
+  }
+
   TEST_CASE("similarity.agreement: free function, cached scorer and batch") {
     const auto a = ref::random_strings(7, kWide, 120, 12);
     const auto b = ref::random_strings(8, kWide, 90, 12);

@@ -151,6 +151,35 @@ def test_differential_jellyfish_long_strings(jellyfish):
         assert L.damerau_levenshtein(a, b) == jellyfish.damerau_levenshtein_distance(a, b)
 
 
+# One alphabet per CPython storage width (PEP 393): Latin-1 (1 byte), BMP (2), astral (4).
+STORAGE = {"ucs1": "abcéëüÿ Zo", "ucs2": "abcéłŁžΩ Zo", "ucs4": "abcé😀ł𝔸 Zo"}
+
+
+@pytest.mark.parametrize("kind", STORAGE)
+def test_differential_jellyfish_every_storage_width(jellyfish, kind):
+    # The kernels read each str's own storage: every width, edge lengths (0, 1, equal strings,
+    # past 64 code points) and repeated letters must still agree with jellyfish.
+    pairs = random_pairs(31, STORAGE[kind], 1500, max_len=10) + random_pairs(32, STORAGE[kind][:3], 300, max_len=8)
+    pairs += [(x, x) for x, _ in pairs[:200]] + [("", "a"), ("a", ""), ("a", "a"), ("", "")]
+    pairs += random_pairs(33, STORAGE[kind], 40, max_len=140)
+    for a, b in pairs:
+        assert L.levenshtein(a, b) == jellyfish.levenshtein_distance(a, b), (a, b)
+        assert L.damerau_levenshtein(a, b) == jellyfish.damerau_levenshtein_distance(a, b), (a, b)
+        assert L.jaro_winkler(a, b) == pytest.approx(jellyfish.jaro_winkler_similarity(a, b), abs=1e-12), (a, b)
+    a = [p[0] for p in pairs]
+    b = [p[1] for p in pairs]
+    for scorer in L.SCORERS:
+        fn = SCALAR[scorer]
+        np.testing.assert_array_equal(L.pairwise(a, b, scorer, 1), [fn(x, y) for x, y in pairs], err_msg=scorer)
+
+
+def test_scalars_take_str_only():
+    with pytest.raises(TypeError, match="a: expected str"):
+        L.levenshtein(3, "a")
+    with pytest.raises(TypeError, match="b: expected str"):
+        L.jaro_winkler("a", None)
+
+
 def test_differential_python_levenshtein():
     Levenshtein = pytest.importorskip("Levenshtein", reason="python3-levenshtein is not installed")
     # Only the distances: python-Levenshtein 0.12's Jaro uses a wider match window than

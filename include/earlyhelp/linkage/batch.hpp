@@ -70,22 +70,31 @@ inline Scorer scorer_from_name(std::string_view name) {
   earlyhelp::detail::throw_error<InvalidArgument>("scorer_from_name: unknown scorer '{}' (known: {})", name, known);
 }
 
-/// One comparison with the given scorer.
-inline double score(Scorer scorer, std::string_view a, std::string_view b) {
+namespace detail {
+/// One comparison with the given scorer on code points already decoded (what score() runs after
+/// decoding UTF-8, and what bindings call on their own strings' code points).
+template <class C1, class C2>
+double score_code_points(Scorer scorer, Span<C1> a, Span<C2> b) {
   switch (scorer) {
-    case Scorer::jaro: return jaro_similarity(a, b);
-    case Scorer::jaro_winkler: return jaro_winkler_similarity(a, b);
-    case Scorer::jaro_winkler_long: return jaro_winkler_similarity(a, b, 0.1, true);
-    case Scorer::levenshtein: return static_cast<double>(levenshtein_distance(a, b));
-    case Scorer::levenshtein_normalized: return levenshtein_normalized_similarity(a, b);
-    case Scorer::damerau_levenshtein: return static_cast<double>(damerau_levenshtein_distance(a, b));
-    case Scorer::osa: return static_cast<double>(osa_distance(a, b));
-    case Scorer::hamming: return static_cast<double>(hamming_distance(a, b));
-    case Scorer::jaccard: return jaccard_similarity(a, b);
-    case Scorer::qgram_jaccard: return qgram_jaccard_similarity(a, b, 2);
-    case Scorer::token_set: return token_set_similarity(a, b);
+    case Scorer::jaro: return jaro(a, b);
+    case Scorer::jaro_winkler: return jaro_winkler(a, b, 0.1, false);
+    case Scorer::jaro_winkler_long: return jaro_winkler(a, b, 0.1, true);
+    case Scorer::levenshtein: return static_cast<double>(levenshtein(a, b));
+    case Scorer::levenshtein_normalized: return levenshtein_normalized_similarity_cp(a, b);
+    case Scorer::damerau_levenshtein: return static_cast<double>(damerau_levenshtein(a, b));
+    case Scorer::osa: return static_cast<double>(osa(a, b));
+    case Scorer::hamming: return static_cast<double>(hamming(a, b));
+    case Scorer::jaccard: return jaccard_cp(a, b, 0);
+    case Scorer::qgram_jaccard: return qgram_jaccard_cp(a, b, 2);
+    case Scorer::token_set: return token_set_cp(a, b);
   }
   return 0.0;
+}
+}  // namespace detail
+
+/// One comparison with the given scorer.
+inline double score(Scorer scorer, std::string_view a, std::string_view b) {
+  return detail::with_code_points(a, b, [&](auto x, auto y) { return detail::score_code_points(scorer, x, y); });
 }
 
 /// A query prepared for many comparisons with one scorer: the bit-parallel cached scorers for

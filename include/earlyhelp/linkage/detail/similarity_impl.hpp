@@ -13,6 +13,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -30,10 +31,38 @@ struct Span {
 using Ascii = Span<unsigned char>;
 using Wide = Span<char32_t>;
 
+/// is_ascii with word loads: names take one or two (overlapping) loads and no loop, so the test
+/// costs no mispredicted loop exit.
+inline bool ascii_words(std::string_view s) noexcept {
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  constexpr std::uint64_t high8 = 0x8080808080808080u;
+  auto load8 = [](const char* q) {
+    std::uint64_t w;
+    std::memcpy(&w, q, 8);
+    return w;
+  };
+  auto load4 = [](const char* q) {
+    std::uint32_t w;
+    std::memcpy(&w, q, 4);
+    return w;
+  };
+  if (n >= 8) {
+    std::uint64_t acc = load8(p + n - 8);
+    for (std::size_t i = 0; i + 8 < n; i += 8) acc |= load8(p + i);
+    return (acc & high8) == 0;
+  }
+  if (n >= 4) return ((load4(p) | load4(p + n - 4)) & 0x80808080u) == 0;
+  if (n == 0) return true;
+  // 1 to 3 bytes: first, middle and last cover them all.
+  return ((static_cast<unsigned char>(p[0]) | static_cast<unsigned char>(p[n / 2]) |
+           static_cast<unsigned char>(p[n - 1])) & 0x80u) == 0;
+}
+
 /// Calls `f(span)` with the code points of UTF-8 `s`, decoding only when it is not ASCII.
 template <class F>
 decltype(auto) with_code_points(std::string_view s, F&& f) {
-  if (is_ascii(s)) return f(Ascii{reinterpret_cast<const unsigned char*>(s.data()), s.size()});
+  if (ascii_words(s)) return f(Ascii{reinterpret_cast<const unsigned char*>(s.data()), s.size()});
   // Name-length text decodes into a stack buffer: no allocation per comparison.
   if (s.size() <= 96) {
     char32_t buf[96];
@@ -129,28 +158,170 @@ class SmallPatternMask {
   std::size_t n_ = 0;
 };
 
+/// True for the 8-bit code unit types (ASCII UTF-8, Latin-1 / Python UCS1 text).
+template <class C>
+inline constexpr bool is_byte_v = sizeof(C) == 1 && std::is_unsigned_v<C>;
+
+/// Masks of a pattern of at most 64 8-bit code points, for one comparison with one text: only
+/// the table slots of characters that occur in the pattern or in that text are written (and only
+/// those are ever read), so building costs O(|p| + |t|) stores instead of clearing 2 KiB.
+class BytePairMask {
+ public:
+  template <class C1, class C2>
+  BytePairMask(Span<C1> p, Span<C2> t) noexcept {
+    static_assert(is_byte_v<C1> && is_byte_v<C2>, "BytePairMask: 8-bit code points only");
+    for (std::size_t j = 0; j < t.size; ++j) mask_[static_cast<unsigned char>(t[j])] = 0;
+    for (std::size_t i = 0; i < p.size; ++i) mask_[static_cast<unsigned char>(p[i])] = 0;
+    for (std::size_t i = 0; i < p.size; ++i) mask_[static_cast<unsigned char>(p[i])] |= std::uint64_t{1} << i;
+  }
+  /// Valid for characters of the pattern and of the text given to the constructor only.
+  std::uint64_t get(char32_t c) const noexcept { return mask_[c & 0xFF]; }
+
+ private:
+  std::uint64_t mask_[256];  // deliberately not cleared, see above
+};
+
+/// Calls `f(masks)` with the cheapest masks of pattern `p` (<= 64 code points) for a single
+/// comparison with text `t`.
+template <class C1, class C2, class F>
+decltype(auto) with_pair_mask(Span<C1> p, Span<C2> t, F&& f) {
+  if constexpr (is_byte_v<C1> && is_byte_v<C2>) {
+    return f(BytePairMask(p, t));
+  } else {
+    (void)t;
+    if (p.size <= SmallPatternMask::capacity) return f(SmallPatternMask(p));
+    return f(PatternMask64(p));
+  }
+}
+
 template <class C1, class C2>
 bool equal(Span<C1> a, Span<C2> b) noexcept {
   if (a.size != b.size) return false;
-  for (std::size_t i = 0; i < a.size; ++i)
-    if (static_cast<char32_t>(a[i]) != static_cast<char32_t>(b[i])) return false;
-  return true;
+  if constexpr (std::is_same_v<C1, C2>) {
+    return a.size == 0 || std::memcmp(a.data, b.data, a.size * sizeof(C1)) == 0;
+  } else {
+    for (std::size_t i = 0; i < a.size; ++i)
+      if (static_cast<char32_t>(a[i]) != static_cast<char32_t>(b[i])) return false;
+    return true;
+  }
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && (defined(__GNUC__) || defined(__clang__))
+#define EH_LINKAGE_WORD_AFFIX 1
+/// Length of the common prefix of two byte arrays of at least n bytes, by XOR of word loads
+/// (the last load overlaps bytes already known equal), so names need no byte loop.
+inline std::size_t common_prefix_bytes(const unsigned char* a, const unsigned char* b, std::size_t n) noexcept {
+  std::uint64_t x = 0, y = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::memcpy(&x, a + i, 8);
+    std::memcpy(&y, b + i, 8);
+    if (x != y) return i + static_cast<std::size_t>(__builtin_ctzll(x ^ y)) / 8;
+  }
+  if (i == n) return n;
+  if (n >= 8) {
+    std::memcpy(&x, a + n - 8, 8);
+    std::memcpy(&y, b + n - 8, 8);
+    return x == y ? n : n - 8 + static_cast<std::size_t>(__builtin_ctzll(x ^ y)) / 8;
+  }
+  if (n >= 4) {
+    std::uint32_t u, v;
+    std::memcpy(&u, a, 4);
+    std::memcpy(&v, b, 4);
+    if (u != v) return static_cast<std::size_t>(__builtin_ctz(u ^ v)) / 8;
+    std::memcpy(&u, a + n - 4, 4);
+    std::memcpy(&v, b + n - 4, 4);
+    return u == v ? n : n - 4 + static_cast<std::size_t>(__builtin_ctz(u ^ v)) / 8;
+  }
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
+/// Length of the common suffix of the n bytes ending at a_end and b_end.
+inline std::size_t common_suffix_bytes(const unsigned char* a_end, const unsigned char* b_end, std::size_t n) noexcept {
+  std::uint64_t x = 0, y = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::memcpy(&x, a_end - i - 8, 8);
+    std::memcpy(&y, b_end - i - 8, 8);
+    if (x != y) return i + static_cast<std::size_t>(__builtin_clzll(x ^ y)) / 8;
+  }
+  if (i == n) return n;
+  if (n >= 8) {
+    std::memcpy(&x, a_end - n, 8);
+    std::memcpy(&y, b_end - n, 8);
+    return x == y ? n : n - 8 + static_cast<std::size_t>(__builtin_clzll(x ^ y)) / 8;
+  }
+  if (n >= 4) {
+    std::uint32_t u, v;
+    std::memcpy(&u, a_end - 4, 4);
+    std::memcpy(&v, b_end - 4, 4);
+    if (u != v) return static_cast<std::size_t>(__builtin_clz(u ^ v)) / 8;
+    std::memcpy(&u, a_end - n, 4);
+    std::memcpy(&v, b_end - n, 4);
+    return u == v ? n : n - 4 + static_cast<std::size_t>(__builtin_clz(u ^ v)) / 8;
+  }
+  while (i < n && a_end[-1 - static_cast<std::ptrdiff_t>(i)] == b_end[-1 - static_cast<std::ptrdiff_t>(i)]) ++i;
+  return i;
+}
+#endif
+
+/// Drops the common prefix and suffix, which change none of the edit distances (Levenshtein,
+/// OSA, Damerau-Levenshtein; RapidFuzz does the same).
+template <class C1, class C2>
+void remove_common_affix(Span<C1>& a, Span<C2>& b) noexcept {
+#ifdef EH_LINKAGE_WORD_AFFIX
+  if constexpr (is_byte_v<C1> && is_byte_v<C2>) {
+    const auto* pa = reinterpret_cast<const unsigned char*>(a.data);
+    const auto* pb = reinterpret_cast<const unsigned char*>(b.data);
+    const std::size_t pre = common_prefix_bytes(pa, pb, std::min(a.size, b.size));
+    a.data += pre, b.data += pre, a.size -= pre, b.size -= pre;
+    const std::size_t suf = common_suffix_bytes(pa + pre + a.size, pb + pre + b.size, std::min(a.size, b.size));
+    a.size -= suf, b.size -= suf;
+    return;
+  }
+#endif
+  while (a.size && b.size && static_cast<char32_t>(a[0]) == static_cast<char32_t>(b[0])) {
+    ++a.data, ++b.data, --a.size, --b.size;
+  }
+  while (a.size && b.size &&
+         static_cast<char32_t>(a[a.size - 1]) == static_cast<char32_t>(b[b.size - 1])) {
+    --a.size, --b.size;
+  }
+}
+
+/// Calls `f(pattern, text)` with the pair ordered for a one-word bit-parallel kernel (the
+/// pattern is the longer string that fits 64 code points, so the loop runs over the shorter),
+/// or `g(a, b)` when neither fits.
+template <class C1, class C2, class F, class G>
+std::size_t with_word_pattern(Span<C1> a, Span<C2> b, F&& f, G&& g) {
+  if (a.size <= 64 && (a.size >= b.size || b.size > 64)) return f(a, b);
+  if (b.size <= 64) return f(b, a);
+  return g(a, b);
 }
 
 // ---- Levenshtein --------------------------------------------------------------------------------
 
-/// Bit-parallel Levenshtein distance (Hyyro 2001 formulation of Myers 1999) of a pattern of
-/// m <= 64 code points, given by its masks, against `t`. O(|t|).
-template <class Mask, class C>
-std::size_t levenshtein_myers64(const Mask& pm, std::size_t m, Span<C> t) noexcept {
+/// Bit-parallel edit distance of a pattern of m <= 64 code points, given by its masks, against
+/// `t`: Levenshtein by Myers (1999) in Hyyro's 2001 formulation, or with `Transpositions` the
+/// optimal string alignment distance by the extra term of H. Hyyro, "A bit-vector algorithm for
+/// computing Levenshtein and Damerau edit distances", Nordic J. Computing 10(1), 2003. O(|t|).
+template <bool Transpositions, class Mask, class C>
+std::size_t bit_parallel64(const Mask& pm, std::size_t m, Span<C> t) noexcept {
   if (m == 0) return t.size;
   const std::uint64_t last = std::uint64_t{1} << (m - 1);
   std::uint64_t vp = m == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << m) - 1;
-  std::uint64_t vn = 0;
+  std::uint64_t vn = 0, d0 = 0, pm_prev = 0;
   std::size_t score = m;
   for (std::size_t j = 0; j < t.size; ++j) {
-    const std::uint64_t x = pm.get(static_cast<char32_t>(t[j])) | vn;
-    const std::uint64_t d0 = (((x & vp) + vp) ^ vp) | x;
+    const std::uint64_t pm_j = pm.get(static_cast<char32_t>(t[j]));
+    std::uint64_t tr = 0;
+    if constexpr (Transpositions) {
+      // Cells where t[j-1], t[j] match p[i], p[i-1] crosswise and the diagonal before was not free.
+      tr = (((~d0) & pm_j) << 1) & pm_prev;
+      pm_prev = pm_j;
+    }
+    d0 = (((pm_j & vp) + vp) ^ vp) | pm_j | vn | tr;
     std::uint64_t hp = vn | ~(d0 | vp);
     std::uint64_t hn = vp & d0;
     if (hp & last) ++score;
@@ -161,6 +332,11 @@ std::size_t levenshtein_myers64(const Mask& pm, std::size_t m, Span<C> t) noexce
     vn = hp & d0;
   }
   return score;
+}
+
+template <class Mask, class C>
+std::size_t levenshtein_myers64(const Mask& pm, std::size_t m, Span<C> t) noexcept {
+  return bit_parallel64<false>(pm, m, t);
 }
 
 /// Wagner-Fischer dynamic programme with one row. O(|a| |b|) time, O(|b|) space.
@@ -181,40 +357,31 @@ std::size_t levenshtein_dp(Span<C1> a, Span<C2> b) {
   return row[b.size];
 }
 
-/// Drops the common prefix and suffix, which change none of the edit distances (Levenshtein,
-/// OSA, Damerau-Levenshtein; RapidFuzz does the same).
-template <class C1, class C2>
-void remove_common_affix(Span<C1>& a, Span<C2>& b) noexcept {
-  while (a.size && b.size && static_cast<char32_t>(a[0]) == static_cast<char32_t>(b[0])) {
-    ++a.data, ++b.data, --a.size, --b.size;
-  }
-  while (a.size && b.size &&
-         static_cast<char32_t>(a[a.size - 1]) == static_cast<char32_t>(b[b.size - 1])) {
-    --a.size, --b.size;
-  }
+/// Edit distance of two strings whose common prefix and suffix are already removed: the one-word
+/// bit-parallel kernel when one fits 64 code points, else `dp(a, b)`.
+template <bool Transpositions, class C1, class C2, class Dp>
+std::size_t edit_distance_trimmed(Span<C1> a, Span<C2> b, Dp dp) {
+  if (a.size == 0) return b.size;
+  if (b.size == 0) return a.size;
+  return with_word_pattern(
+      a, b,
+      [](auto p, auto t) {
+        return with_pair_mask(p, t, [&](const auto& pm) { return bit_parallel64<Transpositions>(pm, p.size, t); });
+      },
+      dp);
 }
 
 template <class C1, class C2>
 std::size_t levenshtein(Span<C1> a, Span<C2> b) {
   remove_common_affix(a, b);
-  if (a.size == 0) return b.size;
-  if (b.size == 0) return a.size;
-  if (a.size <= SmallPatternMask::capacity) return levenshtein_myers64(SmallPatternMask(a), a.size, b);
-  if (b.size <= SmallPatternMask::capacity) return levenshtein_myers64(SmallPatternMask(b), b.size, a);
-  if (a.size <= 64) return levenshtein_myers64(PatternMask64(a), a.size, b);
-  if (b.size <= 64) return levenshtein_myers64(PatternMask64(b), b.size, a);
-  return levenshtein_dp(a, b);
+  return edit_distance_trimmed<false>(a, b, [](auto x, auto y) { return levenshtein_dp(x, y); });
 }
 
 // ---- Damerau-Levenshtein ------------------------------------------------------------------------
 
-/// Optimal string alignment (restricted Damerau-Levenshtein): adjacent transpositions cost 1 and
-/// no substring is edited twice. O(|a| |b|) time, three rows.
+/// Optimal string alignment by the dynamic programme with three rows. O(|a| |b|).
 template <class C1, class C2>
-std::size_t osa(Span<C1> a, Span<C2> b) {
-  remove_common_affix(a, b);
-  if (a.size == 0) return b.size;
-  if (b.size == 0) return a.size;
+std::size_t osa_dp(Span<C1> a, Span<C2> b) {
   const std::size_t w = b.size + 1;
   std::vector<std::size_t> rows(3 * w);
   std::size_t* prev2 = rows.data();
@@ -240,78 +407,122 @@ std::size_t osa(Span<C1> a, Span<C2> b) {
   return prev[b.size];
 }
 
+/// Optimal string alignment (restricted Damerau-Levenshtein): adjacent transpositions cost 1 and
+/// no substring is edited twice. O(|t|) words when one string fits 64 code points, else O(nm).
+template <class C1, class C2>
+std::size_t osa(Span<C1> a, Span<C2> b) {
+  remove_common_affix(a, b);
+  return edit_distance_trimmed<true>(a, b, [](auto x, auto y) { return osa_dp(x, y); });
+}
+
+/// Row-by-row unrestricted Damerau-Levenshtein over small integer keys (after C. Zhao and
+/// S. Sahni, "String correction using the Damerau-Levenshtein distance", BMC Bioinformatics
+/// 20, 2019): a transposition only needs to be tried when nothing lies between the two
+/// transposed characters on one side (with something on both sides, plain edits cost no more),
+/// so each cell looks back at most one stored value. `last[k]` must be 0 for every key of `b`
+/// (it becomes the last 1-based row of `a` holding key k). O(|a| |b|) time, O(|b|) space.
+template <class K1, class K2>
+std::size_t damerau_rows(const K1* a, std::size_t n, const K2* b, std::size_t m, std::size_t* last,
+                         std::size_t* work) noexcept {
+  const std::size_t big = n + m + 1;
+  // Rows i-1 and i (the latter still holding row i-2 until overwritten), and for each column j
+  // the value D[k-1][j-2] of the last row k where a[k] == b[j] (the transposition's origin).
+  // Each array has a leading slot for column -1 (always `big`), so j-2 needs no test.
+  std::size_t* prev = work + 1;
+  std::size_t* cur = prev + (m + 2);
+  std::size_t* from = cur + (m + 2);
+  prev[-1] = cur[-1] = big;
+  for (std::size_t j = 0; j <= m; ++j) cur[j] = j, prev[j] = big, from[j] = big;  // swapped below
+  for (std::size_t i = 1; i <= n; ++i) {
+    std::swap(prev, cur);  // prev: row i-1; cur: row i-2, overwritten into row i
+    const std::size_t ai = a[i - 1];
+    std::size_t last_col = 0;        // last column l < j of this row with b[l] == a[i] (0: none)
+    std::size_t from_row2 = big;     // D[i-2][l-1] for that column
+    std::size_t row2_left = cur[0];  // D[i-2][j-1]
+    cur[0] = i;
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t bj = b[j - 1];
+      std::size_t v = std::min(prev[j - 1] + (ai == bj ? 0 : 1), std::min(prev[j], cur[j - 1]) + 1);
+      if (ai == bj) {
+        last_col = j;
+        from[j] = prev[j - 2];
+        from_row2 = row2_left;
+      } else {
+        const std::size_t k = last[bj];  // last row < i with a[k] == b[j] (0: none)
+        if (k != 0 && last_col != 0) {
+          if (j - last_col == 1) v = std::min(v, from[j] + (i - k));         // b[l] b[j] adjacent
+          else if (i - k == 1) v = std::min(v, from_row2 + (j - last_col));  // a[k] a[i] adjacent
+        }
+      }
+      row2_left = cur[j];
+      cur[j] = v;
+    }
+    last[ai] = i;
+  }
+  return cur[m];
+}
+
 /// Unrestricted Damerau-Levenshtein distance (Lowrance and Wagner 1975): transpositions of
-/// characters that are not adjacent after other edits are allowed. O(|a| |b|) time and space.
+/// characters that are not adjacent after other edits are allowed. O(|a| |b|) time, O(|b|)
+/// space; no allocation when both strings have at most 64 code points.
 template <class C1, class C2>
 std::size_t damerau_levenshtein(Span<C1> a, Span<C2> b) {
   remove_common_affix(a, b);
   const std::size_t n = a.size, m = b.size;
   if (n == 0) return m;
   if (m == 0) return n;
-  const std::size_t inf = n + m;
-  const std::size_t w = m + 2;
-  // Name-length inputs use stack storage: no allocation per comparison.
-  std::size_t small[32 * 32];
-  std::vector<std::size_t> big;
-  std::size_t* d = small;
-  if ((n + 2) * w > 32 * 32) {
-    big.resize((n + 2) * w);
-    d = big.data();
+  std::size_t stack_work[3 * 66];
+  std::size_t stack_last[256];
+  std::vector<std::size_t> heap_work;
+  std::size_t* work = stack_work;
+  if (m > 64) {
+    heap_work.resize(3 * (m + 2));
+    work = heap_work.data();
   }
-  auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * w + j]; };
-  at(0, 0) = inf;
-  for (std::size_t i = 0; i <= n; ++i) at(i + 1, 0) = inf, at(i + 1, 1) = i;
-  for (std::size_t j = 0; j <= m; ++j) at(0, j + 1) = inf, at(1, j + 1) = j;
-  // Last row of `a` in which each character occurred (0: not yet). Characters are first
-  // numbered by their position in a's list of distinct characters, so each cell looks the row up
-  // in O(1); a character of `b` absent from `a` gets the id `none` (row always 0).
-  const bool small_input = n <= 32 && m <= 32;
-  std::size_t stack_ids[32 + 32 + 33];
-  char32_t stack_distinct[32];
-  std::vector<std::size_t> heap_ids;
-  std::vector<char32_t> heap_distinct;
-  std::size_t* id_a = stack_ids;
-  char32_t* distinct = stack_distinct;
-  if (!small_input) {
-    heap_ids.resize(n + m + n + 1);
-    heap_distinct.resize(n);
-    id_a = heap_ids.data();
-    distinct = heap_distinct.data();
-  }
-  std::size_t* id_b = id_a + n;
-  std::size_t* last = id_b + m;  // indexed by id, n + 1 entries; last[n] stays 0
-  std::size_t n_distinct = 0;
-  std::unordered_map<char32_t, std::size_t> ids;  // only for long `a`
-  auto id_of = [&](char32_t c, bool insert) -> std::size_t {
-    if (n <= 32) {
-      for (std::size_t k = 0; k < n_distinct; ++k)
-        if (distinct[k] == c) return k;
-    } else if (auto it = ids.find(c); it != ids.end()) {
-      return it->second;
+  if constexpr (is_byte_v<C1> && is_byte_v<C2>) {
+    for (std::size_t j = 0; j < m; ++j) stack_last[static_cast<unsigned char>(b[j])] = 0;
+    return damerau_rows(a.data, n, b.data, m, stack_last, work);
+  } else {
+    // Number the distinct characters of `a` from 1 (a character of `b` absent from `a` is 0):
+    // the keys then index a small `last` table directly.
+    std::vector<std::uint32_t> heap_keys;
+    std::uint32_t stack_keys[128];
+    std::uint32_t* ka = stack_keys;
+    if (n + m > 128) {
+      heap_keys.resize(n + m);
+      ka = heap_keys.data();
     }
-    if (!insert) return n;  // `none`: one past the largest possible id
-    distinct[n_distinct] = c;
-    if (n > 32) ids.emplace(c, n_distinct);
-    return n_distinct++;
-  };
-  for (std::size_t i = 0; i < n; ++i) id_a[i] = id_of(static_cast<char32_t>(a[i]), true);
-  for (std::size_t j = 0; j < m; ++j) id_b[j] = id_of(static_cast<char32_t>(b[j]), false);
-  for (std::size_t k = 0; k <= n; ++k) last[k] = 0;
-  for (std::size_t i = 1; i <= n; ++i) {
-    std::size_t db = 0;
-    const std::size_t ai = id_a[i - 1];
-    for (std::size_t j = 1; j <= m; ++j) {
-      const std::size_t bj = id_b[j - 1];
-      const std::size_t i1 = last[bj];
-      const std::size_t j1 = db;
-      std::size_t cost = 1;
-      if (ai == bj) cost = 0, db = j;
-      at(i + 1, j + 1) = std::min({at(i, j) + cost, at(i + 1, j) + 1, at(i, j + 1) + 1,
-                                   at(i1, j1) + (i - i1 - 1) + 1 + (j - j1 - 1)});
+    std::uint32_t* kb = ka + n;
+    std::uint32_t n_keys = 0;
+    std::unordered_map<char32_t, std::uint32_t> long_ids;  // only when `a` is long
+    auto find = [&](char32_t c, std::size_t numbered) -> std::uint32_t {  // 0: not in a[0, numbered)
+      if (n > 64) {
+        const auto it = long_ids.find(c);
+        return it == long_ids.end() ? 0 : it->second;
+      }
+      for (std::size_t i = 0; i < numbered; ++i)
+        if (static_cast<char32_t>(a[i]) == c) return ka[i];
+      return 0;
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto c = static_cast<char32_t>(a[i]);
+      std::uint32_t id = find(c, i);
+      if (id == 0) {
+        id = ++n_keys;
+        if (n > 64) long_ids.emplace(c, id);
+      }
+      ka[i] = id;
     }
-    last[ai] = i;
+    for (std::size_t j = 0; j < m; ++j) kb[j] = find(static_cast<char32_t>(b[j]), n);
+    std::vector<std::size_t> heap_last;
+    std::size_t* last = stack_last;
+    if (n_keys >= 256) {
+      heap_last.resize(n_keys + 1);
+      last = heap_last.data();
+    }
+    std::fill(last, last + n_keys + 1, std::size_t{0});
+    return damerau_rows(ka, n, kb, m, last, work);
   }
-  return at(n + 1, m + 1);
 }
 
 /// Hamming distance; each position past the end of the shorter string counts as a mismatch.
@@ -356,7 +567,7 @@ JaroCounts jaro_bits(const Mask& pm, Span<C1> p, Span<C2> t) noexcept {
   const std::size_t m = p.size;
   const std::size_t range = jaro_range(m, t.size);
   std::uint64_t p_flag = 0;
-  char32_t t_matched[64];
+  char32_t t_matched[65];  // one spare slot for the unconditional store
   for (std::size_t j = 0; j < t.size; ++j) {
     const std::size_t lo = j > range ? j - range : 0;
     if (lo >= m) break;
@@ -364,10 +575,10 @@ JaroCounts jaro_bits(const Mask& pm, Span<C1> p, Span<C2> t) noexcept {
     const std::uint64_t upto = hi == 63 ? ~std::uint64_t{0} : (std::uint64_t{1} << (hi + 1)) - 1;
     const std::uint64_t window = upto & ~((std::uint64_t{1} << lo) - 1);
     const std::uint64_t cand = pm.get(static_cast<char32_t>(t[j])) & window & ~p_flag;
-    if (cand) {
-      p_flag |= cand & (~cand + 1);
-      t_matched[r.matches++] = static_cast<char32_t>(t[j]);
-    }
+    // Branch-free: whether a character matches is data, not a pattern a predictor can learn.
+    p_flag |= cand & (~cand + 1);
+    t_matched[r.matches] = static_cast<char32_t>(t[j]);
+    r.matches += cand != 0;
   }
   std::size_t k = 0, trans = 0;
   for (std::uint64_t f = p_flag; f; f &= f - 1, ++k) {
@@ -423,10 +634,10 @@ inline double jaro_from_counts(JaroCounts c, std::size_t n1, std::size_t n2) noe
 
 template <class C1, class C2>
 JaroCounts jaro_counts(Span<C1> a, Span<C2> b) {
-  // For names the flag procedure on the stack beats building bit masks for a single comparison.
-  if (a.size <= 16 && b.size <= 16) return jaro_flags(a, b);
-  if (a.size <= 64 && a.size <= b.size) return jaro_bits(PatternMask64(a), a, b);
-  if (b.size <= 64) return jaro_bits(PatternMask64(b), b, a);
+  // The shorter string is the pattern; per-pair masks are cheap for 8-bit text and for short
+  // patterns, while long wide patterns would pay for clearing PatternMask64's table.
+  if (a.size <= b.size && a.size <= 64) return with_pair_mask(a, b, [&](const auto& pm) { return jaro_bits(pm, a, b); });
+  if (b.size < a.size && b.size <= 64) return with_pair_mask(b, a, [&](const auto& pm) { return jaro_bits(pm, b, a); });
   return jaro_flags(a, b);
 }
 
@@ -447,16 +658,20 @@ double winklerize(double jaro, JaroCounts c, Span<C1> a, Span<C2> b, double pref
   return w;
 }
 
+/// Counts of two equal strings: every character matches, in order.
+inline JaroCounts jaro_counts_equal(std::size_t n) noexcept { return JaroCounts{n, 0}; }
+
 template <class C1, class C2>
 double jaro(Span<C1> a, Span<C2> b) {
   if (a.size == 0 || b.size == 0) return 0.0;
+  if (equal(a, b)) return jaro_from_counts(jaro_counts_equal(a.size), a.size, b.size);
   return jaro_from_counts(jaro_counts(a, b), a.size, b.size);
 }
 
 template <class C1, class C2>
 double jaro_winkler(Span<C1> a, Span<C2> b, double prefix_weight, bool long_tolerance) {
   if (a.size == 0 || b.size == 0) return 0.0;
-  const JaroCounts c = jaro_counts(a, b);
+  const JaroCounts c = equal(a, b) ? jaro_counts_equal(a.size) : jaro_counts(a, b);
   return winklerize(jaro_from_counts(c, a.size, b.size), c, a, b, prefix_weight, long_tolerance);
 }
 
