@@ -130,6 +130,7 @@ void bind_linker(py::module_& parent) {
         d["pairs_compared"] = s.pairs_compared;
         d["links"] = s.links;
         d["conflicts"] = s.conflicts;
+        d["orphans_absorbed"] = s.orphans_absorbed;
         d["persons"] = s.persons;
         d["lambda"] = s.lambda;
         d["fit_seconds"] = s.fit_seconds;

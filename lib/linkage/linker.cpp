@@ -376,6 +376,7 @@ void Linker::cluster() {
   uf_.resize(n);
   for (const auto& [a, b] : conflicts_) uf_.cannot_link(a, b);
   cluster_edges(links_, uf_);
+  stats_.orphans_absorbed = settings_.absorb_orphans ? absorb_orphans() : 0;
   // Stable ids: the smallest record id of each cluster, hashed.
   std::vector<std::uint32_t> smallest(n, UINT32_MAX);
   for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {
@@ -400,6 +401,117 @@ void Linker::cluster() {
   std::vector<Edge>().swap(links_);
   stats_.persons = persons_.size();
   stats_.cluster_seconds = seconds_since(t0);
+}
+
+std::size_t Linker::absorb_orphans() {
+  // A record with only a name and an address (a council tax account at an old address) scores
+  // below the threshold against its person when the address differs, though nobody else carries
+  // its name. When exactly one established person (one with a date of birth or an identifier)
+  // carries its full name, the orphan joins them unless anything conflicts; other orphans with the
+  // name (the same person's accounts at two old addresses) do not compete.
+  constexpr std::uint32_t kMaxOrphanIdentities = 3;
+  const std::size_t n = table_.n_identities();
+  struct Group {
+    std::uint32_t identities = 0;
+    bool established = false;  // has a date of birth or a person identifier
+    char sex = 0;              // 'm', 'f', 0 unknown, '?' both seen
+    std::int32_t born_by = 0, latest_dob = 0;
+  };
+  std::unordered_map<std::uint32_t, Group> groups;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> names;  // (group, full-name key)
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> by_name;  // key -> groups (8 at most kept)
+  for (std::size_t x = 0; x < n; ++x) {
+    const std::uint32_t root = uf_.find(static_cast<std::uint32_t>(x));
+    Group& g = groups[root];
+    ++g.identities;
+    const std::int32_t d = table_.dob[x];
+    if (d != 0 || table_.identifier_id[x] != 0) g.established = true;
+    g.latest_dob = std::max(g.latest_dob, d);
+    if (table_.born_by[x] != 0 && (g.born_by == 0 || table_.born_by[x] < g.born_by)) g.born_by = table_.born_by[x];
+    if (table_.sex[x] != 0) g.sex = (g.sex == 0 || g.sex == table_.sex[x]) ? table_.sex[x] : '?';
+    const std::uint32_t f = table_.first_id[x], s = table_.surname_id[x];
+    if (f == 0 || s == 0 || table_.first_info[f].is_initial) continue;
+    const std::uint64_t key = (std::uint64_t{f} << 32) | s;
+    names.emplace_back(root, key);
+    auto& roots = by_name[key];
+    if (roots.size() < 8 && std::find(roots.begin(), roots.end(), root) == roots.end()) roots.push_back(root);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  // Each identity's dated span (its records' first and last dates, registers' "current" rows
+  // aside) and each group's identities: a person lives at one address at a time, so a namesake
+  // recorded at another address in the middle of the orphan's span is somebody else.
+  std::vector<std::int32_t> id_first(n, 0), id_last(n, 0);
+  for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {
+    const std::int32_t d = table_.record_date[rec];
+    if (d == 0 || d == PreparedRecords::kCurrentDate) continue;
+    const std::uint32_t x = table_.identity_of[rec];
+    if (id_first[x] == 0 || d < id_first[x]) id_first[x] = d;
+    id_last[x] = std::max(id_last[x], d);
+  }
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> members;  // (group, identity)
+  members.reserve(n);
+  for (std::size_t x = 0; x < n; ++x) members.emplace_back(uf_.find(static_cast<std::uint32_t>(x)), static_cast<std::uint32_t>(x));
+  std::sort(members.begin(), members.end());
+  auto identities_of = [&](std::uint32_t root) {
+    const auto lo = std::lower_bound(members.begin(), members.end(), std::make_pair(root, std::uint32_t{0}));
+    auto hi = lo;
+    while (hi != members.end() && hi->first == root) ++hi;
+    return std::make_pair(lo, hi);
+  };
+  auto elsewhere_meanwhile = [&](std::uint32_t orphan, std::uint32_t person) {
+    constexpr std::int32_t kMarginMonths = 1;
+    const auto [ob, oe] = identities_of(orphan);
+    for (auto o = ob; o != oe; ++o) {
+      const std::uint32_t x = o->second;
+      if (id_first[x] == 0 || table_.address_id[x] == 0) continue;
+      // yyyymmdd arithmetic: a month in from each end (a snapshot on the day of a move).
+      const std::int32_t from = id_first[x] + kMarginMonths * 100, to = id_last[x] - kMarginMonths * 100;
+      if (from >= to) continue;
+      const auto [pb, pe] = identities_of(person);
+      for (auto q = pb; q != pe; ++q) {
+        const std::uint32_t y = q->second;
+        if (id_first[y] == 0 || table_.address_id[y] == 0 || table_.address_id[y] == table_.address_id[x]) continue;
+        if (id_first[y] < to && id_last[y] > from) return true;
+      }
+    }
+    return false;
+  };
+  // Decide every orphan's person before joining anything, so the order does not matter.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> joins;
+  for (std::size_t i = 0; i < names.size();) {
+    const std::uint32_t root = names[i].first;
+    std::size_t j = i;
+    while (j < names.size() && names[j].first == root) ++j;
+    const Group& g = groups[root];
+    if (!g.established && g.identities <= kMaxOrphanIdentities) {
+      std::vector<std::uint32_t> candidates;
+      bool crowded = false;
+      for (std::size_t k = i; k < j; ++k) {
+        const auto& roots = by_name[names[k].second];
+        crowded = crowded || roots.size() >= 8;
+        for (const std::uint32_t r : roots)
+          if (r != root && groups[r].established && std::find(candidates.begin(), candidates.end(), r) == candidates.end())
+            candidates.push_back(r);  // other orphans do not compete
+      }
+      std::uint32_t chosen = UINT32_MAX;
+      std::size_t possible = 0;
+      for (const std::uint32_t c : crowded ? std::vector<std::uint32_t>{} : candidates) {
+        const Group& cg = groups[c];
+        const bool sex_ok = g.sex == 0 || cg.sex == 0 || (g.sex == cg.sex && g.sex != '?');
+        // The orphan's adults-only records need the person born by then.
+        const bool age_ok = g.born_by == 0 || cg.latest_dob == 0 || cg.latest_dob <= g.born_by;
+        if (!sex_ok || !age_ok || uf_.conflicts(root, c) || elsewhere_meanwhile(root, c)) continue;
+        chosen = c;
+        ++possible;
+      }
+      if (possible == 1) joins.emplace_back(root, chosen);
+    }
+    i = j;
+  }
+  std::size_t joined = 0;
+  for (const auto& [orphan, person] : joins) joined += uf_.unite(orphan, person) ? 1 : 0;
+  return joined;
 }
 
 void Linker::build_index() {

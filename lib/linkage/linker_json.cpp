@@ -59,6 +59,7 @@ std::string Settings::to_json() const {
   j["tf_adjustment"] = tf_adjustment;
   j["household_guard"] = household_guard;
   j["guard_max_m"] = guard_max_m;
+  j["absorb_orphans"] = absorb_orphans;
   j["seed"] = seed;
   j["n_threads"] = n_threads;
   return j.dump(2);
@@ -70,7 +71,7 @@ Settings Settings::from_json(std::string_view text) {
   Settings s;
   static const char* known[] = {"link_type", "blocking_rules", "match_threshold", "max_block_size", "window",
                                 "u_sample_pairs", "max_training_pairs", "em_max_iterations", "em_tolerance",
-                                "tf_adjustment", "household_guard", "guard_max_m", "seed", "n_threads"};
+                                "tf_adjustment", "household_guard", "guard_max_m", "absorb_orphans", "seed", "n_threads"};
   for (const auto& [key, value] : j.items()) {
     EH_CHECK(std::find_if(std::begin(known), std::end(known), [&](const char* k) { return key == k; }) !=
                  std::end(known),
@@ -103,6 +104,7 @@ Settings Settings::from_json(std::string_view text) {
   if (j.contains("tf_adjustment")) s.tf_adjustment = get<bool>(j, "tf_adjustment", w);
   if (j.contains("household_guard")) s.household_guard = get<bool>(j, "household_guard", w);
   if (j.contains("guard_max_m")) s.guard_max_m = get<double>(j, "guard_max_m", w);
+  if (j.contains("absorb_orphans")) s.absorb_orphans = get<bool>(j, "absorb_orphans", w);
   if (j.contains("seed")) s.seed = get<std::uint64_t>(j, "seed", w);
   if (j.contains("n_threads")) s.n_threads = get<int>(j, "n_threads", w);
   return s;

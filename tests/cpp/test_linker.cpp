@@ -451,6 +451,58 @@ TEST_SUITE("linker") {
     CHECK_THROWS_WITH_AS(link({bad}), doctest::Contains("subject_min_age"), InvalidArgument);
   }
 
+  TEST_CASE("linker.orphans: a name-only record at an old address joins the one person with its name") {
+    Population pop = make_population(30, 29);
+    auto add = [&](const std::string& id, const std::string& first, const std::string& surname, const std::string& dob,
+                   const std::string& address, const std::string& postcode, const std::string& source) {
+      pop.records.push_back(eh_test::person(id, first, surname, dob, address, postcode, "", source));
+    };
+    // Zebedee Quarrington's council tax at his old address; his register row at the new one.
+    add("o1", "zebedee", "quarrington", "", "4 old lane", "LS11 9ZZ", "council_tax");
+    add("q1", "zebedee", "quarrington", "1979-03-14", "5 oak close", "LS9 2BB", "register");
+    add("q2", "zebedee", "quarrington", "1979-03-14", "5 oak close", "LS9 2BB", "health");
+    // Two different Ignatius Zylberbergs: the name-only record cannot say whose it is.
+    add("o2", "ignatius", "zylberberg", "", "8 far road", "LS12 8ZZ", "council_tax");
+    add("z1", "ignatius", "zylberberg", "1950-01-02", "77 ash drive", "LS7 3DD", "register");
+    add("z2", "ignatius", "zylberberg", "1990-06-07", "12 elm grove", "LS6 1AA", "register");
+    // Two Hortensia Plimsolls: one lived elsewhere all through the orphan's account, the other
+    // moved to her present home after it closed; the account is the second one's.
+    auto dated = [&](const std::string& id, const std::string& dob, const std::string& address,
+                     const std::string& postcode, const std::string& date) {
+      add(id, "hortensia", "plimsoll", dob, address, postcode, "council_tax");
+      pop.records.back().record_date = date;
+    };
+    dated("o3", "", "3 mill lane", "LS2 4ZZ", "2022-04-01");
+    dated("o4", "", "3 mill lane", "LS2 4ZZ", "2023-03-01");
+    dated("h1", "1961-02-03", "9 wood way", "LS1 5XX", "2022-01-01");
+    dated("h2", "1961-02-03", "9 wood way", "LS1 5XX", "2024-06-01");
+    dated("k1", "1984-10-11", "70 new road", "LS8 6YY", "2023-07-01");
+    dated("k2", "1984-10-11", "70 new road", "LS8 6YY", "2024-07-01");
+    for (const bool absorb : {true, false}) {
+      Settings s = fast_settings();
+      s.absorb_orphans = absorb;
+      Linker linker(s);
+      linker.add_records(pop.records);
+      linker.fit();
+      linker.predict();
+      linker.cluster();
+      const auto persons = linker.person_ids();
+      std::map<std::string, std::string> p;
+      for (std::size_t i = 0; i < pop.records.size(); ++i) p[pop.records[i].record_id] = persons[i];
+      CHECK(p["q1"] == p["q2"]);
+      CHECK((p["o1"] == p["q1"]) == absorb);
+      CHECK(p["o2"] != p["z1"]);
+      CHECK(p["o2"] != p["z2"]);
+      CHECK(p["o3"] == p["o4"]);
+      CHECK(p["h1"] != p["k1"]);
+      CHECK(p["o3"] != p["h1"]);
+      CHECK((p["o3"] == p["k1"]) == absorb);
+      CHECK(linker.stats().orphans_absorbed >= (absorb ? 1u : 0u));
+      if (!absorb) CHECK(linker.stats().orphans_absorbed == 0);
+    }
+    CHECK(Settings::from_json(R"({"absorb_orphans": false})").absorb_orphans == false);
+  }
+
   TEST_CASE("linker.stable_ids: identical across runs and thread counts") {
     const Population pop = make_population(40, 3);
     Settings one = fast_settings(), two = fast_settings();

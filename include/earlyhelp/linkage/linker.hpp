@@ -55,6 +55,10 @@ struct Settings {
   bool tf_adjustment = true;              ///< term frequencies of names and postcodes
   bool household_guard = true;            ///< see fellegi_sunter.hpp
   double guard_max_m = 0.04;              ///< see fellegi_sunter.hpp
+  /// After clustering, a small cluster with no date of birth or person identifier (say a council
+  /// tax account at an old address) joins the one other person who carries its full name, when
+  /// exactly one does and nothing conflicts (age, sex, a cannot-link).
+  bool absorb_orphans = true;
   std::uint64_t seed = 42;
   int n_threads = 0;                      ///< <= 0: all cores
 
@@ -89,7 +93,7 @@ struct Match {
 /// Counters and timings of the last fit / predict / cluster.
 struct LinkStats {
   std::uint64_t records = 0, identities = 0, empty_records = 0;
-  std::uint64_t pairs_compared = 0, links = 0, conflicts = 0, persons = 0;
+  std::uint64_t pairs_compared = 0, links = 0, conflicts = 0, persons = 0, orphans_absorbed = 0;
   double lambda = 0;
   double fit_seconds = 0, predict_seconds = 0, cluster_seconds = 0;
 };
@@ -156,6 +160,7 @@ class Linker {
   void build_index();
   std::vector<std::uint32_t> candidates(std::uint32_t identity) const;
   void assign_new_persons(std::size_t first_new_identity, const std::vector<Edge>& new_edges);
+  std::size_t absorb_orphans();
 
   Settings settings_;
   PreparedRecords table_;
