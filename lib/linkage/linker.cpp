@@ -699,6 +699,10 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
   // that moved is the new one, successive occupants of one address are told apart, and a stale
   // address from a lagging system is outweighed. Without dates this is the most recorded address.
   constexpr double kHalfLifeDays = 60.0;
+  // Systems catch up with a move after a while (they never anticipate one), so a record shows
+  // the address as it was some time before its date: each record counts as evidence about
+  // kLagDays earlier.
+  constexpr double kLagDays = 60.0;
   constexpr double kUndated = 0.05;
   auto day_of = [](std::int32_t d) { return from_civil(d / 10000, (d / 100) % 100, std::max(1, d % 100)).days; };
   std::int32_t latest = 0;
@@ -713,7 +717,7 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
     if (d == PreparedRecords::kCurrentDate) d = latest;
     double w = kUndated;
     if (d != 0) {
-      const double gap = std::abs(static_cast<double>(day_of(d) - as_of_day));
+      const double gap = std::abs(static_cast<double>(day_of(d) - as_of_day) - kLagDays);
       w = std::max(std::exp2(-gap / kHalfLifeDays), 1e-9);  // very old records still break ties
     }
     votes[identity_person_[x]][home_of[x]] += w;
