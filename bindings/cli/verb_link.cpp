@@ -144,8 +144,9 @@ void register_link(CLI::App& app) {
       "Link records into persons: Fellegi-Sunter trained without labels (u by sampling, m by EM per blocking "
       "rule), household guard, chaining-guarded clustering with stable ids. Input is one CSV in the canonical "
       "columns (record_id, source, first_name, middle_name, surname, dob, sex, address, town, postcode, uprn, "
-      "nhs_number; any may be absent but record_id) or a folder of stream extracts (--data). Writes "
-      "record_id,person_id (with source first for --data).");
+      "nhs_number, and record_date and subject_min_age, which place records in time; any may be absent but "
+      "record_id) or a folder of stream extracts (--data). Writes record_id,person_id (with source first for "
+      "--data).");
   cmd->add_option("--input", args->input, "Records CSV (canonical columns, or mapped with --map)");
   cmd->add_option("--data", args->data, "Folder of extracts, one <stream>.csv per stream of the built-in schema");
   cmd->add_option("--output", args->output, "persons CSV to write")->required();
@@ -156,7 +157,8 @@ void register_link(CLI::App& app) {
                   "their_column=our_column,... (several columns onto one are joined with a space)");
   cmd->add_option("--model-out", args->model_out, "Write the trained model JSON here");
   cmd->add_option("--model", args->model_in, "Use this model JSON (ours or Splink's) instead of training");
-  cmd->add_option("--as-of", args->as_of, "Date for household roles by age (default: today)");
+  cmd->add_option("--as-of", args->as_of,
+                  "Date the households describe: who lived together then, and roles by age (default: today)");
   cmd->add_option("--threads", args->threads, "Threads (default: all cores)");
   cmd->add_flag("--quiet", args->quiet, "Only the summary line and warnings");
   cmd->callback([args] { set_exit_code(run_guarded("link", [&] { return run_link(*args); })); });
