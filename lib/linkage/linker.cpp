@@ -460,19 +460,19 @@ std::size_t Linker::absorb_orphans() {
     return std::make_pair(lo, hi);
   };
   auto elsewhere_meanwhile = [&](std::uint32_t orphan, std::uint32_t person) {
-    constexpr std::int32_t kMarginMonths = 1;
+    // yyyymmdd arithmetic: a month's margin (a snapshot on the day of a move).
+    constexpr std::int32_t kMargin = 100;
     const auto [ob, oe] = identities_of(orphan);
+    const auto [pb, pe] = identities_of(person);
     for (auto o = ob; o != oe; ++o) {
       const std::uint32_t x = o->second;
       if (id_first[x] == 0 || table_.address_id[x] == 0) continue;
-      // yyyymmdd arithmetic: a month in from each end (a snapshot on the day of a move).
-      const std::int32_t from = id_first[x] + kMarginMonths * 100, to = id_last[x] - kMarginMonths * 100;
-      if (from >= to) continue;
-      const auto [pb, pe] = identities_of(person);
       for (auto q = pb; q != pe; ++q) {
         const std::uint32_t y = q->second;
         if (id_first[y] == 0 || table_.address_id[y] == 0 || table_.address_id[y] == table_.address_id[x]) continue;
-        if (id_first[y] < to && id_last[y] > from) return true;
+        // Recorded elsewhere inside the orphan's span, or recorded elsewhere on both sides of it.
+        if (std::max(id_first[x] + kMargin, id_first[y]) < std::min(id_last[x] - kMargin, id_last[y])) return true;
+        if (std::max(id_first[x], id_first[y] + kMargin) <= std::min(id_last[x], id_last[y] - kMargin)) return true;
       }
     }
     return false;
