@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 
 namespace earlyhelp::linkage {
 
@@ -22,15 +23,21 @@ const std::vector<std::string>& canonical_columns() {
   return cols;
 }
 
-std::string* record_field(Record& r, std::string_view column) noexcept {
+std::size_t canonical_column_index(std::string_view column) noexcept {
+  const auto& cols = canonical_columns();
+  return static_cast<std::size_t>(std::find(cols.begin(), cols.end(), column) - cols.begin());
+}
+
+std::string* record_field(Record& r, std::size_t index) noexcept {
   std::string* const fields[] = {&r.record_id, &r.source,  &r.first_name, &r.middle_name,
                                  &r.surname,   &r.dob,     &r.sex,        &r.address,
                                  &r.town,      &r.postcode, &r.uprn,      &r.nhs_number,
                                  &r.record_date, &r.subject_min_age};
-  const auto& cols = canonical_columns();
-  for (std::size_t i = 0; i < cols.size(); ++i)
-    if (cols[i] == column) return fields[i];
-  return nullptr;
+  return index < std::size(fields) ? fields[index] : nullptr;
+}
+
+std::string* record_field(Record& r, std::string_view column) noexcept {
+  return record_field(r, canonical_column_index(column));
 }
 
 bool set_record_field(Record& r, std::string_view column, std::string value) {

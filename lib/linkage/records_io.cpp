@@ -5,9 +5,11 @@
 #include "earlyhelp/io/csv.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 
 namespace earlyhelp::linkage {
 
@@ -19,9 +21,16 @@ std::string_view trim(std::string_view s) noexcept {
   return s;
 }
 
-bool is_canonical(std::string_view c) {
-  const auto& cols = canonical_columns();
-  return std::find(cols.begin(), cols.end(), c) != cols.end();
+constexpr std::size_t kIgnored = std::numeric_limits<std::size_t>::max();
+
+bool is_canonical(std::string_view c) { return canonical_column_index(c) < canonical_columns().size(); }
+
+// Appends a cell to the canonical field at `index`: several input columns onto one field (address
+// lines, street number and street) are joined with a space, in file order.
+void append_value(Record& r, std::size_t index, std::string_view v) {
+  std::string& dst = *record_field(r, index);
+  if (!dst.empty()) dst += ' ';
+  dst += v;
 }
 
 }  // namespace
@@ -39,8 +48,8 @@ ColumnMap parse_column_map(std::string_view text) {
     EH_CHECK(eq != std::string_view::npos && eq > 0 && eq + 1 < entry.size(),
              "--map: entry '{}' is not their_column=our_column", entry);
     const std::string ours(trim(entry.substr(eq + 1)));
-    EH_CHECK(is_canonical(ours), "--map: '{}' is not a canonical column (expected one of record_id, source, "
-             "first_name, middle_name, surname, dob, sex, address, town, postcode, uprn, nhs_number)", ours);
+    EH_CHECK(is_canonical(ours), "--map: '{}' is not a canonical column (expected one of {})", ours,
+             fmt::join(canonical_columns(), ", "));
     out.emplace_back(std::string(trim(entry.substr(0, eq))), ours);
   }
   return out;
@@ -54,15 +63,16 @@ std::size_t for_each_records_batch(const std::string& path, const ColumnMap& map
   if (reader.empty_input()) return n;
   std::vector<Record> out;
   const auto& header = reader.header();
-  // target[c] = canonical column of input column c ("" = ignored).
-  std::vector<std::string> target(header.size());
+  // target[c] = position in canonical_columns() of the field input column c feeds (kIgnored: none).
+  std::vector<std::size_t> target(header.size(), kIgnored);
+  const std::size_t record_id = canonical_column_index("record_id");
   bool has_id = false;
   for (std::size_t c = 0; c < header.size(); ++c) {
-    const std::string name(trim(header[c]));
+    const std::string_view name = trim(header[c]);
     for (const auto& [theirs, ours] : map)
-      if (theirs == name) target[c] = ours;
-    if (target[c].empty() && is_canonical(name)) target[c] = name;
-    has_id = has_id || target[c] == "record_id";
+      if (theirs == name) target[c] = canonical_column_index(ours);
+    if (target[c] == kIgnored && is_canonical(name)) target[c] = canonical_column_index(name);
+    has_id = has_id || target[c] == record_id;
   }
   for (const auto& [theirs, ours] : map)
     EH_CHECK(std::any_of(header.begin(), header.end(), [&](const std::string& h) { return trim(h) == theirs; }),
@@ -75,13 +85,9 @@ std::size_t for_each_records_batch(const std::string& path, const ColumnMap& map
                                     header.size()));
     Record& r = out.emplace_back();
     for (std::size_t c = 0; c < header.size(); ++c) {
-      if (target[c].empty()) continue;
+      if (target[c] == kIgnored) continue;
       const std::string_view v = trim(rec[c]);
-      if (v.empty()) continue;
-      // Several input columns onto one canonical column are joined in file order.
-      std::string& dst = *record_field(r, target[c]);
-      if (!dst.empty()) dst += ' ';
-      dst += v;
+      if (!v.empty()) append_value(r, target[c], v);
     }
     if (r.record_id.empty())
       throw FormatError(fmt::format("{}: row {}: record_id is empty", path, rec.row));
@@ -133,8 +139,8 @@ std::vector<std::string> for_each_extract_batch(const std::string& dir, const sc
       continue;
     }
     const auto& header = reader.header();
-    // target[c]: the canonical field column c feeds, or nullptr.
-    std::vector<std::string> target(header.size());
+    // target[c] = position in canonical_columns() of the field column c feeds (kIgnored: none).
+    std::vector<std::size_t> target(header.size(), kIgnored);
     std::size_t id_col = header.size();
     // A register shows each person as they are now; other streams as on their event date.
     const bool current = stream->kind == "register";
@@ -142,7 +148,7 @@ std::vector<std::string> for_each_extract_batch(const std::string& dir, const sc
     for (std::size_t c = 0; c < header.size(); ++c) {
       const std::string_view name = trim(header[c]);
       if (!current && !stream->event_date_field.empty() && name == stream->event_date_field) {
-        target[c] = "record_date";
+        target[c] = canonical_column_index("record_date");
         continue;
       }
       const schema::Field* f = stream->find(name);
@@ -151,9 +157,8 @@ std::vector<std::string> for_each_extract_batch(const std::string& dir, const sc
         if (id_col == header.size()) id_col = c;
         continue;
       }
-      if (f->link_key == "upn" || f->link_key == "record_id" || f->link_key == "source" || !is_canonical(f->link_key))
-        continue;
-      target[c] = f->link_key;
+      if (f->link_key == "upn" || f->link_key == "source" || !is_canonical(f->link_key)) continue;
+      target[c] = canonical_column_index(f->link_key);
     }
     EH_CHECK(id_col < header.size(), "{}: no '{}' column (the stream's record id)", file.string(),
              stream->record_id_field);
@@ -172,13 +177,9 @@ std::vector<std::string> for_each_extract_batch(const std::string& dir, const sc
       if (current) r.record_date = "current";
       if (stream->subject_min_age > 0) r.subject_min_age = min_age;
       for (std::size_t c = 0; c < header.size(); ++c) {
-        if (target[c].empty()) continue;
+        if (target[c] == kIgnored) continue;
         const std::string_view v = trim(rec[c]);
-        if (v.empty() || stream->is_missing_value(v)) continue;
-        // Join repeated targets (address lines) in file order.
-        std::string& dst = *record_field(r, target[c]);
-        if (!dst.empty()) dst += ' ';
-        dst += v;
+        if (!v.empty() && !stream->is_missing_value(v)) append_value(r, target[c], v);
       }
       ++n;
       if (pending.size() >= batch) {

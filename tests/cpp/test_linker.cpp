@@ -171,6 +171,25 @@ Settings fast_settings() {
   return s;
 }
 
+// A linker fitted, scored and clustered on `records`.
+Linker linked(const std::vector<Record>& records, const Settings& settings = fast_settings()) {
+  Linker linker(settings);
+  linker.add_records(records);
+  linker.fit();
+  linker.predict();
+  linker.cluster();
+  return linker;
+}
+
+// record_id -> person_id of a clustered linker.
+std::map<std::string, std::string> person_by_record(const Linker& linker) {
+  std::map<std::string, std::string> out;
+  const auto persons = linker.person_ids();
+  const auto& ids = linker.records().record_ids;
+  for (std::size_t i = 0; i < ids.size(); ++i) out[ids[i]] = persons[i];
+  return out;
+}
+
 std::map<std::string, std::string> person_of(const Population& pop, const std::vector<std::string>& persons) {
   std::map<std::string, std::string> out;  // truth person -> predicted person of its first record
   for (std::size_t i = 0; i < pop.records.size(); ++i) out.emplace(pop.truth[i], persons[i]);
@@ -255,6 +274,12 @@ TEST_SUITE("linker") {
       }, 333);
       CHECK(n == recs.size());
       CHECK(largest == 333);
+      CHECK(parse_column_map(" rec_id = record_id , date=record_date") ==
+            ColumnMap{{"rec_id", "record_id"}, {"date", "record_date"}});
+      CHECK_THROWS_WITH_AS(parse_column_map("x=birthday"),
+                           doctest::Contains("expected one of record_id, source, first_name"), InvalidArgument);
+      CHECK_THROWS_WITH_AS(parse_column_map("x=birthday"), doctest::Contains("record_date, subject_min_age)"),
+                           InvalidArgument);
       REQUIRE(batched.size() == recs.size());
       CHECK(batched.back().record_id == recs.back().record_id);
       CHECK(batched[500].address == recs[500].address);
@@ -270,11 +295,7 @@ TEST_SUITE("linker") {
 
   TEST_CASE("linker.families: twins and juniors stay apart; moved, swapped, nickname, initial, missing dob join") {
     const Population pop = make_population(450, 7);
-    Linker linker(fast_settings());
-    linker.add_records(pop.records);
-    linker.fit();
-    linker.predict();
-    linker.cluster();
+    Linker linker = linked(pop.records);
     const auto persons = linker.person_ids();
     const auto by_truth = person_of(pop, persons);
     REQUIRE(pop.twins.size() >= 10);
@@ -321,11 +342,7 @@ TEST_SUITE("linker") {
 
   TEST_CASE("linker.households: members share a household id; roles by age; families have a child") {
     const Population pop = make_population(60, 11);
-    Linker linker(fast_settings());
-    linker.add_records(pop.records);
-    linker.fit();
-    linker.predict();
-    linker.cluster();
+    Linker linker = linked(pop.records);
     const auto persons = linker.person_ids();
     const auto hh = linker.household_ids(20240101);
     // Clean records (first of each person) of one true household share a predicted household.
@@ -374,14 +391,8 @@ TEST_SUITE("linker") {
       add("ignatius", "zylberberg", "1970-01-02", elm, elm_pc, d);
       add("henrietta", "zylberberg", "1972-05-06", elm, elm_pc, "current");
     }
-    Linker linker(fast_settings());
-    linker.add_records(pop.records);
-    linker.fit();
-    linker.predict();
-    linker.cluster();
-    const auto persons = linker.person_ids();
-    std::map<std::string, std::string> person_of_record;
-    for (std::size_t i = 0; i < pop.records.size(); ++i) person_of_record[pop.records[i].record_id] = persons[i];
+    Linker linker = linked(pop.records);
+    auto person_of_record = person_by_record(linker);
     auto household_of = [&](std::int32_t as_of, const std::string& record_id) {
       const auto hh = linker.household_ids(as_of);
       for (std::size_t i = 0; i < pop.records.size(); ++i)
@@ -427,14 +438,8 @@ TEST_SUITE("linker") {
     add("ck1", "stephen", "king", "", "2022-04-01", "18", "council_tax");
     add("ck2", "stephen", "king", "", "2023-01-01", "18", "council_tax");
     add("cc1", "stephen", "chapman", "1980-07-22", "current", "", "register");
-    Linker linker(fast_settings());
-    linker.add_records(pop.records);
-    linker.fit();
-    linker.predict();
-    linker.cluster();
-    const auto persons = linker.person_ids();
-    std::map<std::string, std::string> p;
-    for (std::size_t i = 0; i < pop.records.size(); ++i) p[pop.records[i].record_id] = persons[i];
+    Linker linker = linked(pop.records);
+    auto p = person_by_record(linker);
     CHECK(p["ct1"] == p["ct2"]);
     CHECK(p["sr2"] == p["sa1"]);
     CHECK(p["sr1"] != p["sr2"]);
@@ -481,14 +486,8 @@ TEST_SUITE("linker") {
     for (const bool absorb : {true, false}) {
       Settings s = fast_settings();
       s.absorb_orphans = absorb;
-      Linker linker(s);
-      linker.add_records(pop.records);
-      linker.fit();
-      linker.predict();
-      linker.cluster();
-      const auto persons = linker.person_ids();
-      std::map<std::string, std::string> p;
-      for (std::size_t i = 0; i < pop.records.size(); ++i) p[pop.records[i].record_id] = persons[i];
+      Linker linker = linked(pop.records, s);
+      auto p = person_by_record(linker);
       CHECK(p["q1"] == p["q2"]);
       CHECK((p["o1"] == p["q1"]) == absorb);
       CHECK(p["o2"] != p["z1"]);
@@ -530,11 +529,7 @@ TEST_SUITE("linker") {
       }
     }
     REQUIRE(extra.size() >= 10);
-    Linker linker(fast_settings());
-    linker.add_records(base);
-    linker.fit();
-    linker.predict();
-    linker.cluster();
+    Linker linker = linked(base);
     const auto before = linker.person_ids();
     const auto added = linker.add_records(extra);
     REQUIRE(added.size() == extra.size());
@@ -560,11 +555,7 @@ TEST_SUITE("linker") {
 
   TEST_CASE("linker.lookup: a typo'd record finds its person first") {
     const Population pop = make_population(80, 9);
-    Linker linker(fast_settings());
-    linker.add_records(pop.records);
-    linker.fit();
-    linker.predict();
-    linker.cluster();
+    Linker linker = linked(pop.records);
     const auto persons = linker.person_ids();
     Record q = pop.records[10];
     q.record_id = "query";

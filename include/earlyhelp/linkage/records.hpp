@@ -46,6 +46,11 @@ struct Record {
 /// Names of the canonical input columns, in Record order.
 const std::vector<std::string>& canonical_columns();
 
+/// Position of `column` in canonical_columns(), or canonical_columns().size() when it is not one.
+std::size_t canonical_column_index(std::string_view column) noexcept;
+
+/// The field of `r` at position `index` of canonical_columns(), or nullptr past the end.
+std::string* record_field(Record& r, std::size_t index) noexcept;
 /// The field of `r` named `column` (a canonical column name), or nullptr when it is not canonical.
 std::string* record_field(Record& r, std::string_view column) noexcept;
 
