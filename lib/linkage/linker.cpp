@@ -10,11 +10,18 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iterator>
+#include <tuple>
 #include <unordered_set>
 
 namespace earlyhelp::linkage {
 
 namespace {
+
+/// Days since the epoch of a yyyymmdd date (a missing day counts as the first).
+std::int32_t day_number(std::int32_t yyyymmdd) {
+  return from_civil(yyyymmdd / 10000, (yyyymmdd / 100) % 100, std::max(1, yyyymmdd % 100)).days;
+}
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -316,6 +323,46 @@ std::size_t Linker::predict() {
   const double threshold = weight_from_probability(settings_.match_threshold);
   links_.clear();
   conflicts_.clear();
+  // One system recording somebody at two different homes throughout the same half-year is
+  // recording two people (namesakes in one district, each with their own council tax account):
+  // such identities never join, however alike they look.
+  const std::vector<std::uint64_t> home = home_keys();
+  struct Span {
+    std::uint64_t key;  // identity << 32 | source
+    std::int32_t first, last;
+    bool operator<(const Span& o) const noexcept { return key < o.key; }
+  };
+  std::vector<Span> spans;
+  for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {
+    const std::int32_t d = table_.record_date[rec];
+    const std::uint32_t x = table_.identity_of[rec];
+    if (d == 0 || d == PreparedRecords::kCurrentDate || home[x] == 0) continue;
+    const std::int32_t day = day_number(d);
+    spans.push_back({(std::uint64_t{x} << 32) | table_.record_source[rec], day, day});
+  }
+  std::sort(spans.begin(), spans.end(), [](const Span& p, const Span& q) {
+    return p.key != q.key ? p.key < q.key : p.first < q.first;
+  });
+  {
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+      if (w > 0 && spans[w - 1].key == spans[i].key) spans[w - 1].last = std::max(spans[w - 1].last, spans[i].last);
+      else spans[w++] = spans[i];
+    }
+    spans.resize(w);
+  }
+  auto two_homes = [&](std::uint32_t a, std::uint32_t c) {
+    constexpr std::int32_t kOverlapDays = 183;
+    if (home[a] == 0 || home[c] == 0 || home[a] == home[c]) return false;
+    auto lo = std::lower_bound(spans.begin(), spans.end(), Span{std::uint64_t{a} << 32, 0, 0});
+    for (; lo != spans.end() && (lo->key >> 32) == a; ++lo) {
+      const auto it = std::lower_bound(spans.begin(), spans.end(), Span{(std::uint64_t{c} << 32) | (lo->key & 0xffffffffu), 0, 0});
+      if (it != spans.end() && it->key == ((std::uint64_t{c} << 32) | (lo->key & 0xffffffffu)) &&
+          std::min(lo->last, it->last) - std::max(lo->first, it->first) > kOverlapDays)
+        return true;
+    }
+    return false;
+  };
   std::uint64_t compared = 0;
   for (std::size_t k = 0; k < plan_.rules.size(); ++k) {
     const RulePlan& rp = plan_.rules[k];
@@ -336,7 +383,8 @@ std::size_t Linker::predict() {
                               const ComparisonVector v = compare_identities(table_, a, c);
                               double discount = 0;
                               const double w = scorer_.weight(table_, a, c, v, discount);
-                              if (w >= threshold) o.links.push_back({a, c, w});
+                              if (two_homes(a, c)) o.conflicts.emplace_back(a, c);
+                              else if (w >= threshold) o.links.push_back({a, c, w});
                               else if (scorer_.conflict(v) && look_alike(v)) o.conflicts.emplace_back(a, c);
                             });
       }
@@ -405,11 +453,17 @@ void Linker::cluster() {
 
 std::size_t Linker::absorb_orphans() {
   // A record with only a name and an address (a council tax account at an old address) scores
-  // below the threshold against its person when the address differs, though nobody else carries
-  // its name. When exactly one established person (one with a date of birth or an identifier)
-  // carries its full name, the orphan joins them unless anything conflicts; other orphans with the
-  // name (the same person's accounts at two old addresses) do not compete.
+  // below the threshold against its person when the address differs. It joins the established
+  // person (one with a date of birth or an identifier) carrying its full name when nothing
+  // conflicts and either nobody else could be them, or only one of them has family evidence: a
+  // person who shares a home with the candidate was recorded at the orphan's address (or its
+  // postcode under the same surname) while the orphan was, as when a family moves together and
+  // only a council tax account is left behind. Other orphans with the name (the same person's
+  // accounts at two old addresses) do not compete.
   constexpr std::uint32_t kMaxOrphanIdentities = 3;
+  constexpr std::size_t kNameOnlyMax = 8;   // more namesakes than this: a name alone is not enough
+  constexpr std::size_t kCandidatesMax = 256;
+  constexpr std::size_t kPlaceMax = 256;    // a place with more identities (a hostel) is no evidence
   const std::size_t n = table_.n_identities();
   struct Group {
     std::uint32_t identities = 0;
@@ -418,10 +472,12 @@ std::size_t Linker::absorb_orphans() {
     std::int32_t born_by = 0, latest_dob = 0;
   };
   std::unordered_map<std::uint32_t, Group> groups;
+  std::vector<std::uint32_t> root_of(n);
   std::vector<std::pair<std::uint32_t, std::uint64_t>> names;  // (group, full-name key)
-  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> by_name;  // key -> groups (8 at most kept)
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> by_name;  // key -> groups
   for (std::size_t x = 0; x < n; ++x) {
     const std::uint32_t root = uf_.find(static_cast<std::uint32_t>(x));
+    root_of[x] = root;
     Group& g = groups[root];
     ++g.identities;
     const std::int32_t d = table_.dob[x];
@@ -434,7 +490,7 @@ std::size_t Linker::absorb_orphans() {
     const std::uint64_t key = (std::uint64_t{f} << 32) | s;
     names.emplace_back(root, key);
     auto& roots = by_name[key];
-    if (roots.size() < 8 && std::find(roots.begin(), roots.end(), root) == roots.end()) roots.push_back(root);
+    if (roots.size() <= kCandidatesMax && std::find(roots.begin(), roots.end(), root) == roots.end()) roots.push_back(root);
   }
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
@@ -442,16 +498,18 @@ std::size_t Linker::absorb_orphans() {
   // aside) and each group's identities: a person lives at one address at a time, so a namesake
   // recorded at another address in the middle of the orphan's span is somebody else.
   std::vector<std::int32_t> id_first(n, 0), id_last(n, 0);
+  std::int32_t latest = 0;
   for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {
     const std::int32_t d = table_.record_date[rec];
     if (d == 0 || d == PreparedRecords::kCurrentDate) continue;
     const std::uint32_t x = table_.identity_of[rec];
     if (id_first[x] == 0 || d < id_first[x]) id_first[x] = d;
     id_last[x] = std::max(id_last[x], d);
+    latest = std::max(latest, d);
   }
   std::vector<std::pair<std::uint32_t, std::uint32_t>> members;  // (group, identity)
   members.reserve(n);
-  for (std::size_t x = 0; x < n; ++x) members.emplace_back(uf_.find(static_cast<std::uint32_t>(x)), static_cast<std::uint32_t>(x));
+  for (std::size_t x = 0; x < n; ++x) members.emplace_back(root_of[x], static_cast<std::uint32_t>(x));
   std::sort(members.begin(), members.end());
   auto identities_of = [&](std::uint32_t root) {
     const auto lo = std::lower_bound(members.begin(), members.end(), std::make_pair(root, std::uint32_t{0}));
@@ -459,9 +517,9 @@ std::size_t Linker::absorb_orphans() {
     while (hi != members.end() && hi->first == root) ++hi;
     return std::make_pair(lo, hi);
   };
+  // yyyymmdd arithmetic: a month's margin (a snapshot on the day of a move).
+  constexpr std::int32_t kMargin = 100;
   auto elsewhere_meanwhile = [&](std::uint32_t orphan, std::uint32_t person) {
-    // yyyymmdd arithmetic: a month's margin (a snapshot on the day of a move).
-    constexpr std::int32_t kMargin = 100;
     const auto [ob, oe] = identities_of(orphan);
     const auto [pb, pe] = identities_of(person);
     for (auto o = ob; o != oe; ++o) {
@@ -477,6 +535,72 @@ std::size_t Linker::absorb_orphans() {
     }
     return false;
   };
+  // Places: an identity's home, and its postcode under its surname (systems that record only a
+  // postcode, such as schools, still place a family).
+  const std::vector<std::uint64_t> home = home_keys();
+  auto family_place = [&](std::size_t x) -> std::uint64_t {
+    const std::uint32_t pc = table_.postcode_id[x], s = table_.surname_id[x];
+    return pc != 0 && s != 0 ? ((std::uint64_t{pc} << 32) | s) : 0;
+  };
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> at_home, at_family_place;
+  for (std::size_t x = 0; x < n; ++x) {
+    if (!groups[root_of[x]].established) continue;
+    if (home[x] != 0) at_home[home[x]].push_back(static_cast<std::uint32_t>(x));
+    if (const std::uint64_t fp = family_place(x); fp != 0) at_family_place[fp].push_back(static_cast<std::uint32_t>(x));
+  }
+  // Established groups recorded at the orphan's places during its span (half a year either side;
+  // a register's current row counts when the orphan is recent).
+  constexpr std::int32_t kNear = 600;
+  auto witnesses = [&](std::uint32_t orphan) {
+    std::vector<std::uint32_t> out;
+    const auto [ob, oe] = identities_of(orphan);
+    for (auto o = ob; o != oe; ++o) {
+      const std::uint32_t x = o->second;
+      const bool recent = id_last[x] == 0 || id_last[x] + 10000 >= latest;
+      for (const auto* place : {&at_home, &at_family_place}) {
+        const std::uint64_t key = place == &at_home ? home[x] : family_place(x);
+        if (key == 0) continue;
+        const auto it = place->find(key);
+        if (it == place->end() || it->second.size() > kPlaceMax) continue;
+        for (const std::uint32_t y : it->second) {
+          const bool when = id_first[x] == 0 ? true
+                            : id_first[y] == 0 ? recent
+                                               : id_first[y] <= id_last[x] + kNear && id_first[x] <= id_last[y] + kNear;
+          if (when && root_of[y] != orphan) out.push_back(root_of[y]);
+        }
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  };
+  auto places_of = [&](std::uint32_t root) {
+    std::vector<std::uint64_t> out;
+    const auto [b, e] = identities_of(root);
+    for (auto i = b; i != e; ++i) {
+      if (home[i->second] != 0) out.push_back(home[i->second]);
+      if (const std::uint64_t fp = family_place(i->second); fp != 0) out.push_back(fp ^ (std::uint64_t{1} << 61));
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  };
+  // Family evidence for a candidate: witnesses that are the candidate or share a place with them.
+  auto family_evidence = [&](std::uint32_t candidate, const std::vector<std::uint32_t>& seen_there) {
+    const std::vector<std::uint64_t> mine = places_of(candidate);
+    std::size_t evidence = 0;
+    for (const std::uint32_t w : seen_there) {
+      if (w == candidate) {
+        ++evidence;
+        continue;
+      }
+      const std::vector<std::uint64_t> theirs = places_of(w);
+      std::vector<std::uint64_t> shared;
+      std::set_intersection(mine.begin(), mine.end(), theirs.begin(), theirs.end(), std::back_inserter(shared));
+      evidence += shared.empty() ? 0 : 1;
+    }
+    return evidence;
+  };
   // Decide every orphan's person before joining anything, so the order does not matter.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> joins;
   for (std::size_t i = 0; i < names.size();) {
@@ -486,26 +610,32 @@ std::size_t Linker::absorb_orphans() {
     const Group& g = groups[root];
     if (!g.established && g.identities <= kMaxOrphanIdentities) {
       std::vector<std::uint32_t> candidates;
-      bool crowded = false;
+      std::size_t namesakes = 0;
       for (std::size_t k = i; k < j; ++k) {
         const auto& roots = by_name[names[k].second];
-        crowded = crowded || roots.size() >= 8;
+        namesakes = std::max(namesakes, roots.size());
         for (const std::uint32_t r : roots)
           if (r != root && groups[r].established && std::find(candidates.begin(), candidates.end(), r) == candidates.end())
             candidates.push_back(r);  // other orphans do not compete
       }
-      std::uint32_t chosen = UINT32_MAX;
-      std::size_t possible = 0;
-      for (const std::uint32_t c : crowded ? std::vector<std::uint32_t>{} : candidates) {
+      std::vector<std::uint32_t> possible;
+      for (const std::uint32_t c : namesakes > kCandidatesMax ? std::vector<std::uint32_t>{} : candidates) {
         const Group& cg = groups[c];
         const bool sex_ok = g.sex == 0 || cg.sex == 0 || (g.sex == cg.sex && g.sex != '?');
         // The orphan's adults-only records need the person born by then.
         const bool age_ok = g.born_by == 0 || cg.latest_dob == 0 || cg.latest_dob <= g.born_by;
-        if (!sex_ok || !age_ok || uf_.conflicts(root, c) || elsewhere_meanwhile(root, c)) continue;
-        chosen = c;
-        ++possible;
+        if (sex_ok && age_ok && !uf_.conflicts(root, c) && !elsewhere_meanwhile(root, c)) possible.push_back(c);
       }
-      if (possible == 1) joins.emplace_back(root, chosen);
+      if (possible.size() == 1 && namesakes < kNameOnlyMax) {
+        joins.emplace_back(root, possible.front());
+      } else if (!possible.empty()) {
+        const std::vector<std::uint32_t> seen_there = witnesses(root);
+        std::uint32_t chosen = UINT32_MAX;
+        std::size_t with_evidence = 0;
+        for (const std::uint32_t c : seen_there.empty() ? std::vector<std::uint32_t>{} : possible)
+          if (family_evidence(c, seen_there) > 0) chosen = c, ++with_evidence;
+        if (with_evidence == 1) joins.emplace_back(root, chosen);
+      }
     }
     i = j;
   }
@@ -642,9 +772,7 @@ std::vector<Match> Linker::lookup(const Record& record, std::size_t k) {
   return out;
 }
 
-std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
-  if (!clustered_) throw StateError("households: records are not clustered yet (call cluster first)");
-  const std::size_t n_persons = persons_.size();
+std::vector<std::uint64_t> Linker::home_keys() const {
   const std::size_t n_ids = table_.n_identities();
   // A written address is keyed by its text and postcode district, so a typo in the inward code
   // does not make a second home; a missing or malformed postcode takes the district the same
@@ -693,6 +821,14 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
       home_of[x] = it != uprn_of_address.end() ? ((std::uint64_t{1} << 63) | it->second) : address_key(x);
     }
   }
+  return home_of;
+}
+
+std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
+  if (!clustered_) throw StateError("households: records are not clustered yet (call cluster first)");
+  const std::size_t n_persons = persons_.size();
+  const std::size_t n_ids = table_.n_identities();
+  const std::vector<std::uint64_t> home_of = home_keys();
   // Each person's home on `as_of`: the address their records give, each record weighted by how
   // close its date is to `as_of` (half-life kHalfLifeDays either side; undated records count a
   // little; a register's "current" row is dated at the latest record), so the address of a family
@@ -704,23 +840,38 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
   // kLagDays earlier.
   constexpr double kLagDays = 60.0;
   constexpr double kUndated = 0.05;
-  auto day_of = [](std::int32_t d) { return from_civil(d / 10000, (d / 100) % 100, std::max(1, d % 100)).days; };
+  auto day_of = day_number;
   std::int32_t latest = 0;
   for (const std::int32_t d : table_.record_date)
     if (d != PreparedRecords::kCurrentDate) latest = std::max(latest, d);
   const std::int32_t as_of_day = day_of(as_of);
-  std::vector<std::unordered_map<std::uint64_t, double>> votes(n_persons);
+  // A person's stay at a home: the weight of its records, the part of it from dated records (a
+  // register's current row says where somebody lives now, not on `as_of`), and the first and last
+  // days it is recorded.
+  struct Stay {
+    double w = 0, dated_w = 0;
+    std::int32_t first = INT32_MAX, last = INT32_MIN;
+    bool current = false;  // a register's current row
+  };
+  std::vector<std::unordered_map<std::uint64_t, Stay>> stays(n_persons);
+  const std::int32_t latest_day = latest == 0 ? as_of_day : day_of(latest);
   for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {
     const std::uint32_t x = table_.identity_of[rec];
     if (home_of[x] == 0) continue;
-    std::int32_t d = table_.record_date[rec];
-    if (d == PreparedRecords::kCurrentDate) d = latest;
-    double w = kUndated;
-    if (d != 0) {
-      const double gap = std::abs(static_cast<double>(day_of(d) - as_of_day) - kLagDays);
-      w = std::max(std::exp2(-gap / kHalfLifeDays), 1e-9);  // very old records still break ties
+    const std::int32_t d = table_.record_date[rec];
+    Stay& st = stays[identity_person_[x]][home_of[x]];
+    if (d == 0) {
+      st.w += kUndated;
+      continue;
     }
-    votes[identity_person_[x]][home_of[x]] += w;
+    const std::int32_t day = d == PreparedRecords::kCurrentDate ? latest_day : day_of(d);
+    const double gap = std::abs(static_cast<double>(day - as_of_day) - kLagDays);
+    const double w = std::max(std::exp2(-gap / kHalfLifeDays), 1e-9);  // very old records still break ties
+    st.w += w;
+    if (d != PreparedRecords::kCurrentDate) st.dated_w += w;
+    else st.current = true;
+    st.first = std::min(st.first, day);
+    st.last = std::max(st.last, day);
   }
   std::vector<std::int32_t> dob(n_persons, 0);
   for (std::size_t x = 0; x < n_ids; ++x) {
@@ -728,26 +879,77 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
     const std::int32_t d = table_.dob[x];
     if (d != 0 && d % 100 != 0 && (dob[p] == 0 || d < dob[p])) dob[p] = d;
   }
-  std::unordered_map<std::uint64_t, std::string> household_of_key;  // key -> smallest person id
   // How many persons give each address: between equally weighted addresses a person lives at
   // the one shared with others (the family home, not a one-off address).
   std::unordered_map<std::uint64_t, std::uint32_t> sharers;
-  for (const auto& v : votes)
+  for (const auto& v : stays)
     for (const auto& kv : v) ++sharers[kv.first];
-  std::vector<std::uint64_t> person_key(n_persons, 0);
+  std::vector<std::uint64_t> own_key(n_persons, 0), current_key(n_persons, 0);
+  std::vector<double> strength(n_persons, 0);  // the most dated evidence for one home
   for (std::size_t p = 0; p < n_persons; ++p) {
-    std::uint64_t best = 0;
+    std::uint64_t best = 0, now = 0;
     double best_w = 0;
     std::uint32_t best_s = 0;
-    for (const auto& [key, w] : votes[p]) {
+    for (const auto& [key, st] : stays[p]) {
       const std::uint32_t sh = sharers[key];
-      const bool better = w != best_w ? w > best_w : (sh != best_s ? sh > best_s : key < best);
-      if (best == 0 || better) best = key, best_w = w, best_s = sh;
+      const bool better = st.w != best_w ? st.w > best_w : (sh != best_s ? sh > best_s : key < best);
+      if (best == 0 || better) best = key, best_w = st.w, best_s = sh;
+      strength[p] = std::max(strength[p], st.dated_w);
+      const Stay* cur = now == 0 ? nullptr : &stays[p][now];
+      // Where they live now: a register's current row, else the latest record.
+      const auto order = [](const Stay& t) { return std::make_tuple(t.current, t.last, t.w); };
+      if (cur == nullptr || order(st) > order(*cur) || (order(st) == order(*cur) && key < now)) now = key;
     }
-    person_key[p] = best;
-    if (best == 0) continue;
-    auto it = household_of_key.find(best);
-    if (it == household_of_key.end()) household_of_key.emplace(best, persons_[p]);
+    own_key[p] = best;
+    current_key[p] = now;
+  }
+  // Somebody with no dated record near `as_of` (only a register's current row, or records long
+  // before or after) lives wherever the people they live with now lived then: a family that moved
+  // just after `as_of` is still at its old address, all of it. Somebody recorded at a home only
+  // before its present occupants arrived is a former occupant, not one of them.
+  constexpr double kLeader = 0.1;  // about a record within three half-lives of `as_of`
+  constexpr std::int32_t kOverlapDays = 90;
+  constexpr std::size_t kResidentsMax = 64;
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> leaders_now, leaders_at;
+  for (std::size_t p = 0; p < n_persons; ++p) {
+    if (strength[p] < kLeader) continue;
+    if (current_key[p] != 0) leaders_now[current_key[p]].push_back(static_cast<std::uint32_t>(p));
+    if (own_key[p] != 0) leaders_at[own_key[p]].push_back(static_cast<std::uint32_t>(p));
+  }
+  std::vector<std::uint64_t> person_key = own_key;
+  std::vector<bool> former(n_persons, false);
+  for (std::size_t p = 0; p < n_persons; ++p) {
+    if (strength[p] >= kLeader || own_key[p] == 0) continue;
+    const Stay& mine = stays[p].at(current_key[p]);
+    std::unordered_map<std::uint64_t, double> then;  // the leaders' homes on `as_of`, by strength
+    if (const auto it = leaders_now.find(current_key[p]); it != leaders_now.end() && it->second.size() <= kResidentsMax)
+      for (const std::uint32_t q : it->second) {
+        const Stay& theirs = stays[q].at(current_key[p]);
+        if (theirs.first <= mine.last + kOverlapDays && mine.first <= theirs.last + kOverlapDays) then[own_key[q]] += strength[q];
+      }
+    if (!then.empty()) {
+      std::uint64_t best = 0;
+      double best_w = -1;
+      for (const auto& [key, w] : then)
+        if (w > best_w || (w == best_w && key < best)) best = key, best_w = w;
+      person_key[p] = best;
+      continue;
+    }
+    const Stay& at = stays[p].at(own_key[p]);
+    if (const auto it = leaders_at.find(own_key[p]); at.last != INT32_MIN && it != leaders_at.end())
+      for (const std::uint32_t q : it->second)
+        if (stays[q].at(own_key[p]).first > at.last + kOverlapDays) {
+          former[p] = true;  // with the others who left before them, if any
+          break;
+        }
+  }
+  // key -> smallest person id, for present and for former occupants
+  std::unordered_map<std::uint64_t, std::string> household_of_key[2];
+  for (std::size_t p = 0; p < n_persons; ++p) {
+    if (person_key[p] == 0) continue;
+    auto& of_key = household_of_key[former[p] ? 1 : 0];
+    auto it = of_key.find(person_key[p]);
+    if (it == of_key.end()) of_key.emplace(person_key[p], persons_[p]);
     else if (persons_[p] < it->second) it->second = persons_[p];
   }
   std::vector<HouseholdMembership> out(n_persons);
@@ -755,7 +957,7 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
   for (std::size_t p = 0; p < n_persons; ++p) {
     auto& m = out[p];
     m.person_id = persons_[p];
-    m.household_id = stable_id('H', person_key[p] == 0 ? persons_[p] : household_of_key[person_key[p]]);
+    m.household_id = stable_id('H', person_key[p] == 0 ? persons_[p] : household_of_key[former[p] ? 1 : 0][person_key[p]]);
     if (dob[p] == 0) m.role = "unknown";
     else {
       const int age = (as_of - dob[p]) / 10000;  // yyyymmdd arithmetic gives whole years

@@ -320,6 +320,7 @@ std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& recor
     ++n_records[identity];
     const std::int32_t when = r.record_date.empty() ? 0 : r.record_date == "current" ? kCurrentDate : parse_dob(r.record_date);
     record_date.push_back(when % 100 != 0 ? when : 0);  // a full date only
+    record_source.push_back(src);
     if (!r.subject_min_age.empty() && when % 100 != 0 && when != kCurrentDate) {
       int age = 0;
       const std::string_view a = r.subject_min_age;

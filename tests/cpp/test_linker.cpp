@@ -502,6 +502,92 @@ TEST_SUITE("linker") {
     CHECK(Settings::from_json(R"({"absorb_orphans": false})").absorb_orphans == false);
   }
 
+  TEST_CASE("linker.orphans: among namesakes, the one whose family was recorded at the orphan's address takes it") {
+    for (const bool witness : {true, false}) {
+      Population pop = make_population(30, 31);
+      auto add = [&](const std::string& id, const std::string& first, const std::string& dob, const std::string& address,
+                     const std::string& postcode, const std::string& source, const std::string& date) {
+        pop.records.push_back(eh_test::person(id, first, "ng", dob, address, postcode, "", source));
+        pop.records.back().record_date = date;
+      };
+      // Wen Ng's council tax at the flat the family left in March 2023; nothing else of hers was
+      // recorded there. Three Wen Ngs live in the county.
+      add("o1", "wen", "", "flat 3, 10 albert street", "CO16 0AR", "council_tax", "2022-04-01");
+      add("o2", "wen", "", "flat 3, 10 albert street", "CO16 0AR", "council_tax", "2023-03-01");
+      add("a1", "wen", "1972-08-28", "12 highfield hill", "CO5 1AX", "register", "current");
+      add("a2", "wen", "1972-08-28", "12 highfield hill", "CO5 1AX", "health", "2023-08-09");
+      add("b1", "wen", "1985-02-02", "40 low road", "CO3 5AD", "register", "current");
+      add("c1", "wen", "1990-05-05", "7 park lane", "CO9 7AR", "register", "current");
+      // Her daughter lives with her now; her school recorded the old postcode until the move.
+      add("d1", "thi", "2010-01-09", "12 highfield hill", "CO5 1AX", "register", "current");
+      add("d3", "thi", "2010-01-09", "", "CO5 1AX", "school", "2023-07-21");
+      if (witness) add("d2", "thi", "2010-01-09", "", "CO16 0AR", "school", "2022-12-20");
+      Linker linker = linked(pop.records);
+      auto p = person_by_record(linker);
+      REQUIRE(p["a1"] == p["a2"]);
+      CHECK(p["o1"] == p["o2"]);
+      CHECK(p["a1"] != p["b1"]);
+      CHECK((p["o1"] == p["a1"]) == witness);
+      CHECK(p["o1"] != p["b1"]);
+      CHECK(p["o1"] != p["c1"]);
+    }
+  }
+
+  TEST_CASE("linker.households: a partner known only from the register lives where the family did; a former occupant is not a new one's household") {
+    Population pop = make_population(30, 37);
+    auto add = [&](const std::string& id, const std::string& first, const std::string& surname, const std::string& dob,
+                   const std::string& address, const std::string& postcode, const std::string& source, const std::string& date) {
+      pop.records.push_back(eh_test::person(id, first, surname, dob, address, postcode, "", source));
+      pop.records.back().record_date = date;
+    };
+    // The Saunders moved to Station Avenue in the last days of 2024: his tenancy and council tax
+    // still show Bluebell Street; the register shows both of them at Station Avenue.
+    add("ps1", "philip", "saunders", "1949-12-27", "72 bluebell street", "SS2 6AG", "tenancy", "2024-06-01");
+    add("ps2", "philip", "saunders", "1949-12-27", "72 bluebell street", "SS2 6AG", "tenancy", "2024-12-28");
+    add("ps3", "philip", "saunders", "1949-12-27", "72 bluebell street", "SS2 6AG", "council_tax", "2024-12-01");
+    add("ps4", "philip", "saunders", "1949-12-27", "flat 6, 3 station avenue", "CM8 3DP", "register", "current");
+    add("ss1", "sharon", "saunders", "1947-06-26", "flat 6, 3 station avenue", "CM8 3DP", "register", "current");
+    // Olga Petrov's council tax at 6 Otter Square ended in 2022; Brian Bishop lives there now.
+    add("op1", "olga", "petrov", "1960-01-01", "flat 5, 6 otter square", "CO15 8BT", "council_tax", "2021-04-01");
+    add("op2", "olga", "petrov", "1960-01-01", "flat 5, 6 otter square", "CO15 8BT", "council_tax", "2022-04-01");
+    add("bb1", "brian", "bishop", "1950-12-25", "flat 5, 6 otter square", "CO15 8BT", "health", "2024-11-04");
+    add("bb2", "brian", "bishop", "1950-12-25", "flat 5, 6 otter square", "CO15 8BT", "register", "current");
+    Linker linker = linked(pop.records);
+    auto p = person_by_record(linker);
+    REQUIRE(p["ps1"] == p["ps4"]);
+    REQUIRE(p["ps1"] != p["ss1"]);
+    REQUIRE(p["op1"] != p["bb1"]);
+    const auto hh = linker.household_ids(20250101);
+    std::map<std::string, std::string> h;
+    for (std::size_t i = 0; i < pop.records.size(); ++i) h[pop.records[i].record_id] = hh[i];
+    CHECK(h["ps1"] == h["ss1"]);
+    CHECK(h["op1"] != h["bb1"]);
+    CHECK(h["bb1"] == h["bb2"]);
+  }
+
+  TEST_CASE("linker.two_homes: one system recording a name at two homes through the same year records two people") {
+    Population pop = make_population(30, 41);
+    auto add = [&](const std::string& id, const std::string& address, const std::string& postcode,
+                   const std::string& source, const std::string& date) {
+      pop.records.push_back(eh_test::person(id, "wei", "le", "1954-09-02", address, postcode, "", source));
+      pop.records.back().record_date = date;
+    };
+    for (const char* d : {"2022-04-01", "2023-04-01", "2024-04-01"}) {
+      add(std::string("x") + d, "9 telford view", "CO12 4AZ", "council_tax", d);
+      add(std::string("y") + d, "6 windsor crescent", "CO12 4DZ", "council_tax", d);
+    }
+    // Another system at the other home meanwhile is no such evidence: a person who moved.
+    add("z1", "6 windsor crescent", "CO12 4DZ", "health", "2023-01-01");
+    add("z2", "6 windsor crescent", "CO12 4DZ", "health", "2023-06-01");
+    Linker linker = linked(pop.records);
+    auto p = person_by_record(linker);
+    CHECK(p["x2022-04-01"] == p["x2024-04-01"]);
+    CHECK(p["y2022-04-01"] == p["y2024-04-01"]);
+    CHECK(p["x2022-04-01"] != p["y2022-04-01"]);
+    CHECK(p["y2022-04-01"] == p["z1"]);
+    CHECK(linker.stats().conflicts >= 1);
+  }
+
   TEST_CASE("linker.stable_ids: identical across runs and thread counts") {
     const Population pop = make_population(40, 3);
     Settings one = fast_settings(), two = fast_settings();

@@ -122,6 +122,7 @@ struct PreparedRecords {
   std::vector<std::uint32_t> identity_of;  ///< record -> identity
   std::vector<std::int32_t> record_date;   ///< record -> yyyymmdd (0 when absent or partial, kCurrentDate)
   static constexpr std::int32_t kCurrentDate = 99999999;  ///< record_date "current"
+  std::vector<std::uint32_t> record_source;  ///< record -> id of its source in `sources`
 
   std::size_t n_identities() const noexcept { return first_id.size(); }
   std::size_t n_empty = 0;  ///< records with no identifying field (each kept as its own identity)
