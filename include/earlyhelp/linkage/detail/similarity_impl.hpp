@@ -18,6 +18,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace earlyhelp::linkage::detail {
 
 /// A borrowed run of code points.
@@ -181,11 +185,57 @@ class BytePairMask {
   std::uint64_t mask_[256];  // deliberately not cleared, see above
 };
 
+#if defined(__SSE2__)
+#define EH_LINKAGE_SSE2_MASK 1
+/// Masks of a pattern of at most 16 8-bit code points held in one SSE2 register: mask(c) is a
+/// byte compare and a movemask, so nothing is built per character (names are this short).
+class BytePatternVec {
+ public:
+  template <class C>
+  explicit BytePatternVec(Span<C> p) noexcept
+      : pattern_(load_upto16(reinterpret_cast<const unsigned char*>(p.data), p.size)),
+        valid_((std::uint32_t{1} << p.size) - 1) {
+    static_assert(is_byte_v<C>, "BytePatternVec: 8-bit code points only");
+  }
+  /// Valid for 8-bit characters.
+  std::uint64_t get(char32_t c) const noexcept {
+    const __m128i eq = _mm_cmpeq_epi8(pattern_, _mm_set1_epi8(static_cast<char>(static_cast<unsigned char>(c))));
+    return static_cast<std::uint32_t>(_mm_movemask_epi8(eq)) & valid_;
+  }
+
+ private:
+  // The n <= 16 bytes at p in the low lanes (the others unspecified), read by at most two
+  // overlapping loads that stay inside [p, p + n); x86 is little-endian.
+  static __m128i load_upto16(const unsigned char* p, std::size_t n) noexcept {
+    std::uint64_t lo = 0, hi = 0;
+    if (n >= 8) {
+      std::memcpy(&lo, p, 8);
+      std::memcpy(&hi, p + n - 8, 8);
+      const unsigned half = static_cast<unsigned>(4 * (16 - n));  // shift 8 * (16 - n) bits, which may be 64
+      hi = (hi >> half) >> half;
+    } else if (n >= 4) {
+      std::uint32_t x, y;
+      std::memcpy(&x, p, 4);
+      std::memcpy(&y, p + n - 4, 4);
+      lo = x | std::uint64_t{y} << 8 * (n - 4);
+    } else if (n > 0) {
+      lo = p[0] | std::uint64_t{p[n / 2]} << 8 * (n / 2) | std::uint64_t{p[n - 1]} << 8 * (n - 1);
+    }
+    return _mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo));
+  }
+  __m128i pattern_;
+  std::uint32_t valid_;
+};
+#endif
+
 /// Calls `f(masks)` with the cheapest masks of pattern `p` (<= 64 code points) for a single
 /// comparison with text `t`.
 template <class C1, class C2, class F>
 decltype(auto) with_pair_mask(Span<C1> p, Span<C2> t, F&& f) {
   if constexpr (is_byte_v<C1> && is_byte_v<C2>) {
+#ifdef EH_LINKAGE_SSE2_MASK
+    if (p.size <= 16) return f(BytePatternVec(p));
+#endif
     return f(BytePairMask(p, t));
   } else {
     (void)t;
@@ -699,20 +749,24 @@ double winklerize(double jaro, JaroCounts c, Span<C1> a, Span<C2> b, double pref
   return w;
 }
 
-/// Counts of two equal strings: every character matches, in order.
-inline JaroCounts jaro_counts_equal(std::size_t n) noexcept { return JaroCounts{n, 0}; }
+/// jaro_counts, with equal strings past one word answered at once (every character matches, in
+/// order). Within a word the bit-parallel matching is as quick, and a memcmp call per pair is not.
+template <class C1, class C2>
+JaroCounts jaro_counts_or_equal(Span<C1> a, Span<C2> b) {
+  if (std::min(a.size, b.size) > 64 && equal(a, b)) return JaroCounts{a.size, 0};
+  return jaro_counts(a, b);
+}
 
 template <class C1, class C2>
 double jaro(Span<C1> a, Span<C2> b) {
   if (a.size == 0 || b.size == 0) return 0.0;
-  if (equal(a, b)) return jaro_from_counts(jaro_counts_equal(a.size), a.size, b.size);
-  return jaro_from_counts(jaro_counts(a, b), a.size, b.size);
+  return jaro_from_counts(jaro_counts_or_equal(a, b), a.size, b.size);
 }
 
 template <class C1, class C2>
 double jaro_winkler(Span<C1> a, Span<C2> b, double prefix_weight, bool long_tolerance) {
   if (a.size == 0 || b.size == 0) return 0.0;
-  const JaroCounts c = equal(a, b) ? jaro_counts_equal(a.size) : jaro_counts(a, b);
+  const JaroCounts c = jaro_counts_or_equal(a, b);
   return winklerize(jaro_from_counts(c, a.size, b.size), c, a, b, prefix_weight, long_tolerance);
 }
 
