@@ -174,6 +174,15 @@ def test_wrong_argument_counts(name):
 ALPHABETS = {"ascii": "abcdxyz", "latin1": "abcéëüÿ", "ucs2": "abcłŁžΩ", "ucs4": "abcé😀ł𝔸"}
 
 
+def edited(a, alphabet, rng):
+    """`a` after up to three random insertions, deletions, substitutions or transpositions."""
+    for _ in range(rng.randint(0, 3)):
+        i, c = rng.randint(0, len(a)), rng.choice(alphabet)
+        a = rng.choice([a[:i] + c + a[i:], a[:i] + a[i + 1:], a[:i] + c + a[i + 1:],
+                        a[:i] + a[i + 1:i + 2] + a[i:i + 1] + a[i + 2:]])
+    return a
+
+
 def length_class_pairs(alphabet, seed):
     """Pairs of every length from 0 to 20 (the 8-bit kernels switch at 4, 8 and 16 code points)
     and some past 64, edited copies and unrelated strings, with the other string of another
@@ -183,19 +192,7 @@ def length_class_pairs(alphabet, seed):
     for n in list(range(21)) + [63, 64, 65, 100]:
         for _ in range(6 if n <= 20 else 2):
             a = "".join(rng.choice(alphabet) for _ in range(n))
-            b = list(a)
-            for _ in range(rng.randint(0, 3)):
-                pos = rng.randrange(len(b) + 1)
-                op = rng.randint(0, 3)
-                if op == 0:
-                    b.insert(pos, rng.choice(alphabet))
-                elif op == 1 and pos < len(b):
-                    del b[pos]
-                elif op == 2 and pos < len(b):
-                    b[pos] = rng.choice(alphabet)
-                elif pos + 1 < len(b):
-                    b[pos], b[pos + 1] = b[pos + 1], b[pos]
-            b = "".join(b)
+            b = edited(a, alphabet, rng)
             if rng.random() < 0.25:
                 b += rng.choice("é😀Ω")  # another storage width for b
             pairs.append((a, b))
