@@ -4,11 +4,12 @@
 // re-acquiring it would cost. The edit-distance and Jaro scalars and the batch `pairwise` read
 // each str's code points where CPython keeps them (PEP 393: one, two or four bytes per code
 // point), with no UTF-8 encoding and no copy of Latin-1 text; batch functions gather those views
-// with the GIL held, then release it for the work.
+// with the GIL held, then release it for the work. Those scalars are raw METH_FASTCALL functions
+// (fastcall.hpp): pybind11's generic argument dispatch cost more than a comparison of two names.
 
 #include "bind.hpp"
-#include "fastcall.hpp"
 #include "earlyhelp/linkage/linkage_primitives.hpp"
+#include "fastcall.hpp"
 
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>

@@ -6,10 +6,10 @@
 // name-length string comparison costs more than the comparison itself; a function declared here
 // reads its arguments straight from the vectorcall array. One template serves every function:
 // a constexpr `Function` lists the parameters (name, type, default) and the C++ body, and
-// `def<F>(module)` registers it under the same name, signature line and docstring pybind11
-// would give it. Converters behave as pybind11's (bool and float accept what pybind11 accepts
-// when converting), so callers see the same values; argument-count and keyword errors are
-// TypeErrors worded as CPython words its own.
+// `def<F>(module)` registers it under its name with a docstring laid out as pybind11 lays them
+// out. Converters behave as pybind11's (bool and float accept what pybind11 accepts when
+// converting), so callers see the same values; argument-count and keyword errors are TypeErrors
+// worded as CPython words its own.
 
 #include <pybind11/pybind11.h>
 
