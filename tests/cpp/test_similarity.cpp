@@ -165,16 +165,15 @@ TEST_SUITE("similarity") {
   }
 
   TEST_CASE("similarity.damerau_levenshtein: the OSA shortcut answers only where it is exact") {
-    // Every pair of strings of up to 5 (8-bit) or 4 (wide) letters over three letters: where no
+    // Every pair of strings of up to 4 letters over three letters (8-bit and wide): where no
     // transposition gapped on one side is possible the bit-parallel OSA distance answers, the
     // full programme elsewhere; both must agree with the reference, and both must be taken.
     constexpr std::size_t unproven = ~std::size_t{0};
     namespace lkd = earlyhelp::linkage::detail;
-    for (const auto& [alphabet, longest] : {std::pair{std::u32string(U"abc"), std::size_t{5}},
-                                            std::pair{std::u32string(U"a\u0141\U0001F600"), std::size_t{4}}}) {
+    for (const std::u32string& alphabet : {std::u32string(U"abc"), std::u32string(U"a\u0141\U0001F600")}) {
       std::vector<std::u32string> all{U""};
       for (std::size_t k = 0; k < all.size(); ++k)
-        if (all[k].size() < longest)
+        if (all[k].size() < 4)
           for (const char32_t c : alphabet) all.push_back(all[k] + c);
       std::size_t proven = 0, left = 0;
       for (const auto& x : all) {
