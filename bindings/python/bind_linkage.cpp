@@ -4,10 +4,12 @@
 // re-acquiring it would cost. The edit-distance and Jaro scalars and the batch `pairwise` read
 // each str's code points where CPython keeps them (PEP 393: one, two or four bytes per code
 // point), with no UTF-8 encoding and no copy of Latin-1 text; batch functions gather those views
-// with the GIL held, then release it for the work.
+// with the GIL held, then release it for the work. Those scalars are raw METH_FASTCALL functions
+// (fastcall.hpp): pybind11's generic argument dispatch cost more than a comparison of two names.
 
 #include "bind.hpp"
 #include "earlyhelp/linkage/linkage_primitives.hpp"
+#include "fastcall.hpp"
 
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
@@ -36,9 +38,17 @@ struct CodePoints {
   int kind = PyUnicode_1BYTE_KIND;
 };
 
+// The code points of str `s`; false with an exception set when CPython cannot ready a legacy str.
+bool read_code_points(PyObject* s, CodePoints& out) noexcept {
+  if (PyUnicode_READY(s) != 0) return false;
+  out = CodePoints{PyUnicode_DATA(s), static_cast<std::size_t>(PyUnicode_GET_LENGTH(s)), PyUnicode_KIND(s)};
+  return true;
+}
+
 CodePoints code_points_of(PyObject* s) {
-  if (PyUnicode_READY(s) != 0) throw py::error_already_set();
-  return CodePoints{PyUnicode_DATA(s), static_cast<std::size_t>(PyUnicode_GET_LENGTH(s)), PyUnicode_KIND(s)};
+  CodePoints out;
+  if (!read_code_points(s, out)) throw py::error_already_set();
+  return out;
 }
 
 // Calls f(span): Latin-1 storage is passed as it is (8-bit code points); two- and four-byte
@@ -67,13 +77,6 @@ decltype(auto) with_span(const CodePoints& s, F&& f) {
 template <class F>
 decltype(auto) with_spans(const CodePoints& a, const CodePoints& b, F&& f) {
   return with_span(a, [&](auto x) { return with_span(b, [&](auto y) { return f(x, y); }); });
-}
-
-// Argument caster for the scalar functions: a str read in place (see CodePoints).
-CodePoints str_arg(py::handle h, const char* name) {
-  if (!PyUnicode_Check(h.ptr()))
-    throw py::type_error(std::string(name) + ": expected str, got " + Py_TYPE(h.ptr())->tp_name);
-  return code_points_of(h.ptr());
 }
 
 // A sequence as CPython's fast sequence (a list or tuple: its items readable by index).
@@ -149,6 +152,56 @@ py::array_t<double> pairwise_code_points(py::handle x, py::handle y, lk::Scorer 
 
 }  // namespace
 
+// A str argument of the scalar functions, read in place (see CodePoints).
+template <>
+struct fastcall::Converter<CodePoints> {
+  static constexpr const char* name = "str";
+  static bool load(PyObject* obj, const char* parameter, CodePoints& out) noexcept {
+    if (!PyUnicode_Check(obj)) {
+      PyErr_Format(PyExc_TypeError, "%s: expected str, got %s", parameter, Py_TYPE(obj)->tp_name);
+      return false;
+    }
+    return read_code_points(obj, out);
+  }
+};
+
+namespace {
+
+// The scalar string metrics: raw fastcall functions (see fastcall.hpp), as these are called
+// once per pair from Python loops. `metric` turns a kernel on two code-point spans (and any
+// options after them) into a function of two str.
+template <class Kernel, class... Options>
+constexpr auto metric(const char* name, const char* doc, Kernel kernel, Options... options) {
+  return fastcall::function(
+      name, doc,
+      [kernel](const CodePoints& a, const CodePoints& b, const typename Options::type&... values) {
+        return with_spans(a, b, [&](auto p, auto q) { return kernel(p, q, values...); });
+      },
+      fastcall::param<CodePoints>("a"), fastcall::param<CodePoints>("b"), options...);
+}
+
+constexpr auto jaro_fn = metric("jaro", "Jaro similarity in [0, 1] (jellyfish jaro_similarity; 0 when either is empty).",
+                                [](auto p, auto q) { return lk::detail::jaro(p, q); });
+constexpr auto jaro_winkler_fn = metric(
+    "jaro_winkler", "Jaro-Winkler similarity (jellyfish jaro_winkler_similarity, incl. long_tolerance).",
+    [](auto p, auto q, bool long_tolerance, double prefix_weight) {
+      return lk::detail::jaro_winkler(p, q, prefix_weight, long_tolerance);
+    },
+    fastcall::option("long_tolerance", false), fastcall::option("prefix_weight", 0.1));
+constexpr auto levenshtein_fn = metric("levenshtein", "Levenshtein distance over code points.", lk::detail::LevenshteinFn{});
+constexpr auto levenshtein_normalized_fn =
+    metric("levenshtein_normalized", "1 - levenshtein / max(len(a), len(b)); 1 for two empty strings.",
+           [](auto p, auto q) { return lk::detail::levenshtein_normalized_similarity_cp(p, q); });
+constexpr auto damerau_levenshtein_fn =
+    metric("damerau_levenshtein", "Unrestricted Damerau-Levenshtein distance (jellyfish damerau_levenshtein_distance).",
+           lk::detail::DamerauFn{});
+constexpr auto osa_fn =
+    metric("osa", "Optimal string alignment (restricted Damerau-Levenshtein) distance.", lk::detail::OsaFn{});
+constexpr auto hamming_fn = metric(
+    "hamming", "Hamming distance; extra characters of the longer string count as mismatches.", lk::detail::HammingFn{});
+
+}  // namespace
+
 void bind_linkage(py::module_& parent) {
   py::module_ m = parent.def_submodule("linkage", "String and identity primitives of record linkage.");
   using sv = std::string_view;
@@ -156,29 +209,13 @@ void bind_linkage(py::module_& parent) {
 
   // ---- similarity -------------------------------------------------------------------------
   // The edit-distance and Jaro scalars read code points in place (str only).
-  using h = py::handle;
-  auto on_spans = [](h x, h y, auto f) { return with_spans(str_arg(x, "a"), str_arg(y, "b"), f); };
-  m.def("jaro", [=](h x, h y) { return on_spans(x, y, [](auto p, auto q) { return lk::detail::jaro(p, q); }); }, a, b,
-        "Jaro similarity in [0, 1] (jellyfish jaro_similarity; 0 when either is empty).");
-  m.def("jaro_winkler",
-        [=](h x, h y, bool long_tolerance, double prefix_weight) {
-          return on_spans(x, y, [&](auto p, auto q) { return lk::detail::jaro_winkler(p, q, prefix_weight, long_tolerance); });
-        },
-        a, b, py::arg("long_tolerance") = false, py::arg("prefix_weight") = 0.1,
-        "Jaro-Winkler similarity (jellyfish jaro_winkler_similarity, incl. long_tolerance).");
-  m.def("levenshtein", [=](h x, h y) { return on_spans(x, y, lk::detail::LevenshteinFn{}); }, a, b,
-        "Levenshtein distance over code points.");
-  m.def("levenshtein_normalized",
-        [=](h x, h y) {
-          return on_spans(x, y, [](auto p, auto q) { return lk::detail::levenshtein_normalized_similarity_cp(p, q); });
-        },
-        a, b, "1 - levenshtein / max(len(a), len(b)); 1 for two empty strings.");
-  m.def("damerau_levenshtein", [=](h x, h y) { return on_spans(x, y, lk::detail::DamerauFn{}); }, a, b,
-        "Unrestricted Damerau-Levenshtein distance (jellyfish damerau_levenshtein_distance).");
-  m.def("osa", [=](h x, h y) { return on_spans(x, y, lk::detail::OsaFn{}); }, a, b,
-        "Optimal string alignment (restricted Damerau-Levenshtein) distance.");
-  m.def("hamming", [=](h x, h y) { return on_spans(x, y, lk::detail::HammingFn{}); }, a, b,
-        "Hamming distance; extra characters of the longer string count as mismatches.");
+  fastcall::def<jaro_fn>(m);
+  fastcall::def<jaro_winkler_fn>(m);
+  fastcall::def<levenshtein_fn>(m);
+  fastcall::def<levenshtein_normalized_fn>(m);
+  fastcall::def<damerau_levenshtein_fn>(m);
+  fastcall::def<osa_fn>(m);
+  fastcall::def<hamming_fn>(m);
   m.def("jaccard",
         [](sv x, sv y, std::optional<std::size_t> ngram_size) {
           return lk::jaccard_similarity(x, y, ngram_size.value_or(0));

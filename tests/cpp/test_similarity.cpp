@@ -164,6 +164,42 @@ TEST_SUITE("similarity") {
     CHECK(jaro_winkler_similarity("Müller", "Muller") == doctest::Approx(ref::jaro_winkler(U"Müller", U"Muller", 0.1, false)).epsilon(1e-12));
   }
 
+  TEST_CASE("similarity.damerau_levenshtein: the OSA shortcut answers only where it is exact") {
+    // Every pair of strings of up to 4 letters over three letters (8-bit and wide): where no
+    // transposition gapped on one side is possible the bit-parallel OSA distance answers, the
+    // full programme elsewhere; both must agree with the reference, and both must be taken.
+    constexpr std::size_t unproven = ~std::size_t{0};
+    namespace lkd = earlyhelp::linkage::detail;
+    for (const std::u32string& alphabet : {std::u32string(U"abc"), std::u32string(U"a\u0141\U0001F600")}) {
+      std::vector<std::u32string> all{U""};
+      for (std::size_t k = 0; k < all.size(); ++k)
+        if (all[k].size() < 4)
+          for (const char32_t c : alphabet) all.push_back(all[k] + c);
+      std::size_t proven = 0, left = 0;
+      for (const auto& x : all) {
+        const std::string x8 = encode_utf8(x);
+        for (const auto& y : all) {
+          const std::size_t want = ref::damerau(x, y);
+          const std::size_t by_osa =
+              lkd::damerau_by_osa(lkd::Wide{x.data(), x.size()}, lkd::Wide{y.data(), y.size()}, unproven);
+          if (by_osa == unproven) {
+            ++left;
+          } else {
+            ++proven;
+            REQUIRE(by_osa == want);
+          }
+          REQUIRE(damerau_levenshtein_distance(x8, encode_utf8(y)) == want);
+        }
+      }
+      CHECK(proven > 0);
+      CHECK(left > 0);
+    }
+    CHECK(damerau_levenshtein_distance("CA", "ABC") == 2);  // a transposition, then an insertion between
+    CHECK(osa_distance("CA", "ABC") == 3);
+    CHECK(damerau_levenshtein_distance("ABC", "CA") == 2);
+    CHECK(damerau_levenshtein_distance("abcdef", "bcdefa") == 2);
+  }
+
   TEST_CASE("similarity.differential: unrestricted Damerau-Levenshtein with many distinct characters") {
     // More than 255 distinct code points in `a` takes the heap tables of the wide path.
     std::u32string many;
