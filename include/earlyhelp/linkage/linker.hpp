@@ -161,6 +161,7 @@ class Linker {
   std::vector<std::uint32_t> candidates(std::uint32_t identity) const;
   void assign_new_persons(std::size_t first_new_identity, const std::vector<Edge>& new_edges);
   std::size_t absorb_orphans();
+  void namesake_cannot_links();
   /// Each identity's home: its property reference, else the UPRN other records give its written
   /// address, else the address keyed by postcode district; 0 when it has no address.
   std::vector<std::uint64_t> home_keys() const;
