@@ -4,7 +4,6 @@
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
-#include "earlyhelp/linkage/dates.hpp"
 
 #include <fmt/format.h>
 
@@ -327,7 +326,8 @@ std::size_t Linker::predict() {
   // One system recording somebody at two different homes for three months at once is
   // recording two people (namesakes in one district, each with their own council tax account):
   // such identities never join, however alike they look.
-  const std::vector<std::uint64_t> home = home_keys();
+  homes_ = home_keys();
+  const std::vector<std::uint64_t>& home = homes_;
   struct Span {
     std::uint64_t key;  // identity << 32 | source
     std::int32_t first, last;
@@ -424,7 +424,6 @@ void Linker::cluster() {
   uf_ = ConstrainedUnionFind();
   uf_.resize(n);
   for (const auto& [a, b] : conflicts_) uf_.cannot_link(a, b);
-  namesake_cannot_links();
   cluster_edges(links_, uf_);
   stats_.orphans_absorbed = settings_.absorb_orphans ? absorb_orphans() : 0;
   // Stable ids: the smallest record id of each cluster, hashed.
@@ -449,42 +448,9 @@ void Linker::cluster() {
   clustered_ = true;
   build_index();
   std::vector<Edge>().swap(links_);
+  std::vector<std::uint64_t>().swap(homes_);
   stats_.persons = persons_.size();
   stats_.cluster_seconds = seconds_since(t0);
-}
-
-void Linker::namesake_cannot_links() {
-  // Namesakes whose dates of birth cannot be one person's never end up together through records
-  // that lack one (two council tax accounts would otherwise chain a 1959 and a 1965 Brian Cook),
-  // even where their name's block was too large for every pair to be compared. A pair the scorer
-  // linked directly stands: it weighed the dates itself.
-  constexpr std::size_t kGroupMax = 64;
-  const std::size_t n = table_.n_identities();
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> named;  // (full name, identity) with a full date of birth
-  for (std::size_t x = 0; x < n; ++x) {
-    const std::int32_t d = table_.dob[x];
-    const std::uint32_t f = table_.first_id[x], s = table_.surname_id[x];
-    if (f == 0 || s == 0 || d == 0 || d % 100 == 0 || table_.first_info[f].is_initial) continue;
-    named.emplace_back((std::uint64_t{f} << 32) | s, static_cast<std::uint32_t>(x));
-  }
-  std::sort(named.begin(), named.end());
-  auto pair_key = [](std::uint32_t a, std::uint32_t b) { return (std::uint64_t{std::min(a, b)} << 32) | std::max(a, b); };
-  std::unordered_set<std::uint64_t> linked;
-  for (const Edge& e : links_)
-    if (table_.dob[e.a] != 0 && table_.dob[e.b] != 0) linked.insert(pair_key(e.a, e.b));
-  for (std::size_t i = 0; i < named.size();) {
-    std::size_t j = i;
-    while (j < named.size() && named[j].first == named[i].first) ++j;
-    if (j - i >= 2 && j - i <= kGroupMax)
-      for (std::size_t p = i; p < j; ++p)
-        for (std::size_t q = p + 1; q < j; ++q) {
-          const std::uint32_t a = named[p].second, b = named[q].second;
-          const std::int32_t da = table_.dob[a], db = table_.dob[b];
-          const PartialDate pa{da / 10000, (da / 100) % 100, da % 100}, pb{db / 10000, (db / 100) % 100, db % 100};
-          if (compare_dates(pa, pb) == DateLevel::different && !linked.count(pair_key(a, b))) uf_.cannot_link(a, b);
-        }
-    i = j;
-  }
 }
 
 std::size_t Linker::absorb_orphans() {
@@ -573,7 +539,8 @@ std::size_t Linker::absorb_orphans() {
   };
   // Places: an identity's home, and its postcode under its surname (systems that record only a
   // postcode, such as schools, still place a family).
-  const std::vector<std::uint64_t> home = home_keys();
+  if (homes_.size() != n) homes_ = home_keys();
+  const std::vector<std::uint64_t>& home = homes_;
   auto family_place = [&](std::size_t x) -> std::uint64_t {
     const std::uint32_t pc = table_.postcode_id[x], s = table_.surname_id[x];
     return pc != 0 && s != 0 ? ((std::uint64_t{pc} << 32) | s) : 0;

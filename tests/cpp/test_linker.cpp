@@ -588,31 +588,6 @@ TEST_SUITE("linker") {
     CHECK(linker.stats().conflicts >= 1);
   }
 
-  TEST_CASE("linker.namesakes: records without a date of birth do not chain two people born years apart") {
-    Population pop = make_population(30, 43);
-    auto add = [&](const std::string& id, const std::string& dob, const std::string& address, const std::string& postcode,
-                   const std::string& nhs, const std::string& source) {
-      pop.records.push_back(eh_test::person(id, "brian", "cook", dob, address, postcode, "", source));
-      pop.records.back().nhs_number = nhs;
-    };
-    // Brian Cook (1959) at Eastgate Square and Brian Cook (1965), known by his NHS number; a
-    // record with no date of birth carries the first one's address and the second one's number.
-    add("a1", "1959-03-26", "67 eastgate square", "SS17 6BD", "", "register");
-    add("a2", "1959-03-26", "67 eastgate square", "SS17 6BD", "", "health");
-    add("b1", "1965-09-01", "", "", "9434765919", "health");
-    add("x1", "", "67 eastgate square", "SS17 6BD", "9434765919", "council_tax");
-    // Blocking that never puts the two Brians side by side, as an oversized name block would not.
-    Settings s = fast_settings();
-    s.blocking_rules = {BlockingRule::parse("postcode"), BlockingRule::parse("identifier"),
-                        BlockingRule::parse("surname_sound+birth_year")};
-    s.match_threshold = 0.1;  // the bridge's NHS number alone is enough here
-    Linker linker = linked(pop.records, s);
-    auto p = person_by_record(linker);
-    CHECK(p["a1"] == p["a2"]);
-    CHECK(p["a1"] != p["b1"]);
-    CHECK((p["x1"] == p["a1"] || p["x1"] == p["b1"]));
-  }
-
   TEST_CASE("linker.stable_ids: identical across runs and thread counts") {
     const Population pop = make_population(40, 3);
     Settings one = fast_settings(), two = fast_settings();

@@ -161,7 +161,6 @@ class Linker {
   std::vector<std::uint32_t> candidates(std::uint32_t identity) const;
   void assign_new_persons(std::size_t first_new_identity, const std::vector<Edge>& new_edges);
   std::size_t absorb_orphans();
-  void namesake_cannot_links();
   /// Each identity's home: its property reference, else the UPRN other records give its written
   /// address, else the address keyed by postcode district; 0 when it has no address.
   std::vector<std::uint64_t> home_keys() const;
@@ -173,6 +172,7 @@ class Linker {
   BlockingPlan plan_;
   std::vector<Edge> links_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> conflicts_;
+  std::vector<std::uint64_t> homes_;  ///< home_keys() from predict() for cluster(); freed after it
   ConstrainedUnionFind uf_;
   std::vector<std::string> persons_;              ///< published person ids
   std::vector<std::uint32_t> identity_person_;    ///< identity -> index in persons_
