@@ -551,8 +551,8 @@ std::size_t Linker::absorb_orphans() {
     if (home[x] != 0) at_home[home[x]].push_back(static_cast<std::uint32_t>(x));
     if (const std::uint64_t fp = family_place(x); fp != 0) at_family_place[fp].push_back(static_cast<std::uint32_t>(x));
   }
-  // Established groups recorded at the orphan's places during its span (half a year either side;
-  // a register's current row counts when the orphan is recent).
+  // Established groups recorded at the orphan's places during its span (half a year either side,
+  // in yyyymmdd arithmetic; a register's current row counts when the orphan is recent).
   constexpr std::int32_t kNear = 600;
   auto witnesses = [&](std::uint32_t orphan) {
     std::vector<std::uint32_t> out;
