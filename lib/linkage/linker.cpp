@@ -588,21 +588,18 @@ std::size_t Linker::absorb_orphans() {
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
   };
-  // Family evidence for a candidate: witnesses that are the candidate or share a place with them.
-  auto family_evidence = [&](std::uint32_t candidate, const std::vector<std::uint32_t>& seen_there) {
+  // Family evidence for a candidate: a witness that is the candidate or shares a place with them.
+  // `seen_there` pairs each witness with its places.
+  using Witnessed = std::vector<std::pair<std::uint32_t, std::vector<std::uint64_t>>>;
+  auto has_family_evidence = [&](std::uint32_t candidate, const Witnessed& seen_there) {
     const std::vector<std::uint64_t> mine = places_of(candidate);
-    std::size_t evidence = 0;
-    for (const std::uint32_t w : seen_there) {
-      if (w == candidate) {
-        ++evidence;
-        continue;
-      }
-      const std::vector<std::uint64_t> theirs = places_of(w);
+    for (const auto& [w, theirs] : seen_there) {
+      if (w == candidate) return true;
       std::vector<std::uint64_t> shared;
       std::set_intersection(mine.begin(), mine.end(), theirs.begin(), theirs.end(), std::back_inserter(shared));
-      evidence += shared.empty() ? 0 : 1;
+      if (!shared.empty()) return true;
     }
-    return evidence;
+    return false;
   };
   // Decide every orphan's person before joining anything, so the order does not matter.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> joins;
@@ -632,11 +629,12 @@ std::size_t Linker::absorb_orphans() {
       if (possible.size() == 1 && namesakes < kNameOnlyMax) {
         joins.emplace_back(root, possible.front());
       } else if (!possible.empty()) {
-        const std::vector<std::uint32_t> seen_there = witnesses(root);
+        Witnessed seen_there;
+        for (const std::uint32_t w : witnesses(root)) seen_there.emplace_back(w, places_of(w));
         std::uint32_t chosen = UINT32_MAX;
         std::size_t with_evidence = 0;
         for (const std::uint32_t c : seen_there.empty() ? std::vector<std::uint32_t>{} : possible)
-          if (family_evidence(c, seen_there) > 0) chosen = c, ++with_evidence;
+          if (has_family_evidence(c, seen_there)) chosen = c, ++with_evidence;
         if (with_evidence == 1) joins.emplace_back(root, chosen);
       }
     }
@@ -843,11 +841,10 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
   // kLagDays earlier.
   constexpr double kLagDays = 60.0;
   constexpr double kUndated = 0.05;
-  auto day_of = day_number;
   std::int32_t latest = 0;
   for (const std::int32_t d : table_.record_date)
     if (d != PreparedRecords::kCurrentDate) latest = std::max(latest, d);
-  const std::int32_t as_of_day = day_of(as_of);
+  const std::int32_t as_of_day = day_number(as_of);
   // A person's stay at a home: the weight of its records, the part of it from dated records (a
   // register's current row says where somebody lives now, not on `as_of`), and the first and last
   // days it is recorded.
@@ -857,7 +854,7 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
     bool current = false;  // a register's current row
   };
   std::vector<std::unordered_map<std::uint64_t, Stay>> stays(n_persons);
-  const std::int32_t latest_day = latest == 0 ? as_of_day : day_of(latest);
+  const std::int32_t latest_day = latest == 0 ? as_of_day : day_number(latest);
   for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {
     const std::uint32_t x = table_.identity_of[rec];
     if (home_of[x] == 0) continue;
@@ -867,7 +864,7 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
       st.w += kUndated;
       continue;
     }
-    const std::int32_t day = d == PreparedRecords::kCurrentDate ? latest_day : day_of(d);
+    const std::int32_t day = d == PreparedRecords::kCurrentDate ? latest_day : day_number(d);
     const double gap = std::abs(static_cast<double>(day - as_of_day) - kLagDays);
     const double w = std::max(std::exp2(-gap / kHalfLifeDays), 1e-9);  // very old records still break ties
     st.w += w;
@@ -889,19 +886,20 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
     for (const auto& kv : v) ++sharers[kv.first];
   std::vector<std::uint64_t> own_key(n_persons, 0), current_key(n_persons, 0);
   std::vector<double> strength(n_persons, 0);  // the most dated evidence for one home
+  // Where somebody lives now: a register's current row, else the latest record.
+  const auto recency = [](const Stay& t) { return std::make_tuple(t.current, t.last, t.w); };
   for (std::size_t p = 0; p < n_persons; ++p) {
     std::uint64_t best = 0, now = 0;
     double best_w = 0;
     std::uint32_t best_s = 0;
+    const Stay* now_stay = nullptr;
     for (const auto& [key, st] : stays[p]) {
       const std::uint32_t sh = sharers[key];
       const bool better = st.w != best_w ? st.w > best_w : (sh != best_s ? sh > best_s : key < best);
       if (best == 0 || better) best = key, best_w = st.w, best_s = sh;
       strength[p] = std::max(strength[p], st.dated_w);
-      const Stay* cur = now == 0 ? nullptr : &stays[p][now];
-      // Where they live now: a register's current row, else the latest record.
-      const auto order = [](const Stay& t) { return std::make_tuple(t.current, t.last, t.w); };
-      if (cur == nullptr || order(st) > order(*cur) || (order(st) == order(*cur) && key < now)) now = key;
+      if (now_stay == nullptr || recency(st) > recency(*now_stay) || (recency(st) == recency(*now_stay) && key < now))
+        now = key, now_stay = &st;
     }
     own_key[p] = best;
     current_key[p] = now;

@@ -46,4 +46,10 @@ inline earlyhelp::linkage::Record person(std::string id, std::string first, std:
   return r;
 }
 
+/// `r` dated `date` (its record_date: a date or "current").
+inline earlyhelp::linkage::Record dated(earlyhelp::linkage::Record r, std::string date) {
+  r.record_date = std::move(date);
+  return r;
+}
+
 }  // namespace eh_test

@@ -371,9 +371,8 @@ TEST_SUITE("linker") {
     int n = 0;
     auto add = [&](const std::string& first, const std::string& surname, const std::string& dob,
                    const std::string& address, const std::string& postcode, const std::string& date) {
-      Record r = eh_test::person(fmt::format("t{:03d}", n++), first, surname, dob, address, postcode, "", "council_tax");
-      r.record_date = date;
-      pop.records.push_back(r);
+      pop.records.push_back(eh_test::dated(
+          eh_test::person(fmt::format("t{:03d}", n++), first, surname, dob, address, postcode, "", "council_tax"), date));
     };
     const std::string elm = "10 elm grove", elm_pc = "LS6 1AA", oak = "5 oak close", oak_pc = "LS9 2BB";
     for (const char* d : {"2022-04-01", "2022-11-05", "2023-04-01", "2023-10-01", "2024-02-01"}) {
@@ -507,8 +506,7 @@ TEST_SUITE("linker") {
       Population pop = make_population(30, 31);
       auto add = [&](const std::string& id, const std::string& first, const std::string& dob, const std::string& address,
                      const std::string& postcode, const std::string& source, const std::string& date) {
-        pop.records.push_back(eh_test::person(id, first, "ng", dob, address, postcode, "", source));
-        pop.records.back().record_date = date;
+        pop.records.push_back(eh_test::dated(eh_test::person(id, first, "ng", dob, address, postcode, "", source), date));
       };
       // Wen Ng's council tax at the flat the family left in March 2023; nothing else of hers was
       // recorded there. Three Wen Ngs live in the county.
@@ -537,8 +535,7 @@ TEST_SUITE("linker") {
     Population pop = make_population(30, 37);
     auto add = [&](const std::string& id, const std::string& first, const std::string& surname, const std::string& dob,
                    const std::string& address, const std::string& postcode, const std::string& source, const std::string& date) {
-      pop.records.push_back(eh_test::person(id, first, surname, dob, address, postcode, "", source));
-      pop.records.back().record_date = date;
+      pop.records.push_back(eh_test::dated(eh_test::person(id, first, surname, dob, address, postcode, "", source), date));
     };
     // The Saunders moved to Station Avenue in the last days of 2024: his tenancy and council tax
     // still show Bluebell Street; the register shows both of them at Station Avenue.
@@ -569,8 +566,7 @@ TEST_SUITE("linker") {
     Population pop = make_population(30, 41);
     auto add = [&](const std::string& id, const std::string& address, const std::string& postcode,
                    const std::string& source, const std::string& date) {
-      pop.records.push_back(eh_test::person(id, "wei", "le", "1954-09-02", address, postcode, "", source));
-      pop.records.back().record_date = date;
+      pop.records.push_back(eh_test::dated(eh_test::person(id, "wei", "le", "1954-09-02", address, postcode, "", source), date));
     };
     for (const char* d : {"2022-04-01", "2023-04-01", "2024-04-01"}) {
       add(std::string("x") + d, "9 telford view", "CO12 4AZ", "council_tax", d);
