@@ -301,8 +301,10 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
     z = 0.9 * z + 0.8 * std::sqrt(1 - 0.81) * rng.normal();
     shock *= 0.85;
     bool moved = false;
+    Date moved_on{};  // the day of this month's (last) move
     while (move_index < hh.moves.size() && hh.moves[move_index].from < d1) {
       moved = true;
+      moved_on = std::max(hh.moves[move_index].from, d0);
       ++move_index;
     }
     if (moved) shock += 0.6;
@@ -336,8 +338,9 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
     if (social && (tenancy == 0 || moved) && window) {
       // A tenancy that predates the period began after the tenant's 18th birthday.
       const Date adult_from{pop.persons[ref].dob.days + 6575};
+      // A move starts the new tenancy on the day of the move, at the new address.
       const Date start = tenancy == 0 ? Date{std::max(adult_from.days, cfg.start.days - 30 - static_cast<std::int32_t>(rng.below(5000)))}
-                                      : day_in_month();
+                                      : moved_on;
       if (tenancy != 0) ev[tenancy_event].end = Date{start.days - 1};
       tenancy = local_ref();
       auto& e = emit(StreamId::housing_tenancy, ref, start);
@@ -470,7 +473,7 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
       if (adults_now == 0) return;  // no one liable: every resident is under 18
       auto& e = emit(StreamId::council_tax, ref, d);
       e.num[0] = ct_account;
-      e.num[1] = static_cast<std::int32_t>(hh.address_on(d0));
+      e.num[1] = static_cast<std::int32_t>(hh.address_on(d));
       e.code[0] = static_cast<std::uint8_t>(band);
       e.code[1] = static_cast<std::uint8_t>(ct_stage);
       e.code[2] = adults_now <= 1 ? 1 : 0;
@@ -478,9 +481,13 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
       e.amount[0] = static_cast<float>(liability);
       e.amount[1] = static_cast<float>(std::round(ct_arrears * 100) / 100);
     };
-    // The account as at the start of the period, and a new account after each move.
-    if (moved) ct_account = local_ref();
-    if ((d0.days <= cfg.start.days && d1 > cfg.start) || (moved && d0 >= cfg.start)) emit_council_tax(Date{std::max(d0.days, cfg.start.days)});
+    // The account as at the start of the period, and a new account at the new address on the day
+    // of each move.
+    if (d0.days <= cfg.start.days && d1 > cfg.start) emit_council_tax(Date{std::max(d0.days, cfg.start.days)});
+    if (moved) {
+      ct_account = local_ref();
+      if (moved_on >= cfg.start) emit_council_tax(moved_on);
+    }
     const bool instalment_month = mo >= 4 || mo == 1;
     int new_ct_stage = ct_stage;
     if (instalment_month) {
@@ -543,9 +550,10 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
         if (stage == 3 && rent_stage < 3) debt_dates.push_back(day_in_month());
         if (stage == 4) eviction_pending = true;
         if (window && in_window(d0)) {
-          auto& e = emit(StreamId::rent_arrears, ref, stage != rent_stage ? day_in_month() : Date{d1.days - 1});
+          const Date on = stage != rent_stage ? day_in_month() : Date{d1.days - 1};
+          auto& e = emit(StreamId::rent_arrears, ref, on);
           e.num[0] = tenancy;
-          e.num[1] = static_cast<std::int32_t>(hh.address_on(d0));
+          e.num[1] = static_cast<std::int32_t>(hh.address_on(on));
           e.code[0] = static_cast<std::uint8_t>(stage);
           e.amount[0] = static_cast<float>(std::round(rent_arrears * 100) / 100);
           e.amount[1] = static_cast<float>(std::round(weekly_rent * 100) / 100);

@@ -148,6 +148,26 @@ TEST_SUITE("synth") {
     CHECK(shared == 0);
   }
 
+  TEST_CASE("synth.events: property systems record the address the household lives at on the record's date") {
+    // Council tax, tenancy and rent records name a property: a move opens the new account at the
+    // new address on the day of the move, never at the address being left.
+    const Population pop = generate_population(small(6000, 7));
+    int checked = 0, after_move = 0, wrong = 0;
+    for (std::uint32_t h = 0; h < pop.households.size(); ++h) {
+      const auto& hh = pop.households[h];
+      for (const Event& e : simulate_household(pop, h).events) {
+        if (e.stream != StreamId::council_tax && e.stream != StreamId::rent_arrears && e.stream != StreamId::housing_tenancy) continue;
+        if (e.household != h) continue;
+        ++checked;
+        wrong += static_cast<std::uint32_t>(e.num[1]) != hh.address_on(e.date);
+        for (std::size_t k = 1; k < hh.moves.size(); ++k) after_move += e.date == hh.moves[k].from;
+      }
+    }
+    CHECK(checked > 1000);
+    CHECK(after_move > 20);  // new accounts and tenancies opened on moving day
+    CHECK(wrong == 0);
+  }
+
   TEST_CASE("synth.generate: same seed gives identical bytes for any thread count") {
     const auto one = generate_tables(small(1000, 11, 1));
     const auto two = generate_tables(small(1000, 11, 2));
