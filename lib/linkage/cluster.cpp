@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "earlyhelp/linkage/cluster.hpp"
 
+#include "earlyhelp/linkage/dates.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,6 +14,7 @@ void ConstrainedUnionFind::resize(std::size_t n) {
   parent_.resize(n);
   rank_.resize(n, 0);
   cannot_.resize(n);
+  dobs_.resize(n);
   closed_.resize(n, 0);
   for (std::size_t i = old; i < n; ++i) parent_[i] = static_cast<std::uint32_t>(i);
 }
@@ -29,19 +32,36 @@ void ConstrainedUnionFind::cannot_link(std::uint32_t a, std::uint32_t b) {
   cannot_[find(b)].push_back(a);
 }
 
-bool ConstrainedUnionFind::conflicts(std::uint32_t a, std::uint32_t b) noexcept {
+bool could_be_one_dob(std::int32_t a, std::int32_t b) noexcept {
+  if (a == 0 || b == 0 || a == b) return true;
+  const PartialDate pa{a / 10000, a / 100 % 100, a % 100}, pb{b / 10000, b / 100 % 100, b % 100};
+  return compare_dates(pa, pb) != DateLevel::different;
+}
+
+void ConstrainedUnionFind::set_dob(std::uint32_t x, std::int32_t dob) {
+  auto& d = dobs_[find(x)];
+  if (dob != 0 && std::find(d.begin(), d.end(), dob) == d.end()) d.push_back(dob);
+}
+
+bool ConstrainedUnionFind::conflicts(std::uint32_t a, std::uint32_t b, bool dob_guard) noexcept {
   std::uint32_t ra = find(a), rb = find(b);
   if (ra == rb) return false;
+  if (dob_guard && !dobs_[ra].empty() && !dobs_[rb].empty()) {
+    bool any = false;
+    for (const std::int32_t x : dobs_[ra])
+      for (const std::int32_t y : dobs_[rb]) any = any || could_be_one_dob(x, y);
+    if (!any) return true;
+  }
   if (cannot_[ra].size() > cannot_[rb].size()) std::swap(ra, rb);
   for (std::size_t i = 0; i < cannot_[ra].size(); ++i)
     if (find(cannot_[ra][i]) == rb) return true;
   return false;
 }
 
-bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b) {
+bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b, bool dob_guard) {
   std::uint32_t ra = find(a), rb = find(b);
   if (ra == rb) return true;
-  if (conflicts(ra, rb)) return false;
+  if (conflicts(ra, rb, dob_guard)) return false;
   if (rank_[ra] < rank_[rb]) std::swap(ra, rb);
   parent_[rb] = ra;
   if (rank_[ra] == rank_[rb]) ++rank_[ra];
@@ -50,6 +70,11 @@ bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b) {
   auto& from = cannot_[rb];
   into.insert(into.end(), from.begin(), from.end());
   std::vector<std::uint32_t>().swap(from);
+  // A group's dates of birth: a few distinct ones at most (typos), so a short list.
+  constexpr std::size_t kDobsMax = 8;
+  for (const std::int32_t d : dobs_[rb])
+    if (dobs_[ra].size() < kDobsMax && std::find(dobs_[ra].begin(), dobs_[ra].end(), d) == dobs_[ra].end()) dobs_[ra].push_back(d);
+  std::vector<std::int32_t>().swap(dobs_[rb]);
   // Compact now and then so lists of merged groups do not grow without bound.
   if (into.size() > 64) {
     for (auto& x : into) x = find(x);
@@ -59,7 +84,8 @@ bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b) {
   return true;
 }
 
-void cluster_edges(std::vector<Edge>& edges, ConstrainedUnionFind& uf, bool keep_closed_apart) {
+void cluster_edges(std::vector<Edge>& edges, ConstrainedUnionFind& uf, bool keep_closed_apart,
+                   const std::vector<std::int32_t>* dob_of) {
   std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) {
     if (x.weight != y.weight) return x.weight > y.weight;
     if (x.a != y.a) return x.a < y.a;
@@ -67,7 +93,8 @@ void cluster_edges(std::vector<Edge>& edges, ConstrainedUnionFind& uf, bool keep
   });
   for (const Edge& e : edges) {
     if (keep_closed_apart && uf.find(e.a) != uf.find(e.b) && uf.closed(e.a) && uf.closed(e.b)) continue;
-    uf.unite(e.a, e.b);
+    const bool scored_on_dob = dob_of != nullptr && (*dob_of)[e.a] != 0 && (*dob_of)[e.b] != 0;
+    uf.unite(e.a, e.b, !scored_on_dob);
   }
 }
 

@@ -101,6 +101,7 @@ std::vector<std::string> Linker::add_records(const std::vector<Record>& records)
   table_.add(records);
   const std::size_t n = table_.n_identities();
   uf_.resize(n);
+  for (std::size_t x = first_new; x < n; ++x) uf_.set_dob(static_cast<std::uint32_t>(x), table_.dob[x]);
   identity_person_.resize(n, UINT32_MAX);
   rebuild_scorer();
   const double threshold = weight_from_probability(settings_.match_threshold);
@@ -119,7 +120,7 @@ std::vector<std::string> Linker::add_records(const std::vector<Record>& records)
       if (key != 0) index_[k][key].push_back(xi);
     }
   }
-  cluster_edges(edges, uf_, /*keep_closed_apart=*/true);
+  cluster_edges(edges, uf_, /*keep_closed_apart=*/true, &table_.dob);
   assign_new_persons(first_new, edges);
   std::vector<std::string> out;
   for (std::size_t rec = first_record; rec < table_.record_ids.size(); ++rec)
@@ -327,7 +328,12 @@ std::size_t Linker::predict() {
   // recording two people (namesakes in one district, each with their own council tax account):
   // such identities never join, however alike they look.
   homes_ = home_keys();
-  const std::vector<std::uint64_t>& home = homes_;
+  // Where a system places an identity: its home, or for systems that record only a postcode
+  // (schools, health), the postcode. A pupil on one school's roll at two postcodes for a year
+  // is two pupils.
+  std::vector<std::uint64_t> place(homes_.size(), 0);
+  for (std::size_t x = 0; x < place.size(); ++x)
+    place[x] = homes_[x] != 0 ? homes_[x] : table_.postcode_id[x] != 0 ? (std::uint64_t{1} << 61) | table_.postcode_id[x] : 0;
   struct Span {
     std::uint64_t key;  // identity << 32 | source
     std::int32_t first, last;
@@ -337,7 +343,7 @@ std::size_t Linker::predict() {
   for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {
     const std::int32_t d = table_.record_date[rec];
     const std::uint32_t x = table_.identity_of[rec];
-    if (d == 0 || d == PreparedRecords::kCurrentDate || home[x] == 0) continue;
+    if (d == 0 || d == PreparedRecords::kCurrentDate || place[x] == 0) continue;
     const std::int32_t day = day_number(d);
     spans.push_back({(std::uint64_t{x} << 32) | table_.record_source[rec], day, day});
   }
@@ -354,7 +360,13 @@ std::size_t Linker::predict() {
   }
   auto two_homes = [&](std::uint32_t a, std::uint32_t c) {
     constexpr std::int32_t kOverlapDays = 90;
-    if (home[a] == 0 || home[c] == 0 || home[a] == home[c]) return false;
+    std::uint64_t pa = place[a], pc = place[c];
+    constexpr std::uint64_t kHome = (std::uint64_t{3} << 62);
+    if (((pa & kHome) != 0) != ((pc & kHome) != 0)) {  // one system gave an address only sometimes: compare postcodes
+      pa = table_.postcode_id[a] != 0 ? (std::uint64_t{1} << 61) | table_.postcode_id[a] : 0;
+      pc = table_.postcode_id[c] != 0 ? (std::uint64_t{1} << 61) | table_.postcode_id[c] : 0;
+    }
+    if (pa == 0 || pc == 0 || pa == pc) return false;
     auto lo = std::lower_bound(spans.begin(), spans.end(), Span{std::uint64_t{a} << 32, 0, 0});
     for (; lo != spans.end() && (lo->key >> 32) == a; ++lo) {
       const auto it = std::lower_bound(spans.begin(), spans.end(), Span{(std::uint64_t{c} << 32) | (lo->key & 0xffffffffu), 0, 0});
@@ -423,8 +435,9 @@ void Linker::cluster() {
   const std::size_t n = table_.n_identities();
   uf_ = ConstrainedUnionFind();
   uf_.resize(n);
+  for (std::size_t x = 0; x < n; ++x) uf_.set_dob(static_cast<std::uint32_t>(x), table_.dob[x]);
   for (const auto& [a, b] : conflicts_) uf_.cannot_link(a, b);
-  cluster_edges(links_, uf_);
+  cluster_edges(links_, uf_, /*keep_closed_apart=*/false, &table_.dob);
   stats_.orphans_absorbed = settings_.absorb_orphans ? absorb_orphans() : 0;
   // Stable ids: the smallest record id of each cluster, hashed.
   std::vector<std::uint32_t> smallest(n, UINT32_MAX);

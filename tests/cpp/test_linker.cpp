@@ -584,6 +584,59 @@ TEST_SUITE("linker") {
     CHECK(linker.stats().conflicts >= 1);
   }
 
+  TEST_CASE("linker.two_homes: a school roll at two postcodes through the same year is two pupils") {
+    // Two Tylers born the same day, on school rolls at different postcodes for years. A record
+    // with only the first name and the date of birth (a contact whose surname was not taken)
+    // matches both; it must not make them one pupil.
+    Population pop = make_population(30, 43);
+    auto add = [&](const std::string& id, const std::string& surname, const std::string& postcode, const std::string& date) {
+      pop.records.push_back(eh_test::dated(eh_test::person(id, "tyler", surname, "2015-04-16", "", postcode, "m", "school"), date));
+    };
+    for (const char* d : {"2022-07-21", "2022-12-20", "2023-03-31", "2023-07-21", "2023-12-20", "2024-03-31"}) {
+      add(std::string("o") + d, "o'connor", "CO13 4AJ", d);
+      add(std::string("d") + d, "dixon", "CM8 4DE", d);
+    }
+    pop.records.push_back(eh_test::dated(eh_test::person("b1", "tyler", "", "2015-04-16", "", "", "m", "contacts"), "2024-09-13"));
+    Linker linker = linked(pop.records);
+    auto p = person_by_record(linker);
+    CHECK(p["o2022-07-21"] == p["o2024-03-31"]);
+    CHECK(p["d2022-07-21"] == p["d2024-03-31"]);
+    CHECK(p["o2022-07-21"] != p["d2022-07-21"]);
+  }
+
+  TEST_CASE("linker.dob_guard: a record without a date of birth never bridges people born years apart") {
+    // Christine Lamb (1984, identity 0) and Chrissie Lamb (1977, identity 1); a council tax
+    // account under "Christine Lamb" at Chrissie's flat (identity 2, no date of birth) matches
+    // Christine by name and Chrissie by home. It joins the stronger, never both.
+    const std::vector<std::int32_t> dob = {19840824, 19770611, 0, 19840825, 19770611};
+    ConstrainedUnionFind uf;
+    uf.resize(dob.size());
+    for (std::uint32_t x = 0; x < dob.size(); ++x) uf.set_dob(x, dob[x]);
+    std::vector<Edge> edges = {{2, 1, 9.0}, {0, 2, 12.0}, {3, 0, 20.0}};
+    cluster_edges(edges, uf, false, &dob);
+    CHECK(uf.find(0) == uf.find(2));
+    CHECK(uf.find(0) == uf.find(3));  // one digit off: a typo of the same date
+    CHECK(uf.find(1) != uf.find(2));
+    CHECK(uf.conflicts(1, 2));
+    // An edge scored on both dates (an NHS number agreeing despite them) still joins.
+    std::vector<Edge> direct = {{4, 3, 15.0}};
+    cluster_edges(direct, uf, false, &dob);
+    CHECK(uf.find(4) == uf.find(0));
+    // Without dates of birth recorded, the same edges make one chain.
+    ConstrainedUnionFind plain;
+    plain.resize(dob.size());
+    std::vector<Edge> again = {{2, 1, 9.0}, {0, 2, 12.0}};
+    cluster_edges(again, plain);
+    CHECK(plain.find(0) == plain.find(1));
+    CHECK(could_be_one_dob(19840824, 19840824));
+    CHECK(could_be_one_dob(19840824, 19840825));  // one digit off
+    CHECK(could_be_one_dob(19840408, 19840804));  // day and month swapped
+    CHECK(could_be_one_dob(19840000, 19840804));  // year only
+    CHECK(could_be_one_dob(0, 19840804));
+    CHECK_FALSE(could_be_one_dob(19840824, 19770611));
+    CHECK_FALSE(could_be_one_dob(19930604, 20020528));
+  }
+
   TEST_CASE("linker.stable_ids: identical across runs and thread counts") {
     const Population pop = make_population(40, 3);
     Settings one = fast_settings(), two = fast_settings();

@@ -32,10 +32,16 @@ class ConstrainedUnionFind {
   std::uint32_t find(std::uint32_t x) noexcept;
   /// Records that a and b must not end in one cluster.
   void cannot_link(std::uint32_t a, std::uint32_t b);
-  /// Whether joining the groups of a and b would violate a cannot-link.
-  bool conflicts(std::uint32_t a, std::uint32_t b) noexcept;
-  /// Joins the groups unless that violates a cannot-link. @return whether they are now joined.
-  bool unite(std::uint32_t a, std::uint32_t b);
+  /// Records identity x's date of birth (yyyymmdd; 0 for none). Two groups whose dates of birth
+  /// cannot be one person's (see could_be_one_dob) are different people: a record without a date
+  /// of birth that matches both (a council tax account under a name they share) does not bridge
+  /// them.
+  void set_dob(std::uint32_t x, std::int32_t dob);
+  /// Whether joining the groups of a and b would violate a cannot-link, or (with `dob_guard`)
+  /// join two groups whose dates of birth cannot be one person's.
+  bool conflicts(std::uint32_t a, std::uint32_t b, bool dob_guard = true) noexcept;
+  /// Joins the groups unless that is a conflict. @return whether they are now joined.
+  bool unite(std::uint32_t a, std::uint32_t b, bool dob_guard = true);
   /// Marks (or reads) a group as "closed": it already has a published id (incremental linking
   /// never merges two closed groups).
   void close(std::uint32_t x) noexcept { closed_[find(x)] = 1; }
@@ -44,12 +50,22 @@ class ConstrainedUnionFind {
  private:
   std::vector<std::uint32_t> parent_, rank_;
   std::vector<std::vector<std::uint32_t>> cannot_;  ///< per root: identities it may not join
+  std::vector<std::vector<std::int32_t>> dobs_;     ///< per root: its distinct dates of birth
   std::vector<std::uint8_t> closed_;
 };
 
-/// Sorts edges strongest first (ties by identity numbers) and joins them in that order.
+/// Whether two dates of birth (yyyymmdd, 00 for unknown parts) could be one person's: equal,
+/// one typo apart (a digit, day and month swapped), in one year, or agreeing on the parts both
+/// know. 0 (no date) agrees with anything.
+bool could_be_one_dob(std::int32_t a, std::int32_t b) noexcept;
+
+/// Sorts edges strongest first (ties by identity numbers) and joins them in that order. An edge
+/// whose two ends both carry a date of birth was scored on them and may join groups whatever
+/// their dates; other edges may not join groups of incompatible dates (`dob_of`, if given, is
+/// each identity's date of birth, 0 for none).
 /// Complexity: O(E log E + E * c) with c the cannot-links per group.
-void cluster_edges(std::vector<Edge>& edges, ConstrainedUnionFind& uf, bool keep_closed_apart = false);
+void cluster_edges(std::vector<Edge>& edges, ConstrainedUnionFind& uf, bool keep_closed_apart = false,
+                   const std::vector<std::int32_t>* dob_of = nullptr);
 
 /// A stable, opaque id: `prefix` followed by 16 hex digits of a 64-bit FNV-1a hash of `key`.
 std::string stable_id(char prefix, std::string_view key);
