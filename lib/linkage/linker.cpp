@@ -350,6 +350,7 @@ std::size_t Linker::predict() {
   std::sort(spans.begin(), spans.end(), [](const Span& p, const Span& q) {
     return p.key != q.key ? p.key < q.key : p.first < q.first;
   });
+  constexpr std::int32_t kOverlapDays = 90;
   {
     std::size_t w = 0;
     for (std::size_t i = 0; i < spans.size(); ++i) {
@@ -357,9 +358,16 @@ std::size_t Linker::predict() {
       else spans[w++] = spans[i];
     }
     spans.resize(w);
+    // Only spans longer than the overlap can overlap by that much.
+    spans.erase(std::remove_if(spans.begin(), spans.end(), [](const Span& t) { return t.last - t.first <= kOverlapDays; }),
+                spans.end());
   }
+  // Each identity's spans: spans[span_at[x], span_at[x + 1]).
+  std::vector<std::uint32_t> span_at(place.size() + 1, 0);
+  for (const Span& t : spans) ++span_at[(t.key >> 32) + 1];
+  for (std::size_t x = 0; x < place.size(); ++x) span_at[x + 1] += span_at[x];
   auto two_homes = [&](std::uint32_t a, std::uint32_t c) {
-    constexpr std::int32_t kOverlapDays = 90;
+    if (span_at[a] == span_at[a + 1] || span_at[c] == span_at[c + 1]) return false;
     std::uint64_t pa = place[a], pc = place[c];
     constexpr std::uint64_t kHome = (std::uint64_t{3} << 62);
     if (((pa & kHome) != 0) != ((pc & kHome) != 0)) {  // one system gave an address only sometimes: compare postcodes
@@ -367,13 +375,11 @@ std::size_t Linker::predict() {
       pc = table_.postcode_id[c] != 0 ? (std::uint64_t{1} << 61) | table_.postcode_id[c] : 0;
     }
     if (pa == 0 || pc == 0 || pa == pc) return false;
-    auto lo = std::lower_bound(spans.begin(), spans.end(), Span{std::uint64_t{a} << 32, 0, 0});
-    for (; lo != spans.end() && (lo->key >> 32) == a; ++lo) {
-      const auto it = std::lower_bound(spans.begin(), spans.end(), Span{(std::uint64_t{c} << 32) | (lo->key & 0xffffffffu), 0, 0});
-      if (it != spans.end() && it->key == ((std::uint64_t{c} << 32) | (lo->key & 0xffffffffu)) &&
-          std::min(lo->last, it->last) - std::max(lo->first, it->first) > kOverlapDays)
-        return true;
-    }
+    for (std::uint32_t i = span_at[a]; i < span_at[a + 1]; ++i)
+      for (std::uint32_t j = span_at[c]; j < span_at[c + 1]; ++j)
+        if ((spans[i].key & 0xffffffffu) == (spans[j].key & 0xffffffffu) &&
+            std::min(spans[i].last, spans[j].last) - std::max(spans[i].first, spans[j].first) > kOverlapDays)
+          return true;
     return false;
   };
   std::uint64_t compared = 0;
