@@ -47,10 +47,11 @@ bool ConstrainedUnionFind::conflicts(std::uint32_t a, std::uint32_t b, bool dob_
   std::uint32_t ra = find(a), rb = find(b);
   if (ra == rb) return false;
   if (dob_guard && !dobs_[ra].empty() && !dobs_[rb].empty()) {
-    bool any = false;
-    for (const std::int32_t x : dobs_[ra])
-      for (const std::int32_t y : dobs_[rb]) any = any || could_be_one_dob(x, y);
-    if (!any) return true;
+    const auto& other = dobs_[rb];
+    const bool one_person = std::any_of(dobs_[ra].begin(), dobs_[ra].end(), [&](std::int32_t x) {
+      return std::any_of(other.begin(), other.end(), [&](std::int32_t y) { return could_be_one_dob(x, y); });
+    });
+    if (!one_person) return true;
   }
   if (cannot_[ra].size() > cannot_[rb].size()) std::swap(ra, rb);
   for (std::size_t i = 0; i < cannot_[ra].size(); ++i)

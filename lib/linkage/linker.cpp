@@ -331,9 +331,12 @@ std::size_t Linker::predict() {
   // Where a system places an identity: its home, or for systems that record only a postcode
   // (schools, health), the postcode. A pupil on one school's roll at two postcodes for a year
   // is two pupils.
+  auto postcode_place = [&](std::size_t x) {
+    return table_.postcode_id[x] != 0 ? (std::uint64_t{1} << 61) | table_.postcode_id[x] : 0;
+  };
+  auto is_home = [](std::uint64_t key) { return (key >> 62) != 0; };  // home keys set bit 63 or 62
   std::vector<std::uint64_t> place(homes_.size(), 0);
-  for (std::size_t x = 0; x < place.size(); ++x)
-    place[x] = homes_[x] != 0 ? homes_[x] : table_.postcode_id[x] != 0 ? (std::uint64_t{1} << 61) | table_.postcode_id[x] : 0;
+  for (std::size_t x = 0; x < place.size(); ++x) place[x] = homes_[x] != 0 ? homes_[x] : postcode_place(x);
   struct Span {
     std::uint64_t key;  // identity << 32 | source
     std::int32_t first, last;
@@ -369,11 +372,7 @@ std::size_t Linker::predict() {
   auto two_homes = [&](std::uint32_t a, std::uint32_t c) {
     if (span_at[a] == span_at[a + 1] || span_at[c] == span_at[c + 1]) return false;
     std::uint64_t pa = place[a], pc = place[c];
-    constexpr std::uint64_t kHome = (std::uint64_t{3} << 62);
-    if (((pa & kHome) != 0) != ((pc & kHome) != 0)) {  // one system gave an address only sometimes: compare postcodes
-      pa = table_.postcode_id[a] != 0 ? (std::uint64_t{1} << 61) | table_.postcode_id[a] : 0;
-      pc = table_.postcode_id[c] != 0 ? (std::uint64_t{1} << 61) | table_.postcode_id[c] : 0;
-    }
+    if (is_home(pa) != is_home(pc)) pa = postcode_place(a), pc = postcode_place(c);  // an address only sometimes: compare postcodes
     if (pa == 0 || pc == 0 || pa == pc) return false;
     for (std::uint32_t i = span_at[a]; i < span_at[a + 1]; ++i)
       for (std::uint32_t j = span_at[c]; j < span_at[c + 1]; ++j)

@@ -6,8 +6,9 @@
 /// (Kruskal order), with a guard against chaining: two groups are never joined when any pair
 /// across them was scored as a person-level conflict (e.g. twins, or a father and a son who share
 /// a name and address). A record with a missing date of birth that matches both John and Jane at
-/// one address joins the stronger of them instead of bridging the two. Cluster ids are stable:
-/// a hash of the smallest record id in the cluster, the same on every run and thread count.
+/// one address joins the stronger of them instead of bridging the two; nor does it bridge groups
+/// whose dates of birth cannot be one person's (ConstrainedUnionFind::set_dob). Cluster ids are
+/// stable: a hash of the smallest record id in the cluster, the same on every run and thread count.
 
 #include <cstdint>
 #include <string>
