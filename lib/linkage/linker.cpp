@@ -8,9 +8,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <iterator>
+#include <limits>
+#include <map>
 #include <tuple>
 #include <unordered_set>
 
@@ -21,6 +24,55 @@ namespace {
 /// Days since the epoch of a yyyymmdd date (a missing day counts as the first).
 std::int32_t day_number(std::int32_t yyyymmdd) {
   return from_civil(yyyymmdd / 10000, (yyyymmdd / 100) % 100, std::max(1, yyyymmdd % 100)).days;
+}
+
+/// The home, of `a` and `b`, where a person seen at both lived on `day`, when their sightings
+/// (`sightings[begin, end)`: day, home, from a source that dates moves) show one clean move
+/// between them that a source dating moves recorded; 0 otherwise.
+std::uint64_t moved_on(const std::vector<std::tuple<std::int32_t, std::uint64_t, bool>>& sightings, std::size_t begin,
+                       std::size_t end, std::uint64_t a, std::uint64_t b, std::int32_t day,
+                       std::vector<std::pair<std::int32_t, bool>>& seen) {
+  constexpr std::size_t kWrongSideShare = 5;  // at most one sighting in five on the wrong side of the move
+  seen.clear();
+  double sum_a = 0, sum_b = 0;
+  std::size_t n_a = 0, n_b = 0;
+  std::int32_t last_dated_a = INT32_MIN, last_dated_b = INT32_MIN;
+  std::int32_t first_dated_a = INT32_MAX, first_dated_b = INT32_MAX;
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto [d, home, dates_move] = sightings[i];
+    if (home != a && home != b) continue;
+    const bool at_b = home == b;
+    (at_b ? sum_b : sum_a) += d;
+    ++(at_b ? n_b : n_a);
+    seen.emplace_back(d, at_b);
+    if (dates_move) {
+      std::int32_t& first = at_b ? first_dated_b : first_dated_a;
+      std::int32_t& last = at_b ? last_dated_b : last_dated_a;
+      first = std::min(first, d), last = std::max(last, d);
+    }
+  }
+  if (n_a == 0 || n_b == 0) return 0;
+  const bool b_later = sum_b / static_cast<double>(n_b) > sum_a / static_cast<double>(n_a);
+  const std::uint64_t earlier = b_later ? a : b, later = b_later ? b : a;
+  // One clean move: some split of the sightings in time leaves few on the wrong side.
+  std::sort(seen.begin(), seen.end());
+  std::size_t wrong = 0;
+  for (const auto& v : seen) wrong += v.second != b_later ? 1 : 0;  // split before everything
+  std::size_t fewest = wrong;
+  for (const auto& v : seen) {
+    wrong = v.second == b_later ? wrong + 1 : wrong - 1;
+    fewest = std::min(fewest, wrong);
+  }
+  if (fewest * kWrongSideShare > seen.size()) return 0;
+  // The move is the first record at the later home from a source that dates moves, provided that
+  // source recorded the earlier home only before it.
+  const std::int32_t moved = b_later ? first_dated_b : first_dated_a;
+  const std::int32_t left = b_later ? last_dated_a : last_dated_b;
+  if (moved == INT32_MAX || left >= moved) return 0;
+  if (day < moved) return earlier;
+  // A lone record at the later home may be somebody else's (a namesake's council tax record
+  // joined by name alone): living there takes two.
+  return (b_later ? n_b : n_a) >= 2 ? later : 0;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -843,6 +895,144 @@ std::vector<std::uint64_t> Linker::home_keys() const {
   return home_of;
 }
 
+std::vector<double> Linker::address_lag_days(const std::vector<std::uint64_t>& home_of, double fallback,
+                                             std::vector<bool>* dates_moves) const {
+  // A system learns of a move some while after it, so each of its records shows the address as
+  // it was a random delay before the record's date. Persons recorded at one home and then
+  // another show that delay: from the first day any system records the new home, a system still
+  // shows the old one after t days with probability eps + (1 - eps) exp(-t / lag), where eps
+  // allows for records that are not about a move at all (a second home, a misplaced record).
+  // Maximum likelihood of lag and eps per source.
+  const std::size_t n_sources = table_.sources.size();
+  const std::size_t n_persons = persons_.size();
+  struct Home {
+    std::uint64_t key = 0;
+    std::int32_t first = INT32_MAX, last = INT32_MIN;
+    std::uint32_t n = 0;
+  };
+  std::vector<std::array<Home, 2>> homes(n_persons);
+  std::vector<std::uint8_t> n_homes(n_persons, 0);  // 3: more than two, or not one move
+  const auto dated_home = [&](std::size_t rec, std::int32_t* day) {
+    const std::uint64_t home = home_of[table_.identity_of[rec]];
+    const std::int32_t d = table_.record_date[rec];
+    if (home == 0 || d == 0 || d == PreparedRecords::kCurrentDate) return std::uint64_t{0};
+    *day = day_number(d);
+    return home;
+  };
+  for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {
+    std::int32_t day = 0;
+    const std::uint64_t home = dated_home(rec, &day);
+    const std::uint32_t p = identity_person_[table_.identity_of[rec]];
+    if (home == 0 || n_homes[p] > 2) continue;
+    auto& h = homes[p];
+    std::size_t i = 0;
+    while (i < n_homes[p] && h[i].key != home) ++i;
+    if (i == 2) {
+      n_homes[p] = 3;
+      continue;
+    }
+    if (i == n_homes[p]) h[i].key = home, ++n_homes[p];
+    h[i].first = std::min(h[i].first, day);
+    h[i].last = std::max(h[i].last, day);
+    ++h[i].n;
+  }
+  // One move: the later home is recorded more than once and goes on after the earlier one ends.
+  std::vector<std::uint8_t> later(n_persons, 0);
+  for (std::size_t p = 0; p < n_persons; ++p) {
+    if (n_homes[p] != 2) continue;
+    const auto& h = homes[p];
+    later[p] = h[1].first > h[0].first ? 1 : 0;
+    if (h[later[p]].n < 2 || h[1 - later[p]].n < 2 || h[later[p]].last <= h[1 - later[p]].last) n_homes[p] = 3;
+  }
+  // Per source and whole days since the move: records still at the old home, and at the new one.
+  std::vector<std::map<std::int32_t, std::array<double, 2>>> seen(n_sources);
+  std::vector<std::size_t> n_seen(n_sources, 0);
+  for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {
+    std::int32_t day = 0;
+    const std::uint64_t home = dated_home(rec, &day);
+    const std::uint32_t p = identity_person_[table_.identity_of[rec]];
+    if (home == 0 || n_homes[p] != 2) continue;
+    const Home& moved_to = homes[p][later[p]];
+    if (day <= moved_to.first) continue;
+    const std::uint32_t s = table_.record_source[rec];
+    seen[s][day - moved_to.first][home == moved_to.key ? 1 : 0] += 1;
+    ++n_seen[s];
+  }
+  // A source dates moves when, for persons it records at both homes, its first record at the new
+  // home comes no later than any other source's (a council tax account or tenancy that starts on
+  // the day of the move): its first record at a new home is then the day of the move.
+  if (dates_moves != nullptr) {
+    struct Seen {
+      bool old_home = false;
+      std::int32_t first_new = INT32_MAX;
+    };
+    std::unordered_map<std::uint64_t, Seen> by;  // (person, source)
+    for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {
+      std::int32_t day = 0;
+      const std::uint64_t home = dated_home(rec, &day);
+      const std::uint32_t p = identity_person_[table_.identity_of[rec]];
+      if (home == 0 || n_homes[p] != 2) continue;
+      Seen& v = by[(std::uint64_t{p} << 32) | table_.record_source[rec]];
+      if (home == homes[p][later[p]].key) v.first_new = std::min(v.first_new, day);
+      else v.old_home = true;
+    }
+    std::vector<std::tuple<std::uint32_t, std::int32_t, std::uint32_t, bool>> firsts;  // person, day, source, saw both
+    for (const auto& [key, v] : by)
+      if (v.first_new != INT32_MAX) firsts.emplace_back(static_cast<std::uint32_t>(key >> 32), v.first_new, static_cast<std::uint32_t>(key & 0xffffffffu), v.old_home);
+    std::sort(firsts.begin(), firsts.end());
+    std::vector<std::array<std::size_t, 2>> leads(n_sources, {0, 0});  // (first, moves seen)
+    for (std::size_t i = 0; i < firsts.size();) {
+      std::size_t j = i;
+      while (j < firsts.size() && std::get<0>(firsts[j]) == std::get<0>(firsts[i])) ++j;
+      for (std::size_t k = i; k < j; ++k) {
+        if (!std::get<3>(firsts[k])) continue;
+        ++leads[std::get<2>(firsts[k])][1];
+        if (std::get<1>(firsts[k]) == std::get<1>(firsts[i])) ++leads[std::get<2>(firsts[k])][0];  // sorted by day
+      }
+      i = j;
+    }
+    dates_moves->assign(n_sources, false);
+    constexpr double kFirstShare = 0.95;
+    for (std::size_t s = 0; s < n_sources; ++s)
+      (*dates_moves)[s] = leads[s][1] >= kMinLagEvidence && static_cast<double>(leads[s][0]) >= kFirstShare * static_cast<double>(leads[s][1]);
+  }
+  std::vector<double> lag(n_sources, fallback);
+  for (std::size_t s = 0; s < n_sources; ++s) {
+    if (n_seen[s] < kMinLagEvidence) continue;
+    double best_ll = -std::numeric_limits<double>::infinity();
+    for (const double eps : {0.0, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2}) {
+      const auto log_likelihood = [&](double l) {
+        double ll = 0;
+        for (const auto& [t, n] : seen[s]) {
+          const double stale = eps + (1 - eps) * std::exp(-t / l);
+          if (n[0] > 0) ll += n[0] * std::log(std::max(stale, 1e-300));
+          if (n[1] > 0) ll += n[1] * std::log(std::max(1 - stale, 1e-300));
+        }
+        return ll;
+      };
+      double lo = 0.5, hi = 1000;  // days; the likelihood is unimodal in the lag
+      for (int it = 0; it < 60; ++it) {
+        const double a = lo + (hi - lo) / 3, b = hi - (hi - lo) / 3;
+        if (log_likelihood(a) < log_likelihood(b)) lo = a;
+        else hi = b;
+      }
+      const double l = (lo + hi) / 2, ll = log_likelihood(l);
+      if (ll > best_ll) best_ll = ll, lag[s] = l < 1 ? 0.0 : l;
+    }
+  }
+  return lag;
+}
+
+std::vector<std::pair<std::string, double>> Linker::address_lags() const {
+  if (!clustered_) throw StateError("address_lags: records are not clustered yet (call cluster first)");
+  const std::vector<double> lag = address_lag_days(home_keys(), -1);
+  std::vector<std::pair<std::string, double>> out;
+  for (std::size_t s = 1; s < lag.size(); ++s)
+    if (lag[s] >= 0) out.emplace_back(table_.sources.values[s], lag[s]);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
   if (!clustered_) throw StateError("households: records are not clustered yet (call cluster first)");
   const std::size_t n_persons = persons_.size();
@@ -873,6 +1063,16 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
   };
   std::vector<std::unordered_map<std::uint64_t, Stay>> stays(n_persons);
   const std::int32_t latest_day = latest == 0 ? as_of_day : day_number(latest);
+  // Each dated record places its person at its home on its date less its source's lag.
+  std::vector<bool> dates_moves;
+  const std::vector<double> lag = address_lag_days(home_of, kLagDays, &dates_moves);
+  struct Sighting {
+    std::uint32_t person;
+    std::int32_t day;
+    std::uint64_t home;
+    bool dates_move;  // from a source whose first record at a new home is the day of the move
+  };
+  std::vector<Sighting> sightings;
   for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {
     const std::uint32_t x = table_.identity_of[rec];
     if (home_of[x] == 0) continue;
@@ -883,6 +1083,9 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
       continue;
     }
     const std::int32_t day = d == PreparedRecords::kCurrentDate ? latest_day : day_number(d);
+    if (d != PreparedRecords::kCurrentDate)
+      sightings.push_back({identity_person_[x], day - static_cast<std::int32_t>(std::lround(lag[table_.record_source[rec]])),
+                           home_of[x], dates_moves[table_.record_source[rec]]});
     const double gap = std::abs(static_cast<double>(day - as_of_day) - kLagDays);
     const double w = std::max(std::exp2(-gap / kHalfLifeDays), 1e-9);  // very old records still break ties
     st.w += w;
@@ -921,6 +1124,30 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
     }
     own_key[p] = best;
     current_key[p] = now;
+  }
+  // A person recorded at their two likeliest homes one after the other moved between them, and
+  // when a source that dates moves (council tax, tenancies: see address_lags()) recorded the
+  // move, `as_of` falls before or after that day. The weights alone let the new council tax
+  // account of a family moving a month after `as_of` outweigh the records of the home it still
+  // lived in then, while the children's lagging records keep them there: one family, two homes.
+  {
+    std::vector<std::uint32_t> start(n_persons + 1, 0);
+    for (const Sighting& v : sightings) ++start[v.person + 1];
+    for (std::size_t p = 0; p < n_persons; ++p) start[p + 1] += start[p];
+    std::vector<std::tuple<std::int32_t, std::uint64_t, bool>> by_person(sightings.size());
+    {
+      std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
+      for (const Sighting& v : sightings) by_person[next[v.person]++] = {v.day, v.home, v.dates_move};
+    }
+    std::vector<std::pair<std::int32_t, bool>> seen;  // moved_on's scratch
+    for (std::size_t p = 0; p < n_persons; ++p) {
+      if (stays[p].size() < 2) continue;
+      std::uint64_t other = 0;
+      double other_w = 0;
+      for (const auto& [key, st] : stays[p])
+        if (key != own_key[p] && (other == 0 || st.w > other_w || (st.w == other_w && key < other))) other = key, other_w = st.w;
+      if (const auto v = moved_on(by_person, start[p], start[p + 1], own_key[p], other, as_of_day, seen)) own_key[p] = v;
+    }
   }
   // Somebody with no dated record near `as_of` (only a register's current row, or records long
   // before or after) lives wherever the people they live with now lived then: a family that moved

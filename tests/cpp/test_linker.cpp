@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "earlyhelp/core/date.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/linkage/evaluate.hpp"
 #include "earlyhelp/linkage/linker.hpp"
@@ -560,6 +561,61 @@ TEST_SUITE("linker") {
     CHECK(h["ps1"] == h["ss1"]);
     CHECK(h["op1"] != h["bb1"]);
     CHECK(h["bb1"] == h["bb2"]);
+  }
+
+  TEST_CASE("linker.households: council tax dates a move, so a family moving just after the date is still together at its old home") {
+    Population pop = make_population(30, 43);
+    auto add = [&](const std::string& id, const std::string& first, const std::string& surname, const std::string& dob,
+                   const std::string& address, const std::string& postcode, const std::string& source, const std::string& date) {
+      pop.records.push_back(eh_test::dated(eh_test::person(id, first, surname, dob, address, postcode, "", source), date));
+    };
+    // Sixty residents who moved, each seen by council tax from the day of the move and by a
+    // health system months later.
+    const char* firsts[] = {"aldous", "bronwen", "cedric", "delphine", "evander", "fenella",
+                            "gideon", "honora", "ivor", "jocasta", "lysander", "mirabel"};
+    const char* fronts[] = {"ash", "black", "clay", "dun", "fair", "hart"};
+    const char* backs[] = {"wood", "field", "ley", "ton", "well", "ford", "by", "worth", "ham", "combe"};
+    for (int i = 0; i < 60; ++i) {
+      const std::string first = firsts[i % 12], surname = std::string(fronts[i / 10]) + backs[i % 10];
+      const std::string dob = fmt::format("{}-{:02d}-{:02d}", 1950 + i % 40, 1 + i % 12, 1 + i % 28);
+      const std::string old_home = fmt::format("{} alder road", i + 1), new_home = fmt::format("{} birch lane", i + 1);
+      const std::string old_pc = fmt::format("LS{} 1AA", 1 + i % 20), new_pc = fmt::format("LS{} 2BB", 1 + i % 20);
+      const auto day = [&](int offset) {
+        const CivilDate c = to_civil(Date{from_civil(2023, 3, 1).days + 9 * i + offset});
+        return fmt::format("{}-{:02d}-{:02d}", c.year, c.month, c.day);
+      };
+      const std::string id = fmt::format("m{:02d}", i);
+      add(id + "c1", first, surname, dob, old_home, old_pc, "council_tax", "2022-04-01");
+      add(id + "c2", first, surname, dob, old_home, old_pc, "council_tax", day(-40));
+      add(id + "c3", first, surname, dob, new_home, new_pc, "council_tax", day(0));
+      add(id + "c4", first, surname, dob, new_home, new_pc, "council_tax", day(200));
+      add(id + "h1", first, surname, dob, old_home, old_pc, "health", day(-100));
+      add(id + "h2", first, surname, dob, old_home, old_pc, "health", day(30));
+      add(id + "h3", first, surname, dob, new_home, new_pc, "health", day(150));
+      add(id + "h4", first, surname, dob, new_home, new_pc, "health", day(300));
+    }
+    // The Cheungs move to Harbour Close on 3 February 2025: his council tax account there starts
+    // that day; his daughter's health records still show Ash Walk into February.
+    for (const char* d : {"2024-04-01", "2024-10-18", "2024-12-13"})
+      add(fmt::format("yc{}", d), "yi", "cheung", "1962-12-14", "18 ash walk", "CO4 6AJ", "council_tax", d);
+    add("yc-new", "yi", "cheung", "1962-12-14", "40 harbour close", "CO7 8AP", "council_tax", "2025-02-03");
+    for (const char* d : {"2024-11-20", "2024-12-20", "2025-02-20"})
+      add(fmt::format("lc{}", d), "ling", "cheung", "2012-07-13", "18 ash walk", "CO4 6AJ", "health", d);
+    Linker linker = linked(pop.records);
+    auto p = person_by_record(linker);
+    REQUIRE(p["yc2024-04-01"] == p["yc-new"]);
+    REQUIRE(p["m00c1"] == p["m00c3"]);
+    const auto hh = linker.household_ids(20250101);
+    std::map<std::string, std::string> h;
+    for (std::size_t i = 0; i < pop.records.size(); ++i) h[pop.records[i].record_id] = hh[i];
+    CHECK(h["yc-new"] == h["lc2024-12-20"]);  // on 1 January 2025 they still lived together at Ash Walk
+    std::map<std::string, double> lags;
+    for (const auto& [source, days] : linker.address_lags()) lags[source] = days;
+    REQUIRE(lags.count("council_tax") == 1);
+    REQUIRE(lags.count("health") == 1);
+    CHECK(lags["council_tax"] < 1.0);
+    CHECK(lags["health"] > 30.0);
+    CHECK_THROWS_AS(Linker().address_lags(), StateError);
   }
 
   TEST_CASE("linker.two_homes: one system recording a name at two homes through the same year records two people") {

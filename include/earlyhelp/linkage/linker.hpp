@@ -141,6 +141,14 @@ class Linker {
   std::vector<HouseholdMembership> households(std::int32_t as_of) const;
   /// household_id of every record, in input order.
   std::vector<std::string> household_ids(std::int32_t as_of) const;
+  /// How far each source's addresses lag behind a move, in days, estimated from the linked data
+  /// (persons recorded at one home and then another): a property system that records the move
+  /// on the day shows 0, a system that learns of it months later shows its mean delay. Only
+  /// sources with at least kMinLagEvidence records after such moves are listed, by name.
+  /// households() places each record's address at its date less its source's lag.
+  /// @throws StateError before cluster().
+  std::vector<std::pair<std::string, double>> address_lags() const;
+  static constexpr std::size_t kMinLagEvidence = 50;
 
   /// Explains the score of two records. @throws InvalidArgument for an unknown record id.
   Explanation explain(std::string_view record_a, std::string_view record_b) const;
@@ -164,6 +172,10 @@ class Linker {
   /// Each identity's home: its property reference, else the UPRN other records give its written
   /// address, else the address keyed by postcode district; 0 when it has no address.
   std::vector<std::uint64_t> home_keys() const;
+  /// address_lags() by source id; `fallback` for a source with too little evidence. With
+  /// `dates_moves`, also whether each source's first record at a new home is the day of the move.
+  std::vector<double> address_lag_days(const std::vector<std::uint64_t>& home_of, double fallback,
+                                       std::vector<bool>* dates_moves = nullptr) const;
 
   Settings settings_;
   PreparedRecords table_;
