@@ -101,7 +101,6 @@ int run_link(const LinkArgs& a) {
   out.close();
   current_run().output("persons", a.output);
   if (!a.households.empty()) {
-    const std::vector<std::string> hh = linker.household_ids(as_of);
     const std::vector<HouseholdMembership> members = linker.households(as_of);
     std::unordered_map<std::string_view, const HouseholdMembership*> by_person;
     for (const auto& m : members) by_person.emplace(m.person_id, &m);
@@ -110,10 +109,15 @@ int run_link(const LinkArgs& a) {
     else h.write_row({"record_id", "person_id", "household_id", "role", "family"});
     for (std::size_t i = 0; i < n_records; ++i) {
       const HouseholdMembership& m = *by_person.at(persons[i]);
-      write_ids(h, i, {persons[i], hh[i], m.role, m.family ? "1" : "0"});
+      write_ids(h, i, {persons[i], m.household_id, m.role, m.family ? "1" : "0"});
     }
     h.close();
     current_run().output("households", a.households);
+    if (!a.quiet) {
+      std::string lags;
+      for (const auto& [source, days] : linker.address_lags()) lags += fmt::format(" {} {:.0f}", source, days);
+      fmt::print(stderr, "link: days each source's addresses lag behind a move (estimated):{}\n", lags.empty() ? " too few moves to tell" : lags);
+    }
   }
   if (!a.model_out.empty()) {
     std::ofstream f(a.model_out, std::ios::binary | std::ios::trunc);

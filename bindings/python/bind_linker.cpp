@@ -89,6 +89,18 @@ void bind_linker(py::module_& parent) {
              return out;
            },
            py::arg("as_of"))
+      .def("address_lags",
+           [](const lk::Linker& l) {
+             std::vector<std::pair<std::string, double>> lags;
+             {
+               py::gil_scoped_release nogil;
+               lags = l.address_lags();
+             }
+             py::dict out;
+             for (const auto& [source, days] : lags) out[py::str(source)] = days;
+             return out;
+           },
+           "{source: days} each source's addresses lag behind a move, estimated from the linked records.")
       .def("explain",
            [](const lk::Linker& l, const std::string& a, const std::string& b) {
              const lk::Explanation ex = l.explain(a, b);

@@ -95,8 +95,9 @@ def test_cli_link_data_folder(cli, tmp_path):
     assert r.returncode == 0, r.stderr
     out, hh = tmp_path / "persons.csv", tmp_path / "households.csv"
     r = subprocess.run([cli, "--no-audit", "link", "--data", str(data), "--output", str(out), "--households",
-                        str(hh), "--as-of", "2025-01-01", "--quiet"], capture_output=True, text=True)
+                        str(hh), "--as-of", "2025-01-01"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+    assert "lag behind a move (estimated):" in r.stderr
     persons = pd.read_csv(out, dtype=str)
     truth = pd.read_csv(data / "truth" / "records.csv", dtype=str)
     m = truth.merge(persons, left_on=["stream", "record_id"], right_on=["source", "record_id"])
@@ -113,3 +114,35 @@ def test_cli_link_data_folder(cli, tmp_path):
     both = tp.set_index("person_id").join(ours.rename("ours"), how="inner")
     share = linkage.households_correct(both.ours.tolist(), both.truth_hh.tolist())
     assert share >= 0.85, share
+
+
+def test_address_lags():
+    # Sixty residents who moved: council tax records each move on the day, the health system
+    # shows the old address for a while after it. The linker estimates both delays from the data.
+    firsts = ["aldous", "bronwen", "cedric", "delphine", "evander", "fenella",
+              "gideon", "honora", "ivor", "jocasta", "lysander", "mirabel"]
+    fronts, backs = ["ash", "black", "clay", "dun", "fair", "hart"], ["wood", "field", "ley", "ton", "well",
+                                                                       "ford", "by", "worth", "ham", "combe"]
+    rows = []
+    for i in range(60):
+        who = dict(first_name=firsts[i % 12], surname=fronts[i // 10] + backs[i % 10],
+                   dob=f"{1950 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}")
+        old = dict(address=f"{i + 1} alder road", postcode=f"LS{1 + i % 20} 1AA")
+        new = dict(address=f"{i + 1} birch lane", postcode=f"LS{1 + i % 20} 2BB")
+        moved = pd.Timestamp("2023-03-01") + pd.Timedelta(days=9 * i)
+        for n, (source, home, offset) in enumerate([("council_tax", old, -400), ("council_tax", old, -40),
+                                                     ("council_tax", new, 0), ("council_tax", new, 200),
+                                                     ("health", old, -100), ("health", old, 30),
+                                                     ("health", new, 150), ("health", new, 300)]):
+            day = (moved + pd.Timedelta(days=offset)).strftime("%Y-%m-%d")
+            rows.append(dict(record_id=f"m{i}-{n}", source=source, record_date=day, **who, **home))
+    linker = linkage.Linker()
+    with pytest.raises(Exception, match="not clustered"):
+        linker.address_lags()
+    linker.add_records(pd.DataFrame(rows))
+    linker.fit().predict()
+    linker.cluster()
+    lags = linker.address_lags()
+    assert set(lags) == {"council_tax", "health"}, lags
+    assert lags["council_tax"] < 1, lags
+    assert lags["health"] > 30, lags

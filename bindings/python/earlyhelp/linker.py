@@ -112,6 +112,12 @@ class Linker:
         return pd.DataFrame(self._l.households(y * 10000 + m * 100 + d),
                             columns=["person_id", "household_id", "role", "family"])
 
+    def address_lags(self) -> dict:
+        """{source: days} how far each source's addresses lag behind a move, estimated from the
+        linked records (0 for a system that records a move on the day); sources with too few
+        records after moves are left out."""
+        return dict(self._l.address_lags())
+
     def explain(self, record_a: str, record_b: str) -> dict:
         """The terms (name, level, log2 weight) that sum to the pair's weight, and its probability."""
         return self._l.explain(str(record_a), str(record_b))
