@@ -26,26 +26,32 @@ std::int32_t day_number(std::int32_t yyyymmdd) {
   return from_civil(yyyymmdd / 10000, (yyyymmdd / 100) % 100, std::max(1, yyyymmdd % 100)).days;
 }
 
+/// A dated record placing its person at a home (see Linker::households()).
+struct Sighting {
+  std::uint32_t person;
+  std::int32_t day;  // the record's date less its source's lag
+  std::uint64_t home;
+  bool dates_move;  // from a source whose first record at a new home is the day of the move
+};
+
 /// The home, of `a` and `b`, where a person seen at both lived on `day`, when their sightings
-/// (`sightings[begin, end)`: day, home, from a source that dates moves) show one clean move
-/// between them that a source dating moves recorded; 0 otherwise.
-std::uint64_t moved_on(const std::vector<std::tuple<std::int32_t, std::uint64_t, bool>>& sightings, std::size_t begin,
-                       std::size_t end, std::uint64_t a, std::uint64_t b, std::int32_t day,
-                       std::vector<std::pair<std::int32_t, bool>>& seen) {
+/// [first, last) show one clean move between them that a source dating moves recorded; 0 otherwise.
+std::uint64_t moved_on(const Sighting* first_sighting, const Sighting* last_sighting, std::uint64_t a, std::uint64_t b,
+                       std::int32_t day, std::vector<std::pair<std::int32_t, bool>>& seen) {
   constexpr std::size_t kWrongSideShare = 5;  // at most one sighting in five on the wrong side of the move
   seen.clear();
   double sum_a = 0, sum_b = 0;
   std::size_t n_a = 0, n_b = 0;
   std::int32_t last_dated_a = INT32_MIN, last_dated_b = INT32_MIN;
   std::int32_t first_dated_a = INT32_MAX, first_dated_b = INT32_MAX;
-  for (std::size_t i = begin; i < end; ++i) {
-    const auto [d, home, dates_move] = sightings[i];
-    if (home != a && home != b) continue;
-    const bool at_b = home == b;
+  for (const Sighting* v = first_sighting; v != last_sighting; ++v) {
+    if (v->home != a && v->home != b) continue;
+    const std::int32_t d = v->day;
+    const bool at_b = v->home == b;
     (at_b ? sum_b : sum_a) += d;
     ++(at_b ? n_b : n_a);
     seen.emplace_back(d, at_b);
-    if (dates_move) {
+    if (v->dates_move) {
       std::int32_t& first = at_b ? first_dated_b : first_dated_a;
       std::int32_t& last = at_b ? last_dated_b : last_dated_a;
       first = std::min(first, d), last = std::max(last, d);
@@ -1066,12 +1072,6 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
   // Each dated record places its person at its home on its date less its source's lag.
   std::vector<bool> dates_moves;
   const std::vector<double> lag = address_lag_days(home_of, kLagDays, &dates_moves);
-  struct Sighting {
-    std::uint32_t person;
-    std::int32_t day;
-    std::uint64_t home;
-    bool dates_move;  // from a source whose first record at a new home is the day of the move
-  };
   std::vector<Sighting> sightings;
   for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {
     const std::uint32_t x = table_.identity_of[rec];
@@ -1134,11 +1134,13 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
     std::vector<std::uint32_t> start(n_persons + 1, 0);
     for (const Sighting& v : sightings) ++start[v.person + 1];
     for (std::size_t p = 0; p < n_persons; ++p) start[p + 1] += start[p];
-    std::vector<std::tuple<std::int32_t, std::uint64_t, bool>> by_person(sightings.size());
+    std::vector<Sighting> by_person(sightings.size());
     {
       std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
-      for (const Sighting& v : sightings) by_person[next[v.person]++] = {v.day, v.home, v.dates_move};
+      for (const Sighting& v : sightings) by_person[next[v.person]++] = v;
     }
+    sightings.clear();
+    sightings.shrink_to_fit();
     std::vector<std::pair<std::int32_t, bool>> seen;  // moved_on's scratch
     for (std::size_t p = 0; p < n_persons; ++p) {
       if (stays[p].size() < 2) continue;
@@ -1146,7 +1148,8 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
       double other_w = 0;
       for (const auto& [key, st] : stays[p])
         if (key != own_key[p] && (other == 0 || st.w > other_w || (st.w == other_w && key < other))) other = key, other_w = st.w;
-      if (const auto v = moved_on(by_person, start[p], start[p + 1], own_key[p], other, as_of_day, seen)) own_key[p] = v;
+      if (const auto v = moved_on(by_person.data() + start[p], by_person.data() + start[p + 1], own_key[p], other, as_of_day, seen))
+        own_key[p] = v;
     }
   }
   // Somebody with no dated record near `as_of` (only a register's current row, or records long
