@@ -877,25 +877,44 @@ std::vector<std::uint64_t> Linker::home_keys() const {
     const std::uint64_t where = d != 0 ? d : (std::uint64_t{1} << 30) | pc;
     return (std::uint64_t{1} << 62) | (std::uint64_t{table_.address_id[x]} << 31) | where;
   };
+  // The same text and full postcode: one street in one district may have namesakes in two
+  // villages ("11 Priory Gardens", CM8 1DU and CM8 7GE), which only the inward code tells apart.
+  auto exact_key = [&](std::size_t x) {
+    return (std::uint64_t{table_.address_id[x]} << 32) | table_.postcode_id[x];
+  };
   // An address written on a record without a UPRN resolves to the UPRN other records give it,
-  // so "48 Albert Gardens" in one system and property 100090006356 in another are one home.
-  std::unordered_map<std::uint64_t, std::unordered_map<std::uint32_t, std::uint64_t>> uprn_votes;
+  // so "48 Albert Gardens" in one system and property 100090006356 in another are one home: the
+  // UPRN given to the same text at the same postcode, else (a typo in the inward code) the one
+  // given to it most often in the district.
+  using Votes = std::unordered_map<std::uint64_t, std::unordered_map<std::uint32_t, std::uint64_t>>;
+  Votes district_votes, exact_votes;
   for (std::size_t x = 0; x < n_ids; ++x)
-    if (table_.uprn_id[x] != 0 && table_.address_id[x] != 0) uprn_votes[address_key(x)][table_.uprn_id[x]] += table_.n_records[x];
-  std::unordered_map<std::uint64_t, std::uint32_t> uprn_of_address;
-  for (const auto& [key, votes_of] : uprn_votes) {
-    std::uint32_t best = 0;
-    std::uint64_t best_n = 0;
-    for (const auto& [u, n] : votes_of)
-      if (n > best_n || (n == best_n && u < best)) best = u, best_n = n;
-    uprn_of_address.emplace(key, best);
-  }
+    if (table_.uprn_id[x] != 0 && table_.address_id[x] != 0) {
+      district_votes[address_key(x)][table_.uprn_id[x]] += table_.n_records[x];
+      if (table_.postcode_id[x] != 0) exact_votes[exact_key(x)][table_.uprn_id[x]] += table_.n_records[x];
+    }
+  const auto most_voted = [](const Votes& votes) {
+    std::unordered_map<std::uint64_t, std::uint32_t> out;
+    for (const auto& [key, votes_of] : votes) {
+      std::uint32_t best = 0;
+      std::uint64_t best_n = 0;
+      for (const auto& [u, n] : votes_of)
+        if (n > best_n || (n == best_n && u < best)) best = u, best_n = n;
+      out.emplace(key, best);
+    }
+    return out;
+  };
+  const auto uprn_in_district = most_voted(district_votes), uprn_at_postcode = most_voted(exact_votes);
   std::vector<std::uint64_t> home_of(n_ids, 0);
   for (std::size_t x = 0; x < n_ids; ++x) {
     if (table_.uprn_id[x] != 0) home_of[x] = (std::uint64_t{1} << 63) | table_.uprn_id[x];
     else if (table_.address_id[x] != 0) {
-      const auto it = uprn_of_address.find(address_key(x));
-      home_of[x] = it != uprn_of_address.end() ? ((std::uint64_t{1} << 63) | it->second) : address_key(x);
+      const std::uint32_t* uprn = nullptr;
+      if (const auto it = uprn_at_postcode.find(exact_key(x)); table_.postcode_id[x] != 0 && it != uprn_at_postcode.end())
+        uprn = &it->second;
+      else if (const auto jt = uprn_in_district.find(address_key(x)); jt != uprn_in_district.end())
+        uprn = &jt->second;
+      home_of[x] = uprn != nullptr ? ((std::uint64_t{1} << 63) | *uprn) : address_key(x);
     }
   }
   return home_of;

@@ -618,6 +618,37 @@ TEST_SUITE("linker") {
     CHECK_THROWS_AS(Linker().address_lags(), StateError);
   }
 
+  TEST_CASE("linker.households: one house number and street in two villages of one postcode district are two homes") {
+    Population pop = make_population(30, 53);
+    auto add = [&](const std::string& id, const std::string& first, const std::string& surname, const std::string& dob,
+                   const std::string& address, const std::string& postcode, const std::string& uprn,
+                   const std::string& source, const std::string& date) {
+      Record r = eh_test::dated(eh_test::person(id, first, surname, dob, address, postcode, "", source), date);
+      r.uprn = uprn;
+      pop.records.push_back(std::move(r));
+    };
+    // 11 Priory Gardens in Braintham (CM8 1DU) and 11 Priory Gardens in Witham St Mary (CM8 7GE).
+    // The register knows each property; council tax writes only the address and postcode.
+    add("ed-reg", "ella", "davies", "1998-10-12", "11 priory gardens", "CM8 1DU", "100090428898", "register", "current");
+    add("ld-reg", "liam", "davies", "1995-09-23", "11 priory gardens", "CM8 1DU", "100090428898", "register", "current");
+    for (const char* d : {"2024-06-01", "2024-09-01", "2024-12-01"})
+      add(fmt::format("ld-ct{}", d), "liam", "davies", "", "11 priory gardens", "CM8 1DU", "", "council_tax", d);
+    add("ar-reg", "alice", "robinson", "1995-04-22", "11 priory gardens", "CM8 7GE", "100090470471", "register", "current");
+    add("ar-ct", "alice", "robinson", "", "11 priory gardens", "CM8 7GE", "", "council_tax", "2024-11-01");
+    add("gr-reg", "george", "robinson", "1993-02-11", "11 priory gardens", "CM8 7GE", "100090470471", "register", "current");
+    add("gr-reg2", "george", "robinson", "1993-02-11", "11 priory gardens", "CM8 7GE", "100090470471", "tenancy", "2023-05-01");
+    // A typo in the inward code of a council tax record still finds the property.
+    add("ld-typo", "liam", "davies", "", "11 priory gardens", "CM8 1DV", "", "council_tax", "2024-12-20");
+    Linker linker = linked(pop.records);
+    const auto hh = linker.household_ids(20250101);
+    std::map<std::string, std::string> h;
+    for (std::size_t i = 0; i < pop.records.size(); ++i) h[pop.records[i].record_id] = hh[i];
+    CHECK(h["ed-reg"] == h["ld-reg"]);
+    CHECK(h["ar-reg"] == h["gr-reg"]);
+    CHECK(h["ed-reg"] != h["ar-reg"]);
+    CHECK(h["ld-typo"] == h["ld-reg"]);
+  }
+
   TEST_CASE("linker.two_homes: one system recording a name at two homes through the same year records two people") {
     Population pop = make_population(30, 41);
     auto add = [&](const std::string& id, const std::string& address, const std::string& postcode,
