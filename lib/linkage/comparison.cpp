@@ -23,15 +23,33 @@ const std::vector<std::string> kLevelNames[n_fields] = {
     {"exact", "one_edit", "different"},
 };
 
+// Whether two first names share a canonical form: "Ed" (Edmund, Edward or Edwin) and "Edward".
+bool same_canonical(const NameInfo& a, const NameInfo& b) noexcept {
+  if (a.canonical == b.canonical) return true;
+  const auto in_b = [&](std::uint32_t c) {
+    return c != 0 && (c == b.canonical || std::find(b.more_canonical.begin(), b.more_canonical.end(), c) != b.more_canonical.end());
+  };
+  return std::any_of(a.more_canonical.begin(), a.more_canonical.end(), in_b) || in_b(a.canonical);
+}
+
+// Whether `a` becomes `b` by swapping two adjacent letters ("Hoa" for "Hao"): a keying slip that
+// Jaro-Winkler cannot see in a three-letter name (its matching window is then zero).
+bool one_transposition(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size() || a.size() < 2) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);
+}
+
 std::uint8_t first_level(const PreparedRecords& r, std::uint32_t fa, std::uint32_t fb) {
   if (fa == 0 || fb == 0) return null_level;
   if (fa == fb) return 0;
   const NameInfo& ia = r.first_info[fa];
   const NameInfo& ib = r.first_info[fb];
   if (ia.is_initial || ib.is_initial) return ia.initial == ib.initial ? 4 : 5;
-  if (ia.canonical == ib.canonical) return 1;
+  if (same_canonical(ia, ib)) return 1;
   const double jw = jaro_winkler_similarity(r.first.values[fa], r.first.values[fb]);
-  if (jw >= 0.92) return 2;
+  if (jw >= 0.92 || one_transposition(r.first.values[fa], r.first.values[fb])) return 2;
   if (jw >= 0.80) return 3;
   return 5;
 }

@@ -164,6 +164,8 @@ std::uint32_t PreparedRecords::intern_first(const std::string& v) {
     info.phonetic = codes.intern("dm:" + double_metaphone(v).primary);
     const std::vector<std::string> canon = canonical_forenames(v);
     info.canonical = codes.intern("cf:" + (canon.empty() ? v : canon.front()));
+    for (std::size_t k = 1; k < canon.size() && k <= info.more_canonical.size(); ++k)
+      info.more_canonical[k - 1] = codes.intern("cf:" + canon[k]);
     info.initial = v.empty() ? char(0) : v[0];
     info.is_initial = v.size() == 1;
     first_info.push_back(info);

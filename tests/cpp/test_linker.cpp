@@ -618,6 +618,44 @@ TEST_SUITE("linker") {
     CHECK_THROWS_AS(Linker().address_lags(), StateError);
   }
 
+  TEST_CASE("linker.names: an ambiguous nickname matches each of its full names; a swapped pair of letters is a typo, however short the name") {
+    Population pop = make_population(40, 47);
+    auto add = [&](const std::string& id, const std::string& first, const std::string& surname, const std::string& dob,
+                   const std::string& address, const std::string& postcode, const std::string& source, const std::string& date) {
+      Record r = eh_test::dated(eh_test::person(id, first, surname, dob, address, postcode, "", source), date);
+      pop.records.push_back(std::move(r));
+    };
+    // Edward Stevens is "Ed" at A&E ("Ed" is short for Edmund, Edward or Edwin); his council tax
+    // record has no date of birth, and his wife Tracey lives with him.
+    add("es-reg", "edward", "stevens", "1963-08-06", "28 ash lane", "SS9 8AS", "register", "current");
+    add("es-ct", "edward", "stevens", "", "28 ash lane", "SS9 8AS", "council_tax", "2022-04-01");
+    for (const char* d : {"2022-06-30", "2022-10-01", "2024-01-16", "2025-02-20"})
+      add(fmt::format("es-ae{}", d), "ed", "stevens", "1963-08-06", "", "SS9 8AS", "health", d);
+    add("ts-reg", "tracey", "stevens", "1964-03-01", "28 ash lane", "SS9 8AS", "register", "current");
+    // Hao Zhou is "Hoa" at A&E.
+    add("hz-reg", "hao", "zhou", "1975-02-21", "5 westfield hill", "CO9 0BA", "register", "current");
+    add("hz-ct", "hao", "zhou", "", "5 westfield hill", "CO9 0BA", "council_tax", "2022-04-01");
+    for (const char* d : {"2023-01-13", "2025-03-23"})
+      add(fmt::format("hz-ae{}", d), "hoa", "zhou", "1975-02-21", "", "CO9 0BA", "health", d);
+    add("tz-reg", "thi", "zhou", "1973-11-08", "5 westfield hill", "CO9 0BA", "register", "current");
+    Linker linker = linked(pop.records);
+    auto level = [&](const char* a, const char* b) {
+      for (const auto& t : linker.explain(a, b).terms)
+        if (t.name == "first_name") return t.level;
+      return std::string();
+    };
+    CHECK(level("es-reg", "es-ae2022-06-30") == "nickname");
+    CHECK(level("hz-reg", "hz-ae2023-01-13") == "jaro_winkler_0.92");
+    CHECK(level("es-reg", "ts-reg") == "different");
+    auto p = person_by_record(linker);
+    for (const char* d : {"2022-06-30", "2022-10-01", "2024-01-16", "2025-02-20"}) CHECK(p[fmt::format("es-ae{}", d)] == p["es-reg"]);
+    CHECK(p["es-ct"] == p["es-reg"]);
+    CHECK(p["hz-ae2023-01-13"] == p["hz-reg"]);
+    CHECK(p["hz-ae2025-03-23"] == p["hz-reg"]);
+    CHECK(p["ts-reg"] != p["es-reg"]);
+    CHECK(p["tz-reg"] != p["hz-reg"]);
+  }
+
   TEST_CASE("linker.households: one house number and street in two villages of one postcode district are two homes") {
     Population pop = make_population(30, 53);
     auto add = [&](const std::string& id, const std::string& first, const std::string& surname, const std::string& dob,
