@@ -46,6 +46,12 @@ TEST_SUITE("normalise") {
     CHECK(forenames_equivalent("Peggy", "Margaret"));
     CHECK(forenames_equivalent("Margaret", "Peggy"));
     CHECK(forenames_equivalent("Zoë", "zoe"));
+    // Short forms common in council records beyond English diminutives.
+    CHECK(forenames_equivalent("Davey", "David"));
+    CHECK(forenames_equivalent("Mohd", "Mohammed"));
+    CHECK(forenames_equivalent("Md", "Muhammad"));
+    CHECK(forenames_equivalent("Ibby", "Ibrahim"));
+    CHECK_FALSE(forenames_equivalent("Mohammed", "Ibrahim"));
     CHECK_FALSE(forenames_equivalent("Bill", "Margaret"));
     CHECK_FALSE(forenames_equivalent("", ""));
     CHECK(canonical_forenames("Bill") == Strings{"william"});

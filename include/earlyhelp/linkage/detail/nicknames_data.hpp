@@ -52,7 +52,7 @@ clare claire clara
 clarence clarrie
 clifford cliff
 daniel dan danny
-david dave davy dai davie
+david dave davy dai davie davey
 deborah debbie debs deb debra
 dennis den denny
 derek del
@@ -70,6 +70,7 @@ elizabeth liz lizzie beth betty bess bessie betsy eliza libby lisa liza lily els
 ellen ellie nell nellie helen
 emily em emmy millie emilie
 emma em emmie
+emmanuel manny
 eric rick ricky
 ernest ernie
 esther essie hetty
@@ -100,6 +101,7 @@ hilary hilly
 howard howie
 hubert hugh bert
 hugh hughie
+ibrahim ibby
 isaac ike zac
 isabel isabella izzy bella isobel issy belle isabelle
 jacob jake jack
@@ -121,6 +123,7 @@ joshua josh
 judith judy jude
 julia julie jules
 julian jules
+kacper kacperek
 katherine kate katie kathy kat kitty kay catherine
 kenneth ken kenny
 kimberley kim
@@ -148,10 +151,13 @@ maxwell max
 melissa mel missy
 michael mike mick micky mikey mitch
 michelle shelly michele
+mohammed mo mohd md
+muhammad mo mohd md
 nathaniel nat nate nathan
 nicholas nick nicky nico
 nicola nicky nikki nichola
 norman norm
+oleksandr sasha olek
 oliver ollie olly noll
 olivia liv livvy ollie
 pamela pam
@@ -174,7 +180,7 @@ ronald ron ronnie
 rosalind ros roz
 rosemary rose rosie
 ruth ruthie
-samantha sam sammy
+samantha sam sammy sammie
 samuel sam sammy
 sarah sally sadie sara
 sebastian seb
