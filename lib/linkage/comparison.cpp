@@ -12,6 +12,7 @@ namespace earlyhelp::linkage {
 namespace {
 
 const std::vector<std::string> kLevelNames[n_fields] = {
+    // first name: "jaro_winkler_0.92" also takes one swap of adjacent letters (see first_level)
     {"exact", "nickname", "jaro_winkler_0.92", "jaro_winkler_0.80", "initial", "different"},
     {"exact", "phonetic_or_part", "jaro_winkler_0.92", "jaro_winkler_0.80", "different"},
     {"exact", "day_month_transposed", "one_digit_off", "partial_agrees", "same_year", "different"},

@@ -290,6 +290,8 @@ def test_normalisation():
     assert L.forenames_equivalent("Peggy", "MARGARET")
     assert not L.forenames_equivalent("Bill", "Margaret")
     assert L.canonical_forenames("Bill") == ["william"]
+    assert L.canonical_forenames("Ed") == ["edmund", "edward", "edwin"]
+    assert L.forenames_equivalent("Mohd", "Mohammed") and L.forenames_equivalent("Md", "Muhammad")
     assert L.surname_variants("Smith-Jones") == ["smithjones", "smith", "jones"]
     assert L.double_metaphone("Schmidt") == ("XMT", "SMT")
 
