@@ -1084,7 +1084,9 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
   struct Stay {
     double w = 0, dated_w = 0;
     std::int32_t first = INT32_MAX, last = INT32_MIN;
-    bool current = false;  // a register's current row
+    std::int32_t last_dated = INT32_MIN;      // the latest dated record (not a current row)
+    std::int32_t first_moved_in = INT32_MAX;  // the first record from a source that dates moves
+    bool current = false;                     // a register's current row
   };
   std::vector<std::unordered_map<std::uint64_t, Stay>> stays(n_persons);
   const std::int32_t latest_day = latest == 0 ? as_of_day : day_number(latest);
@@ -1108,8 +1110,13 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
     const double gap = std::abs(static_cast<double>(day - as_of_day) - kLagDays);
     const double w = std::max(std::exp2(-gap / kHalfLifeDays), 1e-9);  // very old records still break ties
     st.w += w;
-    if (d != PreparedRecords::kCurrentDate) st.dated_w += w;
-    else st.current = true;
+    if (d != PreparedRecords::kCurrentDate) {
+      st.dated_w += w;
+      st.last_dated = std::max(st.last_dated, day);
+      if (dates_moves[table_.record_source[rec]]) st.first_moved_in = std::min(st.first_moved_in, day);
+    } else {
+      st.current = true;
+    }
     st.first = std::min(st.first, day);
     st.last = std::max(st.last, day);
   }
@@ -1140,6 +1147,19 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
       strength[p] = std::max(strength[p], st.dated_w);
       if (now_stay == nullptr || recency(st) > recency(*now_stay) || (recency(st) == recency(*now_stay) && key < now))
         now = key, now_stay = &st;
+    }
+    // A register that has not caught up: a source dating moves recorded the person arriving at
+    // another home after everything dated at the register's (a council tax account opened after
+    // the last record there).
+    if (now_stay != nullptr && now_stay->current && now_stay->last_dated != INT32_MIN) {
+      std::uint64_t moved_to = 0;
+      std::int32_t arrived = INT32_MIN;
+      for (const auto& [key, st] : stays[p]) {
+        if (key == now || st.first_moved_in == INT32_MAX || st.first_moved_in <= now_stay->last_dated) continue;
+        if (moved_to == 0 || st.first_moved_in > arrived || (st.first_moved_in == arrived && key < moved_to))
+          moved_to = key, arrived = st.first_moved_in;
+      }
+      if (moved_to != 0) now = moved_to;
     }
     own_key[p] = best;
     current_key[p] = now;
@@ -1193,7 +1213,8 @@ std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
     if (const auto it = leaders_now.find(current_key[p]); it != leaders_now.end() && it->second.size() <= kResidentsMax)
       for (const std::uint32_t q : it->second) {
         const Stay& theirs = stays[q].at(current_key[p]);
-        if (theirs.first <= mine.last + kOverlapDays && mine.first <= theirs.last + kOverlapDays) then[own_key[q]] += strength[q];
+        // They live there now, so they overlap the person's stay unless they arrived after it.
+        if (theirs.first <= mine.last + kOverlapDays) then[own_key[q]] += strength[q];
       }
     if (!then.empty()) {
       std::uint64_t best = 0;
