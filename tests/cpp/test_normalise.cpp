@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "earlyhelp/linkage/normalise.hpp"
+#include "earlyhelp/linkage/records.hpp"
 
 #include <doctest/doctest.h>
 
@@ -52,6 +53,8 @@ TEST_SUITE("normalise") {
     CHECK(forenames_equivalent("Md", "Muhammad"));
     CHECK(forenames_equivalent("Ibby", "Ibrahim"));
     CHECK_FALSE(forenames_equivalent("Mohammed", "Ibrahim"));
+    CHECK(canonical_forenames("Bert") ==
+          Strings{"albert", "bertram", "gilbert", "herbert", "hubert", "robert"});
     CHECK_FALSE(forenames_equivalent("Bill", "Margaret"));
     CHECK_FALSE(forenames_equivalent("", ""));
     CHECK(canonical_forenames("Bill") == Strings{"william"});
@@ -71,6 +74,8 @@ TEST_SUITE("normalise") {
       const std::string formal(index.canonical[e.second]);
       REQUIRE(forenames_equivalent(alias, formal));
       REQUIRE(forenames_equivalent(formal, alias));
+      // The linker keeps every full name of a short form (NameInfo::canonical and more_canonical).
+      REQUIRE(canonical_forenames(alias).size() <= 1 + earlyhelp::linkage::NameInfo{}.more_canonical.size());
     }
   }
 }

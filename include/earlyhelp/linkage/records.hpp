@@ -76,8 +76,9 @@ struct InternedColumn {
 struct NameInfo {
   std::uint32_t phonetic = 0;   ///< id of the Double Metaphone primary code (in PreparedRecords::codes)
   std::uint32_t canonical = 0;  ///< id of the nickname-canonical form (first names), else the value
-  /// Further canonical forms of an ambiguous nickname ("Ed": Edmund, Edward, Edwin), 0 when none.
-  std::array<std::uint32_t, 3> more_canonical{};
+  /// Further canonical forms of an ambiguous nickname ("Ed": Edmund, Edward, Edwin), 0 when none
+  /// (room for every name of the built-in table: "Bert" has six).
+  std::array<std::uint32_t, 7> more_canonical{};
   char initial = 0;
   bool is_initial = false;      ///< the value is a single letter
 };
