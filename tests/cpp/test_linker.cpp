@@ -182,14 +182,17 @@ Linker linked(const std::vector<Record>& records, const Settings& settings = fas
   return linker;
 }
 
-// record_id -> person_id of a clustered linker.
+// Appends a dated record of one person at one address.
+void add_dated(Population& pop, const std::string& id, const std::string& first, const std::string& surname,
+               const std::string& dob, const std::string& address, const std::string& postcode, const std::string& source,
+               const std::string& date) {
+  pop.records.push_back(eh_test::dated(eh_test::person(id, first, surname, dob, address, postcode, "", source), date));
+}
+
 // Sixty residents who moved, each seen by council tax from the day of the move and by a health
 // system months later: enough moves for the linker to learn that council tax dates them.
 void add_movers(Population& pop) {
-  auto add = [&](const std::string& id, const std::string& first, const std::string& surname, const std::string& dob,
-                 const std::string& address, const std::string& postcode, const std::string& source, const std::string& date) {
-    pop.records.push_back(eh_test::dated(eh_test::person(id, first, surname, dob, address, postcode, "", source), date));
-  };
+  const auto add = [&](const auto&... fields) { add_dated(pop, fields...); };
   const char* firsts[] = {"aldous", "bronwen", "cedric", "delphine", "evander", "fenella",
                           "gideon", "honora", "ivor", "jocasta", "lysander", "mirabel"};
   const char* fronts[] = {"ash", "black", "clay", "dun", "fair", "hart"};
@@ -215,11 +218,21 @@ void add_movers(Population& pop) {
   }
 }
 
+// record_id -> person_id of a clustered linker.
 std::map<std::string, std::string> person_by_record(const Linker& linker) {
   std::map<std::string, std::string> out;
   const auto persons = linker.person_ids();
   const auto& ids = linker.records().record_ids;
   for (std::size_t i = 0; i < ids.size(); ++i) out[ids[i]] = persons[i];
+  return out;
+}
+
+// record_id -> household_id on `as_of` of a clustered linker.
+std::map<std::string, std::string> household_by_record(const Linker& linker, std::int32_t as_of) {
+  std::map<std::string, std::string> out;
+  const auto households = linker.household_ids(as_of);
+  const auto& ids = linker.records().record_ids;
+  for (std::size_t i = 0; i < ids.size(); ++i) out[ids[i]] = households[i];
   return out;
 }
 
@@ -566,10 +579,7 @@ TEST_SUITE("linker") {
 
   TEST_CASE("linker.households: a partner known only from the register lives where the family did; a former occupant is not a new one's household") {
     Population pop = make_population(30, 37);
-    auto add = [&](const std::string& id, const std::string& first, const std::string& surname, const std::string& dob,
-                   const std::string& address, const std::string& postcode, const std::string& source, const std::string& date) {
-      pop.records.push_back(eh_test::dated(eh_test::person(id, first, surname, dob, address, postcode, "", source), date));
-    };
+    const auto add = [&](const auto&... fields) { add_dated(pop, fields...); };
     // The Saunders moved to Station Avenue in the last days of 2024: his tenancy and council tax
     // still show Bluebell Street; the register shows both of them at Station Avenue.
     add("ps1", "philip", "saunders", "1949-12-27", "72 bluebell street", "SS2 6AG", "tenancy", "2024-06-01");
@@ -587,9 +597,7 @@ TEST_SUITE("linker") {
     REQUIRE(p["ps1"] == p["ps4"]);
     REQUIRE(p["ps1"] != p["ss1"]);
     REQUIRE(p["op1"] != p["bb1"]);
-    const auto hh = linker.household_ids(20250101);
-    std::map<std::string, std::string> h;
-    for (std::size_t i = 0; i < pop.records.size(); ++i) h[pop.records[i].record_id] = hh[i];
+    auto h = household_by_record(linker, 20250101);
     CHECK(h["ps1"] == h["ss1"]);
     CHECK(h["op1"] != h["bb1"]);
     CHECK(h["bb1"] == h["bb2"]);
@@ -597,10 +605,7 @@ TEST_SUITE("linker") {
 
   TEST_CASE("linker.households: council tax dates a move, so a family moving just after the date is still together at its old home") {
     Population pop = make_population(30, 43);
-    auto add = [&](const std::string& id, const std::string& first, const std::string& surname, const std::string& dob,
-                   const std::string& address, const std::string& postcode, const std::string& source, const std::string& date) {
-      pop.records.push_back(eh_test::dated(eh_test::person(id, first, surname, dob, address, postcode, "", source), date));
-    };
+    const auto add = [&](const auto&... fields) { add_dated(pop, fields...); };
     add_movers(pop);
     // The Cheungs move to Harbour Close on 3 February 2025: his council tax account there starts
     // that day; his daughter's health records still show Ash Walk into February.
@@ -613,9 +618,7 @@ TEST_SUITE("linker") {
     auto p = person_by_record(linker);
     REQUIRE(p["yc2024-04-01"] == p["yc-new"]);
     REQUIRE(p["m00c1"] == p["m00c3"]);
-    const auto hh = linker.household_ids(20250101);
-    std::map<std::string, std::string> h;
-    for (std::size_t i = 0; i < pop.records.size(); ++i) h[pop.records[i].record_id] = hh[i];
+    auto h = household_by_record(linker, 20250101);
     CHECK(h["yc-new"] == h["lc2024-12-20"]);  // on 1 January 2025 they still lived together at Ash Walk
     std::map<std::string, double> lags;
     for (const auto& [source, days] : linker.address_lags()) lags[source] = days;
@@ -629,10 +632,7 @@ TEST_SUITE("linker") {
   TEST_CASE("linker.households: a register row that has not caught up with a move dated by council tax does not split the family") {
     Population pop = make_population(30, 59);
     add_movers(pop);
-    auto add = [&](const std::string& id, const std::string& first, const std::string& surname, const std::string& dob,
-                   const std::string& address, const std::string& postcode, const std::string& source, const std::string& date) {
-      pop.records.push_back(eh_test::dated(eh_test::person(id, first, surname, dob, address, postcode, "", source), date));
-    };
+    const auto add = [&](const auto&... fields) { add_dated(pop, fields...); };
     // The Bakers move from Jubilee Avenue to Lancaster Place on 5 January 2025: his council tax
     // account there starts that day; the register still shows him at Jubilee Avenue and already
     // shows her at Lancaster Place.
@@ -653,9 +653,7 @@ TEST_SUITE("linker") {
     REQUIRE(p["sb-reg"] == p["sb-ct2"]);
     REQUIRE(p["bf-reg"] == p["bf-new"]);
     REQUIRE(p["tf-reg"] == p["tf-sc"]);
-    const auto hh = linker.household_ids(20250101);
-    std::map<std::string, std::string> h;
-    for (std::size_t i = 0; i < pop.records.size(); ++i) h[pop.records[i].record_id] = hh[i];
+    auto h = household_by_record(linker, 20250101);
     CHECK(h["sb-reg"] == h["jb-reg"]);  // together at Jubilee Avenue on 1 January 2025
     CHECK(h["bf-reg"] == h["tf-reg"]);  // together at School Rise
     CHECK(h["sb-reg"] != h["bf-reg"]);
@@ -663,11 +661,7 @@ TEST_SUITE("linker") {
 
   TEST_CASE("linker.names: an ambiguous nickname matches each of its full names; a swapped pair of letters is a typo, however short the name") {
     Population pop = make_population(40, 47);
-    auto add = [&](const std::string& id, const std::string& first, const std::string& surname, const std::string& dob,
-                   const std::string& address, const std::string& postcode, const std::string& source, const std::string& date) {
-      Record r = eh_test::dated(eh_test::person(id, first, surname, dob, address, postcode, "", source), date);
-      pop.records.push_back(std::move(r));
-    };
+    const auto add = [&](const auto&... fields) { add_dated(pop, fields...); };
     // Edward Stevens is "Ed" at A&E ("Ed" is short for Edmund, Edward or Edwin); his council tax
     // record has no date of birth, and his wife Tracey lives with him.
     add("es-reg", "edward", "stevens", "1963-08-06", "28 ash lane", "SS9 8AS", "register", "current");
@@ -721,9 +715,7 @@ TEST_SUITE("linker") {
     // A typo in the inward code of a council tax record still finds the property.
     add("ld-typo", "liam", "davies", "", "11 priory gardens", "CM8 1DV", "", "council_tax", "2024-12-20");
     Linker linker = linked(pop.records);
-    const auto hh = linker.household_ids(20250101);
-    std::map<std::string, std::string> h;
-    for (std::size_t i = 0; i < pop.records.size(); ++i) h[pop.records[i].record_id] = hh[i];
+    auto h = household_by_record(linker, 20250101);
     CHECK(h["ed-reg"] == h["ld-reg"]);
     CHECK(h["ar-reg"] == h["gr-reg"]);
     CHECK(h["ed-reg"] != h["ar-reg"]);
