@@ -10,8 +10,8 @@ Definitions (the results file repeats them):
   punctuation and suffixes (Jr, Jnr, Junior, Snr), some word of one agrees with some word of the
   other (or the words joined agree): equal; one a prefix of the other of at least three letters
   (Alex, Alexander); at most two keying errors apart (one error in each record: a letter
-  inserted, deleted, replaced, or two neighbours transposed; one error when the shorter has
-  fewer than four letters); each within one keying error of a form of one name in the generator's
+  inserted, deleted, replaced, or two neighbours transposed, counted by the Damerau-Levenshtein
+  distance; one error when the shorter has fewer than four letters); each within one keying error of a form of one name in the generator's
   short-form table (Bill and William, Kasia and Katarzyna, Mohd and Muhammad, Olivoa and Liv); or
   one is an initial: the first letter of the other, of a name one error from it, or of another
   form of its name (R and Bobby); two initials agree when one name has forms starting with each
@@ -35,6 +35,8 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
+
+from jellyfish import damerau_levenshtein_distance
 
 from robust_council.names import COMMUNITIES, NICKNAMES
 
@@ -87,29 +89,13 @@ for _name, _ids in _GROUPS.items():
 _INITIAL_PAIRS = {(a, b) for letters in _GROUP_INITIALS.values() for a in letters for b in letters}
 
 
-def osa_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance (Levenshtein plus adjacent transpositions)."""
-    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i in range(len(a) + 1):
-        d[i][0] = i
-    for j in range(len(b) + 1):
-        d[0][j] = j
-    for i in range(1, len(a) + 1):
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-    return d[len(a)][len(b)]
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def _groups_near(w: str) -> frozenset[int]:
     """The name groups of every known name at most one keying error from w."""
     near = set()
     for v in _one_deletion(w):
         for candidate in _DELETES.get(v, ()):
-            if candidate == w or osa_distance(candidate, w) <= 1:
+            if candidate == w or damerau_levenshtein_distance(candidate, w) <= 1:
                 near |= _GROUPS[candidate]
     return frozenset(near)
 
@@ -133,7 +119,7 @@ def words_agree(x: str, y: str) -> bool:
     if len(short) >= 3 and long_.startswith(short):
         return True
     # one keying error, or one in each record (two for names of four letters or more)
-    if osa_distance(x, y) <= (2 if len(short) >= 4 else 1):
+    if damerau_levenshtein_distance(x, y) <= (2 if len(short) >= 4 else 1):
         return True
     return bool(_groups_near(x) & _groups_near(y))
 

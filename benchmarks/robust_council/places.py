@@ -29,7 +29,12 @@ ABBREVIATIONS = {"Road": "Rd", "Street": "St", "Lane": "Ln", "Avenue": "Ave", "C
                  "Crescent": "Cres", "Drive": "Dr", "Grove": "Gr", "Terrace": "Terr", "Court": "Ct",
                  "Gardens": "Gdns", "Place": "Pl", "Walk": "Wk", "Mews": "Mws"}
 BLOCK_NAMES = ["House", "Court", "Heights", "Tower", "Mansions", "Point"]
-POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the inward code never uses C, I, K, M, O, V
+POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+# a flat in a block, and a flat in a converted house, by address style
+BLOCK_FORMATS = {"full": "Flat {flat}, {building}, {number} {street}", "abbreviated": "{flat} {building} {number} {street}",
+                 "terse": "Flat {flat} {building}"}
+FLAT_FORMATS = {"full": "Flat {flat}, {number} {street}", "abbreviated": "{flat}/{number} {street}",
+                "terse": "{number} {street} Flat {flat}"}  # the inward code never uses C, I, K, M, O, V
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,17 +118,9 @@ def format_address(a: Address, style: str, rng: random.Random) -> str:
         if style == "terse" and rng.random() < 0.3:
             street += "."
     if a.building:
-        if style == "full":
-            return f"Flat {a.flat}, {a.building}, {a.number} {street}"
-        if style == "abbreviated":
-            return f"{a.flat} {a.building} {a.number} {street}"
-        return f"Flat {a.flat} {a.building}"
+        return BLOCK_FORMATS[style].format(flat=a.flat, building=a.building, number=a.number, street=street)
     if a.flat:
-        if style == "full":
-            return f"Flat {a.flat}, {a.number} {street}"
-        if style == "abbreviated":
-            return f"{a.flat}/{a.number} {street}"
-        return f"{a.number} {street} Flat {a.flat}"
+        return FLAT_FORMATS[style].format(flat=a.flat, number=a.number, street=street)
     if style == "full" and rng.random() < 0.2:
         return f"{a.number}, {street}"
     return f"{a.number} {street}"
