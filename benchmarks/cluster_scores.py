@@ -7,6 +7,7 @@ Written for the robustness benchmark from the definitions, without the library's
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 
@@ -17,7 +18,9 @@ def _pairs(counts) -> int:
 
 def cluster_scores(predicted: Sequence, truth: Sequence, household: Sequence | None = None) -> dict:
     """Pairwise precision, recall and F1 (over all pairs of records put in one cluster), B-cubed
-    precision, recall and F1 (per record, averaged), clusters found and true.
+    precision, recall and F1 (per record, averaged), clusters found and true. Pairwise precision
+    is NaN when nothing is linked, recall and F1 when no two records are one person: B-cubed is
+    defined for every clustering.
 
     With `household` (the true household of each record), also the share of the wrongly linked
     pairs whose two records live in one household (`false_pairs_in_household`).
@@ -30,9 +33,15 @@ def cluster_scores(predicted: Sequence, truth: Sequence, household: Sequence | N
     n = len(predicted)
     pc, tc, both = Counter(predicted), Counter(truth), Counter(zip(predicted, truth))
     pp, tp_all, tp = _pairs(pc.values()), _pairs(tc.values()), _pairs(both.values())
-    precision = tp / pp if pp else 1.0
-    recall = tp / tp_all if tp_all else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    # undefined (NaN) without pairs: no linked pair has no precision, no true pair no recall
+    precision = tp / pp if pp else math.nan
+    recall = tp / tp_all if tp_all else math.nan
+    if not tp_all:
+        f1 = math.nan
+    elif not tp:
+        f1 = 0.0
+    else:
+        f1 = 2 * precision * recall / (precision + recall)
     bp = sum(k * k / pc[p] for (p, _), k in both.items()) / n if n else 1.0
     br = sum(k * k / tc[t] for (_, t), k in both.items()) / n if n else 1.0
     out = {"precision": precision, "recall": recall, "f1": f1, "bcubed_precision": bp, "bcubed_recall": br,

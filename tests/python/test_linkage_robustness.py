@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The robustness benchmark's own parts: the rule-1 check, the cluster scores, one small run."""
 
+import math
 import os
 import pathlib
 import sys
@@ -95,6 +96,12 @@ def test_cluster_scores_by_hand():
     s = cluster_scores(["a", "a", "b", "b", "b", "b"], ["x", "x", "z", "y", "y", "w"], ["h", "h", "k", "k", "k", "m"])
     assert s["precision"] == pytest.approx(2 / 7) and s["recall"] == pytest.approx(1.0)
     assert s["false_pairs_in_household"] == pytest.approx(2 / 5)
+    # one record per person: pairwise recall and F1 are undefined, B-cubed is not
+    s = cluster_scores(["a", "a", "b"], [1, 2, 3])
+    assert s["precision"] == 0 and math.isnan(s["recall"]) and math.isnan(s["f1"])
+    assert s["bcubed_f1"] == pytest.approx(0.8)
+    # nothing linked where something should be: F1 0
+    assert cluster_scores(["a", "b", "c"], [1, 1, 3])["f1"] == 0
     with pytest.raises(ValueError):
         cluster_scores(["a"], [])
 
