@@ -234,11 +234,15 @@ def report(args, build: pathlib.Path, council: dict, febrl: dict, seeds: list[in
         L.append(f"| worst council variation, persons pairwise F1 >= {TARGET_WORST_F1} | {worst:.4f}{how} "
                  f"(`{worst_key}`) | {'met' if worst >= TARGET_WORST_F1 and not failed else '**NOT met**'} |")
         pairwise = {k: r for k, r in ok.items() if not math.isnan(r["f1"])}
-        if len(pairwise) < len(ok) and pairwise:
+        if how and pairwise:
             k2 = min(pairwise, key=lambda k: pairwise[k]["f1"])
             L.append(f"| worst council variation with true pairs, pairwise F1 >= {TARGET_WORST_F1} | "
                      f"{pairwise[k2]['f1']:.4f} (`{k2}`) | "
                      f"{'met' if pairwise[k2]['f1'] >= TARGET_WORST_F1 else '**NOT met**'} |")
+        short = [k for k in ok if headline_f1(ok[k]) < TARGET_WORST_F1]
+        L.append(f"| council runs with F1 >= {TARGET_WORST_F1} | {len(ok) - len(short)} of {len(ok)}"
+                 f"{'; below: ' + ', '.join(f'`{k}` {headline_f1(ok[k]):.4f}' for k in short) if short else ''} | "
+                 f"{'met' if not short else '**NOT met**'} |")
     if failed:
         L.append(f"| every variation links | failed: {', '.join(failed)} | **NOT met** |")
     for key, label in (("febrl3_no_ssn", "FEBRL3 without SSN"), ("febrl4_no_ssn", "FEBRL 4a/4b without SSN")):
