@@ -178,8 +178,9 @@ def build_provenance(build: pathlib.Path) -> str:
                                   text=True, timeout=30).stdout.strip()
             branch = subprocess.run(["git", "-C", src, "rev-parse", "--abbrev-ref", "HEAD"], capture_output=True,
                                     text=True, timeout=30).stdout.strip()
-            dirty = subprocess.run(["git", "-C", src, "status", "--porcelain", "--untracked-files=no"],
-                                   capture_output=True, text=True, timeout=30).stdout.strip()
+            # results files are this run's output, not the build's source
+            dirty = subprocess.run(["git", "-C", src, "status", "--porcelain", "--untracked-files=no", "--", ".",
+                                    ":!benchmarks/results"], capture_output=True, text=True, timeout=30).stdout.strip()
             desc = f" from `{src}` on branch `{branch}` at {head}{' with uncommitted changes' if dirty else ''}"
         except (OSError, subprocess.SubprocessError):
             pass
