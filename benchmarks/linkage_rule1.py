@@ -11,13 +11,15 @@ Definitions (the results file repeats them):
   other (or the words joined agree): equal; one a prefix of the other of at least three letters
   (Alex, Alexander); at most two keying errors apart (one error in each record: a letter
   inserted, deleted, replaced, or two neighbours transposed, counted by the Damerau-Levenshtein
-  distance; one error when the shorter has fewer than four letters); each within one keying error of a form of one name in the generator's
-  short-form table (Bill and William, Kasia and Katarzyna, Mohd and Muhammad, Olivoa and Liv); or
-  one is an initial: the first letter of the other, of a name one error from it, or of another
-  form of its name (R and Bobby); two initials agree when one name has forms starting with each
-  (O and L: Olivia, Liv). They also agree when one record's first name agrees with the
-  other's surname (names swapped; the other part may be another form of a double or Sikh
-  surname). The check is generous to the linker: a pair it counts is surely two people's.
+  distance; one error when the shorter has fewer than four letters); each within one keying
+  error of a form of one name in the generator's short-form table (Bill and William, Kasia and
+  Katarzyna, Mohd and Muhammad, Olivoa and Liv); or one is an initial: the first letter of the
+  other, of a name one error from it, or of another form of its name (R and Bobby); two initials
+  agree when one name has forms starting with each (O and L: Olivia, Liv). They also agree when
+  one record's first name agrees with the other's surname (names swapped; the other part may be
+  another form of a double or Sikh surname). The check is generous to the linker: it counts only pairs that names and dates of
+  birth cannot reconcile (one person's records can be such a pair when the data's errors are
+  heavy, as in FEBRL, whose duplicates sometimes carry another given name).
 - **dates of birth disagree** when both are present and valid and they differ other than by a
   day/month transposition, by one digit of YYYYMMDD, or by two neighbouring digits transposed.
 - **an identifier joins** two records when both carry the same NHS number (or UPN or NI number).
