@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,21 @@ struct Run {
   void output(std::string role, const std::string& path);
   void param(std::string name, std::string value);
   void count(std::string name, double value);
+};
+
+/// While alive and `active`, what the verb prints to stdout (counts, reports, summaries) goes to
+/// stderr instead: an output written to "-" owns standard output, and a line of counts in the
+/// middle of a CSV would corrupt it. (glibc lets `stdout` be reassigned; io::OutputFile writes
+/// "-" to file descriptor 1 directly.)
+class MessagesToStderr {
+ public:
+  explicit MessagesToStderr(bool active);
+  ~MessagesToStderr();
+  MessagesToStderr(const MessagesToStderr&) = delete;
+  MessagesToStderr& operator=(const MessagesToStderr&) = delete;
+
+ private:
+  std::FILE* saved_;
 };
 
 /// The run of the verb currently executing. @throws StateError outside run_guarded.

@@ -52,6 +52,17 @@ void write_audit(Run& run) {
 }
 }  // namespace
 
+MessagesToStderr::MessagesToStderr(bool active) : saved_(stdout) {
+  if (!active) return;
+  std::fflush(stdout);
+  stdout = stderr;
+}
+
+MessagesToStderr::~MessagesToStderr() {
+  std::fflush(stdout);
+  stdout = saved_;
+}
+
 void set_exit_code(int code) { exit_code_ = code; }
 int exit_code() { return exit_code_; }
 

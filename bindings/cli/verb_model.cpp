@@ -4,6 +4,7 @@
 
 #include "cli.hpp"
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/io/output_file.hpp"
 #include "earlyhelp/models/import_xgboost.hpp"
 #include "earlyhelp/models/model.hpp"
 #include "earlyhelp/schema/schema.hpp"
@@ -72,6 +73,9 @@ void register_model(CLI::App& app) {
   imp->add_option("--training-window", opt->window, "training window, e.g. 2019-04-01..2023-03-31");
   imp->callback([opt] {
     set_exit_code(run_guarded("model import", [&] {
+      io::check_distinct_files("model import",
+                               {{"--xgboost", opt->xgboost}, {"--schema", opt->schema}, {"--key-file", opt->key_file}},
+                               {{"--out", opt->out}});
       auto x = models::import_xgboost_json_file(opt->xgboost);
       auto names = opt->features.empty() ? x.feature_names : opt->features;
       EH_CHECK(names.empty() || static_cast<Index>(names.size()) == x.ensemble.n_features(),

@@ -4,6 +4,7 @@
 #include "cli.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/io/csv.hpp"
+#include "earlyhelp/io/output_file.hpp"
 #include "earlyhelp/models/model.hpp"
 #include "model_csv.hpp"
 
@@ -11,6 +12,7 @@
 
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 namespace earlyhelp::cli {
@@ -29,8 +31,10 @@ void register_score(CLI::App& app) {
   auto opt = std::make_shared<ScoreOptions>();
   auto* cmd = app.add_subcommand("score", "Score a CSV with a model bundle (advisory scores)");
   cmd->add_option("--model", opt->model, "model bundle (.ehm)")->required();
-  cmd->add_option("--input", opt->input, "CSV with a header naming the model's features")->required();
-  cmd->add_option("--output", opt->output, "CSV to write")->required();
+  cmd->add_option("--input", opt->input, "CSV with a header naming the model's features ('-': standard input)")
+      ->required();
+  cmd->add_option("--output", opt->output, "CSV to write ('-': standard output; the counts then go to stderr)")
+      ->required();
   cmd->add_option("--explain", opt->explain, "add the top K reasons per row")->check(CLI::Range(0, 100));
   cmd->add_option("--keep", opt->keep, "input columns copied to the output (e.g. a pseudonymised id)");
   cmd->add_option("--key-file", opt->key_file, "require the bundle to be signed with this HMAC key");
@@ -40,6 +44,10 @@ void register_score(CLI::App& app) {
   cmd->add_option("--threads", opt->threads, "threads (0: all cores)");
   cmd->callback([opt] {
     set_exit_code(run_guarded("score", [&] {
+      // Before anything is read or written: no output may be an input or another output.
+      io::check_distinct_files("score", {{"--input", opt->input}, {"--model", opt->model}, {"--key-file", opt->key_file}},
+                               {{"--output", opt->output}, {"--rejects", opt->rejects}});
+      const MessagesToStderr messages(opt->output == "-" || opt->rejects == "-");
       std::string key;
       if (!opt->key_file.empty()) {
         std::ifstream k(opt->key_file, std::ios::binary);
@@ -59,7 +67,10 @@ void register_score(CLI::App& app) {
       if (!m.bands().empty() && m.n_outputs() == 1) band = m.band(t.values, opt->threads);
       std::vector<std::vector<models::Reason>> reasons;
       if (opt->explain > 0) reasons = m.reasons(t.values, opt->explain, 0, opt->threads);
+      // Both files are finished only when both are written: a failure leaves neither.
       auto out = io::CsvWriter::open(opt->output);
+      std::optional<io::CsvWriter> rej;
+      if (!opt->rejects.empty()) rej.emplace(io::CsvWriter::open(opt->rejects));
       std::vector<std::string> head(opt->keep.begin(), opt->keep.end());
       if (p.cols() == 1) {
         head.emplace_back("score");
@@ -91,24 +102,25 @@ void register_score(CLI::App& app) {
         }
         out.end_row();
       }
-      out.close();
-      run.output("output", opt->output);
-      if (!opt->rejects.empty()) {
-        auto rej = io::CsvWriter::open(opt->rejects);
+      if (rej) {
         std::vector<std::string> rhead{"row", "line", "column", "reason"};
         rhead.insert(rhead.end(), opt->keep.begin(), opt->keep.end());
-        rej.write_row(rhead);
+        rej->write_row(rhead);
         for (const auto& r : t.rejects) {
-          rej.field(std::to_string(r.row));
-          rej.field(std::to_string(r.line));
-          rej.field(r.column);
-          rej.field(r.reason);
+          rej->field(std::to_string(r.row));
+          rej->field(std::to_string(r.line));
+          rej->field(r.column);
+          rej->field(r.reason);
           for (std::size_t k = 0; k < opt->keep.size(); ++k) {
-            rej.field(k < r.kept.size() ? std::string_view(r.kept[k]) : std::string_view());
+            rej->field(k < r.kept.size() ? std::string_view(r.kept[k]) : std::string_view());
           }
-          rej.end_row();
+          rej->end_row();
         }
-        rej.close();
+      }
+      out.close();
+      run.output("output", opt->output);
+      if (rej) {
+        rej->close();
         run.output("rejects", opt->rejects);
       }
       run.count("rows_read", static_cast<double>(t.rows_read));

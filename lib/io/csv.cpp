@@ -114,8 +114,10 @@ struct CsvReader::Impl {
   std::size_t issue_field = 0;
   std::size_t issue_bytes = 0;
 
+  bool borrowed_file = false;  // standard input: not ours to close
+
   ~Impl() {
-    if (file != nullptr) std::fclose(file);
+    if (file != nullptr && !borrowed_file) std::fclose(file);
   }
 
   void init_table() {
@@ -377,7 +379,13 @@ CsvReader CsvReader::open(const std::string& path, const CsvOptions& options) {
   impl->name = path;
   impl->opt = options;
   impl->init_table();
-  impl->file = std::fopen(path.c_str(), "rb");
+  if (path == "-") {
+    impl->name = "<standard input>";
+    impl->file = stdin;
+    impl->borrowed_file = true;
+  } else {
+    impl->file = std::fopen(path.c_str(), "rb");
+  }
   if (impl->file == nullptr)
     throw IOError(fmt::format("{}: cannot open for reading: {}", path, std::strerror(errno)));
   impl->block.resize(std::max<std::size_t>(options.block_bytes, 4));
@@ -432,47 +440,18 @@ CsvWriter::CsvWriter(char delimiter) : delimiter_(delimiter) {}
 
 CsvWriter CsvWriter::open(const std::string& path, char delimiter) {
   CsvWriter w(delimiter);
-  w.path_ = path;
-  w.file_ = std::fopen(path.c_str(), "wb");
-  if (w.file_ == nullptr)
-    throw IOError(fmt::format("{}: cannot open for writing: {}", path, std::strerror(errno)));
+  w.file_ = std::make_unique<OutputFile>(OutputFile::open(path));
   return w;
 }
 
-CsvWriter::CsvWriter(CsvWriter&& o) noexcept
-    : file_(std::exchange(o.file_, nullptr)),
-      path_(std::move(o.path_)),
-      buf_(std::move(o.buf_)),
-      delimiter_(o.delimiter_),
-      at_row_start_(o.at_row_start_),
-      failed_(o.failed_) {}
-
-CsvWriter& CsvWriter::operator=(CsvWriter&& o) noexcept {
-  if (this != &o) {
-    if (file_ != nullptr) {
-      flush();
-      std::fclose(file_);
-    }
-    file_ = std::exchange(o.file_, nullptr);
-    path_ = std::move(o.path_);
-    buf_ = std::move(o.buf_);
-    delimiter_ = o.delimiter_;
-    at_row_start_ = o.at_row_start_;
-    failed_ = o.failed_;
-  }
-  return *this;
-}
-
-CsvWriter::~CsvWriter() {
-  if (file_ != nullptr) {
-    flush();
-    std::fclose(file_);
-  }
-}
+CsvWriter::CsvWriter(CsvWriter&&) noexcept = default;
+CsvWriter& CsvWriter::operator=(CsvWriter&&) noexcept = default;
+// An unfinished file is discarded by ~OutputFile: a run that fails leaves no partial output.
+CsvWriter::~CsvWriter() = default;
 
 void CsvWriter::flush() {
   if (file_ == nullptr || buf_.empty()) return;
-  if (std::fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size()) failed_ = true;
+  file_->write(buf_);
   buf_.clear();
 }
 
@@ -515,9 +494,8 @@ void CsvWriter::write_row(const std::vector<std::string>& fields) {
 void CsvWriter::close() {
   if (file_ == nullptr) return;
   flush();
-  const bool close_failed = std::fclose(file_) != 0;
-  file_ = nullptr;
-  if (failed_ || close_failed) throw IOError(fmt::format("{}: write failed", path_));
+  file_->commit();
+  file_.reset();
 }
 
 }  // namespace earlyhelp::io

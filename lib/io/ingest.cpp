@@ -11,7 +11,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <limits>
 #include <unordered_map>
@@ -615,29 +614,12 @@ IngestResult validate_stream(const schema::Stream& stream, CsvReader& reader, In
 IngestResult validate_file(const schema::Stream& stream, const std::string& input,
                            const std::string& clean_path, const std::string& rejects_path,
                            const CsvOptions& options) {
+  check_distinct_files("validate", {{"input", input}}, {{"output", clean_path}, {"rejects", rejects_path}});
   CsvReader reader = CsvReader::open(input, options);
-  // Write to ".part" files renamed on success, so a run that fails half way (an unterminated
-  // quote at the end of the file, a full disk) never leaves outputs that look complete.
-  const std::string clean_part = clean_path + ".part";
-  const std::string rejects_part = rejects_path + ".part";
-  try {
-    IngestResult result;
-    {
-      CsvFileSink sink(clean_part, rejects_part);
-      result = validate_stream(stream, reader, sink);
-    }
-    for (const auto& [from, to] : {std::pair{&clean_part, &clean_path}, std::pair{&rejects_part, &rejects_path}}) {
-      std::error_code ec;
-      std::filesystem::rename(*from, *to, ec);
-      if (ec) throw IOError(fmt::format("{}: cannot write: {}", *to, ec.message()));
-    }
-    return result;
-  } catch (...) {
-    std::error_code ec;
-    std::filesystem::remove(clean_part, ec);
-    std::filesystem::remove(rejects_part, ec);
-    throw;
-  }
+  // The sink's writers go through io::OutputFile: a run that fails half way (an unterminated
+  // quote at the end of the file, a full disk) leaves the outputs as they were.
+  CsvFileSink sink(clean_path, rejects_path);
+  return validate_stream(stream, reader, sink);
 }
 
 }  // namespace earlyhelp::io
