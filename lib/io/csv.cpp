@@ -78,6 +78,35 @@ std::size_t find_invalid_utf8(std::string_view s) noexcept {
 
 // ---- reader ---------------------------------------------------------------------------------
 
+namespace {
+bool starts_with(std::string_view s, std::string_view prefix) noexcept {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// What a file that cannot be CSV text looks like, from its first bytes (file signatures; four
+// bytes suffice, the smallest block the reader reads), or nullptr.
+const char* binary_kind(std::string_view head) noexcept {
+  if (starts_with(head, "%PDF")) return "a PDF document";
+  if (starts_with(head, std::string_view("PK\x03\x04", 4)))
+    return "a zip archive (an Excel .xlsx or OpenDocument workbook?): save it as CSV UTF-8";
+  if (starts_with(head, "\xD0\xCF\x11\xE0"))
+    return "an Office 97-2003 file (an Excel .xls workbook?): save it as CSV UTF-8";
+  if (starts_with(head, "\xFF\xFE") || starts_with(head, "\xFE\xFF"))
+    return "UTF-16 text: save it as CSV UTF-8";
+  return nullptr;
+}
+
+std::string_view delimiter_name(char c) noexcept {
+  switch (c) {
+    case ';': return "semicolon";
+    case '\t': return "tab";
+    case '|': return "pipe";
+    case ',': return "comma";
+  }
+  return "other";
+}
+}  // namespace
+
 struct CsvReader::Impl {
   enum class State { field_start, unquoted, quoted, quote_in_quoted };
 
@@ -95,6 +124,7 @@ struct CsvReader::Impl {
 
   std::vector<std::string> header;
   bool empty = false;
+  std::string head;  // the first bytes of the input (format_hint)
 
   // Current record.
   std::string rec;
@@ -152,6 +182,10 @@ struct CsvReader::Impl {
     }
     if (at_input_start) {
       at_input_start = false;
+      head.assign(p, std::min<std::size_t>(static_cast<std::size_t>(end - p), 4096));
+      if (const char* what = binary_kind(head)) {
+        throw FormatError(fmt::format("{}: not a CSV text file: it looks like {}", name, what));
+      }
       if (end - p >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
     }
     return p != end || refill();
@@ -338,6 +372,25 @@ struct CsvReader::Impl {
     }
   }
 
+  std::string format_hint() const {
+    if (head.find('\0') != std::string::npos)
+      return fmt::format("{} holds NUL bytes: it looks like a binary file, not CSV text", name);
+    if (header.size() != 1) return {};
+    // One column: the file may use another delimiter. The likeliest is the one the header holds
+    // most of.
+    char best = 0;
+    std::size_t best_n = 0;
+    for (const char c : {';', '\t', '|', ','}) {
+      if (c == opt.delimiter) continue;
+      const auto n = static_cast<std::size_t>(std::count(header[0].begin(), header[0].end(), c));
+      if (n > best_n) best = c, best_n = n;
+    }
+    if (best_n == 0) return {};
+    return fmt::format("the header of {} is one column holding {} {} character{}: the file looks {}-separated "
+                       "(give that delimiter)", name, best_n, delimiter_name(best), best_n > 1 ? "s" : "",
+                       delimiter_name(best));
+  }
+
   void read_header() {
     if (!parse_record()) {
       empty = true;
@@ -345,9 +398,11 @@ struct CsvReader::Impl {
     }
     CsvRecord h;
     fill(h);
-    if (h.issue != CsvIssue::none)
-      throw FormatError(fmt::format("{}: header (line {}), column {}: {}", name, h.line,
-                                    h.issue_field + 1, to_string(h.issue)));
+    if (h.issue != CsvIssue::none) {
+      const std::string hint = format_hint();
+      throw FormatError(fmt::format("{}: header (line {}), column {}: {}{}{}", name, h.line, h.issue_field + 1,
+                                    to_string(h.issue), hint.empty() ? "" : "; ", hint));
+    }
     header.reserve(h.size());
     for (std::string_view f : h.fields) {
       while (!f.empty() && (f.front() == ' ' || f.front() == '\t')) f.remove_prefix(1);
@@ -407,6 +462,7 @@ CsvReader CsvReader::from_string(std::string data, const CsvOptions& options, st
 const std::vector<std::string>& CsvReader::header() const noexcept { return impl_->header; }
 bool CsvReader::empty_input() const noexcept { return impl_->empty; }
 const std::string& CsvReader::name() const noexcept { return impl_->name; }
+std::string CsvReader::format_hint() const { return impl_->format_hint(); }
 const CsvOptions& CsvReader::options() const noexcept { return impl_->opt; }
 
 bool CsvReader::next(CsvRecord& out) {

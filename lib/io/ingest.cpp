@@ -272,10 +272,12 @@ class Validator {
       report_.fields.push_back(std::move(q));
       if (f.unique) keys_.push_back(Key{j, KeyIndex(), {}, 0});
     }
-    if (!missing_required.empty())
-      throw SchemaError(fmt::format("{}: missing required column{} for stream {}: {}", reader_.name(),
+    if (!missing_required.empty()) {
+      const std::string hint = reader_.format_hint();
+      throw SchemaError(fmt::format("{}: missing required column{} for stream {}: {}{}{}", reader_.name(),
                                     missing_required.size() > 1 ? "s" : "", stream_.name,
-                                    join(missing_required)));
+                                    join(missing_required), hint.empty() ? "" : "; ", hint));
+    }
     for (std::size_t i = 0; i < header.size(); ++i)
       if (!used[i]) report_.unexpected_columns.push_back(header[i]);
     width_ = header.size();

@@ -473,3 +473,20 @@ TEST_SUITE("ingest") {
     CHECK(run(s, "id,dob,seen_at\nb,02/01/2020,2020-01-01 09:00\n", d).rows_clean == 1);
   }
 }
+
+TEST_SUITE("ingest") {
+  TEST_CASE("ingest.validate: a semicolon-separated file or a PDF is named in the header error") {
+    const Stream s = test_stream();
+    Collected c;
+    const std::string semi = "person_id;dob;age;score;flag;sex;postcode;nhs_number\np;1;2;3;4;5;6;7\n";
+    CHECK_THROWS_WITH_AS(run(s, semi, c),
+                         doctest::Contains("people.csv: missing required columns for stream test_people: person_id, dob"),
+                         SchemaError);
+    CHECK_THROWS_WITH_AS(run(s, semi, c),
+                         doctest::Contains("; the header of people.csv is one column holding 7 semicolon characters: "
+                                           "the file looks semicolon-separated (give that delimiter)"),
+                         SchemaError);
+    CHECK_THROWS_WITH_AS(run(s, "%PDF-1.5\nstream\n", c),
+                         "people.csv: not a CSV text file: it looks like a PDF document", FormatError);
+  }
+}

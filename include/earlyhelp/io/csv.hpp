@@ -17,7 +17,9 @@
 /// - a quote inside an unquoted field, or text after a closing quote, is kept literally (as
 ///   Python's csv module and pandas do);
 /// - an unterminated quoted field at end of file is a FormatError naming the file, row, line and
-///   column, never a silently truncated record.
+///   column, never a silently truncated record;
+/// - a file that cannot be CSV text (a PDF, a zip archive such as an .xlsx workbook, an Office
+///   97-2003 file, UTF-16 text) is a FormatError naming the file and what it looks like.
 /// Ragged rows (a different number of fields than the header) are returned as they are: deciding
 /// what to do with them belongs to the caller (io::validate_stream rejects them).
 ///
@@ -109,6 +111,12 @@ class CsvReader {
   bool empty_input() const noexcept;
   /// The file name used in messages.
   const std::string& name() const noexcept;
+  /// Why the file may not be the CSV the caller expects, for an error about its header: it holds
+  /// NUL bytes (binary), or its header is one column holding another likely delimiter (`;`,
+  /// tab, `|`, `,`). Empty when nothing looks wrong. Example: "the header of a.csv is one
+  /// column holding 4 semicolon characters: the file looks semicolon-separated (give that
+  /// delimiter)".
+  std::string format_hint() const;
   /// The options in force.
   const CsvOptions& options() const noexcept;
 
