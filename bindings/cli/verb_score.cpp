@@ -23,13 +23,19 @@ struct ScoreOptions {
   std::vector<std::string> keep;
   int explain = 0;
   int threads = 0;
+  char delimiter = ',';
+  bool strict = false;
 };
 
 }  // namespace
 
 void register_score(CLI::App& app) {
   auto opt = std::make_shared<ScoreOptions>();
-  auto* cmd = app.add_subcommand("score", "Score a CSV with a model bundle (advisory scores)");
+  auto* cmd = app.add_subcommand(
+      "score",
+      "Score a CSV with a model bundle (advisory scores). Empty cells and the schema's missing-value "
+      "markers (NA, NULL, N/A, ...) are missing. Exit 0 even when rows are rejected unless --strict (then 1); "
+      "3 for an unreadable or malformed file.");
   cmd->add_option("--model", opt->model, "model bundle (.ehm)")->required();
   cmd->add_option("--input", opt->input, "CSV with a header naming the model's features ('-': standard input)")
       ->required();
@@ -41,6 +47,8 @@ void register_score(CLI::App& app) {
   cmd->add_option("--rejects", opt->rejects,
                   "CSV of rows that cannot be scored (row, line, column, reason, --keep columns); "
                   "without it such a row is an error naming the file, row and column");
+  cmd->add_option("--delimiter", opt->delimiter, "Field delimiter of --input")->capture_default_str();
+  cmd->add_flag("--strict", opt->strict, "Exit 1 when any row is rejected");
   cmd->add_option("--threads", opt->threads, "threads (0: all cores)");
   cmd->callback([opt] {
     set_exit_code(run_guarded("score", [&] {
@@ -61,7 +69,8 @@ void register_score(CLI::App& app) {
       Run& run = current_run();
       run.input("model", opt->model);
       run.input("input", opt->input);
-      const auto t = read_numeric_csv(opt->input, m.feature_names(), opt->keep, !opt->rejects.empty());
+      const auto t = read_numeric_csv(opt->input, m.feature_names(), opt->keep, !opt->rejects.empty(),
+                                      conventional_missing_values(), opt->delimiter);
       const RowMatrixXd p = m.predict(t.values, opt->threads);
       std::vector<int> band;
       if (!m.bands().empty() && m.n_outputs() == 1) band = m.band(t.values, opt->threads);
@@ -128,7 +137,7 @@ void register_score(CLI::App& app) {
       run.count("rows_rejected", static_cast<double>(t.rejects.size()));
       // Counts only: values never reach the terminal.
       fmt::print("read {} scored {} rejected {}\n", t.rows_read, p.rows(), t.rejects.size());
-      return exit_ok;
+      return opt->strict && !t.rejects.empty() ? exit_failure : exit_ok;
     }));
   });
 }
