@@ -535,7 +535,10 @@ class Validator {
       }
       case FieldType::identifier:
       case FieldType::text: {
-        if (f.max_length && s.size() > *f.max_length)
+        // A postcode or NHS number is measured in its normalised form ("SW1A  1AA" is "SW1A
+        // 1AA"), after its format check; anything else as written.
+        const bool normalised_length = p.format == Format::uk_postcode || p.format == Format::nhs_number;
+        if (!normalised_length && f.max_length && s.size() > *f.max_length)
           return fail(j, RejectKind::out_of_range, fmt::format("longer than {} bytes", *f.max_length));
         switch (p.format) {
           case Format::none: break;
@@ -565,6 +568,8 @@ class Validator {
             break;
           }
         }
+        if (normalised_length && f.max_length && v.text.size() > *f.max_length)
+          return fail(j, RejectKind::out_of_range, fmt::format("longer than {} bytes", *f.max_length));
         ++q.n_valid;
         return;
       }

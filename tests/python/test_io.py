@@ -235,6 +235,14 @@ def test_sample_extract_faults_are_exactly_the_rejects(source_dir):
             assert found[row_number] == field, (stream, row_number)
 
 
+def test_postcode_spaces_are_normalised_before_the_length_check(tmp_path):
+    path = write_csv(tmp_path / "a.csv", [row(postcode="SW1A  1AA"), row(record_id="r2", postcode="sw1a1aa"),
+                                          row(record_id="r3", postcode=" SW1A 1AA ")])
+    clean, rejects = earlyhelp.read_csv(path, stream="school_attendance")
+    assert len(rejects) == 0, list(rejects["reason"])
+    assert list(clean["postcode"]) == ["SW1A 1AA"] * 3
+
+
 def test_cli_validate_names_a_semicolon_file_or_a_pdf(cli, tmp_path):
     def run(path):
         return subprocess.run([cli, "--no-audit", "validate", "--stream", "school_attendance", "--input", str(path),

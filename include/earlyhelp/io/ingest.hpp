@@ -18,8 +18,9 @@
 ///   min_date/max_date -> yyyy-mm-dd; datetime: a date with an optional time hh:mm[:ss[.f]]
 ///   after 'T' or a space -> yyyy-mm-ddThh:mm:ss;
 /// - identifier/text: at most `max_length` bytes; format "uk_postcode" (official pattern ->
-///   "AB1 2CD"), "nhs_number" (modulus 11 -> 10 digits), "uprn" (1-12 digits), "upn" (DfE check
-///   letter -> upper case);
+///   "AB1 2CD", any case and any spaces between outward and inward code), "nhs_number" (modulus
+///   11 -> 10 digits), "uprn" (1-12 digits), "upn" (DfE check letter -> upper case); a postcode
+///   or NHS number is held to `max_length` in its normalised form ("SW1A  1AA" is 8 bytes);
 /// - event and episode streams: a date of birth (the field with link_key "dob") later than the
 ///   stream's event date is rejected;
 /// - unique fields: the second and later rows with a value already seen in a clean row are
