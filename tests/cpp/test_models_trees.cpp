@@ -3,6 +3,7 @@
 // thresholds, NaN default directions, categorical sets), TreeSHAP on a stump, entry-point
 // agreement (batch, one record, float/double, thread counts) and import errors.
 
+#include "alloc_probe.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/models/import_xgboost.hpp"
 #include "earlyhelp/models/trees.hpp"
@@ -11,6 +12,7 @@
 
 #include <cmath>
 #include <limits>
+#include <new>
 #include <random>
 #include <string>
 
@@ -192,5 +194,87 @@ TEST_SUITE("models") {
     CHECK_THROWS_WITH_AS(e.predict(RowMatrixXd::Zero(2, 3)),
                          "predict: X has 3 columns, model expects 2", earlyhelp::InvalidArgument);
     CHECK_THROWS_AS(import_xgboost_json_file("/nonexistent/m.json"), earlyhelp::IOError);
+  }
+}
+
+namespace {
+
+// An XGBoost JSON model of `n` stumps on 2 features (about 330 bytes each).
+std::string stumps_json(std::size_t n) {
+  std::string out = R"({"learner": {"learner_model_param": {"base_score": "5E-1", "num_class": "0",
+    "num_feature": "2"}, "objective": {"name": "reg:squarederror"},
+    "gradient_booster": {"name": "gbtree", "model": {"trees": [)";
+  std::string info;
+  for (std::size_t i = 0; i < n; ++i) {
+    out += i ? "," : "";
+    out += R"({"tree_param": {"num_nodes": "3"}, "left_children": [1, -1, -1], "right_children": [2, -1, -1],
+      "split_indices": [)" + std::to_string(i % 2) + R"(, 0, 0], "split_conditions": [0.5, -0.001, 0.002],
+      "default_left": [1, 0, 0], "split_type": [0, 0, 0], "sum_hessian": [2.0, 1.0, 1.0],
+      "categories": [], "categories_nodes": [], "categories_segments": [], "categories_sizes": []})";
+    info += i ? ",0" : "0";
+  }
+  return out + "], \"tree_info\": [" + info + "]}}}}";
+}
+
+}  // namespace
+
+TEST_SUITE("models") {
+  TEST_CASE("models.import_xgboost: a model over the memory budget is a FormatError") {
+    const std::string text = stumps_json(2000);
+    CHECK_THROWS_WITH_AS(import_xgboost_json(text, "big.json", std::size_t{1} << 20),
+                         doctest::Contains("big.json: the model needs more than the memory budget of 1048576 bytes "
+                                           "(reached at learner/gradient_booster/model/trees/"),
+                         earlyhelp::FormatError);
+    // JSON nested absurdly deep is refused before it costs anything.
+    CHECK_THROWS_WITH_AS(import_xgboost_json(std::string(100000, '[') + std::string(100000, ']')),
+                         doctest::Contains("nested more than 64 levels deep"), earlyhelp::FormatError);
+  }
+
+  TEST_CASE("models.import_xgboost: the document streams, and running out of memory is std::bad_alloc, not an abort") {
+    const std::string text = stumps_json(1000);
+    eh_test::alloc_probe_reset();
+    eh_test::alloc_probe_arm(true);
+    XGBoostModel m = import_xgboost_json(text);
+    eh_test::alloc_probe_arm(false);
+    const std::size_t peak = eh_test::alloc_probe_peak();
+    CHECK(m.ensemble.n_trees() == 1000);
+    RowMatrixXd x(1, 2);
+    x << 0.9, 0.1;  // right at even trees, left at odd ones
+    CHECK(m.ensemble.predict(x)(0, 0) == doctest::Approx(0.5 + 500 * (0.002f - 0.001f)).epsilon(1e-4));
+    // A whole-document parse held a copy of the text and a DOM: a peak of 7.7 times the text
+    // (2.8 MB here); the stream holds the trees as read and as built: 2.3 times (0.8 MB).
+    MESSAGE("text " << text.size() << " bytes, peak " << peak << " bytes");
+    CHECK(peak < text.size() * 3);
+
+    // With memory running out part way, the import throws std::bad_alloc and unwinds without
+    // allocating. (nlohmann's destructor allocates: at the last of these limits the
+    // whole-document parse ended the process with "terminate called after throwing
+    // std::bad_alloc".)
+    for (const std::size_t limit : {peak / 4, peak / 2, peak * 3 / 4}) {
+      CAPTURE(limit);
+      bool threw = false;
+      eh_test::alloc_probe_reset();
+      eh_test::alloc_probe_limit(limit);
+      eh_test::alloc_probe_arm(true);
+      try {
+        (void)import_xgboost_json(text);
+      } catch (const std::bad_alloc&) {
+        threw = true;
+      }
+      eh_test::alloc_probe_arm(false);
+      eh_test::alloc_probe_limit(0);
+      CHECK(threw);
+    }
+  }
+
+  TEST_CASE("models.import_xgboost: NaN and Infinity literals split across stream blocks") {
+    // Literals straddling the 64 KiB blocks the stream filters: pad so one lands on each side.
+    for (std::size_t pad : {65530u, 65531u, 65532u, 65533u, 65534u, 65535u, 65536u}) {
+      std::string text = tiny_json();
+      const std::string ws(pad - text.find("NaN"), ' ');
+      text.insert(text.find("\"learner\""), ws);
+      const XGBoostModel m = import_xgboost_json(text);
+      CHECK(m.ensemble.n_trees() == 2);
+    }
   }
 }

@@ -99,3 +99,16 @@ def test_many_threads_identical(model):
         t.join()
     for r in results:
         np.testing.assert_array_equal(r, expected)
+
+
+def test_xgboost_import_over_the_memory_budget_is_a_format_error(tmp_path):
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(200, 2))
+    b = xgb.train({"max_depth": 3, "nthread": 1}, xgb.DMatrix(X, X[:, 0]), 30)
+    b.save_model(str(tmp_path / "m.json"))
+    with pytest.raises(earlyhelp.FormatError, match="memory budget of 10000 bytes"):
+        earlyhelp.Model.from_xgboost_json(tmp_path / "m.json", memory_budget=10000)
+    with pytest.raises(earlyhelp.InvalidArgument, match="memory_budget"):
+        earlyhelp.Model.from_xgboost_json(tmp_path / "m.json", memory_budget=-1)
+    m = earlyhelp.Model.from_xgboost_json(tmp_path / "m.json", memory_budget=1 << 24)
+    np.testing.assert_allclose(m.predict(X), b.predict(xgb.DMatrix(X)), rtol=1e-6)

@@ -166,3 +166,19 @@ def test_score_names_a_semicolon_file(cli, tmp_path):
     r = _run(cli, "--no-audit", "score", "--model", bundle, "--input", tmp_path / "semi.csv", "--output",
              tmp_path / "o.csv", "--delimiter", ";")
     assert r.returncode == 0, r.stderr
+
+
+def test_model_import_memory_budget(cli, tmp_path):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(200, 3))
+    b = xgb.train({"objective": "binary:logistic", "max_depth": 4, "nthread": 1},
+                  xgb.DMatrix(X, (X[:, 0] > 0).astype(int), feature_names=FEATURES), 40)
+    b.save_model(str(tmp_path / "m.json"))
+    r = _run(cli, "--no-audit", "model", "import", "--xgboost", tmp_path / "m.json", "--out", tmp_path / "m.ehm",
+             "--memory-budget", "16KB")
+    assert r.returncode == 3
+    assert "memory budget of 16384 bytes" in r.stderr and "m.json" in r.stderr
+    assert not (tmp_path / "m.ehm").exists()
+    r = _run(cli, "--no-audit", "model", "import", "--xgboost", tmp_path / "m.json", "--out", tmp_path / "m.ehm",
+             "--memory-budget", "64MB")
+    assert r.returncode == 0, r.stderr

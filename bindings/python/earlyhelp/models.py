@@ -374,10 +374,20 @@ class Model:
         self._core = core
 
     # ---- construction -------------------------------------------------------------------
+    #: Default ``memory_budget`` of :meth:`from_xgboost_json`, in bytes (2 GiB).
+    DEFAULT_IMPORT_MEMORY_BUDGET = 2 << 30
+
     @classmethod
-    def from_xgboost_json(cls, path, labels=None):
-        """Reads ``Booster.save_model("m.json")`` output (XGBoost 1.7 / 2.x)."""
-        m = cls(_core.models.import_xgboost_json_file(str(path)))
+    def from_xgboost_json(cls, path, labels=None, memory_budget=DEFAULT_IMPORT_MEMORY_BUDGET):
+        """Reads ``Booster.save_model("m.json")`` output (XGBoost 1.7 / 2.x).
+
+        The file is read as a stream, never held whole; a model whose trees would take more
+        than ``memory_budget`` bytes is refused with ``earlyhelp.FormatError`` (raise the budget
+        if the machine has the memory)."""
+        if isinstance(memory_budget, bool) or not isinstance(memory_budget, int) or memory_budget <= 0:
+            raise _core.InvalidArgument(
+                f"from_xgboost_json: memory_budget must be a positive number of bytes (got {memory_budget!r})")
+        m = cls(_core.models.import_xgboost_json_file(str(path), memory_budget))
         if labels:
             m.labels = labels
         return m
