@@ -199,6 +199,27 @@ TEST_SUITE("models") {
 
 namespace {
 
+// A chain `depth` levels deep: split k (node 2k) on feature k % n_features sends x < 0.5 to a
+// leaf (node 2k + 1) and the rest to split k + 1; the last node (2 * depth) is a leaf.
+TreeArrays chain_tree(int depth, int n_features) {
+  const auto n = static_cast<std::size_t>(2 * depth + 1);
+  // left, right, feature, threshold, default_left, value, cover: all leaves until linked below
+  TreeArrays t{std::vector<std::int32_t>(n, -1), std::vector<std::int32_t>(n, -1), std::vector<std::int32_t>(n, 0),
+               std::vector<double>(n, 0.0),      std::vector<std::uint8_t>(n, 1),  std::vector<double>(n, 0.0),
+               std::vector<double>(n, 1.0),      {},                               0};
+  for (int k = 0; k < depth; ++k) {
+    const auto s = static_cast<std::size_t>(2 * k);
+    t.left[s] = 2 * k + 1;
+    t.right[s] = 2 * k + 2;
+    t.feature[s] = k % n_features;
+    t.threshold[s] = 0.5;
+    t.value[s + 1] = 0.001 * k;
+    t.cover[s] = static_cast<double>(depth - k + 1);
+  }
+  t.value[n - 1] = 1.0;
+  return t;
+}
+
 // An XGBoost JSON model of `n` stumps on 2 features (about 330 bytes each).
 std::string stumps_json(std::size_t n) {
   std::string out = R"({"learner": {"learner_model_param": {"base_score": "5E-1", "num_class": "0",
@@ -219,6 +240,31 @@ std::string stumps_json(std::size_t n) {
 }  // namespace
 
 TEST_SUITE("models") {
+  TEST_CASE("models.trees: explaining a deep tree takes memory linear in its depth") {
+    // 1,000 levels over 2 features: each level's path holds at most 3 entries, so TreeSHAP needs
+    // about 3,000 of them (96 KB); reserving depth^2 / 2 (16 MB) was the quadratic layout.
+    const int depth = 1000;
+    const TreeEnsemble e({chain_tree(depth, 2)}, 2, 1, Objective::reg_squarederror, 0.0, Accumulate::float64);
+    CHECK(e.max_depth() == depth);
+    RowMatrixXd x(2, 2);
+    x << 0.9, 0.9, 0.1, 0.9;  // the deepest leaf; the first leaf
+    eh_test::alloc_probe_reset();
+    eh_test::alloc_probe_arm(true);
+    const RowMatrixXd phi = e.explain(x, 1);
+    eh_test::alloc_probe_arm(false);
+    CHECK(eh_test::alloc_probe_largest() < (std::size_t{1} << 20));
+    const RowMatrixXd margin = e.predict_margin(x, 1);
+    for (earlyhelp::Index i = 0; i < x.rows(); ++i) CHECK(phi.row(i).sum() == doctest::Approx(margin(i, 0)).epsilon(1e-9));
+    CHECK(margin(0, 0) == doctest::Approx(1.0));
+  }
+
+  TEST_CASE("models.trees: a tree deeper than the limit is refused, naming the tree") {
+    CHECK_NOTHROW(TreeEnsemble({chain_tree(TreeEnsemble::max_depth_limit, 3)}, 3, 1, Objective::reg_squarederror, 0.0));
+    CHECK_THROWS_WITH_AS(TreeEnsemble({chain_tree(1, 3), chain_tree(TreeEnsemble::max_depth_limit + 1, 3)}, 3, 1,
+                                      Objective::reg_squarederror, 0.0),
+                         doctest::Contains("tree 1 is more than 1024 levels deep"), earlyhelp::InvalidArgument);
+  }
+
   TEST_CASE("models.import_xgboost: a model over the memory budget is a FormatError") {
     const std::string text = stumps_json(2000);
     CHECK_THROWS_WITH_AS(import_xgboost_json(text, "big.json", std::size_t{1} << 20),

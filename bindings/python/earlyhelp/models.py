@@ -383,7 +383,7 @@ class Model:
 
         The file is read as a stream, never held whole; a model whose trees would take more
         than ``memory_budget`` bytes is refused with ``earlyhelp.FormatError`` (raise the budget
-        if the machine has the memory)."""
+        if the machine has the memory), as are trees deeper than 1024 levels."""
         if isinstance(memory_budget, bool) or not isinstance(memory_budget, int) or memory_budget <= 0:
             raise _core.InvalidArgument(
                 f"from_xgboost_json: memory_budget must be a positive number of bytes (got {memory_budget!r})")

@@ -32,8 +32,8 @@ inline constexpr std::size_t default_import_memory_budget = std::size_t{2} << 30
 /// held at a time and the rest of the document (parameters, names) is small. The trees as read
 /// and as they will be built are charged against `memory_budget` as they stream past, and a
 /// model over it is refused with a FormatError before it is built, so a huge or hostile file
-/// ends in a clear error, never in an aborted process. JSON nested more than 64 levels deep is
-/// refused too.
+/// ends in a clear error, never in an aborted process. JSON nested more than 64 levels deep and
+/// trees deeper than TreeEnsemble::max_depth_limit are refused too.
 /// @param text   the JSON (XGBoost writes NaN and Infinity literals; they are accepted)
 /// @param source name used in error messages (a path, or "<memory>")
 /// @param memory_budget bytes the model may take while importing (default 2 GiB)
