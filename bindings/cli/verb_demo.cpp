@@ -185,9 +185,13 @@ void register_demo(CLI::App& app) {
   cmd->add_option("--out", opt->out, "Directory for the demo's outputs")->capture_default_str();
   cmd->add_option("--persons", opt->persons, "Size of the synthetic council")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{100}, std::size_t{2000000}));
-  cmd->add_option("--seed", opt->seed, "Seed of the synthetic council")->capture_default_str();
-  cmd->add_option("--threads", opt->threads, "Worker threads (0: all cores)")->capture_default_str();
+      ->check(whole_number(100, 2000000));
+  cmd->add_option("--seed", opt->seed, "Seed of the synthetic council")
+      ->capture_default_str()
+      ->check(whole_number(0, UINT64_MAX));
+  cmd->add_option("--threads", opt->threads, "Worker threads (0: all cores)")
+      ->capture_default_str()
+      ->check(whole_number(0, 65536));
   cmd->add_flag("--brief", opt->brief, "Print only the summaries, not each stream's report");
   cmd->add_flag("--skip-synth", opt->skip_synth, "Only validate the bundled sample extracts");
   cmd->callback([opt] { set_exit_code(run_guarded("demo", [opt] { return run_demo(*opt); })); });

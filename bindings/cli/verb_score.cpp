@@ -49,7 +49,7 @@ void register_score(CLI::App& app) {
                   "without it such a row is an error naming the file, row and column");
   cmd->add_option("--delimiter", opt->delimiter, "Field delimiter of --input")->capture_default_str();
   cmd->add_flag("--strict", opt->strict, "Exit 1 when any row is rejected");
-  cmd->add_option("--threads", opt->threads, "threads (0: all cores)");
+  cmd->add_option("--threads", opt->threads, "threads (0: all cores)")->check(whole_number(0, 65536));
   cmd->callback([opt] {
     set_exit_code(run_guarded("score", [&] {
       // Before anything is read or written: no output may be an input or another output.

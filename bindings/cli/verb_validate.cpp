@@ -80,8 +80,8 @@ void register_validate(CLI::App& app) {
       ->required();
   cmd->add_option("--schema", args->schema, "Schema JSON file (default: the built-in catalogue)");
   cmd->add_option("--report", args->report, "Also write the data-quality report as JSON here");
-  cmd->add_option("--max-field-bytes", args->max_field_bytes, "Longest field kept; longer ones reject the row")
-      ->check(CLI::PositiveNumber)
+  cmd->add_option("--max-field-bytes", args->max_field_bytes, "Longest field kept (up to 1 GiB); longer ones reject the row")
+      ->check(whole_number(1, std::uint64_t{1} << 30))
       ->capture_default_str();
   cmd->add_option("--delimiter", args->delimiter, "Field delimiter")->capture_default_str();
   cmd->add_flag("--strict", args->strict, "Exit 1 when any row is rejected");

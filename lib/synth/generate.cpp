@@ -211,6 +211,7 @@ GenerateResult generate(const Config& config, const schema::Schema& schema, Tabl
 }
 
 GenerateResult write_directory(const Config& config, const std::string& dir) {
+  check_config(config);  // a bad configuration leaves no directory behind
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(dir) / "truth", ec);
   if (ec) throw IOError(fmt::format("synth: cannot create directory {}/truth: {}", dir, ec.message()));

@@ -74,7 +74,8 @@ GenerateResult generate(const Config& config, const schema::Schema& schema, Tabl
 
 /// Writes `dir/<stream>.csv` and `dir/truth/*.csv` (directories are created) through
 /// io::OutputFile: the files appear when generation succeeds, not at all when it fails.
-/// @throws IOError if a file cannot be written.
+/// @throws InvalidArgument as check_config, before any directory is created; IOError if a file
+/// cannot be written.
 GenerateResult write_directory(const Config& config, const std::string& dir);
 
 /// Generates all tables in memory: name -> CSV text (for the Python binding and tests).
