@@ -93,7 +93,7 @@ TEST_SUITE("csv") {
     CHECK_FALSE(r.next(rec));  // stays at end
   }
 
-  TEST_CASE("csv.reader: trailing delimiter gives an empty last field; quote inside unquoted is literal") {
+  TEST_CASE("csv.reader: trailing delimiter gives an empty last field, and a quote inside unquoted is literal") {
     auto r = CsvReader::from_string("a,b,\n5\"x,\"q\"z\n", no_header());
     CHECK(read_all(r) == Rows{{"a", "b", ""}, {"5\"x", "qz"}});
   }
