@@ -10,6 +10,8 @@
 #include "earlyhelp/core/types.hpp"
 #include "earlyhelp/core/version.hpp"
 #include "earlyhelp/governance/evaluation_report.hpp"  // also evaluation, fairness, metrics
+#include "earlyhelp/profiling/alerts.hpp"
+#include "earlyhelp/profiling/contact.hpp"
 #include "earlyhelp/models/model.hpp"
 #include "earlyhelp/schema/schema.hpp"
 #include "earlyhelp/linkage/linkage_primitives.hpp"
