@@ -16,6 +16,7 @@ PYBIND11_MODULE(_core, m) {
   earlyhelp::python::bind_schema(m);
   earlyhelp::python::bind_linkage(m);
   earlyhelp::python::bind_synth(m);
+  earlyhelp::python::bind_profiling(m);
   earlyhelp::python::bind_io(m);
   earlyhelp::python::bind_models(m);
   earlyhelp::python::bind_linker(m);
