@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // earlyhelp._core.profiling: the alert policy and its SQLite history. Assessments come in as
-// columns (earlyhelp/alerts.py turns a DataFrame into them); decisions and alerts go out as dicts of
-// columns for DataFrames. The run is decided and recorded with the GIL released.
+// columns (earlyhelp/alerts.py turns a DataFrame into them); decisions and alerts go out as lists
+// of records for DataFrames. The run is decided and recorded with the GIL released.
 
 #include "bind.hpp"
 #include "earlyhelp/core/date.hpp"
@@ -67,63 +67,45 @@ pf::AssessmentRun make_run(const std::string& domain, const std::string& subject
   return run;
 }
 
-py::dict decisions_columns(const pf::RunDecisions& d) {
-  py::list id, alert, above, changed, first, contact, cooldown, blocked;
+// Results go out as one dict per row (pandas builds the frame), so each field is named once.
+py::list decision_records(const pf::RunDecisions& d) {
+  py::list out;
   for (const pf::Decision& x : d.decisions) {
-    id.append(x.subject_id);
-    alert.append(x.alert);
-    above.append(x.above_threshold);
-    changed.append(x.changed);
-    first.append(x.first_assessment);
-    contact.append(x.in_contact);
-    cooldown.append(x.outside_cooldown);
-    std::string b;
-    for (const std::string& rule : x.blocked_by()) b += (b.empty() ? "" : ";") + rule;
-    blocked.append(b);
+    std::string blocked;
+    for (const std::string& rule : x.blocked_by()) blocked += (blocked.empty() ? "" : ";") + rule;
+    py::dict r;
+    r["subject_id"] = x.subject_id;
+    r["alert"] = x.alert;
+    r["above_threshold"] = x.above_threshold;
+    r["changed"] = x.changed;
+    r["first_assessment"] = x.first_assessment;
+    r["in_contact"] = x.in_contact;
+    r["outside_cooldown"] = x.outside_cooldown;
+    r["blocked_by"] = blocked;
+    out.append(r);
   }
-  py::dict out;
-  out["subject_id"] = id;
-  out["alert"] = alert;
-  out["above_threshold"] = above;
-  out["changed"] = changed;
-  out["first_assessment"] = first;
-  out["in_contact"] = contact;
-  out["outside_cooldown"] = cooldown;
-  out["blocked_by"] = blocked;
   return out;
 }
 
-py::dict alerts_columns(const std::vector<pf::Alert>& alerts) {
-  py::list id, kind, domain, as_of, score, band, prev, prev_as_of, new_features, reasons, model, version, sha;
+py::list alert_records(const std::vector<pf::Alert>& alerts) {
+  py::list out;
   for (const pf::Alert& a : alerts) {
-    id.append(a.subject_id);
-    kind.append(std::string(pf::to_string(a.subject_kind)));
-    domain.append(a.domain);
-    as_of.append(format_date(a.as_of));
-    score.append(a.score);
-    band.append(a.band);
-    prev.append(a.previous_score ? py::object(py::float_(*a.previous_score)) : py::object(py::none()));
-    prev_as_of.append(date_or_none(a.previous_as_of));
-    new_features.append(py::cast(a.new_features));
-    reasons.append(py::cast(a.reasons));
-    model.append(a.model.name);
-    version.append(a.model.version);
-    sha.append(a.model.sha256);
+    py::dict r;
+    r["subject_id"] = a.subject_id;
+    r["subject_kind"] = std::string(pf::to_string(a.subject_kind));
+    r["domain"] = a.domain;
+    r["as_of"] = format_date(a.as_of);
+    r["score"] = a.score;
+    r["band"] = a.band;
+    r["previous_score"] = a.previous_score;
+    r["previous_as_of"] = date_or_none(a.previous_as_of);
+    r["new_features"] = a.new_features;
+    r["reasons"] = a.reasons;
+    r["model"] = a.model.name;
+    r["model_version"] = a.model.version;
+    r["model_sha256"] = a.model.sha256;
+    out.append(r);
   }
-  py::dict out;
-  out["subject_id"] = id;
-  out["subject_kind"] = kind;
-  out["domain"] = domain;
-  out["as_of"] = as_of;
-  out["score"] = score;
-  out["band"] = band;
-  out["previous_score"] = prev;
-  out["previous_as_of"] = prev_as_of;
-  out["new_features"] = new_features;
-  out["reasons"] = reasons;
-  out["model"] = model;
-  out["model_version"] = version;
-  out["model_sha256"] = sha;
   return out;
 }
 
@@ -177,7 +159,7 @@ void bind_profiling(py::module_& root) {
           py::gil_scoped_release nogil;
           d = pf::decide_alerts(run, previous, policy);
         }
-        return py::make_tuple(decisions_columns(d), alerts_columns(d.alerts));
+        return py::make_tuple(decision_records(d), alert_records(d.alerts));
       },
       py::arg("domain"), py::arg("subject_kind"), py::arg("as_of"), py::arg("model"), py::arg("threshold"),
       py::arg("columns"), py::arg("previous_ids"), py::arg("previous_as_of"), py::arg("previous_scores"),
@@ -199,13 +181,13 @@ void bind_profiling(py::module_& root) {
               if (dry_run) r.decisions = h.decide(run, policy);
               else r = h.record(run, policy);
             }
-            return py::make_tuple(decisions_columns(r.decisions), alerts_columns(r.decisions.alerts), r.rerun,
+            return py::make_tuple(decision_records(r.decisions), alert_records(r.decisions.alerts), r.rerun,
                                   r.alerts_added);
           },
           py::arg("domain"), py::arg("subject_kind"), py::arg("as_of"), py::arg("model"), py::arg("threshold"),
           py::arg("columns"), py::arg("policy"), py::arg("dry_run"))
       .def(
-          "alerts", [](const pf::AlertHistory& h, const std::string& domain) { return alerts_columns(h.alerts(domain)); },
+          "alerts", [](const pf::AlertHistory& h, const std::string& domain) { return alert_records(h.alerts(domain)); },
           py::arg("domain") = std::string())
       .def("runs", [](const pf::AlertHistory& h) {
         py::list rows;

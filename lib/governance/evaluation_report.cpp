@@ -14,6 +14,14 @@ using Json = nlohmann::ordered_json;
 
 Json number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
+void put_rates(Json& j, const SelectionRates& r) {
+  j["selection_rate"] = number(r.selection_rate);
+  j["precision"] = number(r.precision);
+  j["recall"] = number(r.recall);
+  j["false_positive_rate"] = number(r.false_positive_rate);
+  j["false_negative_rate"] = number(r.false_negative_rate);
+}
+
 Json selection_json(const SelectionMetrics& m) {
   Json j;
   const bool top = m.selection.kind == Selection::Kind::top_k;
@@ -22,11 +30,7 @@ Json selection_json(const SelectionMetrics& m) {
   j["threshold"] = top ? Json(nullptr) : number(m.selection.threshold);
   j["label"] = m.label;
   j["selected"] = number(m.selected);
-  j["precision"] = number(m.precision);
-  j["recall"] = number(m.recall);
-  j["false_positive_rate"] = number(m.false_positive_rate);
-  j["false_negative_rate"] = number(m.false_negative_rate);
-  j["selection_rate"] = number(m.selection_rate);
+  put_rates(j, m.rates);
   return j;
 }
 
@@ -43,11 +47,7 @@ Json group_json(const GroupMetrics& g) {
   j["note"] = g.note;
   j["base_rate"] = number(g.base_rate);
   j["mean_score"] = number(g.mean_score);
-  j["selection_rate"] = number(g.selection_rate);
-  j["precision"] = number(g.precision);
-  j["recall"] = number(g.recall);
-  j["false_positive_rate"] = number(g.false_positive_rate);
-  j["false_negative_rate"] = number(g.false_negative_rate);
+  put_rates(j, g.rates);
   j["calibration_in_the_large"] = number(g.calibration_in_the_large);
   j["auc"] = number(g.auc);
   return j;
@@ -129,8 +129,8 @@ std::string evaluation_to_markdown(const Evaluation& e, const std::string& title
     line("\n| selection | selected | precision | recall | false-positive rate | false-negative rate |");
     line("| --- | ---: | ---: | ---: | ---: | ---: |");
     for (const SelectionMetrics& m : e.selections)
-      line(fmt::format("| {} | {} | {} | {} | {} | {} |", m.label, count(m.selected), num(m.precision),
-                       num(m.recall), num(m.false_positive_rate), num(m.false_negative_rate)));
+      line(fmt::format("| {} | {} | {} | {} | {} | {} |", m.label, count(m.selected), num(m.rates.precision),
+                       num(m.rates.recall), num(m.rates.false_positive_rate), num(m.rates.false_negative_rate)));
   }
   if (e.probabilities && !e.calibration.bins.empty()) {
     line(fmt::format("\nCalibration ({} bins):\n", to_string(e.options.binning)));
@@ -157,8 +157,9 @@ std::string evaluation_to_markdown(const Evaluation& e, const std::string& title
       continue;
     }
     line(fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |", cell(g.group), g.selection, g.rows,
-                     g.positives, count(g.selected), num(g.selection_rate), num(g.precision), num(g.recall),
-                     num(g.false_positive_rate), num(g.false_negative_rate), num(g.calibration_in_the_large),
+                     g.positives, count(g.selected), num(g.rates.selection_rate), num(g.rates.precision),
+                     num(g.rates.recall), num(g.rates.false_positive_rate), num(g.rates.false_negative_rate),
+                     num(g.calibration_in_the_large),
                      num(g.auc)));
   }
   return out;

@@ -154,7 +154,7 @@ TEST_SUITE("governance") {
     CHECK(rows[2].rows == 8);
     CHECK(rows[2].positives == 3);
     CHECK(rows[2].note == "3 positives, fewer than 10");
-    CHECK(std::isnan(rows[2].precision));
+    CHECK(std::isnan(rows[2].rates.precision));
     CHECK(std::isnan(rows[2].auc));
     CHECK(rows[4].group == kMissingGroup);
     CHECK(rows[4].rows == 2);
@@ -169,8 +169,8 @@ TEST_SUITE("governance") {
     }
     const Eigen::Map<const Eigen::VectorXd> y_a(ya.data(), 30), s_a(sa.data(), 30);
     const Confusion c = confusion(y_a, threshold_selection(s_a, 0.3));
-    CHECK(rows[1].precision == doctest::Approx(c.precision()));
-    CHECK(rows[1].false_positive_rate == doctest::Approx(c.false_positive_rate()));
+    CHECK(rows[1].rates.precision == doctest::Approx(c.precision()));
+    CHECK(rows[1].rates.false_positive_rate == doctest::Approx(c.false_positive_rate()));
     // Lower minimums judge B too.
     const auto loose = metrics_by_group(y, s, col, {}, FairnessOptions{3, 3});
     CHECK(loose[1].judged);
@@ -200,9 +200,9 @@ TEST_SUITE("governance") {
     CHECK(e.pr_auc == doctest::Approx(13.0 / 18));
     CHECK(e.calibration.ece == doctest::Approx(5.0 / 6 * 0.08 + 1.0 / 6 * 0.1));
     REQUIRE(e.selections.size() == 2);
-    CHECK(e.selections[0].precision == doctest::Approx(0.75));
+    CHECK(e.selections[0].rates.precision == doctest::Approx(0.75));
     CHECK(e.selections[0].selected == 2.0);
-    CHECK(e.selections[1].recall == doctest::Approx(2.0 / 3));
+    CHECK(e.selections[1].rates.recall == doctest::Approx(2.0 / 3));
     CHECK(e.by_group.size() == 4);
     // An activity count is a score but not a probability: no Brier or calibration.
     const Evaluation counts = evaluate(y6, vec({1, 4, 4, 9, 0, 2}), {}, opt);

@@ -105,13 +105,16 @@ def _columns(df) -> tuple[dict, str, str]:
     return cols, column, kind
 
 
-def _frames(decisions: dict, alerts: dict, column: str):
+_DECISION_COLUMNS = ["alert", "above_threshold", "changed", "first_assessment", "in_contact", "outside_cooldown",
+                     "blocked_by"]
+
+
+def _frames(decisions: list, alerts: list, column: str):
     import pandas as pd
 
-    dec = pd.DataFrame(decisions).rename(columns={"subject_id": column})
-    al = pd.DataFrame(alerts)
-    al.insert(0, column, al.pop("subject_id"))
-    al = al.drop(columns=["subject_kind"])[[column, *_ALERT_COLUMNS]]
+    dec = pd.DataFrame(decisions, columns=["subject_id", *_DECISION_COLUMNS]).rename(columns={"subject_id": column})
+    al = pd.DataFrame(alerts, columns=["subject_id", "subject_kind", *_ALERT_COLUMNS])
+    al = al.rename(columns={"subject_id": column}).drop(columns=["subject_kind"])
     return AlertRun(al, dec)
 
 
@@ -189,9 +192,7 @@ class AlertHistory:
         """Every alert recorded (of one domain), oldest first, with a subject_kind column."""
         import pandas as pd
 
-        cols = self._h.alerts(domain or "")
-        df = pd.DataFrame(cols)
-        return df[["subject_id", "subject_kind", *_ALERT_COLUMNS]]
+        return pd.DataFrame(self._h.alerts(domain or ""), columns=["subject_id", "subject_kind", *_ALERT_COLUMNS])
 
     def runs(self):
         """Every run recorded: domain, as_of, model, threshold, policy, subjects, alerts."""

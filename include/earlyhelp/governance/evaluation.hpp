@@ -44,7 +44,7 @@ struct SelectionMetrics {
   Selection selection;
   std::string label;  ///< selection.label()
   double selected = 0;  ///< rows selected (expected count at a top-k tie)
-  double precision = 0, recall = 0, false_positive_rate = 0, false_negative_rate = 0, selection_rate = 0;
+  SelectionRates rates;
 };
 
 /// A whole evaluation.
@@ -100,11 +100,7 @@ inline Evaluation evaluate(ConstVectorRef y_true, ConstVectorRef score, const st
     m.selection = s;
     m.label = s.label();
     m.selected = sel.sum();
-    m.precision = c.precision();
-    m.recall = c.recall();
-    m.false_positive_rate = c.false_positive_rate();
-    m.false_negative_rate = c.false_negative_rate();
-    m.selection_rate = c.selection_rate();
+    m.rates = SelectionRates::of(c);
     e.selections.push_back(std::move(m));
   }
   for (const GroupColumn& g : groups) {

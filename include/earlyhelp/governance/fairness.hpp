@@ -20,7 +20,7 @@
 /// @code
 /// GroupColumn sex{"sex", {"F", "M", "F", ...}};
 /// auto rows = earlyhelp::governance::metrics_by_group(y, score, sex, {Selection::top(100)});
-/// for (const auto& g : rows) fmt::print("{} {}: precision {}\n", g.column, g.group, g.precision);
+/// for (const auto& g : rows) fmt::print("{} {}: precision {}\n", g.column, g.group, g.rates.precision);
 /// @endcode
 
 #include "earlyhelp/core/error.hpp"
@@ -63,8 +63,7 @@ struct GroupMetrics {
   bool judged = false;    ///< enough positives and negatives to report rates
   std::string note;       ///< why not judged, e.g. "3 positives, fewer than 10"
   double base_rate = 0, mean_score = 0;
-  double selection_rate = 0, precision = 0, recall = 0;
-  double false_positive_rate = 0, false_negative_rate = 0;
+  SelectionRates rates;                 ///< at the rule (NaN when not judged or no rule)
   double calibration_in_the_large = 0;  ///< mean score - observed rate (NaN unless probabilities)
   double auc = 0;
 };
@@ -170,8 +169,6 @@ inline std::vector<GroupMetrics> metrics_by_group(ConstVectorRef y_true, ConstVe
     base.mean_score = base.judged ? weighted_score / all.total() : nan;
     base.calibration_in_the_large = base.judged && probabilities ? base.mean_score - base.base_rate : nan;
     base.auc = base.judged ? roc_auc(y, s, w) : nan;
-    base.selection_rate = base.precision = base.recall = nan;
-    base.false_positive_rate = base.false_negative_rate = nan;
     if (selections.empty()) {
       out.push_back(base);
       continue;
@@ -182,14 +179,7 @@ inline std::vector<GroupMetrics> metrics_by_group(ConstVectorRef y_true, ConstVe
       Eigen::VectorXd sel(m);
       for (Index j = 0; j < m; ++j) sel[j] = chosen[r][rows[to_size(j)]];
       g.selected = sel.sum();
-      if (g.judged) {
-        const Confusion c = confusion(y, sel, w);
-        g.selection_rate = c.selection_rate();
-        g.precision = c.precision();
-        g.recall = c.recall();
-        g.false_positive_rate = c.false_positive_rate();
-        g.false_negative_rate = c.false_negative_rate();
-      }
+      if (g.judged) g.rates = SelectionRates::of(confusion(y, sel, w));
       out.push_back(std::move(g));
     }
   }

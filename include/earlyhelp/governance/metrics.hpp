@@ -45,6 +45,7 @@
 #include <cmath>
 #include <cstddef>
 #include <functional>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -197,6 +198,20 @@ struct Confusion {
 
  private:
   static double ratio(double a, double b) noexcept { return b != 0 ? a / b : detail::nan(); }
+};
+
+/// The rates a selection is reported by; NaN where undefined (or, by group, not judged).
+struct SelectionRates {
+  double selection_rate = std::numeric_limits<double>::quiet_NaN();
+  double precision = std::numeric_limits<double>::quiet_NaN();
+  double recall = std::numeric_limits<double>::quiet_NaN();
+  double false_positive_rate = std::numeric_limits<double>::quiet_NaN();
+  double false_negative_rate = std::numeric_limits<double>::quiet_NaN();
+
+  /// The rates of a confusion.
+  static SelectionRates of(const Confusion& c) noexcept {
+    return {c.selection_rate(), c.precision(), c.recall(), c.false_positive_rate(), c.false_negative_rate()};
+  }
 };
 
 /// Counts a selection (threshold_selection, top_k_selection) against the outcomes.
