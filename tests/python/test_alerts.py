@@ -93,7 +93,7 @@ def test_families_and_bad_input(tmp_path):
     with pytest.raises(earlyhelp.InvalidArgument, match="not a date"):
         earlyhelp.decide_alerts(assessments(0.4), domain="asb", as_of="31/13/2024", model=MODEL, threshold=0.3)
     with pytest.raises(earlyhelp.InvalidArgument, match="row 1 has score nan"):
-        earlyhelp.decide_alerts(assessments(0.4).assign(score=[0.4, float("nan"), 0.2]), domain="asb",
+        earlyhelp.decide_alerts(assessments(0.4).assign(score=[0.4, None, 0.2]), domain="asb",
                                 as_of="2024-02-29", model=MODEL, threshold=0.3)
     newer = tmp_path / "newer.sqlite"
     with sqlite3.connect(newer) as db:

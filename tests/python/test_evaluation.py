@@ -152,6 +152,7 @@ def test_json_and_markdown():
     assert doc["roc_auc"] == pytest.approx(sklearn_metrics.roc_auc_score(y, s), abs=TOL)
     assert doc["selections"][0]["label"] == "top 50"
     assert doc["by_group"][0]["judged"] is False and doc["by_group"][0]["precision"] is None
+    assert repr(e).startswith(f"<Evaluation rows={len(y)} positives={y.sum()} roc_auc=")
     md = e.to_markdown(title="ASB")
     assert md.startswith("## ASB")
     assert "| top 50 | 50 |" in md

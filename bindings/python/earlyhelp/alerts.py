@@ -94,7 +94,7 @@ def _columns(df) -> tuple[dict, str, str]:
         raise InvalidArgument("alerts: in_contact is missing on some rows; say True or False for every subject")
     cols = {
         "subject_id": ["" if _missing(v) else str(v) for v in df[column].tolist()],
-        "score": [float(v) for v in df["score"].tolist()],
+        "score": [math.nan if _missing(v) else float(v) for v in df["score"].tolist()],  # NaN: a clear error
         "band": ["" if _missing(v) else str(v) for v in df["band"].tolist()] if "band" in df.columns else [""] * n,
         "alerting_features": ([_list(v, True) for v in df["alerting_features"].tolist()]
                               if "alerting_features" in df.columns else [[] for _ in range(n)]),

@@ -148,8 +148,9 @@ class Evaluation:
         return text
 
     def __repr__(self):
-        return (f"<Evaluation rows={self.native.rows} positives={self.native.positives} "
-                f"roc_auc={self.native.roc_auc:.4f} pr_auc={self.native.pr_auc:.4f}>")
+        row = self.overall.iloc[0]
+        return (f"<Evaluation rows={row['rows']} positives={row['positives']} "
+                f"roc_auc={row['roc_auc']:.4f} pr_auc={row['pr_auc']:.4f}>")
 
 
 def evaluate(y_true, score, groups=None, k: Iterable[int] | int = (), threshold=None, weight=None,
