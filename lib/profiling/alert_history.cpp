@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <utility>
 
 namespace earlyhelp::profiling {
@@ -15,11 +16,14 @@ namespace {
 
 using detail::Statement;
 
+// Most subjects have no alerting feature: "[]" skips the JSON library both ways.
 std::string to_json_list(const std::vector<std::string>& items) {
+  if (items.empty()) return "[]";
   return nlohmann::json(items).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::vector<std::string> from_json_list(const std::string& text, const std::string& path) {
+  if (text == "[]") return {};
   const auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_array()) throw FormatError(fmt::format("alert history {}: a stored list is not a JSON array", path));
   std::vector<std::string> out;
@@ -81,28 +85,37 @@ int AlertHistory::schema_version() const {
 std::map<std::string, PreviousState> AlertHistory::previous_states(const std::string& domain, Date as_of,
                                                                    const std::vector<std::string>& subject_ids) const {
   if (db_ == nullptr) throw StateError("AlertHistory: used after being moved from");
+  // Outside record()'s transaction, read in one of our own: per-statement locking costs more than
+  // the lookups themselves.
+  std::optional<detail::Transaction> read;
+  if (sqlite3_get_autocommit(db_) != 0) read.emplace(db_, path_, "BEGIN");
   const std::string date = format_date(as_of);
-  Statement last(db_,
-                 "SELECT as_of, score, alerting_features FROM assessments "
-                 "WHERE domain = ?1 AND subject_id = ?2 AND as_of < ?3 ORDER BY as_of DESC LIMIT 1",
-                 path_);
-  Statement alerted(db_, "SELECT max(as_of) FROM alerts WHERE domain = ?1 AND subject_id = ?2 AND as_of < ?3",
-                    path_);
   std::map<std::string, PreviousState> out;
-  for (const std::string& id : subject_ids) {
-    PreviousState s;
-    last.reset();
-    last.bind(1, domain).bind(2, id).bind(3, date);
-    if (last.step()) {
-      s.assessed_on = stored_date(last.text(0), path_);
-      s.score = last.real(1);
-      s.alerting_features = from_json_list(last.text(2), path_);
+  {
+    // Two primary-key lookups per subject: the latest assessment before the date, and the date of
+    // the latest alert before it.
+    Statement last(db_,
+                   "SELECT as_of, score, alerting_features FROM assessments "
+                   "WHERE domain = ?1 AND subject_id = ?2 AND as_of < ?3 ORDER BY as_of DESC LIMIT 1",
+                   path_);
+    Statement alerted(db_, "SELECT max(as_of) FROM alerts WHERE domain = ?1 AND subject_id = ?2 AND as_of < ?3",
+                      path_);
+    for (const std::string& id : subject_ids) {
+      PreviousState s;
+      last.reset();
+      last.bind(1, domain).bind(2, id).bind(3, date);
+      if (last.step()) {
+        s.assessed_on = stored_date(last.text(0), path_);
+        s.score = last.real(1);
+        s.alerting_features = from_json_list(last.text(2), path_);
+      }
+      alerted.reset();
+      alerted.bind(1, domain).bind(2, id).bind(3, date);
+      if (alerted.step() && !alerted.is_null(0)) s.last_alert_on = stored_date(alerted.text(0), path_);
+      if (s.assessed_on || s.last_alert_on) out.emplace(id, std::move(s));
     }
-    alerted.reset();
-    alerted.bind(1, domain).bind(2, id).bind(3, date);
-    if (alerted.step() && !alerted.is_null(0)) s.last_alert_on = stored_date(alerted.text(0), path_);
-    if (s.assessed_on || s.last_alert_on) out.emplace(id, std::move(s));
-  }
+  }  // statements finished before the read transaction ends
+  if (read) read->commit();
   return out;
 }
 

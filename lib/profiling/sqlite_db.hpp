@@ -95,11 +95,12 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-/// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() was called.
+/// BEGIN IMMEDIATE (a writer) or BEGIN (a reader: one shared lock for many statements instead of
+/// one per statement) on construction; ROLLBACK on destruction unless commit() was called.
 class Transaction {
  public:
-  Transaction(sqlite3* db, const std::string& path) : db_(db), path_(path) {
-    exec(db, "BEGIN IMMEDIATE", path, "begin transaction");
+  Transaction(sqlite3* db, const std::string& path, const char* begin = "BEGIN IMMEDIATE") : db_(db), path_(path) {
+    exec(db, begin, path, "begin transaction");
   }
   ~Transaction() {
     if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
