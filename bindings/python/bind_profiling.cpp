@@ -9,6 +9,7 @@
 #include "earlyhelp/profiling/alert_history.hpp"
 #include "earlyhelp/profiling/alerts.hpp"
 
+#include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
 #include <map>
@@ -39,14 +40,14 @@ pf::AssessmentRun make_run(const std::string& domain, const std::string& subject
                            const std::vector<std::string>& model, double threshold, const py::dict& c) {
   EH_CHECK(model.size() == 3, "alerts: model needs name, version and sha256 ({} values given)", model.size());
   auto ids = c["subject_id"].cast<std::vector<std::string>>();
-  const auto scores = c["score"].cast<std::vector<double>>();
+  const auto scores = c["score"].cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
   auto bands = c["band"].cast<std::vector<std::string>>();
   auto features = c["alerting_features"].cast<std::vector<std::vector<std::string>>>();
   auto reasons = c["reasons"].cast<std::vector<std::vector<std::string>>>();
-  const auto contact = c["in_contact"].cast<std::vector<bool>>();
+  const auto contact = c["in_contact"].cast<py::array_t<bool, py::array::c_style | py::array::forcecast>>();
   const std::size_t n = ids.size();
-  EH_CHECK(scores.size() == n && bands.size() == n && features.size() == n && reasons.size() == n &&
-               contact.size() == n,
+  EH_CHECK(static_cast<std::size_t>(scores.size()) == n && bands.size() == n && features.size() == n &&
+               reasons.size() == n && static_cast<std::size_t>(contact.size()) == n,
            "alerts: the assessment columns differ in length ({} subject ids)", n);
   pf::AssessmentRun run;
   run.domain = domain;
@@ -58,32 +59,40 @@ pf::AssessmentRun make_run(const std::string& domain, const std::string& subject
   for (std::size_t i = 0; i < n; ++i) {
     pf::Assessment& a = run.assessments[i];
     a.subject_id = std::move(ids[i]);
-    a.score = scores[i];
+    a.score = scores.at(static_cast<py::ssize_t>(i));
     a.band = std::move(bands[i]);
     a.alerting_features = std::move(features[i]);
     a.reasons = std::move(reasons[i]);
-    a.in_contact = contact[i];
+    a.in_contact = contact.at(static_cast<py::ssize_t>(i));
   }
   return run;
 }
 
-// Results go out as one dict per row (pandas builds the frame), so each field is named once.
-py::list decision_records(const pf::RunDecisions& d) {
-  py::list out;
-  for (const pf::Decision& x : d.decisions) {
-    std::string blocked;
-    for (const std::string& rule : x.blocked_by()) blocked += (blocked.empty() ? "" : ";") + rule;
-    py::dict r;
-    r["subject_id"] = x.subject_id;
-    r["alert"] = x.alert;
-    r["above_threshold"] = x.above_threshold;
-    r["changed"] = x.changed;
-    r["first_assessment"] = x.first_assessment;
-    r["in_contact"] = x.in_contact;
-    r["outside_cooldown"] = x.outside_cooldown;
-    r["blocked_by"] = blocked;
-    out.append(r);
+// Decisions go out as columns, the rule flags as numpy bool arrays: one per subject of the
+// population, so building a Python object per value would cost more than deciding.
+py::dict decision_columns(const pf::RunDecisions& d) {
+  const std::size_t n = d.decisions.size();
+  py::dict out;
+  std::vector<std::string> ids(n), blocked(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ids[i] = d.decisions[i].subject_id;
+    for (const std::string& rule : d.decisions[i].blocked_by()) blocked[i] += (blocked[i].empty() ? "" : ";") + rule;
   }
+  out["subject_id"] = ids;
+  static const std::pair<const char*, bool pf::Decision::*> flags[] = {
+      {"alert", &pf::Decision::alert},
+      {"above_threshold", &pf::Decision::above_threshold},
+      {"changed", &pf::Decision::changed},
+      {"first_assessment", &pf::Decision::first_assessment},
+      {"in_contact", &pf::Decision::in_contact},
+      {"outside_cooldown", &pf::Decision::outside_cooldown}};
+  for (const auto& [name, member] : flags) {
+    py::array_t<bool> column(static_cast<py::ssize_t>(n));
+    auto v = column.mutable_unchecked<1>();
+    for (std::size_t i = 0; i < n; ++i) v(static_cast<py::ssize_t>(i)) = d.decisions[i].*member;
+    out[name] = column;
+  }
+  out["blocked_by"] = blocked;
   return out;
 }
 
@@ -159,7 +168,7 @@ void bind_profiling(py::module_& root) {
           py::gil_scoped_release nogil;
           d = pf::decide_alerts(run, previous, policy);
         }
-        return py::make_tuple(decision_records(d), alert_records(d.alerts));
+        return py::make_tuple(decision_columns(d), alert_records(d.alerts));
       },
       py::arg("domain"), py::arg("subject_kind"), py::arg("as_of"), py::arg("model"), py::arg("threshold"),
       py::arg("columns"), py::arg("previous_ids"), py::arg("previous_as_of"), py::arg("previous_scores"),
@@ -181,7 +190,7 @@ void bind_profiling(py::module_& root) {
               if (dry_run) r.decisions = h.decide(run, policy);
               else r = h.record(run, policy);
             }
-            return py::make_tuple(decision_records(r.decisions), alert_records(r.decisions.alerts), r.rerun,
+            return py::make_tuple(decision_columns(r.decisions), alert_records(r.decisions.alerts), r.rerun,
                                   r.alerts_added);
           },
           py::arg("domain"), py::arg("subject_kind"), py::arg("as_of"), py::arg("model"), py::arg("threshold"),

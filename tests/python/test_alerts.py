@@ -95,6 +95,9 @@ def test_families_and_bad_input(tmp_path):
     with pytest.raises(earlyhelp.InvalidArgument, match="row 1 has score nan"):
         earlyhelp.decide_alerts(assessments(0.4).assign(score=[0.4, None, 0.2]), domain="asb",
                                 as_of="2024-02-29", model=MODEL, threshold=0.3)
+    with pytest.raises(earlyhelp.InvalidArgument, match="not numbers"):
+        earlyhelp.decide_alerts(assessments(0.4).assign(score=["high", "low", "x"]), domain="asb",
+                                as_of="2024-02-29", model=MODEL, threshold=0.3)
     newer = tmp_path / "newer.sqlite"
     with sqlite3.connect(newer) as db:
         db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")

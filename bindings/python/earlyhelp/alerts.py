@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+
+import numpy as np
 from typing import Mapping, NamedTuple, Sequence
 
 from earlyhelp._core import InvalidArgument
@@ -85,22 +87,29 @@ def _subject(df) -> tuple[str, str]:
 
 
 def _columns(df) -> tuple[dict, str, str]:
+    import pandas as pd
+
     column, kind = _subject(df)
     for needed in ("score", "in_contact"):
         if needed not in df.columns:
             raise InvalidArgument(f"alerts: the assessments have no '{needed}' column")
     n = len(df)
+    try:
+        # Missing scores become NaN, which the library reports by row.
+        scores = pd.to_numeric(df["score"]).to_numpy(dtype=np.float64, na_value=np.nan)
+    except (TypeError, ValueError):
+        raise InvalidArgument("alerts: the score column holds values that are not numbers") from None
     if df["in_contact"].isna().any():
         raise InvalidArgument("alerts: in_contact is missing on some rows; say True or False for every subject")
     cols = {
         "subject_id": ["" if _missing(v) else str(v) for v in df[column].tolist()],
-        "score": [math.nan if _missing(v) else float(v) for v in df["score"].tolist()],  # NaN: a clear error
+        "score": scores,
         "band": ["" if _missing(v) else str(v) for v in df["band"].tolist()] if "band" in df.columns else [""] * n,
         "alerting_features": ([_list(v, True) for v in df["alerting_features"].tolist()]
                               if "alerting_features" in df.columns else [[] for _ in range(n)]),
         "reasons": ([_list(v, False) for v in df["reasons"].tolist()]
                     if "reasons" in df.columns else [[] for _ in range(n)]),
-        "in_contact": [bool(v) for v in df["in_contact"].tolist()],
+        "in_contact": df["in_contact"].to_numpy(dtype=bool),
     }
     return cols, column, kind
 
@@ -109,7 +118,7 @@ _DECISION_COLUMNS = ["alert", "above_threshold", "changed", "first_assessment", 
                      "blocked_by"]
 
 
-def _frames(decisions: list, alerts: list, column: str):
+def _frames(decisions: dict, alerts: list, column: str):
     import pandas as pd
 
     dec = pd.DataFrame(decisions, columns=["subject_id", *_DECISION_COLUMNS]).rename(columns={"subject_id": column})
