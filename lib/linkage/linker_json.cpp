@@ -72,7 +72,8 @@ Settings Settings::from_json(std::string_view text) {
   static const char* known[] = {"link_type", "blocking_rules", "match_threshold", "max_block_size", "window",
                                 "u_sample_pairs", "max_training_pairs", "em_max_iterations", "em_tolerance",
                                 "tf_adjustment", "household_guard", "guard_max_m", "absorb_orphans", "seed", "n_threads"};
-  for (const auto& [key, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    const std::string& key = item.key();  // a named variable: C++17 lambdas cannot capture a structured binding
     EH_CHECK(std::find_if(std::begin(known), std::end(known), [&](const char* k) { return key == k; }) !=
                  std::end(known),
              "settings: unknown key '{}'", key);
