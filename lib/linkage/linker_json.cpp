@@ -27,7 +27,7 @@ constexpr std::string_view link_type_name(LinkType t) noexcept {
 json parse_json(std::string_view text, const char* what) {
   try {
     return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // also out_of_range: a number beyond double range
     throw InvalidArgument(fmt::format("{}: not valid JSON ({})", what, e.what()));
   }
 }
