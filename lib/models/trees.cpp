@@ -298,8 +298,11 @@ void TreeEnsemble::transform(const double* margin, double* out) const noexcept {
       }
       return;
     case Objective::count_poisson:
-      out[0] = f32 ? static_cast<double>(std::exp(static_cast<float>(margin[0])))
-                   : std::exp(margin[0]);
+      // One output per target (XGBoost's num_target > 1 is allowed for Poisson).
+      for (int g = 0; g < n_groups_; ++g) {
+        out[g] = f32 ? static_cast<double>(std::exp(static_cast<float>(margin[g])))
+                     : std::exp(margin[g]);
+      }
       return;
     case Objective::multi_softprob: {
       double wmax = margin[0];

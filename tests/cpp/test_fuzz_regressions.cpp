@@ -38,4 +38,34 @@ TEST_SUITE("fuzz_regressions") {
     CHECK_THROWS_AS(linker.load_model_json(R"({"probability_two_random_records_match": 9e999})"),
                     InvalidArgument);
   }
+
+  TEST_CASE("fuzz_regressions.sklearn_import: every target of a multi-target Poisson model is transformed") {
+    // fuzz_sklearn_import: count:poisson with two groups (XGBoost num_target = 2) transformed the
+    // first margin only and returned uninitialised memory for the second.
+    std::vector<models::TreeArrays> trees(2);
+    for (int g = 0; g < 2; ++g) {
+      models::TreeArrays& t = trees[static_cast<std::size_t>(g)];
+      t.left = {-1};
+      t.right = {-1};
+      t.feature = {0};
+      t.threshold = {0};
+      t.default_left = {1};
+      t.value = {0.25 * (g + 1)};
+      t.cover = {1};
+      t.group = g;
+    }
+    const models::TreeEnsemble e(trees, 1, 2, models::Objective::count_poisson, 0.5,
+                                 models::Accumulate::float64);
+    const RowMatrixXd x = RowMatrixXd::Zero(3, 1);
+    const RowMatrixXd p = e.predict(x, 1);
+    REQUIRE(p.cols() == 2);
+    double one[2] = {0, 0};
+    e.predict_one(x.row(0).data(), one);
+    for (int g = 0; g < 2; ++g) {
+      const double expected = std::exp(std::log(0.5) + 0.25 * (g + 1));
+      CHECK(p(0, g) == doctest::Approx(expected).epsilon(1e-12));
+      CHECK(p(2, g) == p(0, g));
+      CHECK(one[g] == p(0, g));
+    }
+  }
 }
