@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Inputs the fuzz targets of tests/fuzz found crashing or misbehaving, minimised, each kept as a
-// regression test next to the property it broke (model bundles: test_models_bundle_hostile.cpp).
+// Inputs the fuzz targets of tests/fuzz (and the hostile-bundle tests) found crashing or misbehaving,
+// minimised, each kept as a regression test next to the property it broke (model bundle payloads:
+// test_models_bundle_hostile.cpp).
 
 #include "alloc_probe.hpp"
 
@@ -67,5 +68,39 @@ TEST_SUITE("fuzz_regressions") {
       CHECK(p(2, g) == p(0, g));
       CHECK(one[g] == p(0, g));
     }
+  }
+
+  TEST_CASE("fuzz_regressions.model_bundle: a categorical split costs memory in proportion to its categories") {
+    // test_models_bundle_hostile (huge counts): one categorical split listing category 2^24 - 1
+    // took a 2 MiB bitset, so a small hostile bundle or XGBoost file with many such splits asked
+    // for gigabytes. Category 2^24 - 1 goes right, every other category left.
+    models::TreeArrays t;
+    t.left = {1, -1, -1};
+    t.right = {2, -1, -1};
+    t.feature = {0, 0, 0};
+    t.threshold = {0, 0, 0};
+    t.default_left = {1, 0, 0};
+    t.value = {0, -1, 1};
+    t.cover = {2, 1, 1};
+    t.categories = {{16777215, 5, 5}, {}, {}};
+    RowMatrixXd x(4, 1);
+    x << 16777215, 5, 6, 0;
+    RowMatrixXd margin;
+    std::vector<models::TreeArrays> back;
+    const std::size_t largest = eh_test::largest_allocation_of(
+        [&] {
+          const models::TreeEnsemble e({t}, 1, 1, models::Objective::reg_squarederror, 0.0);
+          margin = e.predict_margin(x, 1);
+          back = e.trees();
+        },
+        std::size_t{1} << 20);
+    CHECK(largest < 4096);
+    REQUIRE(margin.rows() == 4);
+    CHECK(margin(0, 0) == 1);
+    CHECK(margin(1, 0) == 1);
+    CHECK(margin(2, 0) == -1);
+    CHECK(margin(3, 0) == -1);
+    REQUIRE(back.size() == 1);
+    CHECK(back[0].categories[0] == std::vector<std::int32_t>{5, 16777215});
   }
 }
