@@ -4,6 +4,8 @@
 // around a hostile payload: garbage, a cut Boost archive, huge counts. Each is a FormatError
 // within bounded memory, never a crash; the ci-sanitize preset runs these under ASan and UBSan.
 
+#include "alloc_probe.hpp"
+
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/io/envelope.hpp"
 #include "earlyhelp/models/model.hpp"
@@ -12,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -77,12 +80,24 @@ bool refused(std::string_view bytes, std::string_view key = {}) {
   }
 }
 
+std::string payload_of(const std::string& bundle) { return bundle.substr(kEnvelopeHeaderSize); }
+
+std::string sealed(std::string_view payload, std::uint32_t version = kModelFormatVersion) {
+  return earlyhelp::io::seal(payload, kModelMagic, version);
+}
+
 void put_le64(std::string& s, std::size_t at, std::uint64_t v) {
   for (std::size_t i = 0; i < 8; ++i) s[at + i] = static_cast<char>((v >> (8 * i)) & 0xffu);
 }
 
 std::string first_of(const std::vector<std::size_t>& v) {
   return v.empty() ? std::string("none") : std::to_string(v.front());
+}
+
+// Largest single allocation requested while loading `bytes` (refused or not). Live memory is
+// held under 1 MiB, so a reader that trusts a hostile count fails here fast.
+std::size_t largest_allocation(std::string_view bytes) {
+  return eh_test::largest_allocation_of([&] { (void)refused(bytes); }, std::size_t{1} << 20);
 }
 
 }  // namespace
@@ -139,5 +154,80 @@ TEST_SUITE("models") {
       CHECK_THROWS_AS(Model::from_bytes(std::string_view(bad).substr(0, kEnvelopeHeaderSize)),
                       FormatError);
     }
+  }
+
+  TEST_CASE("models.bundle_hostile: a valid envelope around garbage or a cut archive") {
+    const std::string payload = payload_of(tree_model().to_bytes());
+    std::mt19937_64 rng(19);
+    std::vector<std::string> accepted;
+    // Random bytes, alone and after a real archive's opening (class information and tag).
+    for (int i = 0; i < 300; ++i) {
+      std::string junk(rng() % 400, '\0');
+      for (char& c : junk) c = static_cast<char>(rng() & 0xffu);
+      const std::string tail = i % 2 == 0 ? junk : payload.substr(0, 48) + junk;
+      for (const std::uint32_t version : {1u, 2u}) {
+        if (!refused(sealed(tail, version))) accepted.push_back(tail);
+      }
+    }
+    // Every prefix of a real archive, as format 1 and 2.
+    for (std::size_t n = 0; n < payload.size(); ++n) {
+      for (const std::uint32_t version : {1u, 2u}) {
+        if (!refused(sealed(payload.substr(0, n), version))) accepted.push_back(payload.substr(0, n));
+      }
+    }
+    CHECK_MESSAGE(accepted.empty(), accepted.size(), " hostile payloads loaded");
+  }
+
+  TEST_CASE("models.bundle_hostile: a declared 64 MiB string is refused before it is allocated") {
+    // Regression (fuzz_model_payload): Boost trusted the archive's string length and allocated it
+    // (zero-filled) before reading a byte of it; a hostile sealed bundle could demand gigabytes.
+    const std::string payload = payload_of(tree_model().to_bytes());
+    const std::size_t tag = payload.find("earlyhelp.models.Model");
+    REQUIRE(tag != std::string::npos);
+    REQUIRE(tag >= 8);
+    std::string bad = payload;
+    put_le64(bad, tag - 8, std::uint64_t{64} << 20);
+    const std::string bundle = sealed(bad);
+    CHECK_THROWS_WITH_AS(Model::from_bytes(bundle), doctest::Contains("malformed model bundle"),
+                         FormatError);
+    CHECK(largest_allocation(bundle) < 64 * bundle.size());
+  }
+
+  TEST_CASE("models.bundle_hostile: a boolean stored as 2 is a FormatError") {
+    // Boost reads a bool by copying the byte into it: 2 is undefined behaviour (UBSan stops
+    // there; a plain build read it as true).
+    Model plain = tree_model();
+    plain.set_calibration(std::nullopt);
+    const std::string with = payload_of(tree_model().to_bytes());
+    const std::string without = payload_of(plain.to_bytes());
+    // Everything before has_calibration is the same; there the two payloads hold 1 and 0.
+    std::size_t at = 0;
+    while (at < without.size() && with[at] == without[at]) ++at;
+    REQUIRE(at < without.size());
+    REQUIRE(with[at] == 1);
+    std::string bad = with;
+    bad[at] = 2;
+    CHECK_THROWS_WITH_AS(Model::from_bytes(sealed(bad)), doctest::Contains("boolean"), FormatError);
+  }
+
+  TEST_CASE("models.bundle_hostile: huge counts anywhere in the archive stay within bounded memory") {
+    // Every 8-byte window of the payload overwritten with a huge count: wherever a length or a
+    // collection size sits, the archive must be refused before allocating for it.
+    const std::string payload = payload_of(tree_model().to_bytes());
+    std::size_t worst = 0, worst_at = 0;
+    for (const std::uint64_t count :
+         {std::uint64_t{1} << 26, std::uint64_t{1} << 40, ~std::uint64_t{0}}) {
+      for (std::size_t at = 0; at + 8 <= payload.size(); ++at) {
+        std::string bad = payload;
+        put_le64(bad, at, count);
+        const std::size_t largest = largest_allocation(sealed(bad));
+        if (largest > worst) {
+          worst = largest;
+          worst_at = at;
+        }
+      }
+    }
+    CAPTURE(worst_at);
+    CHECK(worst <= 16 * payload.size());
   }
 }
