@@ -210,6 +210,28 @@ TEST_SUITE("models") {
     CHECK_THROWS_WITH_AS(Model::from_bytes(sealed(bad)), doctest::Contains("boolean"), FormatError);
   }
 
+  TEST_CASE("models.bundle_hostile: a linear bundle whose coefficient count overflows is a FormatError") {
+    // fuzz_model_payload: rows x columns was checked against the coefficients in int64, which
+    // overflows (undefined behaviour); 2^62 + 1 rows of 4 columns wrapped to 4 and matched, then
+    // the matrix was built from far outside the array.
+    RowMatrixXd one(1, 4), two(2, 4);
+    one << 1, 2, 3, 4;
+    two << 1, 2, 3, 4, 5, 6, 7, 8;
+    const std::string p1 =
+        payload_of(Model(LinearModel(one, Eigen::VectorXd::Zero(1), Link::identity)).to_bytes());
+    const std::string p2 =
+        payload_of(Model(LinearModel(two, Eigen::VectorXd::Zero(2), Link::identity)).to_bytes());
+    // The payloads agree up to the number of coefficient rows (1 and 2, an int64).
+    std::size_t rows_at = 0;
+    while (rows_at < p1.size() && p1[rows_at] == p2[rows_at]) ++rows_at;
+    REQUIRE(rows_at + 8 <= p1.size());
+    REQUIRE(p1[rows_at] == 1);
+    std::string bad = p1;
+    put_le64(bad, rows_at, (std::uint64_t{1} << 62) + 1);
+    CHECK_THROWS_WITH_AS(Model::from_bytes(sealed(bad)), doctest::Contains("coefficients"),
+                         FormatError);
+  }
+
   TEST_CASE("models.bundle_hostile: huge counts anywhere in the archive stay within bounded memory") {
     // Every 8-byte window of the payload overwritten with a huge count: wherever a length or a
     // collection size sits, the archive must be refused before allocating for it.
