@@ -149,11 +149,17 @@ void Linker::load_model_json(std::string_view text) {
   const char* w = "load_model_json";
   p.lambda = get<double>(j, "probability_two_random_records_match", w);
   EH_CHECK(p.lambda > 0 && p.lambda < 1, "load_model_json: probability_two_random_records_match must be in (0, 1)");
+  auto probability = [&](std::size_t f, const json& lv, const char* key) {
+    const double x = lv[key].get<double>();
+    EH_CHECK(x >= 0 && x <= 1, "load_model_json: field '{}': {} must be in [0, 1] (got {})",
+             field_name(static_cast<Field>(f)), key, x);
+    return std::max(x, 1e-6);
+  };
   auto set_level = [&](std::size_t f, std::size_t l, const json& lv) {
     if (lv.contains("m_probability") && lv["m_probability"].is_number())
-      p.fields[f].m[l] = std::max(lv["m_probability"].get<double>(), 1e-6);
+      p.fields[f].m[l] = probability(f, lv, "m_probability");
     if (lv.contains("u_probability") && lv["u_probability"].is_number())
-      p.fields[f].u[l] = std::max(lv["u_probability"].get<double>(), 1e-6);
+      p.fields[f].u[l] = probability(f, lv, "u_probability");
   };
   if (j.contains("fields")) {
     // Our own format: levels by label.
@@ -211,8 +217,9 @@ void Linker::load_model_json(std::string_view text) {
       double s = 0;
       for (double x : *v) s += x;
       // A model written by us sums to 1 up to the probability floor: keep it bit for bit.
+      // Normalised values stay at or above the floor too, so what is written reads back the same.
       if (std::abs(s - 1.0) > 1e-3)
-        for (double& x : *v) x /= s;
+        for (double& x : *v) x = std::max(x / s, 1e-6);
     }
   }
   p.fitted = true;

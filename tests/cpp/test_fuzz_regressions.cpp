@@ -103,4 +103,29 @@ TEST_SUITE("fuzz_regressions") {
     REQUIRE(back.size() == 1);
     CHECK(back[0].categories[0] == std::vector<std::int32_t>{5, 16777215});
   }
+
+  TEST_CASE("fuzz_regressions.linker_model: probabilities outside [0, 1] are refused; a model reads back as written") {
+    // fuzz_linker_model: m_probability 1e10 was accepted, and normalising pushed the other levels
+    // below the 1e-6 floor that reading applies, so a written model did not read back the same.
+    linkage::Linker linker;
+    CHECK_THROWS_WITH_AS(
+        linker.load_model_json(R"({"fields":[{"field":"first_name","levels":[{"label":"initial",)"
+                               R"("m_probability":1e10}]}],"probability_two_random_records_match":0.3})"),
+        doctest::Contains("first_name"), InvalidArgument);
+    CHECK_THROWS_AS(
+        linker.load_model_json(R"({"fields":[{"field":"sex","levels":[{"label":"same",)"
+                               R"("u_probability":-0.5}]}],"probability_two_random_records_match":0.3})"),
+        InvalidArgument);
+    // Valid probabilities that need normalising, one at the floor.
+    linker.load_model_json(
+        R"({"fields":[{"field":"first_name","levels":[{"label":"exact","m_probability":1},)"
+        R"({"label":"nickname","m_probability":1},{"label":"jaro_winkler_0.92","m_probability":1},)"
+        R"({"label":"jaro_winkler_0.80","m_probability":1},{"label":"initial","m_probability":1},)"
+        R"({"label":"different","m_probability":1e-6}]}],"probability_two_random_records_match":0.3})");
+    const std::string once = linker.model_json();
+    linkage::Linker again;
+    again.load_model_json(once);
+    CHECK(again.model_json() == once);
+    for (const auto& level : linker.parameters().fields[0].m) CHECK(level >= 1e-6);
+  }
 }
