@@ -192,14 +192,21 @@ void Linker::load_model_json(std::string_view text) {
         {"suburb", Field::town}, {"uprn", Field::uprn}, {"nhs_number", Field::identifier},
         {"soc_sec_id", Field::identifier}};
     for (const auto& c : j["comparisons"]) {
+      EH_CHECK(c.is_object() && (!c.contains("output_column_name") || c["output_column_name"].is_string()) &&
+                   (!c.contains("comparison_levels") || c["comparison_levels"].is_array()),
+               "load_model_json: each Splink comparison must be an object with a string output_column_name "
+               "and a comparison_levels array");
       const std::string col = c.value("output_column_name", std::string());
       const auto it = std::find_if(std::begin(aliases), std::end(aliases),
                                    [&](const auto& a) { return col == a.first; });
       if (it == std::end(aliases) || !c.contains("comparison_levels")) continue;
       const auto f = static_cast<std::size_t>(it->second);
       std::vector<json> levels;
-      for (const auto& lv : c["comparison_levels"])
+      for (const auto& lv : c["comparison_levels"]) {
+        EH_CHECK(lv.is_object() && (!lv.contains("is_null_level") || lv["is_null_level"].is_boolean()),
+                 "load_model_json: comparison '{}': each level must be an object (is_null_level true or false)", col);
         if (!lv.value("is_null_level", false)) levels.push_back(lv);
+      }
       const std::size_t ours = p.fields[f].m.size();
       // Map the k-th of their n levels onto ours proportionally (first -> first, last -> last).
       for (std::size_t k = 0; k < levels.size(); ++k) {

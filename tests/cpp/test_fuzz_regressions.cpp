@@ -128,4 +128,25 @@ TEST_SUITE("fuzz_regressions") {
     CHECK(again.model_json() == once);
     for (const auto& level : linker.parameters().fields[0].m) CHECK(level >= 1e-6);
   }
+
+  TEST_CASE("fuzz_regressions.linker_model: a malformed Splink comparison is an InvalidArgument") {
+    // Found reading the Splink reader for fuzz_linker_model (45 s of fuzzing had not reached it):
+    // a comparison or level that is not an object, or a field of the wrong type, escaped as
+    // nlohmann::json::type_error ("cannot use value() with number").
+    const char* const bad[] = {
+        R"({"probability_two_random_records_match":0.5,"comparisons":[1]})",
+        R"({"probability_two_random_records_match":0.5,"comparisons":[{"output_column_name":7}]})",
+        R"({"probability_two_random_records_match":0.5,"comparisons":[)"
+        R"({"output_column_name":"sex","comparison_levels":[3]}]})",
+        R"({"probability_two_random_records_match":0.5,"comparisons":[)"
+        R"({"output_column_name":"sex","comparison_levels":{"a":1}}]})",
+        R"({"probability_two_random_records_match":0.5,"comparisons":[)"
+        R"({"output_column_name":"sex","comparison_levels":[{"is_null_level":"yes"}]}]})"};
+    for (const char* text : bad) {
+      CAPTURE(text);
+      linkage::Linker linker;
+      CHECK_THROWS_WITH_AS(linker.load_model_json(text), doctest::Contains("comparison"),
+                           InvalidArgument);
+    }
+  }
 }
