@@ -2,7 +2,8 @@
 """Writes the seed corpus of every fuzz target (tests/fuzz/corpus/<target>/) from the repository's
 own data: the sample council extracts, the built-in schema, models trained with XGBoost and
 scikit-learn on a fixed synthetic table, linkage settings and a trained linkage model. Small valid
-inputs and a few near-valid ones; libFuzzer mutates from there.
+inputs and a few near-valid ones; libFuzzer mutates from there. Files named regress-* are inputs
+that once crashed or broke a property (each also a doctest regression test); they are kept.
 
 Run from the repository root with a built Python module (e.g. the ci preset):
     PYTHONPATH=build/ci/python /usr/bin/python3 tests/fuzz/make_corpus.py
@@ -36,10 +37,12 @@ def write(target, data, name=None):
 
 
 def clear(target):
+    """Removes the generated seeds; regress-* files (inputs that once failed) stay."""
     d = CORPUS / target
     if d.exists():
         for f in d.iterdir():
-            f.unlink()
+            if not f.name.startswith("regress-"):
+                f.unlink()
 
 
 def sample_column(column, limit=6):
