@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
 
 namespace earlyhelp::linkage {
 
@@ -35,6 +38,20 @@ json parse_json(std::string_view text, const char* what) {
 template <class T>
 T get(const json& j, const char* key, const char* what) {
   try {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      // json::get would cast 2.5, -1 or 1e22 into T unchecked (the last is undefined behaviour).
+      const json& v = j.at(key);
+      using L = std::numeric_limits<T>;
+      const bool fits =
+          v.is_number_unsigned() ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(L::max())
+          : v.is_number_integer() ? v.get<std::int64_t>() >= static_cast<std::int64_t>(L::min()) &&
+                                        (L::is_signed || v.get<std::int64_t>() >= 0) &&
+                                        (!L::is_signed || v.get<std::int64_t>() <= static_cast<std::int64_t>(L::max()))
+                                  : false;
+      if (!fits)
+        throw InvalidArgument(fmt::format("{}: key '{}' must be a whole number from {} to {}", what, key,
+                                          L::min(), L::max()));
+    }
     return j.at(key).get<T>();
   } catch (const json::exception&) {
     throw InvalidArgument(fmt::format("{}: key '{}' is missing or has the wrong type", what, key));

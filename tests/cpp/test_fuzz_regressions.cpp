@@ -149,4 +149,24 @@ TEST_SUITE("fuzz_regressions") {
                            InvalidArgument);
     }
   }
+
+  TEST_CASE("fuzz_regressions.linkage_settings: a count that is not a whole number in range is an InvalidArgument") {
+    // fuzz_linkage_settings (UBSan: 1.33333e+22 is outside the range of unsigned long): counts
+    // were read with json::get<std::size_t> / get<int>, which casts a fraction, a negative or a
+    // huge number without a check.
+    for (const char* text : {R"({"window": 1333333333333333333300})", R"({"window": 2.5})",
+                             R"({"max_block_size": -1})", R"({"u_sample_pairs": 1e300})",
+                             R"({"em_max_iterations": 4294967296})", R"({"n_threads": -3e9})",
+                             R"({"seed": -1})"}) {
+      CAPTURE(text);
+      CHECK_THROWS_WITH_AS(linkage::Settings::from_json(text), doctest::Contains("whole number"),
+                           InvalidArgument);
+    }
+    const linkage::Settings s = linkage::Settings::from_json(
+        R"({"window": 7, "n_threads": -1, "seed": 18446744073709551615, "em_max_iterations": 3})");
+    CHECK(s.window == 7);
+    CHECK(s.n_threads == -1);
+    CHECK(s.seed == 18446744073709551615u);
+    CHECK(s.em_max_iterations == 3);
+  }
 }
