@@ -30,18 +30,11 @@ constexpr std::string_view kKey = "council-approval-key";
 // A small bundle holding every part of the format: trees (one split categorical), feature names,
 // labels, calibration, bands, thresholds and metadata.
 Model tree_model() {
-  std::vector<TreeArrays> trees(2);
-  for (int t = 0; t < 2; ++t) {
-    TreeArrays& a = trees[static_cast<std::size_t>(t)];
-    a.left = {1, -1, -1};
-    a.right = {2, -1, -1};
-    a.feature = {t, 0, 0};
-    a.threshold = {0.5, 0, 0};
-    a.default_left = {1, 0, 0};
-    a.value = {0, -0.4 + t, 0.7};
-    a.cover = {10, 6, 4};
-  }
-  trees[1].categories = {{3, 4}, {}, {}};
+  // Two stumps (left, right, feature, threshold, default_left, value, cover, categories, group).
+  std::vector<TreeArrays> trees{
+      {{1, -1, -1}, {2, -1, -1}, {0, 0, 0}, {0.5, 0, 0}, {1, 0, 0}, {0, -0.4, 0.7}, {10, 6, 4}, {}, 0},
+      {{1, -1, -1}, {2, -1, -1}, {1, 0, 0}, {0, 0, 0}, {1, 0, 0}, {0, 0.6, 0.7}, {10, 6, 4},
+       {{3, 4}, {}, {}}, 0}};
   Model m(TreeEnsemble(trees, 2, 1, Objective::binary_logistic, 0.3), {"absence", "arrears"});
   m.set_labels({{"absence", "School absence"}});
   m.set_calibration(Calibration::platt(-1.2, 0.1));

@@ -12,10 +12,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace earlyhelp;
   using fuzz::check;
-  const std::string_view text = fuzz::as_text(data, size);
-  const std::size_t nl = text.find('\n');
-  const std::string_view a = text.substr(0, nl);
-  const std::string_view b = nl == std::string_view::npos ? a : text.substr(nl + 1);
+  const auto [a, b] = fuzz::split_pair(fuzz::as_text(data, size));
 
   for (const std::string_view s : {a, b}) {
     if (const auto canon = io::canonical_postcode(s)) {

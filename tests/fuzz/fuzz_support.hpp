@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
+#include <utility>
 
 namespace earlyhelp::fuzz {
 
@@ -39,6 +40,14 @@ inline void check(bool ok, const char* property) {
 /// The bytes as text.
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) noexcept {
   return {reinterpret_cast<const char*>(data), size};
+}
+
+/// The text before the first newline and the text after it (the whole text twice when there is
+/// none): two values for the targets that compare a pair.
+inline std::pair<std::string_view, std::string_view> split_pair(std::string_view text) noexcept {
+  const std::size_t nl = text.find('\n');
+  if (nl == std::string_view::npos) return {text, text};
+  return {text.substr(0, nl), text.substr(nl + 1)};
 }
 
 /// True when a and b are the same number, or both NaN.
