@@ -112,22 +112,21 @@ TEST_SUITE("models") {
   }
 
   TEST_CASE("models.bundle_hostile: every single-bit flip is a FormatError") {
-    // Unsigned bundles opened without a key (integrity only), signed ones with their key.
-    for (const Model& m : {tree_model(), encoded_linear_model()}) {
-      for (const std::string_view key : {std::string_view(), kKey}) {
-        const std::string good = m.to_bytes(key);
-        std::vector<std::size_t> accepted;  // bit positions that still load
-        std::string bad = good;
-        for (std::size_t bit = 0; bit < 8 * good.size(); ++bit) {
-          const auto mask = static_cast<char>(1u << (bit % 8));
-          bad[bit / 8] = static_cast<char>(bad[bit / 8] ^ mask);
-          if (!refused(bad, key)) accepted.push_back(bit);
-          bad[bit / 8] = good[bit / 8];
-        }
-        CAPTURE(key);
-        CHECK_MESSAGE(accepted.empty(), "flipping bit ", first_of(accepted), " (of ", accepted.size(),
-                      " such bits) still loads");
+    // Unsigned bundles opened without a key (integrity only), signed ones with their key. (Past
+    // the header every flip meets the SHA-256, so one bundle speaks for every payload kind.)
+    for (const std::string_view key : {std::string_view(), kKey}) {
+      const std::string good = tree_model().to_bytes(key);
+      std::vector<std::size_t> accepted;  // bit positions that still load
+      std::string bad = good;
+      for (std::size_t bit = 0; bit < 8 * good.size(); ++bit) {
+        const auto mask = static_cast<char>(1u << (bit % 8));
+        bad[bit / 8] = static_cast<char>(bad[bit / 8] ^ mask);
+        if (!refused(bad, key)) accepted.push_back(bit);
+        bad[bit / 8] = good[bit / 8];
       }
+      CAPTURE(key);
+      CHECK_MESSAGE(accepted.empty(), "flipping bit ", first_of(accepted), " (of ", accepted.size(),
+                    " such bits) still loads");
     }
   }
 
