@@ -6,6 +6,7 @@
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/governance/hash.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace earlyhelp::io {
@@ -99,10 +100,17 @@ Opened open(std::string_view bytes, std::string_view magic, std::string_view wha
     throw_error<FormatError>("open: {} is corrupt (SHA-256 of the payload does not match)", what);
   }
   const bool is_signed = (flags & 1u) != 0;
-  if (!is_signed) {
-    for (std::size_t i = kSignedPart; i < kEnvelopeHeaderSize; ++i) {
-      if (bytes[i] != '\0') throw_error<FormatError>("open: {} is corrupt (unsigned, but a signature is present)", what);
-    }
+  // An unsigned file carries 32 zero bytes where the signature goes; a signed one never does
+  // (an HMAC of all zeros has probability 2^-256), so either mismatch is damage, even when no
+  // key is given to check the signature itself.
+  const bool signature_empty = std::all_of(bytes.begin() + kSignedPart,
+                                           bytes.begin() + kEnvelopeHeaderSize,
+                                           [](char c) { return c == '\0'; });
+  if (!is_signed && !signature_empty) {
+    throw_error<FormatError>("open: {} is corrupt (unsigned, but a signature is present)", what);
+  }
+  if (is_signed && signature_empty) {
+    throw_error<FormatError>("open: {} is corrupt (marked signed, but the signature is empty)", what);
   }
   if (!key.empty()) {
     if (!is_signed) {

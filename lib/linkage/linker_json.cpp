@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
 
 namespace earlyhelp::linkage {
 
@@ -27,7 +30,7 @@ constexpr std::string_view link_type_name(LinkType t) noexcept {
 json parse_json(std::string_view text, const char* what) {
   try {
     return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // also out_of_range: a number beyond double range
     throw InvalidArgument(fmt::format("{}: not valid JSON ({})", what, e.what()));
   }
 }
@@ -35,6 +38,20 @@ json parse_json(std::string_view text, const char* what) {
 template <class T>
 T get(const json& j, const char* key, const char* what) {
   try {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      // json::get would cast 2.5, -1 or 1e22 into T unchecked (the last is undefined behaviour).
+      const json& v = j.at(key);
+      using L = std::numeric_limits<T>;
+      const bool fits =
+          v.is_number_unsigned() ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(L::max())
+          : v.is_number_integer() ? v.get<std::int64_t>() >= static_cast<std::int64_t>(L::min()) &&
+                                        (L::is_signed || v.get<std::int64_t>() >= 0) &&
+                                        (!L::is_signed || v.get<std::int64_t>() <= static_cast<std::int64_t>(L::max()))
+                                  : false;
+      if (!fits)
+        throw InvalidArgument(fmt::format("{}: key '{}' must be a whole number from {} to {}", what, key,
+                                          L::min(), L::max()));
+    }
     return j.at(key).get<T>();
   } catch (const json::exception&) {
     throw InvalidArgument(fmt::format("{}: key '{}' is missing or has the wrong type", what, key));
@@ -72,7 +89,8 @@ Settings Settings::from_json(std::string_view text) {
   static const char* known[] = {"link_type", "blocking_rules", "match_threshold", "max_block_size", "window",
                                 "u_sample_pairs", "max_training_pairs", "em_max_iterations", "em_tolerance",
                                 "tf_adjustment", "household_guard", "guard_max_m", "absorb_orphans", "seed", "n_threads"};
-  for (const auto& [key, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    const std::string& key = item.key();  // a named variable: C++17 lambdas cannot capture a structured binding
     EH_CHECK(std::find_if(std::begin(known), std::end(known), [&](const char* k) { return key == k; }) !=
                  std::end(known),
              "settings: unknown key '{}'", key);
@@ -148,11 +166,17 @@ void Linker::load_model_json(std::string_view text) {
   const char* w = "load_model_json";
   p.lambda = get<double>(j, "probability_two_random_records_match", w);
   EH_CHECK(p.lambda > 0 && p.lambda < 1, "load_model_json: probability_two_random_records_match must be in (0, 1)");
+  auto probability = [&](std::size_t f, const json& lv, const char* key) {
+    const double x = lv[key].get<double>();
+    EH_CHECK(x >= 0 && x <= 1, "load_model_json: field '{}': {} must be in [0, 1] (got {})",
+             field_name(static_cast<Field>(f)), key, x);
+    return std::max(x, 1e-6);
+  };
   auto set_level = [&](std::size_t f, std::size_t l, const json& lv) {
     if (lv.contains("m_probability") && lv["m_probability"].is_number())
-      p.fields[f].m[l] = std::max(lv["m_probability"].get<double>(), 1e-6);
+      p.fields[f].m[l] = probability(f, lv, "m_probability");
     if (lv.contains("u_probability") && lv["u_probability"].is_number())
-      p.fields[f].u[l] = std::max(lv["u_probability"].get<double>(), 1e-6);
+      p.fields[f].u[l] = probability(f, lv, "u_probability");
   };
   if (j.contains("fields")) {
     // Our own format: levels by label.
@@ -185,14 +209,21 @@ void Linker::load_model_json(std::string_view text) {
         {"suburb", Field::town}, {"uprn", Field::uprn}, {"nhs_number", Field::identifier},
         {"soc_sec_id", Field::identifier}};
     for (const auto& c : j["comparisons"]) {
+      EH_CHECK(c.is_object() && (!c.contains("output_column_name") || c["output_column_name"].is_string()) &&
+                   (!c.contains("comparison_levels") || c["comparison_levels"].is_array()),
+               "load_model_json: each Splink comparison must be an object with a string output_column_name "
+               "and a comparison_levels array");
       const std::string col = c.value("output_column_name", std::string());
       const auto it = std::find_if(std::begin(aliases), std::end(aliases),
                                    [&](const auto& a) { return col == a.first; });
       if (it == std::end(aliases) || !c.contains("comparison_levels")) continue;
       const auto f = static_cast<std::size_t>(it->second);
       std::vector<json> levels;
-      for (const auto& lv : c["comparison_levels"])
+      for (const auto& lv : c["comparison_levels"]) {
+        EH_CHECK(lv.is_object() && (!lv.contains("is_null_level") || lv["is_null_level"].is_boolean()),
+                 "load_model_json: comparison '{}': each level must be an object (is_null_level true or false)", col);
         if (!lv.value("is_null_level", false)) levels.push_back(lv);
+      }
       const std::size_t ours = p.fields[f].m.size();
       // Map the k-th of their n levels onto ours proportionally (first -> first, last -> last).
       for (std::size_t k = 0; k < levels.size(); ++k) {
@@ -210,8 +241,9 @@ void Linker::load_model_json(std::string_view text) {
       double s = 0;
       for (double x : *v) s += x;
       // A model written by us sums to 1 up to the probability floor: keep it bit for bit.
+      // Normalised values stay at or above the floor too, so what is written reads back the same.
       if (std::abs(s - 1.0) > 1e-3)
-        for (double& x : *v) x /= s;
+        for (double& x : *v) x = std::max(x / s, 1e-6);
     }
   }
   p.fitted = true;

@@ -74,9 +74,11 @@ std::size_t for_each_records_batch(const std::string& path, const ColumnMap& map
     if (target[c] == kIgnored && is_canonical(name)) target[c] = canonical_column_index(name);
     has_id = has_id || target[c] == record_id;
   }
-  for (const auto& [theirs, ours] : map)
+  for (const auto& mapped : map) {
+    const auto& theirs = mapped.first;  // a named copy: clang 14 cannot capture a structured binding
     EH_CHECK(std::any_of(header.begin(), header.end(), [&](const std::string& h) { return trim(h) == theirs; }),
              "{}: --map names column '{}', which the header does not have", path, theirs);
+  }
   EH_CHECK(has_id, "{}: no record_id column (map one with --map their_id=record_id)", path);
   io::CsvRecord rec;
   while (reader.next(rec)) {

@@ -410,8 +410,11 @@ Model Model::from_bytes(std::string_view bytes, std::string_view key) {
                              static_cast<SplitRule>(p.split_rule)));
     } else if (p.kind == 1) {
       in_range(p.link, static_cast<int>(Link::ovr_logit), "link");
+      // Divided, not multiplied: rows x columns of a hostile archive can overflow.
       EH_CHECK(p.coef_rows > 0 && p.n_features > 0 &&
-                   p.coef.size() == static_cast<std::size_t>(p.coef_rows * p.n_features),
+                   p.coef.size() % static_cast<std::size_t>(p.coef_rows) == 0 &&
+                   p.coef.size() / static_cast<std::size_t>(p.coef_rows) ==
+                       static_cast<std::size_t>(p.n_features),
                "linear model: {} coefficients for {}x{}", p.coef.size(), p.coef_rows,
                p.n_features);
       RowMatrixXd coef = Eigen::Map<const RowMatrixXd>(p.coef.data(), p.coef_rows, p.n_features);

@@ -167,22 +167,23 @@ TreeEnsemble::TreeEnsemble(std::vector<TreeArrays> trees, Index n_features, int 
         nd.info = t.default_left[s] ? 1u : 0u;
         const bool categorical = !t.categories.empty() && !t.categories[s].empty();
         if (categorical) {
-          std::int32_t max_cat = 0;
+          // A sorted list, not a bitset: memory follows the categories listed, not the largest
+          // (a bitset for category 2^24 - 1 alone would take 2 MiB).
+          const std::size_t begin = cat_values_.size();
           for (std::int32_t c : t.categories[s]) {
             EH_CHECK(c >= 0 && static_cast<float>(c) < detail::kMaxCategory,
                      "{}: tree {} node {}: category {} outside [0, 2^24)", fn, ti, src, c);
-            max_cat = std::max(max_cat, c);
+            cat_values_.push_back(static_cast<std::uint32_t>(c));
           }
-          const auto words = static_cast<std::uint32_t>(max_cat / 32 + 1);
+          std::sort(cat_values_.begin() + static_cast<std::ptrdiff_t>(begin), cat_values_.end());
+          cat_values_.erase(std::unique(cat_values_.begin() + static_cast<std::ptrdiff_t>(begin),
+                                        cat_values_.end()),
+                            cat_values_.end());
           const auto set = static_cast<std::uint32_t>(cat_begin_.size());
-          EH_CHECK(set < (1u << 29), "{}: too many categorical splits", fn);
-          cat_begin_.push_back(static_cast<std::uint32_t>(cat_words_.size()));
-          cat_size_.push_back(words);
-          cat_words_.resize(cat_words_.size() + words, 0u);
-          for (std::int32_t c : t.categories[s]) {
-            const auto u = static_cast<std::uint32_t>(c);
-            cat_words_[cat_begin_.back() + u / 32] |= 1u << (u % 32);
-          }
+          EH_CHECK(set < (1u << 29) && cat_values_.size() <= std::numeric_limits<std::uint32_t>::max(),
+                   "{}: too many categorical splits", fn);
+          cat_begin_.push_back(static_cast<std::uint32_t>(begin));
+          cat_size_.push_back(static_cast<std::uint32_t>(cat_values_.size() - begin));
           nd.info |= 2u | (set << 2);
           nd.threshold = 0.0f;
         } else {
@@ -298,8 +299,11 @@ void TreeEnsemble::transform(const double* margin, double* out) const noexcept {
       }
       return;
     case Objective::count_poisson:
-      out[0] = f32 ? static_cast<double>(std::exp(static_cast<float>(margin[0])))
-                   : std::exp(margin[0]);
+      // One output per target (XGBoost's num_target > 1 is allowed for Poisson).
+      for (int g = 0; g < n_groups_; ++g) {
+        out[g] = f32 ? static_cast<double>(std::exp(static_cast<float>(margin[g])))
+                     : std::exp(margin[g]);
+      }
       return;
     case Objective::multi_softprob: {
       double wmax = margin[0];
@@ -522,12 +526,9 @@ std::vector<TreeArrays> TreeEnsemble::trees() const {
       a.threshold[i] = threshold_d_[begin + i];
       if (nd.info & 2u) {
         const std::uint32_t set = nd.info >> 2;
-        for (std::uint32_t w = 0; w < cat_size_[set]; ++w) {
-          for (std::uint32_t bit = 0; bit < 32; ++bit) {
-            if ((cat_words_[cat_begin_[set] + w] >> bit) & 1u) {
-              a.categories[i].push_back(static_cast<std::int32_t>(w * 32 + bit));
-            }
-          }
+        const auto first = cat_values_.begin() + cat_begin_[set];
+        for (auto c = first; c != first + cat_size_[set]; ++c) {
+          a.categories[i].push_back(static_cast<std::int32_t>(*c));
         }
       }
     }

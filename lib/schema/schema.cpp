@@ -589,6 +589,9 @@ Schema Schema::from_json(std::string_view json_text, std::string_view source) {
     if (const auto p = what.find(": ", what.find("parse error")); p != std::string::npos) what = what.substr(p + 2);
     throw SchemaError(fmt::format("{}: JSON syntax error at line {}, column {} (byte {}): {}", source, line,
                                   col, byte, what));
+  } catch (const json::exception& e) {
+    // Not a syntax error but still unreadable, e.g. a number beyond double range ("1e999").
+    throw SchemaError(fmt::format("{}: unreadable JSON: {}", source, e.what()));
   }
 
   const Reader r(source, root, "", schema_keys);

@@ -8,6 +8,7 @@
 // running out of memory is an exception, never an abort.
 
 #include <cstddef>
+#include <new>
 
 namespace eh_test {
 void alloc_probe_arm(bool on) noexcept;
@@ -18,4 +19,21 @@ std::size_t alloc_probe_peak() noexcept;
 /// While armed, operator new throws std::bad_alloc (the nothrow form returns null) when the live
 /// bytes would pass `bytes`; 0 removes the limit.
 void alloc_probe_limit(std::size_t bytes) noexcept;
+
+/// Runs `f` with the probe armed and the live bytes limited to `limit` (so code that trusts a
+/// hostile size fails fast instead of filling the machine's memory; the std::bad_alloc that
+/// ends `f` then is swallowed), and returns the largest single allocation requested.
+template <class F>
+std::size_t largest_allocation_of(F&& f, std::size_t limit) {
+  alloc_probe_reset();
+  alloc_probe_limit(limit);
+  alloc_probe_arm(true);
+  try {
+    f();
+  } catch (const std::bad_alloc&) {
+  }
+  alloc_probe_arm(false);
+  alloc_probe_limit(0);
+  return alloc_probe_largest();
+}
 }  // namespace eh_test

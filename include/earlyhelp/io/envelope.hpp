@@ -15,7 +15,8 @@
 ///         88     n  payload
 ///
 /// A truncated, corrupt, tampered, unsigned-when-a-key-is-required or wrong-key file is a
-/// FormatError naming what failed, never a crash.
+/// FormatError naming what failed, never a crash. The signature bytes must match the signed flag
+/// even without a key (zeros exactly when unsigned), so every single-bit change of a file fails.
 
 #include <cstdint>
 #include <string>

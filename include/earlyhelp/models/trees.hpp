@@ -204,9 +204,9 @@ class TreeEnsemble {
   std::vector<std::int32_t> tree_offset_;
   std::vector<std::int32_t> tree_depth_;
   std::vector<std::int32_t> tree_group_;
-  std::vector<std::uint32_t> cat_begin_;   // per category set: offset into cat_words_
-  std::vector<std::uint32_t> cat_size_;    // per category set: number of 32-bit words
-  std::vector<std::uint32_t> cat_words_;   // bitsets of categories sent right
+  std::vector<std::uint32_t> cat_begin_;   // per category set: offset into cat_values_
+  std::vector<std::uint32_t> cat_size_;    // per category set: number of categories
+  std::vector<std::uint32_t> cat_values_;  // categories sent right, ascending within a set
 
   friend struct detail::TreeKernels;
 };

@@ -41,9 +41,8 @@ struct TreeKernels {
     if (!(v >= 0.0f) || v >= kMaxCategory) return false;  // invalid category: left
     const auto c = static_cast<std::uint32_t>(v);           // truncation, as AsCat
     const std::uint32_t set = n.info >> 2;
-    const std::uint32_t word = c / 32;
-    if (word >= m.cat_size_[set]) return false;
-    return ((m.cat_words_[m.cat_begin_[set] + word] >> (c % 32)) & 1u) != 0;
+    const std::uint32_t* first = m.cat_values_.data() + m.cat_begin_[set];
+    return std::binary_search(first, first + m.cat_size_[set], c);
   }
 
   /// Index of the child `row` goes to from split node `n`.
