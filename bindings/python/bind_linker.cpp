@@ -76,6 +76,8 @@ void bind_linker(py::module_& parent) {
       .def("links", &lk::Linker::links, py::call_guard<py::gil_scoped_release>())
       .def("cluster", &lk::Linker::cluster, py::call_guard<py::gil_scoped_release>())
       .def("person_ids", &lk::Linker::person_ids, py::call_guard<py::gil_scoped_release>())
+      .def("record_ids", [](const lk::Linker& l) { return l.records().record_ids; },
+           "record_id of every record, in the order added (person_ids() is in the same order).")
       .def("household_ids", &lk::Linker::household_ids, py::arg("as_of"), py::call_guard<py::gil_scoped_release>())
       .def("households",
            [](const lk::Linker& l, std::int32_t as_of) {

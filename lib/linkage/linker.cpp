@@ -151,6 +151,10 @@ std::vector<std::string> Linker::add_records(const std::vector<Record>& records)
           return w.rfind("records with no identifying field", 0) == 0;
         }))
       warnings_.push_back("records with no identifying field: each becomes a person of its own");
+    // Counted here, not in fit(): a loaded model links without fitting.
+    stats_.records = table_.record_ids.size();
+    stats_.identities = table_.n_identities();
+    stats_.empty_records = table_.n_empty;
     return {};
   }
   // Incremental: score the new identities against the index, join or start persons.
@@ -475,6 +479,7 @@ std::size_t Linker::predict() {
   stats_.links = links_.size();
   stats_.conflicts = conflicts_.size();
   stats_.predict_seconds = seconds_since(t0);
+  predicted_ = true;
   return links_.size();
 }
 
@@ -494,6 +499,8 @@ std::vector<std::tuple<std::string, std::string, double>> Linker::links() const 
 void Linker::cluster() {
   require_fitted("cluster");
   EH_CHECK(!clustered_, "cluster: already clustered");
+  // Without scored pairs every identity would silently become a person of its own.
+  if (!predicted_) throw StateError("cluster: no pairs have been scored (call predict first)");
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t n = table_.n_identities();
   uf_ = ConstrainedUnionFind();

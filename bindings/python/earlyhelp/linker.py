@@ -98,8 +98,7 @@ class Linker:
         import pandas as pd
 
         self._l.cluster()
-        ids = self._l.person_ids()
-        return pd.DataFrame({"person_id": ids})
+        return pd.DataFrame({"record_id": self._l.record_ids(), "person_id": self._l.person_ids()})
 
     def person_ids(self):
         return self._l.person_ids()

@@ -132,7 +132,7 @@ class Linker {
   /// The links kept by predict(): (record_id, record_id, probability), each identity represented
   /// by its first record, strongest first.
   std::vector<std::tuple<std::string, std::string, double>> links() const;
-  /// Clusters the links into persons.
+  /// Clusters the links into persons. @throws StateError before predict().
   void cluster();
   /// Person id of every record, in input order. @throws StateError before cluster().
   std::vector<std::string> person_ids() const;
@@ -191,7 +191,7 @@ class Linker {
   std::vector<std::unordered_map<std::uint64_t, std::vector<std::uint32_t>>> index_;
   std::vector<std::string> warnings_;
   LinkStats stats_;
-  bool fitted_ = false, clustered_ = false;
+  bool fitted_ = false, predicted_ = false, clustered_ = false;
 };
 
 /// Convenience: fit, predict and cluster `records`; person id per record.
