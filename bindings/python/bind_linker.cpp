@@ -49,6 +49,17 @@ std::vector<lk::Record> records_from_columns(const py::dict& columns) {
   return out;
 }
 
+py::list households_rows(const lk::Linker& l, std::int32_t as_of) {
+  std::vector<lk::HouseholdMembership> h;
+  {
+    py::gil_scoped_release nogil;
+    h = l.households(as_of);
+  }
+  py::list out;
+  for (const auto& x : h) out.append(py::make_tuple(x.person_id, x.household_id, x.role, x.family));
+  return out;
+}
+
 lk::Settings settings_from(const py::object& json) {
   if (json.is_none()) return lk::Settings();
   return lk::Settings::from_json(json.cast<std::string>());
@@ -79,18 +90,13 @@ void bind_linker(py::module_& parent) {
       .def("record_ids", [](const lk::Linker& l) { return l.records().record_ids; },
            "record_id of every record, in the order added (person_ids() is in the same order).")
       .def("household_ids", &lk::Linker::household_ids, py::arg("as_of"), py::call_guard<py::gil_scoped_release>())
-      .def("households",
-           [](const lk::Linker& l, std::int32_t as_of) {
-             std::vector<lk::HouseholdMembership> h;
-             {
-               py::gil_scoped_release nogil;
-               h = l.households(as_of);
-             }
-             py::list out;
-             for (const auto& x : h) out.append(py::make_tuple(x.person_id, x.household_id, x.role, x.family));
-             return out;
-           },
-           py::arg("as_of"))
+      .def("households", &households_rows, py::arg("as_of"), "Households on a date given as yyyymmdd.")
+      .def(
+          "households",
+          [](const lk::Linker& l, const std::string& as_of) {
+            return households_rows(l, lk::parse_iso_date_argument(as_of, "households: as_of"));
+          },
+          py::arg("as_of"), "Households on a date given as YYYY-MM-DD.")
       .def("address_lags",
            [](const lk::Linker& l) {
              std::vector<std::pair<std::string, double>> lags;

@@ -151,6 +151,7 @@ std::vector<std::string> Linker::add_records(const std::vector<Record>& records)
           return w.rfind("records with no identifying field", 0) == 0;
         }))
       warnings_.push_back("records with no identifying field: each becomes a person of its own");
+    update_input_warnings(warnings_, table_.issues);
     // Counted here, not in fit(): a loaded model links without fitting.
     stats_.records = table_.record_ids.size();
     stats_.identities = table_.n_identities();
@@ -161,6 +162,7 @@ std::vector<std::string> Linker::add_records(const std::vector<Record>& records)
   const std::size_t first_record = table_.record_ids.size();
   const std::size_t first_new = table_.n_identities();
   table_.add(records);
+  update_input_warnings(warnings_, table_.issues);
   const std::size_t n = table_.n_identities();
   uf_.resize(n);
   for (std::size_t x = first_new; x < n; ++x) uf_.set_dob(static_cast<std::uint32_t>(x), table_.dob[x]);
@@ -1067,6 +1069,7 @@ std::vector<std::pair<std::string, double>> Linker::address_lags() const {
 
 std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
   if (!clustered_) throw StateError("households: records are not clustered yet (call cluster first)");
+  check_date_argument(as_of, "households: as_of");
   const std::size_t n_persons = persons_.size();
   const std::size_t n_ids = table_.n_identities();
   const std::vector<std::uint64_t> home_of = home_keys();

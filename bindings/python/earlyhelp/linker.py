@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Iterable, Mapping
 
+from earlyhelp._core import InvalidArgument as _InvalidArgument
 from earlyhelp._core import linker as _linker
 
 CANONICAL_COLUMNS = ("record_id", "source", "first_name", "middle_name", "surname", "dob", "sex",
@@ -103,13 +104,16 @@ class Linker:
     def person_ids(self):
         return self._l.person_ids()
 
-    def households(self, as_of: str):
-        """person_id, household_id, role, family as of a date (YYYY-MM-DD)."""
+    def households(self, as_of):
+        """person_id, household_id, role, family as of a date: text YYYY-MM-DD, or a
+        datetime.date / pandas Timestamp. Anything else is earlyhelp.InvalidArgument."""
         import pandas as pd
 
-        y, m, d = (int(x) for x in as_of.split("-"))
-        return pd.DataFrame(self._l.households(y * 10000 + m * 100 + d),
-                            columns=["person_id", "household_id", "role", "family"])
+        if hasattr(as_of, "strftime") and not isinstance(as_of, str):
+            as_of = as_of.strftime("%Y-%m-%d")
+        if not isinstance(as_of, str):
+            raise _InvalidArgument(f"households: as_of must be a date YYYY-MM-DD, got {type(as_of).__name__}")
+        return pd.DataFrame(self._l.households(as_of), columns=["person_id", "household_id", "role", "family"])
 
     def address_lags(self) -> dict:
         """{source: days} how far each source's addresses lag behind a move, estimated from the

@@ -137,7 +137,8 @@ class Linker {
   /// Person id of every record, in input order. @throws StateError before cluster().
   std::vector<std::string> person_ids() const;
   /// Households of persons sharing an address (property reference, else address and postcode);
-  /// roles by age on `as_of` (yyyymmdd). @throws StateError before cluster().
+  /// roles by age on `as_of` (yyyymmdd). @throws StateError before cluster(), InvalidArgument
+  /// when `as_of` is not a real calendar day.
   std::vector<HouseholdMembership> households(std::int32_t as_of) const;
   /// household_id of every record, in input order.
   std::vector<std::string> household_ids(std::int32_t as_of) const;
