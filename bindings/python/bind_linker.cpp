@@ -6,6 +6,7 @@
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/linkage/evaluate.hpp"
 #include "earlyhelp/linkage/linker.hpp"
+#include "earlyhelp/linkage/columns.hpp"
 #include "earlyhelp/linkage/records_io.hpp"
 #include "earlyhelp/schema/schema.hpp"
 
@@ -160,6 +161,20 @@ void bind_linker(py::module_& parent) {
       });
   m.def("default_settings_json", [] { return lk::Settings().to_json(); });
   m.def(
+      "plan_columns",
+      [](const std::vector<std::string>& columns, const lk::ColumnMap& map, const std::string& where) {
+        const lk::ColumnPlan plan = lk::plan_columns(columns, map, where, lk::MapSyntax::python);
+        py::list targets;
+        for (const std::size_t t : plan.target) {
+          if (t == lk::kUnusedColumn) targets.append(py::none());
+          else targets.append(lk::canonical_columns()[t]);
+        }
+        return py::make_tuple(targets, plan.warnings);
+      },
+      py::arg("columns"), py::arg("column_map"), py::arg("where"),
+      "The canonical column each input column feeds (None: unused) and the warnings about the columns; "
+      "InvalidArgument for a repeated column, no record_id, or no name or date of birth column.");
+  m.def(
       "read_extracts",
       [](const std::string& dir) {
         lk::Extracts ex;
@@ -175,11 +190,22 @@ void bind_linker(py::module_& parent) {
         out["stream"] = ex.stream;
         out["local_id"] = ex.local_id;
         for (std::size_t c = 0; c < canon.size(); ++c) out[py::str(canon[c])] = cols[c];
-        return py::make_tuple(out, ex.notes);
+        py::list rejects;
+        for (const lk::RecordReject& r : ex.rejects) {
+          py::dict d;
+          d["file"] = r.file;
+          d["row"] = r.row;
+          d["line"] = r.line;
+          d["field"] = r.field;
+          d["kind"] = std::string(io::to_string(r.kind));
+          d["reason"] = r.reason;
+          rejects.append(d);
+        }
+        return py::make_tuple(out, ex.notes, rejects);
       },
       py::arg("dir"),
       "Records of a folder of stream extracts in the canonical columns (plus stream and local_id), "
-      "with the notes (files skipped, records per stream).");
+      "with the notes (files skipped, records per stream) and the rows that cannot be linked (where and why).");
   m.def(
       "households_correct",
       [](const std::vector<std::string>& predicted, const std::vector<std::string>& truth) {

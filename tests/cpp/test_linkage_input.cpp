@@ -3,20 +3,28 @@
 // out of order, columns it does not know, rows it cannot link, dates it cannot read, values too
 // long to compare. Each case failed before its fix.
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/linkage/columns.hpp"
 #include "earlyhelp/linkage/comparison.hpp"
 #include "earlyhelp/linkage/input_checks.hpp"
 #include "earlyhelp/linkage/linker.hpp"
+#include "earlyhelp/linkage/records_io.hpp"
+#include "earlyhelp/schema/schema.hpp"
 #include "linkage_test_data.hpp"
+#include "test_paths.hpp"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 using namespace earlyhelp;
 using namespace earlyhelp::linkage;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -36,6 +44,24 @@ std::vector<Record> family() {
           person("5", "Anne", "Jones", "1975-03-04", "9 Low Road", "OX4 2BB", "f")};
 }
 
+// A scratch folder removed at the end of the test.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() /
+           fmt::format("eh_linkage_input_{}", std::chrono::steady_clock::now().time_since_epoch().count());
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name, std::ios::binary) << text;
+    return (path / name).string();
+  }
+};
+
 bool mentions_any(const std::vector<std::string>& texts, const std::vector<std::string>& values) {
   for (const auto& t : texts)
     for (const auto& v : values)
@@ -46,6 +72,7 @@ bool mentions_any(const std::vector<std::string>& texts, const std::vector<std::
 }  // namespace
 
 TEST_SUITE("linkage_input") {
+
 TEST_CASE("linkage_input.cluster: before predict is a StateError that says to call predict") {
   Linker linker(small_settings());
   linker.add_records(family());
@@ -162,6 +189,103 @@ TEST_CASE("linkage_input.long_values: comparisons read a bounded prefix; long va
   linker.predict();
   linker.cluster();
   CHECK(linker.person_ids().size() == records.size());
+}
+
+TEST_CASE("linkage_input.columns: unknown columns are named with the map that would use them") {
+  const ColumnPlan plan = plan_columns({"record_id", "forename", "surname", "date_of_birth", "notes"}, {}, "people.csv");
+  CHECK(plan.unused == std::vector<std::string>{"forename", "date_of_birth", "notes"});
+  REQUIRE(plan.warnings.size() == 1);
+  const std::string& w = plan.warnings[0];
+  CHECK(w.find("people.csv") != std::string::npos);
+  CHECK(w.find("forename, date_of_birth, notes") != std::string::npos);
+  CHECK(w.find("--map forename=first_name,date_of_birth=dob") != std::string::npos);
+  const ColumnPlan py = plan_columns({"record_id", "forename", "surname"}, {}, "link: df", MapSyntax::python);
+  CHECK(py.warnings.at(0).find("column_map={\"forename\": \"first_name\"}") != std::string::npos);
+  // Mapped: used, no warning.
+  const ColumnPlan mapped = plan_columns({"record_id", "forename", "surname"}, {{"forename", "first_name"}}, "people.csv");
+  CHECK(mapped.warnings.empty());
+  CHECK(mapped.target[1] == canonical_column_index("first_name"));
+  // No name or date of birth column: refused, with the map that would help.
+  CHECK_THROWS_WITH_AS(plan_columns({"record_id", "forename", "date_of_birth", "address"}, {}, "people.csv"),
+                       doctest::Contains("no name or date of birth column"), InvalidArgument);
+  CHECK_THROWS_WITH_AS(plan_columns({"record_id", "forename", "address"}, {}, "people.csv"),
+                       doctest::Contains("--map forename=first_name"), InvalidArgument);
+  CHECK_THROWS_WITH_AS(plan_columns({"id", "surname"}, {}, "people.csv"), doctest::Contains("no record_id column"),
+                       InvalidArgument);
+  CHECK_THROWS_WITH_AS(plan_columns({"record_id", "surname", "surname"}, {}, "people.csv"),
+                       doctest::Contains("column 'surname' appears more than once"), InvalidArgument);
+  CHECK_THROWS_WITH_AS(plan_columns({"record_id", "surname"}, {{"nope", "dob"}}, "people.csv"),
+                       doctest::Contains("names column 'nope'"), InvalidArgument);
+  CHECK(suggested_column("Date of Birth") == "dob");
+  CHECK(suggested_column("First Name") == "first_name");
+  CHECK(suggested_column("ethnicity").empty());
+}
+
+TEST_CASE("linkage_input.read: rows that cannot be linked are rejected with file, row and line") {
+  TempDir dir;
+  const std::string big(2u << 20, 'q');
+  const std::string path = dir.write(
+      "people.csv",
+      "record_id,first_name,surname,dob\n"
+      "1,John,Smith,1980-01-02\n"
+      "2,Jon,Smith,1980-01-02\n"
+      "2,Mary,Smith,1982-05-06\n"           // repeats row 2's id
+      ",Ann,Jones,1975-03-04\n"             // no id
+      "5,Ann,Jones\n"                       // ragged
+      "6," + big + "a,Brown,1990-01-01\n"   // over 1 MiB
+      "7," + big + "b,Brown,1990-01-01\n"   // another, different, over 1 MiB
+      "8,Anne,Jones,1975-03-04\n");
+  std::vector<RecordReject> rejects;
+  std::vector<Record> records;
+  ReadOptions options;
+  options.reject = [&](const RecordReject& r) { rejects.push_back(r); };
+  const std::size_t n = for_each_records_batch(
+      path, {}, [&](std::vector<Record>& b) { records.insert(records.end(), b.begin(), b.end()); }, options);
+  CHECK(n == 3);
+  CHECK(records.size() == 3);
+  REQUIRE(rejects.size() == 5);
+  CHECK(rejects[0].row == 3);
+  CHECK(rejects[0].line == 4);
+  CHECK(rejects[0].kind == io::RejectKind::duplicate_key);
+  CHECK(rejects[0].reason.find("row 2") != std::string::npos);
+  CHECK(rejects[1].kind == io::RejectKind::missing_value);
+  CHECK(rejects[2].kind == io::RejectKind::wrong_field_count);
+  CHECK(rejects[3].kind == io::RejectKind::field_too_long);
+  CHECK(rejects[3].field == "first_name");
+  CHECK(rejects[4].kind == io::RejectKind::field_too_long);
+  for (const auto& r : rejects) {
+    CHECK(r.file == path);
+    CHECK(r.reason.find("Mary") == std::string::npos);
+    CHECK(r.reason.find("qqqq") == std::string::npos);
+  }
+  // Without a sink the first such row stops the read: a FormatError naming file, row and line.
+  const std::string where = path + ": row 3 (line 4), column record_id: repeats";
+  CHECK_THROWS_WITH_AS(read_records_csv(path), doctest::Contains(where.c_str()), FormatError);
+}
+
+TEST_CASE("linkage_input.read: the bundled sample council links; its faulty rows are rejected, none lost") {
+  const fs::path dir = eh_test::source_dir() / "examples" / "data" / "sample_council";
+  REQUIRE(fs::is_directory(dir));
+  const schema::Schema& schema = schema::Schema::builtin();
+  const Extracts ex = read_extracts(dir.string(), schema);
+  CHECK_FALSE(ex.rejects.empty());
+  CHECK(std::any_of(ex.rejects.begin(), ex.rejects.end(),
+                    [](const RecordReject& r) { return r.kind == io::RejectKind::duplicate_key; }));
+  // Every data row of every stream's file is a record or a reject.
+  std::size_t rows = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".csv" || schema.find(e.path().stem().string()) == nullptr) continue;
+    io::CsvReader reader = io::CsvReader::open(e.path().string());
+    io::CsvRecord rec;
+    while (reader.next(rec)) ++rows;
+  }
+  CHECK(ex.records.size() + ex.rejects.size() == rows);
+  Linker linker(small_settings());
+  linker.add_records(ex.records);
+  linker.fit();
+  linker.predict();
+  linker.cluster();
+  CHECK(linker.person_ids().size() == ex.records.size());
 }
 
 }  // TEST_SUITE

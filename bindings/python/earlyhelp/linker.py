@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Iterable, Mapping
 
 from earlyhelp._core import InvalidArgument as _InvalidArgument
@@ -31,20 +32,49 @@ def _settings_json(settings) -> str | None:
     return json.dumps(dict(settings))
 
 
-def _columns(df, column_map: Mapping[str, str] | None = None) -> dict:
-    """Canonical columns of a DataFrame (or dict of lists) as {column: [str]}; others ignored.
-
-    Several source columns mapped onto one canonical column are joined with a space."""
+def _frame(df, fn: str):
+    """df as a DataFrame: a DataFrame, or a mapping of column -> values; anything else is
+    InvalidArgument naming ``fn`` and the argument."""
     import pandas as pd
 
-    frame = df if isinstance(df, pd.DataFrame) else pd.DataFrame(df)
+    if isinstance(df, pd.DataFrame):
+        return df
+    if df is None:
+        raise _InvalidArgument(f"{fn}: df is None; expected a pandas DataFrame (or a dict of columns)")
+    if isinstance(df, Mapping):
+        return pd.DataFrame(df)
+    raise _InvalidArgument(f"{fn}: df is a {type(df).__name__}; expected a pandas DataFrame (or a dict of columns)")
+
+
+def _column_name(c, fn: str) -> str:
+    name = str(c)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _InvalidArgument(f"{fn}: a column name is not valid text (a lone surrogate)") from None
+    return name
+
+
+def _columns(df, column_map: Mapping[str, str] | None = None, fn: str = "link") -> dict:
+    """Canonical columns of a DataFrame (or dict of lists) as {column: [str]}.
+
+    The library plans the columns (linkage/columns.hpp): unused columns give a warning naming
+    them and the column_map that would use them; no record_id, no name or date of birth column,
+    or a repeated column name is InvalidArgument. Several columns mapped onto one canonical column
+    are joined with a space."""
+    frame = _frame(df, fn)
+    if column_map is not None and not isinstance(column_map, Mapping):
+        raise _InvalidArgument(f"{fn}: column_map must be a dict of their column -> canonical column")
+    names = [_column_name(c, fn) for c in frame.columns]
+    mapping = [(_column_name(k, fn), _column_name(v, fn)) for k, v in (column_map or {}).items()]
+    targets, notes = _linker.plan_columns(names, mapping, f"{fn}: df")
+    for note in notes:
+        warnings.warn(note, UserWarning, stacklevel=3)
     out: dict = {}
-    mapping = dict(column_map or {})
-    for col in frame.columns:
-        target = mapping.get(col, col if col in CANONICAL_COLUMNS else None)
+    for i, target in enumerate(targets):
         if target is None:
             continue
-        values = frame[col].astype("string").fillna("").str.strip()
+        values = frame.iloc[:, i].astype("string").fillna("").str.strip()
         out[target] = values if target not in out else (out[target] + " " + values).str.strip()
     return {k: v.tolist() for k, v in out.items()}
 
@@ -54,12 +84,16 @@ def read_extracts(directory) -> "pandas.DataFrame":
     ``earlyhelp synth`` writes and a council exports) as one DataFrame in the canonical columns,
     mapped by each field's ``link_key``, plus ``stream`` and ``local_id`` (the id within the
     stream). ``record_id`` is ``<stream>:<local_id>``; ``record_date`` is the stream's event date
-    (``current`` for the register). ``df.attrs["notes"]`` lists files skipped and counts."""
+    (``current`` for the register). ``df.attrs["notes"]`` lists files skipped and counts;
+    ``df.attrs["rejects"]`` the rows that cannot be linked (a ragged row, a field over 1 MiB or
+    not UTF-8, an empty or repeated record id) as dicts of file, row, line, field, kind and
+    reason (never the values)."""
     import pandas as pd
 
-    cols, notes = _linker.read_extracts(str(directory))
+    cols, notes, rejects = _linker.read_extracts(str(directory))
     df = pd.DataFrame(cols)
     df.attrs["notes"] = notes
+    df.attrs["rejects"] = rejects
     return df
 
 
@@ -73,7 +107,7 @@ class Linker:
         """Adds records; after cluster() they are linked incrementally and their person ids returned."""
         import pandas as pd
 
-        cols = _columns(df, column_map)
+        cols = _columns(df, column_map, "add_records")
         persons = self._l.add_records(cols)
         if persons:
             return pd.DataFrame({"record_id": cols["record_id"], "person_id": persons})
@@ -149,9 +183,7 @@ def link(df, settings=None, column_map: Mapping[str, str] | None = None):
     """Links a DataFrame of records into persons: returns a frame of record_id, person_id."""
     import pandas as pd
 
-    cols = _columns(df, column_map)
-    if "record_id" not in cols:
-        raise ValueError("link: a record_id column is required (map one with column_map)")
+    cols = _columns(df, column_map, "link")
     lk = _linker.Linker(_settings_json(settings))
     lk.add_records(cols)
     lk.fit()
