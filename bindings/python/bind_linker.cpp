@@ -10,6 +10,7 @@
 #include "earlyhelp/linkage/records_io.hpp"
 #include "earlyhelp/schema/schema.hpp"
 
+#include <fmt/format.h>
 #include <pybind11/stl.h>
 
 #include <algorithm>
@@ -25,7 +26,7 @@ namespace {
 
 namespace lk = earlyhelp::linkage;
 
-std::vector<lk::Record> records_from_columns(const py::dict& columns) {
+std::vector<lk::Record> records_from_columns(const py::dict& columns, std::string_view what) {
   std::size_t n = 0;
   bool has_id = false;
   std::vector<std::pair<std::string, std::vector<std::string>>> cols;
@@ -33,17 +34,29 @@ std::vector<lk::Record> records_from_columns(const py::dict& columns) {
     const auto name = item.first.cast<std::string>();
     const auto& canon = lk::canonical_columns();
     if (std::find(canon.begin(), canon.end(), name) == canon.end())
-      throw InvalidArgument("Linker.add_records: '" + name + "' is not a canonical column");
+      throw InvalidArgument(fmt::format("{}: '{}' is not a canonical column", what, name));
     std::vector<std::string> values;
-    for (const auto& v : item.second.cast<py::sequence>()) values.push_back(v.is_none() ? std::string() : py::str(v).cast<std::string>());
+    for (const auto& v : item.second.cast<py::sequence>()) {
+      if (v.is_none()) {
+        values.emplace_back();
+        continue;
+      }
+      try {
+        values.push_back(py::str(v).cast<std::string>());
+      } catch (const py::cast_error&) {
+        // Python text UTF-8 cannot hold (a lone surrogate): name where, never the value.
+        throw InvalidArgument(fmt::format("{}: column '{}', row {} (counting from 0) is not valid text (it holds "
+                                          "a lone surrogate, which UTF-8 cannot encode)",
+                                          what, name, values.size()));
+      }
+    }
     if (!cols.empty() && values.size() != n)
-      throw InvalidArgument("Linker.add_records: column '" + name + "' has " + std::to_string(values.size()) +
-                            " values, expected " + std::to_string(n));
+      throw InvalidArgument(fmt::format("{}: column '{}' has {} values, expected {}", what, name, values.size(), n));
     n = values.size();
     has_id = has_id || name == "record_id";
     cols.emplace_back(name, std::move(values));
   }
-  if (!cols.empty() && !has_id) throw InvalidArgument("Linker.add_records: a 'record_id' column is required");
+  if (!cols.empty() && !has_id) throw InvalidArgument(fmt::format("{}: a 'record_id' column is required", what));
   std::vector<lk::Record> out(n);
   for (auto& [name, values] : cols)
     for (std::size_t i = 0; i < n; ++i) lk::set_record_field(out[i], name, std::move(values[i]));
@@ -77,7 +90,7 @@ void bind_linker(py::module_& parent) {
       .def(
           "add_records",
           [](lk::Linker& l, const py::dict& columns) {
-            auto recs = records_from_columns(columns);
+            auto recs = records_from_columns(columns, "add_records");
             py::gil_scoped_release nogil;
             return l.add_records(recs);
           },
@@ -128,7 +141,7 @@ void bind_linker(py::module_& parent) {
              py::dict cols;
              for (const auto& item : record) cols[item.first] = py::make_tuple(item.second);
              if (!record.contains("record_id")) cols["record_id"] = py::make_tuple("lookup");
-             const auto recs = records_from_columns(cols);
+             const auto recs = records_from_columns(cols, "lookup");
              std::vector<lk::Match> best;
              {
                py::gil_scoped_release nogil;

@@ -219,7 +219,24 @@ def test_link_bad_frames_are_typed_errors(df, words):
         earlyhelp.link(df)
 
 
+def test_lone_surrogate_is_a_typed_error_without_the_value():
+    df = FAMILY.copy()
+    df.loc[2, "first_name"] = "Ma\udcffry"
+    with pytest.raises(earlyhelp.InvalidArgument, match="column 'first_name', row 2") as e:
+        earlyhelp.link(df)
+    assert "Ma" not in str(e.value)
+
+
 def test_duplicated_columns_are_a_typed_error():
     df = pd.concat([FAMILY, FAMILY[["surname"]]], axis=1)
     with pytest.raises(earlyhelp.InvalidArgument, match="column 'surname' appears more than once"):
         earlyhelp.link(df)
+
+
+def test_lookup_and_explain_of_none_name_the_argument():
+    lk = linked()
+    with pytest.raises(earlyhelp.InvalidArgument, match="lookup: record is None"):
+        lk.lookup(None)
+    with pytest.raises(earlyhelp.InvalidArgument, match="explain: record_a is None") as e:
+        lk.explain(None, "1")
+    assert "predict" not in str(e.value)

@@ -157,11 +157,17 @@ class Linker:
 
     def explain(self, record_a: str, record_b: str) -> dict:
         """The terms (name, level, log2 weight) that sum to the pair's weight, and its probability."""
+        for name, rid in (("record_a", record_a), ("record_b", record_b)):
+            if rid is None:
+                raise _InvalidArgument(f"explain: {name} is None; expected a record_id")
         return self._l.explain(str(record_a), str(record_b))
 
     def lookup(self, record: Mapping[str, str], k: int = 5):
         """Best k persons for one record, without adding it: (person_id, record_id, weight, probability)."""
-        return self._l.lookup({key: ("" if v is None else str(v)) for key, v in record.items()}, k)
+        if not isinstance(record, Mapping):
+            raise _InvalidArgument(f"lookup: record is {'None' if record is None else 'a ' + type(record).__name__}; "
+                                   "expected a dict of canonical column -> value")
+        return self._l.lookup({_column_name(key, "lookup"): ("" if v is None else str(v)) for key, v in record.items()}, k)
 
     def model_json(self) -> str:
         return self._l.model_json()
