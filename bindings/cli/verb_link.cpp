@@ -16,6 +16,7 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -24,9 +25,9 @@ namespace earlyhelp::cli {
 namespace {
 
 struct LinkArgs {
-  std::string input, data, output, households, settings, map, model_out, model_in, as_of;
+  std::string input, data, output, households, settings, map, model_out, model_in, as_of, rejects;
   int threads = 0;
-  bool quiet = false;
+  bool quiet = false, strict = false;
 };
 
 std::string read_text(const std::string& path) {
@@ -54,8 +55,9 @@ int run_link(const LinkArgs& a) {
   std::vector<io::FileArg> inputs{{"--input", a.input}, {"--settings", a.settings}, {"--model", a.model_in}};
   for (const auto& e : extracts) inputs.push_back({"--data", e});
   io::check_distinct_files("link", inputs,
-                           {{"--output", a.output}, {"--households", a.households}, {"--model-out", a.model_out}});
-  const MessagesToStderr messages(a.output == "-" || a.households == "-" || a.model_out == "-");
+                           {{"--output", a.output}, {"--households", a.households}, {"--model-out", a.model_out},
+                            {"--rejects", a.rejects}});
+  const MessagesToStderr messages(a.output == "-" || a.households == "-" || a.model_out == "-" || a.rejects == "-");
   const auto t0 = std::chrono::steady_clock::now();
   EH_CHECK(a.input.empty() != a.data.empty(), "link: give exactly one of --input FILE or --data DIR");
   EH_CHECK(a.data.empty() || a.map.empty(), "link: --map applies to --input only (--data maps by the schema)");
@@ -73,15 +75,49 @@ int run_link(const LinkArgs& a) {
   // strings of millions of records are never all held at once.
   Linker linker(settings);
   const bool from_data = a.input.empty();
+  // Rows that cannot be linked are counted by kind and, with --rejects, written out (where, why
+  // and the row as read): every row read ends in the persons file or there.
+  std::unique_ptr<io::CsvWriter> rejects;
+  if (!a.rejects.empty()) {
+    rejects = std::make_unique<io::CsvWriter>(io::CsvWriter::open(a.rejects));
+    rejects->write_row({"file", "row", "line", "field", "reason", "fields"});
+  }
+  std::map<std::string_view, std::size_t> rejected_by_kind;
+  std::size_t n_rejected = 0;
+  ReadOptions read;
+  read.reject = [&](const RecordReject& r) {
+    ++n_rejected;
+    ++rejected_by_kind[io::to_string(r.kind)];
+    if (!rejects) return;
+    io::CsvWriter line;  // the row's fields as one CSV line
+    line.write_row(r.fields);
+    std::string fields = line.str();
+    if (!fields.empty() && fields.back() == '\n') fields.pop_back();
+    rejects->write_row({r.file, std::to_string(r.row), std::to_string(r.line), r.field, r.reason, fields});
+  };
+  read.warn = [&](const std::string& w) { fmt::print(stderr, "link: warning: {}\n", w); };
   if (!from_data) {
     current_run().input("records", a.input);
-    for_each_records_batch(a.input, parse_column_map(a.map), [&](std::vector<Record>& batch) { linker.add_records(batch); });
+    for_each_records_batch(a.input, parse_column_map(a.map), [&](std::vector<Record>& batch) { linker.add_records(batch); },
+                           read);
   } else {
     current_run().param("data", a.data);
     const std::vector<std::string> notes = for_each_extract_batch(
-        a.data, schema::Schema::builtin(), [&](std::vector<Record>& batch) { linker.add_records(batch); });
+        a.data, schema::Schema::builtin(), [&](std::vector<Record>& batch) { linker.add_records(batch); }, read);
     for (const auto& note : notes)
       if (!a.quiet) fmt::print(stderr, "link: {}\n", note);
+  }
+  if (rejects) {
+    rejects->close();
+    current_run().output("rejects", a.rejects);
+  }
+  current_run().count("rows_rejected", static_cast<double>(n_rejected));
+  if (n_rejected > 0) {
+    std::string kinds;
+    for (const auto& [kind, n] : rejected_by_kind) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, n);
+    fmt::print(stderr, "link: warning: {} row{} could not be linked and {} ({}){}\n", n_rejected,
+               n_rejected == 1 ? "" : "s", rejects ? "went to --rejects" : "were skipped", kinds,
+               rejects ? "" : "; give --rejects FILE to keep them with the reason");
   }
   const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -140,12 +176,13 @@ int run_link(const LinkArgs& a) {
   current_run().count("pairs_compared", static_cast<double>(s.pairs_compared));
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (const auto& w : linker.warnings()) fmt::print(stderr, "link: warning: {}\n", w);
+  // Scripts parse this line: new counts go at its end.
   fmt::print("records {} identities {} pairs_compared {} links {} persons {} seconds {:.2f} "
-             "(read {:.2f} fit {:.2f} predict {:.2f} cluster {:.2f})\n",
+             "(read {:.2f} fit {:.2f} predict {:.2f} cluster {:.2f}) rejected {}\n",
              s.records, s.identities, s.pairs_compared, s.links, s.persons, total, read_seconds, s.fit_seconds,
-             s.predict_seconds, s.cluster_seconds);
+             s.predict_seconds, s.cluster_seconds, n_rejected);
   if (n_records == 0) fmt::print(stderr, "link: warning: the input holds no records; wrote an empty result\n");
-  return exit_ok;
+  return a.strict && n_rejected > 0 ? exit_failure : exit_ok;
 }
 
 }  // namespace
@@ -172,6 +209,11 @@ void register_link(CLI::App& app) {
   cmd->add_option("--model", args->model_in, "Use this model JSON (ours or Splink's) instead of training");
   cmd->add_option("--as-of", args->as_of,
                   "Date the households describe: who lived together then, and roles by age (default: today)");
+  cmd->add_option("--rejects", args->rejects,
+                  "Write the rows that cannot be linked here: file, row, line, field, reason, and the row as read "
+                  "(a ragged row, a field over 1 MiB or not UTF-8, an empty or repeated record id). Without it "
+                  "they are counted and skipped");
+  cmd->add_flag("--strict", args->strict, "Exit 1 when any row could not be linked");
   cmd->add_option("--threads", args->threads, "Threads (default: all cores)");
   cmd->add_flag("--quiet", args->quiet, "Only the summary line and warnings");
   cmd->callback([args] { set_exit_code(run_guarded("link", [&] { return run_link(*args); })); });

@@ -6,9 +6,11 @@
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/linkage/evaluate.hpp"
 #include "earlyhelp/linkage/linker.hpp"
+#include "earlyhelp/linkage/columns.hpp"
 #include "earlyhelp/linkage/records_io.hpp"
 #include "earlyhelp/schema/schema.hpp"
 
+#include <fmt/format.h>
 #include <pybind11/stl.h>
 
 #include <algorithm>
@@ -24,7 +26,7 @@ namespace {
 
 namespace lk = earlyhelp::linkage;
 
-std::vector<lk::Record> records_from_columns(const py::dict& columns) {
+std::vector<lk::Record> records_from_columns(const py::dict& columns, std::string_view what) {
   std::size_t n = 0;
   bool has_id = false;
   std::vector<std::pair<std::string, std::vector<std::string>>> cols;
@@ -32,20 +34,43 @@ std::vector<lk::Record> records_from_columns(const py::dict& columns) {
     const auto name = item.first.cast<std::string>();
     const auto& canon = lk::canonical_columns();
     if (std::find(canon.begin(), canon.end(), name) == canon.end())
-      throw InvalidArgument("Linker.add_records: '" + name + "' is not a canonical column");
+      throw InvalidArgument(fmt::format("{}: '{}' is not a canonical column", what, name));
     std::vector<std::string> values;
-    for (const auto& v : item.second.cast<py::sequence>()) values.push_back(v.is_none() ? std::string() : py::str(v).cast<std::string>());
+    for (const auto& v : item.second.cast<py::sequence>()) {
+      if (v.is_none()) {
+        values.emplace_back();
+        continue;
+      }
+      try {
+        values.push_back(py::str(v).cast<std::string>());
+      } catch (const py::cast_error&) {
+        // Python text UTF-8 cannot hold (a lone surrogate): name where, never the value.
+        throw InvalidArgument(fmt::format("{}: column '{}', row {} (counting from 0) is not valid text (it holds "
+                                          "a lone surrogate, which UTF-8 cannot encode)",
+                                          what, name, values.size()));
+      }
+    }
     if (!cols.empty() && values.size() != n)
-      throw InvalidArgument("Linker.add_records: column '" + name + "' has " + std::to_string(values.size()) +
-                            " values, expected " + std::to_string(n));
+      throw InvalidArgument(fmt::format("{}: column '{}' has {} values, expected {}", what, name, values.size(), n));
     n = values.size();
     has_id = has_id || name == "record_id";
     cols.emplace_back(name, std::move(values));
   }
-  if (!cols.empty() && !has_id) throw InvalidArgument("Linker.add_records: a 'record_id' column is required");
+  if (!cols.empty() && !has_id) throw InvalidArgument(fmt::format("{}: a 'record_id' column is required", what));
   std::vector<lk::Record> out(n);
   for (auto& [name, values] : cols)
     for (std::size_t i = 0; i < n; ++i) lk::set_record_field(out[i], name, std::move(values[i]));
+  return out;
+}
+
+py::list households_rows(const lk::Linker& l, std::int32_t as_of) {
+  std::vector<lk::HouseholdMembership> h;
+  {
+    py::gil_scoped_release nogil;
+    h = l.households(as_of);
+  }
+  py::list out;
+  for (const auto& x : h) out.append(py::make_tuple(x.person_id, x.household_id, x.role, x.family));
   return out;
 }
 
@@ -65,7 +90,7 @@ void bind_linker(py::module_& parent) {
       .def(
           "add_records",
           [](lk::Linker& l, const py::dict& columns) {
-            auto recs = records_from_columns(columns);
+            auto recs = records_from_columns(columns, "add_records");
             py::gil_scoped_release nogil;
             return l.add_records(recs);
           },
@@ -76,19 +101,16 @@ void bind_linker(py::module_& parent) {
       .def("links", &lk::Linker::links, py::call_guard<py::gil_scoped_release>())
       .def("cluster", &lk::Linker::cluster, py::call_guard<py::gil_scoped_release>())
       .def("person_ids", &lk::Linker::person_ids, py::call_guard<py::gil_scoped_release>())
+      .def("record_ids", [](const lk::Linker& l) { return l.records().record_ids; },
+           "record_id of every record, in the order added (person_ids() is in the same order).")
       .def("household_ids", &lk::Linker::household_ids, py::arg("as_of"), py::call_guard<py::gil_scoped_release>())
-      .def("households",
-           [](const lk::Linker& l, std::int32_t as_of) {
-             std::vector<lk::HouseholdMembership> h;
-             {
-               py::gil_scoped_release nogil;
-               h = l.households(as_of);
-             }
-             py::list out;
-             for (const auto& x : h) out.append(py::make_tuple(x.person_id, x.household_id, x.role, x.family));
-             return out;
-           },
-           py::arg("as_of"))
+      .def("households", &households_rows, py::arg("as_of"), "Households on a date given as yyyymmdd.")
+      .def(
+          "households",
+          [](const lk::Linker& l, const std::string& as_of) {
+            return households_rows(l, lk::parse_iso_date_argument(as_of, "households: as_of"));
+          },
+          py::arg("as_of"), "Households on a date given as YYYY-MM-DD.")
       .def("address_lags",
            [](const lk::Linker& l) {
              std::vector<std::pair<std::string, double>> lags;
@@ -119,7 +141,7 @@ void bind_linker(py::module_& parent) {
              py::dict cols;
              for (const auto& item : record) cols[item.first] = py::make_tuple(item.second);
              if (!record.contains("record_id")) cols["record_id"] = py::make_tuple("lookup");
-             const auto recs = records_from_columns(cols);
+             const auto recs = records_from_columns(cols, "lookup");
              std::vector<lk::Match> best;
              {
                py::gil_scoped_release nogil;
@@ -152,6 +174,20 @@ void bind_linker(py::module_& parent) {
       });
   m.def("default_settings_json", [] { return lk::Settings().to_json(); });
   m.def(
+      "plan_columns",
+      [](const std::vector<std::string>& columns, const lk::ColumnMap& map, const std::string& where) {
+        const lk::ColumnPlan plan = lk::plan_columns(columns, map, where, lk::MapSyntax::python);
+        py::list targets;
+        for (const std::size_t t : plan.target) {
+          if (t == lk::kUnusedColumn) targets.append(py::none());
+          else targets.append(lk::canonical_columns()[t]);
+        }
+        return py::make_tuple(targets, plan.warnings);
+      },
+      py::arg("columns"), py::arg("column_map"), py::arg("where"),
+      "The canonical column each input column feeds (None: unused) and the warnings about the columns; "
+      "InvalidArgument for a repeated column, no record_id, or no name or date of birth column.");
+  m.def(
       "read_extracts",
       [](const std::string& dir) {
         lk::Extracts ex;
@@ -167,11 +203,22 @@ void bind_linker(py::module_& parent) {
         out["stream"] = ex.stream;
         out["local_id"] = ex.local_id;
         for (std::size_t c = 0; c < canon.size(); ++c) out[py::str(canon[c])] = cols[c];
-        return py::make_tuple(out, ex.notes);
+        py::list rejects;
+        for (const lk::RecordReject& r : ex.rejects) {
+          py::dict d;
+          d["file"] = r.file;
+          d["row"] = r.row;
+          d["line"] = r.line;
+          d["field"] = r.field;
+          d["kind"] = std::string(io::to_string(r.kind));
+          d["reason"] = r.reason;
+          rejects.append(d);
+        }
+        return py::make_tuple(out, ex.notes, rejects);
       },
       py::arg("dir"),
       "Records of a folder of stream extracts in the canonical columns (plus stream and local_id), "
-      "with the notes (files skipped, records per stream).");
+      "with the notes (files skipped, records per stream) and the rows that cannot be linked (where and why).");
   m.def(
       "households_correct",
       [](const std::vector<std::string>& predicted, const std::vector<std::string>& truth) {

@@ -151,12 +151,18 @@ std::vector<std::string> Linker::add_records(const std::vector<Record>& records)
           return w.rfind("records with no identifying field", 0) == 0;
         }))
       warnings_.push_back("records with no identifying field: each becomes a person of its own");
+    update_input_warnings(warnings_, table_.issues);
+    // Counted here, not in fit(): a loaded model links without fitting.
+    stats_.records = table_.record_ids.size();
+    stats_.identities = table_.n_identities();
+    stats_.empty_records = table_.n_empty;
     return {};
   }
   // Incremental: score the new identities against the index, join or start persons.
   const std::size_t first_record = table_.record_ids.size();
   const std::size_t first_new = table_.n_identities();
   table_.add(records);
+  update_input_warnings(warnings_, table_.issues);
   const std::size_t n = table_.n_identities();
   uf_.resize(n);
   for (std::size_t x = first_new; x < n; ++x) uf_.set_dob(static_cast<std::uint32_t>(x), table_.dob[x]);
@@ -475,6 +481,7 @@ std::size_t Linker::predict() {
   stats_.links = links_.size();
   stats_.conflicts = conflicts_.size();
   stats_.predict_seconds = seconds_since(t0);
+  predicted_ = true;
   return links_.size();
 }
 
@@ -494,6 +501,8 @@ std::vector<std::tuple<std::string, std::string, double>> Linker::links() const 
 void Linker::cluster() {
   require_fitted("cluster");
   EH_CHECK(!clustered_, "cluster: already clustered");
+  // Without scored pairs every identity would silently become a person of its own.
+  if (!predicted_) throw StateError("cluster: no pairs have been scored (call predict first)");
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t n = table_.n_identities();
   uf_ = ConstrainedUnionFind();
@@ -1060,6 +1069,7 @@ std::vector<std::pair<std::string, double>> Linker::address_lags() const {
 
 std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
   if (!clustered_) throw StateError("households: records are not clustered yet (call cluster first)");
+  check_date_argument(as_of, "households: as_of");
   const std::size_t n_persons = persons_.size();
   const std::size_t n_ids = table_.n_identities();
   const std::vector<std::uint64_t> home_of = home_keys();

@@ -143,6 +143,10 @@ std::string trim_fold(std::string_view s) {
   return out;
 }
 
+bool is_blank(std::string_view s) noexcept {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t'; });
+}
+
 char parse_sex(std::string_view s) {
   for (const char c : s) {
     if (c == ' ') continue;
@@ -230,24 +234,39 @@ std::uint32_t PreparedRecords::intern_postcode(const std::string& v) {
   return id;
 }
 
-std::uint32_t PreparedRecords::push_identity(const Record& r, std::string* tuple_key) {
-  std::string first_n = normalise_name(r.first_name);
-  std::string middle_n = normalise_name(r.middle_name);
+namespace {
+
+// A value normalised from read_part(raw), as it is interned: bounded for comparison
+// (input_checks.hpp), counted by canonical column when it had to be.
+std::string bounded(std::string v, std::string_view raw, std::string_view column, InputIssues* issues) {
+  if (v.size() <= kMaxComparedBytes && raw.size() <= kMaxReadBytes) return v;
+  const std::size_t c = canonical_column_index(column);
+  if (issues != nullptr && c < issues->long_values.size()) ++issues->long_values[c];
+  return bound_compared(std::move(v), raw);
+}
+
+}  // namespace
+
+std::uint32_t PreparedRecords::push_identity(const Record& r, std::string* tuple_key, InputIssues* count) {
+  // Values are read on a bounded part (input_checks.hpp): a 100 KB "name" costs no more than a name.
+  std::string first_n = normalise_name(read_part(r.first_name));
+  std::string middle_n = normalise_name(read_part(r.middle_name));
   // "Mary Anne" as a first name: the first word is the first name, the rest a middle name.
   if (const std::size_t sp = first_n.find(' '); sp != std::string::npos) {
     std::string rest = first_n.substr(sp + 1);
     first_n.resize(sp);
     middle_n = middle_n.empty() ? rest : rest + " " + middle_n;
   }
+  const std::string_view uprn_raw = read_part(r.uprn);
   const std::uint32_t ids[8] = {
-      intern_first(first_n),
-      middle.intern(middle_n),
-      intern_surname(normalise_surname(r.surname)),
-      intern_address(normalise_address(r.address)),
-      town.intern(trim_fold(r.town)),
-      intern_postcode(normalise_postcode_key(r.postcode)),
-      uprn.intern(normalise_uprn(r.uprn).value_or(trim_fold(r.uprn))),
-      identifier.intern(normalise_identifier(r.nhs_number)),
+      intern_first(bounded(std::move(first_n), r.first_name, "first_name", count)),
+      middle.intern(bounded(std::move(middle_n), r.middle_name, "middle_name", count)),
+      intern_surname(bounded(normalise_surname(read_part(r.surname)), r.surname, "surname", count)),
+      intern_address(bounded(normalise_address(read_part(r.address)), r.address, "address", count)),
+      town.intern(bounded(trim_fold(read_part(r.town)), r.town, "town", count)),
+      intern_postcode(bounded(normalise_postcode_key(read_part(r.postcode)), r.postcode, "postcode", count)),
+      uprn.intern(bounded(normalise_uprn(uprn_raw).value_or(trim_fold(uprn_raw)), r.uprn, "uprn", count)),
+      identifier.intern(bounded(normalise_identifier(read_part(r.nhs_number)), r.nhs_number, "nhs_number", count)),
   };
   const std::int32_t d = parse_dob(r.dob);
   const char sx = parse_sex(r.sex);
@@ -295,7 +314,8 @@ std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& recor
              "link: record {} repeats the record_id of record {} (record_id must be unique)",
              record_ids.size() + 1, record_index_[r.record_id] + 1);
     record_ids.push_back(r.record_id);
-    const std::uint32_t fresh = push_identity(r, &key);
+    const std::uint32_t fresh = push_identity(r, &key, &issues);
+    if (dob[fresh] == 0 && !is_blank(r.dob)) ++issues.unreadable_dob;  // missing, and counted
     const bool empty = std::all_of(key.begin(), key.end(), [](char c) { return c == 0; });
     std::uint32_t identity = fresh;
     if (empty) {
@@ -321,6 +341,7 @@ std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& recor
     source_mask[identity] |= std::uint32_t{1} << std::min<std::uint32_t>(src - 1, 31);
     ++n_records[identity];
     const std::int32_t when = r.record_date.empty() ? 0 : r.record_date == "current" ? kCurrentDate : parse_dob(r.record_date);
+    if (when == 0 && !is_blank(r.record_date)) ++issues.unreadable_record_date;
     record_date.push_back(when % 100 != 0 ? when : 0);  // a full date only
     record_source.push_back(src);
     if (!r.subject_min_age.empty() && when % 100 != 0 && when != kCurrentDate) {

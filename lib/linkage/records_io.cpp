@@ -10,20 +10,15 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <unordered_map>
 
 namespace earlyhelp::linkage {
 
 namespace {
 
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
+std::string_view trim(std::string_view s) noexcept { return trim_cell(s); }
 
-constexpr std::size_t kIgnored = std::numeric_limits<std::size_t>::max();
-
-bool is_canonical(std::string_view c) { return canonical_column_index(c) < canonical_columns().size(); }
+bool is_canonical(std::string_view c) noexcept { return is_canonical_column(c); }
 
 // Appends a cell to the canonical field at `index`: several input columns onto one field (address
 // lines, street number and street) are joined with a space, in file order.
@@ -33,68 +28,114 @@ void append_value(Record& r, std::size_t index, std::string_view v) {
   dst += v;
 }
 
+// Row faults both readers share. Returns false (after handing the row to the reject sink, or
+// throwing without one) when the row cannot be linked.
+class RowChecks {
+ public:
+  RowChecks(const io::CsvReader& reader, const ReadOptions& options) : reader_(reader), options_(options) {}
+
+  // Shape and the reader's issues: checked before any field is read.
+  bool shape_ok(const io::CsvRecord& rec) {
+    const auto& header = reader_.header();
+    if (rec.size() != header.size())
+      return fault(rec, "", io::RejectKind::wrong_field_count,
+                   fmt::format("the row has {} fields, the header has {}", rec.size(), header.size()));
+    if (rec.issue != io::CsvIssue::none) {
+      const std::string column = rec.issue_field < header.size() ? header[rec.issue_field] : std::string();
+      std::string reason(io::to_string(rec.issue));
+      if (rec.issue == io::CsvIssue::field_too_long)
+        reason = fmt::format("field longer than the limit ({} bytes): its value was not read",
+                             reader_.options().max_field_bytes);
+      return fault(rec, column, kind_of(rec.issue), std::move(reason));
+    }
+    return true;
+  }
+
+  // The record id: present, and not one an earlier row of the file has.
+  bool id_ok(const io::CsvRecord& rec, std::string_view id, const std::string& id_column) {
+    if (id.empty()) return fault(rec, id_column, io::RejectKind::missing_value, "the record id is empty");
+    const auto [it, fresh] = seen_.emplace(std::string(id), rec.row);
+    if (!fresh)
+      return fault(rec, id_column, io::RejectKind::duplicate_key,
+                   fmt::format("repeats the record id of row {} (record ids must be unique)", it->second));
+    return true;
+  }
+
+ private:
+  static io::RejectKind kind_of(io::CsvIssue issue) noexcept {
+    switch (issue) {
+      case io::CsvIssue::field_too_long: return io::RejectKind::field_too_long;
+      case io::CsvIssue::record_too_long: return io::RejectKind::record_too_long;
+      case io::CsvIssue::too_many_columns: return io::RejectKind::too_many_columns;
+      case io::CsvIssue::invalid_utf8: return io::RejectKind::invalid_utf8;
+      case io::CsvIssue::none: break;
+    }
+    return io::RejectKind::invalid_value;
+  }
+
+  bool fault(const io::CsvRecord& rec, std::string field, io::RejectKind kind, std::string reason) {
+    RecordReject r;
+    r.kind = kind;
+    r.file = reader_.name();
+    r.row = rec.row;
+    r.line = rec.line;
+    r.field = std::move(field);
+    r.reason = std::move(reason);
+    if (!options_.reject) throw FormatError(describe(r));
+    r.fields.assign(rec.fields.begin(), rec.fields.end());
+    options_.reject(r);
+    return false;
+  }
+
+  const io::CsvReader& reader_;
+  const ReadOptions& options_;
+  std::unordered_map<std::string, std::size_t> seen_;  // record id -> first row
+};
+
 }  // namespace
 
-ColumnMap parse_column_map(std::string_view text) {
-  ColumnMap out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t comma = text.find(',', pos);
-    if (comma == std::string_view::npos) comma = text.size();
-    const std::string_view entry = trim(text.substr(pos, comma - pos));
-    pos = comma + 1;
-    if (entry.empty()) continue;
-    const std::size_t eq = entry.find('=');
-    EH_CHECK(eq != std::string_view::npos && eq > 0 && eq + 1 < entry.size(),
-             "--map: entry '{}' is not their_column=our_column", entry);
-    const std::string ours(trim(entry.substr(eq + 1)));
-    EH_CHECK(is_canonical(ours), "--map: '{}' is not a canonical column (expected one of {})", ours,
-             fmt::join(canonical_columns(), ", "));
-    out.emplace_back(std::string(trim(entry.substr(0, eq))), ours);
-  }
-  return out;
+std::string describe(const RecordReject& r) {
+  return fmt::format("{}: row {} (line {}){}: {}", r.file, r.row, r.line,
+                     r.field.empty() ? std::string() : fmt::format(", column {}", r.field), r.reason);
 }
 
 std::size_t for_each_records_batch(const std::string& path, const ColumnMap& map,
                                    const std::function<void(std::vector<Record>&)>& sink, std::size_t batch) {
-  EH_CHECK(batch > 0, "for_each_records_batch: batch must be at least 1");
+  ReadOptions options;
+  options.batch = batch;
+  return for_each_records_batch(path, map, sink, options);
+}
+
+std::size_t for_each_records_batch(const std::string& path, const ColumnMap& map,
+                                   const std::function<void(std::vector<Record>&)>& sink, const ReadOptions& options) {
+  EH_CHECK(options.batch > 0, "for_each_records_batch: batch must be at least 1");
   io::CsvReader reader = io::CsvReader::open(path);
   std::size_t n = 0;
   if (reader.empty_input()) return n;
   std::vector<Record> out;
   const auto& header = reader.header();
-  // target[c] = position in canonical_columns() of the field input column c feeds (kIgnored: none).
-  std::vector<std::size_t> target(header.size(), kIgnored);
+  // target[c] = position in canonical_columns() of the field input column c feeds (kUnusedColumn: none).
+  const ColumnPlan plan = plan_columns(header, map, reader.name());
+  if (options.warn)
+    for (const auto& w : plan.warnings) options.warn(w);
   const std::size_t record_id = canonical_column_index("record_id");
-  bool has_id = false;
-  for (std::size_t c = 0; c < header.size(); ++c) {
-    const std::string_view name = trim(header[c]);
-    for (const auto& [theirs, ours] : map)
-      if (theirs == name) target[c] = canonical_column_index(ours);
-    if (target[c] == kIgnored && is_canonical(name)) target[c] = canonical_column_index(name);
-    has_id = has_id || target[c] == record_id;
-  }
-  for (const auto& mapped : map) {
-    const auto& theirs = mapped.first;  // a named copy: clang 14 cannot capture a structured binding
-    EH_CHECK(std::any_of(header.begin(), header.end(), [&](const std::string& h) { return trim(h) == theirs; }),
-             "{}: --map names column '{}', which the header does not have", path, theirs);
-  }
-  EH_CHECK(has_id, "{}: no record_id column (map one with --map their_id=record_id)", path);
+  std::string id_column;
+  for (std::size_t c = 0; c < header.size(); ++c)
+    if (plan.target[c] == record_id) id_column = header[c];
+  RowChecks checks(reader, options);
   io::CsvRecord rec;
   while (reader.next(rec)) {
-    if (rec.size() != header.size())
-      throw FormatError(fmt::format("{}: row {} has {} fields, the header has {}", path, rec.row, rec.size(),
-                                    header.size()));
-    Record& r = out.emplace_back();
+    if (!checks.shape_ok(rec)) continue;
+    Record r;
     for (std::size_t c = 0; c < header.size(); ++c) {
-      if (target[c] == kIgnored) continue;
+      if (plan.target[c] == kUnusedColumn) continue;
       const std::string_view v = trim(rec[c]);
-      if (!v.empty()) append_value(r, target[c], v);
+      if (!v.empty()) append_value(r, plan.target[c], v);
     }
-    if (r.record_id.empty())
-      throw FormatError(fmt::format("{}: row {}: record_id is empty", path, rec.row));
+    if (!checks.id_ok(rec, r.record_id, id_column)) continue;
+    out.push_back(std::move(r));
     ++n;
-    if (out.size() >= batch) {
+    if (out.size() >= options.batch) {
       sink(out);
       out.clear();
     }
@@ -114,8 +155,16 @@ std::vector<Record> read_records_csv(const std::string& path, const ColumnMap& m
 std::vector<std::string> for_each_extract_batch(const std::string& dir, const schema::Schema& schema,
                                                 const std::function<void(std::vector<Record>&)>& sink,
                                                 std::size_t batch) {
+  ReadOptions options;
+  options.batch = batch;
+  return for_each_extract_batch(dir, schema, sink, options);
+}
+
+std::vector<std::string> for_each_extract_batch(const std::string& dir, const schema::Schema& schema,
+                                                const std::function<void(std::vector<Record>&)>& sink,
+                                                const ReadOptions& options) {
   namespace fs = std::filesystem;
-  EH_CHECK(batch > 0, "for_each_extract_batch: batch must be at least 1");
+  EH_CHECK(options.batch > 0, "for_each_extract_batch: batch must be at least 1");
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw IOError(fmt::format("link --data: '{}' is not a readable folder", dir));
   std::vector<fs::path> files;
@@ -127,7 +176,7 @@ std::vector<std::string> for_each_extract_batch(const std::string& dir, const sc
            "link --data: '{}' holds no extract named after a stream of the schema (<stream>.csv)", dir);
   std::vector<std::string> notes;
   std::vector<Record> pending;
-  pending.reserve(std::min<std::size_t>(batch, 65536));
+  pending.reserve(std::min<std::size_t>(options.batch, 65536));
   for (const fs::path& file : files) {
     const std::string stem = file.stem().string();
     const schema::Stream* stream = schema.find(stem);
@@ -141,8 +190,8 @@ std::vector<std::string> for_each_extract_batch(const std::string& dir, const sc
       continue;
     }
     const auto& header = reader.header();
-    // target[c] = position in canonical_columns() of the field column c feeds (kIgnored: none).
-    std::vector<std::size_t> target(header.size(), kIgnored);
+    // target[c] = position in canonical_columns() of the field column c feeds (kUnusedColumn: none).
+    std::vector<std::size_t> target(header.size(), kUnusedColumn);
     std::size_t id_col = header.size();
     // A register shows each person as they are now; other streams as on their event date.
     const bool current = stream->kind == "register";
@@ -162,16 +211,22 @@ std::vector<std::string> for_each_extract_batch(const std::string& dir, const sc
       if (f->link_key == "upn" || f->link_key == "source" || !is_canonical(f->link_key)) continue;
       target[c] = canonical_column_index(f->link_key);
     }
-    EH_CHECK(id_col < header.size(), "{}: no '{}' column (the stream's record id)", file.string(),
-             stream->record_id_field);
+    if (id_col == header.size())
+      throw SchemaError(fmt::format("{}: line 1: no '{}' column (the stream's record id)", file.string(),
+                                    stream->record_id_field));
+    RowChecks checks(reader, options);
     io::CsvRecord rec;
-    std::size_t n = 0;
+    std::size_t n = 0, rejected = 0;
     while (reader.next(rec)) {
-      if (rec.size() != header.size())
-        throw FormatError(fmt::format("{}: row {} has {} fields, the header has {}", file.string(), rec.row,
-                                      rec.size(), header.size()));
+      if (!checks.shape_ok(rec)) {
+        ++rejected;
+        continue;
+      }
       const std::string_view id = trim(rec[id_col]);
-      if (id.empty()) throw FormatError(fmt::format("{}: row {}: the record id is empty", file.string(), rec.row));
+      if (!checks.id_ok(rec, id, header[id_col])) {
+        ++rejected;
+        continue;
+      }
       Record& r = pending.emplace_back();
       r.record_id.reserve(stem.size() + 1 + id.size());
       r.record_id.append(stem).append(1, ':').append(id);
@@ -179,17 +234,19 @@ std::vector<std::string> for_each_extract_batch(const std::string& dir, const sc
       if (current) r.record_date = "current";
       if (stream->subject_min_age > 0) r.subject_min_age = min_age;
       for (std::size_t c = 0; c < header.size(); ++c) {
-        if (target[c] == kIgnored) continue;
+        if (target[c] == kUnusedColumn) continue;
         const std::string_view v = trim(rec[c]);
         if (!v.empty() && !stream->is_missing_value(v)) append_value(r, target[c], v);
       }
       ++n;
-      if (pending.size() >= batch) {
+      if (pending.size() >= options.batch) {
         sink(pending);
         pending.clear();
       }
     }
-    notes.push_back(fmt::format("{}: {} records", stem, n));
+    notes.push_back(rejected == 0 ? fmt::format("{}: {} records", stem, n)
+                                  : fmt::format("{}: {} records, {} row{} rejected", stem, n, rejected,
+                                                rejected == 1 ? "" : "s"));
   }
   if (!pending.empty()) sink(pending);
   return notes;
@@ -197,14 +254,22 @@ std::vector<std::string> for_each_extract_batch(const std::string& dir, const sc
 
 Extracts read_extracts(const std::string& dir, const schema::Schema& schema) {
   Extracts out;
-  out.notes = for_each_extract_batch(dir, schema, [&](std::vector<Record>& batch) {
-    for (Record& r : batch) {
-      const auto [stream, local] = split_extract_record_id(r.record_id);
-      out.stream.emplace_back(stream);
-      out.local_id.emplace_back(local);
-      out.records.push_back(std::move(r));
-    }
-  });
+  ReadOptions options;
+  options.reject = [&](const RecordReject& r) {
+    out.rejects.push_back(r);
+    out.rejects.back().fields.clear();  // the caller gets where and why; the values stay in the file
+  };
+  out.notes = for_each_extract_batch(
+      dir, schema,
+      [&](std::vector<Record>& batch) {
+        for (Record& r : batch) {
+          const auto [stream, local] = split_extract_record_id(r.record_id);
+          out.stream.emplace_back(stream);
+          out.local_id.emplace_back(local);
+          out.records.push_back(std::move(r));
+        }
+      },
+      options);
   return out;
 }
 

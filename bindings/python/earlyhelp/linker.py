@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Iterable, Mapping
 
+from earlyhelp._core import InvalidArgument as _InvalidArgument
 from earlyhelp._core import linker as _linker
 
 CANONICAL_COLUMNS = ("record_id", "source", "first_name", "middle_name", "surname", "dob", "sex",
@@ -30,20 +32,49 @@ def _settings_json(settings) -> str | None:
     return json.dumps(dict(settings))
 
 
-def _columns(df, column_map: Mapping[str, str] | None = None) -> dict:
-    """Canonical columns of a DataFrame (or dict of lists) as {column: [str]}; others ignored.
-
-    Several source columns mapped onto one canonical column are joined with a space."""
+def _frame(df, fn: str):
+    """df as a DataFrame: a DataFrame, or a mapping of column -> values; anything else is
+    InvalidArgument naming ``fn`` and the argument."""
     import pandas as pd
 
-    frame = df if isinstance(df, pd.DataFrame) else pd.DataFrame(df)
+    if isinstance(df, pd.DataFrame):
+        return df
+    if df is None:
+        raise _InvalidArgument(f"{fn}: df is None; expected a pandas DataFrame (or a dict of columns)")
+    if isinstance(df, Mapping):
+        return pd.DataFrame(df)
+    raise _InvalidArgument(f"{fn}: df is a {type(df).__name__}; expected a pandas DataFrame (or a dict of columns)")
+
+
+def _column_name(c, fn: str) -> str:
+    name = str(c)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _InvalidArgument(f"{fn}: a column name is not valid text (a lone surrogate)") from None
+    return name
+
+
+def _columns(df, column_map: Mapping[str, str] | None = None, fn: str = "link") -> dict:
+    """Canonical columns of a DataFrame (or dict of lists) as {column: [str]}.
+
+    The library plans the columns (linkage/columns.hpp): unused columns give a warning naming
+    them and the column_map that would use them; no record_id, no name or date of birth column,
+    or a repeated column name is InvalidArgument. Several columns mapped onto one canonical column
+    are joined with a space."""
+    frame = _frame(df, fn)
+    if column_map is not None and not isinstance(column_map, Mapping):
+        raise _InvalidArgument(f"{fn}: column_map must be a dict of their column -> canonical column")
+    names = [_column_name(c, fn) for c in frame.columns]
+    mapping = [(_column_name(k, fn), _column_name(v, fn)) for k, v in (column_map or {}).items()]
+    targets, notes = _linker.plan_columns(names, mapping, f"{fn}: df")
+    for note in notes:
+        warnings.warn(note, UserWarning, stacklevel=3)
     out: dict = {}
-    mapping = dict(column_map or {})
-    for col in frame.columns:
-        target = mapping.get(col, col if col in CANONICAL_COLUMNS else None)
+    for i, target in enumerate(targets):
         if target is None:
             continue
-        values = frame[col].astype("string").fillna("").str.strip()
+        values = frame.iloc[:, i].astype("string").fillna("").str.strip()
         out[target] = values if target not in out else (out[target] + " " + values).str.strip()
     return {k: v.tolist() for k, v in out.items()}
 
@@ -53,12 +84,16 @@ def read_extracts(directory) -> "pandas.DataFrame":
     ``earlyhelp synth`` writes and a council exports) as one DataFrame in the canonical columns,
     mapped by each field's ``link_key``, plus ``stream`` and ``local_id`` (the id within the
     stream). ``record_id`` is ``<stream>:<local_id>``; ``record_date`` is the stream's event date
-    (``current`` for the register). ``df.attrs["notes"]`` lists files skipped and counts."""
+    (``current`` for the register). ``df.attrs["notes"]`` lists files skipped and counts;
+    ``df.attrs["rejects"]`` the rows that cannot be linked (a ragged row, a field over 1 MiB or
+    not UTF-8, an empty or repeated record id) as dicts of file, row, line, field, kind and
+    reason (never the values)."""
     import pandas as pd
 
-    cols, notes = _linker.read_extracts(str(directory))
+    cols, notes, rejects = _linker.read_extracts(str(directory))
     df = pd.DataFrame(cols)
     df.attrs["notes"] = notes
+    df.attrs["rejects"] = rejects
     return df
 
 
@@ -72,7 +107,7 @@ class Linker:
         """Adds records; after cluster() they are linked incrementally and their person ids returned."""
         import pandas as pd
 
-        cols = _columns(df, column_map)
+        cols = _columns(df, column_map, "add_records")
         persons = self._l.add_records(cols)
         if persons:
             return pd.DataFrame({"record_id": cols["record_id"], "person_id": persons})
@@ -98,19 +133,21 @@ class Linker:
         import pandas as pd
 
         self._l.cluster()
-        ids = self._l.person_ids()
-        return pd.DataFrame({"person_id": ids})
+        return pd.DataFrame({"record_id": self._l.record_ids(), "person_id": self._l.person_ids()})
 
     def person_ids(self):
         return self._l.person_ids()
 
-    def households(self, as_of: str):
-        """person_id, household_id, role, family as of a date (YYYY-MM-DD)."""
+    def households(self, as_of):
+        """person_id, household_id, role, family as of a date: text YYYY-MM-DD, or a
+        datetime.date / pandas Timestamp. Anything else is earlyhelp.InvalidArgument."""
         import pandas as pd
 
-        y, m, d = (int(x) for x in as_of.split("-"))
-        return pd.DataFrame(self._l.households(y * 10000 + m * 100 + d),
-                            columns=["person_id", "household_id", "role", "family"])
+        if hasattr(as_of, "strftime") and not isinstance(as_of, str):
+            as_of = as_of.strftime("%Y-%m-%d")
+        if not isinstance(as_of, str):
+            raise _InvalidArgument(f"households: as_of must be a date YYYY-MM-DD, got {type(as_of).__name__}")
+        return pd.DataFrame(self._l.households(as_of), columns=["person_id", "household_id", "role", "family"])
 
     def address_lags(self) -> dict:
         """{source: days} how far each source's addresses lag behind a move, estimated from the
@@ -120,11 +157,17 @@ class Linker:
 
     def explain(self, record_a: str, record_b: str) -> dict:
         """The terms (name, level, log2 weight) that sum to the pair's weight, and its probability."""
+        for name, rid in (("record_a", record_a), ("record_b", record_b)):
+            if rid is None:
+                raise _InvalidArgument(f"explain: {name} is None; expected a record_id")
         return self._l.explain(str(record_a), str(record_b))
 
     def lookup(self, record: Mapping[str, str], k: int = 5):
         """Best k persons for one record, without adding it: (person_id, record_id, weight, probability)."""
-        return self._l.lookup({key: ("" if v is None else str(v)) for key, v in record.items()}, k)
+        if not isinstance(record, Mapping):
+            raise _InvalidArgument(f"lookup: record is {'None' if record is None else 'a ' + type(record).__name__}; "
+                                   "expected a dict of canonical column -> value")
+        return self._l.lookup({_column_name(key, "lookup"): ("" if v is None else str(v)) for key, v in record.items()}, k)
 
     def model_json(self) -> str:
         return self._l.model_json()
@@ -146,9 +189,7 @@ def link(df, settings=None, column_map: Mapping[str, str] | None = None):
     """Links a DataFrame of records into persons: returns a frame of record_id, person_id."""
     import pandas as pd
 
-    cols = _columns(df, column_map)
-    if "record_id" not in cols:
-        raise ValueError("link: a record_id column is required (map one with column_map)")
+    cols = _columns(df, column_map, "link")
     lk = _linker.Linker(_settings_json(settings))
     lk.add_records(cols)
     lk.fit()

@@ -132,12 +132,13 @@ class Linker {
   /// The links kept by predict(): (record_id, record_id, probability), each identity represented
   /// by its first record, strongest first.
   std::vector<std::tuple<std::string, std::string, double>> links() const;
-  /// Clusters the links into persons.
+  /// Clusters the links into persons. @throws StateError before predict().
   void cluster();
   /// Person id of every record, in input order. @throws StateError before cluster().
   std::vector<std::string> person_ids() const;
   /// Households of persons sharing an address (property reference, else address and postcode);
-  /// roles by age on `as_of` (yyyymmdd). @throws StateError before cluster().
+  /// roles by age on `as_of` (yyyymmdd). @throws StateError before cluster(), InvalidArgument
+  /// when `as_of` is not a real calendar day.
   std::vector<HouseholdMembership> households(std::int32_t as_of) const;
   /// household_id of every record, in input order.
   std::vector<std::string> household_ids(std::int32_t as_of) const;
@@ -191,7 +192,7 @@ class Linker {
   std::vector<std::unordered_map<std::uint64_t, std::vector<std::uint32_t>>> index_;
   std::vector<std::string> warnings_;
   LinkStats stats_;
-  bool fitted_ = false, clustered_ = false;
+  bool fitted_ = false, predicted_ = false, clustered_ = false;
 };
 
 /// Convenience: fit, predict and cluster `records`; person id per record.

@@ -8,6 +8,8 @@
 /// and collapses records whose whole identity tuple is identical into one "identity": event
 /// streams repeat the same person many times, and pairwise work is done on identities only.
 
+#include "earlyhelp/linkage/input_checks.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -129,6 +131,9 @@ struct PreparedRecords {
 
   std::size_t n_identities() const noexcept { return first_id.size(); }
   std::size_t n_empty = 0;  ///< records with no identifying field (each kept as its own identity)
+  /// Values add() could not use as given: unreadable dates (missing), values longer than
+  /// kMaxComparedBytes (compared on a bounded prefix, see bound_compared). Counts only.
+  InputIssues issues;
 
   /// Appends records (interning new values, merging identical identity tuples into existing
   /// identities). @return the identities created or touched, in first-seen order.
@@ -148,7 +153,7 @@ struct PreparedRecords {
   std::uint32_t intern_surname(const std::string& v);
   std::uint32_t intern_address(const std::string& v);
   std::uint32_t intern_postcode(const std::string& v);
-  std::uint32_t push_identity(const Record& r, std::string* tuple_key);
+  std::uint32_t push_identity(const Record& r, std::string* tuple_key, InputIssues* count = nullptr);
 };
 
 /// Normalised forms used by preparation (exposed for tests and explanations).
