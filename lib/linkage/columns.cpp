@@ -112,7 +112,9 @@ ColumnPlan plan_columns(const std::vector<std::string>& columns, const ColumnMap
                         MapSyntax syntax) {
   ColumnPlan plan;
   plan.target.assign(columns.size(), kUnusedColumn);
-  for (const auto& [theirs, ours] : map) {
+  for (const auto& mapped : map) {
+    const auto& theirs = mapped.first;  // named copies: clang 14 cannot capture a structured binding
+    const auto& ours = mapped.second;
     EH_CHECK(is_canonical(ours), "{}: {} maps '{}' onto '{}', which is not a canonical column (expected one of {})",
              where, map_name(syntax), theirs, ours, fmt::join(canonical_columns(), ", "));
     EH_CHECK(std::any_of(columns.begin(), columns.end(), [&](const std::string& c) { return trim(c) == theirs; }),
