@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   cli::register_score(app);
   cli::register_model(app);
   cli::register_link(app);
+  cli::register_features(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

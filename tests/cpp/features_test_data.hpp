@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Test helpers for features: a folder of extracts written from a few rows per stream (every
+// column of the built-in schema filled with a valid default unless given), a persons file and a
+// households file.
+
+#include "earlyhelp/schema/schema.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <unistd.h>
+#include <utility>
+#include <vector>
+
+namespace eh_test {
+
+/// One row: its person and the values given (others take defaults).
+struct Row {
+  std::string person;
+  std::map<std::string, std::string> values;
+};
+
+/// A temporary council folder, removed at the end of the test.
+class CouncilDir {
+ public:
+  explicit CouncilDir(const std::string& tag) {
+    dir_ = std::filesystem::temp_directory_path() /
+           fmt::format("eh_features_{}_{}_{}", tag, ::getpid(),
+                       std::chrono::steady_clock::now().time_since_epoch().count());
+    std::filesystem::create_directories(dir_ / "data");
+  }
+  ~CouncilDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  CouncilDir(const CouncilDir&) = delete;
+  CouncilDir& operator=(const CouncilDir&) = delete;
+
+  std::string data() const { return (dir_ / "data").string(); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  /// Writes <stream>.csv with the rows; record ids are "<stream prefix><n>" unless given.
+  void stream(const std::string& name, const std::vector<Row>& rows) {
+    const auto sch = earlyhelp::schema::Schema::builtin();
+    const auto& s = sch.stream(name);
+    std::ofstream out(dir_ / "data" / (name + ".csv"));
+    for (std::size_t k = 0; k < s.fields.size(); ++k) out << (k ? "," : "") << s.fields[k].name;
+    out << "\n";
+    for (const Row& r : rows) {
+      std::string id;
+      for (std::size_t k = 0; k < s.fields.size(); ++k) {
+        const auto& f = s.fields[k];
+        auto it = r.values.find(f.name);
+        std::string v = it != r.values.end() ? it->second : default_value(f);
+        if (f.name == s.record_id_field && it == r.values.end()) v = fmt::format("{}{}", name.substr(0, 3), ++counter_);
+        if (f.name == s.record_id_field) id = v;
+        out << (k ? "," : "") << quote(v);
+      }
+      out << "\n";
+      persons_.emplace_back(name + "," + id, r.person);
+    }
+  }
+
+  /// Writes persons.csv (source, record_id, person_id) for every row written so far.
+  std::string persons() const {
+    std::ofstream out(dir_ / "persons.csv");
+    out << "source,record_id,person_id\n";
+    for (const auto& [key, person] : persons_) out << key << "," << person << "\n";
+    return path("persons.csv");
+  }
+
+  /// Writes households.csv from (person, household, role) triples.
+  std::string households(const std::vector<std::vector<std::string>>& rows) const {
+    std::ofstream out(dir_ / "households.csv");
+    out << "person_id,household_id,role\n";
+    for (const auto& r : rows) out << r[0] << "," << r[1] << "," << r[2] << "\n";
+    return path("households.csv");
+  }
+
+ private:
+  static std::string quote(const std::string& v) {
+    if (v.find_first_of(",\"\n") == std::string::npos) return v;
+    std::string q = "\"";
+    for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  }
+  // A valid value for a field that must have one; empty for nullable fields.
+  static std::string default_value(const earlyhelp::schema::Field& f) {
+    using earlyhelp::schema::FieldType;
+    if (f.format == "uk_postcode" && !f.nullable) return "SS16 7AB";
+    if (f.format == "upn" && !f.nullable) return "J881219212267";
+    if (f.nullable) return "";
+    switch (f.type) {
+      case FieldType::identifier: return "X1";
+      case FieldType::text: return "Xx";
+      case FieldType::date:
+      case FieldType::datetime: return "2000-01-01";
+      case FieldType::category: return f.categories.front();
+      case FieldType::integer: return f.min ? fmt::format("{}", static_cast<long long>(*f.min)) : "0";
+      case FieldType::floating: return "0";
+      case FieldType::boolean: return "false";
+    }
+    return "";
+  }
+  std::filesystem::path dir_;
+  std::vector<std::pair<std::string, std::string>> persons_;
+  int counter_ = 0;
+};
+
+}  // namespace eh_test
