@@ -20,7 +20,8 @@
 
 namespace eh_test {
 
-/// One row: its person and the values given (others take defaults).
+/// One row: its person ("" leaves the record out of the persons file) and the values given
+/// (others take defaults).
 struct Row {
   std::string person;
   std::map<std::string, std::string> values;
@@ -63,7 +64,7 @@ class CouncilDir {
         out << (k ? "," : "") << quote(v);
       }
       out << "\n";
-      persons_.emplace_back(name + "," + id, r.person);
+      if (!r.person.empty()) persons_.emplace_back(name + "," + id, r.person);
     }
   }
 
