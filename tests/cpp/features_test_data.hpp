@@ -46,25 +46,39 @@ class CouncilDir {
   std::string data() const { return (dir_ / "data").string(); }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
-  /// Writes <stream>.csv with the rows; record ids are "<stream prefix><n>" unless given.
-  void stream(const std::string& name, const std::vector<Row>& rows) {
+  /// The header and rows of a stream's extract: every field of the schema, the values given or
+  /// valid defaults; record ids "<stream prefix><n>" unless given.
+  std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>> table(const std::string& name,
+                                                                                   const std::vector<Row>& rows) {
     const auto sch = earlyhelp::schema::Schema::builtin();
     const auto& s = sch.stream(name);
-    std::ofstream out(dir_ / "data" / (name + ".csv"));
-    for (std::size_t k = 0; k < s.fields.size(); ++k) out << (k ? "," : "") << s.fields[k].name;
-    out << "\n";
+    std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>> out;
+    out.first = s.field_names();
     for (const Row& r : rows) {
-      std::string id;
-      for (std::size_t k = 0; k < s.fields.size(); ++k) {
-        const auto& f = s.fields[k];
+      auto& values = out.second.emplace_back();
+      for (const auto& f : s.fields) {
         auto it = r.values.find(f.name);
         std::string v = it != r.values.end() ? it->second : default_value(f);
         if (f.name == s.record_id_field && it == r.values.end()) v = fmt::format("{}{}", name.substr(0, 3), ++counter_);
-        if (f.name == s.record_id_field) id = v;
-        out << (k ? "," : "") << quote(v);
+        values.push_back(v);
       }
+    }
+    return out;
+  }
+
+  /// Writes <stream>.csv with the rows (see table()) and remembers their persons.
+  void stream(const std::string& name, const std::vector<Row>& rows) {
+    const auto sch = earlyhelp::schema::Schema::builtin();
+    const auto& s = sch.stream(name);
+    const std::size_t id_col = static_cast<std::size_t>(s.find(s.record_id_field) - s.fields.data());
+    const auto [header, values] = table(name, rows);
+    std::ofstream out(dir_ / "data" / (name + ".csv"));
+    for (std::size_t k = 0; k < header.size(); ++k) out << (k ? "," : "") << header[k];
+    out << "\n";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      for (std::size_t k = 0; k < values[i].size(); ++k) out << (k ? "," : "") << quote(values[i][k]);
       out << "\n";
-      if (!r.person.empty()) persons_.emplace_back(name + "," + id, r.person);
+      if (!rows[i].person.empty()) persons_.emplace_back(name + "," + values[i][id_col], rows[i].person);
     }
   }
 
