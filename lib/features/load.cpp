@@ -5,13 +5,13 @@
 
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
+#include "earlyhelp/core/text_arena.hpp"
 #include "earlyhelp/io/ingest.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -22,26 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Byte storage whose views stay valid: values go into 1 MiB blocks that never move.
-class Arena {
- public:
-  std::string_view add(std::string_view v) {
-    if (blocks_.empty() || used_ + v.size() > cap_) {
-      cap_ = std::max<std::size_t>(v.size(), std::size_t{1} << 20);
-      blocks_.push_back(std::make_unique<char[]>(cap_));
-      used_ = 0;
-    }
-    char* dst = blocks_.back().get() + used_;
-    if (!v.empty()) std::memcpy(dst, v.data(), v.size());
-    used_ += v.size();
-    return {dst, v.size()};
-  }
-
- private:
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  std::size_t used_ = 0;
-  std::size_t cap_ = 0;
-};
+using Arena = TextArena;
 
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
