@@ -197,6 +197,15 @@ def test_cli_errors_exit_codes_and_audit(cli, council, tmp_path):
     assert r.returncode == 0 and "tf_headline_problems" in r.stdout and "da_notifications_90d" in r.stdout
     r = _run(cli, "--no-audit", "features", "--list", "--markdown")
     assert r.stdout.startswith("| name | level | kind | domains | description |")
+    # --schema: the built-in definitions are checked against the schema given
+    schema = json.loads(_run(cli, "schema", "--format", "json").stdout)
+    (tmp_path / "schema.json").write_text(json.dumps(schema))
+    r = _run(cli, "--no-audit", "features", "--list", "--schema", tmp_path / "schema.json")
+    assert r.returncode == 0 and "tf_headline_problems" in r.stdout
+    schema["streams"] = [s for s in schema["streams"] if s["name"] != "police_domestic_abuse"]
+    (tmp_path / "schema.json").write_text(json.dumps(schema))
+    r = _run(cli, "--no-audit", "features", "--list", "--schema", tmp_path / "schema.json")
+    assert r.returncode == 3 and "built-in definitions: features[6].stream: expected the name of a stream" in r.stderr
     # every run is audited: inputs (each extract) and the output by digest, counts that reconcile
     log = tmp_path / "audit.jsonl"
     r = _run(cli, "--audit-log", log, "features", "--data", data, "--persons", persons, "--households", households,
