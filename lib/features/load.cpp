@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
+#include <functional>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -23,6 +25,67 @@ namespace {
 namespace fs = std::filesystem;
 
 using Arena = TextArena;
+
+// Ids to numbers: open addressing with linear probing over one flat array, the keys' bytes in an
+// arena. Millions of record ids cost one probe and no allocation each, where a node-based map
+// cost an allocation per id and a cache miss per node (it was most of the reading time).
+class IdIndex {
+ public:
+  /// The number of `key`, or nullptr.
+  const std::int32_t* find(std::string_view key) const noexcept {
+    if (slots_.empty()) return nullptr;
+    const std::uint64_t h = hash(key);
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.data == nullptr) return nullptr;
+      if (s.hash == h && s.size == key.size() && std::memcmp(s.data, key.data(), key.size()) == 0) return &s.value;
+    }
+  }
+  /// Adds `key` (copied into `arena`) with `value` unless present; returns its number and whether it was added.
+  std::pair<std::int32_t, bool> insert(std::string_view key, std::int32_t value, Arena& arena) {
+    if (const std::int32_t* v = find(key)) return {*v, false};
+    if (2 * (used_ + 1) > slots_.size()) grow();
+    const std::string_view stored = arena.add(key);
+    const std::uint64_t h = hash(key);
+    std::size_t i = h & mask_;
+    while (slots_[i].data != nullptr) i = (i + 1) & mask_;
+    // An empty key still needs a non-null pointer to mark the slot used.
+    slots_[i] = Slot{h, stored.empty() ? empty_ : stored.data(), static_cast<std::uint32_t>(key.size()), value};
+    ++used_;
+    return {value, true};
+  }
+  std::size_t size() const noexcept { return used_; }
+  bool empty() const noexcept { return used_ == 0; }
+  template <class Fn>
+  void for_each_value(Fn&& fn) {
+    for (Slot& s : slots_)
+      if (s.data != nullptr) fn(s.value);
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    const char* data = nullptr;
+    std::uint32_t size = 0;
+    std::int32_t value = -1;
+  };
+  static std::uint64_t hash(std::string_view key) noexcept { return std::hash<std::string_view>{}(key); }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(64, old.size() * 2), Slot{});
+    mask_ = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.data == nullptr) continue;
+      std::size_t i = s.hash & mask_;
+      while (slots_[i].data != nullptr) i = (i + 1) & mask_;
+      slots_[i] = s;
+    }
+  }
+  static constexpr const char* empty_ = "";
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+  std::size_t mask_ = 0;
+};
 
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -38,8 +101,8 @@ struct Linkage::Impl {
   std::vector<std::string> stream_names;
   std::vector<std::string> persons;  // sorted once renumber() has run
   Arena arena;
-  std::vector<std::unordered_map<std::string_view, std::int32_t>> records;  // per stream
-  std::unordered_map<std::string_view, std::int32_t> number;  // while reading a file: person -> number
+  std::vector<IdIndex> records;  // per stream: record id -> person number
+  IdIndex number;                // while reading a file: person -> number
   std::map<std::string, std::size_t, std::less<>> unknown_streams;
   bool has_households = false;
   std::vector<std::int32_t> household;
@@ -74,24 +137,19 @@ struct Linkage::Impl {
       ++unknown_streams[std::string(stream)];
       return;
     }
-    if (number.empty())  // keys in the arena: `persons` grows while adding, moving short strings
-      for (std::size_t i = 0; i < persons.size(); ++i) number.emplace(arena.add(persons[i]), static_cast<std::int32_t>(i));
-    auto it = number.find(person);
-    if (it == number.end()) {
-      persons.emplace_back(person);
-      it = number.emplace(arena.add(person), static_cast<std::int32_t>(persons.size() - 1)).first;
-    }
-    auto& recs = records[s];
-    const auto found = recs.find(id);
-    if (found == recs.end()) recs.emplace(arena.add(id), it->second);
-    else if (found->second != it->second)
+    if (number.empty())
+      for (std::size_t i = 0; i < persons.size(); ++i) number.insert(persons[i], static_cast<std::int32_t>(i), arena);
+    const auto [p, added] = number.insert(person, static_cast<std::int32_t>(persons.size()), arena);
+    if (added) persons.emplace_back(person);
+    const auto [q, new_record] = records[s].insert(id, p, arena);
+    if (!new_record && q != p)
       throw FormatError(fmt::format("{}: row {}: a record of stream {} is given two different persons", origin, row,
                                     stream));
   }
 
   // Sorts the persons and renumbers the records.
   void renumber(std::string_view origin) {
-    number.clear();
+    number = IdIndex();
     if (std::all_of(records.begin(), records.end(), [](const auto& r) { return r.empty(); })) {
       std::string list;
       for (const auto& [name, count] : unknown_streams) list += fmt::format("{}{} ({} rows)", list.empty() ? "" : ", ", name, count);
@@ -110,8 +168,7 @@ struct Linkage::Impl {
       sorted[k] = std::move(persons[static_cast<std::size_t>(order[k])]);
     }
     persons = std::move(sorted);
-    for (auto& recs : records)
-      for (auto& [id, p] : recs) p = renumbered[static_cast<std::size_t>(p)];
+    for (auto& recs : records) recs.for_each_value([&](std::int32_t& p) { p = renumbered[static_cast<std::size_t>(p)]; });
   }
 
   // One row of a households file.
@@ -125,12 +182,12 @@ struct Linkage::Impl {
     else if (role == "child") rv = Role::child;
     else if (!role.empty() && role != "unknown")
       throw FormatError(fmt::format("{}: row {}: role: expected adult, child or unknown; got \"{}\"", origin, row, role));
-    const auto it = number.find(person);
-    if (it == number.end()) {
+    const std::int32_t* it = number.find(person);
+    if (it == nullptr) {
       ++unknown_household_persons;
       return;
     }
-    const auto p = static_cast<std::size_t>(it->second);
+    const auto p = static_cast<std::size_t>(*it);
     if (h.empty()) return;
     if (!given[p].empty() && given[p] != h)
       throw FormatError(fmt::format("{}: row {}: a person is given two households", origin, row));
@@ -141,9 +198,8 @@ struct Linkage::Impl {
   void begin_households() {
     if (has_households) throw StateError("Linkage: households are already set");
     given.assign(persons.size(), std::string_view());
-    number.clear();
-    number.reserve(persons.size());
-    for (std::size_t i = 0; i < persons.size(); ++i) number.emplace(persons[i], static_cast<std::int32_t>(i));
+    number = IdIndex();
+    for (std::size_t i = 0; i < persons.size(); ++i) number.insert(persons[i], static_cast<std::int32_t>(i), arena);
     roles.assign(persons.size(), Role::unknown);
     unknown_household_persons = 0;
   }
@@ -160,7 +216,7 @@ struct Linkage::Impl {
         household[p] = static_cast<std::int32_t>(std::lower_bound(ids.begin(), ids.end(), given[p]) - ids.begin());
     household_ids = std::move(ids);
     std::vector<std::string_view>().swap(given);
-    number = {};
+    number = IdIndex();
     has_households = true;
   }
 };
@@ -199,9 +255,8 @@ const std::vector<std::string>& Linkage::person_ids() const { return impl_->pers
 
 std::int32_t Linkage::person_of(std::size_t stream, std::string_view record_id) const {
   if (stream >= impl_->records.size()) return -1;
-  const auto& recs = impl_->records[stream];
-  const auto it = recs.find(record_id);
-  return it == recs.end() ? -1 : it->second;
+  const std::int32_t* p = impl_->records[stream].find(record_id);
+  return p == nullptr ? -1 : *p;
 }
 
 std::vector<std::size_t> Linkage::records_per_stream() const {
