@@ -110,7 +110,7 @@ TEST_CASE("features.point_in_time: full extracts and extracts cut at the date gi
   const fs::path root = fs::temp_directory_path() /
                         fmt::format("eh_pit_{}_{}", ::getpid(), std::chrono::steady_clock::now().time_since_epoch().count());
   synth::Config cfg;
-  cfg.persons = 1500;
+  cfg.persons = 900;
   cfg.seed = 11;
   cfg.n_threads = 2;
   synth::write_directory(cfg, (root / "full").string());
