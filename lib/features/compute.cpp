@@ -89,6 +89,14 @@ struct IdentityColumn {
   std::vector<int> global;  // sex: category code -> index into the sex names
 };
 
+// What family_row reuses between households (one per thread).
+struct FamilyScratch {
+  std::vector<std::int32_t> known;  // the members known on the date
+  std::vector<Role> roles;          // per known member
+  std::vector<float> members;       // per known member: the closure features
+  std::vector<float> row;           // one person's row, when the day holds no closure
+};
+
 // What every row of one as-of date shares, computed once per person: the age counting undated
 // records (adults and children of roll-ups, and age attributes that count them), and the person
 // features family roll-ups read (so they are not computed twice).
@@ -119,6 +127,19 @@ class Evaluator {
         b.field2 = b.se->column(b.m->field2);
       if (b.m->latest_per) b.key = b.se->column(*b.m->latest_per);
       if (b.m->end_field) b.end = b.se->column(*b.m->end_field);
+    }
+    // What each event feature is for a person with no events in its stream, from the same kernel
+    // run over an empty stream: most persons have no events in most streams, and this is the
+    // value they get without searching dates.
+    empty_stream_.present = true;
+    empty_stream_.offsets = {0, 0};
+    empty_stream_.date.reserve(1);
+    empty_.assign(feats.size(), kNaN);
+    for (std::size_t j = 0; j < feats.size(); ++j) {
+      if (bound_[j].m == nullptr) continue;
+      Bound empty = bound_[j];
+      empty.se = &empty_stream_;
+      empty_[j] = event_feature(feats[j], empty, 0, 0);
     }
     const auto& streams = set.schema().streams;
     for (std::size_t s = 0; s < streams.size(); ++s) {
@@ -226,26 +247,36 @@ class Evaluator {
   }
 
   // The family features of household `h` on `day` into row (indexed by feature). Returns false
-  // when no member was known before the date. `scratch` is reused between calls.
-  bool family_row(std::size_t h, const Day& day, float* row, std::vector<float>& scratch,
-                  std::vector<std::int32_t>& known, std::vector<Role>& roles) const {
-    const std::size_t nf = set_.size();
-    known.clear();
+  // when no member was known before the date. `s` is reused between calls.
+  bool family_row(std::size_t h, const Day& day, float* row, FamilyScratch& s) const {
+    const std::size_t k_closure = closure_.size();
+    s.known.clear();
     for (std::size_t i = member_offsets_[h]; i < member_offsets_[h + 1]; ++i)
-      if (st_.first_seen[static_cast<std::size_t>(members_[i])] < day.d) known.push_back(members_[i]);
-    if (known.empty()) return false;
-    scratch.assign(known.size() * nf, kNaNf);
-    roles.resize(known.size());
-    for (std::size_t k = 0; k < known.size(); ++k) {
-      const auto p = static_cast<std::size_t>(known[k]);
-      person_row(p, day, scratch.data() + k * nf, &needed_for_family_, true);
+      if (st_.first_seen[static_cast<std::size_t>(members_[i])] < day.d) s.known.push_back(members_[i]);
+    if (s.known.empty()) return false;
+    // Each member's features the roll-ups read (closure_ order): from the day when it holds them,
+    // else computed here.
+    s.members.resize(s.known.size() * k_closure);
+    s.roles.resize(s.known.size());
+    for (std::size_t k = 0; k < s.known.size(); ++k) {
+      const auto p = static_cast<std::size_t>(s.known[k]);
+      float* out = s.members.data() + k * k_closure;
+      if (!day.closure.empty()) {
+        std::copy_n(day.closure.data() + p * k_closure, k_closure, out);
+      } else {
+        s.row.assign(set_.size(), kNaNf);
+        person_row(p, day, s.row.data(), &needed_for_family_, false);
+        for (std::size_t i = 0; i < k_closure; ++i) out[i] = s.row[closure_[i]];
+      }
       const double age = attribute_age(p, day.d, true, &day);
-      roles[k] = std::isnan(age) ? st_.role[p] : age >= 18.0 ? Role::adult : Role::child;
+      s.roles[k] = std::isnan(age) ? st_.role[p] : age >= 18.0 ? Role::adult : Role::child;
     }
     for (std::size_t j : family_features_) {
       const FeatureDef& f = set_.features()[j];
       double v = kNaN;
-      if (f.kind == Kind::rollup) v = rollup(f.plan, known.size(), scratch.data(), nf, roles);
+      if (f.kind == Kind::rollup)
+        v = rollup(f.plan, s.known.size(), s.members.data(), k_closure,
+                   f.plan.of ? static_cast<std::size_t>(slot_[*f.plan.of]) : 0, s.roles);
       else if (f.kind == Kind::count_true) v = count_true(f.plan, row);
       else if (f.kind == Kind::rule) v = rule(f.plan.rule, row) ? 1.0 : 0.0;
       row[j] = static_cast<float>(v);
@@ -260,9 +291,24 @@ class Evaluator {
   }
 
   double person_feature(std::size_t j, std::size_t p, const Day& day, const float* row) const {
-    const std::int32_t d = day.d;
     const FeatureDef& f = set_.features()[j];
     const Bound& b = bound_[j];
+    if (b.m != nullptr) {
+      const StreamEvents& se = *b.se;
+      if (se.present && !se.offsets.empty() && se.offsets[p] == se.offsets[p + 1]) return empty_[j];
+      return event_feature(f, b, p, day.d);
+    }
+    switch (f.kind) {
+      case Kind::attribute: return attribute(f.plan, p, day);
+      case Kind::count_true: return count_true(f.plan, row);
+      case Kind::rule: return rule(f.plan.rule, row) ? 1.0 : 0.0;
+      default: return kNaN;  // rollup: family level, never a person feature
+    }
+  }
+
+  // A feature over the events of one stream (count, aggregate, days_since, ratio, trend, change,
+  // state) for person p of b's stream.
+  double event_feature(const FeatureDef& f, const Bound& b, std::size_t p, std::int32_t d) const {
     switch (f.kind) {
       case Kind::count:
       case Kind::aggregate:
@@ -277,12 +323,8 @@ class Evaluator {
       }
       case Kind::change: return change(f.plan, b, p, d);
       case Kind::state: return state(b, p, d);
-      case Kind::attribute: return attribute(f.plan, p, day);
-      case Kind::count_true: return count_true(f.plan, row);
-      case Kind::rule: return rule(f.plan.rule, row) ? 1.0 : 0.0;
-      case Kind::rollup: return kNaN;  // family level: never a person feature
+      default: return kNaN;  // not an event feature (bound_ holds none)
     }
-    return kNaN;
   }
 
   Match match(const Bound& b, std::uint32_t i) const noexcept {
@@ -589,12 +631,13 @@ class Evaluator {
     return kNaN;
   }
 
-  static double rollup(const detail::Plan& plan, std::size_t n, const float* rows, std::size_t nf,
-                       const std::vector<Role>& roles) {
+  // Rolls feature `of` (column `col` of `rows`, n members x stride) up over the members.
+  static double rollup(const detail::Plan& plan, std::size_t n, const float* rows, std::size_t stride,
+                       std::size_t col, const std::vector<Role>& roles) {
     using detail::Rollup;
     double count = 0, agg = kNaN;
     for (std::size_t k = 0; k < n; ++k) {
-      const double v = plan.of ? static_cast<double>(rows[k * nf + *plan.of]) : 1.0;
+      const double v = plan.of ? static_cast<double>(rows[k * stride + col]) : 1.0;
       const bool adult = roles[k] == Role::adult, child = roles[k] == Role::child;
       switch (plan.rollup) {
         case Rollup::any_adult:
@@ -647,6 +690,8 @@ class Evaluator {
   const FeatureSet& set_;
   const EventStore& st_;
   std::vector<Bound> bound_;
+  StreamEvents empty_stream_;  // one person, no events: for empty_
+  std::vector<double> empty_;  // per event feature: its value on no events (NaN for others)
   std::vector<IdentityColumn> dob_, sex_;
   std::vector<std::string> sex_names_;
   std::vector<char> needed_for_family_;
@@ -674,11 +719,10 @@ FamilyTable family_table(const FeatureSet& set, const Evaluator& ev, const Day& 
   const std::size_t threads = static_cast<std::size_t>(resolve_threads(n_threads));
   const std::size_t chunk = std::max<std::size_t>(256, h / (threads * 8) + 1);
   parallel_for_chunks(h, n_threads, chunk, [&](std::size_t b, std::size_t e) {
-    std::vector<float> row(set.size(), kNaNf), scratch;
-    std::vector<std::int32_t> members;
-    std::vector<Role> roles;
+    std::vector<float> row(set.size(), kNaNf);
+    FamilyScratch scratch;
     for (std::size_t i = b; i < e; ++i) {
-      if (!ev.family_row(i, day, row.data(), scratch, members, roles)) continue;
+      if (!ev.family_row(i, day, row.data(), scratch)) continue;
       t.known[i] = 1;
       for (std::size_t k = 0; k < nfam; ++k) t.values[i * nfam + k] = row[ev.family_features()[k]];
     }
@@ -805,10 +849,9 @@ std::vector<float> person_row(const FeatureSet& set, const EventStore& store, st
   ev.person_row(person, day, row.data(), nullptr, false);
   const std::int32_t h = store.household.empty() ? -1 : store.household[person];
   if (h >= 0) {
-    std::vector<float> fam(set.size(), kNaNf), scratch;
-    std::vector<std::int32_t> members;
-    std::vector<Role> roles;
-    if (ev.family_row(static_cast<std::size_t>(h), day, fam.data(), scratch, members, roles))
+    std::vector<float> fam(set.size(), kNaNf);
+    FamilyScratch scratch;
+    if (ev.family_row(static_cast<std::size_t>(h), day, fam.data(), scratch))
       for (std::size_t j : ev.family_features()) row[j] = fam[j];
   }
   return row;

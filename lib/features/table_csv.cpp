@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Feature tables to CSV, block by block, numbers formatted in parallel.
+// Feature tables to CSV, block by block: numbers formatted in parallel, each block written to the
+// file in the background while the next one is computed.
 
 #include "earlyhelp/features/table.hpp"
 
@@ -23,11 +24,12 @@ namespace {
 constexpr std::size_t kChunkRows = 2048;
 
 // Formats rows [begin, end) of a block: id, as_of, then the values (shortest float32 form; whole
-// numbers, most values, take the integer path).
+// numbers, most values, take the integer path, and 0 to 9, most of those, one character).
 template <class Id>
-std::string format_rows(std::size_t begin, std::size_t end, const Id& id_of, const std::string& as_of,
-                        const RowMatrixXf& values) {
-  fmt::memory_buffer buf;
+void format_rows(std::size_t begin, std::size_t end, const Id& id_of, const std::string& as_of,
+                 const RowMatrixXf& values, fmt::memory_buffer& buf) {
+  // About two characters a value (most are 0 to 9 or empty) and the id: rarely grown.
+  buf.reserve((end - begin) * (2 * static_cast<std::size_t>(values.cols()) + 48));
   io::CsvWriter id;
   for (std::size_t r = begin; r < end; ++r) {
     const std::string& x = id_of(r);
@@ -44,7 +46,9 @@ std::string format_rows(std::size_t begin, std::size_t end, const Id& id_of, con
       buf.push_back(',');
       const float v = values(static_cast<Index>(r), c);
       if (std::isnan(v)) continue;
-      if (std::floor(v) == v && std::fabs(v) < 1e9f) {
+      if (v >= 0.0f && v < 10.0f && std::floor(v) == v) {
+        buf.push_back(static_cast<char>('0' + static_cast<int>(v)));
+      } else if (std::floor(v) == v && std::fabs(v) < 1e9f) {
         const fmt::format_int n(static_cast<long long>(v));
         buf.append(n.data(), n.data() + n.size());
       } else {
@@ -53,7 +57,6 @@ std::string format_rows(std::size_t begin, std::size_t end, const Id& id_of, con
     }
     buf.push_back('\n');
   }
-  return fmt::to_string(buf);
 }
 
 }  // namespace
@@ -68,10 +71,11 @@ FeatureCsvWriter::FeatureCsvWriter(const std::string& path, Level level, const s
   header.field("as_of");
   for (const auto& c : columns) header.field(c);
   header.end_row();
-  put(header.str());
+  put(header.str().data(), header.str().size());
 }
 
 FeatureCsvWriter::~FeatureCsvWriter() {
+  if (pending_.valid()) pending_.wait();
   if (file_ != nullptr) {
     std::fclose(file_);
     std::error_code ec;
@@ -79,8 +83,8 @@ FeatureCsvWriter::~FeatureCsvWriter() {
   }
 }
 
-void FeatureCsvWriter::put(const std::string& text) {
-  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size())
+void FeatureCsvWriter::put(const char* data, std::size_t size) {
+  if (std::fwrite(data, 1, size, file_) != size)
     throw IOError(fmt::format("{}: write failed: {}", path_, std::strerror(errno)));
 }
 
@@ -94,16 +98,25 @@ void FeatureCsvWriter::write(const FeatureBlock& block, const EventStore& store)
   const std::string as_of = format_date(block.as_of);
   const auto id_of = [&](std::size_t r) -> const std::string& { return ids[static_cast<std::size_t>(block.entities[r])]; };
   const std::size_t n = block.entities.size();
-  std::vector<std::string> chunks((n + kChunkRows - 1) / kChunkRows);
+  std::vector<fmt::memory_buffer> chunks((n + kChunkRows - 1) / kChunkRows);
   parallel_for(chunks.size(), n_threads_, [&](std::size_t k) {
-    chunks[k] = format_rows(k * kChunkRows, std::min(n, (k + 1) * kChunkRows), id_of, as_of, block.values);
+    format_rows(k * kChunkRows, std::min(n, (k + 1) * kChunkRows), id_of, as_of, block.values, chunks[k]);
   });
-  for (const auto& c : chunks) put(c);
+  // One block in flight: the previous one must be in the file (or its failure reported) first.
+  wait_pending();
+  pending_ = std::async(std::launch::async, [this, text = std::move(chunks)] {
+    for (const auto& c : text) put(c.data(), c.size());
+  });
   rows_ += n;
+}
+
+void FeatureCsvWriter::wait_pending() {
+  if (pending_.valid()) pending_.get();  // rethrows the IOError of a failed write
 }
 
 void FeatureCsvWriter::close() {
   if (file_ == nullptr) return;
+  wait_pending();
   const bool failed = std::fflush(file_) != 0 || std::ferror(file_) != 0;
   const int rc = std::fclose(file_);
   file_ = nullptr;

@@ -6,11 +6,14 @@
 #include "earlyhelp/features/compute.hpp"
 #include "earlyhelp/features/definitions.hpp"
 #include "earlyhelp/features/load.hpp"
+#include "earlyhelp/features/table.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <string>
 
 using namespace earlyhelp;
@@ -268,6 +271,30 @@ TEST_CASE("features.compute: several dates, person_row, blocks, threads and erro
   CHECK(parse_as_of("2024-04-01, 2024-10-01").size() == 2);
   CHECK_THROWS_WITH_AS(parse_as_of("2024-13-01"), doctest::Contains("as_of: '2024-13-01' is not a date"), InvalidArgument);
   CHECK_THROWS_AS(compute(f.set, f.store, {}, Level::person), InvalidArgument);
+}
+
+TEST_CASE("features.csv: the file is the same for any block size and thread count (blocks written in the background)") {
+  Fixture f;
+  const std::vector<Date> dates{*parse_date("2023-06-01"), kAsOf, *parse_date("2024-07-01")};
+  const auto write = [&](const std::string& name, ComputeOptions co) {
+    const std::string path = f.dir.path(name);
+    FeatureCsvWriter w(path, Level::person, f.set.column_names(Level::person), co.n_threads);
+    compute_blocks(f.set, f.store, dates, Level::person, [&](const FeatureBlock& b) { w.write(b, f.store); }, co);
+    CHECK(w.rows() == 11);
+    CHECK_FALSE(std::filesystem::exists(path));  // only <path>.part until close()
+    w.close();
+    CHECK_FALSE(std::filesystem::exists(path + ".part"));
+    return eh_test::slurp(path);
+  };
+  const std::string one_block = write("a.csv", {1, 65536});
+  const std::string row_blocks = write("b.csv", {2, 1});  // eleven blocks, each formatted while the last is written
+  CHECK(one_block == row_blocks);
+  // header and one line per row, in the table's order
+  CHECK(std::count(one_block.begin(), one_block.end(), '\n') == 12);
+  CHECK(one_block.rfind("person_id,as_of,da_90d,", 0) == 0);
+  CHECK(one_block.find("\np1,2023-06-01,") < one_block.find("\np2,2023-06-01,"));
+  CHECK(one_block.find("\np2,2023-06-01,") < one_block.find("\np1,2024-04-01,"));
+  CHECK(one_block.find("\np5,2024-07-01,") != std::string::npos);
 }
 
 }  // TEST_SUITE

@@ -3,6 +3,8 @@
 // from the full extracts equal, byte for byte, the features computed from the extracts cut at D
 // (rows with an event date on or after D removed, end dates on or after D emptied), with the same
 // persons and households.
+#include "features_test_data.hpp"
+
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/features/compute.hpp"
 #include "earlyhelp/features/definitions.hpp"
@@ -18,8 +20,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -29,13 +29,6 @@ using namespace earlyhelp::features;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Copies the extracts of `from` into `to` as they stood before `cut`: rows whose event date is on
 // or after it are dropped, and any other date (an end date) on or after it is emptied. Dates of
@@ -99,7 +92,7 @@ std::string table_csv(const FeatureSet& set, const EventStore& store, Date d, Le
   FeatureCsvWriter w(path, level, set.column_names(level), 2);
   compute_blocks(set, store, {d}, level, [&](const FeatureBlock& b) { w.write(b, store); });
   w.close();
-  return slurp(path);
+  return eh_test::slurp(path);
 }
 
 }  // namespace

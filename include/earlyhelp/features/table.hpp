@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -46,8 +47,10 @@ struct FeatureBlock {
   RowMatrixXf values;                  ///< entities.size() x columns
 };
 
-/// Writes a feature table to CSV block by block. The file is written as `<path>.part` and renamed
-/// by close(), so a failed run never leaves a file that looks complete.
+/// Writes a feature table to CSV block by block. write() formats a block and hands it to a
+/// background thread, so the file is written while the caller computes the next block (one block
+/// in flight). The file is written as `<path>.part` and renamed by close(), so a failed run never
+/// leaves a file that looks complete.
 class FeatureCsvWriter {
  public:
   /// @param n_threads threads formatting numbers (<= 0: all cores); the bytes do not depend on it.
@@ -58,16 +61,19 @@ class FeatureCsvWriter {
   /// Removes the partial file unless close() succeeded.
   ~FeatureCsvWriter();
 
-  /// Appends the rows of `block`; ids come from `store` (person_ids or household_ids).
-  /// @throws IOError on a write failure.
+  /// Appends the rows of `block`; ids come from `store` (person_ids or household_ids). Returns
+  /// once the block is formatted; it reaches the file in the background.
+  /// @throws IOError when writing the previous block failed.
   void write(const FeatureBlock& block, const EventStore& store);
-  /// Flushes, closes and renames the file into place. @throws IOError on failure.
+  /// Waits for the block in flight, flushes, closes and renames the file into place.
+  /// @throws IOError on failure.
   void close();
-  /// Rows written so far.
+  /// Rows handed to write() so far (all in the file once close() returns).
   std::size_t rows() const noexcept { return rows_; }
 
  private:
-  void put(const std::string& text);
+  void put(const char* data, std::size_t size);
+  void wait_pending();
   std::string path_;
   std::string part_;
   std::FILE* file_ = nullptr;
@@ -75,6 +81,7 @@ class FeatureCsvWriter {
   std::size_t n_columns_ = 0;
   int n_threads_ = 0;
   std::size_t rows_ = 0;
+  std::future<void> pending_;  // writing the previous block
 };
 
 }  // namespace earlyhelp::features
