@@ -232,6 +232,30 @@ TEST_CASE("features.definitions: kind-specific errors") {
                           "one; got \"aeg\" (did you mean \"age\"?)"});
   CHECK(with(R"({"name": "n", "kind": "rule", "all": [{"feature": "age", "value": 3}], "description": "d", "template": "{value}"})") ==
         Has{"features[6].all[0]: missing required key \"op\""});
+  // count, aggregate, days_since, ratio, trend: their own keys and values
+  CHECK(with(R"({"name": "n", "kind": "count", "stream": "health_ae", "function": "sum", "description": "d", "template": "{value}"})") ==
+        Has{"features[6].function: unknown key; expected one of name, kind, label, description, template, format, "
+            "domains, alerting, stream, where, window_days, undated, missing"});
+  CHECK(with(R"({"name": "n", "kind": "count", "stream": "health_ae", "missing": "ignore", "description": "d", "template": "{value}"})") ==
+        Has{"features[6].missing: expected one of propagate, zero, skip; got \"ignore\""});
+  CHECK(with(R"({"name": "n", "kind": "aggregate", "stream": "council_tax", "field": "arrears_gbp", "description": "d", "template": "{value}"})") ==
+        Has{"features[6]: missing required key \"function\""});
+  CHECK(with(R"({"name": "n", "kind": "days_since", "stream": "health_ae", "from": "latest", "description": "d", "template": "{value}"})") ==
+        Has{"features[6].from: expected one of last, first; got \"latest\" (did you mean \"last\"?)"});
+  CHECK(with(R"({"name": "n", "kind": "ratio", "stream": "school_attendance", "numerator": "sessions_attended", "events": 3, "description": "d", "template": "{value}"})") ==
+        Has{"features[6]: missing required key \"denominator\""});
+  CHECK(with(R"({"name": "n", "kind": "ratio", "stream": "school_attendance", "numerator": "sessions_attended", "denominator": "sessions_possible", "events": 3, "per_event": "mean", "description": "d", "template": "{value}"})") ==
+        Has{"features[6].per_event: expected one of min, max; got \"mean\""});
+  CHECK(with(R"({"name": "n", "kind": "trend", "stream": "health_ae", "window_days": 90, "compare": "percent", "description": "d", "template": "{value}"})") ==
+        Has{"features[6].compare: expected one of difference, ratio; got \"percent\""});
+  CHECK(with(R"({"name": "n", "kind": "state", "stream": "social_care_episodes", "undated": "yes", "description": "d", "template": "{value}"})") ==
+        Has{"features[6].undated: expected true or false; got \"yes\""});
+  CHECK(with(R"({"name": "n", "kind": "change", "change": "new", "stream": "health_ae", "window_days": 90, "lookback_days": -3, "description": "d", "template": "{value}"})") ==
+        Has{"features[6].lookback_days: expected a whole number from 1 to 36500; got -3"});
+  CHECK(with(R"({"name": "n", "kind": "rollup", "rollup": "most", "of": "da_90d", "description": "d", "template": "{value}"})") ==
+        Has{"features[6].rollup: expected one of any_adult, any_child, any_member, count_adults"});
+  CHECK(with(R"({"name": "n", "kind": "count_true", "features": [], "description": "d", "template": "{value}"})") ==
+        Has{"features[6].features: expected a non-empty list of feature names; got an empty list []"});
 }
 
 TEST_CASE("features.definitions: template errors name the template and what was expected") {

@@ -118,6 +118,12 @@ def test_python_matches_the_cli_and_takes_dataframes(cli, council, tmp_path):
     fam = earlyhelp.features(data, persons, DATES[-1], level="family", households=households)
     assert fam.columns[0] == "family_id" and "tf_headline_problems" in fam.columns
     assert fam["tf_headline_problems"].between(0, 6).all()
+    # the table goes straight into a model: columns picked by the model's feature names
+    names = ["da_notifications_365d", "open_cpp", "age"]
+    model = earlyhelp.Model.linear([[0.5, 1.0, -0.01]], [-2.0], fill=[0.0, 0.0, 0.0], feature_names=names)
+    by_name = model.predict(df)
+    by_hand = 1 / (1 + np.exp(-(-2.0 + df[names].fillna(0).to_numpy(np.float64) @ [0.5, 1.0, -0.01])))
+    np.testing.assert_allclose(np.ravel(by_name), by_hand, rtol=1e-6)
 
 
 def test_a_few_features_agree_with_pandas(council):
