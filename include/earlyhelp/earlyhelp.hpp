@@ -7,6 +7,7 @@
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
+#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/core/types.hpp"
 #include "earlyhelp/core/version.hpp"
 #include "earlyhelp/models/model.hpp"

@@ -8,6 +8,7 @@
 
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
+#include "earlyhelp/core/split.hpp"
 
 #include <fmt/format.h>
 
@@ -734,15 +735,10 @@ FamilyTable family_table(const FeatureSet& set, const Evaluator& ev, const Day& 
 
 std::vector<Date> parse_as_of(std::string_view list) {
   std::vector<Date> out;
-  std::size_t pos = 0;
-  while (pos <= list.size()) {
-    std::size_t comma = list.find(',', pos);
-    if (comma == std::string_view::npos) comma = list.size();
-    std::string_view item = list.substr(pos, comma - pos);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    pos = comma + 1;
-    if (item.empty() && comma == list.size() && !out.empty()) break;
+  const std::vector<std::string_view> items = split_trimmed(list, ',');
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string_view item = items[i];
+    if (item.empty() && i + 1 == items.size() && !out.empty()) break;  // "D1,D2," ends with a comma
     const auto d = parse_date(item);
     EH_CHECK(d.has_value(), "as_of: '{}' is not a date (expected YYYY-MM-DD, or several separated by commas)", item);
     out.push_back(*d);

@@ -2,6 +2,7 @@
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
+#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/core/version.hpp"
 
 #include <doctest/doctest.h>
@@ -10,6 +11,7 @@
 #include <numeric>
 #include <random>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 using namespace earlyhelp;
@@ -89,5 +91,15 @@ TEST_SUITE("core") {
                                       }),
                          "row 517 is bad", InvalidArgument);
     CHECK_NOTHROW(parallel_for(0, 2, [](std::size_t) { throw std::logic_error("never called"); }));
+  }
+
+  TEST_CASE("core.split: items trimmed, empty items kept for the caller to judge") {
+    using V = std::vector<std::string_view>;
+    CHECK(split_trimmed("2023-04-01, 2024-04-01 ", ',') == V{"2023-04-01", "2024-04-01"});
+    CHECK(split_trimmed("a,b,", ',') == V{"a", "b", ""});
+    CHECK(split_trimmed("surname + dob", '+') == V{"surname", "dob"});
+    CHECK(split_trimmed("a,, b", ',') == V{"a", "", "b"});
+    CHECK(split_trimmed("", ',') == V{""});
+    CHECK(split_trimmed("  ", ',') == V{""});
   }
 }
