@@ -7,6 +7,7 @@
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
+#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/core/types.hpp"
 #include "earlyhelp/core/version.hpp"
 #include "earlyhelp/governance/evaluation_report.hpp"  // also evaluation, fairness, metrics
@@ -20,3 +21,6 @@
 #include "earlyhelp/linkage/records_io.hpp"
 #include "earlyhelp/synth/generate.hpp"
 #include "earlyhelp/io/ingest.hpp"  // also io/csv.hpp and io/field_checks.hpp
+#include "earlyhelp/features/case.hpp"
+#include "earlyhelp/features/compute.hpp"  // also definitions.hpp, events.hpp, table.hpp
+#include "earlyhelp/features/load.hpp"

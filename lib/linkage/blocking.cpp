@@ -2,6 +2,7 @@
 #include "earlyhelp/linkage/blocking.hpp"
 
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/split.hpp"
 
 #include <fmt/format.h>
 
@@ -47,16 +48,9 @@ std::string BlockingRule::name() const {
 
 BlockingRule BlockingRule::parse(std::string_view name) {
   BlockingRule rule;
-  std::size_t pos = 0;
-  while (pos <= name.size()) {
-    std::size_t plus = name.find('+', pos);
-    if (plus == std::string_view::npos) plus = name.size();
-    std::string_view part = name.substr(pos, plus - pos);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+  for (const std::string_view part : split_trimmed(name, '+')) {
     EH_CHECK(!part.empty(), "blocking rule '{}': empty key part", name);
     rule.parts.push_back(key_part_from_name(part));
-    pos = plus + 1;
   }
   return rule;
 }

@@ -2,6 +2,7 @@
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
+#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/core/version.hpp"
 
 #include <doctest/doctest.h>
@@ -14,6 +15,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -153,5 +155,15 @@ TEST_SUITE("core") {
     CHECK(what.find("refused worker thread") != std::string::npos);
     // Threads work again once the system allows them.
     parallel_for(1000, 0, [&](std::size_t) { calls.fetch_add(1); });
+  }
+
+  TEST_CASE("core.split: items trimmed, empty items kept for the caller to judge") {
+    using V = std::vector<std::string_view>;
+    CHECK(split_trimmed("2023-04-01, 2024-04-01 ", ',') == V{"2023-04-01", "2024-04-01"});
+    CHECK(split_trimmed("a,b,", ',') == V{"a", "b", ""});
+    CHECK(split_trimmed("surname + dob", '+') == V{"surname", "dob"});
+    CHECK(split_trimmed("a,, b", ',') == V{"a", "", "b"});
+    CHECK(split_trimmed("", ',') == V{""});
+    CHECK(split_trimmed("  ", ',') == V{""});
   }
 }
