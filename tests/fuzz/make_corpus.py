@@ -225,6 +225,21 @@ def text_targets():
         write("identifiers", v)
 
 
+def feature_definitions():
+    text = (ROOT / "lib" / "features" / "council.features.json").read_text()
+    write("feature_definitions", text, "builtin")
+    defs = json.loads(text)
+    head = {k: v for k, v in defs.items() if k != "features"}
+    kinds = sorted({f["kind"] for f in defs["features"]})
+    for kind in kinds:
+        # Features of one kind (roll-ups and rules may name features left out: an error path),
+        # and the first of that kind alone.
+        of_kind = [f for f in defs["features"] if f["kind"] == kind]
+        write("feature_definitions", json.dumps({**head, "features": of_kind}, indent=1), kind)
+        write("feature_definitions", json.dumps({**head, "features": of_kind[:1]}, indent=1), f"{kind}-one")
+    write("feature_definitions", json.dumps({"name": "x", "version": "1", "features": []}), "empty")
+
+
 def write_lines(target, values):
     values = list(dict.fromkeys(values))
     for a, b in zip(values, values[1:] + values[:1]):
@@ -241,7 +256,8 @@ def sklearn_import():
 def main():
     import tempfile
     for t in ("csv_ingest", "schema_json", "xgboost_json", "sklearn_import", "model_bundle",
-              "model_payload", "linkage_settings", "linker_model", "postcode", "date", "identifiers"):
+              "model_payload", "linkage_settings", "linker_model", "postcode", "date", "identifiers",
+              "feature_definitions"):
         clear(t)
     csv_ingest()
     schema_json()
@@ -253,6 +269,7 @@ def main():
     sklearn_import()
     linkage_targets()
     text_targets()
+    feature_definitions()
     for d in sorted(CORPUS.iterdir()):
         files = list(d.iterdir())
         print(f"{d.name}: {len(files)} seeds, {sum(f.stat().st_size for f in files)} bytes")
