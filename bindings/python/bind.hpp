@@ -12,9 +12,13 @@ namespace earlyhelp::python {
 void bind_core(pybind11::module_& m);
 /// Pseudonymisation, digests, audit trail (earlyhelp.governance).
 void bind_governance(pybind11::module_& m);
+/// Evaluation metrics, fairness by group, evaluation reports (earlyhelp._core.evaluation).
+void bind_evaluation(pybind11::module_& m);
 void bind_schema(pybind11::module_& m);  ///< Schema, Stream, Field, builtin_schema().
 void bind_linkage(pybind11::module_& m);
 void bind_synth(pybind11::module_& m);
+/// The alert policy and its SQLite history (earlyhelp._core.profiling).
+void bind_profiling(pybind11::module_& m);
 void bind_io(pybind11::module_& m);  ///< earlyhelp._core.io: read_columns, validate (CSV ingest).
 void bind_models(pybind11::module_& m);  ///< earlyhelp._core.models
 

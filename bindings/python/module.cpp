@@ -12,9 +12,11 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = earlyhelp::version();
   earlyhelp::python::bind_core(m);
   earlyhelp::python::bind_governance(m);
+  earlyhelp::python::bind_evaluation(m);
   earlyhelp::python::bind_schema(m);
   earlyhelp::python::bind_linkage(m);
   earlyhelp::python::bind_synth(m);
+  earlyhelp::python::bind_profiling(m);
   earlyhelp::python::bind_io(m);
   earlyhelp::python::bind_models(m);
   earlyhelp::python::bind_linker(m);

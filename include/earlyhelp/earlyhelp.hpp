@@ -9,6 +9,9 @@
 #include "earlyhelp/core/parallel.hpp"
 #include "earlyhelp/core/types.hpp"
 #include "earlyhelp/core/version.hpp"
+#include "earlyhelp/governance/evaluation_report.hpp"  // also evaluation, fairness, metrics
+#include "earlyhelp/profiling/alert_history.hpp"  // also alerts.hpp
+#include "earlyhelp/profiling/contact.hpp"
 #include "earlyhelp/models/model.hpp"
 #include "earlyhelp/schema/schema.hpp"
 #include "earlyhelp/linkage/linkage_primitives.hpp"

@@ -39,3 +39,11 @@ __all__ = [
 from earlyhelp import governance  # noqa: E402,F401
 
 __all__ += ["governance"]
+
+from earlyhelp.evaluation import Evaluation, evaluate  # noqa: E402
+
+__all__ += ["Evaluation", "evaluate"]
+
+from earlyhelp.alerts import AlertHistory, AlertPolicy, AlertRun, decide_alerts  # noqa: E402
+
+__all__ += ["AlertHistory", "AlertPolicy", "AlertRun", "decide_alerts"]

@@ -73,6 +73,17 @@ constexpr CivilDate to_civil(Date date) noexcept {
   return CivilDate{yoe + era * 400 + (m <= 2 ? 1 : 0), m, d};
 }
 
+/// The same day `months` calendar months later (earlier when negative), clamped to the end of a
+/// shorter month: 31 Jan 2024 + 1 month is 29 Feb 2024; 29 Feb 2024 - 12 months is 28 Feb 2023.
+constexpr Date add_months(Date date, int months) noexcept {
+  const CivilDate c = to_civil(date);
+  const int index = c.year * 12 + (c.month - 1) + months;
+  const int y = (index >= 0 ? index : index - 11) / 12;
+  const int m = index - y * 12 + 1;
+  const int d = c.day < days_in_month(y, m) ? c.day : days_in_month(y, m);
+  return from_civil(y, m, d);
+}
+
 namespace detail {
 constexpr bool parse_digits(std::string_view s, std::size_t pos, std::size_t n, int& out) noexcept {
   if (pos + n > s.size()) return false;
