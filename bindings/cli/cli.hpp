@@ -87,5 +87,6 @@ void register_validate(CLI::App& app);
 void register_score(CLI::App& app);
 void register_model(CLI::App& app);
 void register_link(CLI::App& app);
+void register_features(CLI::App& app);
 
 }  // namespace earlyhelp::cli

@@ -23,5 +23,6 @@ void bind_io(pybind11::module_& m);  ///< earlyhelp._core.io: read_columns, vali
 void bind_models(pybind11::module_& m);  ///< earlyhelp._core.models
 
 void bind_linker(pybind11::module_& m);  ///< earlyhelp._core.linker: Linker, evaluate_clusters.
+void bind_features(pybind11::module_& m);  ///< earlyhelp._core.features: FeatureSet, compute.
 
 }  // namespace earlyhelp::python

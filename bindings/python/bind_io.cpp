@@ -3,6 +3,7 @@
 // The whole parse runs without the GIL into plain C++ columns; Python objects are built after.
 
 #include "bind.hpp"
+#include "earlyhelp/core/text_arena.hpp"
 #include "earlyhelp/io/ingest.hpp"
 #include "earlyhelp/schema/schema.hpp"
 
@@ -58,28 +59,6 @@ class Chunked {
  private:
   std::vector<std::vector<T>> chunks_;
   std::size_t size_ = 0;
-};
-
-// Byte storage whose pointers stay valid: values are appended to 1 MiB blocks that never move.
-class TextArena {
- public:
-  std::string_view add(std::string_view v) {
-    if (v.empty()) return {};
-    if (blocks_.empty() || used_ + v.size() > cap_) {
-      cap_ = std::max<std::size_t>(v.size(), std::size_t{1} << 20);
-      blocks_.push_back(std::make_unique<char[]>(cap_));
-      used_ = 0;
-    }
-    char* dst = blocks_.back().get() + used_;
-    std::memcpy(dst, v.data(), v.size());
-    used_ += v.size();
-    return {dst, v.size()};
-  }
-
- private:
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  std::size_t used_ = 0;
-  std::size_t cap_ = 0;
 };
 
 // One output column in C++ form.

@@ -198,6 +198,54 @@ EH_API int eh_linker_person_id(const eh_linker* linker, size_t index, char* buf,
  * it; `out` holds at least `k` entries, *n_out receives how many were written. */
 EH_API int eh_linker_lookup(eh_linker* linker, size_t n_columns, const char* const* column_names,
                             const char* const* values, size_t k, eh_match* out, size_t* n_out);
+
+/* ==== Features (eh_feature_set, eh_feature_case) ===============================================
+ * One person's feature row for a case system: load the definitions (the built-in set, or JSON
+ * checked against the built-in schema), hand over the records the system holds about the person
+ * and the other members of their household, stream by stream, and ask for the row as of a date.
+ * Rows are checked against the schema as `earlyhelp validate` checks them; rejected rows are
+ * counted and not used. Records are `n_rows` rows of `n_columns` NUL-terminated UTF-8 strings in
+ * row-major order, the columns named by the stream's field names (every required field present);
+ * NULL or "" is an empty value. Only records dated before the as-of date are used. The row holds
+ * one value per feature, in the set's order, as doubles (the float32 feature values, exactly),
+ * NaN where a value is not known: it can go straight to eh_model_predict_one. A stream never given
+ * reads as not known (its features NaN); give it with no rows to say the person has none. */
+
+typedef struct eh_feature_set eh_feature_set;
+typedef struct eh_feature_case eh_feature_case;
+
+/* The built-in definitions (four risk domains and the Troubled Families criteria). */
+EH_API int eh_feature_set_builtin(eh_feature_set** out);
+/* Definitions from JSON text, checked against the built-in schema. EH_ERR_INVALID_ARGUMENT with
+ * the JSON path and what was expected in eh_last_error() when they do not check. */
+EH_API int eh_feature_set_from_json(const char* json, eh_feature_set** out);
+/* Frees a set; NULL is a no-op. */
+EH_API void eh_feature_set_free(eh_feature_set* set);
+/* Number of features (the length of a row). */
+EH_API int eh_feature_set_num_features(const eh_feature_set* set, size_t* out);
+/* Name of feature `index` into `out` (two-call text pattern, as above). */
+EH_API int eh_feature_set_name(const eh_feature_set* set, size_t index, char* out, size_t capacity,
+                               size_t* needed);
+/* The plain-language sentence of feature `index` with the values of `row` (n_values = the number
+ * of features), e.g. "2 police domestic-abuse notifications in the last 90 days". */
+EH_API int eh_feature_set_describe(const eh_feature_set* set, size_t index, const double* row,
+                                   size_t n_values, char* out, size_t capacity, size_t* needed);
+
+/* A case: the records of one person and their household (it keeps its own copy of the set). */
+EH_API int eh_feature_case_create(const eh_feature_set* set, eh_feature_case** out);
+/* Frees a case; NULL is a no-op. */
+EH_API void eh_feature_case_free(eh_feature_case* c);
+/* Adds rows of `stream` about household member `member` (0: the person whose row is computed;
+ * 1, 2, ...: the others); *n_rejected (may be NULL) receives the rows the schema rejected. */
+EH_API int eh_feature_case_add_rows(eh_feature_case* c, size_t member, const char* stream,
+                                    size_t n_rows, size_t n_columns,
+                                    const char* const* column_names, const char* const* values,
+                                    size_t* n_rejected);
+/* The role of a member whose age is not known from their records: "adult", "child" or "unknown". */
+EH_API int eh_feature_case_set_role(eh_feature_case* c, size_t member, const char* role);
+/* Person 0's row as of `as_of` ("YYYY-MM-DD") into `out` (capacity >= the number of features). */
+EH_API int eh_feature_case_row(const eh_feature_case* c, const char* as_of, double* out,
+                               size_t capacity);
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

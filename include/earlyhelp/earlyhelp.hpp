@@ -20,3 +20,6 @@
 #include "earlyhelp/linkage/records_io.hpp"
 #include "earlyhelp/synth/generate.hpp"
 #include "earlyhelp/io/ingest.hpp"  // also io/csv.hpp and io/field_checks.hpp
+#include "earlyhelp/features/case.hpp"
+#include "earlyhelp/features/compute.hpp"  // also definitions.hpp, events.hpp, table.hpp
+#include "earlyhelp/features/load.hpp"

@@ -6,6 +6,7 @@
 #include "earlyhelp/c_api.h"
 #include "earlyhelp/core/error.hpp"
 
+#include <cstring>
 #include <exception>
 #include <type_traits>
 #include <new>
@@ -52,6 +53,13 @@ int guarded(Fn&& fn) noexcept {
     set_last_error("unknown exception");
     return EH_ERR_UNKNOWN;
   }
+}
+
+/// Two-call text output (c_api.h): `*needed` gets the size the text needs, NUL included; the text
+/// is copied only when it fits.
+inline void write_text(const std::string& text, char* out, std::size_t capacity, std::size_t* needed) {
+  *needed = text.size() + 1;
+  if (out != nullptr && capacity >= text.size() + 1) std::memcpy(out, text.c_str(), text.size() + 1);
 }
 
 /// Throws InvalidArgument when a pointer argument is NULL (as xgboost_CHECK_C_ARG_PTR).

@@ -5,19 +5,13 @@
 #include "earlyhelp/linkage/linkage_primitives.hpp"
 #include "guard.hpp"
 
-#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace {
 
 namespace lk = earlyhelp::linkage;
-
-// Two-call text output: report the size, copy only when it fits.
-void write_text(const std::string& text, char* out, std::size_t capacity, std::size_t* needed) {
-  *needed = text.size() + 1;
-  if (out != nullptr && capacity >= text.size() + 1) std::memcpy(out, text.c_str(), text.size() + 1);
-}
+using earlyhelp::capi::write_text;
 
 }  // namespace
 

@@ -26,5 +26,6 @@ extern int eh_test_failed;
 void test_linkage_c(void);
 void test_linker_c(void);
 void test_models_c(void);
+void test_features_c(void);
 
 #endif /* EH_TESTS_C_CHECK_H */

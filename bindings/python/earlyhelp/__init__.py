@@ -22,13 +22,16 @@ from earlyhelp import synth  # noqa: F401,E402
 from earlyhelp.linker import Linker, link  # noqa: F401,E402
 from earlyhelp.io import read_csv, validate  # noqa: F401
 from earlyhelp.models import Model  # noqa: F401
+from earlyhelp.feature_table import FeatureSet, features  # noqa: F401,E402
 
 __all__ = [
     "Error",
+    "FeatureSet",
     "FormatError",
     "InvalidArgument",
     "IOError",
     "Model",
+    "features",
     "SchemaError",
     "StateError",
     "__version__",

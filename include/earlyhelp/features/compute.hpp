@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// Computing features as of dates from an EventStore.
+///
+/// Rows: at person level, every person the data knew before the date (a record dated before it);
+/// at family level, every household with such a member. Persons sorted by id, households by id,
+/// dates in the order given. Person tables carry the family features of each person's household
+/// (NaN without a households file). Household members on a date are the persons of the household
+/// the data knew then; a member is an adult from their 18th birthday (date of birth as recorded
+/// before the date), else the households file's role.
+///
+/// Complexity: O(dates x (persons x features x log(events per person) + events scanned by the
+/// windows)); memory O(block rows x features) beyond the store, and O(households x family
+/// features) for family roll-ups. Results are identical for any thread count.
+///
+/// Example:
+/// ```cpp
+/// auto table = earlyhelp::features::compute(set, store, {*earlyhelp::parse_date("2024-04-01")},
+///                                           earlyhelp::features::Level::person);
+/// // table.values.col(j): feature table.columns[j] for every row
+/// ```
+
+#include "earlyhelp/core/date.hpp"
+#include "earlyhelp/features/definitions.hpp"
+#include "earlyhelp/features/events.hpp"
+#include "earlyhelp/features/table.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+namespace earlyhelp::features {
+
+/// Parses as-of dates: "2024-04-01" or a comma-separated list "2023-04-01,2024-04-01" (ISO or
+/// day-first, as parse_date). @throws InvalidArgument naming the item that is not a date, or when
+/// the list is empty.
+std::vector<Date> parse_as_of(std::string_view list);
+
+/// Options of a computation.
+struct ComputeOptions {
+  int n_threads = 0;               ///< <= 0: all cores
+  std::size_t block_rows = 65536;  ///< rows per block handed to a sink
+};
+
+/// Computes the table at `level` for each date in `as_of` and hands it to `sink` block by block,
+/// in row order (memory does not grow with the table).
+/// @throws InvalidArgument when `as_of` is empty, or `level` is family and the store has no
+/// households.
+void compute_blocks(const FeatureSet& set, const EventStore& store, const std::vector<Date>& as_of, Level level,
+                    const std::function<void(const FeatureBlock&)>& sink, const ComputeOptions& options = {});
+
+/// The whole table in memory (column-major: one contiguous column per feature).
+/// @throws as compute_blocks.
+FeatureTable compute(const FeatureSet& set, const EventStore& store, const std::vector<Date>& as_of, Level level,
+                     const ComputeOptions& options = {});
+
+/// One person's row as of `as_of`: every feature of the set, in set order (family features from
+/// the person's household in the store; NaN without one). Computed whether or not the data knew
+/// the person before the date.
+/// @throws InvalidArgument when `person` is out of range.
+std::vector<float> person_row(const FeatureSet& set, const EventStore& store, std::size_t person, Date as_of);
+
+}  // namespace earlyhelp::features

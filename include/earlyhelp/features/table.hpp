@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// Feature tables: rows are (person or family, as-of date), columns are features (float32, NaN
+/// missing). A whole table in memory (column-major, one contiguous column per feature, ready for
+/// numpy and XGBoost), or written block by block to CSV without holding it.
+///
+/// CSV layout: `person_id` (or `family_id`), `as_of` (yyyy-mm-dd), then one column per feature;
+/// values in the shortest form that reads back as the same float32, missing values empty.
+
+#include "earlyhelp/core/date.hpp"
+#include "earlyhelp/core/types.hpp"
+#include "earlyhelp/features/definitions.hpp"
+#include "earlyhelp/features/events.hpp"
+
+#include <Eigen/Core>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace earlyhelp::features {
+
+/// Column-major float matrix: one contiguous column per feature.
+using ColMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
+
+/// A feature table in memory.
+struct FeatureTable {
+  Level level = Level::person;
+  std::vector<std::string> columns;  ///< feature names
+  std::vector<std::string> ids;      ///< per row: person_id or family_id
+  std::vector<Date> as_of;           ///< per row
+  ColMatrixXf values;                ///< rows x columns
+
+  /// "person_id" or "family_id".
+  const char* id_column() const noexcept { return level == Level::person ? "person_id" : "family_id"; }
+};
+
+/// Consecutive rows of a table as they are computed: all for one as-of date.
+struct FeatureBlock {
+  Date as_of;
+  std::vector<std::int32_t> entities;  ///< person numbers (person level) or household numbers
+  RowMatrixXf values;                  ///< entities.size() x columns
+};
+
+/// Writes a feature table to CSV block by block. The file is written as `<path>.part` and renamed
+/// by close(), so a failed run never leaves a file that looks complete.
+class FeatureCsvWriter {
+ public:
+  /// @param n_threads threads formatting numbers (<= 0: all cores); the bytes do not depend on it.
+  /// @throws IOError when the file cannot be created.
+  FeatureCsvWriter(const std::string& path, Level level, const std::vector<std::string>& columns, int n_threads = 0);
+  FeatureCsvWriter(const FeatureCsvWriter&) = delete;
+  FeatureCsvWriter& operator=(const FeatureCsvWriter&) = delete;
+  /// Removes the partial file unless close() succeeded.
+  ~FeatureCsvWriter();
+
+  /// Appends the rows of `block`; ids come from `store` (person_ids or household_ids).
+  /// @throws IOError on a write failure.
+  void write(const FeatureBlock& block, const EventStore& store);
+  /// Flushes, closes and renames the file into place. @throws IOError on failure.
+  void close();
+  /// Rows written so far.
+  std::size_t rows() const noexcept { return rows_; }
+
+ private:
+  void put(const std::string& text);
+  std::string path_;
+  std::string part_;
+  std::FILE* file_ = nullptr;
+  Level level_;
+  std::size_t n_columns_ = 0;
+  int n_threads_ = 0;
+  std::size_t rows_ = 0;
+};
+
+}  // namespace earlyhelp::features
