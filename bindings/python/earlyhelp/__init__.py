@@ -50,3 +50,7 @@ __all__ += ["Evaluation", "evaluate"]
 from earlyhelp.alerts import AlertHistory, AlertPolicy, AlertRun, decide_alerts  # noqa: E402
 
 __all__ += ["AlertHistory", "AlertPolicy", "AlertRun", "decide_alerts"]
+
+from earlyhelp.troubled_families import Framework, tf  # noqa: E402
+
+__all__ += ["Framework", "tf"]
