@@ -29,6 +29,8 @@ void bind_linker(pybind11::module_& m);  ///< earlyhelp._core.linker: Linker, ev
 void bind_features(pybind11::module_& m);  ///< earlyhelp._core.features: FeatureSet, compute.
 /// Troubled Families criteria (earlyhelp._core.troubled_families).
 void bind_troubled_families(pybind11::module_& m);
+/// Risk domains and training tables (earlyhelp._core.domains).
+void bind_domains(pybind11::module_& m);
 
 /// Which person each record is (and households when given): each a file path, or lists of strings,
 /// (sources, record_ids, person_ids) and (person_ids, household_ids, roles); households may be None.
