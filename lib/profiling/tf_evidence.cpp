@@ -102,6 +102,7 @@ class Selector {
     for (const Filter& w : m_.where) where_.push_back(col(w.field));
     if (m_.latest_per) key_ = col(*m_.latest_per);
     if (m_.end_field) end_ = col(*m_.end_field);
+    if (f.kind == features::Kind::aggregate) value_ = col(m_.field);
   }
 
   void select(const EvidenceRow* rows, std::size_t n, std::int32_t as_of, std::vector<std::string>& out) const {
@@ -144,7 +145,9 @@ class Selector {
         --skip;
         continue;
       }
-      out.push_back(rows[i].record_id);
+      // An amount of nothing (an account owing 0) is read by the measure but shows nothing.
+      const bool nothing = value_ && (std::isnan(rows[i].values[*value_]) || rows[i].values[*value_] == 0.0);
+      if (!nothing) out.push_back(rows[i].record_id);
       if (m_.events > 0 && ++taken == m_.events) break;
     }
   }
@@ -170,7 +173,7 @@ class Selector {
   const features::FeatureDef& f_;
   const Measure& m_;
   std::vector<std::size_t> where_;
-  std::optional<std::size_t> key_, end_;
+  std::optional<std::size_t> key_, end_, value_;
 };
 
 }  // namespace
@@ -194,6 +197,7 @@ void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& re
       for (const Filter& w : m.where) fields.push_back(w.field);
       if (m.latest_per) fields.push_back(*m.latest_per);
       if (m.end_field) fields.push_back(*m.end_field);
+      if (set.features()[r->feature].kind == features::Kind::aggregate) fields.push_back(m.field);
     }
     std::sort(fields.begin(), fields.end());
     fields.erase(std::unique(fields.begin(), fields.end()), fields.end());

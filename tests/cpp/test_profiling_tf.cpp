@@ -33,7 +33,8 @@ Row term(const std::string& person, const std::string& id, const std::string& en
 // h2: education (attendance below 90% in each of the last three terms) and worklessness: eligible.
 // h3: health only, and a child at 91-93% attendance: one short, a near miss.
 // h4: a child in need only: not eligible, no attendance.
-// h5: education by three suspensions, plus a permanent exclusion long ago that no longer counts.
+// h5: education by three suspensions, plus a permanent exclusion long ago that no longer counts;
+//     worklessness by council tax owed on one of two accounts.
 // Each family also has records that must not count (after the date, outside the window, or not
 // matching the feature's filter).
 void write_council(eh_test::CouncilDir& c) {
@@ -64,6 +65,10 @@ void write_council(eh_test::CouncilDir& c) {
             {"c5", {{"record_id", "EX2"}, {"start_date", "2023-11-01"}, {"category", "suspension"}, {"dob", "2011-01-01"}}},
             {"c5", {{"record_id", "EX3"}, {"start_date", "2024-02-01"}, {"category", "suspension"}, {"dob", "2011-01-01"}}},
             {"c5", {{"record_id", "EX4"}, {"start_date", "2021-02-01"}, {"category", "permanent_exclusion"}, {"dob", "2011-01-01"}}}});
+  c.stream("council_tax",
+           {{"a5", {{"record_id", "CT1"}, {"account_ref", "A1"}, {"snapshot_date", "2024-01-01"}, {"arrears_gbp", "120"}}},
+            {"a5", {{"record_id", "CT2"}, {"account_ref", "A2"}, {"snapshot_date", "2024-01-01"}, {"arrears_gbp", "0"}}},
+            {"a5", {{"record_id", "CT3"}, {"account_ref", "A1"}, {"snapshot_date", "2023-06-01"}, {"arrears_gbp", "80"}}}});
   c.stream("health_substance_misuse",
            {{"a5", {{"record_id", "SM1"}, {"contact_date", "2024-03-01"}, {"substance", "alcohol"}, {"dob", "1979-01-01"}}}});
 }
@@ -129,7 +134,7 @@ TEST_CASE("profiling.tf: each headline problem from linked records, and the rule
   CHECK(fx.met("h2") == V{"education", "worklessness"});
   CHECK(fx.met("h3") == V{"health"});
   CHECK(fx.met("h4") == V{"children_need_help"});
-  CHECK(fx.met("h5") == V{"education", "health"});
+  CHECK(fx.met("h5") == V{"education", "worklessness", "health"});
   CHECK(fx.family("h1").eligible);
   CHECK(fx.family("h2").eligible);
   CHECK_FALSE(fx.family("h3").eligible);
@@ -150,6 +155,8 @@ TEST_CASE("profiling.tf: evidence is the records the criterion's features read o
   CHECK(fx.evidence("h4", "children_need_help") == V{"social_care_episodes:SC1"});  // the open episode only
   CHECK(fx.evidence("h5", "education") ==
         V{"school_exclusions:EX1", "school_exclusions:EX2", "school_exclusions:EX3"});
+  // the latest snapshot of the account that owes; not the account at zero, nor the older snapshot
+  CHECK(fx.evidence("h5", "worklessness") == V{"council_tax:CT1"});
   CHECK(fx.r.evidence_text(0) == "crime_asb: youth_offending:YO1; domestic_abuse: police_domestic_abuse:DA1");
 }
 
