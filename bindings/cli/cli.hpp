@@ -88,5 +88,6 @@ void register_score(CLI::App& app);
 void register_model(CLI::App& app);
 void register_link(CLI::App& app);
 void register_features(CLI::App& app);
+void register_tf(CLI::App& app);
 
 }  // namespace earlyhelp::cli

@@ -4,6 +4,9 @@
 // Declarations of the per-component binding functions of earlyhelp._core.
 // Each bind_<component>.cpp is thin: convert arguments, release the GIL, call the C++ API.
 
+#include "earlyhelp/features/load.hpp"
+#include "earlyhelp/schema/schema.hpp"
+
 #include <pybind11/pybind11.h>
 
 namespace earlyhelp::python {
@@ -24,5 +27,15 @@ void bind_models(pybind11::module_& m);  ///< earlyhelp._core.models
 
 void bind_linker(pybind11::module_& m);  ///< earlyhelp._core.linker: Linker, evaluate_clusters.
 void bind_features(pybind11::module_& m);  ///< earlyhelp._core.features: FeatureSet, compute.
+/// Troubled Families criteria (earlyhelp._core.troubled_families).
+void bind_troubled_families(pybind11::module_& m);
+/// Risk domains and training tables (earlyhelp._core.domains).
+void bind_domains(pybind11::module_& m);
+
+/// Which person each record is (and households when given): each a file path, or lists of strings,
+/// (sources, record_ids, person_ids) and (person_ids, household_ids, roles); households may be None.
+/// Reading runs without the GIL.
+features::Linkage make_linkage(const schema::Schema& sch, const pybind11::object& persons,
+                               const pybind11::object& households);
 
 }  // namespace earlyhelp::python

@@ -44,7 +44,8 @@ py::dict definition(const FeatureSet& set, std::size_t j) {
   return d;
 }
 
-// Persons: a file path, or (sources, record_ids, person_ids) lists.
+}  // namespace
+
 Linkage make_linkage(const schema::Schema& sch, const py::object& persons, const py::object& households) {
   Linkage links(sch);
   if (py::isinstance<py::str>(persons)) {
@@ -69,8 +70,6 @@ Linkage make_linkage(const schema::Schema& sch, const py::object& persons, const
   }
   return links;
 }
-
-}  // namespace
 
 void bind_features(py::module_& parent) {
   py::module_ m = parent.def_submodule("features", "Features as of dates from linked extracts.");

@@ -21,4 +21,6 @@ PYBIND11_MODULE(_core, m) {
   earlyhelp::python::bind_models(m);
   earlyhelp::python::bind_linker(m);
   earlyhelp::python::bind_features(m);
+  earlyhelp::python::bind_troubled_families(m);
+  earlyhelp::python::bind_domains(m);
 }

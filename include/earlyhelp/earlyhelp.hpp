@@ -13,6 +13,9 @@
 #include "earlyhelp/governance/evaluation_report.hpp"  // also evaluation, fairness, metrics
 #include "earlyhelp/profiling/alert_history.hpp"  // also alerts.hpp
 #include "earlyhelp/profiling/contact.hpp"
+#include "earlyhelp/profiling/domain.hpp"
+#include "earlyhelp/profiling/link_extracts.hpp"
+#include "earlyhelp/profiling/troubled_families.hpp"  // also framework.hpp
 #include "earlyhelp/models/model.hpp"
 #include "earlyhelp/schema/schema.hpp"
 #include "earlyhelp/linkage/linkage_primitives.hpp"

@@ -33,6 +33,10 @@ def test_demo_reconciles_and_audits(cli, tmp_path):
     rec = json.loads(log.read_text().splitlines()[-1])
     assert rec["action"] == "demo" and rec["status"] == "ok"
     assert rec["counts"]["sample_rows_read"] > 0
+    # Linked, and the Troubled Families criteria per family: counts only, never an identifier.
+    assert "3. Linked into persons and households" in r.stdout
+    assert 0 < rec["counts"]["tf_eligible"] <= rec["counts"]["tf_families"]
+    assert (out / "synth" / "persons.csv").exists()
     assert all(len(f["sha256"]) == 64 for f in rec["files"])
 
 

@@ -50,3 +50,11 @@ __all__ += ["Evaluation", "evaluate"]
 from earlyhelp.alerts import AlertHistory, AlertPolicy, AlertRun, decide_alerts  # noqa: E402
 
 __all__ += ["AlertHistory", "AlertPolicy", "AlertRun", "decide_alerts"]
+
+from earlyhelp.troubled_families import Framework, tf  # noqa: E402
+
+__all__ += ["Framework", "tf"]
+
+from earlyhelp.domains import Domain, training_table  # noqa: E402
+
+__all__ += ["Domain", "training_table"]

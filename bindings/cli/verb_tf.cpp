@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+// `earlyhelp tf`: linked extracts -> the families meeting a programme's criteria (Troubled
+// Families by default) on a date, with the records evidencing each criterion.
+
+#include "cli.hpp"
+#include "earlyhelp/core/error.hpp"
+#include "earlyhelp/io/csv.hpp"
+#include "earlyhelp/io/output_file.hpp"
+#include "earlyhelp/profiling/framework.hpp"
+#include "earlyhelp/profiling/link_extracts.hpp"
+#include "earlyhelp/profiling/troubled_families.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <memory>
+
+namespace earlyhelp::cli {
+
+namespace {
+
+struct TfArgs {
+  std::string data, as_of, persons, households, framework, output, members, rejects;
+  int threads = 0;
+  bool quiet = false;
+};
+
+std::string number(double x) { return std::isnan(x) ? std::string() : fmt::format("{}", x); }
+
+// Where the households file goes when tf links the extracts itself: beside the output.
+std::string beside(const std::string& output, const std::string& name) {
+  if (output == "-") return name;
+  return (std::filesystem::path(output).parent_path() / name).string();
+}
+
+int run_tf(const TfArgs& a) {
+  using namespace earlyhelp::profiling;
+  auto& run = current_run();
+  EH_CHECK(!a.data.empty(), "tf: --data DIR is required");
+  EH_CHECK(!a.as_of.empty(), "tf: --as-of DATE is required");
+  EH_CHECK(!a.output.empty(), "tf: --output FILE is required");
+  const auto as_of = parse_date(a.as_of);
+  EH_CHECK(as_of.has_value(), "tf: --as-of must be one date (YYYY-MM-DD)");
+  const std::string linked = a.persons.empty() ? beside(a.output, "persons.csv") : std::string();
+  io::check_distinct_files("tf", {{"--persons", a.persons}, {"--households", a.households}, {"--framework", a.framework}},
+                           {{"--output", a.output}, {"--members", a.members}, {"persons file", linked}});
+  const MessagesToStderr messages(a.output == "-" || a.members == "-");
+  const Framework fw = a.framework.empty() ? Framework::builtin() : Framework::from_file(a.framework);
+  if (!a.framework.empty()) run.input("framework", a.framework);
+  run.param("data", a.data);
+  run.param("as_of", a.as_of);
+  run.param("framework", fw.name());
+
+  features::Linkage links(fw.feature_set().schema());
+  if (a.persons.empty()) {
+    fmt::print(stderr, "tf: no --persons: linking the extracts (persons and households written to {})\n", linked);
+    links = link_extracts(a.data, *as_of, linked, a.threads);
+    run.output("persons", linked);
+  } else {
+    run.input("persons", a.persons);
+    if (!a.households.empty()) run.input("households", a.households);
+    links = read_linkage(a.persons, a.households);
+  }
+
+  FamiliesOptions opts;
+  opts.n_threads = a.threads;
+  opts.rejects_dir = a.rejects;
+  const FamiliesResult r = assess_families(fw, a.data, links, *as_of, opts);
+  std::size_t rejected = 0;
+  for (const auto& s : r.load.streams) {
+    if (s.file.empty()) continue;
+    run.input("extract:" + s.stream, s.file);
+    rejected += s.rows_rejected;
+  }
+  if (!a.quiet) fmt::print(stderr, "{}", r.load.to_text());
+  if (rejected > 0 && a.rejects.empty())
+    fmt::print(stderr, "tf: {} rows rejected by the schema were not used (--rejects DIR writes them with their reasons)\n",
+               rejected);
+
+  const auto target = static_cast<int>(std::lround(fw.attendance().target * 100));
+  io::CsvWriter out = io::CsvWriter::open(a.output);
+  std::vector<std::string> header{"family_id", "criteria_met", "eligible"};
+  for (const auto& c : r.criteria) header.push_back(c);
+  for (std::string h : {std::string("attendance_distance_travelled"), fmt::format("attendance_distance_to_{}", target),
+                        std::string("evidence"), std::string("near_miss")})
+    header.push_back(std::move(h));
+  out.write_row(header);
+  std::size_t eligible = 0, near = 0;
+  std::vector<std::string> row;
+  for (std::size_t i = 0; i < r.families.size(); ++i) {
+    const FamilyAssessment& f = r.families[i];
+    row = {f.family_id, std::to_string(f.criteria_met), f.eligible ? "1" : "0"};
+    for (char m : f.met) row.emplace_back(m ? "1" : "0");
+    row.push_back(number(f.attendance_distance_travelled));
+    row.push_back(number(f.attendance_distance_to_target));
+    row.push_back(r.evidence_text(i));
+    row.emplace_back(f.near_miss ? "1" : "0");
+    out.write_row(row);
+    eligible += f.eligible;
+    near += f.near_miss;
+  }
+  out.close();
+  run.output("families", a.output);
+  if (!a.members.empty()) {
+    io::CsvWriter m = io::CsvWriter::open(a.members);
+    m.write_row(std::vector<std::string>{"family_id", "person_id", "role"});
+    for (const auto& x : r.members) m.write_row(std::vector<std::string>{x.family_id, x.person_id, x.role});
+    m.close();
+    run.output("members", a.members);
+  }
+  run.count("families", static_cast<double>(r.families.size()));
+  run.count("eligible", static_cast<double>(eligible));
+  run.count("near_miss", static_cast<double>(near));
+  fmt::print("families {} eligible {} near_miss {} members {} framework {} (at least {} of {} criteria)\n",
+             r.families.size(), eligible, near, r.members.size(), fw.name(), fw.min_criteria(), r.criteria.size());
+  return exit_ok;
+}
+
+}  // namespace
+
+void register_tf(CLI::App& app) {
+  auto args = std::make_shared<TfArgs>();
+  auto* cmd = app.add_subcommand(
+      "tf",
+      "Troubled Families (or a later framework's) criteria on a date from linked extracts: per family which "
+      "criteria are met and the records evidencing each, eligibility, attendance distance travelled and distance "
+      "to 90%, and near misses. Without --persons the extracts are linked first and the persons and households "
+      "are written to persons.csv beside the output.");
+  cmd->add_option("--data", args->data, "Folder of extracts, one <stream>.csv per stream");
+  cmd->add_option("--as-of", args->as_of, "Date (YYYY-MM-DD): only records dated before it are used");
+  cmd->add_option("--persons", args->persons,
+                  "persons CSV with households (earlyhelp link --data DIR --households FILE --as-of DATE)");
+  cmd->add_option("--households", args->households,
+                  "households CSV (person_id, household_id, role) when --persons has none");
+  cmd->add_option("--framework", args->framework, "Framework JSON (default: the six Troubled Families headline problems)");
+  cmd->add_option("--output", args->output, "families CSV to write");
+  cmd->add_option("--members", args->members, "members CSV to write (family_id, person_id, role)");
+  cmd->add_option("--rejects", args->rejects, "Write each stream's rejected rows to DIR/<stream>.rejects.csv");
+  cmd->add_option("--threads", args->threads, "Threads (default: all cores)");
+  cmd->add_flag("--quiet", args->quiet, "Only the summary line and warnings");
+  cmd->callback([args] { set_exit_code(run_guarded("tf", [&] { return run_tf(*args); })); });
+}
+
+}  // namespace earlyhelp::cli

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// earlyhelp._core.troubled_families: a family programme's criteria on a date (Framework,
+// assess). Thin: arguments converted with the GIL, linking/reading/assessing without it, the
+// columns built after (earlyhelp/troubled_families.py makes DataFrames of them).
+
+#include "bind.hpp"
+#include "earlyhelp/core/date.hpp"
+#include "earlyhelp/core/error.hpp"
+#include "earlyhelp/profiling/framework.hpp"
+#include "earlyhelp/profiling/link_extracts.hpp"
+#include "earlyhelp/profiling/troubled_families.hpp"
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <string>
+#include <vector>
+
+namespace py = pybind11;
+
+namespace earlyhelp::python {
+
+void bind_troubled_families(py::module_& parent) {
+  namespace pf = earlyhelp::profiling;
+  py::module_ m = parent.def_submodule("troubled_families", "Troubled Families (or a later framework's) criteria.");
+
+  py::class_<pf::Framework>(m, "Framework", "A family programme's criteria (see README, Troubled Families).")
+      .def_static("builtin", &pf::Framework::builtin, "The six Troubled Families headline problems, eligible with two.")
+      .def_static(
+          "from_json", [](const std::string& text, const std::string& source) { return pf::Framework::from_json(text, schema::Schema::builtin(), source); },
+          py::arg("text"), py::arg("source") = "<string>")
+      .def_static(
+          "from_file", [](const std::string& path) { return pf::Framework::from_file(path); }, py::arg("path"))
+      .def_property_readonly("name", &pf::Framework::name)
+      .def_property_readonly("title", &pf::Framework::title)
+      .def_property_readonly("version", &pf::Framework::version)
+      .def_property_readonly("min_criteria", &pf::Framework::min_criteria)
+      .def_property_readonly("criteria",
+                             [](const pf::Framework& f) {
+                               py::list out;
+                               for (const auto& c : f.criteria()) out.append(py::dict(py::arg("name") = c.name, py::arg("label") = c.label, py::arg("feature") = c.feature));
+                               return out;
+                             })
+      .def_property_readonly("attendance_target", [](const pf::Framework& f) { return f.attendance().target; })
+      .def("__repr__", [](const pf::Framework& f) {
+        return "<earlyhelp.Framework '" + f.name() + "': " + std::to_string(f.criteria().size()) + " criteria, at least " +
+               std::to_string(f.min_criteria()) + ">";
+      });
+
+  m.def(
+      "assess",
+      [](const pf::Framework& fw, const std::string& data, const py::object& persons, const py::object& households,
+         const std::string& as_of_text, const std::string& link_out, int threads, const std::string& rejects) {
+        const auto as_of = parse_date(as_of_text);
+        EH_CHECK(as_of.has_value(), "tf: as_of '{}' is not a date (yyyy-mm-dd)", as_of_text);
+        features::Linkage links(fw.feature_set().schema());
+        if (persons.is_none()) {
+          EH_CHECK(!link_out.empty(), "tf: without persons the extracts are linked: give link_out, the file to write them to");
+          py::gil_scoped_release nogil;
+          links = pf::link_extracts(data, *as_of, link_out, threads);
+        } else if (py::isinstance<py::str>(persons) && (households.is_none() || py::isinstance<py::str>(households))) {
+          const std::string p = persons.cast<std::string>();
+          const std::string h = households.is_none() ? std::string() : households.cast<std::string>();
+          py::gil_scoped_release nogil;
+          links = pf::read_linkage(p, h);
+        } else {
+          links = make_linkage(fw.feature_set().schema(), persons, households);
+        }
+        pf::FamiliesResult r;
+        {
+          py::gil_scoped_release nogil;
+          pf::FamiliesOptions o;
+          o.n_threads = threads;
+          o.rejects_dir = rejects;
+          r = pf::assess_families(fw, data, links, *as_of, o);
+        }
+        const std::size_t n = r.families.size();
+        std::vector<std::string> ids(n), evidence(n);
+        py::array_t<std::int32_t> count(static_cast<py::ssize_t>(n));
+        py::array_t<bool> eligible(static_cast<py::ssize_t>(n)), near(static_cast<py::ssize_t>(n));
+        py::array_t<double> travelled(static_cast<py::ssize_t>(n)), to_target(static_cast<py::ssize_t>(n));
+        std::vector<py::array_t<std::int8_t>> met;
+        for (std::size_t c = 0; c < r.criteria.size(); ++c) met.emplace_back(static_cast<py::ssize_t>(n));
+        for (std::size_t i = 0; i < n; ++i) {
+          const auto& f = r.families[i];
+          const auto k = static_cast<py::ssize_t>(i);
+          ids[i] = f.family_id;
+          evidence[i] = r.evidence_text(i);
+          count.mutable_at(k) = f.criteria_met;
+          eligible.mutable_at(k) = f.eligible;
+          near.mutable_at(k) = f.near_miss;
+          travelled.mutable_at(k) = f.attendance_distance_travelled;
+          to_target.mutable_at(k) = f.attendance_distance_to_target;
+          for (std::size_t c = 0; c < met.size(); ++c) met[c].mutable_at(k) = static_cast<std::int8_t>(f.met[c]);
+        }
+        std::vector<std::string> mf, mp, mr;
+        for (const auto& x : r.members) {
+          mf.push_back(x.family_id);
+          mp.push_back(x.person_id);
+          mr.push_back(x.role);
+        }
+        py::dict out;
+        out["criteria"] = r.criteria;
+        out["family_id"] = ids;
+        out["criteria_met"] = count;
+        out["eligible"] = eligible;
+        out["met"] = met;
+        out["attendance_distance_travelled"] = travelled;
+        out["attendance_distance_to_target"] = to_target;
+        out["evidence"] = evidence;
+        out["near_miss"] = near;
+        out["members"] = py::make_tuple(mf, mp, mr);
+        out["report"] = r.load.to_text();
+        return out;
+      },
+      py::arg("framework"), py::arg("data"), py::arg("persons"), py::arg("households"), py::arg("as_of"),
+      py::arg("link_out") = "", py::arg("threads") = 0, py::arg("rejects") = "",
+      "Families against the framework on `as_of`. Persons/households: a path or lists (see features.compute); "
+      "a persons path without households is read as the households file too; persons None links the extracts "
+      "and writes them to link_out. Returns columns for DataFrames.");
+}
+
+}  // namespace earlyhelp::python

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// Linking extracts into persons and households for the verbs that start from extracts
+// (profiling/link_extracts.hpp).
+#include "earlyhelp/profiling/link_extracts.hpp"
+
+#include "earlyhelp/io/csv.hpp"
+#include "earlyhelp/linkage/linker.hpp"
+#include "earlyhelp/linkage/records_io.hpp"
+#include "earlyhelp/schema/schema.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace earlyhelp::profiling {
+
+features::Linkage link_extracts(const std::string& data_dir, Date as_of, const std::string& households_csv,
+                                int n_threads) {
+  const schema::Schema sch = schema::Schema::builtin();
+  linkage::Settings settings;
+  if (n_threads != 0) settings.n_threads = n_threads;
+  linkage::Linker linker(settings);
+  linkage::for_each_extract_batch(data_dir, sch, [&](std::vector<linkage::Record>& batch) { linker.add_records(batch); });
+  linker.fit();
+  linker.predict();
+  linker.cluster();
+  const CivilDate c = to_civil(as_of);
+  const std::vector<linkage::HouseholdMembership> homes = linker.households(c.year * 10000 + c.month * 100 + c.day);
+  std::unordered_map<std::string_view, const linkage::HouseholdMembership*> home_of;
+  for (const auto& m : homes) home_of.emplace(m.person_id, &m);
+
+  const std::vector<std::string> persons = linker.person_ids();
+  const std::vector<std::string>& record_ids = linker.records().record_ids;
+  std::vector<std::string> sources, ids, household_ids, roles;
+  io::CsvWriter out = io::CsvWriter::open(households_csv);
+  out.write_row({"source", "record_id", "person_id", "household_id", "role", "family"});
+  for (std::size_t i = 0; i < record_ids.size(); ++i) {
+    const auto [stream, local] = linkage::split_extract_record_id(record_ids[i]);
+    const linkage::HouseholdMembership& m = *home_of.at(persons[i]);
+    out.write_row({stream, local, persons[i], m.household_id, m.role, m.family ? "1" : "0"});
+    sources.emplace_back(stream);
+    ids.emplace_back(local);
+  }
+  out.close();
+  features::Linkage links(sch);
+  links.add_records(sources, ids, persons, households_csv);
+  std::vector<std::string> member_ids;
+  for (const auto& m : homes) {
+    member_ids.push_back(m.person_id);
+    household_ids.push_back(m.household_id);
+    roles.push_back(m.role);
+  }
+  links.set_households(member_ids, household_ids, roles, households_csv);
+  return links;
+}
+
+features::Linkage read_linkage(const std::string& persons_csv, const std::string& households_csv) {
+  features::Linkage links = features::read_persons_csv(persons_csv, schema::Schema::builtin());
+  if (!households_csv.empty()) {
+    features::read_households_csv(links, households_csv);
+  } else {
+    const io::CsvReader reader = io::CsvReader::open(persons_csv);
+    const auto& header = reader.header();
+    if (std::find(header.begin(), header.end(), "household_id") != header.end())
+      features::read_households_csv(links, persons_csv);
+  }
+  return links;
+}
+
+}  // namespace earlyhelp::profiling

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Internal to lib/profiling: the records that evidence a family's criteria. assess() asks, per
+// member meeting a criterion, for the records of each feature the criterion's rule found true;
+// add_evidence() reads those streams' extracts (checked as load_events checks them) and selects
+// the records as the feature does.
+
+#include "earlyhelp/features/load.hpp"
+#include "earlyhelp/profiling/troubled_families.hpp"
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace earlyhelp::profiling::detail {
+
+/// `a op b`, false when `a` is missing (NaN), as the features' rules read a condition.
+inline bool compare(features::Op op, double a, double b) noexcept {
+  if (std::isnan(a)) return false;
+  switch (op) {
+    case features::Op::lt: return a < b;
+    case features::Op::le: return a <= b;
+    case features::Op::gt: return a > b;
+    case features::Op::ge: return a >= b;
+    case features::Op::eq: return a == b;
+    case features::Op::ne: return a != b;
+  }
+  return false;
+}
+
+/// The records of `feature` (a feature reading a stream) of `person` evidence criterion
+/// `criterion` of family `family` (indices into FamiliesResult).
+struct EvidenceRequest {
+  std::size_t family = 0, criterion = 0;
+  std::int32_t person = 0;
+  std::size_t feature = 0;
+};
+
+/// The assessment without evidence; the requests for it when `requests` is given.
+FamiliesResult assess(const Framework& framework, const features::EventStore& store, Date as_of, int n_threads,
+                      std::vector<EvidenceRequest>* requests);
+
+/// Fills FamiliesResult::families[].evidence for the requests from the extracts of `data_dir`.
+void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& requests, const Framework& framework,
+                  const std::string& data_dir, const features::Linkage& links, Date as_of, const io::CsvOptions& csv);
+
+}  // namespace earlyhelp::profiling::detail
