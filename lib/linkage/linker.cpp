@@ -4,6 +4,7 @@
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
+#include "earlyhelp/linkage/training.hpp"
 
 #include <fmt/format.h>
 
@@ -86,29 +87,6 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 constexpr std::size_t kBlocksPerChunk = 32;
-
-using Histogram = std::unordered_map<std::uint64_t, double>;
-
-PatternHistogram sorted(const Histogram& h) {
-  PatternHistogram out(h.begin(), h.end());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-double all_pairs(const PreparedRecords& r, bool link_only) {
-  const double n = static_cast<double>(r.n_identities());
-  if (!link_only) return 0.5 * n * (n - 1.0);
-  // Pairs across sources, counting each identity under its lowest source bit.
-  std::vector<double> per(33, 0.0);
-  for (const std::uint32_t m : r.source_mask) {
-    std::size_t bit = 0;
-    while (bit < 32 && !(m >> bit & 1u)) ++bit;
-    per[bit] += 1.0;
-  }
-  double same = 0;
-  for (const double c : per) same += 0.5 * c * (c - 1.0);
-  return 0.5 * n * (n - 1.0) - same;
-}
 
 // Two different people who look alike (a person-level conflict between members of one family,
 // or between namesakes): such a pair may never end in one cluster, whatever record would bridge
@@ -230,145 +208,25 @@ void Linker::assign_new_persons(std::size_t first_new, const std::vector<Edge>& 
 void Linker::fit() {
   const auto t0 = std::chrono::steady_clock::now();
   EH_CHECK(!clustered_, "fit: records were already clustered; create a new Linker to refit");
-  const bool link_only = settings_.link_type == LinkType::link_only;
-  params_ = ModelParameters::defaults();
   plan_ = plan_blocking(table_, settings_.blocking_rules, settings_.max_block_size, settings_.window);
   for (const auto& w : plan_.warnings) warnings_.push_back(w);
   stats_.records = table_.record_ids.size();
   stats_.identities = table_.n_identities();
   stats_.empty_records = table_.n_empty;
-  if (table_.n_identities() < 2) {
-    params_.lambda = 0.5;
-    params_.fitted = true;
-    fitted_ = true;
-    rebuild_scorer();
-    stats_.fit_seconds = seconds_since(t0);
-    return;
-  }
-  const auto u = estimate_u(table_, link_only, settings_.u_sample_pairs, settings_.seed, settings_.n_threads);
-  for (std::size_t f = 0; f < n_fields; ++f) params_.fields[f].u = u[f];
-
-  // One pass over each rule's (possibly block-subsampled) pairs: the rule's own histogram for
-  // EM, and the union histogram (pairs no earlier rule covers) for the match prior.
-  Histogram union_hist;
-  std::array<std::vector<double>, n_fields> m_sum;
-  std::array<std::vector<double>, n_fields> m_fallback;
-  std::array<int, n_fields> m_n{}, m_fallback_n{};
-  for (std::size_t f = 0; f < n_fields; ++f) {
-    m_sum[f].assign(params_.fields[f].m.size(), 0.0);
-    m_fallback[f].assign(params_.fields[f].m.size(), 0.0);
-  }
-  for (std::size_t k = 0; k < plan_.rules.size(); ++k) {
-    const RulePlan& rp = plan_.rules[k];
-    const std::uint64_t stride =
-        std::max<std::uint64_t>(1, (rp.pairs + settings_.max_training_pairs - 1) / settings_.max_training_pairs);
-    const std::size_t n_blocks = rp.blocks.size();
-    const std::size_t n_chunks = (n_blocks + kBlocksPerChunk - 1) / kBlocksPerChunk;
-    std::vector<Histogram> rule_h(n_chunks), uni_h(n_chunks);
-    parallel_for_chunks(n_blocks, settings_.n_threads, kBlocksPerChunk, [&](std::size_t b, std::size_t e) {
-      Histogram& rh = rule_h[b / kBlocksPerChunk];
-      Histogram& uh = uni_h[b / kBlocksPerChunk];
-      for (std::size_t bi = b; bi < e; ++bi) {
-        if (bi % stride != 0) continue;
-        const Block& blk = rp.blocks[bi];
-        for (std::uint32_t i = blk.begin; i < blk.end; ++i) {
-          const std::uint32_t a = rp.order[i];
-          const std::uint32_t stop = blk.windowed
-              ? static_cast<std::uint32_t>(std::min<std::size_t>(blk.end, i + 1 + settings_.window))
-              : blk.end;
-          for (std::uint32_t j = i + 1; j < stop; ++j) {
-            const std::uint32_t c = rp.order[j];
-            if (link_only) {
-              const std::uint32_t ma = table_.source_mask[a], mc = table_.source_mask[c];
-              if (ma == mc && (ma & (ma - 1)) == 0) continue;
-            }
-            const std::uint64_t p = pack(compare_identities(table_, a, c));
-            rh[p] += static_cast<double>(stride);
-            bool seen = false;
-            for (std::size_t r = 0; r < k && !seen; ++r) seen = plan_.rules[r].covers(a, c);
-            if (!seen) uh[p] += static_cast<double>(stride);
-          }
-        }
-      }
-    });
-    Histogram merged;
-    for (std::size_t c = 0; c < n_chunks; ++c) {
-      for (const auto& [p, cnt] : rule_h[c]) merged[p] += cnt;
-      for (const auto& [p, cnt] : uni_h[c]) union_hist[p] += cnt;
-    }
-    PatternHistogram h = sorted(merged);
-    TrainingSession s;
-    s.rule = rp.rule.name();
-    s.fixed = fixed_fields(rp.rule);
-    if (std::find(s.fixed.begin(), s.fixed.end(), Field::address) != s.fixed.end()) {
-      // A place-based rule trains person evidence within households: only pairs that also
-      // share the surname, so neighbours who happen to share a first name are not taken for
-      // one person with a wrong date of birth.
-      h.erase(std::remove_if(h.begin(), h.end(),
-                             [](const auto& e) { return unpack(e.first)[static_cast<std::size_t>(Field::surname)] != 0; }),
-              h.end());
-    }
-    for (const auto& [p, cnt] : h) s.pairs += cnt;
-    if (s.pairs < 10) {
-      params_.sessions.push_back(s);
-      continue;
-    }
-    std::array<std::vector<double>, n_fields> m;
-    double lambda = 0.3;
-    s.iterations = em_estimate_m(h, s.fixed, u, params_, m, lambda, settings_.em_max_iterations,
-                                 settings_.em_tolerance);
-    s.lambda = lambda;
-    // Which of this session's estimates to trust. Person evidence (first name, dob, sex) is
-    // learnt where household evidence is held fixed (within a postcode), household evidence
-    // where the person is held fixed (same first initial and date of birth); a rule on a person
-    // identifier controls both. Elsewhere EM can mistake a household for a person (a couple born
-    // in the same year) or a person for a household (a father and his junior), so those
-    // estimates are kept only as a fallback for a field no trusted session estimates.
-    auto is_fixed = [&](Field f) { return std::find(s.fixed.begin(), s.fixed.end(), f) != s.fixed.end(); };
-    const bool person_fixed = is_fixed(Field::identifier) || (is_fixed(Field::first_name) && is_fixed(Field::dob));
-    const bool household_fixed = is_fixed(Field::identifier) || is_fixed(Field::address) || is_fixed(Field::uprn);
-    for (std::size_t f = 0; f < n_fields; ++f) {
-      const auto field = static_cast<Field>(f);
-      if (is_fixed(field)) continue;
-      const bool trusted = is_household_field(field) ? person_fixed : household_fixed;
-      auto& sum = trusted ? m_sum[f] : m_fallback[f];
-      for (std::size_t l = 0; l < m[f].size(); ++l) sum[l] += m[f][l];
-      ++(trusted ? m_n : m_fallback_n)[f];
-      s.m[f] = m[f];
-    }
-    params_.sessions.push_back(std::move(s));
-  }
-  for (std::size_t f = 0; f < n_fields; ++f) {
-    if (m_n[f] > 0)
-      for (std::size_t l = 0; l < m_sum[f].size(); ++l) params_.fields[f].m[l] = m_sum[f][l] / m_n[f];
-    else if (m_fallback_n[f] > 0)
-      for (std::size_t l = 0; l < m_sum[f].size(); ++l) params_.fields[f].m[l] = m_fallback[f][l] / m_fallback_n[f];
-  }
-
-  // Prior: expected matches among candidate pairs over all possible pairs.
-  const PatternHistogram uh = sorted(union_hist);
-  double candidates = 0;
-  for (const auto& [p, c] : uh) candidates += c;
-  const double share = em_estimate_lambda(uh, params_, 200);
-  const double possible = std::max(1.0, all_pairs(table_, link_only));
-  params_.lambda = std::clamp(share * candidates / possible, 1e-12, 0.5);
-  params_.fitted = true;
+  params_ = train(table_, plan_, settings_);
   fitted_ = true;
-  stats_.lambda = params_.lambda;
+  if (table_.n_identities() >= 2) stats_.lambda = params_.lambda;
   rebuild_scorer();
   stats_.fit_seconds = seconds_since(t0);
 }
 
 void Linker::fit_with_labels(const std::vector<std::pair<std::string, std::string>>& matches) {
   fit();
-  Histogram h;
-  for (const auto& [x, y] : matches) {
-    const std::uint32_t a = identity_of_record(x, "fit_with_labels");
-    const std::uint32_t b = identity_of_record(y, "fit_with_labels");
-    if (a == b) continue;
-    h[pack(compare_identities(table_, a, b))] += 1.0;
-  }
-  m_from_labels(sorted(h), params_);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+  pairs.reserve(matches.size());
+  for (const auto& [x, y] : matches)
+    pairs.emplace_back(identity_of_record(x, "fit_with_labels"), identity_of_record(y, "fit_with_labels"));
+  train_from_labels(table_, pairs, params_);
   rebuild_scorer();
 }
 
