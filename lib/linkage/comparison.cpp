@@ -248,6 +248,19 @@ ComparisonVector compare_identities(const PreparedRecords& r, std::uint32_t a, s
   return v;
 }
 
+bool look_alike(const ComparisonVector& v) noexcept {
+  const std::uint8_t fn = v[static_cast<std::size_t>(Field::first_name)];
+  const std::uint8_t sn = v[static_cast<std::size_t>(Field::surname)];
+  const std::uint8_t ad = v[static_cast<std::size_t>(Field::address)];
+  const std::uint8_t pc = v[static_cast<std::size_t>(Field::postcode)];
+  const std::uint8_t up = v[static_cast<std::size_t>(Field::uprn)];
+  const bool same_surname = sn <= 2;
+  const bool same_home = up == 0 || ad <= 2 || (ad == null_level && pc == 0);
+  // Same first name (a namesake, or a mother and daughter with different surnames), or one
+  // family at one home.
+  return fn <= 2 || (same_surname && same_home);
+}
+
 bool is_conflict_level(Field f, std::uint8_t level) noexcept {
   if (f == Field::first_name) return level == 5 || level == 3;
   if (f == Field::dob) return level == 5;

@@ -56,6 +56,13 @@ ComparisonVector compare_identities(const PreparedRecords& r, std::uint32_t a, s
 /// shared household evidence and for keeping two records apart in clustering.
 bool is_conflict_level(Field f, std::uint8_t level) noexcept;
 
+/// Whether a pair looks like two different people who are easily taken for one: the same first
+/// name (namesakes, or a mother and daughter with different surnames), or one family at one home
+/// (same surname and the same property or address). Such a pair in person-level conflict may never
+/// end in one cluster, whatever record would bridge them (a record with a name and nothing else
+/// matches every namesake).
+bool look_alike(const ComparisonVector& v) noexcept;
+
 /// Whether a field is household evidence (shared by everyone living together).
 constexpr bool is_household_field(Field f) noexcept {
   return f == Field::surname || f == Field::address || f == Field::postcode || f == Field::town ||

@@ -2,10 +2,12 @@
 #pragma once
 
 /// @file
-/// The record linker: records -> persons (and households). Fit (u by sampling, m by EM per
-/// blocking rule), predict (stream every candidate pair once, keep only links above the
-/// threshold and person-level conflicts), cluster (chaining-guarded, stable ids), explain any
-/// pair, add records incrementally, and look up one record interactively.
+/// The record linker: records -> persons (and households). It keeps the steps and their state,
+/// as Splink's Linker does, while each algorithm has its own file: fit (training.hpp: u by
+/// sampling, m by EM per blocking rule), predict (stream every candidate pair once, keep only
+/// links above the threshold and person-level conflicts; two_homes.hpp), cluster (cluster.hpp:
+/// chaining-guarded, stable ids; orphans.hpp), households (households.hpp, homes.hpp), explain any
+/// pair, add records incrementally and look up one record (incremental.hpp).
 ///
 /// Example:
 /// ```cpp
@@ -22,6 +24,8 @@
 #include "earlyhelp/linkage/cluster.hpp"
 #include "earlyhelp/linkage/comparison.hpp"
 #include "earlyhelp/linkage/fellegi_sunter.hpp"
+#include "earlyhelp/linkage/households.hpp"
+#include "earlyhelp/linkage/incremental.hpp"
 #include "earlyhelp/linkage/records.hpp"
 #include "earlyhelp/linkage/settings.hpp"
 
@@ -64,13 +68,6 @@ struct LinkStats {
   std::uint64_t pairs_compared = 0, links = 0, conflicts = 0, persons = 0, orphans_absorbed = 0;
   double lambda = 0;
   double fit_seconds = 0, predict_seconds = 0, cluster_seconds = 0;
-};
-
-/// A person's household and role (see households()).
-struct HouseholdMembership {
-  std::string person_id, household_id;
-  std::string role;      ///< "adult", "child" or "unknown" (no date of birth)
-  bool family = false;   ///< the household has a dependent child (Troubled Families count)
 };
 
 /// The linker (see the file comment). Not thread-safe for concurrent non-const calls.
@@ -116,7 +113,7 @@ class Linker {
   /// households() places each record's address at its date less its source's lag.
   /// @throws StateError before cluster().
   std::vector<std::pair<std::string, double>> address_lags() const;
-  static constexpr std::size_t kMinLagEvidence = 50;
+  static constexpr std::size_t kMinLagEvidence = linkage::kMinLagEvidence;
 
   /// Explains the score of two records. @throws InvalidArgument for an unknown record id.
   Explanation explain(std::string_view record_a, std::string_view record_b) const;
@@ -131,19 +128,9 @@ class Linker {
 
  private:
   void require_fitted(const char* what) const;
+  void require_clustered(const char* what) const;
   std::uint32_t identity_of_record(std::string_view record_id, const char* what) const;
   void rebuild_scorer();
-  void build_index();
-  std::vector<std::uint32_t> candidates(std::uint32_t identity) const;
-  void assign_new_persons(std::size_t first_new_identity, const std::vector<Edge>& new_edges);
-  std::size_t absorb_orphans();
-  /// Each identity's home: its property reference, else the UPRN other records give its written
-  /// address, else the address keyed by postcode district; 0 when it has no address.
-  std::vector<std::uint64_t> home_keys() const;
-  /// address_lags() by source id; `fallback` for a source with too little evidence. With
-  /// `dates_moves`, also whether each source's first record at a new home is the day of the move.
-  std::vector<double> address_lag_days(const std::vector<std::uint64_t>& home_of, double fallback,
-                                       std::vector<bool>* dates_moves = nullptr) const;
 
   Settings settings_;
   PreparedRecords table_;
@@ -156,7 +143,7 @@ class Linker {
   ConstrainedUnionFind uf_;
   std::vector<std::string> persons_;              ///< published person ids
   std::vector<std::uint32_t> identity_person_;    ///< identity -> index in persons_
-  std::vector<std::unordered_map<std::uint64_t, std::vector<std::uint32_t>>> index_;
+  CandidateIndex index_;                          ///< blocking keys, for records added later
   std::vector<std::string> warnings_;
   LinkStats stats_;
   bool fitted_ = false, clustered_ = false;
