@@ -210,7 +210,7 @@ FellegiSunter::FellegiSunter(const ModelParameters& p, const PreparedRecords& r,
   // rarely show it, shared household evidence does not count for it either.
   {
     const auto& sm = p.fields[static_cast<std::size_t>(Field::surname)].m;
-    surname_discount_ = household_guard && sm.size() == n_levels(Field::surname) && sm.back() <= guard_max_m;
+    surname_discount_ = household_guard && sm.size() == n_levels(Field::surname) && sm[levels::Surname::different] <= guard_max_m;
   }
   const double lambda = std::clamp(p.lambda, 1e-15, 1.0 - 1e-9);
   prior_ = std::log2(lambda / (1.0 - lambda));
@@ -277,8 +277,8 @@ double FellegiSunter::weight(const PreparedRecords& r, std::uint32_t a, std::uin
                       double& discount) const noexcept {
   double total = prior_, household = 0;
   constexpr auto fn = static_cast<std::size_t>(Field::first_name), sn = static_cast<std::size_t>(Field::surname);
-  const bool same_first = v[fn] == 0 && r.first_id[a] == r.first_id[b];
-  const bool same_surname = v[sn] == 0 && r.surname_id[a] == r.surname_id[b];
+  const bool same_first = v[fn] == levels::FirstName::exact && r.first_id[a] == r.first_id[b];
+  const bool same_surname = v[sn] == levels::Surname::exact && r.surname_id[a] == r.surname_id[b];
   const bool full_name = same_first && same_surname && !tf_full_name_.empty();
   if (full_name) {
     const double adj = full_name_tf_adjustment(r.first_id[a], r.surname_id[a]);
@@ -289,7 +289,7 @@ double FellegiSunter::weight(const PreparedRecords& r, std::uint32_t a, std::uin
   for (std::size_t f = 0; f < n_fields; ++f) {
     if (v[f] == null_level) continue;
     double w = w_[f][v[f]];
-    if (v[f] == 0) {
+    if (v[f] == exact_level) {
       if (f == fn && same_first && !full_name)
         w += tf_adjustment(Field::first_name, r.first_id[a]);
       else if (f == sn && same_surname && !full_name)
@@ -300,8 +300,7 @@ double FellegiSunter::weight(const PreparedRecords& r, std::uint32_t a, std::uin
     total += w;
     if (is_household_field(static_cast<Field>(f)) && w > 0) household += w;
   }
-  constexpr std::uint8_t surname_different = 4;
-  const bool guarded = conflict(v, false) || (surname_discount_ && v[sn] == surname_different);
+  const bool guarded = conflict(v, false) || (surname_discount_ && v[sn] == levels::Surname::different);
   discount = (guard_ && household > 0 && guarded) ? household : 0.0;
   return total - discount;
 }
@@ -309,7 +308,7 @@ double FellegiSunter::weight(const PreparedRecords& r, std::uint32_t a, std::uin
 bool FellegiSunter::conflict(const ComparisonVector& v, bool with_identifier) const noexcept {
   // The same person identifier (or one typo away) outweighs the disagreement.
   constexpr auto id = static_cast<std::size_t>(Field::identifier);
-  if (v[id] <= 1) return false;
+  if (v[id] <= levels::Identifier::one_edit) return false;
   for (std::size_t f = 0; f < n_fields; ++f)
     if (v[f] != null_level && conflict_level_[f][v[f]] && (with_identifier || f != id)) return true;
   return false;

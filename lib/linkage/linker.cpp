@@ -224,8 +224,8 @@ Explanation Linker::explain(std::string_view record_a, std::string_view record_b
   const ComparisonVector v = compare_identities(table_, a, b);
   Explanation ex;
   ex.terms.push_back({"prior", "", scorer_.prior()});
-  const bool same_first = v[static_cast<std::size_t>(Field::first_name)] == 0 && table_.first_id[a] == table_.first_id[b];
-  const bool same_surname = v[static_cast<std::size_t>(Field::surname)] == 0 && table_.surname_id[a] == table_.surname_id[b];
+  const bool same_first = level_of(v, Field::first_name) == levels::FirstName::exact && table_.first_id[a] == table_.first_id[b];
+  const bool same_surname = level_of(v, Field::surname) == levels::Surname::exact && table_.surname_id[a] == table_.surname_id[b];
   const bool full_name = same_first && same_surname && settings_.tf_adjustment;
   for (std::size_t f = 0; f < n_fields; ++f) {
     const auto field = static_cast<Field>(f);
@@ -235,7 +235,7 @@ Explanation Linker::explain(std::string_view record_a, std::string_view record_b
     }
     const double w = scorer_.level_weight(field, v[f]);
     ex.terms.push_back({std::string(field_name(field)), level_names(field)[v[f]], w});
-    if (v[f] == 0) {
+    if (v[f] == exact_level) {
       double tf = 0;
       if (field == Field::first_name && same_first && !full_name)
         tf = scorer_.tf_adjustment(field, table_.first_id[a]);

@@ -93,7 +93,7 @@ ModelParameters train(const PreparedRecords& r, const BlockingPlan& plan, const 
       // share the surname, so neighbours who happen to share a first name are not taken for
       // one person with a wrong date of birth.
       h.erase(std::remove_if(h.begin(), h.end(),
-                             [](const auto& e) { return unpack(e.first)[static_cast<std::size_t>(Field::surname)] != 0; }),
+                             [](const auto& e) { return level_of(unpack(e.first), Field::surname) != levels::Surname::exact; }),
               h.end());
     }
     for (const auto& [p, cnt] : h) s.pairs += cnt;
