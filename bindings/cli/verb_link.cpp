@@ -75,9 +75,7 @@ int run_link(const LinkArgs& a) {
   const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   if (!a.model_in.empty()) linker.load_model_json(read_text(a.model_in));
-  else linker.fit();
-  linker.predict();
-  linker.cluster();
+  linker.link();
   const std::vector<std::string> persons = linker.person_ids();
   const std::vector<std::string>& record_ids = linker.records().record_ids;
   const std::size_t n_records = record_ids.size();

@@ -75,6 +75,8 @@ void bind_linker(py::module_& parent) {
       .def("predict", &lk::Linker::predict, py::call_guard<py::gil_scoped_release>())
       .def("links", &lk::Linker::links, py::call_guard<py::gil_scoped_release>())
       .def("cluster", &lk::Linker::cluster, py::call_guard<py::gil_scoped_release>())
+      .def("link", &lk::Linker::link, py::call_guard<py::gil_scoped_release>(),
+           "fit (unless a model was loaded or fitted), predict, cluster: the sequence every interface runs.")
       .def("person_ids", &lk::Linker::person_ids, py::call_guard<py::gil_scoped_release>())
       .def("household_ids", &lk::Linker::household_ids, py::arg("as_of"), py::call_guard<py::gil_scoped_release>())
       .def("households",

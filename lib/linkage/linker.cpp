@@ -202,6 +202,13 @@ void Linker::cluster() {
   stats_.cluster_seconds = seconds_since(t0);
 }
 
+void Linker::link() {
+  if (clustered_) throw StateError("link: records were already clustered (new records are linked by add_records)");
+  if (!fitted_) fit();
+  predict();
+  cluster();
+}
+
 std::vector<std::string> Linker::person_ids() const {
   require_clustered("person_ids");
   std::vector<std::string> out;
@@ -312,9 +319,7 @@ std::vector<std::string> link(const std::vector<Record>& records, const Settings
                               std::vector<std::string>* warnings) {
   Linker linker(settings);
   linker.add_records(records);
-  linker.fit();
-  linker.predict();
-  linker.cluster();
+  linker.link();
   if (warnings) *warnings = linker.warnings();
   return linker.person_ids();
 }

@@ -270,6 +270,24 @@ TEST_SUITE("linker") {
     CHECK_FALSE(could_be_one_dob(19930604, 20020528));
   }
 
+  TEST_CASE("linker.link: one call runs fit, predict and cluster as the steps do, fitting only when needed") {
+    const Population pop = make_population(40, 17);
+    const Linker steps = linked(pop.records);
+    Linker one(fast_settings());
+    one.add_records(pop.records);
+    one.link();
+    CHECK(one.person_ids() == steps.person_ids());
+    CHECK(link(pop.records, fast_settings()) == steps.person_ids());
+    CHECK_THROWS_AS(one.link(), StateError);
+    // A loaded model is used as it is, not refitted.
+    Linker loaded(fast_settings());
+    loaded.add_records(pop.records);
+    loaded.load_model_json(steps.model_json());
+    loaded.link();
+    CHECK(loaded.parameters().lambda == steps.parameters().lambda);
+    CHECK(loaded.person_ids() == steps.person_ids());
+  }
+
   TEST_CASE("linker.stable_ids: identical across runs and thread counts") {
     const Population pop = make_population(40, 3);
     Settings one = fast_settings(), two = fast_settings();

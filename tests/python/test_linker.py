@@ -58,6 +58,22 @@ def test_linker_explain_lookup_incremental(shared_data):
         lk.explain("no-such-record", links.record_id_l[0])
 
 
+def test_linker_link_runs_the_steps(shared_data):
+    df = febrl(shared_data, "dataset1.csv").iloc[:600]
+    steps = earlyhelp.Linker({"u_sample_pairs": 200000})
+    steps.add_records(df, column_map=FEBRL_MAP)
+    steps.fit()
+    steps.predict()
+    steps.cluster()
+    one = earlyhelp.Linker({"u_sample_pairs": 200000})
+    one.add_records(df, column_map=FEBRL_MAP)
+    persons = one.link()
+    assert persons.person_id.tolist() == steps.person_ids()
+    assert earlyhelp.link(df, settings={"u_sample_pairs": 200000}, column_map=FEBRL_MAP).person_id.tolist() == steps.person_ids()
+    with pytest.raises(earlyhelp.StateError):
+        one.link()
+
+
 def test_bad_settings_and_columns():
     with pytest.raises(earlyhelp.InvalidArgument, match="treshold"):
         earlyhelp.Linker({"treshold": 0.5})

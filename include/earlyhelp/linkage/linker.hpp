@@ -13,9 +13,7 @@
 /// ```cpp
 /// earlyhelp::linkage::Linker linker;          // default settings
 /// linker.add_records(records);
-/// linker.fit();
-/// linker.predict();
-/// linker.cluster();
+/// linker.link();                              // fit, predict, cluster
 /// std::vector<std::string> person = linker.person_ids();   // one per record
 /// auto why = linker.explain("r1", "r2");                    // terms sum to why.weight
 /// ```
@@ -99,6 +97,10 @@ class Linker {
   std::vector<std::tuple<std::string, std::string, double>> links() const;
   /// Clusters the links into persons.
   void cluster();
+  /// The whole sequence: fit() (unless a model was loaded or fitted already), predict(), cluster().
+  /// C++ (linkage::link), Python (Linker.link, earlyhelp.link), the CLI (`earlyhelp link`) and the
+  /// C API (eh_linker_link) all run it. @throws StateError when already clustered.
+  void link();
   /// Person id of every record, in input order. @throws StateError before cluster().
   std::vector<std::string> person_ids() const;
   /// Households of persons sharing an address (property reference, else address and postcode);
