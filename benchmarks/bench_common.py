@@ -2,6 +2,10 @@
 """What every benchmark driver records about the machine and the build it measured."""
 import pathlib
 import platform
+import re
+import resource
+import subprocess
+import time
 
 
 def cpu_model() -> str:
@@ -24,3 +28,25 @@ def cmake_cache(build: pathlib.Path, key: str) -> str:
     except OSError:
         pass
     return ""
+
+
+def run_cli(cmd: list[str]) -> tuple[str, float, float]:
+    """Runs a command; returns stdout, wall seconds and the child's peak RSS in MiB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    secs = time.perf_counter() - t0
+    if r.returncode != 0:
+        raise SystemExit(f"failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return r.stdout + r.stderr, secs, max(peak, before) / 1024.0
+
+
+def parse_summary(text: str) -> dict:
+    """The summary line `earlyhelp link` prints (records, persons, pairs, seconds by phase) as numbers."""
+    m = re.search(r"records (\d+) identities (\d+) pairs_compared (\d+) links (\d+) persons (\d+) seconds ([\d.]+) "
+                  r"\(read ([\d.]+) fit ([\d.]+) predict ([\d.]+) cluster ([\d.]+)\)", text)
+    if not m:
+        raise SystemExit("unexpected link output:\n" + text)
+    keys = ["records", "identities", "pairs", "links", "persons", "seconds", "read", "fit", "predict", "cluster"]
+    return {k: float(v) for k, v in zip(keys, m.groups())}

@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 
-from bench_common import cmake_cache, cpu_model  # noqa: E402  (beside this script)
+from bench_common import cmake_cache, cpu_model, parse_summary, run_cli  # noqa: E402  (beside this script)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FEBRL_MAP = {"rec_id": "record_id", "given_name": "first_name", "street_number": "address",
@@ -82,18 +82,6 @@ def run_febrl(shared: pathlib.Path):
     return out
 
 
-def run_cli(cmd: list[str]) -> tuple[str, float, float]:
-    """Runs a command; returns stdout, wall seconds and the child's peak RSS in MiB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t0 = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    secs = time.perf_counter() - t0
-    if r.returncode != 0:
-        raise SystemExit(f"failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return r.stdout + r.stderr, secs, max(peak, before) / 1024.0
-
-
 def evaluate_council(data: pathlib.Path, persons_csv: pathlib.Path, households_csv: pathlib.Path, as_of: str):
     import pandas as pd
 
@@ -130,15 +118,6 @@ def evaluate_council(data: pathlib.Path, persons_csv: pathlib.Path, households_c
     ev["truth_persons"] = len(both)
     ev["records"] = len(t)
     return ev
-
-
-def parse_summary(text: str) -> dict:
-    m = re.search(r"records (\d+) identities (\d+) pairs_compared (\d+) links (\d+) persons (\d+) seconds ([\d.]+) "
-                  r"\(read ([\d.]+) fit ([\d.]+) predict ([\d.]+) cluster ([\d.]+)\)", text)
-    if not m:
-        raise SystemExit("unexpected link output:\n" + text)
-    keys = ["records", "identities", "pairs", "links", "persons", "seconds", "read", "fit", "predict", "cluster"]
-    return {k: float(v) for k, v in zip(keys, m.groups())}
 
 
 def main() -> int:

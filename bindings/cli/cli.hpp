@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -38,12 +40,33 @@ struct Run {
   void count(std::string name, double value);
 };
 
+/// While alive and `active`, what the verb prints to stdout (counts, reports, summaries) goes to
+/// stderr instead: an output written to "-" owns standard output, and a line of counts in the
+/// middle of a CSV would corrupt it. (glibc lets `stdout` be reassigned; io::OutputFile writes
+/// "-" to file descriptor 1 directly.)
+class MessagesToStderr {
+ public:
+  explicit MessagesToStderr(bool active);
+  ~MessagesToStderr();
+  MessagesToStderr(const MessagesToStderr&) = delete;
+  MessagesToStderr& operator=(const MessagesToStderr&) = delete;
+
+ private:
+  std::FILE* saved_;
+};
+
 /// The run of the verb currently executing. @throws StateError outside run_guarded.
 Run& current_run();
 
 /// Runs a verb body: maps earlyhelp exceptions to a message on stderr and an exit code, and
 /// (when `audited`) appends the run's audit record to the audit log, whatever the outcome.
 int run_guarded(std::string_view verb, const std::function<int()>& body, bool audited = true);
+
+/// Checks a whole-number option against [lo, hi] with a readable message ("expected a whole
+/// number from 1 to 50000000, got '-5'"). CLI11's own checks print the type's full range (300
+/// digits for a double) and read "-5" into an unsigned option as 18446744073709551611; every
+/// unsigned option of every verb goes through this instead.
+CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi);
 
 /// Adds the global --audit-log FILE and --no-audit options.
 void add_audit_options(CLI::App& app);

@@ -2,9 +2,11 @@
 #pragma once
 
 // Numeric feature tables for `earlyhelp score`, read with io::CsvReader (streaming, RFC 4180).
-// Empty / "NA" / "NaN" / "nan" cells are missing (NaN). A row that cannot be scored (wrong
-// number of fields, a non-numeric value, a CSV issue) is either an error naming the file, row,
-// line and column, or — when the caller collects rejects — set aside with a reason.
+// Missing (NaN): an empty cell, "NaN" / "nan", and the missing-value markers the caller gives
+// (conventional_missing_values(): those of the built-in schema, e.g. "NA", "NULL", "N/A"),
+// compared after trimming spaces, as `validate` does. A row that cannot be scored (wrong number
+// of fields, a non-numeric value, a CSV issue) is either an error naming the file, row, line and
+// column, or — when the caller collects rejects — set aside with a reason.
 
 #include "earlyhelp/core/types.hpp"
 
@@ -37,6 +39,10 @@ struct NumericTable {
 /// @throws IOError when unreadable; FormatError naming the file and the missing column, or (without
 ///         collect_rejects) the file, row, line and column of a bad cell.
 NumericTable read_numeric_csv(const std::string& path, const std::vector<std::string>& columns,
-                              const std::vector<std::string>& keep, bool collect_rejects = false);
+                              const std::vector<std::string>& keep, bool collect_rejects = false,
+                              const std::vector<std::string>& missing_values = {}, char delimiter = ',');
+
+/// The missing-value markers of the built-in schema's streams (every distinct one, in order).
+std::vector<std::string> conventional_missing_values();
 
 }  // namespace earlyhelp::cli

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -51,6 +52,31 @@ void write_audit(Run& run) {
   }
 }
 }  // namespace
+
+MessagesToStderr::MessagesToStderr(bool active) : saved_(stdout) {
+  if (!active) return;
+  std::fflush(stdout);
+  stdout = stderr;
+}
+
+MessagesToStderr::~MessagesToStderr() {
+  std::fflush(stdout);
+  stdout = saved_;
+}
+
+CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        std::uint64_t v = 0;
+        const char* first = text.data();
+        const char* last = first + text.size();
+        const auto [end, ec] = std::from_chars(first, last, v);
+        // from_chars takes no sign: "-5", "+5", "5.0", "5x" and "" all stop short.
+        if (ec == std::errc() && end == last && v >= lo && v <= hi) return {};
+        return fmt::format("expected a whole number from {} to {}, got '{}'", lo, hi, text);
+      },
+      fmt::format("UINT:{}..{}", lo, hi));
+}
 
 void set_exit_code(int code) { exit_code_ = code; }
 int exit_code() { return exit_code_; }

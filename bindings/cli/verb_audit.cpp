@@ -31,7 +31,9 @@ void register_audit(CLI::App& app) {
 
   auto* show = cmd->add_subcommand("show", "Print the last audit records (JSON lines)");
   auto last = std::make_shared<std::size_t>(10);  // lives as long as the callback
-  show->add_option("-n,--last", *last, "How many records to print")->capture_default_str();
+  show->add_option("-n,--last", *last, "How many records to print")
+      ->capture_default_str()
+      ->check(whole_number(0, 1000000000));
   show->callback([last] {
     set_exit_code(run_guarded("audit show", [last] {
       const std::string path = audit_log_path();

@@ -9,6 +9,7 @@
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/ingest.hpp"
+#include "earlyhelp/io/output_file.hpp"
 #include "earlyhelp/schema/schema.hpp"
 #include "earlyhelp/synth/generate.hpp"
 
@@ -16,7 +17,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -44,12 +44,6 @@ struct StreamRun {
   io::IngestResult result;
 };
 
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) throw IOError(fmt::format("demo: cannot write '{}'", path.string()));
-  f << text;
-}
-
 // Validates one extract into <dir>/clean, <dir>/rejects and <dir>/quality.
 io::IngestResult validate_into(const schema::Stream& stream, io::CsvReader& reader, const fs::path& dir) {
   const auto clean = dir / "clean" / (stream.name + ".csv");
@@ -59,7 +53,7 @@ io::IngestResult validate_into(const schema::Stream& stream, io::CsvReader& read
   if (!r.reconciled())
     throw Error(fmt::format("demo: {}: {} rows read but {} clean + {} rejected", stream.name,
                             r.rows_read, r.rows_clean, r.rows_rejected));
-  write_text(dir / "quality" / (stream.name + ".json"), r.report.to_json());
+  io::write_output_file((dir / "quality" / (stream.name + ".json")).string(), r.report.to_json());
   auto& run = current_run();
   run.output("clean", clean.string());
   run.output("rejects", rejects.string());
@@ -191,9 +185,13 @@ void register_demo(CLI::App& app) {
   cmd->add_option("--out", opt->out, "Directory for the demo's outputs")->capture_default_str();
   cmd->add_option("--persons", opt->persons, "Size of the synthetic council")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{100}, std::size_t{2000000}));
-  cmd->add_option("--seed", opt->seed, "Seed of the synthetic council")->capture_default_str();
-  cmd->add_option("--threads", opt->threads, "Worker threads (0: all cores)")->capture_default_str();
+      ->check(whole_number(100, 2000000));
+  cmd->add_option("--seed", opt->seed, "Seed of the synthetic council")
+      ->capture_default_str()
+      ->check(whole_number(0, UINT64_MAX));
+  cmd->add_option("--threads", opt->threads, "Worker threads (0: all cores)")
+      ->capture_default_str()
+      ->check(whole_number(0, 65536));
   cmd->add_flag("--brief", opt->brief, "Print only the summaries, not each stream's report");
   cmd->add_flag("--skip-synth", opt->skip_synth, "Only validate the bundled sample extracts");
   cmd->callback([opt] { set_exit_code(run_guarded("demo", [opt] { return run_demo(*opt); })); });

@@ -4,11 +4,11 @@
 #include "cli.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/governance/pseudonymise.hpp"
+#include "earlyhelp/io/output_file.hpp"
 
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 namespace earlyhelp::cli {
@@ -32,13 +32,11 @@ void register_keygen(CLI::App& app) {
       EH_CHECK(*force || !fs::exists(*out),
                "keygen: '{}' exists; a key in use must not be lost (use --force to replace it)", *out);
       const auto key = governance::PseudonymKey::generate();
-      {
-        std::ofstream f(*out, std::ios::binary | std::ios::trunc);
-        if (!f) throw IOError(fmt::format("keygen: cannot create '{}'", *out));
-        f << key.to_hex() << '\n';
-        if (!f) throw IOError(fmt::format("keygen: write to '{}' failed", *out));
-      }
-      fs::permissions(*out, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+      // Created owner-only; a replaced key file (--force) is made owner-only too. A device or
+      // pipe (--out -) is written in place and its permissions left alone.
+      io::write_output_file(*out, key.to_hex() + "\n", 0600);
+      if (fs::is_regular_file(*out))
+        fs::permissions(*out, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
       current_run().param("key_file", *out);
       current_run().record.key_fingerprint = key.fingerprint();
       fmt::print("wrote a new key to {} (fingerprint {}); keep it secret and backed up\n", *out,

@@ -6,6 +6,7 @@
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/io/csv.hpp"
+#include "earlyhelp/io/output_file.hpp"
 #include "earlyhelp/linkage/linker.hpp"
 #include "earlyhelp/linkage/records_io.hpp"
 #include "earlyhelp/schema/schema.hpp"
@@ -45,6 +46,16 @@ std::int32_t today_yyyymmdd() {
 
 int run_link(const LinkArgs& a) {
   using namespace earlyhelp::linkage;
+  // Before anything is read or written: no output may be an input (an extract of --data
+  // included) or another output.
+  std::vector<std::string> extracts;
+  if (!a.data.empty())
+    for (const auto& s : schema::Schema::builtin().streams) extracts.push_back(a.data + "/" + s.name + ".csv");
+  std::vector<io::FileArg> inputs{{"--input", a.input}, {"--settings", a.settings}, {"--model", a.model_in}};
+  for (const auto& e : extracts) inputs.push_back({"--data", e});
+  io::check_distinct_files("link", inputs,
+                           {{"--output", a.output}, {"--households", a.households}, {"--model-out", a.model_out}});
+  const MessagesToStderr messages(a.output == "-" || a.households == "-" || a.model_out == "-");
   const auto t0 = std::chrono::steady_clock::now();
   EH_CHECK(a.input.empty() != a.data.empty(), "link: give exactly one of --input FILE or --data DIR");
   EH_CHECK(a.data.empty() || a.map.empty(), "link: --map applies to --input only (--data maps by the schema)");
@@ -118,9 +129,7 @@ int run_link(const LinkArgs& a) {
     }
   }
   if (!a.model_out.empty()) {
-    std::ofstream f(a.model_out, std::ios::binary | std::ios::trunc);
-    if (!f) throw IOError(fmt::format("link: cannot write '{}'", a.model_out));
-    f << linker.model_json() << '\n';
+    io::write_output_file(a.model_out, linker.model_json() + "\n");
     current_run().output("model", a.model_out);
   }
   const LinkStats& s = linker.stats();

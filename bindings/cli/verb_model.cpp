@@ -4,6 +4,7 @@
 
 #include "cli.hpp"
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/io/output_file.hpp"
 #include "earlyhelp/models/import_xgboost.hpp"
 #include "earlyhelp/models/model.hpp"
 #include "earlyhelp/schema/schema.hpp"
@@ -42,6 +43,7 @@ std::map<std::string, std::string> schema_labels(const std::string& path) {
 struct ImportOptions {
   std::string xgboost, schema, out, key_file, name, version, domain, owner, intended_use, window;
   std::vector<std::string> features;
+  std::size_t memory_budget = models::default_import_memory_budget;
 };
 
 std::string read_key(const std::string& path) {
@@ -63,6 +65,10 @@ void register_model(CLI::App& app) {
   imp->add_option("--features", opt->features,
                   "feature names in model column order (default: the names saved in the model)");
   imp->add_option("--out", opt->out, "bundle file to write")->required();
+  imp->add_option("--memory-budget", opt->memory_budget,
+                  "memory the import may use, e.g. 512MB or 4GB (default 2GB); a larger model is refused")
+      ->transform(CLI::AsSizeValue(false))
+      ->default_str("2GB");
   imp->add_option("--key-file", opt->key_file, "sign the bundle with the HMAC key in this file");
   imp->add_option("--name", opt->name, "model name");
   imp->add_option("--version", opt->version, "model version");
@@ -72,7 +78,11 @@ void register_model(CLI::App& app) {
   imp->add_option("--training-window", opt->window, "training window, e.g. 2019-04-01..2023-03-31");
   imp->callback([opt] {
     set_exit_code(run_guarded("model import", [&] {
-      auto x = models::import_xgboost_json_file(opt->xgboost);
+      io::check_distinct_files("model import",
+                               {{"--xgboost", opt->xgboost}, {"--schema", opt->schema}, {"--key-file", opt->key_file}},
+                               {{"--out", opt->out}});
+      EH_CHECK(opt->memory_budget > 0, "model import: --memory-budget must be positive");
+      auto x = models::import_xgboost_json_file(opt->xgboost, opt->memory_budget);
       auto names = opt->features.empty() ? x.feature_names : opt->features;
       EH_CHECK(names.empty() || static_cast<Index>(names.size()) == x.ensemble.n_features(),
                "model import: {} feature names for a model with {} features", names.size(),

@@ -28,13 +28,18 @@ void register_synth(CLI::App& app) {
   };
   auto opt = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("synth", "Generate a synthetic council: source-system extracts plus ground truth");
-  cmd->add_option("--persons", opt->persons, "Persons in the county (default 600000, a real county's size)");
-  cmd->add_option("--seed", opt->seed, "Random seed: the same seed gives byte-identical files");
+  cmd->add_option("--persons", opt->persons, "Persons in the county (default 600000, a real county's size)")
+      ->check(whole_number(1, 50000000));
+  cmd->add_option("--seed", opt->seed, "Random seed: the same seed gives byte-identical files")
+      ->check(whole_number(0, UINT64_MAX));
   cmd->add_option("--out", opt->out, "Output directory (created)")->required();
   cmd->add_option("--start", opt->start, "First day of the extracts, YYYY-MM-DD");
   cmd->add_option("--end", opt->end, "Last day of the extracts, YYYY-MM-DD");
-  cmd->add_option("--threads", opt->threads, "Worker threads (0 = all cores; never changes the output)");
-  cmd->add_option("--error-scale", opt->error_scale, "Multiplier of the identity-error rates (0 = clean)");
+  cmd->add_option("--threads", opt->threads,
+                  "Worker threads (0 = all cores; more than the cores are clamped to them; never changes the output)")
+      ->check(whole_number(0, 65536));
+  cmd->add_option("--error-scale", opt->error_scale, "Multiplier of the identity-error rates (0 = clean, up to 10)")
+      ->check(CLI::Range(0.0, 10.0));
   cmd->add_flag("--quiet", opt->quiet, "Print nothing on success");
   cmd->callback([opt] {
     set_exit_code(run_guarded("synth", [&] {

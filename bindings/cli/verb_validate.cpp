@@ -4,12 +4,12 @@
 
 #include "cli.hpp"
 #include "earlyhelp/io/ingest.hpp"
+#include "earlyhelp/io/output_file.hpp"
 #include "earlyhelp/schema/schema.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <memory>
 
 namespace earlyhelp::cli {
@@ -35,6 +35,10 @@ int run_validate(const ValidateArgs& a) {
   options.max_field_bytes = a.max_field_bytes;
   options.max_record_bytes = std::max(options.max_record_bytes, a.max_field_bytes);  // a record holds its field
   options.delimiter = a.delimiter;
+  // Before anything is read or written: no output may be an input or another output.
+  io::check_distinct_files("validate", {{"--input", a.input}, {"--schema", a.schema}},
+                           {{"--output", a.output}, {"--rejects", a.rejects}, {"--report", a.report}});
+  const MessagesToStderr messages(a.output == "-" || a.rejects == "-" || a.report == "-");
   auto& run = current_run();
   run.param("stream", a.stream);
   run.input("input", a.input);
@@ -46,11 +50,7 @@ int run_validate(const ValidateArgs& a) {
   run.count("rows_clean", static_cast<double>(r.rows_clean));
   run.count("rows_rejected", static_cast<double>(r.rows_rejected));
   if (!a.report.empty()) {
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(a.report.c_str(), "wb"), &std::fclose);
-    if (!f) throw IOError(fmt::format("{}: cannot open for writing", a.report));
-    const std::string json = r.report.to_json(2) + "\n";
-    if (std::fwrite(json.data(), 1, json.size(), f.get()) != json.size())
-      throw IOError(fmt::format("{}: write failed", a.report));
+    io::write_output_file(a.report, r.report.to_json(2) + "\n");
     run.output("report", a.report);
   }
   // Counts first, on one line a script can parse; then the report (names and rates only: raw
@@ -71,13 +71,17 @@ void register_validate(CLI::App& app) {
                                  "and a data-quality report to stdout. Exit 0 even with rejects unless "
                                  "--strict (then 1); 3 for an unreadable or malformed file.");
   cmd->add_option("--stream", args->stream, "Stream name, e.g. school_attendance")->required();
-  cmd->add_option("--input", args->input, "Input CSV file")->required();
-  cmd->add_option("--output", args->output, "Clean CSV to write (schema columns, normalised)")->required();
-  cmd->add_option("--rejects", args->rejects, "Rejects CSV to write")->required();
+  cmd->add_option("--input", args->input, "Input CSV file ('-': standard input)")->required();
+  cmd->add_option("--output", args->output,
+                  "Clean CSV to write (schema columns, normalised; '-': standard output, and the counts "
+                  "and report go to stderr)")
+      ->required();
+  cmd->add_option("--rejects", args->rejects, "Rejects CSV to write (a file other than --output and --input)")
+      ->required();
   cmd->add_option("--schema", args->schema, "Schema JSON file (default: the built-in catalogue)");
   cmd->add_option("--report", args->report, "Also write the data-quality report as JSON here");
-  cmd->add_option("--max-field-bytes", args->max_field_bytes, "Longest field kept; longer ones reject the row")
-      ->check(CLI::PositiveNumber)
+  cmd->add_option("--max-field-bytes", args->max_field_bytes, "Longest field kept (up to 1 GiB); longer ones reject the row")
+      ->check(whole_number(1, std::uint64_t{1} << 30))
       ->capture_default_str();
   cmd->add_option("--delimiter", args->delimiter, "Field delimiter")->capture_default_str();
   cmd->add_flag("--strict", args->strict, "Exit 1 when any row is rejected");

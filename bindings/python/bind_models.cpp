@@ -312,12 +312,13 @@ void bind_models(py::module_& parent) {
 
   m.def(
       "import_xgboost_json_file",
-      [](const std::string& path) {
+      [](const std::string& path, std::size_t memory_budget) {
         py::gil_scoped_release nogil;
-        models::XGBoostModel r = models::import_xgboost_json_file(path);
+        models::XGBoostModel r = models::import_xgboost_json_file(path, memory_budget);
         return Model(std::move(r.ensemble), r.feature_names);
       },
-      py::arg("path"), "Reads an XGBoost JSON model into a Model.");
+      py::arg("path"), py::arg("memory_budget") = models::default_import_memory_budget,
+      "Reads an XGBoost JSON model into a Model (streamed; FormatError over memory_budget bytes).");
 
   m.def(
       "make_trees",

@@ -78,6 +78,35 @@ std::size_t find_invalid_utf8(std::string_view s) noexcept {
 
 // ---- reader ---------------------------------------------------------------------------------
 
+namespace {
+bool starts_with(std::string_view s, std::string_view prefix) noexcept {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// What a file that cannot be CSV text looks like, from its first bytes (file signatures; four
+// bytes suffice, the smallest block the reader reads), or nullptr.
+const char* binary_kind(std::string_view head) noexcept {
+  if (starts_with(head, "%PDF")) return "a PDF document";
+  if (starts_with(head, std::string_view("PK\x03\x04", 4)))
+    return "a zip archive (an Excel .xlsx or OpenDocument workbook?): save it as CSV UTF-8";
+  if (starts_with(head, "\xD0\xCF\x11\xE0"))
+    return "an Office 97-2003 file (an Excel .xls workbook?): save it as CSV UTF-8";
+  if (starts_with(head, "\xFF\xFE") || starts_with(head, "\xFE\xFF"))
+    return "UTF-16 text: save it as CSV UTF-8";
+  return nullptr;
+}
+
+std::string_view delimiter_name(char c) noexcept {
+  switch (c) {
+    case ';': return "semicolon";
+    case '\t': return "tab";
+    case '|': return "pipe";
+    case ',': return "comma";
+  }
+  return "other";
+}
+}  // namespace
+
 struct CsvReader::Impl {
   enum class State { field_start, unquoted, quoted, quote_in_quoted };
 
@@ -95,6 +124,7 @@ struct CsvReader::Impl {
 
   std::vector<std::string> header;
   bool empty = false;
+  std::string head;  // the first bytes of the input (format_hint)
 
   // Current record.
   std::string rec;
@@ -114,8 +144,10 @@ struct CsvReader::Impl {
   std::size_t issue_field = 0;
   std::size_t issue_bytes = 0;
 
+  bool borrowed_file = false;  // standard input: not ours to close
+
   ~Impl() {
-    if (file != nullptr) std::fclose(file);
+    if (file != nullptr && !borrowed_file) std::fclose(file);
   }
 
   void init_table() {
@@ -150,6 +182,10 @@ struct CsvReader::Impl {
     }
     if (at_input_start) {
       at_input_start = false;
+      head.assign(p, std::min<std::size_t>(static_cast<std::size_t>(end - p), 4096));
+      if (const char* what = binary_kind(head)) {
+        throw FormatError(fmt::format("{}: not a CSV text file: it looks like {}", name, what));
+      }
       if (end - p >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
     }
     return p != end || refill();
@@ -336,6 +372,25 @@ struct CsvReader::Impl {
     }
   }
 
+  std::string format_hint() const {
+    if (head.find('\0') != std::string::npos)
+      return fmt::format("{} holds NUL bytes: it looks like a binary file, not CSV text", name);
+    if (header.size() != 1) return {};
+    // One column: the file may use another delimiter. The likeliest is the one the header holds
+    // most of.
+    char best = 0;
+    std::size_t best_n = 0;
+    for (const char c : {';', '\t', '|', ','}) {
+      if (c == opt.delimiter) continue;
+      const auto n = static_cast<std::size_t>(std::count(header[0].begin(), header[0].end(), c));
+      if (n > best_n) best = c, best_n = n;
+    }
+    if (best_n == 0) return {};
+    return fmt::format("the header of {} is one column holding {} {} character{}: the file looks {}-separated "
+                       "(give that delimiter)", name, best_n, delimiter_name(best), best_n > 1 ? "s" : "",
+                       delimiter_name(best));
+  }
+
   void read_header() {
     if (!parse_record()) {
       empty = true;
@@ -343,9 +398,11 @@ struct CsvReader::Impl {
     }
     CsvRecord h;
     fill(h);
-    if (h.issue != CsvIssue::none)
-      throw FormatError(fmt::format("{}: header (line {}), column {}: {}", name, h.line,
-                                    h.issue_field + 1, to_string(h.issue)));
+    if (h.issue != CsvIssue::none) {
+      const std::string hint = format_hint();
+      throw FormatError(fmt::format("{}: header (line {}), column {}: {}{}{}", name, h.line, h.issue_field + 1,
+                                    to_string(h.issue), hint.empty() ? "" : "; ", hint));
+    }
     header.reserve(h.size());
     for (std::string_view f : h.fields) {
       while (!f.empty() && (f.front() == ' ' || f.front() == '\t')) f.remove_prefix(1);
@@ -377,7 +434,13 @@ CsvReader CsvReader::open(const std::string& path, const CsvOptions& options) {
   impl->name = path;
   impl->opt = options;
   impl->init_table();
-  impl->file = std::fopen(path.c_str(), "rb");
+  if (path == "-") {
+    impl->name = "<standard input>";
+    impl->file = stdin;
+    impl->borrowed_file = true;
+  } else {
+    impl->file = std::fopen(path.c_str(), "rb");
+  }
   if (impl->file == nullptr)
     throw IOError(fmt::format("{}: cannot open for reading: {}", path, std::strerror(errno)));
   impl->block.resize(std::max<std::size_t>(options.block_bytes, 4));
@@ -399,6 +462,7 @@ CsvReader CsvReader::from_string(std::string data, const CsvOptions& options, st
 const std::vector<std::string>& CsvReader::header() const noexcept { return impl_->header; }
 bool CsvReader::empty_input() const noexcept { return impl_->empty; }
 const std::string& CsvReader::name() const noexcept { return impl_->name; }
+std::string CsvReader::format_hint() const { return impl_->format_hint(); }
 const CsvOptions& CsvReader::options() const noexcept { return impl_->opt; }
 
 bool CsvReader::next(CsvRecord& out) {
@@ -432,47 +496,18 @@ CsvWriter::CsvWriter(char delimiter) : delimiter_(delimiter) {}
 
 CsvWriter CsvWriter::open(const std::string& path, char delimiter) {
   CsvWriter w(delimiter);
-  w.path_ = path;
-  w.file_ = std::fopen(path.c_str(), "wb");
-  if (w.file_ == nullptr)
-    throw IOError(fmt::format("{}: cannot open for writing: {}", path, std::strerror(errno)));
+  w.file_ = std::make_unique<OutputFile>(OutputFile::open(path));
   return w;
 }
 
-CsvWriter::CsvWriter(CsvWriter&& o) noexcept
-    : file_(std::exchange(o.file_, nullptr)),
-      path_(std::move(o.path_)),
-      buf_(std::move(o.buf_)),
-      delimiter_(o.delimiter_),
-      at_row_start_(o.at_row_start_),
-      failed_(o.failed_) {}
-
-CsvWriter& CsvWriter::operator=(CsvWriter&& o) noexcept {
-  if (this != &o) {
-    if (file_ != nullptr) {
-      flush();
-      std::fclose(file_);
-    }
-    file_ = std::exchange(o.file_, nullptr);
-    path_ = std::move(o.path_);
-    buf_ = std::move(o.buf_);
-    delimiter_ = o.delimiter_;
-    at_row_start_ = o.at_row_start_;
-    failed_ = o.failed_;
-  }
-  return *this;
-}
-
-CsvWriter::~CsvWriter() {
-  if (file_ != nullptr) {
-    flush();
-    std::fclose(file_);
-  }
-}
+CsvWriter::CsvWriter(CsvWriter&&) noexcept = default;
+CsvWriter& CsvWriter::operator=(CsvWriter&&) noexcept = default;
+// An unfinished file is discarded by ~OutputFile: a run that fails leaves no partial output.
+CsvWriter::~CsvWriter() = default;
 
 void CsvWriter::flush() {
   if (file_ == nullptr || buf_.empty()) return;
-  if (std::fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size()) failed_ = true;
+  file_->write(buf_);
   buf_.clear();
 }
 
@@ -515,9 +550,8 @@ void CsvWriter::write_row(const std::vector<std::string>& fields) {
 void CsvWriter::close() {
   if (file_ == nullptr) return;
   flush();
-  const bool close_failed = std::fclose(file_) != 0;
-  file_ = nullptr;
-  if (failed_ || close_failed) throw IOError(fmt::format("{}: write failed", path_));
+  file_->commit();
+  file_.reset();
 }
 
 }  // namespace earlyhelp::io

@@ -11,7 +11,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <limits>
 #include <unordered_map>
@@ -273,10 +272,12 @@ class Validator {
       report_.fields.push_back(std::move(q));
       if (f.unique) keys_.push_back(Key{j, KeyIndex(), {}, 0});
     }
-    if (!missing_required.empty())
-      throw SchemaError(fmt::format("{}: missing required column{} for stream {}: {}", reader_.name(),
+    if (!missing_required.empty()) {
+      const std::string hint = reader_.format_hint();
+      throw SchemaError(fmt::format("{}: missing required column{} for stream {}: {}{}{}", reader_.name(),
                                     missing_required.size() > 1 ? "s" : "", stream_.name,
-                                    join(missing_required)));
+                                    join(missing_required), hint.empty() ? "" : "; ", hint));
+    }
     for (std::size_t i = 0; i < header.size(); ++i)
       if (!used[i]) report_.unexpected_columns.push_back(header[i]);
     width_ = header.size();
@@ -534,7 +535,10 @@ class Validator {
       }
       case FieldType::identifier:
       case FieldType::text: {
-        if (f.max_length && s.size() > *f.max_length)
+        // A postcode or NHS number is measured in its normalised form ("SW1A  1AA" is "SW1A
+        // 1AA"), after its format check; anything else as written.
+        const bool normalised_length = p.format == Format::uk_postcode || p.format == Format::nhs_number;
+        if (!normalised_length && f.max_length && s.size() > *f.max_length)
           return fail(j, RejectKind::out_of_range, fmt::format("longer than {} bytes", *f.max_length));
         switch (p.format) {
           case Format::none: break;
@@ -564,6 +568,8 @@ class Validator {
             break;
           }
         }
+        if (normalised_length && f.max_length && v.text.size() > *f.max_length)
+          return fail(j, RejectKind::out_of_range, fmt::format("longer than {} bytes", *f.max_length));
         ++q.n_valid;
         return;
       }
@@ -615,29 +621,12 @@ IngestResult validate_stream(const schema::Stream& stream, CsvReader& reader, In
 IngestResult validate_file(const schema::Stream& stream, const std::string& input,
                            const std::string& clean_path, const std::string& rejects_path,
                            const CsvOptions& options) {
+  check_distinct_files("validate", {{"input", input}}, {{"output", clean_path}, {"rejects", rejects_path}});
   CsvReader reader = CsvReader::open(input, options);
-  // Write to ".part" files renamed on success, so a run that fails half way (an unterminated
-  // quote at the end of the file, a full disk) never leaves outputs that look complete.
-  const std::string clean_part = clean_path + ".part";
-  const std::string rejects_part = rejects_path + ".part";
-  try {
-    IngestResult result;
-    {
-      CsvFileSink sink(clean_part, rejects_part);
-      result = validate_stream(stream, reader, sink);
-    }
-    for (const auto& [from, to] : {std::pair{&clean_part, &clean_path}, std::pair{&rejects_part, &rejects_path}}) {
-      std::error_code ec;
-      std::filesystem::rename(*from, *to, ec);
-      if (ec) throw IOError(fmt::format("{}: cannot write: {}", *to, ec.message()));
-    }
-    return result;
-  } catch (...) {
-    std::error_code ec;
-    std::filesystem::remove(clean_part, ec);
-    std::filesystem::remove(rejects_part, ec);
-    throw;
-  }
+  // The sink's writers go through io::OutputFile: a run that fails half way (an unterminated
+  // quote at the end of the file, a full disk) leaves the outputs as they were.
+  CsvFileSink sink(clean_path, rejects_path);
+  return validate_stream(stream, reader, sink);
 }
 
 }  // namespace earlyhelp::io

@@ -7,6 +7,7 @@
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
 #include "earlyhelp/io/envelope.hpp"
+#include "earlyhelp/io/output_file.hpp"
 #include "earlyhelp/io/serialization.hpp"
 
 #include <algorithm>
@@ -466,11 +467,7 @@ Model Model::from_bytes(std::string_view bytes, std::string_view key) {
 }
 
 void Model::save(const std::string& path, std::string_view key) const {
-  const std::string bytes = to_bytes(key);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) earlyhelp::detail::throw_error<IOError>("Model::save: cannot open '{}' for writing", path);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out) earlyhelp::detail::throw_error<IOError>("Model::save: cannot write '{}'", path);
+  io::write_output_file(path, to_bytes(key));
 }
 
 Model Model::load(const std::string& path, std::string_view key) {

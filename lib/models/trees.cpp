@@ -191,6 +191,8 @@ TreeEnsemble::TreeEnsemble(std::vector<TreeArrays> trees, Index n_features, int 
           nd.threshold = static_cast<float>(t.threshold[s]);
           threshold_d_[slot] = t.threshold[s];
         }
+        EH_CHECK(d < max_depth_limit, "{}: tree {} is more than {} levels deep (node {}); the limit is {}", fn, ti,
+                 max_depth_limit, src, max_depth_limit);
         for (std::int32_t c : {l, r}) {
           queue.emplace_back(c, d + 1);
           nodes_.push_back({});

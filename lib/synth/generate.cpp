@@ -6,11 +6,11 @@
 
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
+#include "earlyhelp/io/output_file.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <memory>
@@ -143,38 +143,25 @@ std::string errors_table(const GenerateResult& g) {
   return out;
 }
 
+// Each table is written through io::OutputFile: the files appear when generation succeeds and
+// not at all when it fails.
 class FileSink final : public TableSink {
  public:
   explicit FileSink(std::string dir) : dir_(std::move(dir)) {}
-  ~FileSink() override {
-    for (auto& f : files_)
-      if (f.second) std::fclose(f.second);
-  }
-  FileSink(const FileSink&) = delete;
-  FileSink& operator=(const FileSink&) = delete;
   void append(std::string_view name, std::string_view bytes) override {
-    std::FILE*& f = files_[std::string(name)];
-    const std::string path = fmt::format("{}/{}.csv", dir_, name);
-    if (!f) {
-      f = std::fopen(path.c_str(), "wb");
-      if (!f) throw IOError(fmt::format("synth: cannot open {} for writing", path));
+    auto it = files_.find(name);
+    if (it == files_.end()) {
+      it = files_.emplace(std::string(name), io::OutputFile::open(fmt::format("{}/{}.csv", dir_, name))).first;
     }
-    if (std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size())
-      throw IOError(fmt::format("synth: cannot write {}", path));
+    it->second.write(bytes);
   }
   void close() {
-    for (auto& f : files_) {
-      if (f.second && std::fclose(f.second) != 0) {
-        f.second = nullptr;
-        throw IOError(fmt::format("synth: cannot finish writing {}/{}.csv", dir_, f.first));
-      }
-      f.second = nullptr;
-    }
+    for (auto& f : files_) f.second.commit();
   }
 
  private:
   std::string dir_;
-  std::map<std::string, std::FILE*> files_;
+  std::map<std::string, io::OutputFile, std::less<>> files_;
 };
 
 class MemorySink final : public TableSink {
@@ -224,6 +211,7 @@ GenerateResult generate(const Config& config, const schema::Schema& schema, Tabl
 }
 
 GenerateResult write_directory(const Config& config, const std::string& dir) {
+  check_config(config);  // a bad configuration leaves no directory behind
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(dir) / "truth", ec);
   if (ec) throw IOError(fmt::format("synth: cannot create directory {}/truth: {}", dir, ec.message()));

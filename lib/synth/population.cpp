@@ -565,10 +565,14 @@ std::string_view Population::town_of(std::uint32_t address) const noexcept {
   return detail::towns(n)[streets[addresses[address].street].town].name;
 }
 
-Population generate_population(const Config& config) {
+void check_config(const Config& config) {
   EH_CHECK(config.persons > 0 && config.persons <= 50000000, "synth: persons must be in 1..50000000 (got {})", config.persons);
   EH_CHECK(config.end > config.start, "synth: end {} is not after start {}", format_date(config.end), format_date(config.start));
   EH_CHECK(config.error_scale >= 0.0 && config.error_scale <= 10.0, "synth: error_scale must be in 0..10 (got {})", config.error_scale);
+}
+
+Population generate_population(const Config& config) {
+  check_config(config);
   Population pop;
   pop.config = config;
   build_county(pop, config.persons * 10 / 23 + 64, config.seed);

@@ -6,10 +6,16 @@
 
 #include <doctest/doctest.h>
 
+#include <pthread.h>
+
 #include <atomic>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <stdexcept>
+#include <string>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 using namespace earlyhelp;
@@ -89,5 +95,63 @@ TEST_SUITE("core") {
                                       }),
                          "row 517 is bad", InvalidArgument);
     CHECK_NOTHROW(parallel_for(0, 2, [](std::size_t) { throw std::logic_error("never called"); }));
+  }
+
+  TEST_CASE("core.parallel: thread counts are clamped to the hardware") {
+    const unsigned hw = std::thread::hardware_concurrency();
+    const int all = hw == 0 ? 1 : static_cast<int>(hw);
+    CHECK(resolve_threads(0) == all);
+    CHECK(resolve_threads(-3) == all);
+    CHECK(resolve_threads(1) == 1);
+    CHECK(resolve_threads(100000) == all);
+    CHECK(resolve_threads(std::numeric_limits<int>::max()) == all);
+    std::atomic<std::size_t> calls{0};
+    parallel_for(5000, 100000, [&](std::size_t) { calls.fetch_add(1); });
+    CHECK(calls.load() == 5000);
+  }
+
+  TEST_CASE("core.parallel: a thread the system refuses is an earlyhelp::Error, not an abort") {
+    if (resolve_threads(0) < 2) {
+      MESSAGE("one hardware thread: parallel_for never starts a thread here");
+      return;
+    }
+    // Make every new thread ask for a stack larger than the address space, so creating one
+    // fails as it does when a process runs out of threads or memory.
+    pthread_attr_t saved;
+    REQUIRE(pthread_getattr_default_np(&saved) == 0);
+    pthread_attr_t huge;
+    REQUIRE(pthread_attr_init(&huge) == 0);
+    REQUIRE(pthread_attr_setstacksize(&huge, std::size_t{1} << 50) == 0);
+    REQUIRE(pthread_setattr_default_np(&huge) == 0);
+    bool refused = false;
+    try {
+      std::thread t([] {});
+      t.join();
+    } catch (const std::system_error&) {
+      refused = true;
+    }
+    std::atomic<std::size_t> calls{0};
+    std::string what;
+    bool typed = false;
+    if (refused) {
+      try {
+        parallel_for(1000, 0, [&](std::size_t) { calls.fetch_add(1); });
+      } catch (const Error& e) {
+        typed = true;
+        what = e.what();
+      } catch (...) {
+      }
+    }
+    REQUIRE(pthread_setattr_default_np(&saved) == 0);
+    pthread_attr_destroy(&huge);
+    pthread_attr_destroy(&saved);
+    if (!refused) {
+      MESSAGE("this system creates threads with a 1 PiB stack; the failure cannot be provoked");
+      return;
+    }
+    CHECK(typed);
+    CHECK(what.find("refused worker thread") != std::string::npos);
+    // Threads work again once the system allows them.
+    parallel_for(1000, 0, [&](std::size_t) { calls.fetch_add(1); });
   }
 }

@@ -93,7 +93,7 @@ TEST_SUITE("csv") {
     CHECK_FALSE(r.next(rec));  // stays at end
   }
 
-  TEST_CASE("csv.reader: trailing delimiter gives an empty last field; quote inside unquoted is literal") {
+  TEST_CASE("csv.reader: trailing delimiter gives an empty last field, and a quote inside unquoted is literal") {
     auto r = CsvReader::from_string("a,b,\n5\"x,\"q\"z\n", no_header());
     CHECK(read_all(r) == Rows{{"a", "b", ""}, {"5\"x", "qz"}});
   }
@@ -320,5 +320,42 @@ TEST_SUITE("csv") {
       auto mem = CsvReader::from_string(text, no_header());
       CHECK(read_all(mem).size() == expected.size());
     }
+  }
+}
+
+TEST_SUITE("csv") {
+  TEST_CASE("csv.reader: a PDF, a workbook or UTF-16 is named as such, not read as CSV") {
+    CHECK_THROWS_WITH_AS(CsvReader::from_string("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n", {}, "report.pdf"),
+                         "report.pdf: not a CSV text file: it looks like a PDF document", FormatError);
+    CHECK_THROWS_WITH_AS(CsvReader::from_string(std::string("PK\x03\x04\x14\x00\x06\x00", 8), {}, "a.xlsx"),
+                         doctest::Contains("a.xlsx: not a CSV text file: it looks like a zip archive (an Excel .xlsx"),
+                         FormatError);
+    CHECK_THROWS_WITH_AS(CsvReader::from_string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", {}, "b.xls"),
+                         doctest::Contains("an Office 97-2003 file"), FormatError);
+    CHECK_THROWS_WITH_AS(CsvReader::from_string(std::string("\xFF\xFEi\0d\0", 6), {}, "u.csv"),
+                         doctest::Contains("UTF-16 text"), FormatError);
+    TempFile f("pdf.csv");
+    f.write("%PDF-1.4\nbinary");
+    CHECK_THROWS_WITH_AS(CsvReader::open(f.path.string()), doctest::Contains("pdf.csv: not a CSV text file"),
+                         FormatError);
+    // With a block of 4 bytes the signature still arrives whole.
+    CsvOptions small;
+    small.block_bytes = 4;
+    CHECK_THROWS_AS(CsvReader::open(f.path.string(), small), FormatError);
+  }
+
+  TEST_CASE("csv.reader: format_hint names another delimiter or NUL bytes") {
+    CHECK(CsvReader::from_string("id;name;dob\n1;a;b\n", {}, "s.csv").format_hint() ==
+          "the header of s.csv is one column holding 2 semicolon characters: the file looks "
+          "semicolon-separated (give that delimiter)");
+    CHECK(CsvReader::from_string("id\tname\n", {}, "t.csv").format_hint().find("tab-separated") != std::string::npos);
+    CHECK(CsvReader::from_string("id|name|x\n", {}, "p.csv").format_hint().find("pipe-separated") != std::string::npos);
+    CsvOptions semi;
+    semi.delimiter = ';';
+    CHECK(CsvReader::from_string("id,name\n", semi, "c.csv").format_hint().find("comma-separated") != std::string::npos);
+    CHECK(CsvReader::from_string("id,name\n1,x\n", {}, "ok.csv").format_hint().empty());
+    CHECK(CsvReader::from_string("id\n1\n", {}, "one.csv").format_hint().empty());
+    CHECK(CsvReader::from_string(std::string("id,na\0me\n", 9), {}, "n.csv").format_hint() ==
+          "n.csv holds NUL bytes: it looks like a binary file, not CSV text");
   }
 }

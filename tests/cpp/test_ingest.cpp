@@ -473,3 +473,48 @@ TEST_SUITE("ingest") {
     CHECK(run(s, "id,dob,seen_at\nb,02/01/2020,2020-01-01 09:00\n", d).rows_clean == 1);
   }
 }
+
+TEST_SUITE("ingest") {
+  TEST_CASE("ingest.validate: a postcode's length is measured after its spaces are normalised") {
+    Stream s;
+    s.name = "homes";
+    Field pc = make_field("postcode", FieldType::text);
+    pc.format = "uk_postcode";
+    pc.max_length = 8;
+    Field nhs = make_field("nhs_number", FieldType::identifier);
+    nhs.format = "nhs_number";
+    nhs.max_length = 12;
+    s.fields = {make_field("id", FieldType::identifier), pc, nhs};
+    Collected c;
+    const auto r = run(s,
+                       "id,postcode,nhs_number\n"
+                       "a,SW1A  1AA,943  476 5919\n"
+                       "b,sw1a1aa,\n"
+                       "c,SW1A\t 1AA,\n"
+                       "d,SW1A 1AAA,\n",
+                       c);
+    CHECK(r.rows_clean == 3);
+    REQUIRE(c.clean.size() == 3);
+    CHECK(c.clean[0] == std::vector<std::string>{"a", "SW1A 1AA", "9434765919"});
+    CHECK(c.clean[1][1] == "SW1A 1AA");
+    CHECK(c.clean[2][1] == "SW1A 1AA");
+    REQUIRE(c.rejects.size() == 1);
+    CHECK(c.rejects[0].row == 4);
+    CHECK(c.rejects[0].kind == RejectKind::invalid_format);
+  }
+
+  TEST_CASE("ingest.validate: a semicolon-separated file or a PDF is named in the header error") {
+    const Stream s = test_stream();
+    Collected c;
+    const std::string semi = "person_id;dob;age;score;flag;sex;postcode;nhs_number\np;1;2;3;4;5;6;7\n";
+    CHECK_THROWS_WITH_AS(run(s, semi, c),
+                         doctest::Contains("people.csv: missing required columns for stream test_people: person_id, dob"),
+                         SchemaError);
+    CHECK_THROWS_WITH_AS(run(s, semi, c),
+                         doctest::Contains("; the header of people.csv is one column holding 7 semicolon characters: "
+                                           "the file looks semicolon-separated (give that delimiter)"),
+                         SchemaError);
+    CHECK_THROWS_WITH_AS(run(s, "%PDF-1.5\nstream\n", c),
+                         "people.csv: not a CSV text file: it looks like a PDF document", FormatError);
+  }
+}

@@ -3,6 +3,7 @@
 // thresholds, NaN default directions, categorical sets), TreeSHAP on a stump, entry-point
 // agreement (batch, one record, float/double, thread counts) and import errors.
 
+#include "alloc_probe.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/models/import_xgboost.hpp"
 #include "earlyhelp/models/trees.hpp"
@@ -11,6 +12,7 @@
 
 #include <cmath>
 #include <limits>
+#include <new>
 #include <random>
 #include <string>
 
@@ -192,5 +194,133 @@ TEST_SUITE("models") {
     CHECK_THROWS_WITH_AS(e.predict(RowMatrixXd::Zero(2, 3)),
                          "predict: X has 3 columns, model expects 2", earlyhelp::InvalidArgument);
     CHECK_THROWS_AS(import_xgboost_json_file("/nonexistent/m.json"), earlyhelp::IOError);
+  }
+}
+
+namespace {
+
+// A chain `depth` levels deep: split k (node 2k) on feature k % n_features sends x < 0.5 to a
+// leaf (node 2k + 1) and the rest to split k + 1; the last node (2 * depth) is a leaf.
+TreeArrays chain_tree(int depth, int n_features) {
+  const auto n = static_cast<std::size_t>(2 * depth + 1);
+  // left, right, feature, threshold, default_left, value, cover: all leaves until linked below
+  TreeArrays t{std::vector<std::int32_t>(n, -1), std::vector<std::int32_t>(n, -1), std::vector<std::int32_t>(n, 0),
+               std::vector<double>(n, 0.0),      std::vector<std::uint8_t>(n, 1),  std::vector<double>(n, 0.0),
+               std::vector<double>(n, 1.0),      {},                               0};
+  for (int k = 0; k < depth; ++k) {
+    const auto s = static_cast<std::size_t>(2 * k);
+    t.left[s] = 2 * k + 1;
+    t.right[s] = 2 * k + 2;
+    t.feature[s] = k % n_features;
+    t.threshold[s] = 0.5;
+    t.value[s + 1] = 0.001 * k;
+    t.cover[s] = static_cast<double>(depth - k + 1);
+  }
+  t.value[n - 1] = 1.0;
+  return t;
+}
+
+// An XGBoost JSON model of `n` stumps on 2 features (about 330 bytes each).
+std::string stumps_json(std::size_t n) {
+  std::string out = R"({"learner": {"learner_model_param": {"base_score": "5E-1", "num_class": "0",
+    "num_feature": "2"}, "objective": {"name": "reg:squarederror"},
+    "gradient_booster": {"name": "gbtree", "model": {"trees": [)";
+  std::string info;
+  for (std::size_t i = 0; i < n; ++i) {
+    out += i ? "," : "";
+    out += R"({"tree_param": {"num_nodes": "3"}, "left_children": [1, -1, -1], "right_children": [2, -1, -1],
+      "split_indices": [)" + std::to_string(i % 2) + R"(, 0, 0], "split_conditions": [0.5, -0.001, 0.002],
+      "default_left": [1, 0, 0], "split_type": [0, 0, 0], "sum_hessian": [2.0, 1.0, 1.0],
+      "categories": [], "categories_nodes": [], "categories_segments": [], "categories_sizes": []})";
+    info += i ? ",0" : "0";
+  }
+  return out + "], \"tree_info\": [" + info + "]}}}}";
+}
+
+}  // namespace
+
+TEST_SUITE("models") {
+  TEST_CASE("models.trees: explaining a deep tree takes memory linear in its depth") {
+    // 1,000 levels over 2 features: each level's path holds at most 3 entries, so TreeSHAP needs
+    // about 3,000 of them (96 KB); reserving depth^2 / 2 (16 MB) was the quadratic layout.
+    const int depth = 1000;
+    const TreeEnsemble e({chain_tree(depth, 2)}, 2, 1, Objective::reg_squarederror, 0.0, Accumulate::float64);
+    CHECK(e.max_depth() == depth);
+    RowMatrixXd x(2, 2);
+    x << 0.9, 0.9, 0.1, 0.9;  // the deepest leaf; the first leaf
+    eh_test::alloc_probe_reset();
+    eh_test::alloc_probe_arm(true);
+    const RowMatrixXd phi = e.explain(x, 1);
+    eh_test::alloc_probe_arm(false);
+    CHECK(eh_test::alloc_probe_largest() < (std::size_t{1} << 20));
+    const RowMatrixXd margin = e.predict_margin(x, 1);
+    for (earlyhelp::Index i = 0; i < x.rows(); ++i) CHECK(phi.row(i).sum() == doctest::Approx(margin(i, 0)).epsilon(1e-9));
+    CHECK(margin(0, 0) == doctest::Approx(1.0));
+  }
+
+  TEST_CASE("models.trees: a tree deeper than the limit is refused, naming the tree") {
+    CHECK_NOTHROW(TreeEnsemble({chain_tree(TreeEnsemble::max_depth_limit, 3)}, 3, 1, Objective::reg_squarederror, 0.0));
+    CHECK_THROWS_WITH_AS(TreeEnsemble({chain_tree(1, 3), chain_tree(TreeEnsemble::max_depth_limit + 1, 3)}, 3, 1,
+                                      Objective::reg_squarederror, 0.0),
+                         doctest::Contains("tree 1 is more than 1024 levels deep"), earlyhelp::InvalidArgument);
+  }
+
+  TEST_CASE("models.import_xgboost: a model over the memory budget is a FormatError") {
+    const std::string text = stumps_json(2000);
+    CHECK_THROWS_WITH_AS(import_xgboost_json(text, "big.json", std::size_t{1} << 20),
+                         doctest::Contains("big.json: the model needs more than the memory budget of 1048576 bytes "
+                                           "(reached at learner/gradient_booster/model/trees/"),
+                         earlyhelp::FormatError);
+    // JSON nested absurdly deep is refused before it costs anything.
+    CHECK_THROWS_WITH_AS(import_xgboost_json(std::string(100000, '[') + std::string(100000, ']')),
+                         doctest::Contains("nested more than 64 levels deep"), earlyhelp::FormatError);
+  }
+
+  TEST_CASE("models.import_xgboost: the document streams, and running out of memory is std::bad_alloc, not an abort") {
+    const std::string text = stumps_json(1000);
+    eh_test::alloc_probe_reset();
+    eh_test::alloc_probe_arm(true);
+    XGBoostModel m = import_xgboost_json(text);
+    eh_test::alloc_probe_arm(false);
+    const std::size_t peak = eh_test::alloc_probe_peak();
+    CHECK(m.ensemble.n_trees() == 1000);
+    RowMatrixXd x(1, 2);
+    x << 0.9, 0.1;  // right at even trees, left at odd ones
+    CHECK(m.ensemble.predict(x)(0, 0) == doctest::Approx(0.5 + 500 * (0.002f - 0.001f)).epsilon(1e-4));
+    // A whole-document parse held a copy of the text and a DOM: a peak of 7.7 times the text
+    // (2.8 MB here); the stream holds the trees as read and as built: 2.3 times (0.8 MB).
+    MESSAGE("text " << text.size() << " bytes, peak " << peak << " bytes");
+    CHECK(peak < text.size() * 3);
+
+    // With memory running out part way, the import throws std::bad_alloc and unwinds without
+    // allocating. (nlohmann's destructor allocates: at the last of these limits the
+    // whole-document parse ended the process with "terminate called after throwing
+    // std::bad_alloc".)
+    for (const std::size_t limit : {peak / 4, peak / 2, peak * 3 / 4}) {
+      CAPTURE(limit);
+      bool threw = false;
+      eh_test::alloc_probe_reset();
+      eh_test::alloc_probe_limit(limit);
+      eh_test::alloc_probe_arm(true);
+      try {
+        (void)import_xgboost_json(text);
+      } catch (const std::bad_alloc&) {
+        threw = true;
+      }
+      eh_test::alloc_probe_arm(false);
+      eh_test::alloc_probe_limit(0);
+      CHECK(threw);
+    }
+  }
+
+  TEST_CASE("models.import_xgboost: NaN and Infinity literals split across stream blocks") {
+    // Literals straddling the 64 KiB blocks the stream filters: pad so one lands on each side.
+    for (std::size_t pad : {65530u, 65531u, 65532u, 65533u, 65534u, 65535u, 65536u}) {
+      std::string text = tiny_json();
+      const std::string ws(pad - text.find("NaN"), ' ');
+      text.insert(text.find("\"learner\""), ws);
+      const XGBoostModel m = import_xgboost_json(text);
+      CHECK(m.ensemble.n_trees() == 2);
+    }
   }
 }

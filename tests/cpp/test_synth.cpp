@@ -4,6 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
@@ -248,5 +251,13 @@ TEST_SUITE("synth") {
     c = small(100, 1);
     c.error_scale = -1;
     CHECK_THROWS_AS(generate_population(c), InvalidArgument);
+  }
+
+  TEST_CASE("synth.write_directory: a bad configuration creates nothing") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("eh_test_synth_bad_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    CHECK_THROWS_AS(write_directory(small(0, 1), dir.string()), InvalidArgument);
+    CHECK_FALSE(fs::exists(dir));
   }
 }

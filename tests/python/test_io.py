@@ -233,3 +233,37 @@ def test_sample_extract_faults_are_exactly_the_rejects(source_dir):
             if field == "record_id" and found[row_number] != "record_id":
                 continue
             assert found[row_number] == field, (stream, row_number)
+
+
+def test_postcode_spaces_are_normalised_before_the_length_check(tmp_path):
+    path = write_csv(tmp_path / "a.csv", [row(postcode="SW1A  1AA"), row(record_id="r2", postcode="sw1a1aa"),
+                                          row(record_id="r3", postcode=" SW1A 1AA ")])
+    clean, rejects = earlyhelp.read_csv(path, stream="school_attendance")
+    assert len(rejects) == 0, list(rejects["reason"])
+    assert list(clean["postcode"]) == ["SW1A 1AA"] * 3
+
+
+def test_cli_validate_names_a_semicolon_file_or_a_pdf(cli, tmp_path):
+    def run(path):
+        return subprocess.run([cli, "--no-audit", "validate", "--stream", "school_attendance", "--input", str(path),
+                               "--output", str(tmp_path / "c.csv"), "--rejects", str(tmp_path / "r.csv")],
+                              capture_output=True, text=True)
+
+    semi = write_csv(tmp_path / "semi.csv", [], header=[";".join(HEADER)])
+    r = run(semi)
+    assert r.returncode == 3
+    assert "semi.csv: missing required columns" in r.stderr
+    assert "semicolon-separated" in r.stderr
+    ok = subprocess.run([cli, "--no-audit", "validate", "--stream", "school_attendance", "--input", str(semi),
+                         "--output", str(tmp_path / "ok.csv"), "--rejects", str(tmp_path / "ok-r.csv"),
+                         "--delimiter", ";"], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    pdf = tmp_path / "extract.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n")
+    r = run(pdf)
+    assert r.returncode == 3 and "extract.pdf: not a CSV text file: it looks like a PDF document" in r.stderr
+    xlsx = tmp_path / "extract.xlsx"
+    xlsx.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00")
+    r = run(xlsx)
+    assert r.returncode == 3 and "extract.xlsx" in r.stderr and "Excel" in r.stderr
+    assert not (tmp_path / "c.csv").exists()

@@ -99,3 +99,59 @@ def test_many_threads_identical(model):
         t.join()
     for r in results:
         np.testing.assert_array_equal(r, expected)
+
+
+def test_predict_text_cells_are_typed_errors_without_the_value(model):
+    pd = pytest.importorskip("pandas")
+    m, X = model
+    df = pd.DataFrame(X[:4].astype(np.float64), columns=["absence", "arrears", "moves", "age"])
+    df["arrears"] = df["arrears"].astype(object)
+    df.loc[2, "arrears"] = "943 476 5919"
+    with pytest.raises(earlyhelp.InvalidArgument) as e:
+        m.predict(df)
+    msg = str(e.value)
+    assert msg.startswith("predict: column 'arrears', row 2") and "943" not in msg
+    assert e.value.__cause__ is None and e.value.__suppress_context__  # no chained message with the value
+    names = np.array([[1.0, "Sarah Whitfield", 2.0, 3.0]], dtype=object)
+    with pytest.raises(earlyhelp.InvalidArgument) as e:
+        m.explain(names)
+    assert e.value.args[0].startswith("explain: column 'arrears', row 0") and "Sarah" not in str(e.value)
+    with pytest.raises(earlyhelp.InvalidArgument) as e:
+        m.predict(np.array([["1", "2", "x", "4"]]))
+    assert "column 'moves', row 0" in str(e.value) and "'x'" not in str(e.value)
+    # numbers written as text and missing cells still work
+    ok = pd.DataFrame({"absence": ["0.5", None], "arrears": [1.0, np.nan], "moves": [1, 2], "age": ["NaN", "3"]})
+    np.testing.assert_allclose(m.predict(ok), m.predict(np.array([[0.5, 1, 1, np.nan], [np.nan, np.nan, 2, 3]])))
+
+
+def test_predict_refuses_dates_and_complex_numbers(model):
+    pd = pytest.importorskip("pandas")
+    m, X = model
+    with pytest.raises(earlyhelp.InvalidArgument, match="predict: X has dtype datetime64"):
+        m.predict(np.array([["2020-01-01"] * 4], dtype="datetime64[D]"))
+    with pytest.raises(earlyhelp.InvalidArgument, match="predict: X has dtype complex128"):
+        m.predict(X[:2].astype(np.complex128))
+    df = pd.DataFrame(X[:2].astype(np.float64), columns=["absence", "arrears", "moves", "age"])
+    df["age"] = pd.to_datetime(["2001-01-01", "2002-02-02"])
+    with pytest.raises(earlyhelp.InvalidArgument, match="predict_margin: column 'age' has dtype datetime64"):
+        m.predict_margin(df)
+
+
+def test_none_names_the_method_called(model):
+    m, _ = model
+    for name in ("predict", "predict_margin", "explain", "reasons", "band"):
+        with pytest.raises(earlyhelp.InvalidArgument, match=f"^{name}: X is None"):
+            getattr(m, name)(None)
+
+
+def test_xgboost_import_over_the_memory_budget_is_a_format_error(tmp_path):
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(200, 2))
+    b = xgb.train({"max_depth": 3, "nthread": 1}, xgb.DMatrix(X, X[:, 0]), 30)
+    b.save_model(str(tmp_path / "m.json"))
+    with pytest.raises(earlyhelp.FormatError, match="memory budget of 10000 bytes"):
+        earlyhelp.Model.from_xgboost_json(tmp_path / "m.json", memory_budget=10000)
+    with pytest.raises(earlyhelp.InvalidArgument, match="memory_budget"):
+        earlyhelp.Model.from_xgboost_json(tmp_path / "m.json", memory_budget=-1)
+    m = earlyhelp.Model.from_xgboost_json(tmp_path / "m.json", memory_budget=1 << 24)
+    np.testing.assert_allclose(m.predict(X), b.predict(xgb.DMatrix(X)), rtol=1e-6)

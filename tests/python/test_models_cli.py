@@ -6,6 +6,8 @@ import subprocess
 import numpy as np
 import pytest
 
+import earlyhelp
+
 xgb = pytest.importorskip("xgboost")
 pd = pytest.importorskip("pandas")
 
@@ -123,3 +125,60 @@ def test_score_rejects_and_audit(cli, tmp_path):
     records = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
     text = json.dumps(records[-1])
     assert "score" in text and "rows_scored" in text and "rej.csv" in text and "in.csv" in text
+
+
+def _linear_bundle(tmp_path):
+    m = earlyhelp.Model.linear([[1.0, -2.0]], [0.5], fill=[0.0, 0.0], feature_names=["a", "b"])
+    path = tmp_path / "lin.ehm"
+    m.save(path)
+    return m, path
+
+
+def test_score_reads_the_schemas_missing_values_and_strict_fails_on_rejects(cli, tmp_path):
+    m, bundle = _linear_bundle(tmp_path)
+    # NA, NULL, N/A, a padded NA, an empty cell and NaN are all missing, as validate reads them
+    (tmp_path / "x.csv").write_text("id,a,b\nr1,NA,1\nr2,NULL,2\nr3, N/A ,\nr4,1, NA \nr5,NaN,-\nr6,2,3\n")
+    r = _run(cli, "--no-audit", "score", "--model", bundle, "--input", tmp_path / "x.csv", "--output",
+             tmp_path / "o.csv", "--keep", "id", "--strict")
+    assert r.returncode == 0, r.stderr
+    assert "read 6 scored 6 rejected 0" in r.stdout
+    out = pd.read_csv(tmp_path / "o.csv")
+    X = np.array([[np.nan, 1], [np.nan, 2], [np.nan, np.nan], [1, np.nan], [np.nan, np.nan], [2, 3]])
+    np.testing.assert_allclose(out["score"], m.predict(X), rtol=1e-8)
+    # a cell that is no number is rejected; --strict makes that exit 1, as validate --strict does
+    (tmp_path / "y.csv").write_text("id,a,b\nr1,1,2\nr2,twelve,2\n")
+    args = [cli, "--no-audit", "score", "--model", bundle, "--input", tmp_path / "y.csv", "--output",
+            tmp_path / "o2.csv", "--rejects", tmp_path / "rej.csv", "--keep", "id"]
+    r = _run(*args)
+    assert r.returncode == 0 and "read 2 scored 1 rejected 1" in r.stdout
+    r = _run(*args, "--strict")
+    assert r.returncode == 1 and "read 2 scored 1 rejected 1" in r.stdout
+    assert len(pd.read_csv(tmp_path / "o2.csv")) == 1 and len(pd.read_csv(tmp_path / "rej.csv")) == 1
+
+
+def test_score_names_a_semicolon_file(cli, tmp_path):
+    _, bundle = _linear_bundle(tmp_path)
+    (tmp_path / "semi.csv").write_text("a;b\n1;2\n")
+    r = _run(cli, "--no-audit", "score", "--model", bundle, "--input", tmp_path / "semi.csv", "--output",
+             tmp_path / "o.csv")
+    assert r.returncode == 3
+    assert "semi.csv" in r.stderr and "semicolon-separated" in r.stderr
+    r = _run(cli, "--no-audit", "score", "--model", bundle, "--input", tmp_path / "semi.csv", "--output",
+             tmp_path / "o.csv", "--delimiter", ";")
+    assert r.returncode == 0, r.stderr
+
+
+def test_model_import_memory_budget(cli, tmp_path):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(200, 3))
+    b = xgb.train({"objective": "binary:logistic", "max_depth": 4, "nthread": 1},
+                  xgb.DMatrix(X, (X[:, 0] > 0).astype(int), feature_names=FEATURES), 40)
+    b.save_model(str(tmp_path / "m.json"))
+    r = _run(cli, "--no-audit", "model", "import", "--xgboost", tmp_path / "m.json", "--out", tmp_path / "m.ehm",
+             "--memory-budget", "16KB")
+    assert r.returncode == 3
+    assert "memory budget of 16384 bytes" in r.stderr and "m.json" in r.stderr
+    assert not (tmp_path / "m.ehm").exists()
+    r = _run(cli, "--no-audit", "model", "import", "--xgboost", tmp_path / "m.json", "--out", tmp_path / "m.ehm",
+             "--memory-budget", "64MB")
+    assert r.returncode == 0, r.stderr

@@ -38,18 +38,59 @@ def _category_codes(s, categories):
     return codes
 
 
-def _matrix(X, feature_names, encodings=None):
+def _column_name(feature_names, j):
+    return repr(str(feature_names[j])) if feature_names and j < len(feature_names) else str(j)
+
+
+def _numbers(values, fn, column):
+    """A 1-D object / string array (or Series) as float64: None, NaN and pandas NA are missing.
+    A cell that is not a number raises InvalidArgument naming the column and the row position,
+    never the value (cells hold names, NHS numbers)."""
+    values = np.asarray(values, dtype=object)
+    pd = sys.modules.get("pandas")
+    if pd is not None:
+        coerced = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan)
+        suspects = np.flatnonzero(np.isnan(coerced) & ~pd.isna(values))
+    else:
+        coerced = np.full(len(values), np.nan)
+        suspects = range(len(values))
+    for i in suspects:
+        v = values[i]
+        if v is None:
+            continue
+        try:
+            coerced[i] = float(v)  # "NaN" text, or the loop without pandas
+        except (TypeError, ValueError):
+            raise _core.InvalidArgument(
+                f"{fn}: column {column}, row {i} (position) is not a number; expected numbers, with "
+                "NaN or None for missing (the value is not shown: it may be personal data)") from None
+    return coerced
+
+
+def _check_dtype(dtype, fn, what):
+    """Refuses dates, durations, complex numbers and records (numpy or pandas dtypes)."""
+    if getattr(dtype, "kind", "O") in "mMcV":
+        raise _core.InvalidArgument(
+            f"{fn}: {what} has dtype {dtype}; expected numbers (float, integer or boolean; dates "
+            "and complex numbers are not features: convert them first)")
+
+
+def _matrix(X, feature_names, encodings=None, fn="predict"):
     """X as a 2-D C-order float32/float64 array, read in place when it already is one.
 
     A pandas DataFrame is selected by the model's feature names when it has them (so column order
     does not matter); categorical columns become their integer codes with NaN for missing, as
     XGBoost reads them. For a linear model with declared one-hot / ordinal features, such a
     column that is categorical, string or object is mapped to the declared categories by name
-    (NaN missing, -1 unseen); a numeric column is taken as codes already. Any other dtype or
-    layout is converted once to float64.
+    (NaN missing, -1 unseen); a numeric column is taken as codes already. Any other numeric
+    dtype or layout is converted once to float64; text that is not a number, dates and complex
+    numbers raise InvalidArgument naming ``fn``, the column and the row, never the value.
     """
     if type(X) is np.ndarray and X.ndim == 2 and X.dtype in _FLOATS and X.flags.c_contiguous:
         return X  # the common case, read in place: no work on the single-record path
+    if X is None:
+        raise _core.InvalidArgument(f"{fn}: X is None; expected a 2-D array or a DataFrame of the model's features")
     pd = sys.modules.get("pandas")  # a DataFrame can only exist if pandas was imported
     coded = encodings and any(e["encoding"] != "numeric" for e in encodings)
     if (coded and pd is not None and isinstance(X, np.ndarray) and X.ndim == 2
@@ -61,12 +102,12 @@ def _matrix(X, feature_names, encodings=None):
             missing = [c for c in feature_names if c not in X.columns]
             if missing:
                 raise _core.InvalidArgument(
-                    f"predict: DataFrame lacks model features {missing[:5]} "
+                    f"{fn}: DataFrame lacks model features {missing[:5]} "
                     f"({len(missing)} missing of {len(feature_names)})")
             X = X[list(feature_names)]
         cols = []
         for j, name in enumerate(X.columns):
-            s = X[name]
+            s = X.iloc[:, j]
             enc = encodings[j] if coded and j < len(encodings) else None
             if (enc is not None and enc["encoding"] != "numeric"
                     and not pd.api.types.is_numeric_dtype(s.dtype)):
@@ -76,14 +117,21 @@ def _matrix(X, feature_names, encodings=None):
                 codes[codes < 0] = np.nan
                 cols.append(codes)
             else:
-                cols.append(pd.to_numeric(s, errors="raise").to_numpy(dtype=np.float64,
-                                                                       na_value=np.nan))
+                _check_dtype(s.dtype, fn, f"column {str(name)!r}")
+                if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
+                    cols.append(s.to_numpy(dtype=np.float64, na_value=np.nan))
+                else:
+                    cols.append(_numbers(s.to_numpy(dtype=object), fn, repr(str(name))))
         X = np.column_stack(cols) if cols else np.empty((len(X), 0))
     X = np.asarray(X)
+    _check_dtype(X.dtype, fn, "X")
     if X.ndim == 1:
         X = X.reshape(1, -1)
     if X.ndim != 2:
-        raise _core.InvalidArgument(f"predict: X must be 2-D, got {X.ndim} dimensions")
+        raise _core.InvalidArgument(f"{fn}: X must be 2-D, got {X.ndim} dimensions")
+    if X.dtype.kind in "OUS":
+        X = np.column_stack([_numbers(X[:, j], fn, _column_name(feature_names, j))
+                             for j in range(X.shape[1])]) if X.shape[1] else X.astype(np.float64)
     if X.dtype not in (np.float32, np.float64):
         X = X.astype(np.float64)
     return np.ascontiguousarray(X)
@@ -374,10 +422,20 @@ class Model:
         self._core = core
 
     # ---- construction -------------------------------------------------------------------
+    #: Default ``memory_budget`` of :meth:`from_xgboost_json`, in bytes (2 GiB).
+    DEFAULT_IMPORT_MEMORY_BUDGET = 2 << 30
+
     @classmethod
-    def from_xgboost_json(cls, path, labels=None):
-        """Reads ``Booster.save_model("m.json")`` output (XGBoost 1.7 / 2.x)."""
-        m = cls(_core.models.import_xgboost_json_file(str(path)))
+    def from_xgboost_json(cls, path, labels=None, memory_budget=DEFAULT_IMPORT_MEMORY_BUDGET):
+        """Reads ``Booster.save_model("m.json")`` output (XGBoost 1.7 / 2.x).
+
+        The file is read as a stream, never held whole; a model whose trees would take more
+        than ``memory_budget`` bytes is refused with ``earlyhelp.FormatError`` (raise the budget
+        if the machine has the memory), as are trees deeper than 1024 levels."""
+        if isinstance(memory_budget, bool) or not isinstance(memory_budget, int) or memory_budget <= 0:
+            raise _core.InvalidArgument(
+                f"from_xgboost_json: memory_budget must be a positive number of bytes (got {memory_budget!r})")
+        m = cls(_core.models.import_xgboost_json_file(str(path), memory_budget))
         if labels:
             m.labels = labels
         return m
@@ -514,8 +572,8 @@ class Model:
         return f"Model({what!r}, features={self.n_features}, trees={self.n_trees})"
 
     # ---- scoring --------------------------------------------------------------------------
-    def _x(self, X):
-        return _matrix(X, self.feature_names, self._core.encodings)
+    def _x(self, X, fn="predict"):
+        return _matrix(X, self.feature_names, self._core.encodings, fn)
 
     @staticmethod
     def _shape(out):
@@ -531,12 +589,12 @@ class Model:
 
     def predict_margin(self, X, n_threads=0):
         """Raw margins (XGBoost ``output_margin=True``; log-odds for classifiers)."""
-        return self._shape(self._core.predict_margin(self._x(X), n_threads))
+        return self._shape(self._core.predict_margin(self._x(X, "predict_margin"), n_threads))
 
     def explain(self, X, n_threads=0):
         """Per-feature contributions, bias column last: n x (F + 1), or n x K x (F + 1) for
         multi-class (XGBoost ``pred_contribs=True``). Each row sums to the margin."""
-        phi = self._core.explain(self._x(X), n_threads)
+        phi = self._core.explain(self._x(X, "explain"), n_threads)
         k = self._core.n_groups
         if k == 1:
             return phi
@@ -546,7 +604,7 @@ class Model:
         """Up to k features pushing each prediction up the most, as (label, contribution)
         lists (contribution in log-odds). ``labels`` overrides the model's labels for this call.
         """
-        X = self._x(X).astype(np.float64, copy=False)
+        X = self._x(X, "reasons").astype(np.float64, copy=False)
         if labels:
             saved = self._core.labels
             merged = dict(saved)
@@ -562,7 +620,7 @@ class Model:
 
     def band(self, X):
         """Risk band index of each prediction (-1 without bands); names in ``bands[1]``."""
-        return np.asarray(self._core.band(self._x(X).astype(np.float64, copy=False)))
+        return np.asarray(self._core.band(self._x(X, "band").astype(np.float64, copy=False)))
 
     # ---- storage --------------------------------------------------------------------------
     @staticmethod

@@ -7,21 +7,30 @@
 /// worker is rethrown on the caller. Chunking is fixed, so results written per index are identical
 /// for every thread count.
 
+#include "earlyhelp/core/error.hpp"
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <exception>
 #include <mutex>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
 namespace earlyhelp {
 
-/// Number of worker threads to use for a request: `n_threads <= 0` means all hardware threads.
+/// Number of worker threads to use for a request: `n_threads <= 0` means all hardware threads,
+/// and a request for more than the hardware has (std::thread::hardware_concurrency) is clamped
+/// to it: more threads than cores only add switching, and thousands of them exhaust the process.
+/// Example: on 8 cores `resolve_threads(0) == 8`, `resolve_threads(3) == 3`, `resolve_threads(1000) == 8`.
 inline int resolve_threads(int n_threads) noexcept {
-  if (n_threads > 0) return n_threads;
   const unsigned hw = std::thread::hardware_concurrency();
-  return hw == 0 ? 1 : static_cast<int>(hw);
+  const int all = hw == 0 ? 1 : static_cast<int>(std::min<unsigned>(hw, 1u << 16));
+  return n_threads > 0 ? std::min(n_threads, all) : all;
 }
 
 /// Calls `fn(begin, end)` over consecutive chunks of [0, n) of size `chunk` on up to `n_threads`
@@ -30,7 +39,9 @@ inline int resolve_threads(int n_threads) noexcept {
 /// @param n_threads threads to use; <= 0 means all cores
 /// @param chunk     items per chunk (>= 1)
 /// @param fn        callable `void(std::size_t begin, std::size_t end)`
-/// @throws whatever the first failing chunk threw; remaining chunks are skipped.
+/// @throws whatever the first failing chunk threw; remaining chunks are skipped. earlyhelp::Error
+///         when the operating system refuses a worker thread (std::system_error from
+///         std::thread): the threads already started finish first, nothing is left running.
 template <class Fn>
 void parallel_for_chunks(std::size_t n, int n_threads, std::size_t chunk, Fn&& fn) {
   if (n == 0) return;
@@ -62,9 +73,21 @@ void parallel_for_chunks(std::size_t n, int n_threads, std::size_t chunk, Fn&& f
   };
   std::vector<std::thread> pool;
   pool.reserve(workers - 1);
-  for (std::size_t t = 1; t < workers; ++t) pool.emplace_back(work);
-  work();
+  std::string refused;
+  for (std::size_t t = 1; t < workers; ++t) {
+    try {
+      pool.emplace_back(work);
+    } catch (const std::system_error& e) {
+      // A joinable std::thread must never be destroyed: stop the started workers, join them,
+      // then report.
+      refused = fmt::format("parallel_for: the system refused worker thread {} of {} ({})", t + 1, workers, e.what());
+      failed.store(true, std::memory_order_relaxed);
+      break;
+    }
+  }
+  if (refused.empty()) work();
   for (auto& th : pool) th.join();
+  if (!refused.empty()) throw Error(refused);
   if (first_error) std::rethrow_exception(first_error);
 }
 

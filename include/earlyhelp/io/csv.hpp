@@ -17,12 +17,16 @@
 /// - a quote inside an unquoted field, or text after a closing quote, is kept literally (as
 ///   Python's csv module and pandas do);
 /// - an unterminated quoted field at end of file is a FormatError naming the file, row, line and
-///   column, never a silently truncated record.
+///   column, never a silently truncated record;
+/// - a file that cannot be CSV text (a PDF, a zip archive such as an .xlsx workbook, an Office
+///   97-2003 file, UTF-16 text) is a FormatError naming the file and what it looks like.
 /// Ragged rows (a different number of fields than the header) are returned as they are: deciding
 /// what to do with them belongs to the caller (io::validate_stream rejects them).
 ///
 /// Writer: RFC 4180 quoting only where needed (a field containing the delimiter, a quote, CR or
 /// LF, or leading/trailing spaces), LF line ends, bytes written as given (UTF-8 in, UTF-8 out).
+/// A file writer writes through io::OutputFile: `-` is standard output, a device or FIFO is
+/// written in place, a regular file appears complete on close() or not at all.
 ///
 /// Example:
 /// ```cpp
@@ -32,6 +36,7 @@
 /// ```
 
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/io/output_file.hpp"
 
 #include <cstddef>
 #include <cstdio>
@@ -85,7 +90,8 @@ struct CsvRecord {
 /// Streaming RFC 4180 reader over a file or an in-memory string. Movable, not copyable.
 class CsvReader {
  public:
-  /// Opens `path`; reads the header when `options.has_header`.
+  /// Opens `path` ("-": standard input, named "<standard input>" in messages); reads the header
+  /// when `options.has_header`.
   /// @throws IOError if the file cannot be opened or read; FormatError if the header is
   /// malformed (unterminated quote, invalid UTF-8, over-long field).
   static CsvReader open(const std::string& path, const CsvOptions& options = {});
@@ -105,6 +111,12 @@ class CsvReader {
   bool empty_input() const noexcept;
   /// The file name used in messages.
   const std::string& name() const noexcept;
+  /// Why the file may not be the CSV the caller expects, for an error about its header: it holds
+  /// NUL bytes (binary), or its header is one column holding another likely delimiter (`;`,
+  /// tab, `|`, `,`). Empty when nothing looks wrong. Example: "the header of a.csv is one
+  /// column holding 4 semicolon characters: the file looks semicolon-separated (give that
+  /// delimiter)".
+  std::string format_hint() const;
   /// The options in force.
   const CsvOptions& options() const noexcept;
 
@@ -130,7 +142,8 @@ std::size_t find_invalid_utf8(std::string_view s) noexcept;
 /// RFC 4180 writer to a file or to memory. Movable, not copyable.
 class CsvWriter {
  public:
-  /// Writes to `path` (created or truncated). @throws IOError if it cannot be opened.
+  /// Writes to `path` through io::OutputFile ("-" = standard output; a regular file is
+  /// replaced only by close()). @throws IOError if it cannot be opened.
   static CsvWriter open(const std::string& path, char delimiter = ',');
   /// Writes to memory; read the text with str().
   explicit CsvWriter(char delimiter = ',');
@@ -139,7 +152,7 @@ class CsvWriter {
   CsvWriter& operator=(CsvWriter&&) noexcept;
   CsvWriter(const CsvWriter&) = delete;
   CsvWriter& operator=(const CsvWriter&) = delete;
-  /// Flushes; errors at this point are lost, call close() to see them.
+  /// A file writer destroyed without close() leaves no file behind (see io::OutputFile).
   ~CsvWriter();
 
   /// Appends one field to the current row, quoting it when needed.
@@ -150,19 +163,17 @@ class CsvWriter {
   void write_row(const std::vector<std::string_view>& fields);
   void write_row(std::initializer_list<std::string_view> fields);
   void write_row(const std::vector<std::string>& fields);
-  /// Flushes and closes the file. @throws IOError if a write failed.
+  /// Flushes and finishes the file (OutputFile::commit). @throws IOError if a write failed.
   void close();
   /// The text written so far (memory writers; file writers return the unflushed tail).
   const std::string& str() const noexcept { return buf_; }
 
  private:
   void flush();
-  std::FILE* file_ = nullptr;
-  std::string path_;
+  std::unique_ptr<OutputFile> file_;
   std::string buf_;
   char delimiter_ = ',';
   bool at_row_start_ = true;
-  bool failed_ = false;
 };
 
 /// True when `value` must be quoted in a CSV field with this delimiter.

@@ -18,8 +18,9 @@
 ///   min_date/max_date -> yyyy-mm-dd; datetime: a date with an optional time hh:mm[:ss[.f]]
 ///   after 'T' or a space -> yyyy-mm-ddThh:mm:ss;
 /// - identifier/text: at most `max_length` bytes; format "uk_postcode" (official pattern ->
-///   "AB1 2CD"), "nhs_number" (modulus 11 -> 10 digits), "uprn" (1-12 digits), "upn" (DfE check
-///   letter -> upper case);
+///   "AB1 2CD", any case and any spaces between outward and inward code), "nhs_number" (modulus
+///   11 -> 10 digits), "uprn" (1-12 digits), "upn" (DfE check letter -> upper case); a postcode
+///   or NHS number is held to `max_length` in its normalised form ("SW1A  1AA" is 8 bytes);
 /// - event and episode streams: a date of birth (the field with link_key "dob") later than the
 ///   stream's event date is rejected;
 /// - unique fields: the second and later rows with a value already seen in a clean row are
@@ -41,6 +42,7 @@
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/field_checks.hpp"  // the format checks validate_stream applies
+#include "earlyhelp/io/output_file.hpp"
 #include "earlyhelp/schema/schema.hpp"
 
 #include <cstddef>
@@ -187,10 +189,13 @@ struct IngestResult {
 /// Complexity: O(input bytes); memory O(distinct keys) plus the reader's bounded buffers.
 IngestResult validate_stream(const schema::Stream& stream, CsvReader& reader, IngestSink& sink);
 
-/// Convenience: reads `input`, writes `clean_path` and `rejects_path` (see CsvFileSink). Both are
-/// written as `<path>.part` and renamed when the run succeeds; on any error they are removed, so
-/// a failed run leaves no output that looks complete.
-/// @throws as validate_stream; IOError if an output cannot be written.
+/// Convenience: reads `input` ("-": standard input), writes `clean_path` and `rejects_path` (see
+/// CsvFileSink) through io::OutputFile: "-" is standard output, a device or FIFO is written in
+/// place, a regular file is replaced only when the run succeeds (a failed run leaves it as it
+/// was).
+/// @throws InvalidArgument, before anything is opened, when an output is the input or both
+/// outputs are one file (io::check_distinct_files); as validate_stream; IOError if an output
+/// cannot be written.
 IngestResult validate_file(const schema::Stream& stream, const std::string& input,
                            const std::string& clean_path, const std::string& rejects_path,
                            const CsvOptions& options = {});

@@ -110,6 +110,8 @@ class Model {
   std::string to_bytes(std::string_view key = {}) const;
   /// @throws FormatError for a truncated, corrupt, tampered, wrong-key or unknown-version bundle.
   static Model from_bytes(std::string_view bytes, std::string_view key = {});
+  /// Writes to_bytes(key) through io::OutputFile: "-" is standard output, a device or FIFO is
+  /// written in place, a regular file is replaced complete or not at all.
   /// @throws IOError when the file cannot be written.
   void save(const std::string& path, std::string_view key = {}) const;
   /// @throws IOError when the file cannot be read; FormatError as from_bytes.

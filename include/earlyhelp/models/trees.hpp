@@ -86,6 +86,12 @@ struct TreeArrays {
 /// @endcode
 class TreeEnsemble {
  public:
+  /// Deepest tree accepted (levels below the root). Trained models stay far shallower (XGBoost's
+  /// default max_depth is 6, and leaf-wise growth with hundreds of leaves rarely passes 50); a
+  /// deeper tree is malformed or hostile. The limit bounds explanation memory (see explain) and
+  /// recursion.
+  static constexpr int max_depth_limit = 1024;
+
   /// Builds the flat layout.
   /// @param trees      the trees, in the order their leaves are summed
   /// @param n_features number of input columns
@@ -95,7 +101,7 @@ class TreeEnsemble {
   /// @param accumulate summation precision
   /// @param split_rule numeric comparison (the dense/SIMD kernels serve less_float32 only)
   /// @throws InvalidArgument for a malformed tree (cycles, bad child or feature indices,
-  ///         inconsistent array lengths), naming the tree and node.
+  ///         inconsistent array lengths, deeper than max_depth_limit), naming the tree and node.
   TreeEnsemble(std::vector<TreeArrays> trees, Index n_features, int n_groups, Objective objective,
                double base_score, Accumulate accumulate = Accumulate::float32,
                SplitRule split_rule = SplitRule::less_float32);
@@ -142,7 +148,10 @@ class TreeEnsemble {
   /// Path-dependent TreeSHAP contributions, n x (n_groups() * (n_features() + 1)): for group g,
   /// columns [g*(F+1), g*(F+1)+F) are the features and column g*(F+1)+F is the bias (the base
   /// margin plus each tree's cover-weighted mean), as XGBoost's `pred_contribs=True`. Each
-  /// group's row sums to its margin.
+  /// group's row sums to its margin. Memory per thread is O(depth x min(depth, n_features)):
+  /// each level of a tree's path holds one entry per distinct feature split on above it, so it
+  /// grows linearly with depth for a given number of features (a 1,000-level tree over 2
+  /// features needs about 100 KB; XGBoost's layout reserves depth^2 / 2 entries, 16 MB).
   /// @throws InvalidArgument on a wrong shape.
   RowMatrixXd explain(ConstMatrixRef x, int n_threads = 0) const;
   RowMatrixXd explain(ConstMatrixRefF x, int n_threads = 0) const;

@@ -72,8 +72,10 @@ class TableSink {
 /// @throws InvalidArgument for a bad config; SchemaError if a council stream is missing.
 GenerateResult generate(const Config& config, const schema::Schema& schema, TableSink& sink);
 
-/// Writes `dir/<stream>.csv` and `dir/truth/*.csv` (directories are created).
-/// @throws IOError if a file cannot be written.
+/// Writes `dir/<stream>.csv` and `dir/truth/*.csv` (directories are created) through
+/// io::OutputFile: the files appear when generation succeeds, not at all when it fails.
+/// @throws InvalidArgument as check_config, before any directory is created; IOError if a file
+/// cannot be written.
 GenerateResult write_directory(const Config& config, const std::string& dir);
 
 /// Generates all tables in memory: name -> CSV text (for the Python binding and tests).

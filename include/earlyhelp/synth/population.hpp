@@ -154,8 +154,13 @@ struct Population {
   std::string_view town_of(std::uint32_t address) const noexcept;
 };
 
+/// Checks a configuration before anything is generated or written.
+/// @throws InvalidArgument if persons is 0 or over 50 million, end is not after start, or
+/// error_scale is outside 0..10.
+void check_config(const Config& config);
+
 /// Generates the population for `config`.
-/// @throws InvalidArgument if persons is 0 or over 50 million, or end is before start.
+/// @throws InvalidArgument as check_config.
 /// Complexity: O(persons), parallel over households. Example:
 /// ```
 /// earlyhelp::synth::Config c; c.persons = 20000; c.seed = 7;

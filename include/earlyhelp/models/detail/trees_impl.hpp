@@ -387,6 +387,18 @@ struct TreeKernels {
     tree_shap(m, row, phi, cold, depth + 1, path, cold_zero * incoming_zero, 0, nd.feature);
   }
 
+  /// Path entries tree_shap needs for a tree `depth` levels deep over `n_features` features. A
+  /// level's path starts where its parent's ends and holds one entry per distinct feature split
+  /// on above it (a repeated feature is unwound), plus the root's: level l needs at most
+  /// min(l, F) + 1 entries, and a gap of one when it adds a feature. O(depth x min(depth, F)).
+  static std::size_t shap_scratch_size(int depth, Index n_features) noexcept {
+    const auto d = static_cast<std::size_t>(depth);
+    const auto f = static_cast<std::size_t>(n_features);
+    // sum over levels 1..d of (min(l, f) + 1)
+    const std::size_t sum = d <= f ? d * (d + 1) / 2 + d : f * (f + 1) / 2 + (d - f) * f + d;
+    return sum + std::min(d, f) + 3;
+  }
+
   /// Contributions of one row for all groups: phi is K x (F + 1), zeroed by the caller.
   template <class T>
   static void row_shap(const TreeEnsemble& m, const T* row, double* phi,
@@ -397,8 +409,8 @@ struct TreeKernels {
       const std::int32_t root = m.tree_offset_[t];
       double* p = phi + m.tree_group_[t] * stride;
       p[m.n_features_] += m.mean_[static_cast<std::size_t>(root)];
-      const auto maxd = static_cast<std::size_t>(m.tree_depth_[t] + 2);
-      if (scratch.size() < maxd * (maxd + 1) / 2) scratch.resize(maxd * (maxd + 1) / 2);
+      const std::size_t need = shap_scratch_size(m.tree_depth_[t], m.n_features_);
+      if (scratch.size() < need) scratch.resize(need);
       tree_shap(m, row, p, root, 0, scratch.data(), 1, 1, -1);
     }
   }
