@@ -118,7 +118,7 @@ TEST_SUITE("linker") {
     }
   }
 
-  TEST_CASE("linker.families: twins and juniors stay apart; moved, swapped, nickname, initial, missing dob join") {
+  TEST_CASE("linker.families: twins and juniors stay apart, and moved, swapped, nickname, initial, missing dob join") {
     const Population pop = make_population(450, 7);
     Linker linker = linked(pop.records);
     const auto persons = linker.person_ids();
@@ -165,7 +165,7 @@ TEST_SUITE("linker") {
     CHECK_THROWS_AS(other.fit_with_labels({{"r000000", "no-such-id"}}), InvalidArgument);
   }
 
-  TEST_CASE("linker.families: an adults-only record without a date of birth is not the child's; a successive occupant with the same first name is not the same person") {
+  TEST_CASE("linker.families: an adults-only record without a date of birth is not the child's, and a successive occupant with the same first name is not the same person") {
     Population pop = make_population(30, 23);
     auto add = [&](const std::string& id, const std::string& first, const std::string& surname, const std::string& dob,
                    const std::string& date, const std::string& min_age, const std::string& source) {
@@ -203,7 +203,7 @@ TEST_SUITE("linker") {
     CHECK_THROWS_WITH_AS(link({bad}), doctest::Contains("subject_min_age"), InvalidArgument);
   }
 
-  TEST_CASE("linker.names: an ambiguous nickname matches each of its full names; a swapped pair of letters is a typo, however short the name") {
+  TEST_CASE("linker.names: an ambiguous nickname matches each of its full names, and a swapped pair of letters is a typo, however short the name") {
     Population pop = make_population(40, 47);
     const auto add = [&](const auto&... fields) { add_dated(pop, fields...); };
     // Edward Stevens is "Ed" at A&E ("Ed" is short for Edmund, Edward or Edwin); his council tax
@@ -317,7 +317,7 @@ TEST_SUITE("linker") {
     CHECK_THROWS_AS(linker.explain("nope", pop.records[0].record_id), InvalidArgument);
   }
 
-  TEST_CASE("linker.json: settings and model round trip; bad keys are named") {
+  TEST_CASE("linker.json: settings and model round trip, and bad keys are named") {
     Settings s;
     s.match_threshold = 0.8;
     s.link_type = LinkType::link_only;
