@@ -94,9 +94,9 @@ std::vector<double> address_lag_days(const PreparedRecords& r, const std::vector
   std::vector<std::uint8_t> n_homes(n_persons, 0);  // 3: more than two, or not one move
   const auto dated_home = [&](std::size_t rec, std::int32_t* day) {
     const std::uint64_t home = home_of[r.identity_of[rec]];
-    const std::int32_t d = r.record_date[rec];
-    if (home == 0 || d == 0 || d == PreparedRecords::kCurrentDate) return std::uint64_t{0};
-    *day = day_number(d);
+    const std::int32_t d = r.record_day[rec];
+    if (home == 0 || !PreparedRecords::is_dated(d)) return std::uint64_t{0};
+    *day = d;
     return home;
   };
   for (std::size_t rec = 0; rec < r.record_ids.size(); ++rec) {
@@ -232,9 +232,9 @@ std::vector<HouseholdMembership> households(const PreparedRecords& r, const std:
   // kLagDays earlier.
   constexpr double kLagDays = 60.0;
   constexpr double kUndated = 0.05;
-  std::int32_t latest = 0;
-  for (const std::int32_t d : r.record_date)
-    if (d != PreparedRecords::kCurrentDate) latest = std::max(latest, d);
+  std::int32_t latest = PreparedRecords::kNoDay;
+  for (const std::int32_t d : r.record_day)
+    if (PreparedRecords::is_dated(d)) latest = std::max(latest, d);
   const std::int32_t as_of_day = day_number(as_of);
   // A person's stay at a home: the weight of its records, the part of it from dated records (a
   // register's current row says where somebody lives now, not on `as_of`), and the first and last
@@ -247,7 +247,7 @@ std::vector<HouseholdMembership> households(const PreparedRecords& r, const std:
     bool current = false;                     // a register's current row
   };
   std::vector<std::unordered_map<std::uint64_t, Stay>> stays(n_persons);
-  const std::int32_t latest_day = latest == 0 ? as_of_day : day_number(latest);
+  const std::int32_t latest_day = latest == PreparedRecords::kNoDay ? as_of_day : latest;
   // Each dated record places its person at its home on its date less its source's lag.
   std::vector<bool> dates_moves;
   const std::vector<double> lag = address_lag_days(r, identity_person, n_persons, home_of, kLagDays, &dates_moves);
@@ -255,20 +255,21 @@ std::vector<HouseholdMembership> households(const PreparedRecords& r, const std:
   for (std::size_t rec = 0; rec < r.record_ids.size(); ++rec) {
     const std::uint32_t x = r.identity_of[rec];
     if (home_of[x] == 0) continue;
-    const std::int32_t d = r.record_date[rec];
+    const std::int32_t d = r.record_day[rec];
     Stay& st = stays[identity_person[x]][home_of[x]];
-    if (d == 0) {
+    if (d == PreparedRecords::kNoDay) {
       st.w += kUndated;
       continue;
     }
-    const std::int32_t day = d == PreparedRecords::kCurrentDate ? latest_day : day_number(d);
-    if (d != PreparedRecords::kCurrentDate)
+    const bool dated = d != PreparedRecords::kCurrentDay;
+    const std::int32_t day = dated ? d : latest_day;
+    if (dated)
       sightings.push_back({identity_person[x], day - static_cast<std::int32_t>(std::lround(lag[r.record_source[rec]])),
                            home_of[x], dates_moves[r.record_source[rec]]});
     const double gap = std::abs(static_cast<double>(day - as_of_day) - kLagDays);
     const double w = std::max(std::exp2(-gap / kHalfLifeDays), 1e-9);  // very old records still break ties
     st.w += w;
-    if (d != PreparedRecords::kCurrentDate) {
+    if (dated) {
       st.dated_w += w;
       st.last_dated = std::max(st.last_dated, day);
       if (dates_moves[r.record_source[rec]]) st.first_moved_in = std::min(st.first_moved_in, day);

@@ -46,13 +46,15 @@ std::size_t absorb_orphans(const PreparedRecords& r, const std::vector<std::uint
   // Each identity's dated span (its records' first and last dates, registers' "current" rows
   // aside) and each group's identities: a person lives at one address at a time, so a namesake
   // recorded at another address in the middle of the orphan's span is somebody else.
-  std::vector<std::int32_t> id_first(n, 0), id_last(n, 0);
-  std::int32_t latest = 0;
+  // Day numbers; kNone for an identity without dated records.
+  constexpr std::int32_t kNone = PreparedRecords::kNoDay;
+  std::vector<std::int32_t> id_first(n, kNone), id_last(n, kNone);
+  std::int32_t latest = kNone;
   for (std::size_t rec = 0; rec < r.record_ids.size(); ++rec) {
-    const std::int32_t d = r.record_date[rec];
-    if (d == 0 || d == PreparedRecords::kCurrentDate) continue;
+    const std::int32_t d = r.record_day[rec];
+    if (!PreparedRecords::is_dated(d)) continue;
     const std::uint32_t x = r.identity_of[rec];
-    if (id_first[x] == 0 || d < id_first[x]) id_first[x] = d;
+    if (id_first[x] == kNone || d < id_first[x]) id_first[x] = d;
     id_last[x] = std::max(id_last[x], d);
     latest = std::max(latest, d);
   }
@@ -66,17 +68,17 @@ std::size_t absorb_orphans(const PreparedRecords& r, const std::vector<std::uint
     while (hi != members.end() && hi->first == root) ++hi;
     return std::make_pair(lo, hi);
   };
-  // yyyymmdd arithmetic: a month's margin (a snapshot on the day of a move).
-  constexpr std::int32_t kMargin = 100;
+  // A month's margin (a snapshot on the day of a move).
+  constexpr std::int32_t kMargin = 31;
   auto elsewhere_meanwhile = [&](std::uint32_t orphan, std::uint32_t person) {
     const auto [ob, oe] = identities_of(orphan);
     const auto [pb, pe] = identities_of(person);
     for (auto o = ob; o != oe; ++o) {
       const std::uint32_t x = o->second;
-      if (id_first[x] == 0 || r.address_id[x] == 0) continue;
+      if (id_first[x] == kNone || r.address_id[x] == 0) continue;
       for (auto q = pb; q != pe; ++q) {
         const std::uint32_t y = q->second;
-        if (id_first[y] == 0 || r.address_id[y] == 0 || r.address_id[y] == r.address_id[x]) continue;
+        if (id_first[y] == kNone || r.address_id[y] == 0 || r.address_id[y] == r.address_id[x]) continue;
         // Recorded elsewhere inside the orphan's span, or recorded elsewhere on both sides of it.
         if (std::max(id_first[x] + kMargin, id_first[y]) < std::min(id_last[x] - kMargin, id_last[y])) return true;
         if (std::max(id_first[x], id_first[y] + kMargin) <= std::min(id_last[x], id_last[y] - kMargin)) return true;
@@ -97,22 +99,23 @@ std::size_t absorb_orphans(const PreparedRecords& r, const std::vector<std::uint
     if (const std::uint64_t fp = family_place(x); fp != 0) at_family_place[fp].push_back(static_cast<std::uint32_t>(x));
   }
   // Established groups recorded at the orphan's places during its span (half a year either side,
-  // in yyyymmdd arithmetic; a register's current row counts when the orphan is recent).
-  constexpr std::int32_t kNear = 600;
+  // in days; a register's current row counts when the orphan was recorded within the last year).
+  constexpr std::int32_t kNear = 183;
+  constexpr std::int32_t kYear = 365;
   auto witnesses = [&](std::uint32_t orphan) {
     std::vector<std::uint32_t> out;
     const auto [ob, oe] = identities_of(orphan);
     for (auto o = ob; o != oe; ++o) {
       const std::uint32_t x = o->second;
-      const bool recent = id_last[x] == 0 || id_last[x] + 10000 >= latest;
+      const bool recent = id_last[x] == kNone || id_last[x] + kYear >= latest;
       for (const auto* place : {&at_home, &at_family_place}) {
         const std::uint64_t key = place == &at_home ? home[x] : family_place(x);
         if (key == 0) continue;
         const auto it = place->find(key);
         if (it == place->end() || it->second.size() > kPlaceMax) continue;
         for (const std::uint32_t y : it->second) {
-          const bool when = id_first[x] == 0 ? true
-                            : id_first[y] == 0 ? recent
+          const bool when = id_first[x] == kNone ? true
+                            : id_first[y] == kNone ? recent
                                                : id_first[y] <= id_last[x] + kNear && id_first[x] <= id_last[y] + kNear;
           if (when && root_of[y] != orphan) out.push_back(root_of[y]);
         }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "earlyhelp/linkage/two_homes.hpp"
 
-#include "earlyhelp/linkage/dates.hpp"
 #include "earlyhelp/linkage/homes.hpp"
 
 #include <algorithm>
@@ -15,10 +14,9 @@ TwoHomes::TwoHomes(const PreparedRecords& r, const std::vector<std::uint64_t>& h
     place_[x] = homes[x] != 0 ? homes[x] : postcode_place_[x];
   }
   for (std::size_t rec = 0; rec < r.record_ids.size(); ++rec) {
-    const std::int32_t d = r.record_date[rec];
+    const std::int32_t day = r.record_day[rec];
     const std::uint32_t x = r.identity_of[rec];
-    if (d == 0 || d == PreparedRecords::kCurrentDate || place_[x] == 0) continue;
-    const std::int32_t day = day_number(d);
+    if (!PreparedRecords::is_dated(day) || place_[x] == 0) continue;
     spans_.push_back({(std::uint64_t{x} << 32) | r.record_source[rec], day, day});
   }
   std::sort(spans_.begin(), spans_.end(), [](const Span& p, const Span& q) {

@@ -115,7 +115,8 @@ TEST_SUITE("households") {
     Record partial = undated;
     partial.record_id = "u4", partial.record_date = "2024-06";
     prepared.add({undated, current, dated, partial});
-    CHECK(prepared.record_date == std::vector<std::int32_t>{0, PreparedRecords::kCurrentDate, 20240615, 0});
+    CHECK(prepared.record_day == std::vector<std::int32_t>{PreparedRecords::kNoDay, PreparedRecords::kCurrentDay,
+                                                           from_civil(2024, 6, 15).days, PreparedRecords::kNoDay});
   }
 
   TEST_CASE("households.linker: a partner known only from the register lives where the family did, a former occupant is not a new one's household") {
