@@ -22,7 +22,8 @@ using levels::Town;
 using levels::Uprn;
 
 const std::vector<std::string> kLevelNames[n_fields] = {
-    // first name: "jaro_winkler_0.92" also takes one swap of adjacent letters (see first_level)
+    // first name: "jaro_winkler_0.92" also takes one swap of adjacent letters and one or two keying
+    // errors in a longer name (see first_level)
     {"exact", "nickname", "jaro_winkler_0.92", "jaro_winkler_0.80", "initial", "different"},
     {"exact", "phonetic_or_part", "jaro_winkler_0.92", "jaro_winkler_0.80", "different"},
     {"exact", "day_month_transposed", "one_digit_off", "partial_agrees", "same_year", "different"},
@@ -38,13 +39,14 @@ static_assert(FirstName::count == 6 && Surname::count == 5 && Dob::count == 6 &&
                   Identifier::count == 3,
               "kLevelNames lists every named level of each field");
 
-// Whether two first names share a canonical form: "Ed" (Edmund, Edward or Edwin) and "Edward".
-bool same_canonical(const NameInfo& a, const NameInfo& b) noexcept {
-  if (a.canonical == b.canonical) return true;
-  const auto in_b = [&](std::uint32_t c) {
-    return c != 0 && (c == b.canonical || std::find(b.more_canonical.begin(), b.more_canonical.end(), c) != b.more_canonical.end());
-  };
-  return std::any_of(a.more_canonical.begin(), a.more_canonical.end(), in_b) || in_b(a.canonical);
+// Whether two first names are a keying error or two apart: one in a name of four letters or more
+// ("Kaitlin", "Caitlin"), two in one of six or more ("Nathab", "Nathsan": one error in each
+// record), which Jaro-Winkler scores below its close-typo threshold when they fall early.
+bool keying_errors_apart(std::string_view a, std::string_view b) {
+  const std::size_t shorter = std::min(a.size(), b.size());
+  const std::size_t allowed = shorter >= 6 ? 2 : shorter >= 4 ? 1 : 0;
+  const std::size_t longer = std::max(a.size(), b.size());
+  return allowed > 0 && longer - shorter <= allowed && osa_distance(a, b) <= allowed;
 }
 
 // Whether `a` becomes `b` by swapping two adjacent letters ("Hoa" for "Hao"): a keying slip that
@@ -62,9 +64,11 @@ std::uint8_t first_level(const PreparedRecords& r, std::uint32_t fa, std::uint32
   const NameInfo& ia = r.first_info[fa];
   const NameInfo& ib = r.first_info[fb];
   if (ia.is_initial || ib.is_initial) return ia.initial == ib.initial ? FirstName::initial : FirstName::different;
-  if (same_canonical(ia, ib)) return FirstName::nickname;
+  if (ia.shares_canonical(ib)) return FirstName::nickname;
   const double jw = jaro_winkler_similarity(r.first.values[fa], r.first.values[fb]);
-  if (jw >= 0.92 || one_transposition(r.first.values[fa], r.first.values[fb])) return FirstName::close_typo;
+  if (jw >= 0.92 || one_transposition(r.first.values[fa], r.first.values[fb]) ||
+      keying_errors_apart(r.first.values[fa], r.first.values[fb]))
+    return FirstName::close_typo;
   if (jw >= 0.80) return FirstName::similar;
   return FirstName::different;
 }

@@ -53,7 +53,10 @@ struct BlockingRule {
   static BlockingRule parse(std::string_view name);
 };
 
-/// postcode; surname_sound+birth_year; first_initial+dob; name_pair_sound; identifier.
+/// postcode; surname_sound+birth_year; first_initial+dob; name_pair_sound; identifier; dob;
+/// first_name+town; surname+town (the last three find records whose postcode and a name both
+/// carry errors, or that lack a first name or a date of birth; none fixes the address, so none
+/// adds a session that trains person evidence within households).
 std::vector<BlockingRule> default_blocking_rules();
 
 /// The fields whose agreement a rule forces (and those it makes nearly certain, e.g. the address
