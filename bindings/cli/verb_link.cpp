@@ -136,6 +136,11 @@ int run_link(const LinkArgs& a) {
   current_run().count("records", static_cast<double>(s.records));
   current_run().count("persons", static_cast<double>(s.persons));
   current_run().count("pairs_compared", static_cast<double>(s.pairs_compared));
+  current_run().param("households", s.households ? "modelled" : "not modelled (settings: households absent, or auto found none)");
+  // Warnings (the EM self-check among them) go to stderr and into the audit record; they never
+  // hold record values.
+  for (std::size_t i = 0; i < linker.warnings().size(); ++i)
+    current_run().param(fmt::format("warning_{}", i + 1), linker.warnings()[i]);
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (const auto& w : linker.warnings()) fmt::print(stderr, "link: warning: {}\n", w);
   fmt::print("records {} identities {} pairs_compared {} links {} persons {} seconds {:.2f} "

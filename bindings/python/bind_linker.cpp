@@ -147,6 +147,8 @@ void bind_linker(py::module_& parent) {
         d["orphans_absorbed"] = s.orphans_absorbed;
         d["persons"] = s.persons;
         d["lambda"] = s.lambda;
+        d["household_odds_ratio"] = s.household_odds_ratio;
+        d["households"] = s.households;
         d["fit_seconds"] = s.fit_seconds;
         d["predict_seconds"] = s.predict_seconds;
         d["cluster_seconds"] = s.cluster_seconds;

@@ -2,6 +2,7 @@
 #include "earlyhelp/linkage/incremental.hpp"
 
 #include "earlyhelp/linkage/comparison.hpp"
+#include "earlyhelp/linkage/person_rules.hpp"
 
 #include <algorithm>
 
@@ -100,10 +101,16 @@ void assign_new_persons(const PreparedRecords& r, std::size_t first_new, const s
 
 void link_new_identities(const PreparedRecords& r, std::size_t first_new, const FellegiSunter& scorer,
                          const Settings& settings, CandidateIndex& index, ConstrainedUnionFind& uf,
-                         std::vector<std::uint32_t>& identity_person, std::vector<std::string>& person_ids) {
+                         std::vector<std::uint32_t>& identity_person, std::vector<std::string>& person_ids,
+                         const PersonGuard* guard) {
   const std::size_t n = r.n_identities();
   uf.resize(n);
   for (std::size_t x = first_new; x < n; ++x) uf.set_dob(static_cast<std::uint32_t>(x), r.dob[x]);
+  if (guard != nullptr) {
+    const std::vector<std::uint32_t> evidence = person_evidence_ids(r);
+    for (std::size_t x = first_new; x < n; ++x)
+      if (evidence[x] != 0) uf.set_person(static_cast<std::uint32_t>(x), evidence[x]);
+  }
   identity_person.resize(n, UINT32_MAX);
   const double threshold = weight_from_probability(settings.match_threshold);
   const bool link_only = settings.link_type == LinkType::link_only;
@@ -114,12 +121,14 @@ void link_new_identities(const PreparedRecords& r, std::size_t first_new, const 
       const ComparisonVector v = compare_identities(r, xi, c);
       double discount = 0;
       const double w = scorer.weight(r, xi, c, v, discount);
-      if (w >= threshold) edges.push_back({c, xi, w});
+      if (w >= threshold) {
+        if (guard == nullptr || !(*guard)(xi, c)) edges.push_back({c, xi, w});
+      }
       else if (scorer.conflict(v) && look_alike(v)) uf.cannot_link(c, xi);
     }
     index.add(r, xi);
   }
-  cluster_edges(edges, uf, /*keep_closed_apart=*/true, &r.dob);
+  cluster_edges(edges, uf, /*keep_closed_apart=*/true, &r.dob, guard);
   assign_new_persons(r, first_new, edges, uf, identity_person, person_ids);
 }
 

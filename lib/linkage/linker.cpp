@@ -4,7 +4,9 @@
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
 #include "earlyhelp/linkage/homes.hpp"
+#include "earlyhelp/linkage/model_check.hpp"
 #include "earlyhelp/linkage/orphans.hpp"
+#include "earlyhelp/linkage/person_rules.hpp"
 #include "earlyhelp/linkage/training.hpp"
 #include "earlyhelp/linkage/two_homes.hpp"
 
@@ -43,7 +45,25 @@ void Linker::require_clustered(const char* what) const {
 }
 
 void Linker::rebuild_scorer() {
-  scorer_ = FellegiSunter(params_, table_, settings_.tf_adjustment, settings_.household_guard, settings_.guard_max_m);
+  // The scorer counts place once only with households, so whether they are modelled is decided
+  // first (again when records were added), whichever step builds it: fit, a loaded model, predict.
+  if (!households_decided_ || homes_.size() != table_.n_identities()) decide_households();
+  scorer_ = FellegiSunter(params_, table_, settings_.tf_adjustment, settings_.household_guard, settings_.guard_max_m,
+                          households_ && settings_.place_once);
+}
+
+void Linker::decide_households() {
+  if (homes_.size() != table_.n_identities()) homes_ = home_keys(table_);
+  const HouseholdEvidence e = household_evidence(table_, homes_);
+  households_ = settings_.households == Households::present ||
+                (settings_.households == Households::automatic && e.present());
+  stats_.household_odds_ratio = e.odds_ratio();
+  stats_.households = households_;
+  households_decided_ = true;
+}
+
+PersonGuard Linker::person_guard() const {
+  return [this](std::uint32_t a, std::uint32_t b) { return never_one_person(table_, a, b); };
 }
 
 std::vector<std::string> Linker::add_records(const std::vector<Record>& records) {
@@ -60,7 +80,9 @@ std::vector<std::string> Linker::add_records(const std::vector<Record>& records)
   const std::size_t first_new = table_.n_identities();
   table_.add(records);
   rebuild_scorer();
-  link_new_identities(table_, first_new, scorer_, settings_, index_, uf_, identity_person_, persons_);
+  const PersonGuard guard = person_guard();
+  link_new_identities(table_, first_new, scorer_, settings_, index_, uf_, identity_person_, persons_,
+                      households_ ? &guard : nullptr);
   std::vector<std::string> out;
   for (std::size_t rec = first_record; rec < table_.record_ids.size(); ++rec)
     out.push_back(persons_[identity_person_[table_.identity_of[rec]]]);
@@ -78,7 +100,16 @@ void Linker::fit() {
   stats_.records = table_.record_ids.size();
   stats_.identities = table_.n_identities();
   stats_.empty_records = table_.n_empty;
-  params_ = train(table_, plan_, settings_);
+  decide_households();
+  params_ = train(table_, plan_, settings_, households_);
+  if (households_ && table_.n_identities() >= 2) {
+    const auto refit = [&](double max_m) {
+      Settings tighter = settings_;
+      tighter.guard_max_m = max_m;
+      return train(table_, plan_, tighter, true);
+    };
+    for (auto& w : check_model(params_, settings_, refit)) warnings_.push_back(std::move(w));
+  }
   fitted_ = true;
   if (table_.n_identities() >= 2) stats_.lambda = params_.lambda;
   rebuild_scorer();
@@ -105,8 +136,9 @@ std::size_t Linker::predict() {
   const double threshold = weight_from_probability(settings_.match_threshold);
   links_.clear();
   conflicts_.clear();
+  if (!households_decided_ || homes_.size() != table_.n_identities()) rebuild_scorer();
+  const bool rules = households_;
   // One system recording somebody at two places at once records two people (two_homes.hpp).
-  homes_ = home_keys(table_);
   const TwoHomes two_homes(table_, homes_);
   std::uint64_t compared = 0;
   for (std::size_t k = 0; k < plan_.rules.size(); ++k) {
@@ -129,7 +161,10 @@ std::size_t Linker::predict() {
                               double discount = 0;
                               const double w = scorer_.weight(table_, a, c, v, discount);
                               if (two_homes(a, c)) o.conflicts.emplace_back(a, c);
-                              else if (w >= threshold) o.links.push_back({a, c, w});
+                              else if (w >= threshold) {
+                                // Never one person: not a link (the cluster guard keeps them apart).
+                                if (!rules || !never_one_person(table_, a, c)) o.links.push_back({a, c, w});
+                              }
                               else if (scorer_.conflict(v) && look_alike(v)) o.conflicts.emplace_back(a, c);
                             });
       }
@@ -169,7 +204,13 @@ void Linker::cluster() {
   uf_.resize(n);
   for (std::size_t x = 0; x < n; ++x) uf_.set_dob(static_cast<std::uint32_t>(x), table_.dob[x]);
   for (const auto& [a, b] : conflicts_) uf_.cannot_link(a, b);
-  cluster_edges(links_, uf_, /*keep_closed_apart=*/false, &table_.dob);
+  const PersonGuard guard = person_guard();
+  if (households_) {
+    const std::vector<std::uint32_t> evidence = person_evidence_ids(table_);
+    for (std::size_t x = 0; x < n; ++x)
+      if (evidence[x] != 0) uf_.set_person(static_cast<std::uint32_t>(x), evidence[x]);
+  }
+  cluster_edges(links_, uf_, /*keep_closed_apart=*/false, &table_.dob, households_ ? &guard : nullptr);
   if (settings_.absorb_orphans && homes_.size() != n) homes_ = home_keys(table_);
   stats_.orphans_absorbed = settings_.absorb_orphans ? absorb_orphans(table_, homes_, uf_) : 0;
   // Stable ids: the smallest record id of each cluster, hashed.
@@ -255,11 +296,20 @@ Explanation Linker::explain(std::string_view record_a, std::string_view record_b
   }
   if (full_name && settings_.tf_adjustment)
     ex.terms.push_back({"full name term frequency", "", scorer_.full_name_tf_adjustment(table_.first_id[a], table_.surname_id[a])});
-  double discount = 0;
-  ex.weight = scorer_.weight(table_, a, b, v, discount);
-  if (discount > 0) {
+  WeightParts parts;
+  ex.weight = scorer_.weight(table_, a, b, v, parts);
+  if (parts.place_once != 0) ex.terms.push_back({"place counted once", "address, postcode, town and property", parts.place_once});
+  if (parts.discount > 0) {
     ex.conflict = true;
-    ex.terms.push_back({"household discount", "first name, surname or date of birth disagrees", -discount});
+    ex.terms.push_back({"household discount", "first name, surname or date of birth disagrees", -parts.discount});
+  }
+  const bool rules = households_decided_ ? households_ : settings_.households == Households::present;
+  if (const char* why = rules ? never_one_person_reason(table_, a, b) : ""; *why != 0) {
+    // Never one person, whatever the model says: the weight no link reaches.
+    ex.conflict = true;
+    const double below = std::min(0.0, kNeverWeight - ex.weight);
+    ex.terms.push_back({"person rule", why, below});
+    ex.weight += below;
   }
   ex.probability = probability_from_weight(ex.weight);
   return ex;

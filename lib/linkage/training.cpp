@@ -38,7 +38,19 @@ double all_pairs(const PreparedRecords& r, bool link_only) {
 
 }  // namespace
 
-ModelParameters train(const PreparedRecords& r, const BlockingPlan& plan, const Settings& settings) {
+MBounds person_evidence_bounds(double max_m) {
+  MBounds b;
+  auto& first = b[static_cast<std::size_t>(Field::first_name)];
+  first.assign(levels::FirstName::count, 1.0);
+  first[levels::FirstName::similar] = first[levels::FirstName::different] = max_m;
+  auto& dob = b[static_cast<std::size_t>(Field::dob)];
+  dob.assign(levels::Dob::count, 1.0);
+  dob[levels::Dob::same_year] = dob[levels::Dob::different] = max_m;
+  return b;
+}
+
+ModelParameters train(const PreparedRecords& r, const BlockingPlan& plan, const Settings& settings,
+                      bool bound_person_evidence) {
   ModelParameters params = ModelParameters::defaults();
   if (r.n_identities() < 2) {
     params.lambda = 0.5;
@@ -103,7 +115,9 @@ ModelParameters train(const PreparedRecords& r, const BlockingPlan& plan, const 
     }
     std::array<std::vector<double>, n_fields> m;
     double lambda = 0.3;
-    s.iterations = em_estimate_m(h, s.fixed, u, params, m, lambda, settings.em_max_iterations, settings.em_tolerance);
+    const MBounds bounds = person_evidence_bounds(settings.guard_max_m);
+    s.iterations = em_estimate_m(h, s.fixed, u, params, m, lambda, settings.em_max_iterations, settings.em_tolerance,
+                                 bound_person_evidence ? &bounds : nullptr);
     s.lambda = lambda;
     // Which of this session's estimates to trust (see the file comment).
     auto is_fixed = [&](Field f) { return std::find(s.fixed.begin(), s.fixed.end(), f) != s.fixed.end(); };

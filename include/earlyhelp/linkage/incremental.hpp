@@ -59,9 +59,11 @@ class CandidateIndex {
 /// scored with `scorer` against their candidates in `index` (then added to it); links at or above
 /// settings.match_threshold are clustered with the batch guards, look-alikes in person-level
 /// conflict become cannot-links. `identity_person` (identity -> index in `person_ids`) and
-/// `person_ids` grow to cover the new identities (see the file comment).
+/// `person_ids` grow to cover the new identities (see the file comment). With `guard` (the person
+/// rules), pairs it keeps apart never link and never end in one person.
 void link_new_identities(const PreparedRecords& r, std::size_t first_new, const FellegiSunter& scorer,
                          const Settings& settings, CandidateIndex& index, ConstrainedUnionFind& uf,
-                         std::vector<std::uint32_t>& identity_person, std::vector<std::string>& person_ids);
+                         std::vector<std::uint32_t>& identity_person, std::vector<std::string>& person_ids,
+                         const PersonGuard* guard = nullptr);
 
 }  // namespace earlyhelp::linkage

@@ -65,6 +65,10 @@ struct LinkStats {
   std::uint64_t records = 0, identities = 0, empty_records = 0;
   std::uint64_t pairs_compared = 0, links = 0, conflicts = 0, persons = 0, orphans_absorbed = 0;
   double lambda = 0;
+  /// How much more often first names and dates of birth disagree together at one home than
+  /// recording errors make them (person_rules.hpp, household_evidence()).
+  double household_odds_ratio = 0;
+  bool households = false;  ///< whether households were modelled (Settings::households)
   double fit_seconds = 0, predict_seconds = 0, cluster_seconds = 0;
 };
 
@@ -133,6 +137,11 @@ class Linker {
   void require_clustered(const char* what) const;
   std::uint32_t identity_of_record(std::string_view record_id, const char* what) const;
   void rebuild_scorer();
+  /// Whether households are modelled (Settings::households, household_evidence()).
+  void decide_households();
+  PersonGuard person_guard() const;
+  /// An explanation's weight for a pair the person rules keep apart (at most).
+  static constexpr double kNeverWeight = -40.0;
 
   Settings settings_;
   PreparedRecords table_;
@@ -149,6 +158,7 @@ class Linker {
   std::vector<std::string> warnings_;
   LinkStats stats_;
   bool fitted_ = false, clustered_ = false;
+  bool households_ = false, households_decided_ = false;
 };
 
 /// Convenience: fit, predict and cluster `records`; person id per record.

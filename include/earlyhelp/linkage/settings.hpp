@@ -30,6 +30,18 @@ enum class LinkType : std::uint8_t {
   link_and_dedupe,  ///< any two records (kept for Splink compatibility)
 };
 
+/// Whether the linker models households (different people sharing homes): the person rules
+/// (person_rules.hpp), EM's bounds and self-check (training.hpp, model_check.hpp), the household
+/// guard and place counted once (fellegi_sunter.hpp). Council data always hold households, and
+/// the rules hold whatever the data look like unless switched off explicitly: a list of
+/// individuals without co-residents (FEBRL), where a shared address is person evidence and a
+/// replaced first name a recording error, may say "absent" or "auto".
+enum class Households : std::uint8_t {
+  automatic,  ///< "auto": as the data show (household_evidence() in person_rules.hpp)
+  present,    ///< "present" (the default)
+  absent,     ///< "absent"
+};
+
 /// Everything that controls a link. Read and written as JSON.
 struct Settings {
   LinkType link_type = LinkType::dedupe_only;
@@ -42,12 +54,21 @@ struct Settings {
   int em_max_iterations = 50;
   double em_tolerance = 1e-4;
   bool tf_adjustment = true;              ///< term frequencies of names and postcodes
-  bool household_guard = true;            ///< see fellegi_sunter.hpp
+  bool household_guard = true;            ///< see fellegi_sunter.hpp (with households)
   double guard_max_m = 0.04;              ///< see fellegi_sunter.hpp
   /// After clustering, a small cluster with no date of birth or person identifier (say a council
   /// tax account at an old address) joins the one other person who carries its full name, when
   /// exactly one does and nothing conflicts (age, sex, a cannot-link).
   bool absorb_orphans = true;
+  /// Whether households are modelled (see Households). With them, person evidence that place
+  /// cannot outweigh (person_rules.hpp): first names and dates of birth that both disagree, or
+  /// twins, never link unless a person identifier agrees; EM's m-probabilities of disagreeing
+  /// person evidence are bounded by guard_max_m and the fitted model is checked for having learnt
+  /// the household (model_check.hpp).
+  Households households = Households::present;
+  /// With households: address, postcode, town and property reference count as one place
+  /// evidence, their joint weight bounded by the strongest single one (fellegi_sunter.hpp).
+  bool place_once = true;
   std::uint64_t seed = 42;
   int n_threads = 0;                      ///< <= 0: all cores
 

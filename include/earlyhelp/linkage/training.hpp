@@ -15,6 +15,11 @@
 /// the same year) or a person for a household (a father and his junior), so those estimates are
 /// kept only as a fallback for a field no trusted session estimates.
 ///
+/// In data with households (person_rules.hpp), EM can still take a household for a person: the
+/// m-probabilities of the disagreement levels of person evidence (a different or loosely similar
+/// first name, a date of birth in the same year or different) are then bounded by guard_max_m,
+/// what a person's own records rarely show (person_evidence_bounds()).
+///
 /// Example:
 /// ```cpp
 /// using namespace earlyhelp::linkage;
@@ -35,11 +40,17 @@
 namespace earlyhelp::linkage {
 
 /// Trains u, m and the match prior on the candidate pairs of `plan` (built from `r` with
-/// `settings.blocking_rules`). With fewer than two identities the defaults are returned with a
-/// prior of 0.5. Identical for any thread count.
+/// `settings.blocking_rules`); with `bound_person_evidence`, EM's m-probabilities are bounded by
+/// person_evidence_bounds(settings). With fewer than two identities the defaults are returned
+/// with a prior of 0.5. Identical for any thread count.
 /// @return fitted parameters, with one TrainingSession per rule.
 /// Complexity: O(u_sample_pairs + pairs of the rules, at most max_training_pairs per rule).
-ModelParameters train(const PreparedRecords& r, const BlockingPlan& plan, const Settings& settings);
+ModelParameters train(const PreparedRecords& r, const BlockingPlan& plan, const Settings& settings,
+                      bool bound_person_evidence = false);
+
+/// Upper bounds on the m-probabilities of person evidence's disagreement levels (first name
+/// jaro_winkler_0.80 and different; date of birth same_year and different): `max_m` each.
+MBounds person_evidence_bounds(double max_m);
 
 /// Replaces the m-probabilities of `p` by the level frequencies of labelled matching pairs of
 /// identities of `r` (pairs of one identity are skipped); a field observed in fewer than five
