@@ -27,6 +27,10 @@ using earlyhelp::linkage::Linker;
 using earlyhelp::linkage::Record;
 using earlyhelp::linkage::Settings;
 
+// Indices of person evidence in a ComparisonVector or ModelParameters::fields.
+constexpr auto kFirst = static_cast<std::size_t>(earlyhelp::linkage::Field::first_name);
+constexpr auto kDob = static_cast<std::size_t>(earlyhelp::linkage::Field::dob);
+
 // A small seeded population of households with the hard cases of council data: twins (same
 // surname, address, dob), juniors (a son with his father's first name), and records of a person
 // that moved, had names swapped, a nickname, an initial, or no date of birth.

@@ -15,9 +15,6 @@ using namespace eh_test;
 
 namespace {
 
-constexpr auto kFirst = static_cast<std::size_t>(Field::first_name);
-constexpr auto kDob = static_cast<std::size_t>(Field::dob);
-
 ComparisonVector pattern(std::uint8_t first, std::uint8_t dob, std::uint8_t address, std::uint8_t postcode,
                          std::uint8_t town) {
   ComparisonVector v;

@@ -15,9 +15,6 @@ using namespace eh_test;
 
 namespace {
 
-constexpr auto kFirst = static_cast<std::size_t>(Field::first_name);
-constexpr auto kDob = static_cast<std::size_t>(Field::dob);
-
 // A model that has learnt the household: a different first name or date of birth is common
 // among its "matches", and a shared home and surname are strong evidence.
 ModelParameters collapsed() {

@@ -74,6 +74,17 @@ std::vector<Record> one_record_households(int households) {
   return out;
 }
 
+// Up to 300 pairs of records of two members of one household, as labels that teach a model to
+// take the household for the person (a clerical mistake, or EM's collapse).
+std::vector<std::pair<std::string, std::string>> household_member_pairs(const Population& pop) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::size_t i = 0; i < pop.records.size() && out.size() < 300; ++i)
+    for (std::size_t j = i + 1; j < pop.records.size() && j < i + 12; ++j)
+      if (pop.truth[i] != pop.truth[j] && pop.household.at(pop.truth[i]) == pop.household.at(pop.truth[j]))
+        out.emplace_back(pop.records[i].record_id, pop.records[j].record_id);
+  return out;
+}
+
 }  // namespace
 
 TEST_SUITE("person_rules") {
@@ -157,11 +168,7 @@ TEST_SUITE("person_rules") {
     // Labels that pair members of one household (a clerical mistake, or EM's collapse) teach the
     // model that a different first name and date of birth at a shared home is a match.
     const Population pop = make_population(60, 67);
-    std::vector<std::pair<std::string, std::string>> household_pairs;
-    for (std::size_t i = 0; i < pop.records.size() && household_pairs.size() < 300; ++i)
-      for (std::size_t j = i + 1; j < pop.records.size() && j < i + 12; ++j)
-        if (pop.truth[i] != pop.truth[j] && pop.household.at(pop.truth[i]) == pop.household.at(pop.truth[j]))
-          household_pairs.emplace_back(pop.records[i].record_id, pop.records[j].record_id);
+    const auto household_pairs = household_member_pairs(pop);
     REQUIRE(household_pairs.size() >= 100);
     std::size_t broken[2] = {0, 0};
     for (const Households h : {Settings().households, Households::absent}) {
@@ -193,11 +200,7 @@ TEST_SUITE("person_rules") {
   TEST_CASE("person_rules.linker: twins are never linked, unless an identifier agrees") {
     Population pop = make_population(60, 61);
     // A model that takes the household for the person (labels pairing household members).
-    std::vector<std::pair<std::string, std::string>> household_pairs;
-    for (std::size_t i = 0; i < pop.records.size() && household_pairs.size() < 300; ++i)
-      for (std::size_t j = i + 1; j < pop.records.size() && j < i + 12; ++j)
-        if (pop.truth[i] != pop.truth[j] && pop.household.at(pop.truth[i]) == pop.household.at(pop.truth[j]))
-          household_pairs.emplace_back(pop.records[i].record_id, pop.records[j].record_id);
+    const auto household_pairs = household_member_pairs(pop);
     auto add = [&](const std::string& id, const std::string& first, const std::string& source, const std::string& nhs) {
       Record r = person(id, first, "quarrington", "2014-05-17", "9 orchard way", "LS7 4QT", "", source);
       r.nhs_number = nhs;
