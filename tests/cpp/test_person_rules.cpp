@@ -85,6 +85,20 @@ std::vector<std::pair<std::string, std::string>> household_member_pairs(const Po
   return out;
 }
 
+// A linker fitted on `labels` (household members paired: a model that takes the household for the
+// person), scored and clustered, with `households` set.
+Linker linked_with_labels(const std::vector<Record>& records,
+                          const std::vector<std::pair<std::string, std::string>>& labels, Households households) {
+  Settings s = fast_settings();
+  s.households = households;
+  Linker linker(s);
+  linker.add_records(records);
+  linker.fit_with_labels(labels);
+  linker.predict();
+  linker.cluster();
+  return linker;
+}
+
 }  // namespace
 
 TEST_SUITE("person_rules") {
@@ -172,13 +186,7 @@ TEST_SUITE("person_rules") {
     REQUIRE(household_pairs.size() >= 100);
     std::size_t broken[2] = {0, 0};
     for (const Households h : {Settings().households, Households::absent}) {
-      Settings s = fast_settings();
-      s.households = h;
-      Linker linker(s);
-      linker.add_records(pop.records);
-      linker.fit_with_labels(household_pairs);
-      linker.predict();
-      linker.cluster();
+      const Linker linker = linked_with_labels(pop.records, household_pairs, h);
       CHECK(linker.stats().households == (h == Households::present));
       broken[h == Households::present ? 0 : 1] = persons_breaking_rule_1(linker);
     }
@@ -210,16 +218,7 @@ TEST_SUITE("person_rules") {
       add(std::string("o-") + s, "olivia", s, "");
       add(std::string("s-") + s, "sophie", s, "");
     }
-    const auto run = [&](Households h) {
-      Settings s = fast_settings();
-      s.households = h;
-      Linker l(s);
-      l.add_records(pop.records);
-      l.fit_with_labels(household_pairs);
-      l.predict();
-      l.cluster();
-      return l;
-    };
+    const auto run = [&](Households h) { return linked_with_labels(pop.records, household_pairs, h); };
     const Linker unruled = run(Households::absent);
     CHECK(person_by_record(unruled)["o-school"] == person_by_record(unruled)["s-school"]);  // what the rule prevents
     const Linker linker = run(Settings().households);
