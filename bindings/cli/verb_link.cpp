@@ -122,9 +122,7 @@ int run_link(const LinkArgs& a) {
   const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   if (!a.model_in.empty()) linker.load_model_json(read_text(a.model_in));
-  else linker.fit();
-  linker.predict();
-  linker.cluster();
+  linker.link();
   const std::vector<std::string> persons = linker.person_ids();
   const std::vector<std::string>& record_ids = linker.records().record_ids;
   const std::size_t n_records = record_ids.size();
@@ -174,6 +172,11 @@ int run_link(const LinkArgs& a) {
   current_run().count("records", static_cast<double>(s.records));
   current_run().count("persons", static_cast<double>(s.persons));
   current_run().count("pairs_compared", static_cast<double>(s.pairs_compared));
+  current_run().param("households", s.households ? "modelled" : "not modelled (settings: households absent, or auto found none)");
+  // Warnings (the EM self-check among them) go to stderr and into the audit record; they never
+  // hold record values.
+  for (std::size_t i = 0; i < linker.warnings().size(); ++i)
+    current_run().param(fmt::format("warning_{}", i + 1), linker.warnings()[i]);
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (const auto& w : linker.warnings()) fmt::print(stderr, "link: warning: {}\n", w);
   // Scripts parse this line: new counts go at its end.

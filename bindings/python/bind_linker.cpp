@@ -100,6 +100,8 @@ void bind_linker(py::module_& parent) {
       .def("predict", &lk::Linker::predict, py::call_guard<py::gil_scoped_release>())
       .def("links", &lk::Linker::links, py::call_guard<py::gil_scoped_release>())
       .def("cluster", &lk::Linker::cluster, py::call_guard<py::gil_scoped_release>())
+      .def("link", &lk::Linker::link, py::call_guard<py::gil_scoped_release>(),
+           "fit (unless a model was loaded or fitted), predict, cluster: the sequence every interface runs.")
       .def("person_ids", &lk::Linker::person_ids, py::call_guard<py::gil_scoped_release>())
       .def("record_ids", [](const lk::Linker& l) { return l.records().record_ids; },
            "record_id of every record, in the order added (person_ids() is in the same order).")
@@ -167,6 +169,8 @@ void bind_linker(py::module_& parent) {
         d["orphans_absorbed"] = s.orphans_absorbed;
         d["persons"] = s.persons;
         d["lambda"] = s.lambda;
+        d["household_odds_ratio"] = s.household_odds_ratio;
+        d["households"] = s.households;
         d["fit_seconds"] = s.fit_seconds;
         d["predict_seconds"] = s.predict_seconds;
         d["cluster_seconds"] = s.cluster_seconds;

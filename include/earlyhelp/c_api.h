@@ -187,7 +187,8 @@ EH_API int eh_linker_add_records(eh_linker* linker, size_t n_records, size_t n_c
 EH_API int eh_linker_fit(eh_linker* linker);
 /* Uses a model JSON (earlyhelp's or Splink's) instead of training. */
 EH_API int eh_linker_load_model(eh_linker* linker, const char* model_json);
-/* Scores the candidate pairs and clusters them into persons. */
+/* Links the records into persons: trains the model unless eh_linker_fit or eh_linker_load_model
+ * did, scores the candidate pairs and clusters them (the sequence C++, Python and the CLI run). */
 EH_API int eh_linker_link(eh_linker* linker);
 /* Number of records added so far. */
 EH_API int eh_linker_n_records(const eh_linker* linker, size_t* out);

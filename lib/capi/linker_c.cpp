@@ -77,8 +77,7 @@ int eh_linker_load_model(eh_linker* linker, const char* model_json) {
 int eh_linker_link(eh_linker* linker) {
   return earlyhelp::capi::guarded([&] {
     EH_CHECK_PTR("eh_linker_link", linker);
-    linker->impl.predict();
-    linker->impl.cluster();
+    linker->impl.link();
     linker->persons = linker->impl.person_ids();
     linker->linked = true;
   });

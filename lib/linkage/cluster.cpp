@@ -15,6 +15,7 @@ void ConstrainedUnionFind::resize(std::size_t n) {
   rank_.resize(n, 0);
   cannot_.resize(n);
   dobs_.resize(n);
+  persons_.resize(n);
   closed_.resize(n, 0);
   for (std::size_t i = old; i < n; ++i) parent_[i] = static_cast<std::uint32_t>(i);
 }
@@ -43,9 +44,18 @@ void ConstrainedUnionFind::set_dob(std::uint32_t x, std::int32_t dob) {
   if (dob != 0 && std::find(d.begin(), d.end(), dob) == d.end()) d.push_back(dob);
 }
 
-bool ConstrainedUnionFind::conflicts(std::uint32_t a, std::uint32_t b, bool dob_guard) noexcept {
+void ConstrainedUnionFind::set_person(std::uint32_t x, std::uint32_t evidence) {
+  auto& p = persons_[find(x)];
+  if (std::none_of(p.begin(), p.end(), [&](const auto& e) { return e.first == evidence; })) p.emplace_back(evidence, x);
+}
+
+bool ConstrainedUnionFind::conflicts(std::uint32_t a, std::uint32_t b, bool dob_guard, const PersonGuard* guard) {
   std::uint32_t ra = find(a), rb = find(b);
   if (ra == rb) return false;
+  if (guard != nullptr)
+    for (const auto& [ea, x] : persons_[ra])
+      for (const auto& [eb, y] : persons_[rb])
+        if (ea != eb && (*guard)(x, y)) return true;
   if (dob_guard && !dobs_[ra].empty() && !dobs_[rb].empty()) {
     const auto& other = dobs_[rb];
     const bool one_person = std::any_of(dobs_[ra].begin(), dobs_[ra].end(), [&](std::int32_t x) {
@@ -59,10 +69,10 @@ bool ConstrainedUnionFind::conflicts(std::uint32_t a, std::uint32_t b, bool dob_
   return false;
 }
 
-bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b, bool dob_guard) {
+bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b, bool dob_guard, const PersonGuard* guard) {
   std::uint32_t ra = find(a), rb = find(b);
   if (ra == rb) return true;
-  if (conflicts(ra, rb, dob_guard)) return false;
+  if (conflicts(ra, rb, dob_guard, guard)) return false;
   if (rank_[ra] < rank_[rb]) std::swap(ra, rb);
   parent_[rb] = ra;
   if (rank_[ra] == rank_[rb]) ++rank_[ra];
@@ -76,6 +86,10 @@ bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b, bool dob_guar
   for (const std::int32_t d : dobs_[rb])
     if (dobs_[ra].size() < kDobsMax && std::find(dobs_[ra].begin(), dobs_[ra].end(), d) == dobs_[ra].end()) dobs_[ra].push_back(d);
   std::vector<std::int32_t>().swap(dobs_[rb]);
+  for (const auto& [e, x] : persons_[rb])
+    if (std::none_of(persons_[ra].begin(), persons_[ra].end(), [&](const auto& p) { return p.first == e; }))
+      persons_[ra].emplace_back(e, x);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(persons_[rb]);
   // Compact now and then so lists of merged groups do not grow without bound.
   if (into.size() > 64) {
     for (auto& x : into) x = find(x);
@@ -86,7 +100,7 @@ bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b, bool dob_guar
 }
 
 void cluster_edges(std::vector<Edge>& edges, ConstrainedUnionFind& uf, bool keep_closed_apart,
-                   const std::vector<std::int32_t>* dob_of) {
+                   const std::vector<std::int32_t>* dob_of, const PersonGuard* guard) {
   std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) {
     if (x.weight != y.weight) return x.weight > y.weight;
     if (x.a != y.a) return x.a < y.a;
@@ -95,7 +109,7 @@ void cluster_edges(std::vector<Edge>& edges, ConstrainedUnionFind& uf, bool keep
   for (const Edge& e : edges) {
     if (keep_closed_apart && uf.find(e.a) != uf.find(e.b) && uf.closed(e.a) && uf.closed(e.b)) continue;
     const bool scored_on_dob = dob_of != nullptr && (*dob_of)[e.a] != 0 && (*dob_of)[e.b] != 0;
-    uf.unite(e.a, e.b, !scored_on_dob);
+    uf.unite(e.a, e.b, !scored_on_dob, guard);
   }
 }
 

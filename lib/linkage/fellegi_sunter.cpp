@@ -26,6 +26,23 @@ void normalise(std::vector<double>& v) {
   for (double& x : v) x /= s;
 }
 
+// The distribution closest to `m` (in likelihood) with m[l] <= cap[l]: capped levels take their
+// cap, the others share what is left in proportion.
+void cap_probabilities(std::vector<double>& m, const std::vector<double>& cap) {
+  std::vector<bool> fixed(m.size(), false);
+  for (std::size_t pass = 0; pass < m.size(); ++pass) {
+    double excess = 0, free = 0;
+    for (std::size_t l = 0; l < m.size(); ++l)
+      if (!fixed[l] && m[l] > cap[l]) excess += m[l] - cap[l], m[l] = cap[l], fixed[l] = true;
+    if (excess <= 0) return;
+    for (std::size_t l = 0; l < m.size(); ++l)
+      if (!fixed[l]) free += m[l];
+    if (free <= 0) return;
+    for (std::size_t l = 0; l < m.size(); ++l)
+      if (!fixed[l]) m[l] += excess * m[l] / free;
+  }
+}
+
 }  // namespace
 
 ModelParameters ModelParameters::defaults() {
@@ -97,7 +114,7 @@ std::array<std::vector<double>, n_fields> estimate_u(const PreparedRecords& r, b
 int em_estimate_m(const PatternHistogram& h, const std::vector<Field>& fixed,
                   const std::array<std::vector<double>, n_fields>& u, ModelParameters& p,
                   std::array<std::vector<double>, n_fields>& m_out, double& lambda, int max_iterations,
-                  double tolerance) {
+                  double tolerance, const MBounds* m_max) {
   std::array<bool, n_fields> active{};
   for (std::size_t f = 0; f < n_fields; ++f)
     active[f] = std::find(fixed.begin(), fixed.end(), static_cast<Field>(f)) == fixed.end();
@@ -132,10 +149,12 @@ int em_estimate_m(const PatternHistogram& h, const std::vector<Field>& fixed,
       double s = 0;
       for (double x : acc[f]) s += x;
       if (s <= 0) continue;
-      for (std::size_t l = 0; l < acc[f].size(); ++l) {
-        const double nm = std::max(acc[f][l] / s, kMinProb);
-        change = std::max(change, std::abs(nm - m_out[f][l]));
-        m_out[f][l] = nm;
+      std::vector<double> nm(acc[f].size());
+      for (std::size_t l = 0; l < nm.size(); ++l) nm[l] = std::max(acc[f][l] / s, kMinProb);
+      if (m_max != nullptr && !(*m_max)[f].empty()) cap_probabilities(nm, (*m_max)[f]);
+      for (std::size_t l = 0; l < nm.size(); ++l) {
+        change = std::max(change, std::abs(nm[l] - m_out[f][l]));
+        m_out[f][l] = nm[l];
       }
     }
     const double nl = std::clamp(total > 0 ? matched / total : lambda, 1e-9, 1.0 - 1e-9);
@@ -194,8 +213,8 @@ void m_from_labels(const PatternHistogram& matches, ModelParameters& p) {
 }
 
 FellegiSunter::FellegiSunter(const ModelParameters& p, const PreparedRecords& r, bool tf_adjust, bool household_guard,
-               double guard_max_m)
-    : guard_(household_guard) {
+                             double guard_max_m, bool place_once)
+    : guard_(household_guard), place_once_(place_once) {
   for (std::size_t f = 0; f < n_fields; ++f) {
     const auto& fp = p.fields[f];
     w_[f].resize(fp.m.size());
@@ -210,7 +229,7 @@ FellegiSunter::FellegiSunter(const ModelParameters& p, const PreparedRecords& r,
   // rarely show it, shared household evidence does not count for it either.
   {
     const auto& sm = p.fields[static_cast<std::size_t>(Field::surname)].m;
-    surname_discount_ = household_guard && sm.size() == n_levels(Field::surname) && sm.back() <= guard_max_m;
+    surname_discount_ = household_guard && sm.size() == n_levels(Field::surname) && sm[levels::Surname::different] <= guard_max_m;
   }
   const double lambda = std::clamp(p.lambda, 1e-15, 1.0 - 1e-9);
   prior_ = std::log2(lambda / (1.0 - lambda));
@@ -274,42 +293,77 @@ double FellegiSunter::tf_adjustment(Field f, std::uint32_t id) const noexcept {
 }
 
 double FellegiSunter::weight(const PreparedRecords& r, std::uint32_t a, std::uint32_t b, const ComparisonVector& v,
-                      double& discount) const noexcept {
-  double total = prior_, household = 0;
+                             double& discount) const noexcept {
+  WeightParts parts;
+  const double w = weight(r, a, b, v, parts);
+  discount = parts.discount;
+  return w;
+}
+
+double FellegiSunter::weight(const PreparedRecords& r, std::uint32_t a, std::uint32_t b, const ComparisonVector& v,
+                             WeightParts& parts) const noexcept {
+  // Term-frequency adjustments of exact agreement.
+  std::array<double, n_fields> tf{};
+  double full_name_tf = 0, full_name_household = 0;
   constexpr auto fn = static_cast<std::size_t>(Field::first_name), sn = static_cast<std::size_t>(Field::surname);
-  const bool same_first = v[fn] == 0 && r.first_id[a] == r.first_id[b];
-  const bool same_surname = v[sn] == 0 && r.surname_id[a] == r.surname_id[b];
+  const bool same_first = v[fn] == levels::FirstName::exact && r.first_id[a] == r.first_id[b];
+  const bool same_surname = v[sn] == levels::Surname::exact && r.surname_id[a] == r.surname_id[b];
   const bool full_name = same_first && same_surname && !tf_full_name_.empty();
   if (full_name) {
-    const double adj = full_name_tf_adjustment(r.first_id[a], r.surname_id[a]);
-    total += adj;
+    full_name_tf = full_name_tf_adjustment(r.first_id[a], r.surname_id[a]);
     // The surname's share is household evidence (for the guard), as its single adjustment was.
-    household += std::max(0.0, std::min(adj, tf_adjustment(Field::surname, r.surname_id[a])));
+    full_name_household = std::max(0.0, std::min(full_name_tf, tf_adjustment(Field::surname, r.surname_id[a])));
+  } else {
+    if (same_first) tf[fn] = tf_adjustment(Field::first_name, r.first_id[a]);
+    if (same_surname) tf[sn] = tf_adjustment(Field::surname, r.surname_id[a]);
   }
+  constexpr auto pc = static_cast<std::size_t>(Field::postcode);
+  if (v[pc] == levels::Postcode::unit) tf[pc] = tf_adjustment(Field::postcode, r.postcode_id[a]);
+  return combine(v, tf, full_name_tf, full_name_household, parts);
+}
+
+double FellegiSunter::pattern_weight(const ComparisonVector& v, WeightParts& parts) const noexcept {
+  return combine(v, {}, 0.0, 0.0, parts);
+}
+
+double FellegiSunter::combine(const ComparisonVector& v, const std::array<double, n_fields>& tf, double full_name_tf,
+                              double full_name_household, WeightParts& parts) const noexcept {
+  double total = prior_ + full_name_tf, household = full_name_household;
+  double place_sum = 0, place_lo = 0, place_hi = 0;
+  bool any_place = false;
   for (std::size_t f = 0; f < n_fields; ++f) {
     if (v[f] == null_level) continue;
-    double w = w_[f][v[f]];
-    if (v[f] == 0) {
-      if (f == fn && same_first && !full_name)
-        w += tf_adjustment(Field::first_name, r.first_id[a]);
-      else if (f == sn && same_surname && !full_name)
-        w += tf_adjustment(Field::surname, r.surname_id[a]);
-      else if (f == static_cast<std::size_t>(Field::postcode))
-        w += tf_adjustment(Field::postcode, r.postcode_id[a]);
+    const double w = w_[f][v[f]] + tf[f];
+    const auto field = static_cast<Field>(f);
+    if (place_once_ && is_place_field(field)) {
+      place_lo = any_place ? std::min(place_lo, w) : w;
+      place_hi = any_place ? std::max(place_hi, w) : w;
+      place_sum += w;
+      any_place = true;
+      continue;
     }
     total += w;
-    if (is_household_field(static_cast<Field>(f)) && w > 0) household += w;
+    if (is_household_field(field) && w > 0) household += w;
   }
-  constexpr std::uint8_t surname_different = 4;
-  const bool guarded = conflict(v, false) || (surname_discount_ && v[sn] == surname_different);
-  discount = (guard_ && household > 0 && guarded) ? household : 0.0;
-  return total - discount;
+  parts.place_once = 0;
+  if (any_place) {
+    // One place evidence: the fields' joint weight is bounded by the strongest single one in
+    // either direction (a shared home counts once; so does a move).
+    const double place = std::clamp(place_sum, place_lo, place_hi);
+    parts.place_once = place - place_sum;
+    total += place;
+    if (place > 0) household += place;
+  }
+  constexpr auto sn = static_cast<std::size_t>(Field::surname);
+  const bool guarded = conflict(v, false) || (surname_discount_ && v[sn] == levels::Surname::different);
+  parts.discount = (guard_ && household > 0 && guarded) ? household : 0.0;
+  return total - parts.discount;
 }
 
 bool FellegiSunter::conflict(const ComparisonVector& v, bool with_identifier) const noexcept {
   // The same person identifier (or one typo away) outweighs the disagreement.
   constexpr auto id = static_cast<std::size_t>(Field::identifier);
-  if (v[id] <= 1) return false;
+  if (v[id] <= levels::Identifier::one_edit) return false;
   for (std::size_t f = 0; f < n_fields; ++f)
     if (v[f] != null_level && conflict_level_[f][v[f]] && (with_identifier || f != id)) return true;
   return false;

@@ -77,6 +77,8 @@ std::string Settings::to_json() const {
   j["household_guard"] = household_guard;
   j["guard_max_m"] = guard_max_m;
   j["absorb_orphans"] = absorb_orphans;
+  j["households"] = households == Households::present ? "present" : households == Households::absent ? "absent" : "auto";
+  j["place_once"] = place_once;
   j["seed"] = seed;
   j["n_threads"] = n_threads;
   return j.dump(2);
@@ -88,7 +90,8 @@ Settings Settings::from_json(std::string_view text) {
   Settings s;
   static const char* known[] = {"link_type", "blocking_rules", "match_threshold", "max_block_size", "window",
                                 "u_sample_pairs", "max_training_pairs", "em_max_iterations", "em_tolerance",
-                                "tf_adjustment", "household_guard", "guard_max_m", "absorb_orphans", "seed", "n_threads"};
+                                "tf_adjustment", "household_guard", "guard_max_m", "absorb_orphans", "households",
+                                "place_once", "seed", "n_threads"};
   for (const auto& item : j.items()) {
     const std::string& key = item.key();  // a named variable: C++17 lambdas cannot capture a structured binding
     EH_CHECK(std::find_if(std::begin(known), std::end(known), [&](const char* k) { return key == k; }) !=
@@ -123,6 +126,14 @@ Settings Settings::from_json(std::string_view text) {
   if (j.contains("household_guard")) s.household_guard = get<bool>(j, "household_guard", w);
   if (j.contains("guard_max_m")) s.guard_max_m = get<double>(j, "guard_max_m", w);
   if (j.contains("absorb_orphans")) s.absorb_orphans = get<bool>(j, "absorb_orphans", w);
+  if (j.contains("households")) {
+    const auto t = get<std::string>(j, "households", w);
+    if (t == "auto") s.households = Households::automatic;
+    else if (t == "present") s.households = Households::present;
+    else if (t == "absent") s.households = Households::absent;
+    else throw InvalidArgument(fmt::format("settings: households '{}' (expected auto, present or absent)", t));
+  }
+  if (j.contains("place_once")) s.place_once = get<bool>(j, "place_once", w);
   if (j.contains("seed")) s.seed = get<std::uint64_t>(j, "seed", w);
   if (j.contains("n_threads")) s.n_threads = get<int>(j, "n_threads", w);
   return s;

@@ -47,6 +47,15 @@ bool set_record_field(Record& r, std::string_view column, std::string value) {
   return true;
 }
 
+bool NameInfo::shares_canonical(const NameInfo& other) const noexcept {
+  if (canonical == other.canonical) return true;
+  const auto in_other = [&](std::uint32_t c) {
+    return c != 0 && (c == other.canonical ||
+                      std::find(other.more_canonical.begin(), other.more_canonical.end(), c) != other.more_canonical.end());
+  };
+  return std::any_of(more_canonical.begin(), more_canonical.end(), in_other) || in_other(canonical);
+}
+
 std::string_view field_name(Field f) noexcept {
   switch (f) {
     case Field::first_name: return "first_name";
@@ -340,11 +349,13 @@ std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& recor
     const std::uint32_t src = sources.intern(r.source.empty() ? std::string("_") : r.source);
     source_mask[identity] |= std::uint32_t{1} << std::min<std::uint32_t>(src - 1, 31);
     ++n_records[identity];
-    const std::int32_t when = r.record_date.empty() ? 0 : r.record_date == "current" ? kCurrentDate : parse_dob(r.record_date);
-    if (when == 0 && !is_blank(r.record_date)) ++issues.unreadable_record_date;
-    record_date.push_back(when % 100 != 0 ? when : 0);  // a full date only
+    const bool current = r.record_date == "current";
+    const std::int32_t when = r.record_date.empty() || current ? 0 : parse_dob(r.record_date);  // yyyymmdd
+    const bool full = when % 100 != 0;  // a full date only
+    record_day.push_back(current ? kCurrentDay : full ? day_number(when) : kNoDay);
+    if (when == 0 && !current && !is_blank(r.record_date)) ++issues.unreadable_record_date;
     record_source.push_back(src);
-    if (!r.subject_min_age.empty() && when % 100 != 0 && when != kCurrentDate) {
+    if (!r.subject_min_age.empty() && full) {
       int age = 0;
       const std::string_view a = r.subject_min_age;
       EH_CHECK(a.size() <= 3 && std::all_of(a.begin(), a.end(), [](char c) { return c >= '0' && c <= '9'; }),

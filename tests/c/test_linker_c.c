@@ -71,6 +71,14 @@ void test_linker_c(void) {
     EXPECT(strstr(eh_last_error(), "shoe_size") != NULL);
   }
   EXPECT(eh_linker_fit(NULL) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(eh_linker_link(l) == EH_ERR_STATE); /* already linked */
+  eh_linker_free(l);
+  /* eh_linker_link trains the model itself when nothing was fitted or loaded. */
+  l = NULL;
+  EXPECT(eh_linker_create("{\"u_sample_pairs\": 50000}", &l) == EH_OK);
+  EXPECT(eh_linker_add_records(l, n, N_COLS, columns, values) == EH_OK);
+  EXPECT(eh_linker_link(l) == EH_OK);
+  EXPECT(eh_linker_person_id(l, 0, pid_b, sizeof pid_b, NULL) == EH_OK && strcmp(pid_a, pid_b) == 0);
   eh_linker_free(l);
   eh_linker_free(NULL);
   l = NULL;

@@ -58,6 +58,22 @@ def test_linker_explain_lookup_incremental(shared_data):
         lk.explain("no-such-record", links.record_id_l[0])
 
 
+def test_linker_link_runs_the_steps(shared_data):
+    df = febrl(shared_data, "dataset1.csv").iloc[:600]
+    steps = earlyhelp.Linker({"u_sample_pairs": 200000})
+    steps.add_records(df, column_map=FEBRL_MAP)
+    steps.fit()
+    steps.predict()
+    steps.cluster()
+    one = earlyhelp.Linker({"u_sample_pairs": 200000})
+    one.add_records(df, column_map=FEBRL_MAP)
+    persons = one.link()
+    assert persons.person_id.tolist() == steps.person_ids()
+    assert earlyhelp.link(df, settings={"u_sample_pairs": 200000}, column_map=FEBRL_MAP).person_id.tolist() == steps.person_ids()
+    with pytest.raises(earlyhelp.StateError):
+        one.link()
+
+
 def test_bad_settings_and_columns():
     with pytest.raises(earlyhelp.InvalidArgument, match="treshold"):
         earlyhelp.Linker({"treshold": 0.5})
@@ -146,3 +162,53 @@ def test_address_lags():
     assert set(lags) == {"council_tax", "health"}, lags
     assert lags["council_tax"] < 1, lags
     assert lags["health"] > 30, lags
+
+
+def one_record_households(n=80):
+    """Households of four or five, one record each: EM left unbounded learns the household."""
+    firsts = ["oliver", "amelia", "george", "isla", "harry", "ava", "jack", "emily"]
+    rows = []
+    for h in range(n):
+        for k in range(4 + h % 2):
+            year = 1975 + 2 * k if k < 2 else 2005 + 3 * k
+            rows.append({"record_id": f"h{h}m{k}", "first_name": firsts[(h + 3 * k) % 8], "surname": f"family{h}",
+                         "dob": f"{year}-{1 + (h + 5 * k) % 12:02d}-{1 + (h * 3 + 7 * k) % 28:02d}",
+                         "address": f"{h + 1} mill road", "postcode": f"LS{1 + h % 20} {1 + h % 9}AB"})
+    return pd.DataFrame(rows)
+
+
+COLLAPSING = {"household_guard": False, "guard_max_m": 0.9, "households": "present", "u_sample_pairs": 200000}
+
+
+def test_linker_em_self_check_and_person_rules():
+    lk = earlyhelp.Linker(COLLAPSING)
+    lk.add_records(one_record_households())
+    lk.fit()
+    found = [w for w in lk.warnings if w.startswith("EM self-check")]
+    assert found and all("family" not in w for w in found)  # in words, no record values
+    lk.predict()
+    df = one_record_households()
+    df["person_id"] = lk.cluster().person_id
+    df["household"] = df.record_id.str.split("m").str[0]
+    # Nobody of one household is merged with another member of it.
+    assert (df.groupby("household").person_id.nunique() == df.groupby("household").size()).all()
+    assert lk.stats["households"] is True and lk.stats["household_odds_ratio"] > 0
+    # The rule in an explanation: brothers of one household are never one person.
+    ex = lk.explain("h0m2", "h0m3")
+    assert ex["conflict"] and ex["probability"] < 1e-6
+    assert any(t[0] == "person rule" for t in ex["terms"])
+    assert sum(t[2] for t in ex["terms"]) == pytest.approx(ex["weight"])
+
+
+def test_cli_link_reports_the_self_check_on_stderr_and_in_the_audit_record(cli, tmp_path):
+    records, settings, log = tmp_path / "r.csv", tmp_path / "s.json", tmp_path / "audit.jsonl"
+    one_record_households().to_csv(records, index=False)
+    settings.write_text(json.dumps(COLLAPSING))
+    r = subprocess.run([cli, "--audit-log", str(log), "link", "--input", str(records), "--output",
+                        str(tmp_path / "p.csv"), "--settings", str(settings)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "link: warning: EM self-check" in r.stderr
+    audit = json.loads(log.read_text().splitlines()[-1])
+    assert any(v.startswith("EM self-check") for k, v in audit["parameters"].items() if k.startswith("warning_"))
+    assert audit["parameters"]["households"] == "modelled"
+    assert "family" not in log.read_text()

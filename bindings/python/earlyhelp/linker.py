@@ -135,6 +135,14 @@ class Linker:
         self._l.cluster()
         return pd.DataFrame({"record_id": self._l.record_ids(), "person_id": self._l.person_ids()})
 
+    def link(self):
+        """Fits (unless a model was loaded or fitted), predicts and clusters: the sequence every
+        interface runs. Returns person_id per record, in the order added."""
+        import pandas as pd
+
+        self._l.link()
+        return pd.DataFrame({"person_id": self._l.person_ids()})
+
     def person_ids(self):
         return self._l.person_ids()
 
@@ -192,7 +200,5 @@ def link(df, settings=None, column_map: Mapping[str, str] | None = None):
     cols = _columns(df, column_map, "link")
     lk = _linker.Linker(_settings_json(settings))
     lk.add_records(cols)
-    lk.fit()
-    lk.predict()
-    lk.cluster()
+    lk.link()
     return pd.DataFrame({"record_id": cols["record_id"], "person_id": lk.person_ids()})

@@ -53,7 +53,10 @@ struct BlockingRule {
   static BlockingRule parse(std::string_view name);
 };
 
-/// postcode; surname_sound+birth_year; first_initial+dob; name_pair_sound; identifier.
+/// postcode; surname_sound+birth_year; first_initial+dob; name_pair_sound; identifier; dob;
+/// first_name+town; surname+town (the last three find records whose postcode and a name both
+/// carry errors, or that lack a first name or a date of birth; none fixes the address, so none
+/// adds a session that trains person evidence within households).
 std::vector<BlockingRule> default_blocking_rules();
 
 /// The fields whose agreement a rule forces (and those it makes nearly certain, e.g. the address
@@ -99,11 +102,21 @@ std::uint64_t block_key(const PreparedRecords& r, std::uint32_t i, const Blockin
 BlockingPlan plan_blocking(const PreparedRecords& r, const std::vector<BlockingRule>& rules,
                            std::size_t max_block_size, std::size_t window);
 
-/// Calls fn(a, b) for every pair of block `blk` of rule `k` that no earlier rule covers, skipping
-/// same-source pairs when `link_only`.
+/// Whether a rule before rule `k` of `plan` covers the pair (a, b): the union of the rules
+/// enumerates the pair under that rule, not under `k`.
+inline bool covered_before(const BlockingPlan& plan, std::size_t k, std::uint32_t a, std::uint32_t b) noexcept {
+  for (std::size_t e = 0; e < k; ++e)
+    if (plan.rules[e].covers(a, b)) return true;
+  return false;
+}
+
+/// Calls fn(a, b) for every pair of block `blk` of rule `k`, earlier rules' pairs included,
+/// skipping same-source pairs when `link_only` (a windowed block pairs each identity with the next
+/// `window` ones). The one loop over a block's pairs: training reads every pair of a rule, predict
+/// only those no earlier rule covers (for_each_block_pair).
 template <class Fn>
-void for_each_block_pair(const BlockingPlan& plan, std::size_t k, const Block& blk,
-                         const PreparedRecords& r, bool link_only, std::size_t window, Fn&& fn) {
+void for_each_rule_pair(const BlockingPlan& plan, std::size_t k, const Block& blk, const PreparedRecords& r,
+                        bool link_only, std::size_t window, Fn&& fn) {
   const RulePlan& rp = plan.rules[k];
   for (std::uint32_t i = blk.begin; i < blk.end; ++i) {
     const std::uint32_t a = rp.order[i];
@@ -115,11 +128,19 @@ void for_each_block_pair(const BlockingPlan& plan, std::size_t k, const Block& b
         const std::uint32_t ma = r.source_mask[a], mb = r.source_mask[b];
         if (ma == mb && (ma & (ma - 1)) == 0) continue;
       }
-      bool seen = false;
-      for (std::size_t e = 0; e < k && !seen; ++e) seen = plan.rules[e].covers(a, b);
-      if (!seen) fn(a, b);
+      fn(a, b);
     }
   }
+}
+
+/// Calls fn(a, b) for every pair of block `blk` of rule `k` that no earlier rule covers, skipping
+/// same-source pairs when `link_only`: over all rules and blocks, each candidate pair once.
+template <class Fn>
+void for_each_block_pair(const BlockingPlan& plan, std::size_t k, const Block& blk, const PreparedRecords& r,
+                         bool link_only, std::size_t window, Fn&& fn) {
+  for_each_rule_pair(plan, k, blk, r, link_only, window, [&](std::uint32_t a, std::uint32_t b) {
+    if (!covered_before(plan, k, a, b)) fn(a, b);
+  });
 }
 
 }  // namespace earlyhelp::linkage

@@ -7,10 +7,13 @@
 /// across them was scored as a person-level conflict (e.g. twins, or a father and a son who share
 /// a name and address). A record with a missing date of birth that matches both John and Jane at
 /// one address joins the stronger of them instead of bridging the two; nor does it bridge groups
-/// whose dates of birth cannot be one person's (ConstrainedUnionFind::set_dob). Cluster ids are
-/// stable: a hash of the smallest record id in the cluster, the same on every run and thread count.
+/// whose dates of birth cannot be one person's (ConstrainedUnionFind::set_dob). With a person guard
+/// (person_rules.hpp), no group ever holds two identities that can never be one person, whichever
+/// records would chain them. Cluster ids are stable: a hash of the smallest record id in the
+/// cluster, the same on every run and thread count.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +26,9 @@ struct Edge {
   std::uint32_t a = 0, b = 0;
   double weight = 0;  ///< log2 match weight
 };
+
+/// Whether two identities can never be one person (see person_rules.hpp).
+using PersonGuard = std::function<bool(std::uint32_t, std::uint32_t)>;
 
 /// Union-find over identities with cannot-link constraints (persisted for incremental linking).
 class ConstrainedUnionFind {
@@ -38,11 +44,16 @@ class ConstrainedUnionFind {
   /// of birth that matches both (a council tax account under a name they share) does not bridge
   /// them.
   void set_dob(std::uint32_t x, std::int32_t dob);
-  /// Whether joining the groups of a and b would violate a cannot-link, or (with `dob_guard`)
-  /// join two groups whose dates of birth cannot be one person's.
-  bool conflicts(std::uint32_t a, std::uint32_t b, bool dob_guard = true) noexcept;
+  /// Records that identity x carries person evidence `evidence` (a first name and a date of birth;
+  /// identities with equal evidence ids carry the same, so only one of them is checked), which the
+  /// person guard of conflicts() compares across groups.
+  void set_person(std::uint32_t x, std::uint32_t evidence);
+  /// Whether joining the groups of a and b would violate a cannot-link, (with `dob_guard`) join
+  /// two groups whose dates of birth cannot be one person's, or (with `guard`) put two identities
+  /// that can never be one person in one group.
+  bool conflicts(std::uint32_t a, std::uint32_t b, bool dob_guard = true, const PersonGuard* guard = nullptr);
   /// Joins the groups unless that is a conflict. @return whether they are now joined.
-  bool unite(std::uint32_t a, std::uint32_t b, bool dob_guard = true);
+  bool unite(std::uint32_t a, std::uint32_t b, bool dob_guard = true, const PersonGuard* guard = nullptr);
   /// Marks (or reads) a group as "closed": it already has a published id (incremental linking
   /// never merges two closed groups).
   void close(std::uint32_t x) noexcept { closed_[find(x)] = 1; }
@@ -52,6 +63,8 @@ class ConstrainedUnionFind {
   std::vector<std::uint32_t> parent_, rank_;
   std::vector<std::vector<std::uint32_t>> cannot_;  ///< per root: identities it may not join
   std::vector<std::vector<std::int32_t>> dobs_;     ///< per root: its distinct dates of birth
+  /// per root: (evidence id, identity) of its identities with person evidence, one per id
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> persons_;
   std::vector<std::uint8_t> closed_;
 };
 
@@ -64,9 +77,10 @@ bool could_be_one_dob(std::int32_t a, std::int32_t b) noexcept;
 /// whose two ends both carry a date of birth was scored on them and may join groups whatever
 /// their dates; other edges may not join groups of incompatible dates (`dob_of`, if given, is
 /// each identity's date of birth, 0 for none).
-/// Complexity: O(E log E + E * c) with c the cannot-links per group.
+/// With `guard`, no group ever holds two identities the guard keeps apart.
+/// Complexity: O(E log E + E * c) with c the cannot-links (and person evidence) per group.
 void cluster_edges(std::vector<Edge>& edges, ConstrainedUnionFind& uf, bool keep_closed_apart = false,
-                   const std::vector<std::int32_t>* dob_of = nullptr);
+                   const std::vector<std::int32_t>* dob_of = nullptr, const PersonGuard* guard = nullptr);
 
 /// A stable, opaque id: `prefix` followed by 16 hex digits of a 64-bit FNV-1a hash of `key`.
 std::string stable_id(char prefix, std::string_view key);

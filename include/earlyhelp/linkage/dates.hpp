@@ -108,6 +108,12 @@ constexpr DateLevel compare_dates(const PartialDate& a, const PartialDate& b) no
   return DateLevel::year_only;
 }
 
+/// Days since 1970-01-01 of a date written yyyymmdd (an unknown day counts as the first). O(1).
+constexpr std::int32_t day_number(std::int32_t yyyymmdd) noexcept {
+  const int day = yyyymmdd % 100;
+  return from_civil(yyyymmdd / 10000, (yyyymmdd / 100) % 100, day < 1 ? 1 : day).days;
+}
+
 /// Compares two full dates (earlyhelp::Date). O(1).
 constexpr DateLevel compare_dates(Date a, Date b) noexcept {
   const CivilDate ca = to_civil(a), cb = to_civil(b);

@@ -17,6 +17,13 @@
 /// show it (m at most `guard_max_m`): in data where names are often replaced wholesale (FEBRL)
 /// a different first name is weak evidence and the guard stays off; in council data, where a
 /// different first name at the same address is a sibling or a twin, it is on.
+///
+/// Place is counted once: address, postcode, town and property reference all say where a record
+/// puts its person, and for a household they are one fact, not four independent ones. Their
+/// weights (term frequency included) are summed and the sum is bounded by the strongest single
+/// one in either direction, so a shared home adds the weight of its strongest agreement once
+/// (the explanation shows the bound as a "place counted once" term), and a move costs the weight
+/// of its strongest disagreement once.
 
 #include "earlyhelp/linkage/comparison.hpp"
 #include "earlyhelp/linkage/records.hpp"
@@ -29,6 +36,17 @@
 #include <vector>
 
 namespace earlyhelp::linkage {
+
+/// Whether a field is place evidence (counted once: see the file comment).
+constexpr bool is_place_field(Field f) noexcept {
+  return f == Field::address || f == Field::postcode || f == Field::town || f == Field::uprn;
+}
+
+/// The adjustments a weight carries besides the fields' own weights (for explanations).
+struct WeightParts {
+  double discount = 0;    ///< household evidence removed by the guard (>= 0)
+  double place_once = 0;  ///< the place fields' bounded weight less their sum (<= 0 when they agree)
+};
 
 /// m- and u-probabilities of one field's levels.
 struct FieldParameters {
@@ -65,12 +83,17 @@ std::array<std::vector<double>, n_fields> estimate_u(const PreparedRecords& r, b
                                                      std::size_t sample_pairs, std::uint64_t seed,
                                                      int n_threads);
 
+/// Upper bounds on m-probabilities, per field and level (an empty vector: no bound on the field).
+using MBounds = std::array<std::vector<double>, n_fields>;
+
 /// EM for the m-probabilities and the match share of one histogram, keeping `u` and the fields
-/// in `fixed` out of the likelihood. @return the number of iterations run.
+/// in `fixed` out of the likelihood. With `m_max`, each M-step is the maximum under those upper
+/// bounds (a bounded level takes its bound, the others share the rest in proportion).
+/// @return the number of iterations run.
 int em_estimate_m(const PatternHistogram& h, const std::vector<Field>& fixed,
                   const std::array<std::vector<double>, n_fields>& u, ModelParameters& p,
                   std::array<std::vector<double>, n_fields>& m_out, double& lambda_inout,
-                  int max_iterations, double tolerance);
+                  int max_iterations, double tolerance, const MBounds* m_max = nullptr);
 
 /// EM for the match share only (m and u fixed).
 double em_estimate_lambda(const PatternHistogram& h, const ModelParameters& p, int max_iterations);
@@ -85,13 +108,20 @@ class FellegiSunter {
   /// @param tf_adjust apply term-frequency adjustment to exact first name, surname, postcode.
   /// @param household_guard discount household evidence on person-level conflict.
   /// @param guard_max_m a conflict level counts when its m-probability is at most this.
+  /// @param place_once count place evidence once (see the file comment).
   FellegiSunter(const ModelParameters& p, const PreparedRecords& r, bool tf_adjust, bool household_guard,
-         double guard_max_m = 0.04);
+                double guard_max_m = 0.04, bool place_once = true);
 
   /// log2 match weight of a pair (prior included). `discount` receives the household evidence
   /// removed by the guard (0 when there is no person-level conflict).
   double weight(const PreparedRecords& r, std::uint32_t a, std::uint32_t b, const ComparisonVector& v,
                 double& discount) const noexcept;
+  /// As above, with every adjustment in `parts`.
+  double weight(const PreparedRecords& r, std::uint32_t a, std::uint32_t b, const ComparisonVector& v,
+                WeightParts& parts) const noexcept;
+  /// log2 match weight of a comparison pattern without term frequencies (prior, guard and place
+  /// bound included): what the model makes of any pair showing these levels.
+  double pattern_weight(const ComparisonVector& v, WeightParts& parts) const noexcept;
   double prior() const noexcept { return prior_; }
   double level_weight(Field f, std::uint8_t level) const noexcept;
   /// Term-frequency adjustment of exact agreement on value `id` of field f (0 if none).
@@ -112,8 +142,12 @@ class FellegiSunter {
   std::vector<double> tf_first_, tf_surname_, tf_postcode_;
   std::unordered_map<std::uint64_t, double> tf_full_name_;  ///< (first_id << 32 | surname_id)
   std::array<std::array<bool, 16>, n_fields> conflict_level_{};
+  double combine(const ComparisonVector& v, const std::array<double, n_fields>& tf, double full_name_tf,
+                 double full_name_household, WeightParts& parts) const noexcept;
+
   double prior_ = 0;
   bool guard_ = true;
+  bool place_once_ = true;
   bool surname_discount_ = false;  ///< a different surname also discounts household evidence
 };
 

@@ -2,18 +2,18 @@
 #pragma once
 
 /// @file
-/// The record linker: records -> persons (and households). Fit (u by sampling, m by EM per
-/// blocking rule), predict (stream every candidate pair once, keep only links above the
-/// threshold and person-level conflicts), cluster (chaining-guarded, stable ids), explain any
-/// pair, add records incrementally, and look up one record interactively.
+/// The record linker: records -> persons (and households). It keeps the steps and their state,
+/// as Splink's Linker does, while each algorithm has its own file: fit (training.hpp: u by
+/// sampling, m by EM per blocking rule), predict (stream every candidate pair once, keep only
+/// links above the threshold and person-level conflicts; two_homes.hpp), cluster (cluster.hpp:
+/// chaining-guarded, stable ids; orphans.hpp), households (households.hpp, homes.hpp), explain any
+/// pair, add records incrementally and look up one record (incremental.hpp).
 ///
 /// Example:
 /// ```cpp
 /// earlyhelp::linkage::Linker linker;          // default settings
 /// linker.add_records(records);
-/// linker.fit();
-/// linker.predict();
-/// linker.cluster();
+/// linker.link();                              // fit, predict, cluster
 /// std::vector<std::string> person = linker.person_ids();   // one per record
 /// auto why = linker.explain("r1", "r2");                    // terms sum to why.weight
 /// ```
@@ -22,7 +22,10 @@
 #include "earlyhelp/linkage/cluster.hpp"
 #include "earlyhelp/linkage/comparison.hpp"
 #include "earlyhelp/linkage/fellegi_sunter.hpp"
+#include "earlyhelp/linkage/households.hpp"
+#include "earlyhelp/linkage/incremental.hpp"
 #include "earlyhelp/linkage/records.hpp"
+#include "earlyhelp/linkage/settings.hpp"
 
 #include <cstdint>
 #include <string>
@@ -33,39 +36,6 @@
 #include <vector>
 
 namespace earlyhelp::linkage {
-
-/// Which pairs are candidates.
-enum class LinkType : std::uint8_t {
-  dedupe_only,      ///< any two records
-  link_only,        ///< only records from different sources
-  link_and_dedupe,  ///< any two records (kept for Splink compatibility)
-};
-
-/// Everything that controls a link. Read and written as JSON.
-struct Settings {
-  LinkType link_type = LinkType::dedupe_only;
-  std::vector<BlockingRule> blocking_rules = default_blocking_rules();
-  double match_threshold = 0.5;           ///< probability at or above which a pair links
-  std::size_t max_block_size = 5000;      ///< identities per block before sorted neighbourhood
-  std::size_t window = 100;               ///< sorted-neighbourhood window of oversized blocks
-  std::size_t u_sample_pairs = 1000000;   ///< random pairs for the u-probabilities
-  std::size_t max_training_pairs = 5000000;  ///< per rule; more are subsampled by block
-  int em_max_iterations = 50;
-  double em_tolerance = 1e-4;
-  bool tf_adjustment = true;              ///< term frequencies of names and postcodes
-  bool household_guard = true;            ///< see fellegi_sunter.hpp
-  double guard_max_m = 0.04;              ///< see fellegi_sunter.hpp
-  /// After clustering, a small cluster with no date of birth or person identifier (say a council
-  /// tax account at an old address) joins the one other person who carries its full name, when
-  /// exactly one does and nothing conflicts (age, sex, a cannot-link).
-  bool absorb_orphans = true;
-  std::uint64_t seed = 42;
-  int n_threads = 0;                      ///< <= 0: all cores
-
-  std::string to_json() const;
-  /// @throws InvalidArgument naming the bad key and what was expected.
-  static Settings from_json(std::string_view json);
-};
 
 /// One term of an explanation.
 struct ExplanationTerm {
@@ -95,14 +65,11 @@ struct LinkStats {
   std::uint64_t records = 0, identities = 0, empty_records = 0;
   std::uint64_t pairs_compared = 0, links = 0, conflicts = 0, persons = 0, orphans_absorbed = 0;
   double lambda = 0;
+  /// How much more often first names and dates of birth disagree together at one home than
+  /// recording errors make them (person_rules.hpp, household_evidence()).
+  double household_odds_ratio = 0;
+  bool households = false;  ///< whether households were modelled (Settings::households)
   double fit_seconds = 0, predict_seconds = 0, cluster_seconds = 0;
-};
-
-/// A person's household and role (see households()).
-struct HouseholdMembership {
-  std::string person_id, household_id;
-  std::string role;      ///< "adult", "child" or "unknown" (no date of birth)
-  bool family = false;   ///< the household has a dependent child (Troubled Families count)
 };
 
 /// The linker (see the file comment). Not thread-safe for concurrent non-const calls.
@@ -134,6 +101,10 @@ class Linker {
   std::vector<std::tuple<std::string, std::string, double>> links() const;
   /// Clusters the links into persons. @throws StateError before predict().
   void cluster();
+  /// The whole sequence: fit() (unless a model was loaded or fitted already), predict(), cluster().
+  /// C++ (linkage::link), Python (Linker.link, earlyhelp.link), the CLI (`earlyhelp link`) and the
+  /// C API (eh_linker_link) all run it. @throws StateError when already clustered.
+  void link();
   /// Person id of every record, in input order. @throws StateError before cluster().
   std::vector<std::string> person_ids() const;
   /// Households of persons sharing an address (property reference, else address and postcode);
@@ -149,7 +120,7 @@ class Linker {
   /// households() places each record's address at its date less its source's lag.
   /// @throws StateError before cluster().
   std::vector<std::pair<std::string, double>> address_lags() const;
-  static constexpr std::size_t kMinLagEvidence = 50;
+  static constexpr std::size_t kMinLagEvidence = linkage::kMinLagEvidence;
 
   /// Explains the score of two records. @throws InvalidArgument for an unknown record id.
   Explanation explain(std::string_view record_a, std::string_view record_b) const;
@@ -164,19 +135,14 @@ class Linker {
 
  private:
   void require_fitted(const char* what) const;
+  void require_clustered(const char* what) const;
   std::uint32_t identity_of_record(std::string_view record_id, const char* what) const;
   void rebuild_scorer();
-  void build_index();
-  std::vector<std::uint32_t> candidates(std::uint32_t identity) const;
-  void assign_new_persons(std::size_t first_new_identity, const std::vector<Edge>& new_edges);
-  std::size_t absorb_orphans();
-  /// Each identity's home: its property reference, else the UPRN other records give its written
-  /// address, else the address keyed by postcode district; 0 when it has no address.
-  std::vector<std::uint64_t> home_keys() const;
-  /// address_lags() by source id; `fallback` for a source with too little evidence. With
-  /// `dates_moves`, also whether each source's first record at a new home is the day of the move.
-  std::vector<double> address_lag_days(const std::vector<std::uint64_t>& home_of, double fallback,
-                                       std::vector<bool>* dates_moves = nullptr) const;
+  /// Whether households are modelled (Settings::households, household_evidence()).
+  void decide_households();
+  PersonGuard person_guard() const;
+  /// An explanation's weight for a pair the person rules keep apart (at most).
+  static constexpr double kNeverWeight = -40.0;
 
   Settings settings_;
   PreparedRecords table_;
@@ -189,10 +155,11 @@ class Linker {
   ConstrainedUnionFind uf_;
   std::vector<std::string> persons_;              ///< published person ids
   std::vector<std::uint32_t> identity_person_;    ///< identity -> index in persons_
-  std::vector<std::unordered_map<std::uint64_t, std::vector<std::uint32_t>>> index_;
+  CandidateIndex index_;                          ///< blocking keys, for records added later
   std::vector<std::string> warnings_;
   LinkStats stats_;
   bool fitted_ = false, predicted_ = false, clustered_ = false;
+  bool households_ = false, households_decided_ = false;
 };
 
 /// Convenience: fit, predict and cluster `records`; person id per record.

@@ -83,6 +83,8 @@ struct NameInfo {
   std::array<std::uint32_t, 7> more_canonical{};
   char initial = 0;
   bool is_initial = false;      ///< the value is a single letter
+  /// Whether two names share a canonical form: "Ed" (Edmund, Edward or Edwin) and "Edward".
+  bool shares_canonical(const NameInfo& other) const noexcept;
 };
 
 /// Derived attributes of one distinct address value.
@@ -125,8 +127,13 @@ struct PreparedRecords {
   // One row per record.
   std::vector<std::string> record_ids;
   std::vector<std::uint32_t> identity_of;  ///< record -> identity
-  std::vector<std::int32_t> record_date;   ///< record -> yyyymmdd (0 when absent or partial, kCurrentDate)
-  static constexpr std::int32_t kCurrentDate = 99999999;  ///< record_date "current"
+  /// record -> its date as a day number (days since 1970-01-01: the one date unit of the linker),
+  /// kNoDay when absent or partial, kCurrentDay for "current".
+  std::vector<std::int32_t> record_day;
+  static constexpr std::int32_t kNoDay = INT32_MIN;       ///< record_date absent or partial
+  static constexpr std::int32_t kCurrentDay = INT32_MAX;  ///< record_date "current"
+  /// Whether a record_day is a real day (not kNoDay or kCurrentDay).
+  static constexpr bool is_dated(std::int32_t day) noexcept { return day != kNoDay && day != kCurrentDay; }
   std::vector<std::uint32_t> record_source;  ///< record -> id of its source in `sources`
 
   std::size_t n_identities() const noexcept { return first_id.size(); }

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+/// @file
+/// Person evidence that place cannot outweigh. Members of one household share an address, a
+/// postcode and mostly a surname; only their first names and dates of birth tell them apart. So
+/// two records are never one person when
+/// - their first names disagree (neither equal, nor a nickname or other form of one name, nor an
+///   initial of it, nor a typo apart: at most two keying errors, one when the shorter has fewer
+///   than four letters; nor one a short form of the other, Alex and Alexander; nor swapped with
+///   the surname) and their dates of birth are both present and disagree beyond a typo (neither
+///   equal, nor day and month transposed, nor one digit off, nor two neighbouring digits swapped,
+///   nor a partial date agreeing with the other); or
+/// - they are twins: the same full date of birth and first names that disagree;
+/// unless a person identifier (NHS number, UPN, NI number) agrees, at most one keying error
+/// apart. Whatever the model estimates, such pairs never link and never end in one cluster
+/// (ConstrainedUnionFind keeps each group's person evidence).
+///
+/// The rules describe data in which different people share homes. A list of individuals without
+/// co-residents (FEBRL) has no households, and there a shared address is person evidence and a
+/// replaced first name a recording error, indistinguishable from twins. household_evidence()
+/// tells the two apart without labels: among pairs of records at one home under one surname,
+/// recording errors make first names and dates of birth disagree independently of each other,
+/// while different members of a household disagree on both at once; households are present when
+/// the two disagreements go together (odds ratio at least kHouseholdOddsRatio), or when most such
+/// pairs disagree on both (one record per person: no pair is one person's, and errors cannot make
+/// a majority).
+///
+/// Example:
+/// ```cpp
+/// using namespace earlyhelp::linkage;
+/// const HouseholdEvidence e = household_evidence(table, home_keys(table));
+/// if (e.present() && never_one_person(table, a, b)) { /* a and b are two people */ }
+/// ```
+
+#include "earlyhelp/linkage/records.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace earlyhelp::linkage {
+
+/// Whether identities `a` and `b` of `r` can never be one person (see the file comment).
+/// Thread-safe on a const table. Complexity O(length of the names).
+bool never_one_person(const PreparedRecords& r, std::uint32_t a, std::uint32_t b);
+
+/// Why a pair is never one person, for explanations: "first names and dates of birth disagree",
+/// "twins: one date of birth, different first names", or "" when it may be.
+const char* never_one_person_reason(const PreparedRecords& r, std::uint32_t a, std::uint32_t b);
+
+/// Whether two first names of `r` (ids into r.first; surnames for a swap) may be one person's.
+bool first_names_agree(const PreparedRecords& r, std::uint32_t first_a, std::uint32_t surname_a,
+                       std::uint32_t first_b, std::uint32_t surname_b);
+
+/// Whether two dates of birth (yyyymmdd, 00 for unknown parts, 0 for none) are both present and
+/// disagree beyond a typo.
+bool dates_of_birth_disagree(std::int32_t a, std::int32_t b) noexcept;
+
+/// For each identity of `r`, an id of its person evidence (first name, surname, date of birth,
+/// identifier): identities with equal ids are alike to never_one_person(); 0 for an identity
+/// without a first name or a date of birth (never kept apart). For ConstrainedUnionFind::set_person.
+std::vector<std::uint32_t> person_evidence_ids(const PreparedRecords& r);
+
+/// Pairs of identities at one home under one surname, with both first names and both dates of
+/// birth, by whether their first names (rows) and dates of birth (columns) disagree.
+struct HouseholdEvidence {
+  static constexpr double kHouseholdOddsRatio = 4.0;
+  static constexpr std::uint64_t kMinPairs = 5;  ///< co-resident pairs disagreeing on both
+  std::uint64_t both = 0, first_only = 0, dob_only = 0, neither = 0;
+  /// Odds ratio of the two disagreements (with 0.5 added to each count).
+  double odds_ratio() const noexcept;
+  /// Whether different people share homes in the data.
+  bool present() const noexcept {
+    const std::uint64_t all = both + first_only + dob_only + neither;
+    return both >= kMinPairs && (odds_ratio() >= kHouseholdOddsRatio || 2 * both > all);
+  }
+};
+
+/// Counts the pairs of HouseholdEvidence. `homes` is home_keys(r). Homes with more than 64
+/// identities under one surname (a hostel) are skipped. Complexity O(identities + pairs counted).
+HouseholdEvidence household_evidence(const PreparedRecords& r, const std::vector<std::uint64_t>& homes);
+
+}  // namespace earlyhelp::linkage

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "earlyhelp/linkage/person_rules.hpp"
+
+#include "earlyhelp/linkage/dates.hpp"
+#include "earlyhelp/linkage/similarity.hpp"
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+namespace earlyhelp::linkage {
+
+namespace {
+
+// Whether two name words are one name typed twice: equal, a short form (one a prefix of the
+// other of at least three letters), or at most two keying errors apart (one error in each record;
+// one in all when the shorter has fewer than four letters).
+bool close_names(std::string_view x, std::string_view y) {
+  if (x == y) return true;
+  const std::size_t shorter = std::min(x.size(), y.size());
+  if (shorter >= 3 && (x.substr(0, shorter) == y.substr(0, shorter))) return true;
+  const std::size_t longer = std::max(x.size(), y.size());
+  const std::size_t allowed = shorter < 4 ? 1 : 2;
+  if (longer - shorter > allowed) return false;
+  return osa_distance(x, y) <= allowed;
+}
+
+// Whether any word of `x` is close to any word of `y` (or the words of either, joined).
+bool close_words(std::string_view x, std::string_view y) {
+  if (close_names(x, y)) return true;
+  auto words = [](std::string_view s) {
+    std::vector<std::string_view> out;
+    std::string joined;
+    std::size_t i = 0;
+    while (i < s.size()) {
+      while (i < s.size() && (s[i] == ' ' || s[i] == '-')) ++i;
+      std::size_t j = i;
+      while (j < s.size() && s[j] != ' ' && s[j] != '-') ++j;
+      if (j > i) out.push_back(s.substr(i, j - i));
+      i = j;
+    }
+    return out;
+  };
+  const auto wx = words(x), wy = words(y);
+  if (wx.size() < 2 && wy.size() < 2) return false;
+  std::string jx, jy;
+  for (const auto w : wx) jx += w;
+  for (const auto w : wy) jy += w;
+  if (close_names(jx, jy)) return true;
+  for (const auto a : wx)
+    for (const auto b : wy)
+      if (close_names(a, b)) return true;
+  return false;
+}
+
+// Whether the single letter `initial` starts `name` or one of its canonical forms.
+bool initial_of(const PreparedRecords& r, char initial, const NameInfo& name) {
+  if (name.initial == initial) return true;
+  const auto starts = [&](std::uint32_t c) {
+    const std::string& form = r.codes.values[c];  // "cf:<name>"
+    return c != 0 && form.size() > 3 && form[3] == initial;
+  };
+  return starts(name.canonical) || std::any_of(name.more_canonical.begin(), name.more_canonical.end(), starts);
+}
+
+// Two full yyyymmdd dates whose digits differ only by two neighbours swapped.
+bool neighbours_swapped(std::int32_t a, std::int32_t b) noexcept {
+  int first = -1, n = 0;
+  std::int32_t x = a, y = b;
+  int dx[8], dy[8];
+  for (int k = 7; k >= 0; --k, x /= 10, y /= 10) dx[k] = x % 10, dy[k] = y % 10;
+  for (int k = 0; k < 8; ++k)
+    if (dx[k] != dy[k]) {
+      if (first < 0) first = k;
+      ++n;
+    }
+  return n == 2 && first < 7 && dx[first] == dy[first + 1] && dx[first + 1] == dy[first] && dx[first] != dx[first + 1];
+}
+
+bool identifiers_agree(const PreparedRecords& r, std::uint32_t a, std::uint32_t b) {
+  const std::uint32_t ia = r.identifier_id[a], ib = r.identifier_id[b];
+  if (ia == 0 || ib == 0) return false;
+  if (ia == ib) return true;
+  const std::string& x = r.identifier.values[ia];
+  const std::string& y = r.identifier.values[ib];
+  return std::min(x.size(), y.size()) >= 4 && osa_distance(x, y) <= 1;
+}
+
+enum class Apart { no, rule, twins };
+
+Apart why_apart(const PreparedRecords& r, std::uint32_t a, std::uint32_t b) {
+  const std::int32_t da = r.dob[a], db = r.dob[b];
+  if (da == 0 || db == 0 || r.first_id[a] == 0 || r.first_id[b] == 0 || r.first_id[a] == r.first_id[b]) return Apart::no;
+  const bool twins = da == db && da % 100 != 0 && (da / 100) % 100 != 0;
+  if (!twins && !dates_of_birth_disagree(da, db)) return Apart::no;
+  if (first_names_agree(r, r.first_id[a], r.surname_id[a], r.first_id[b], r.surname_id[b])) return Apart::no;
+  if (identifiers_agree(r, a, b)) return Apart::no;
+  return twins ? Apart::twins : Apart::rule;
+}
+
+}  // namespace
+
+bool first_names_agree(const PreparedRecords& r, std::uint32_t fa, std::uint32_t sa, std::uint32_t fb,
+                       std::uint32_t sb) {
+  if (fa == 0 || fb == 0 || fa == fb) return true;
+  const NameInfo& ia = r.first_info[fa];
+  const NameInfo& ib = r.first_info[fb];
+  if (ia.is_initial || ib.is_initial) {
+    if (ia.is_initial && ib.is_initial) return ia.initial == ib.initial;
+    return ia.is_initial ? initial_of(r, ia.initial, ib) : initial_of(r, ib.initial, ia);
+  }
+  if (ia.shares_canonical(ib)) return true;
+  const std::string& a = r.first.values[fa];
+  const std::string& b = r.first.values[fb];
+  if (close_words(a, b)) return true;
+  // First name and surname swapped on one record.
+  return (sb != 0 && close_words(a, r.surname.values[sb])) || (sa != 0 && close_words(b, r.surname.values[sa]));
+}
+
+bool dates_of_birth_disagree(std::int32_t a, std::int32_t b) noexcept {
+  if (a == 0 || b == 0 || a == b) return false;
+  const PartialDate pa{a / 10000, (a / 100) % 100, a % 100}, pb{b / 10000, (b / 100) % 100, b % 100};
+  switch (compare_dates(pa, pb)) {
+    case DateLevel::exact:
+    case DateLevel::day_month_transposed:
+    case DateLevel::one_digit_off:
+    case DateLevel::year_only:
+    case DateLevel::missing: return false;
+    case DateLevel::same_year:
+    case DateLevel::different: break;
+  }
+  return !(pa.is_full() && pb.is_full() && neighbours_swapped(a, b));
+}
+
+bool never_one_person(const PreparedRecords& r, std::uint32_t a, std::uint32_t b) {
+  return why_apart(r, a, b) != Apart::no;
+}
+
+const char* never_one_person_reason(const PreparedRecords& r, std::uint32_t a, std::uint32_t b) {
+  switch (why_apart(r, a, b)) {
+    case Apart::no: return "";
+    case Apart::rule: return "first names and dates of birth disagree";
+    case Apart::twins: return "twins: one date of birth, different first names";
+  }
+  return "";
+}
+
+std::vector<std::uint32_t> person_evidence_ids(const PreparedRecords& r) {
+  std::vector<std::uint32_t> out(r.n_identities(), 0);
+  std::unordered_map<std::string, std::uint32_t> seen;
+  std::string key;
+  for (std::size_t x = 0; x < out.size(); ++x) {
+    if (r.first_id[x] == 0 || r.dob[x] == 0) continue;
+    key.clear();
+    for (const std::uint32_t v : {r.first_id[x], r.surname_id[x], static_cast<std::uint32_t>(r.dob[x]), r.identifier_id[x]})
+      key.append(reinterpret_cast<const char*>(&v), sizeof v);
+    out[x] = seen.emplace(key, static_cast<std::uint32_t>(seen.size() + 1)).first->second;
+  }
+  return out;
+}
+
+double HouseholdEvidence::odds_ratio() const noexcept {
+  const auto h = [](std::uint64_t n) { return static_cast<double>(n) + 0.5; };
+  return h(both) * h(neither) / (h(first_only) * h(dob_only));
+}
+
+HouseholdEvidence household_evidence(const PreparedRecords& r, const std::vector<std::uint64_t>& homes) {
+  constexpr std::size_t kHomeMax = 64;
+  std::vector<std::pair<std::pair<std::uint64_t, std::uint32_t>, std::uint32_t>> at;  // ((home, surname), identity)
+  for (std::size_t x = 0; x < r.n_identities(); ++x)
+    if (homes[x] != 0 && r.surname_id[x] != 0 && r.first_id[x] != 0 && r.dob[x] != 0)
+      at.push_back({{homes[x], r.surname_id[x]}, static_cast<std::uint32_t>(x)});
+  std::sort(at.begin(), at.end());
+  HouseholdEvidence e;
+  for (std::size_t i = 0; i < at.size();) {
+    std::size_t j = i;
+    while (j < at.size() && at[j].first == at[i].first) ++j;
+    if (j - i <= kHomeMax)
+      for (std::size_t p = i; p < j; ++p)
+        for (std::size_t q = p + 1; q < j; ++q) {
+          const std::uint32_t a = at[p].second, b = at[q].second;
+          const bool first = !first_names_agree(r, r.first_id[a], r.surname_id[a], r.first_id[b], r.surname_id[b]);
+          const bool dob = dates_of_birth_disagree(r.dob[a], r.dob[b]);
+          ++(first ? (dob ? e.both : e.first_only) : (dob ? e.dob_only : e.neither));
+        }
+    i = j;
+  }
+  return e;
+}
+
+}  // namespace earlyhelp::linkage

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "earlyhelp/linkage/cluster.hpp"
+#include "earlyhelp/linkage/homes.hpp"
+#include "earlyhelp/linkage/linker.hpp"
+#include "earlyhelp/linkage/person_rules.hpp"
+#include "linker_test_population.hpp"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace earlyhelp;
+using namespace earlyhelp::linkage;
+using namespace eh_test;
+
+namespace {
+
+// Two records prepared as identities 0 and 1.
+struct Pair {
+  PreparedRecords r;
+  Pair(Record a, Record b) {
+    a.record_id = "a", b.record_id = "b";
+    r.add({a, b});
+  }
+  bool apart() const { return never_one_person(r, r.identity_of[0], r.identity_of[1]); }
+};
+
+Record rec(const std::string& first, const std::string& surname, const std::string& dob, const std::string& nhs = "") {
+  Record r = person("x", first, surname, dob, "14 mill lane", "LS1 1AA");
+  r.nhs_number = nhs;
+  return r;
+}
+
+// Linked persons holding two records whose first names and dates of birth rule 1 keeps apart (or
+// twins), without an agreeing identifier.
+std::size_t persons_breaking_rule_1(const Linker& linker) {
+  const PreparedRecords& r = linker.records();
+  const auto persons = linker.person_ids();
+  std::map<std::string, std::set<std::uint32_t>> members;
+  for (std::size_t rec_i = 0; rec_i < persons.size(); ++rec_i) members[persons[rec_i]].insert(r.identity_of[rec_i]);
+  std::size_t broken = 0;
+  for (const auto& [p, ids] : members) {
+    bool bad = false;
+    for (const std::uint32_t a : ids)
+      for (const std::uint32_t b : ids) bad = bad || (a < b && never_one_person(r, a, b));
+    broken += bad ? 1 : 0;
+  }
+  return broken;
+}
+
+// Households of four or five people with one record each and no identifiers: every pair at a
+// home is two people, so a model that trusts shared place and surname links whole households.
+std::vector<Record> one_record_households(int households) {
+  static const char* firsts[] = {"oliver", "amelia", "george", "isla", "harry", "ava", "jack", "emily",
+                                 "noah", "poppy", "leo", "grace", "oscar", "freya", "arthur", "lily"};
+  static const char* surnames[] = {"ashworth", "brennan", "calloway", "dunmore", "ellery", "fairbanks",
+                                   "garside", "hollins", "ingram", "jessop", "kirkland", "lomax"};
+  std::vector<Record> out;
+  for (int h = 0; h < households; ++h) {
+    const std::string surname = surnames[h % 12];
+    const std::string address = fmt::format("{} {} road", 1 + h, surnames[(h * 7) % 12]);
+    const std::string postcode = fmt::format("LS{} {}AB", 1 + h % 20, 1 + h % 9);
+    for (int k = 0; k < 4 + h % 2; ++k) {
+      const std::string dob = fmt::format("{}-{:02d}-{:02d}", k < 2 ? 1970 + h % 15 + 2 * k : 2000 + h % 10 + 3 * k,
+                                          1 + (h + 5 * k) % 12, 1 + (h * 3 + 7 * k) % 28);
+      out.push_back(person(fmt::format("h{}m{}", h, k), firsts[(h + 3 * k) % 16], surname, dob, address, postcode));
+    }
+  }
+  return out;
+}
+
+// Up to 300 pairs of records of two members of one household, as labels that teach a model to
+// take the household for the person (a clerical mistake, or EM's collapse).
+std::vector<std::pair<std::string, std::string>> household_member_pairs(const Population& pop) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::size_t i = 0; i < pop.records.size() && out.size() < 300; ++i)
+    for (std::size_t j = i + 1; j < pop.records.size() && j < i + 12; ++j)
+      if (pop.truth[i] != pop.truth[j] && pop.household.at(pop.truth[i]) == pop.household.at(pop.truth[j]))
+        out.emplace_back(pop.records[i].record_id, pop.records[j].record_id);
+  return out;
+}
+
+// A linker fitted on `labels` (household members paired: a model that takes the household for the
+// person), scored and clustered, with `households` set.
+Linker linked_with_labels(const std::vector<Record>& records,
+                          const std::vector<std::pair<std::string, std::string>>& labels, Households households) {
+  Settings s = fast_settings();
+  s.households = households;
+  Linker linker(s);
+  linker.add_records(records);
+  linker.fit_with_labels(labels);
+  linker.predict();
+  linker.cluster();
+  return linker;
+}
+
+}  // namespace
+
+TEST_SUITE("person_rules") {
+  TEST_CASE("person_rules.never_one_person: names and dates of birth that both disagree, or twins") {
+    CHECK(Pair(rec("james", "smith", "1980-03-14"), rec("peter", "smith", "1984-09-02")).apart());    // brothers
+    CHECK(Pair(rec("olivia", "smith", "2015-06-01"), rec("oscar", "smith", "2015-06-01")).apart());  // twins
+    // Reconcilable: a nickname, a typo, an initial, a swap, a short form; a date one typo apart.
+    CHECK_FALSE(Pair(rec("william", "smith", "1980-03-14"), rec("bill", "smith", "1984-09-02")).apart());
+    CHECK_FALSE(Pair(rec("jonathan", "smith", "1980-03-14"), rec("jonathon", "smith", "1984-09-02")).apart());
+    CHECK_FALSE(Pair(rec("kaitlin", "smith", "1980-03-14"), rec("caitlin", "smith", "1984-09-02")).apart());
+    CHECK_FALSE(Pair(rec("j", "smith", "1980-03-14"), rec("james", "smith", "1984-09-02")).apart());
+    CHECK(Pair(rec("k", "smith", "1980-03-14"), rec("james", "smith", "1984-09-02")).apart());
+    CHECK_FALSE(Pair(rec("smith", "james", "1980-03-14"), rec("james", "smith", "1984-09-02")).apart());
+    CHECK_FALSE(Pair(rec("alex", "smith", "1980-03-14"), rec("alexander", "smith", "1984-09-02")).apart());
+    CHECK_FALSE(Pair(rec("james", "smith", "1980-03-14"), rec("peter", "smith", "1980-03-15")).apart());  // one digit
+    CHECK_FALSE(Pair(rec("james", "smith", "1980-03-04"), rec("peter", "smith", "1980-04-03")).apart());  // day/month
+    CHECK_FALSE(Pair(rec("james", "smith", "1980-12-31"), rec("peter", "smith", "1980-12-13")).apart());  // neighbours
+    CHECK_FALSE(Pair(rec("james", "smith", "1980-03-14"), rec("peter", "smith", "")).apart());  // one date missing
+    CHECK_FALSE(Pair(rec("james", "smith", "1980"), rec("peter", "smith", "1980-03-14")).apart());  // partial agrees
+    CHECK(Pair(rec("james", "smith", "1979"), rec("peter", "smith", "1980-03-14")).apart());
+    // Only an agreeing person identifier overrides (one keying error allowed).
+    CHECK_FALSE(Pair(rec("james", "smith", "1980-03-14", "9434765919"), rec("peter", "smith", "1984-09-02", "9434765919")).apart());
+    CHECK_FALSE(Pair(rec("olivia", "smith", "2015-06-01", "9434765919"), rec("oscar", "smith", "2015-06-01", "9434765991")).apart());
+    CHECK(Pair(rec("james", "smith", "1980-03-14", "9434765919"), rec("peter", "smith", "1984-09-02", "4010232137")).apart());
+    const Pair twins(rec("olivia", "smith", "2015-06-01"), rec("oscar", "smith", "2015-06-01"));
+    CHECK(std::string(never_one_person_reason(twins.r, 0, 1)).find("twins") == 0);
+    CHECK(dates_of_birth_disagree(19800314, 19840902));
+    CHECK_FALSE(dates_of_birth_disagree(19800314, 0));
+  }
+
+  TEST_CASE("person_rules.household_evidence: households are told from a list of individuals without labels") {
+    PreparedRecords council;
+    council.add(make_population(80, 3).records);
+    const HouseholdEvidence h = household_evidence(council, home_keys(council));
+    CHECK(h.present());
+    CHECK(h.odds_ratio() > 10);
+    // One person's records at one home: first names and dates of birth disagree only by
+    // independent errors.
+    std::vector<Record> individuals;
+    for (int i = 0; i < 300; ++i) {
+      const std::string addr = fmt::format("{} elm road", i), pc = fmt::format("LS{} {}AB", 1 + i % 20, 1 + i % 9);
+      const std::string dob = fmt::format("{}-{:02d}-{:02d}", 1940 + i % 60, 1 + i % 12, 1 + i % 28);
+      const std::string wrong_dob = fmt::format("{}-{:02d}-{:02d}", 1941 + i % 60, 1 + (i + 4) % 12, 1 + (i + 9) % 28);
+      individuals.push_back(person(fmt::format("i{}a", i), "margaret", fmt::format("surname{}", i), dob, addr, pc));
+      individuals.push_back(person(fmt::format("i{}b", i), i % 10 == 0 ? "kylie" : "margaret", fmt::format("surname{}", i),
+                                   i % 10 == 5 ? wrong_dob : dob, addr, pc));
+      individuals.push_back(person(fmt::format("i{}c", i), "margaret", fmt::format("surname{}", i), i % 7 == 0 ? wrong_dob : dob, addr, pc));
+    }
+    PreparedRecords list;
+    list.add(individuals);
+    const HouseholdEvidence l = household_evidence(list, home_keys(list));
+    CHECK_FALSE(l.present());
+    PreparedRecords one_each;
+    one_each.add(one_record_households(60));
+    CHECK(household_evidence(one_each, home_keys(one_each)).present());  // every pair at a home is two people
+  }
+
+  TEST_CASE("person_rules.cluster: no chain of records puts two people the rules keep apart in one group") {
+    // John (1980) and Mark (1985) at one home; a record with no date of birth under "J" links to
+    // both, and a typo'd John links to Mark by a mistake of the model. The group never holds both.
+    PreparedRecords r;
+    r.add({person("a", "john", "ashworth", "1980-02-03", "1 mill lane", "LS1 1AA"),
+           person("b", "j", "ashworth", "", "1 mill lane", "LS1 1AA"),
+           person("c", "mark", "ashworth", "1985-07-08", "1 mill lane", "LS1 1AA")});
+    const std::vector<std::uint32_t> evidence = person_evidence_ids(r);
+    CHECK(evidence[r.identity_of[1]] == 0);  // no date of birth: no person evidence
+    const PersonGuard guard = [&](std::uint32_t a, std::uint32_t b) { return never_one_person(r, a, b); };
+    for (const bool guarded : {true, false}) {
+      ConstrainedUnionFind uf;
+      uf.resize(3);
+      for (std::uint32_t x = 0; x < 3; ++x)
+        if (evidence[x] != 0) uf.set_person(x, evidence[x]);
+      std::vector<Edge> edges{{r.identity_of[0], r.identity_of[1], 12.0}, {r.identity_of[1], r.identity_of[2], 11.0}};
+      cluster_edges(edges, uf, false, nullptr, guarded ? &guard : nullptr);
+      CHECK(uf.find(r.identity_of[0]) == uf.find(r.identity_of[1]));  // the stronger link holds
+      CHECK((uf.find(r.identity_of[0]) != uf.find(r.identity_of[2])) == guarded);
+    }
+  }
+
+  TEST_CASE("person_rules.linker: a model that takes the household for the person still never joins two of its members") {
+    // Labels that pair members of one household (a clerical mistake, or EM's collapse) teach the
+    // model that a different first name and date of birth at a shared home is a match.
+    const Population pop = make_population(60, 67);
+    const auto household_pairs = household_member_pairs(pop);
+    REQUIRE(household_pairs.size() >= 100);
+    std::size_t broken[2] = {0, 0};
+    for (const Households h : {Settings().households, Households::absent}) {
+      const Linker linker = linked_with_labels(pop.records, household_pairs, h);
+      CHECK(linker.stats().households == (h == Households::present));
+      broken[h == Households::present ? 0 : 1] = persons_breaking_rule_1(linker);
+    }
+    CHECK(broken[0] == 0);
+    CHECK(broken[1] > 10);  // without the rules, whole households become one person
+  }
+
+  TEST_CASE("person_rules.linker: the rules are on by default, and \"auto\" finds households of one record per person") {
+    CHECK(Settings().households == Households::present);
+    Settings s = fast_settings();
+    s.households = Households::automatic;
+    Linker linker(s);
+    linker.add_records(one_record_households(60));
+    linker.link();
+    CHECK(linker.stats().households);
+    CHECK(persons_breaking_rule_1(linker) == 0);
+  }
+
+  TEST_CASE("person_rules.linker: twins are never linked, unless an identifier agrees") {
+    Population pop = make_population(60, 61);
+    // A model that takes the household for the person (labels pairing household members).
+    const auto household_pairs = household_member_pairs(pop);
+    auto add = [&](const std::string& id, const std::string& first, const std::string& source, const std::string& nhs) {
+      Record r = person(id, first, "quarrington", "2014-05-17", "9 orchard way", "LS7 4QT", "", source);
+      r.nhs_number = nhs;
+      pop.records.push_back(r);
+    };
+    for (const char* s : {"school", "health", "social_care"}) {
+      add(std::string("o-") + s, "olivia", s, "");
+      add(std::string("s-") + s, "sophie", s, "");
+    }
+    const auto run = [&](Households h) { return linked_with_labels(pop.records, household_pairs, h); };
+    const Linker unruled = run(Households::absent);
+    CHECK(person_by_record(unruled)["o-school"] == person_by_record(unruled)["s-school"]);  // what the rule prevents
+    const Linker linker = run(Settings().households);
+    auto p = person_by_record(linker);
+    CHECK(p["o-school"] == p["o-health"]);
+    CHECK(p["s-school"] == p["s-health"]);
+    CHECK(p["o-school"] != p["s-school"]);
+    const Explanation why = linker.explain("o-school", "s-school");
+    CHECK(why.conflict);
+    CHECK(why.probability < 1e-6);
+    bool rule = false;
+    for (const auto& t : why.terms) rule = rule || (t.name == "person rule" && t.level.find("twins") == 0);
+    CHECK(rule);
+    // One NHS number on both names: an identifier joins them.
+    Settings s = fast_settings();
+    s.households = Households::present;
+    pop.records.resize(pop.records.size() - 6);
+    add("o-gp", "olivia", "gp", "4857773456");
+    add("x-gp", "sophie", "gp", "4857773456");
+    Linker joined = linked(pop.records, s);
+    auto q = person_by_record(joined);
+    CHECK(q["o-gp"] == q["x-gp"]);
+  }
+}
