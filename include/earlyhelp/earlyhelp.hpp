@@ -17,3 +17,5 @@
 #include "earlyhelp/linkage/records_io.hpp"
 #include "earlyhelp/synth/generate.hpp"
 #include "earlyhelp/io/ingest.hpp"  // also io/csv.hpp and io/field_checks.hpp
+#include "earlyhelp/forecast/backtest.hpp"  // also forecast/forecast.hpp and its parts
+#include "earlyhelp/forecast/savings.hpp"
