@@ -87,5 +87,7 @@ void register_validate(CLI::App& app);
 void register_score(CLI::App& app);
 void register_model(CLI::App& app);
 void register_link(CLI::App& app);
+void register_forecast(CLI::App& app);
+void register_savings(CLI::App& app);
 
 }  // namespace earlyhelp::cli

@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/forecast/forecast.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/ingest.hpp"
 #include "earlyhelp/io/output_file.hpp"
@@ -139,6 +140,7 @@ int run_demo(const DemoOptions& opt) {
     config.persons = opt.persons;
     config.seed = opt.seed;
     config.n_threads = opt.threads;
+    config.optional_columns = true;  // placement types, for the forecast
     const fs::path synth_dir = out / "synth";
     const auto gen = synth::write_directory(config, (synth_dir / "extracts").string());
     fmt::print("  generated {} persons in {} households, {} records in {} streams, {} outcome labels\n\n",
@@ -167,6 +169,14 @@ int run_demo(const DemoOptions& opt) {
                synth_dir.string(), synth_dir.string());
     run.count("synth_records", static_cast<double>(synth_rows));
     run.count("synth_rows_rejected", static_cast<double>(synth_rejected));
+
+    fmt::print("\n3. A ten-year forecast of the synthetic council's children in care (trend, population growth only,\n"
+               "   and England's rate of 67 looked-after children per 10,000), fitted only on data before the as-of date\n\n");
+    try {
+      fmt::print("{}", forecast::ten_year_summary((synth_dir / "extracts").string(), Date{}, opt.threads));
+    } catch (const InvalidArgument& e) {  // e.g. a council too small to have episodes to fit on
+      fmt::print("  no forecast: {}\n", e.what());
+    }
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -19,5 +19,6 @@ void bind_io(pybind11::module_& m);  ///< earlyhelp._core.io: read_columns, vali
 void bind_models(pybind11::module_& m);  ///< earlyhelp._core.models
 
 void bind_linker(pybind11::module_& m);  ///< earlyhelp._core.linker: Linker, evaluate_clusters.
+void bind_forecast(pybind11::module_& m);  ///< earlyhelp._core.forecast: run, backtest, savings.
 
 }  // namespace earlyhelp::python

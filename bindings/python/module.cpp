@@ -18,4 +18,5 @@ PYBIND11_MODULE(_core, m) {
   earlyhelp::python::bind_io(m);
   earlyhelp::python::bind_models(m);
   earlyhelp::python::bind_linker(m);
+  earlyhelp::python::bind_forecast(m);
 }

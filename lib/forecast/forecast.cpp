@@ -31,17 +31,6 @@ double mean(const std::vector<double>& v) {
   return v.empty() ? 0.0 : s / static_cast<double>(v.size());
 }
 
-std::string money(double v) {
-  // Whole pounds with thousands separators.
-  const long long n = std::llround(v);
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return (n < 0 ? "-" : "") + out;
-}
-
 // Observed month-end counts and costs of the outputs (cin, cpp, lac, lac:<placement>).
 std::array<double, n_outputs> outputs_of(const std::array<double, n_states>& by_state, const UnitCosts& costs, int month, bool cost) {
   std::array<double, n_outputs> o{};
@@ -280,11 +269,11 @@ std::string forecast_summary(const ForecastResult& r) {
     for (const auto& row : r.rows)
       if (row.scenario == c.scenario && row.state == "lac" && row.date == at) lac = row.count_mean, lo = row.count_p05, hi = row.count_p95;
     out += fmt::format("{:<16} {:>5} {:>22} {:>16} {:>16} {:>7.1f}%\n", c.scenario, c.years, fmt::format("{:.0f} ({:.0f}-{:.0f})", lac, lo, hi),
-                       money(c.annual_cost_mean), money(c.change), c.change_pct);
-    if (c.programme_cost > 0) out += fmt::format("{:<16} {:>5} {:>22} {:>16} {:>16}\n", "", "", "programme cost a year", money(c.programme_cost), money(c.net_change));
+                       whole_pounds(c.annual_cost_mean), whole_pounds(c.change), c.change_pct);
+    if (c.programme_cost > 0) out += fmt::format("{:<16} {:>5} {:>22} {:>16} {:>16}\n", "", "", "programme cost a year", whole_pounds(c.programme_cost), whole_pounds(c.net_change));
   }
   out += fmt::format("Baseline annual looked-after cost (12 months before {}): {}\n", format_date(r.as_of),
-                     r.cost_change.empty() ? std::string("-") : money(r.cost_change.front().baseline_annual_cost));
+                     r.cost_change.empty() ? std::string("-") : whole_pounds(r.cost_change.front().baseline_annual_cost));
   return out;
 }
 

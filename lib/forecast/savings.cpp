@@ -5,6 +5,7 @@
 #include "earlyhelp/forecast/savings.hpp"
 
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/forecast/unit_costs.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -158,13 +159,8 @@ Intervention read_intervention(const std::string& path) {
 
 std::string to_text(const Result& r) {
   auto gbp = [](double v) {
-    const long long n = std::llround(v);
-    std::string d = std::to_string(n < 0 ? -n : n), out;
-    for (std::size_t i = 0; i < d.size(); ++i) {
-      if (i && (d.size() - i) % 3 == 0) out.push_back(',');
-      out.push_back(d[i]);
-    }
-    return (n < 0 ? "-GBP " : "GBP ") + out;
+    const std::string w = whole_pounds(v);
+    return w.front() == '-' ? "-GBP " + w.substr(1) : "GBP " + w;
   };
   const Pounds p = to_pounds(r);
   std::string out = fmt::format("{}\n", r.name);

@@ -39,6 +39,17 @@ bool known_state(std::string_view s) {
 
 }  // namespace
 
+std::string whole_pounds(double amount) {
+  const long long n = std::llround(amount);
+  const std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out = n < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
 UnitCosts default_unit_costs() {
   constexpr const char* pssru = "PSSRU Unit Costs of Health and Social Care 2017 (Curtis & Burns), p.86: foster care, cost per child per week "
                                 "including allowances, administration and social work support (2016/17 prices)";

@@ -22,6 +22,7 @@ from earlyhelp import synth  # noqa: F401,E402
 from earlyhelp.linker import Linker, link  # noqa: F401,E402
 from earlyhelp.io import read_csv, validate  # noqa: F401
 from earlyhelp.models import Model  # noqa: F401
+from earlyhelp.forecasting import forecast, savings  # noqa: F401,E402
 
 __all__ = [
     "Error",
@@ -32,7 +33,9 @@ __all__ = [
     "SchemaError",
     "StateError",
     "__version__",
+    "forecast",
     "parse_date",
+    "savings",
     "version",
 ]
 

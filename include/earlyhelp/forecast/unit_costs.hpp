@@ -29,6 +29,9 @@ struct UnitCosts {
   std::vector<UnitCost> rows;
 };
 
+/// An amount in whole pounds (halves away from zero) with thousands separators: "-1,234,567".
+std::string whole_pounds(double amount);
+
 /// The published defaults (see the README for the full citations; several are approximate).
 UnitCosts default_unit_costs();
 
