@@ -151,11 +151,17 @@ History read_extract_history(const std::string& dir) {
   if (!std::filesystem::exists(path))
     throw IOError(fmt::format("forecast: {} not found (the extracts folder needs social_care_episodes.csv)", path));
   const schema::Schema schema = schema::Schema::builtin();
+  // Only the fields the forecast reads are checked: a malformed postcode or an unknown category
+  // of need must not take a child's episode out of the counts.
+  schema::Stream stream = schema.stream("social_care_episodes");
+  const std::set<std::string> read = {"first_name", "surname", "dob", "sex", "upn", "episode_type", "start_date", "end_date", "placement_type"};
+  stream.fields.erase(std::remove_if(stream.fields.begin(), stream.fields.end(), [&](const schema::Field& f) { return read.count(f.name) == 0; }),
+                      stream.fields.end());
   History h;
   h.source = "extracts";
   auto reader = io::CsvReader::open(path);
   EpisodeSink sink(h, path);
-  const io::IngestResult r = io::validate_stream(schema.stream("social_care_episodes"), reader, sink);
+  const io::IngestResult r = io::validate_stream(stream, reader, sink);
   h.rows_read = r.rows_read;
   finish(h);
   return h;

@@ -330,6 +330,26 @@ TEST_SUITE("forecast") {
     std::filesystem::remove_all(d);
   }
 
+  TEST_CASE("forecast.extracts: only the fields the forecast reads can reject an episode") {
+    const std::string d = temp_dir("extracts");
+    write_file(d + "/social_care_episodes.csv",
+               "record_id,first_name,surname,dob,sex,postcode,upn,episode_type,start_date,end_date,category_of_need,"
+               "category_of_abuse,legal_status,placement_type\n"
+               "E1,Ann,Lee,01/02/2015,F,OX4 1AB,,lac,01/03/2022,,family_dysfunction,,full_care_order,foster\n"
+               "E2,Bo,Lee,01/02/2016,M,NOT A POSTCODE,,cin,01/03/2022,01/06/2022,not_a_category,,none,\n"
+               "E3,Cy,Lee,01/02/2017,M,OX4 1AB,,cpp,31/02/2022,,abuse_or_neglect,neglect,none,\n"
+               "E4,Di,Lee,01/02/2013,F,OX4 1AB,,lac,01/03/2022,,abuse_or_neglect,,section_20,\n");
+    const fc::History h = fc::read_extract_history(d);
+    CHECK(h.rows_read == 4);
+    REQUIRE(h.episodes.size() == 3);  // E2 kept despite its postcode and category of need
+    REQUIRE(h.rejects.size() == 1);
+    CHECK(h.rejects[0].row == 3);
+    CHECK(h.rejects[0].field == "start_date");
+    CHECK(h.rejects[0].file == d + "/social_care_episodes.csv");
+    CHECK(h.unknown_placements == 1);  // E4
+    std::filesystem::remove_all(d);
+  }
+
   TEST_CASE("forecast.inputs: population and unit-cost files, and errors naming file, row and column") {
     const std::string d = temp_dir("inputs");
     write_file(d + "/long.csv", "year,age,sex,population\n2024,0,F,100\n2024,0,M,110\n2025,0,F,112\n2025,0,M,122\n2024,30,F,5\n");

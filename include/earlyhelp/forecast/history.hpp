@@ -61,7 +61,9 @@ struct History {
 };
 
 /// Reads `social_care_episodes.csv` in `dir` through io::validate_stream against the built-in
-/// schema; a LAC episode without a placement type counts as "other". Children are keyed by their
+/// schema's fields that the forecast reads (names, dob, sex, upn, episode_type, start and end
+/// dates, placement_type: an error in another field, such as a malformed postcode, does not
+/// drop the episode); a LAC episode without a placement type counts as "other". Children are keyed by their
 /// UPN when present, else by name and date of birth (normalised; hashed).
 /// @throws IOError if the file is missing; SchemaError if required columns are missing.
 History read_extract_history(const std::string& dir);
