@@ -35,7 +35,7 @@ int horizon_months(const std::string& text) {
   else if (!t.empty() && (t.back() == 'm' || t.back() == 'M')) t.remove_suffix(1);
   int n = 0;
   const auto r = std::from_chars(t.data(), t.data() + t.size(), n);
-  EH_CHECK(!t.empty() && r.ec == std::errc() && r.ptr == t.data() + t.size() && n >= 1 && n * unit <= 240,
+  EH_CHECK(!t.empty() && r.ec == std::errc() && r.ptr == t.data() + t.size() && n >= 1 && n <= 240 && n * unit <= 240,
            "forecast: --horizon '{}' (expected years like 10y, months like 18m, from 1 month to 20 years)", text);
   return n * unit;
 }

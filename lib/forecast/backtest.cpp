@@ -56,6 +56,7 @@ BacktestResult backtest(const ForecastInput& input, Date split, const BacktestOp
   EH_CHECK(o.horizon_months >= 1 && o.horizon_months <= 120, "forecast --backtest: horizon of {} months (expected 1 to 120)",
            o.horizon_months);
   EH_CHECK(o.trend_months >= 2, "forecast --backtest: trend over {} months (expected at least 2)", o.trend_months);
+  EH_CHECK(!input.history.episodes.empty(), "forecast --backtest: the history holds no episodes");
   const int last_data = last_complete_month(input.history);
   const int first_forecast = month_number(split);  // the fit ends at the month end before the split
   EH_CHECK(first_forecast + o.horizon_months - 1 <= last_data,

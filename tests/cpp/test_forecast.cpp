@@ -2,6 +2,7 @@
 // Demand forecasting: states, history, transition fit, projection, scenarios, inputs (hand-computed
 // cases), and the savings calculator's two published cases.
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/forecast/backtest.hpp"
 #include "earlyhelp/forecast/forecast.hpp"
 #include "earlyhelp/forecast/savings.hpp"
 
@@ -296,6 +297,10 @@ TEST_SUITE("forecast") {
     for (const auto& r : a.rows)
       if (r.scenario == "observed") CHECK(r.date < o.as_of);
     CHECK(a.cost_change.empty());  // a 12-month horizon reaches none of 3, 5, 10 years
+    // An empty history is a clear error, never a date computed from nothing.
+    CHECK_THROWS_AS(fc::run_forecast(fc::ForecastInput{}, o), InvalidArgument);
+    CHECK_THROWS_AS(fc::backtest(fc::ForecastInput{}, o.as_of, {}), InvalidArgument);
+    CHECK_THROWS_AS(fc::default_split(fc::History{}, 12), InvalidArgument);
   }
 
   TEST_CASE("forecast.ssda903: episodes join the header; bad rows are rejected by file, row and field") {

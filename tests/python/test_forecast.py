@@ -60,6 +60,9 @@ def test_forecast_cli_errors_name_the_problem(cli, council, tmp_path):
                         "--horizon", "30y", "--out", str(tmp_path / "x")], capture_output=True, text=True)
     assert r.returncode == 2 and "--horizon '30y'" in r.stderr
     r = subprocess.run([cli, "--no-audit", "forecast", "--data", str(council), "--as-of", "2025-04-01",
+                        "--horizon", "999999999y", "--out", str(tmp_path / "x")], capture_output=True, text=True)
+    assert r.returncode == 2 and "from 1 month to 20 years" in r.stderr
+    r = subprocess.run([cli, "--no-audit", "forecast", "--data", str(council), "--as-of", "2025-04-01",
                         "--scenarios", "target:lots", "--out", str(tmp_path / "x")], capture_output=True, text=True)
     assert r.returncode == 2 and "target rate per 10,000" in r.stderr
     pop = tmp_path / "pop.csv"
