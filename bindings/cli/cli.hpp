@@ -89,5 +89,7 @@ void register_model(CLI::App& app);
 void register_link(CLI::App& app);
 void register_features(CLI::App& app);
 void register_tf(CLI::App& app);
+void register_forecast(CLI::App& app);
+void register_savings(CLI::App& app);
 
 }  // namespace earlyhelp::cli

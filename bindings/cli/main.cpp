@@ -75,6 +75,8 @@ int main(int argc, char** argv) {
   cli::register_link(app);
   cli::register_features(app);
   cli::register_tf(app);
+  cli::register_forecast(app);
+  cli::register_savings(app);
   const std::string_view verb = named_verb(argc, argv);
   const auto subcommands = app.get_subcommands([](CLI::App*) { return true; });
   const bool known = std::any_of(subcommands.begin(), subcommands.end(),

@@ -9,6 +9,7 @@
 
 #include "cli.hpp"
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/forecast/forecast.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/ingest.hpp"
 #include "earlyhelp/io/output_file.hpp"
@@ -143,6 +144,7 @@ int run_demo(const DemoOptions& opt) {
     config.persons = opt.persons;
     config.seed = opt.seed;
     config.n_threads = opt.threads;
+    config.optional_columns = true;  // placement types, for the forecast
     const fs::path synth_dir = out / "synth";
     const auto gen = synth::write_directory(config, (synth_dir / "extracts").string());
     fmt::print("  generated {} persons in {} households, {} records in {} streams, {} outcome labels\n\n",
@@ -197,6 +199,13 @@ int run_demo(const DemoOptions& opt) {
                "  families with the records evidencing each criterion\n");
     run.count("tf_families", static_cast<double>(tf.families.size()));
     run.count("tf_eligible", static_cast<double>(eligible));
+    fmt::print("\n4. A ten-year forecast of the synthetic council's children in care (trend, population growth only,\n"
+               "   and England's rate of 67 looked-after children per 10,000), fitted only on data before the as-of date\n\n");
+    try {
+      fmt::print("{}", forecast::ten_year_summary((synth_dir / "extracts").string(), Date{}, opt.threads));
+    } catch (const InvalidArgument& e) {  // e.g. a council too small to have episodes to fit on
+      fmt::print("  no forecast: {}\n", e.what());
+    }
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

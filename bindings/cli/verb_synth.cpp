@@ -25,6 +25,7 @@ void register_synth(CLI::App& app) {
     int threads = 0;
     double error_scale = 1.0;
     bool quiet = false;
+    bool optional_columns = false;
   };
   auto opt = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("synth", "Generate a synthetic council: source-system extracts plus ground truth");
@@ -40,6 +41,9 @@ void register_synth(CLI::App& app) {
       ->check(whole_number(0, 65536));
   cmd->add_option("--error-scale", opt->error_scale, "Multiplier of the identity-error rates (0 = clean, up to 10)")
       ->check(CLI::Range(0.0, 10.0));
+  cmd->add_flag("--optional-columns", opt->optional_columns,
+                "Also write the schema's optional columns (placement_type of looked-after episodes, used by "
+                "`earlyhelp forecast`); without it a seed gives the same files as earlier versions");
   cmd->add_flag("--quiet", opt->quiet, "Print nothing on success");
   cmd->callback([opt] {
     set_exit_code(run_guarded("synth", [&] {
@@ -48,6 +52,7 @@ void register_synth(CLI::App& app) {
       c.seed = opt->seed;
       c.n_threads = opt->threads;
       c.error_scale = opt->error_scale;
+      c.optional_columns = opt->optional_columns;
       const auto start = parse_date(opt->start), end = parse_date(opt->end);
       EH_CHECK(start.has_value(), "synth: --start is not a date (expected YYYY-MM-DD)");
       EH_CHECK(end.has_value(), "synth: --end is not a date (expected YYYY-MM-DD)");
@@ -60,6 +65,7 @@ void register_synth(CLI::App& app) {
       run.param("start", opt->start);
       run.param("end", opt->end);
       run.param("error_scale", fmt::format("{}", c.error_scale));
+      if (c.optional_columns) run.param("optional_columns", "true");
       run.param("out", opt->out);
       const auto r = synth::write_directory(c, opt->out);
       run.count("persons", static_cast<double>(r.persons));

@@ -37,5 +37,6 @@ void bind_domains(pybind11::module_& m);
 /// Reading runs without the GIL.
 features::Linkage make_linkage(const schema::Schema& sch, const pybind11::object& persons,
                                const pybind11::object& households);
+void bind_forecast(pybind11::module_& m);  ///< earlyhelp._core.forecast: run, backtest, savings.
 
 }  // namespace earlyhelp::python

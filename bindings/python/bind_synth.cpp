@@ -23,8 +23,9 @@ void bind_synth(py::module_& m) {
   sm.def(
       "generate_tables",
       [](std::size_t persons, std::uint64_t seed, const std::string& start, const std::string& end, int n_threads,
-         double error_scale) {
+         double error_scale, bool optional_columns) {
         synth::Config c;
+        c.optional_columns = optional_columns;
         c.persons = persons;
         c.seed = seed;
         c.n_threads = n_threads;
@@ -48,7 +49,7 @@ void bind_synth(py::module_& m) {
         return py::make_tuple(out, rows, result.persons, result.households);
       },
       py::arg("persons"), py::arg("seed"), py::arg("start"), py::arg("end"), py::arg("n_threads") = 0,
-      py::arg("error_scale") = 1.0,
+      py::arg("error_scale") = 1.0, py::arg("optional_columns") = false,
       "Generates every table of the synthetic council as CSV bytes: (tables, rows per stream, persons, households).");
   sm.def(
       "field_types",

@@ -27,3 +27,5 @@
 #include "earlyhelp/features/case.hpp"
 #include "earlyhelp/features/compute.hpp"  // also definitions.hpp, events.hpp, table.hpp
 #include "earlyhelp/features/load.hpp"
+#include "earlyhelp/forecast/backtest.hpp"  // also forecast/forecast.hpp and its parts
+#include "earlyhelp/forecast/savings.hpp"

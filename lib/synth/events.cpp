@@ -33,9 +33,11 @@
 //   health_ae                 num[0] minute of day; code[0] arrival; code[1] category; code[2] discharge
 //   health_substance_misuse   code[0] substance; code[1] status; code[2] lives with children
 //   health_mental_health      code[0] service; code[1] referral source; code[2] contact type
+//   social_care_episodes (lac) num[0] placement type (detail/placements.hpp, own random stream)
 
 #include "earlyhelp/synth/events.hpp"
 
+#include "earlyhelp/synth/detail/placements.hpp"
 #include "earlyhelp/synth/detail/random.hpp"
 
 #include <algorithm>
@@ -866,6 +868,7 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
     }
     mo = nm, y = ny;
   }
+  detail::assign_placements(ev, pop, h);  // draws from its own stream only
 
   // ---- outcomes at the as-of dates -------------------------------------------------------------
   auto any_in = [](const std::vector<Date>& ds, Date from, int days) {

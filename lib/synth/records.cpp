@@ -38,6 +38,7 @@ enum Slot : int {
   s_sanction_flag, s_uc_conditionality, s_referral_date, s_primary_support_reason, s_service_type,
   s_attendance_date, s_arrival_mode, s_attendance_category, s_discharge, s_substance,
   s_treatment_status, s_lives_with_children, s_service, s_referral_source, s_contact_type,
+  s_placement_type,
   n_slots
 };
 constexpr std::string_view slot_names[] = {
@@ -56,7 +57,8 @@ constexpr std::string_view slot_names[] = {
   "weekly_hb_gbp", "ctr_weekly_gbp", "passported", "dependants", "benefit_type", "work_status",
   "sanction_flag", "uc_conditionality", "referral_date", "primary_support_reason", "service_type",
   "attendance_date", "arrival_mode", "attendance_category", "discharge", "substance",
-  "treatment_status", "lives_with_children", "service", "referral_source", "contact_type"};
+  "treatment_status", "lives_with_children", "service", "referral_source", "contact_type",
+  "placement_type"};
 static_assert(sizeof(slot_names) / sizeof(slot_names[0]) == n_slots);
 
 // The identity a system holds for one person on one record.
@@ -169,7 +171,12 @@ RecordWriter::RecordWriter(const Population& pop, const schema::Schema& schema, 
     if (!st)
       throw SchemaError(fmt::format("synth: schema '{}' has no stream '{}'", schema.name, stream_name(static_cast<StreamId>(i))));
     streams_[i] = st;
-    for (const auto& f : st->fields) {
+    for (std::size_t fi = 0; fi < st->fields.size(); ++fi) {
+      const auto& f = st->fields[fi];
+      // Optional columns are written only on request, so the files of a seed stay the same as
+      // before the column was added.
+      if (!f.required && !pop.config.optional_columns) continue;
+      fields_[i].push_back(fi);
       int slot = s_unknown;
       for (int k = 0; k < n_slots; ++k)
         if (slot_names[k] == f.name) slot = k;
@@ -181,10 +188,11 @@ RecordWriter::RecordWriter(const Population& pop, const schema::Schema& schema, 
 
 std::string RecordWriter::header(StreamId s) const {
   std::string out;
-  const auto& fields = streams_[static_cast<std::size_t>(s)]->fields;
-  for (std::size_t i = 0; i < fields.size(); ++i) {
+  const auto si = static_cast<std::size_t>(s);
+  const auto& fields = streams_[si]->fields;
+  for (std::size_t i = 0; i < fields_[si].size(); ++i) {
     if (i) out.push_back(',');
-    append_csv(out, fields[i].name);
+    append_csv(out, fields[fields_[si][i]].name);
   }
   out.push_back('\n');
   return out;
@@ -454,6 +462,9 @@ std::string RecordWriter::write(const Event& e, std::uint64_t row_key, std::stri
       case s_service: v = category("service", e.code[0]); break;
       case s_referral_source: v = category("referral_source", e.code[1]); break;
       case s_contact_type: v = category("contact_type", e.code[2]); break;
+      case s_placement_type:
+        if (e.stream == StreamId::social_care_episodes && e.code[0] == 2) v = category("placement_type", static_cast<std::size_t>(e.num[0]));
+        break;
       default: break;  // a field the writer does not know: left empty (reported by unmapped())
     }
     append_csv(out, v);

@@ -62,7 +62,7 @@ class SyntheticCouncil(Mapping):
 
 
 def generate(persons: int = 20_000, seed: int = 1, start: str = "2022-04-01", end: str = "2025-03-31",
-             threads: int = 0, error_scale: float = 1.0) -> SyntheticCouncil:
+             threads: int = 0, error_scale: float = 1.0, optional_columns: bool = False) -> SyntheticCouncil:
     """Generates a synthetic council.
 
     :param persons: persons in the county (600,000 mirrors a real county; 20,000 runs in a second)
@@ -70,11 +70,13 @@ def generate(persons: int = 20_000, seed: int = 1, start: str = "2022-04-01", en
     :param start, end: period of the extracts (ISO dates)
     :param threads: worker threads (0 = all cores); never changes the result
     :param error_scale: multiplier of the identity-error rates (0 gives clean extracts)
+    :param optional_columns: also write the schema's optional columns (the placement type of
+        looked-after episodes); without them a seed gives the same data as earlier versions
     :returns: a :class:`SyntheticCouncil` (mapping of stream name to DataFrame, plus ``truth``)
     :raises earlyhelp.InvalidArgument: for a bad size, date or error scale
     """
     tables, _rows, n_persons, n_households = _synth.generate_tables(
-        int(persons), int(seed), str(start), str(end), int(threads), float(error_scale))
+        int(persons), int(seed), str(start), str(end), int(threads), float(error_scale), bool(optional_columns))
     types = _synth.field_types()
     streams = {}
     truth = {}

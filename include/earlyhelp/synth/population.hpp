@@ -40,6 +40,10 @@ struct Config {
   int n_threads = 0;              ///< worker threads; <= 0 means all cores (never changes output)
   /// Multiplies every identity-error rate of the source systems (0 gives clean extracts).
   double error_scale = 1.0;
+  /// Also write the schema's optional columns (`"required": false`: the placement type of
+  /// looked-after episodes). Off by default, so a seed gives the same files as before they
+  /// were added; the extra values come from random streams of their own either way.
+  bool optional_columns = false;
 };
 
 /// No index (e.g. a person with no known father).

@@ -84,7 +84,8 @@ class RecordWriter {
   /// @throws SchemaError if the schema lacks one of the 18 council streams.
   RecordWriter(const Population& pop, const schema::Schema& schema, ErrorRates rates = {});
 
-  /// The CSV header line (field names, "\n"-terminated) of a stream.
+  /// The CSV header line (field names, "\n"-terminated) of a stream: every field of the schema,
+  /// except optional ones (`"required": false`) unless Config::optional_columns is set.
   std::string header(StreamId s) const;
   /// Appends the CSV row for `e` to `out`; `row_key` makes the record id unique (household
   /// index << 20 | row number within the household). Returns the record id.
@@ -96,7 +97,8 @@ class RecordWriter {
   const Population& pop_;
   ErrorRates rates_;
   std::array<const schema::Stream*, n_streams> streams_{};
-  std::array<std::vector<int>, n_streams> slots_;
+  std::array<std::vector<int>, n_streams> slots_;           // per written field
+  std::array<std::vector<std::size_t>, n_streams> fields_;  // schema field index per written field
   std::array<std::vector<std::string>, n_streams> unmapped_;
 };
 

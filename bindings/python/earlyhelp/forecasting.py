@@ -1,0 +1,177 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Demand forecasting and the cost of early help, as pandas frames and matplotlib figures.
+
+``earlyhelp.forecast`` and ``earlyhelp.savings`` call the same library functions as
+``earlyhelp forecast`` and ``earlyhelp savings`` on the command line.
+
+Example::
+
+    import earlyhelp
+    r = earlyhelp.forecast("/tmp/council", as_of="2025-04-01", horizon="10y",
+                           scenarios="trend,population,target:67")
+    r.forecast            # date, scenario, state, count_mean, count_p05, ... cost_p95
+    r.cost_change         # change in annual looked-after cost after 3, 5 and 10 years
+    r.figures["counts"]   # matplotlib Figure: looked-after children with 90% bands
+    print(r.summary)
+
+    earlyhelp.savings({"name": "Edge of care", "eligible": 135.5, "cost_per_unit": 2285,
+                       "effect": {"outcomes": 21.7},
+                       "savings": [{"item": "placement", "amount": 29923.09, "cashable": True}]})
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from earlyhelp._core import forecast as _forecast
+
+__all__ = ["BacktestResult", "ForecastResult", "forecast", "horizon_months", "savings"]
+
+
+def horizon_months(horizon: str | int) -> int:
+    """Months of a horizon: ``"10y"``, ``"18m"`` or a number of months (1 month to 20 years)."""
+    if isinstance(horizon, int) and not isinstance(horizon, bool):
+        months = horizon
+    else:
+        text = str(horizon).strip().lower()
+        unit = 12 if text.endswith("y") else 1
+        digits = text[:-1] if text[-1:] in ("y", "m") else text
+        if not digits.isdigit():
+            from earlyhelp import InvalidArgument
+            raise InvalidArgument(f"forecast: horizon '{horizon}' (expected years like 10y, months like 18m, "
+                                  "from 1 month to 20 years)")
+        months = int(digits) * unit
+    if not 1 <= months <= 240:
+        from earlyhelp import InvalidArgument
+        raise InvalidArgument(f"forecast: horizon of {months} months (expected 1 month to 20 years)")
+    return months
+
+
+def _frame(columns: dict) -> pd.DataFrame:
+    df = pd.DataFrame(columns)
+    if "date" in df:
+        df["date"] = pd.to_datetime(df["date"])
+    return df
+
+
+def _band_figure(forecast_frame: pd.DataFrame, value: str, title: str, ylabel: str):
+    # A Figure without pyplot: no global backend state, safe in scripts and notebooks alike.
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(9, 5))
+    ax = fig.subplots()
+    lac = forecast_frame[forecast_frame["state"] == "lac"]
+    for scenario, g in lac.groupby("scenario", sort=False):
+        if scenario == "observed":
+            ax.plot(g["date"], g[f"{value}_mean"], color="black", label="observed")
+            continue
+        line, = ax.plot(g["date"], g[f"{value}_mean"], label=scenario)
+        ax.fill_between(g["date"], g[f"{value}_p05"], g[f"{value}_p95"], color=line.get_color(), alpha=0.2)
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="upper left")
+    fig.autofmt_xdate()
+    return fig
+
+
+@dataclass
+class ForecastResult:
+    """A forecast's tables (the files ``earlyhelp forecast`` writes) and its figures."""
+
+    forecast: pd.DataFrame
+    cost_change: pd.DataFrame
+    transitions: pd.DataFrame
+    rejects: pd.DataFrame
+    summary: str
+    warnings: list[str]
+    figures: dict = field(default_factory=dict)
+
+
+@dataclass
+class BacktestResult:
+    """A back-test: monthly forecasts beside the observed counts, and the errors per method."""
+
+    rows: pd.DataFrame
+    scores: pd.DataFrame
+    history: pd.DataFrame
+    split: str
+    summary: str
+
+
+def forecast(data: str | os.PathLike | None = None, as_of: str | None = None, horizon: str | int = "10y",
+             scenarios: str = "trend,population,target:67", population: str | os.PathLike | None = None,
+             unit_costs: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
+             simulations: int = 200, seed: int = 1, n_threads: int = 0,
+             ssda903_header: list | None = None, ssda903_episodes: list | None = None,
+             backtest: bool = False, backtest_months: int = 12, figures: bool = True):
+    """Forecasts children in need, on plans and looked after, under scenarios, with costs.
+
+    ``data`` is an extracts folder (``social_care_episodes.csv``; ``person_register.csv`` gives the
+    child population when no ``population`` projection CSV is given); or give the SSDA903 files
+    instead. Only data dated before ``as_of`` is used. With ``out`` the files of the CLI are also
+    written there, with the figures as ``forecast_counts.png`` and ``forecast_costs.png``.
+
+    With ``backtest=True`` the model is fitted before ``as_of`` (default: ``backtest_months``
+    before the data ends) and scored against naive forecasts; a :class:`BacktestResult` is
+    returned.
+
+    Returns a :class:`ForecastResult` (DataFrames, the summary text and matplotlib figures).
+    Raises earlyhelp.InvalidArgument, SchemaError or IOError as the CLI would report them.
+    """
+    header = [os.fspath(p) for p in (ssda903_header or [])]
+    episodes = [os.fspath(p) for p in (ssda903_episodes or [])]
+    data_s = os.fspath(data) if data is not None else ""
+    pop_s = os.fspath(population) if population is not None else ""
+    out_s = os.fspath(out) if out is not None else ""
+    if backtest:
+        r = _forecast.backtest(data_s, as_of or "", int(backtest_months), pop_s, int(simulations), int(seed),
+                               int(n_threads), header, episodes, out_s)
+        return BacktestResult(_frame(r["rows"]), pd.DataFrame(r["scores"]), _frame(r["history"]), r["split"],
+                              r["summary"])
+    if as_of is None:
+        from earlyhelp import InvalidArgument
+        raise InvalidArgument("forecast: as_of is required (only data dated before it is used)")
+    r = _forecast.run(data_s, str(as_of), horizon_months(horizon), scenarios, pop_s,
+                      os.fspath(unit_costs) if unit_costs is not None else "", int(simulations), int(seed),
+                      int(n_threads), header, episodes, out_s)
+    result = ForecastResult(_frame(r["forecast"]), pd.DataFrame(r["cost_change"]), pd.DataFrame(r["transitions"]),
+                            pd.DataFrame(r["rejects"]), r["summary"], list(r["warnings"]))
+    if figures:
+        result.figures["counts"] = _band_figure(result.forecast, "count", "Looked-after children (90% band)",
+                                                "children")
+        result.figures["costs"] = _band_figure(result.forecast, "cost",
+                                               "Monthly looked-after cost (90% band)", "GBP a month")
+        if out_s:
+            result.figures["counts"].savefig(os.path.join(out_s, "forecast_counts.png"), dpi=100)
+            result.figures["costs"].savefig(os.path.join(out_s, "forecast_costs.png"), dpi=100)
+    return result
+
+
+def savings(config) -> pd.DataFrame:
+    """The intervention calculator (``earlyhelp savings``): gross, net and cashable savings.
+
+    ``config`` is a dict, a JSON string, or the path of a JSON file (the layout of the README).
+    Returns a one-row DataFrame (cost, outcomes, gross, net, cashable, net_cashable,
+    gross_per_unit, cost_per_outcome, break_even_outcomes, break_even_rate, return_per_pound,
+    and the same totals to the pound as ``*_gbp``); ``df.attrs["items"]`` holds each saving's total.
+    """
+    if isinstance(config, dict):
+        text, name = json.dumps(config), "<dict>"
+    elif isinstance(config, (str, os.PathLike)) and os.path.exists(os.fspath(config)):
+        name = os.fspath(config)
+        with open(name, encoding="utf-8") as f:
+            text = f.read()
+    else:
+        text, name = str(config), "<json>"
+    r = json.loads(_forecast.savings(text, name))
+    items = pd.DataFrame(r.pop("items"), columns=["item", "total", "cashable"])
+    pounds = r.pop("pounds")
+    for k, v in pounds.items():
+        r[f"{k}_gbp"] = v
+    df = pd.DataFrame([r])
+    df.attrs["items"] = items
+    return df
