@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Shared fixtures: paths to the source tree, the CLI and the shared public data."""
+"""Shared fixtures: paths to the source tree, the CLI, the shared public data and a linked
+synthetic council."""
 import os
 import pathlib
+import shutil
+import subprocess
 
 import pytest
 
@@ -29,3 +32,23 @@ def shared_data():
     if not path.is_dir():
         pytest.skip(f"shared data not found at {path} (only CI and developers have ../shared)")
     return path
+
+
+@pytest.fixture(scope="session")
+def synth_and_link(cli):
+    """make(root, persons, seed, as_of): a synthetic council of `persons` drawn with `seed` in
+    root/council, its truth/ moved out to root/truth (a council has none: nothing reading the
+    extracts may see it), linked once by the CLI into root/persons.csv and root/households.csv as
+    of `as_of`. Returns the extracts' folder."""
+    def run(*args):
+        r = subprocess.run([cli, "--no-audit", *map(str, args), "--quiet"], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+
+    def make(root, persons, seed, as_of):
+        data = root / "council"
+        run("synth", "--persons", persons, "--seed", seed, "--out", data)
+        shutil.move(str(data / "truth"), str(root / "truth"))
+        run("link", "--data", data, "--output", root / "persons.csv", "--households", root / "households.csv",
+            "--as-of", as_of)
+        return data
+    return make

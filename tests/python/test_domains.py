@@ -2,7 +2,6 @@
 """Risk domains from Python: the training table over several dates, its guards, and, as a check
 only, the outcomes derived from the extracts against the synthetic council's truth/outcomes.csv
 (truth is read by this test alone; the library never reads it)."""
-import shutil
 import subprocess
 
 import numpy as np
@@ -17,17 +16,10 @@ def _run(*args):
 
 
 @pytest.fixture(scope="module")
-def council(cli, tmp_path_factory):
+def council(synth_and_link, tmp_path_factory):
     """A 3,000-person synthetic council linked once; truth moved out of the extracts' folder."""
     root = tmp_path_factory.mktemp("domains")
-    data = root / "council"
-    r = _run(cli, "--no-audit", "synth", "--persons", 3000, "--seed", 23, "--out", data, "--quiet")
-    assert r.returncode == 0, r.stderr
-    shutil.move(str(data / "truth"), str(root / "truth"))
-    r = _run(cli, "--no-audit", "link", "--data", data, "--output", root / "persons.csv",
-             "--households", root / "households.csv", "--as-of", "2024-04-01", "--quiet")
-    assert r.returncode == 0, r.stderr
-    return data, root
+    return synth_and_link(root, 3000, 23, "2024-04-01"), root
 
 
 def test_builtin_domains():

@@ -4,7 +4,6 @@ council, point in time (cut extracts give the same bytes), agreement with pandas
 features, errors and exit codes, the audit record."""
 import csv
 import json
-import shutil
 import subprocess
 
 import numpy as np
@@ -21,16 +20,10 @@ def _run(*args):
 
 
 @pytest.fixture(scope="module")
-def council(cli, tmp_path_factory):
+def council(synth_and_link, tmp_path_factory):
     """A 2,500-person synthetic council linked once with the CLI: (folder, persons, households)."""
     root = tmp_path_factory.mktemp("features")
-    data = root / "council"
-    r = _run(cli, "--no-audit", "synth", "--persons", 2500, "--seed", 5, "--out", data, "--quiet")
-    assert r.returncode == 0, r.stderr
-    shutil.rmtree(data / "truth")  # a council has no truth: nothing below may read it
-    r = _run(cli, "--no-audit", "link", "--data", data, "--output", root / "persons.csv",
-             "--households", root / "households.csv", "--as-of", "2024-10-01", "--quiet")
-    assert r.returncode == 0, r.stderr
+    data = synth_and_link(root, 2500, 5, "2024-10-01")
     return data, root / "persons.csv", root / "households.csv"
 
 

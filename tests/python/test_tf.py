@@ -3,7 +3,6 @@
 issue's columns, the CLI and Python agree, the rule of two, a criterion and its evidence checked
 by independent pandas code, a framework file, linking without --persons, errors."""
 import json
-import shutil
 import subprocess
 
 import pandas as pd
@@ -20,16 +19,10 @@ def _run(*args):
 
 
 @pytest.fixture(scope="module")
-def council(cli, tmp_path_factory):
+def council(synth_and_link, tmp_path_factory):
     """A 1,500-person synthetic council linked once: (folder, households file, root)."""
     root = tmp_path_factory.mktemp("tf")
-    data = root / "council"
-    r = _run(cli, "--no-audit", "synth", "--persons", 1500, "--seed", 11, "--out", data, "--quiet")
-    assert r.returncode == 0, r.stderr
-    shutil.rmtree(data / "truth")  # a council has no truth
-    r = _run(cli, "--no-audit", "link", "--data", data, "--output", root / "persons.csv",
-             "--households", root / "households.csv", "--as-of", AS_OF, "--quiet")
-    assert r.returncode == 0, r.stderr
+    data = synth_and_link(root, 1500, 11, AS_OF)
     return data, root / "households.csv", root
 
 
