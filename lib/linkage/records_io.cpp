@@ -61,6 +61,13 @@ class RowChecks {
     return true;
   }
 
+  // subject_min_age, when given: whole years, 0 to 999 (what linking reads it as).
+  bool min_age_ok(const io::CsvRecord& rec, std::string_view age, const std::string& column) {
+    const bool years = age.size() <= 3 && std::all_of(age.begin(), age.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (years) return true;
+    return fault(rec, column, io::RejectKind::invalid_value, "not whole years (expected 0 to 999)");
+  }
+
  private:
   static io::RejectKind kind_of(io::CsvIssue issue) noexcept {
     switch (issue) {
@@ -118,10 +125,13 @@ std::size_t for_each_records_batch(const std::string& path, const ColumnMap& map
   const ColumnPlan plan = plan_columns(header, map, reader.name());
   if (options.warn)
     for (const auto& w : plan.warnings) options.warn(w);
-  const std::size_t record_id = canonical_column_index("record_id");
-  std::string id_column;
-  for (std::size_t c = 0; c < header.size(); ++c)
-    if (plan.target[c] == record_id) id_column = header[c];
+  const auto column_of = [&](std::string_view canonical) {
+    const std::size_t k = canonical_column_index(canonical);
+    for (std::size_t c = 0; c < header.size(); ++c)
+      if (plan.target[c] == k) return header[c];
+    return std::string();
+  };
+  const std::string id_column = column_of("record_id"), min_age_column = column_of("subject_min_age");
   RowChecks checks(reader, options);
   io::CsvRecord rec;
   while (reader.next(rec)) {
@@ -133,6 +143,7 @@ std::size_t for_each_records_batch(const std::string& path, const ColumnMap& map
       if (!v.empty()) append_value(r, plan.target[c], v);
     }
     if (!checks.id_ok(rec, r.record_id, id_column)) continue;
+    if (!checks.min_age_ok(rec, r.subject_min_age, min_age_column)) continue;
     out.push_back(std::move(r));
     ++n;
     if (out.size() >= options.batch) {

@@ -263,6 +263,32 @@ TEST_CASE("linkage_input.read: rows that cannot be linked are rejected with file
   CHECK_THROWS_WITH_AS(read_records_csv(path), doctest::Contains(where.c_str()), FormatError);
 }
 
+TEST_CASE("linkage_input.read: a subject_min_age that is not whole years is a rejected row, not a stop") {
+  TempDir dir;
+  const std::string path = dir.write("people.csv",
+                                     "record_id,first_name,surname,dob,record_date,subject_min_age\n"
+                                     "1,John,Smith,1980-01-02,2020-01-01,10\n"
+                                     "2,Jon,Smith,1980-01-02,2020-01-01,ten\n"
+                                     "3,Mary,Smith,1982-05-06,2020-01-01,1000\n"
+                                     "4,Ann,Jones,1975-03-04,2020-01-01,\n");
+  std::vector<RecordReject> rejects;
+  std::vector<Record> records;
+  ReadOptions options;
+  options.reject = [&](const RecordReject& r) { rejects.push_back(r); };
+  for_each_records_batch(path, {}, [&](std::vector<Record>& b) { records.insert(records.end(), b.begin(), b.end()); },
+                         options);
+  CHECK(records.size() == 2);
+  REQUIRE(rejects.size() == 2);
+  CHECK(rejects[0].row == 2);
+  CHECK(rejects[0].field == "subject_min_age");
+  CHECK(rejects[0].kind == io::RejectKind::invalid_value);
+  CHECK(rejects[1].row == 3);
+  // Without a sink it stops the read naming file, row and column (it used to reach linking and
+  // fail there as a bad argument naming only "record N").
+  const std::string where = path + ": row 2 (line 3), column subject_min_age";
+  CHECK_THROWS_WITH_AS(read_records_csv(path), doctest::Contains(where.c_str()), FormatError);
+}
+
 TEST_CASE("linkage_input.read: the bundled sample council links; its faulty rows are rejected, none lost") {
   const fs::path dir = eh_test::source_dir() / "examples" / "data" / "sample_council";
   REQUIRE(fs::is_directory(dir));
