@@ -86,9 +86,11 @@ bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b, bool dob_guar
   for (const std::int32_t d : dobs_[rb])
     if (dobs_[ra].size() < kDobsMax && std::find(dobs_[ra].begin(), dobs_[ra].end(), d) == dobs_[ra].end()) dobs_[ra].push_back(d);
   std::vector<std::int32_t>().swap(dobs_[rb]);
-  for (const auto& [e, x] : persons_[rb])
+  for (const auto& entry : persons_[rb]) {  // not a structured binding: clang 14 cannot capture one
+    const std::uint32_t e = entry.first;
     if (std::none_of(persons_[ra].begin(), persons_[ra].end(), [&](const auto& p) { return p.first == e; }))
-      persons_[ra].emplace_back(e, x);
+      persons_[ra].push_back(entry);
+  }
   std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(persons_[rb]);
   // Compact now and then so lists of merged groups do not grow without bound.
   if (into.size() > 64) {
