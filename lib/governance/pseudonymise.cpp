@@ -4,6 +4,7 @@
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/governance/hash.hpp"
+#include "earlyhelp/linkage/records.hpp"
 
 #include <openssl/rand.h>
 
@@ -116,14 +117,15 @@ std::string Pseudonymiser::pseudonymise(std::string_view domain, std::string_vie
 std::string normalise_for_pseudonym(std::string_view domain, std::string_view value) {
   std::string out;
   out.reserve(value.size());
-  if (domain == "nhs_number" || domain == "uprn") {
+  // The linker's own normalisation: a valid NHS number as its ten digits, anything else as its
+  // letters and digits, so values the linker matches exactly get one pseudonym and values it
+  // keeps apart ("ABC1", "XYZ1") do not share one.
+  if (domain == "nhs_number") return linkage::normalise_identifier(value);
+  if (domain == "uprn") {
     for (char c : value)
       if (c >= '0' && c <= '9') out.push_back(c);
-    if (domain == "uprn") {
-      const auto first = out.find_first_not_of('0');
-      out = first == std::string::npos ? (out.empty() ? "" : "0") : out.substr(first);
-    }
-    return out;
+    const auto first = out.find_first_not_of('0');
+    return first == std::string::npos ? (out.empty() ? "" : "0") : out.substr(first);
   }
   if (domain == "postcode" || domain == "upn") {
     for (char c : value)

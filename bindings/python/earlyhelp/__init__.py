@@ -43,8 +43,9 @@ __all__ = [
 ]
 
 from earlyhelp import governance  # noqa: E402,F401
+from earlyhelp.governance import pseudonymise  # noqa: E402,F401
 
-__all__ += ["governance"]
+__all__ += ["governance", "pseudonymise"]
 
 from earlyhelp.evaluation import Evaluation, evaluate  # noqa: E402
 

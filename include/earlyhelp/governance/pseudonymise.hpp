@@ -69,7 +69,9 @@ class Pseudonymiser {
 
 /// Canonical form of an identifier before hashing, so trivially different spellings of the same
 /// value get the same pseudonym: ASCII letters upper-cased, and
-///  - "nhs_number", "uprn": digits only (UPRN without leading zeros);
+///  - "nhs_number": as the linker reads it: a valid NHS number as its ten digits, anything else
+///    as its letters and digits (linkage::normalise_identifier);
+///  - "uprn": digits only, without leading zeros;
 ///  - "postcode": letters and digits only ("sw1a 1aa" -> "SW1A1AA");
 ///  - "upn": letters and digits only;
 ///  - "dob": ISO yyyy-mm-dd when the text parses as a date (UK dd/mm/yyyy day-first);
