@@ -3,7 +3,9 @@
 """Demand forecast back-test and speed: the multi-state model against three peers on the same series.
 
 For each synthetic council (draws of `earlyhelp synth --optional-columns` with a longer history,
-one knob varied at a time: the seed, the size, the identity-error scale), in one run:
+one knob varied at a time: the seed -- five by default, 101-105, which were never looked at while
+the model was developed (development used seeds 11 and 12) -- then, on the first seed, the size and
+the identity-error scale), in one run:
 
   ours  earlyhelp forecast --backtest: the multi-state model fitted on the history before the
         split (the last --months months are held out), rates held, 200 simulations (mean)
@@ -17,7 +19,8 @@ plan, looked after) over the held-out months and at the last of them ("at 12 mon
 worst case over the draws. Nothing here is tuned: the model's settings are the library defaults.
 
 Then times `earlyhelp forecast` on the default county (600,000 persons, the default three years,
-three scenarios, ten years, 200 simulations) against the issue's target of 10 s on 2 cores.
+three scenarios, ten years, 200 simulations) against the issue's target of 10 s on 2 cores: wall
+and CPU time of three runs (the machine is shared, so the load average is reported with each).
 
 Writes benchmarks/results/forecast.md.
 
@@ -108,6 +111,9 @@ def main() -> int:
     ap.add_argument("--start", default="2019-04-01", help="first day of the back-test councils' history")
     ap.add_argument("--months", type=int, default=12, help="months held out")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seeds", default="101,102,103,104,105",
+                    help="seeds of the back-test councils (the defaults were not looked at during development)")
+    ap.add_argument("--county-runs", type=int, default=3, help="timed forecasts of the county")
     ap.add_argument("--skip-county", action="store_true", help="skip timing the 600,000-person county")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "forecast.md"))
     a = ap.parse_args()
@@ -116,13 +122,14 @@ def main() -> int:
     work = pathlib.Path(a.work)
     work.mkdir(parents=True, exist_ok=True)
     base = ["--persons", str(a.persons), "--start", a.start]
-    draws = [("seed 1", base + ["--seed", "1"]), ("seed 2", base + ["--seed", "2"]), ("seed 3", base + ["--seed", "3"]),
-             ("half size", ["--persons", str(a.persons // 2), "--start", a.start, "--seed", "1"]),
-             ("error scale 3", base + ["--seed", "1", "--error-scale", "3"])]
+    seeds = [x.strip() for x in a.seeds.split(",") if x.strip()]
+    draws = [(f"seed {x}", base + ["--seed", x]) for x in seeds]
+    draws += [(f"half size (seed {seeds[0]})", ["--persons", str(a.persons // 2), "--start", a.start, "--seed", seeds[0]]),
+              (f"error scale 3 (seed {seeds[0]})", base + ["--seed", seeds[0], "--error-scale", "3"])]
     results = []
     for label, args in draws:
         print(f"back-test: {label} ({' '.join(args)})", flush=True)
-        results.append(draw(cli, work, label.replace(" ", "_"), args, a.months, a.threads))
+        results.append(draw(cli, work, label.replace(" ", "_").replace("(", "").replace(")", ""), args, a.months, a.threads))
 
     county = None
     if not a.skip_county:
@@ -131,11 +138,15 @@ def main() -> int:
         synth(cli, data, ["--persons", "600000", "--seed", "1"], a.threads)
         cmd = [cli, "--no-audit", "forecast", "--data", str(data), "--as-of", "2025-04-01", "--horizon", "10y",
                "--scenarios", "trend,population,target:67", "--out", str(data / "forecast"), "--threads", str(a.threads)]
-        t0 = os.times()
-        text, secs, rss = run_cli(cmd)
-        t1 = os.times()
-        county = {"seconds": secs, "rss": rss, "cpu": (t1.children_user - t0.children_user) + (t1.children_system - t0.children_system),
-                  "summary": text.strip(), "cmd": " ".join(cmd[1:]).replace(str(data), "<county>")}
+        runs = []
+        for _ in range(max(1, a.county_runs)):
+            load0 = os.getloadavg()[0]
+            t0 = os.times()
+            text, secs, rss = run_cli(cmd)
+            t1 = os.times()
+            runs.append({"seconds": secs, "rss": rss, "load": (load0, os.getloadavg()[0]),
+                         "cpu": (t1.children_user - t0.children_user) + (t1.children_system - t0.children_system)})
+        county = {"runs": runs, "summary": text.strip(), "cmd": " ".join(cmd[1:]).replace(str(data), "<county>")}
 
     methods = ["multi-state model (ours)", "naive: last value", "linear trend (24 months)", "statsmodels ETS (damped Holt)"]
     lines = ["# Demand forecast: back-test against naive, linear and statsmodels peers, and speed", "",
@@ -179,14 +190,16 @@ def main() -> int:
     lines += ["Seconds per back-test (CLI, fit + 200 simulations): " +
               ", ".join(f"{r['label']} {r['seconds']:.1f} s" for r in results), ""]
     if county is not None:
-        ratio = county["seconds"] / 10.0
         lines += ["## Speed: a forecast of the default county", "",
-                  "| measure | ours | target | ratio (ours / target) |", "|---|---|---|---|",
-                  f"| wall time, 600000 persons, 3 scenarios x 120 months x 200 simulations | {county['seconds']:.1f} s | 10 s | "
-                  f"{ratio:.2f} |",
-                  f"| CPU time (user + system) | {county['cpu']:.1f} s | - | - |",
-                  f"| peak resident memory | {county['rss']:.0f} MiB | - | - |", "",
-                  f"Command: `earlyhelp {county['cmd']}`", "", "```", county["summary"], "```", ""]
+                  "600000 persons, 3 scenarios x 120 months x 200 simulations, 2 threads; target 10 s on 2 cores. CPU time "
+                  "(user + system) is what the run needs of the machine; wall time also counts waiting for the cores other "
+                  "work holds (load average before and after each run).", "",
+                  "| run | wall time | ratio (wall / 10 s) | CPU time | CPU / 2 cores (wall if uncontended) | load average | peak memory |",
+                  "|---|---|---|---|---|---|---|"]
+        for i, run in enumerate(county["runs"], 1):
+            lines.append(f"| {i} | {run['seconds']:.1f} s | {run['seconds'] / 10.0:.2f} | {run['cpu']:.1f} s | "
+                         f"{run['cpu'] / a.threads:.1f} s | {run['load'][0]:.1f} -> {run['load'][1]:.1f} | {run['rss']:.0f} MiB |")
+        lines += ["", f"Command: `earlyhelp {county['cmd']}`", "", "```", county["summary"], "```", ""]
     pathlib.Path(a.out).write_text("\n".join(lines))
     print("\n".join(lines))
     return 0

@@ -70,8 +70,19 @@ py::dict forecast_columns(const fc::ForecastResult& r) {
   std::vector<std::size_t> row, line;
   for (const auto& j : r.rejects) file.push_back(j.file), row.push_back(j.row), line.push_back(j.line), field.push_back(j.field), reason.push_back(j.reason);
   rj["file"] = file, rj["row"] = row, rj["line"] = line, rj["field"] = field, rj["reason"] = reason;
+  py::dict lc;
+  std::vector<std::string> months;
+  std::vector<double> child_months, moves, raw, ratio;
+  for (int b = 0; b < fc::n_care_bands; ++b) {
+    const auto bi = static_cast<std::size_t>(b);
+    months.emplace_back(fc::care_band_names[bi]), child_months.push_back(r.model.leave_exposure[bi]), moves.push_back(r.model.leave_moves[bi]);
+    raw.push_back(r.model.leave_exposure[bi] > 0 ? r.model.leave_moves[bi] / r.model.leave_exposure[bi] : 0.0);
+    ratio.push_back(r.model.leave_hazard[bi]);
+  }
+  lc["months_in_care"] = months, lc["child_months"] = child_months, lc["leaving_moves"] = moves, lc["raw_rate"] = raw;
+  lc["hazard_ratio"] = ratio;
   py::dict out;
-  out["forecast"] = f, out["cost_change"] = cc, out["transitions"] = tr, out["rejects"] = rj;
+  out["forecast"] = f, out["cost_change"] = cc, out["transitions"] = tr, out["rejects"] = rj, out["leaving_care"] = lc;
   out["summary"] = fc::forecast_summary(r);
   out["warnings"] = r.warnings;
   return out;

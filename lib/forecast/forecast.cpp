@@ -137,13 +137,14 @@ ForecastResult run_forecast(const ForecastInput& input, const ForecastOptions& o
   }
 
   const Stock stock = stock_at(known, last);
+  const CareDurations durations = care_durations_at(known, last);
   ProjectionOptions po;
   po.months = options.horizon_months;
   po.simulations = options.simulations;
   po.seed = options.seed;
   po.n_threads = options.n_threads;
   for (const Scenario& sc : options.scenarios) {
-    const Projection p = project(r.model, input.population, stock, last, sc, input.costs, po);
+    const Projection p = project(r.model, input.population, stock, last, sc, input.costs, po, &durations);
     const std::size_t n_sims = p.counts.size();
     std::vector<double> v(n_sims), w(n_sims);
     for (int k = 0; k < options.horizon_months; ++k) {
@@ -233,6 +234,17 @@ void write_forecast(const ForecastResult& r, const std::string& out_dir) {
     w.close();
   }
   {
+    auto w = io::CsvWriter::open(path("leaving_care.csv"));
+    w.write_row({"months_in_care", "child_months", "leaving_moves", "raw_rate", "hazard_ratio"});
+    for (int b = 0; b < n_care_bands; ++b) {
+      const auto bi = static_cast<std::size_t>(b);
+      const double e = r.model.leave_exposure[bi], k = r.model.leave_moves[bi];
+      w.write_row(std::vector<std::string>{std::string(care_band_names[bi]), fmt::format("{:g}", e), fmt::format("{:g}", k),
+                                           fmt::format("{:.6f}", e > 0 ? k / e : 0.0), fmt::format("{:.4f}", r.model.leave_hazard[bi])});
+    }
+    w.close();
+  }
+  {
     auto w = io::CsvWriter::open(path("unit_costs.csv"));
     w.write_row({"state", "weekly_cost", "source"});
     for (int s = state_cin; s < n_states; ++s)
@@ -274,6 +286,10 @@ std::string forecast_summary(const ForecastResult& r) {
   }
   out += fmt::format("Baseline annual looked-after cost (12 months before {}): {}\n", format_date(r.as_of),
                      r.cost_change.empty() ? std::string("-") : whole_pounds(r.cost_change.front().baseline_annual_cost));
+  out += "Leaving care by months in care (hazard ratio to the fit window's average):";
+  for (int b = 0; b < n_care_bands; ++b)
+    out += fmt::format(" {} {:.2f}", care_band_names[static_cast<std::size_t>(b)], r.model.leave_hazard[static_cast<std::size_t>(b)]);
+  out += "\n";
   return out;
 }
 

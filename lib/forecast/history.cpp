@@ -294,6 +294,18 @@ ChildStates child_states(const History& history, int first, int last) {
     std::size_t j = i;
     while (j < ep.size() && ep[j].child == ep[i].child) ++j;
     std::vector<int> st(static_cast<std::size_t>(n), state_not_known);
+    // Periods of care: looked-after episodes chained when one starts at most a day after the
+    // previous ended (episodes are sorted by start within a child).
+    std::vector<std::pair<Date, Date>> periods;
+    for (std::size_t k = i; k < j; ++k) {
+      const Episode& e = ep[k];
+      if (e.kind != EpisodeKind::lac) continue;
+      if (!periods.empty() && (periods.back().second == open_end || e.start.days <= periods.back().second.days + 1)) {
+        if (periods.back().second != open_end && (e.end == open_end || e.end > periods.back().second)) periods.back().second = e.end;
+      } else {
+        periods.push_back({e.start, e.end});
+      }
+    }
     for (std::size_t k = i; k < j; ++k) {
       const Episode& e = ep[k];
       const int m0 = std::max(first, month_number(e.start));
@@ -305,9 +317,17 @@ ChildStates child_states(const History& history, int first, int last) {
         b = std::max(b, e.state());  // lac > cpp > cin: the state numbers follow that order
       }
     }
+    std::vector<int> months(static_cast<std::size_t>(n), -1);
+    for (int k = 0; k < n; ++k) {
+      if (!is_lac(st[static_cast<std::size_t>(k)])) continue;
+      const Date me = month_end(first + k);
+      for (const auto& [from, to] : periods)
+        if (from <= me && (to == open_end || to >= me)) months[static_cast<std::size_t>(k)] = first + k - month_number(from);
+    }
     out.sex.push_back(ep[i].sex);
     out.dob.push_back(ep[i].dob);
     out.states.push_back(std::move(st));
+    out.lac_months.push_back(std::move(months));
     i = j;
   }
   return out;

@@ -209,30 +209,50 @@ PopulationSeries population_from_register(const std::string& dir, int first_mont
       s.sex = v[sex_].missing ? 2 : v[sex_].text == "F" ? 0 : v[sex_].text == "M" ? 1 : 2;
       s_.push_back(s);
     }
-    void reject(const io::Reject&, const std::vector<std::string_view>&) override {}
+    void reject(const io::Reject&, const std::vector<std::string_view>&) override { ++rejected; }
+    std::size_t rejected = 0;
 
    private:
     std::vector<Spell>& s_;
     std::size_t dob_ = 0, sex_ = 0, start_ = 0, end_ = 0;
   };
   Sink sink(spells);
-  const schema::Schema schema = schema::Schema::builtin();
+  // Only the four fields counted are read and checked: a person with a malformed postcode or
+  // NHS number is still a resident child (and checking every field of a county's register was
+  // most of a forecast's time).
+  schema::Stream stream = schema::Schema::builtin().stream("person_register");
+  stream.fields.erase(std::remove_if(stream.fields.begin(), stream.fields.end(),
+                                     [](const schema::Field& f) {
+                                       return f.name != "dob" && f.name != "sex" && f.name != "start_date" && f.name != "end_date";
+                                     }),
+                      stream.fields.end());
   auto reader = io::CsvReader::open(path);
-  io::validate_stream(schema.stream("person_register"), reader, sink);
-  std::map<int, AgeSexCounts> months;
-  for (int m = first_month; m <= last_month; ++m) months[m] = AgeSexCounts{};
+  io::validate_stream(stream, reader, sink);
+  const int n_months = std::max(0, last_month - first_month + 1);
+  std::vector<Date> ends(static_cast<std::size_t>(n_months));
+  for (int m = first_month; m <= last_month; ++m) ends[static_cast<std::size_t>(m - first_month)] = month_end(m);
+  std::vector<AgeSexCounts> counts(static_cast<std::size_t>(n_months), AgeSexCounts{});
   for (const Spell& s : spells) {
+    if (n_months == 0) break;
+    // Adults throughout the window, or born after it, are skipped before the monthly loop.
+    if (age_years(s.dob, ends.front()) >= n_ages || age_years(s.dob, ends.back()) < 0) continue;
     const int m0 = std::max(first_month, s.start.days == -2147483647 ? first_month : month_number(s.start));
     const int m1 = std::min(last_month, s.end.days == 2147483647 ? last_month : month_number(s.end));
     for (int m = m0; m <= m1; ++m) {
-      const Date me = month_end(m);
+      const Date me = ends[static_cast<std::size_t>(m - first_month)];
       if (me < s.start || me > s.end) continue;
       const int age = age_years(s.dob, me);
       if (age < 0 || age >= n_ages) continue;
-      months[m][static_cast<std::size_t>(age)][static_cast<std::size_t>(s.sex)] += 1;
+      counts[static_cast<std::size_t>(m - first_month)][static_cast<std::size_t>(age)][static_cast<std::size_t>(s.sex)] += 1;
     }
   }
-  return PopulationSeries::from_months(std::move(months), fmt::format("{} (children resident at each month end)", path));
+  std::map<int, AgeSexCounts> months;
+  for (int m = first_month; m <= last_month; ++m) months[m] = counts[static_cast<std::size_t>(m - first_month)];
+  return PopulationSeries::from_months(
+      std::move(months), sink.rejected == 0 ? fmt::format("{} (children resident at each month end)", path)
+                                            : fmt::format("{} (children resident at each month end; {} rows not counted: unreadable dob, sex, "
+                                                          "start_date or end_date)",
+                                                          path, sink.rejected));
 }
 
 }  // namespace earlyhelp::forecast

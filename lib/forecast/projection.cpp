@@ -44,16 +44,58 @@ double lac_share(const Row& p) {
   return s;
 }
 
+double uniform(std::mt19937_64& rng) noexcept { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+
+// A binomial draw. Small means (most cells of a county hold a handful of children) use inversion
+// of the distribution function (Kachitvichyanukul & Schmeiser's BINV, 1988): one uniform and on
+// average n*p + 1 multiplications, where the standard library's waiting-time method takes a
+// logarithm per success; larger means use std::binomial_distribution.
 long long binomial(std::mt19937_64& rng, long long n, double p) {
   if (n <= 0 || p <= 0) return 0;
   if (p >= 1) return n;
-  return std::binomial_distribution<long long>(n, p)(rng);
+  if (n == 1) return uniform(rng) < p ? 1 : 0;
+  if (p > 0.5) return n - binomial(rng, n, 1.0 - p);
+  const double mean = static_cast<double>(n) * p;
+  if (mean >= 10) return std::binomial_distribution<long long>(n, p)(rng);
+  const double q = 1.0 - p, ratio = p / q, a = static_cast<double>(n + 1) * ratio;
+  auto n_bits = static_cast<unsigned long long>(n);
+  double r = 1.0;  // P(X = 0) = q^n, by squaring
+  for (double base = q; ; base *= base) {
+    if (n_bits & 1) r *= base;
+    if ((n_bits >>= 1) == 0) break;
+  }
+  double u = uniform(rng);
+  long long x = 0;
+  while (u > r) {
+    u -= r;
+    ++x;
+    if (x > n) return n;  // rounding left a sliver of probability past n
+    r *= a / static_cast<double>(x) - ratio;
+  }
+  return x;
 }
 
-// Draws a multinomial split of n over the destinations of p into out (added).
-void multinomial(std::mt19937_64& rng, long long n, const Row& p, Row& out) {
+// Draws a multinomial split of n over the destinations of p into out (added). The destination
+// `rest` (the row's own state, usually by far the likeliest) takes what the others leave, which
+// saves its draw; a single child is one categorical draw.
+void multinomial(std::mt19937_64& rng, long long n, const Row& p, int rest_at, Row& out) {
+  if (n <= 0) return;
+  if (n == 1) {
+    double u = uniform(rng);
+    for (int t = 0; t < n_states; ++t) {
+      if (t == rest_at) continue;
+      u -= p[static_cast<std::size_t>(t)];
+      if (u < 0) {
+        out[static_cast<std::size_t>(t)] += 1;
+        return;
+      }
+    }
+    out[static_cast<std::size_t>(rest_at)] += 1;
+    return;
+  }
   double rest = 1.0;
   for (int t = 0; t < n_states && n > 0; ++t) {
+    if (t == rest_at) continue;
     const double q = p[static_cast<std::size_t>(t)];
     if (q <= 0) continue;
     const long long k = rest <= q ? n : binomial(rng, n, q / rest);
@@ -61,7 +103,46 @@ void multinomial(std::mt19937_64& rng, long long n, const Row& p, Row& out) {
     n -= k;
     rest -= q;
   }
+  out[static_cast<std::size_t>(rest_at)] += static_cast<double>(n);
 }
+
+// Looked-after children of one simulation by (age, sex, placement) cell and months in care, with
+// a bit per occupied month: a county's children sit in few of the cells and months, and empty
+// ones then cost nothing.
+static_assert(n_care_months <= 32, "one bit per month in care");
+struct CareCounts {
+  CareDurations n;
+  std::vector<std::uint32_t> occupied;
+
+  explicit CareCounts(const CareDurations& from) : n(from), occupied(from.size(), 0) {
+    for (std::size_t c = 0; c < n.size(); ++c)
+      for (int d = 0; d < n_care_months; ++d)
+        if (n[c][static_cast<std::size_t>(d)] > 0) occupied[c] |= 1u << d;
+  }
+  void add(std::size_t c, int d, double v) {
+    n[c][static_cast<std::size_t>(d)] += v;
+    occupied[c] |= 1u << d;
+  }
+  void clear() {
+    for (std::size_t c = 0; c < n.size(); ++c)
+      if (occupied[c] != 0) n[c].fill(0.0), occupied[c] = 0;
+  }
+  // Calls f(d, count) for each occupied month of cell c (the count may have fallen to 0).
+  template <class F>
+  void each(std::size_t c, F&& f) const {
+    for (std::uint32_t m = occupied[c]; m != 0; m &= m - 1) {
+      const int d = __builtin_ctz(m);
+      f(d, n[c][static_cast<std::size_t>(d)]);
+    }
+  }
+  double total(std::size_t c) const {
+    double t = 0;
+    each(c, [&](int, double v) { t += v; });
+    return t;
+  }
+};
+
+long long count_of(double v) noexcept { return static_cast<long long>(v + 0.5); }
 
 }  // namespace
 
@@ -70,6 +151,19 @@ std::string output_name(int o) {
   if (o == 1) return "cpp";
   if (o == 2) return "lac";
   return state_name(state_lac0 + o - 3);
+}
+
+CareDurations care_durations_at(const History& history, int month) {
+  CareDurations d(static_cast<std::size_t>(n_ages * n_sexes * n_placements), std::array<double, n_care_months>{});
+  const ChildStates cs = child_states(history, month, month);
+  for (std::size_t c = 0; c < cs.states.size(); ++c) {
+    const int st = cs.states[c][0];
+    const int age = age_years(cs.dob[c], month_end(month));
+    if (!is_lac(st) || age < 0 || age >= n_ages) continue;
+    const int months = std::clamp(cs.lac_months[c][0], 0, n_care_months - 1);
+    d[care_cell(age, cs.sex[c], st - state_lac0)][static_cast<std::size_t>(months)] += 1;
+  }
+  return d;
 }
 
 Stock stock_at(const History& history, int month) {
@@ -85,7 +179,7 @@ Stock stock_at(const History& history, int month) {
 }
 
 Projection project(const TransitionModel& model, const PopulationSeries& population, const Stock& stock, int start_month,
-                   const Scenario& scenario, const UnitCosts& costs, const ProjectionOptions& options) {
+                   const Scenario& scenario, const UnitCosts& costs, const ProjectionOptions& options, const CareDurations* durations) {
   EH_CHECK(options.months >= 1 && options.months <= 12 * 50, "forecast: horizon of {} months (expected 1 to 600)", options.months);
   EH_CHECK(options.simulations >= 1 && options.simulations <= 100000, "forecast: {} simulations (expected 1 to 100,000)", options.simulations);
   if (scenario.kind == ScenarioKind::target)
@@ -109,6 +203,19 @@ Projection project(const TransitionModel& model, const PopulationSeries& populat
   const double children0 = population.total_at_month(start_month);
   const double rate0 = children0 > 0 ? 1e4 * lac0 / children0 : 0.0;
   const std::size_t n_cells = model.alpha.size();
+  // Looked-after children by months in care: given, or all taken as two years or more.
+  const std::size_t n_care_cells = static_cast<std::size_t>(n_ages * n_sexes * n_placements);
+  CareDurations care0(n_care_cells, std::array<double, n_care_months>{});
+  if (durations != nullptr) {
+    EH_CHECK(durations->size() == n_care_cells, "forecast: {} cells of durations in care (expected {})", durations->size(), n_care_cells);
+    care0 = *durations;
+  } else {
+    for (int a = 0; a < n_ages; ++a)
+      for (int s = 0; s < n_sexes; ++s)
+        for (int pl = 0; pl < n_placements; ++pl)
+          care0[care_cell(a, s, pl)][n_care_months - 1] =
+              stock[static_cast<std::size_t>(a)][static_cast<std::size_t>(s)][static_cast<std::size_t>(state_lac0 + pl)];
+  }
 
   parallel_for(n_sims, options.n_threads, [&](std::size_t sim) {
     std::mt19937_64 rng(splitmix(options.seed * 0x9E3779B97F4A7C15ULL + sim + 1));
@@ -129,6 +236,16 @@ Projection project(const TransitionModel& model, const PopulationSeries& populat
         P[c][static_cast<std::size_t>(from)] = 1.0;
     }
     Stock cur = stock;
+    CareCounts care(care0), care_next(care0);
+    care_next.clear();
+    // Looked-after totals of each (age, sex, placement) from the durations.
+    auto lac_totals = [&](Stock& st, const CareCounts& cd) {
+      for (int a = 0; a < n_ages; ++a)
+        for (int s = 0; s < n_sexes; ++s)
+          for (int pl = 0; pl < n_placements; ++pl)
+            st[static_cast<std::size_t>(a)][static_cast<std::size_t>(s)][static_cast<std::size_t>(state_lac0 + pl)] = cd.total(care_cell(a, s, pl));
+    };
+    lac_totals(cur, care);
     for (std::size_t k = 0; k < n_months; ++k) {
       const int month = start_month + 1 + static_cast<int>(k);
       const double years_on = (static_cast<double>(k) + 1) / 12.0;
@@ -182,40 +299,106 @@ Projection project(const TransitionModel& model, const PopulationSeries& populat
       for (int t = 0; t < state_lac0; ++t) leave_mult[static_cast<std::size_t>(t)] = leave_factor;
 
       Stock next{};
+      care_next.clear();
+      // Moves of `moved` (children leaving state `from` of age a, sex s; `months` in care before,
+      // or -1) into next month's stock: looked-after destinations by months in care.
+      auto place = [&](int a, int s, const Row& moved, int months) {
+        const auto ai = static_cast<std::size_t>(a), si = static_cast<std::size_t>(s);
+        for (int t = 1; t < n_states; ++t) {
+          const double v = moved[static_cast<std::size_t>(t)];
+          if (v <= 0) continue;
+          if (is_lac(t))
+            care_next.add(care_cell(a, s, t - state_lac0), months < 0 ? 0 : std::min(months + 1, n_care_months - 1), v);
+          else
+            next[ai][si][static_cast<std::size_t>(t)] += v;
+        }
+      };
+      std::array<std::array<long long, n_sexes>, n_ages> not_known{};
       for (int a = 0; a < n_ages; ++a)
         for (int s = 0; s < n_sexes; ++s) {
           const auto ai = static_cast<std::size_t>(a), si = static_cast<std::size_t>(s);
           double in_care = 0;
-          for (int f = 1; f < n_states; ++f) {
+          for (int f = 1; f < n_states; ++f) in_care += cur[ai][si][static_cast<std::size_t>(f)];
+          for (int f = state_cin; f < state_lac0; ++f) {
             const double n = cur[ai][si][static_cast<std::size_t>(f)];
-            in_care += n;
             if (n <= 0) continue;
             Row p = P[TransitionModel::cell(age_band(a), s, f)];
-            adjust(p, f, is_lac(f) ? leave_mult : into_lac_mult);
+            adjust(p, f, into_lac_mult);
             Row moved{};
-            multinomial(rng, static_cast<long long>(std::llround(n)), p, moved);
-            for (int t = 1; t < n_states; ++t) next[ai][si][static_cast<std::size_t>(t)] += moved[static_cast<std::size_t>(t)];
+            multinomial(rng, count_of(n), p, f, moved);
+            place(a, s, moved, -1);
           }
-          // Entries from the children not known.
-          const double nk = std::max(0.0, pop[ai][si] - in_care);
-          if (nk > 0) {
-            Row p = P[TransitionModel::cell(age_band(a), s, state_not_known)];
-            adjust(p, state_not_known, entry_mult);
-            Row moved{};
-            multinomial(rng, static_cast<long long>(std::llround(nk)), p, moved);
-            for (int t = 1; t < n_states; ++t) next[ai][si][static_cast<std::size_t>(t)] += moved[static_cast<std::size_t>(t)];
+          // Looked after: leaving depends on the months in care.
+          for (int pl = 0; pl < n_placements; ++pl) {
+            const int f = state_lac0 + pl;
+            if (cur[ai][si][static_cast<std::size_t>(f)] <= 0) continue;
+            const std::size_t cell = TransitionModel::cell(age_band(a), s, f);
+            care.each(care_cell(a, s, pl), [&](int d, double n) {
+              if (n <= 0) return;
+              Row mult = leave_mult;
+              const double h = model.leave_multiplier(cell, d);
+              for (int t = 0; t < state_lac0; ++t) mult[static_cast<std::size_t>(t)] *= h;
+              Row p = P[cell];
+              adjust(p, f, mult);
+              Row moved{};
+              multinomial(rng, count_of(n), p, f, moved);
+              place(a, s, moved, d);
+            });
+          }
+          not_known[ai][si] = count_of(std::max(0.0, pop[ai][si] - in_care));
+        }
+      // Entries from the children not known. The rates are per age bracket, so the entries of a
+      // bracket are drawn at once and shared among its ages in proportion to their children not
+      // known (exact but for drawing the share with replacement: entries are a tiny fraction).
+      for (int b = 0; b < n_age_bands; ++b)
+        for (int s = 0; s < n_sexes; ++s) {
+          const auto si = static_cast<std::size_t>(s);
+          int a0 = n_ages, a1 = -1;
+          long long n = 0;
+          for (int a = 0; a < n_ages; ++a)
+            if (age_band(a) == b) a0 = std::min(a0, a), a1 = std::max(a1, a), n += not_known[static_cast<std::size_t>(a)][si];
+          if (n <= 0) continue;
+          Row p = P[TransitionModel::cell(b, s, state_not_known)];
+          adjust(p, state_not_known, entry_mult);
+          Row moved{};
+          multinomial(rng, n, p, state_not_known, moved);
+          for (int t = 1; t < n_states; ++t) {
+            long long entries = count_of(moved[static_cast<std::size_t>(t)]), left = n;
+            for (int a = a0; a <= a1 && entries > 0; ++a) {
+              const long long here = not_known[static_cast<std::size_t>(a)][si];
+              const long long share = a == a1 ? entries : binomial(rng, entries, static_cast<double>(here) / static_cast<double>(left));
+              left -= here, entries -= share;
+              if (share == 0) continue;
+              Row one{};
+              one[static_cast<std::size_t>(t)] = static_cast<double>(share);
+              place(a, s, one, -1);
+            }
           }
         }
       // Birthdays: one in twelve of each age moves up a year; those reaching 18 exit.
       for (int a = n_ages - 1; a >= 0; --a)
-        for (int s = 0; s < n_sexes; ++s)
-          for (int t = 1; t < n_states; ++t) {
+        for (int s = 0; s < n_sexes; ++s) {
+          for (int t = 1; t < state_lac0; ++t) {
             auto& n = next[static_cast<std::size_t>(a)][static_cast<std::size_t>(s)][static_cast<std::size_t>(t)];
-            const long long up = binomial(rng, static_cast<long long>(std::llround(n)), 1.0 / 12.0);
+            const long long up = binomial(rng, count_of(n), 1.0 / 12.0);
             n -= static_cast<double>(up);
             if (a + 1 < n_ages) next[static_cast<std::size_t>(a + 1)][static_cast<std::size_t>(s)][static_cast<std::size_t>(t)] += static_cast<double>(up);
           }
+          for (int pl = 0; pl < n_placements; ++pl) {
+            const std::size_t c = care_cell(a, s, pl);
+            for (std::uint32_t bits = care_next.occupied[c]; bits != 0; bits &= bits - 1) {
+              const int d = __builtin_ctz(bits);
+              double& n = care_next.n[c][static_cast<std::size_t>(d)];
+              const long long up = binomial(rng, count_of(n), 1.0 / 12.0);
+              if (up == 0) continue;
+              n -= static_cast<double>(up);
+              if (a + 1 < n_ages) care_next.add(care_cell(a + 1, s, pl), d, static_cast<double>(up));
+            }
+          }
+        }
+      lac_totals(next, care_next);
       cur = next;
+      std::swap(care, care_next);
       // Record counts and costs.
       std::array<double, n_states> by_state{};
       for (const auto& aa : cur)

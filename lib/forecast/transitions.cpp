@@ -30,6 +30,60 @@ void wilson(double k, double n, double& lo, double& hi) {
   lo = std::max(0.0, centre - half), hi = std::min(1.0, centre + half);
 }
 
+// Proportional hazard of leaving care by band of months in care: leaving moves of cell c in
+// band b ~ Poisson(exposure[c][b] * rate[c] * h[b]), fitted by alternating the two sets of
+// maximum-likelihood equations (iterative proportional fitting), h shrunk towards 1 by `prior`
+// child-months at the overall leaving rate.
+void fit_leave_hazard(TransitionModel& m, const std::vector<std::array<double, n_care_bands>>& exposure,
+                      const std::vector<double>& moves, double prior) {
+  const std::size_t n = exposure.size();
+  double all_moves = 0, all_exposure = 0;
+  for (std::size_t c = 0; c < n; ++c) {
+    all_moves += moves[c];
+    for (int b = 0; b < n_care_bands; ++b) {
+      all_exposure += exposure[c][static_cast<std::size_t>(b)];
+      m.leave_exposure[static_cast<std::size_t>(b)] += exposure[c][static_cast<std::size_t>(b)];
+    }
+  }
+  if (all_moves <= 0 || all_exposure <= 0) return;  // nothing to learn: ratios stay 1
+  const double pseudo = prior * all_moves / all_exposure;  // prior leaving moves per band
+  std::array<double, n_care_bands> h;
+  h.fill(1.0);
+  std::vector<double> rate(n, 0.0);
+  for (int iter = 0; iter < 50; ++iter) {
+    for (std::size_t c = 0; c < n; ++c) {
+      double e = 0;
+      for (int b = 0; b < n_care_bands; ++b) e += exposure[c][static_cast<std::size_t>(b)] * h[static_cast<std::size_t>(b)];
+      rate[c] = e > 0 ? moves[c] / e : 0.0;
+    }
+    double change = 0;
+    for (int b = 0; b < n_care_bands; ++b) {
+      double expected = 0;
+      for (std::size_t c = 0; c < n; ++c) expected += exposure[c][static_cast<std::size_t>(b)] * rate[c];
+      const double v = (m.leave_moves[static_cast<std::size_t>(b)] + pseudo) / (expected + pseudo);
+      change = std::max(change, std::abs(v - h[static_cast<std::size_t>(b)]));
+      h[static_cast<std::size_t>(b)] = v;
+    }
+    // Scale: mean 1 over the window's looked-after child-months (the ratio is relative).
+    double mean_h = 0;
+    for (int b = 0; b < n_care_bands; ++b) mean_h += m.leave_exposure[static_cast<std::size_t>(b)] * h[static_cast<std::size_t>(b)];
+    mean_h /= all_exposure;
+    for (auto& v : h) v /= mean_h;
+    if (change < 1e-9) break;
+  }
+  m.leave_hazard = h;
+  m.leave_mean_hazard.assign(n, 0.0);
+  for (std::size_t c = 0; c < n; ++c) {
+    double e = 0, eh = 0;
+    for (int b = 0; b < n_care_bands; ++b) {
+      e += exposure[c][static_cast<std::size_t>(b)];
+      eh += exposure[c][static_cast<std::size_t>(b)] * h[static_cast<std::size_t>(b)];
+    }
+    // A cell never looked after in the window: its rate is the prior's, for the window's mix.
+    m.leave_mean_hazard[c] = e > 0 ? eh / e : 1.0;
+  }
+}
+
 }  // namespace
 
 double TransitionModel::probability(int band, int sex, int from, int to) const {
@@ -83,6 +137,10 @@ TransitionModel fit_transitions(const History& full, const PopulationSeries& pop
   std::vector<double> block_exposure(static_cast<std::size_t>(n_blocks), 0.0);
   auto block_of = [&](int mm) { return n_blocks - 1 - (last - mm) / 12; };  // blocks end at `last`
 
+  // Leaving care by band of months in care: child-months and leaving moves per looked-after cell and band.
+  std::vector<std::array<double, n_care_bands>> leave_exposure(n_cells, std::array<double, n_care_bands>{});
+  std::vector<double> leave_moves(n_cells, 0.0);
+
   const ChildStates cs = child_states(history, first, last);
   for (std::size_t c = 0; c < cs.states.size(); ++c) {
     const auto& st = cs.states[c];
@@ -101,6 +159,14 @@ TransitionModel fit_transitions(const History& full, const PopulationSeries& pop
         const std::size_t cell = TransitionModel::cell(age_band(age0), sex, from);
         m.exposure[cell] += 1;
         m.counts[cell][static_cast<std::size_t>(s)] += 1;
+        if (is_lac(from)) {
+          const int band = care_band(std::max(0, cs.lac_months[c][static_cast<std::size_t>(k - 1)]));
+          leave_exposure[cell][static_cast<std::size_t>(band)] += 1;
+          if (!is_lac(s)) {
+            leave_moves[cell] += 1;
+            m.leave_moves[static_cast<std::size_t>(band)] += 1;
+          }
+        }
       } else if (s != state_not_known) {
         // Entries are per child of the population, which has no unknown sex: a child recorded
         // with sex U counts half to each.
@@ -171,6 +237,7 @@ TransitionModel fit_transitions(const History& full, const PopulationSeries& pop
       }
     }
   }
+  fit_leave_hazard(m, leave_exposure, leave_moves, options.prior_months);
   // Trend of entry rates over the 12-month blocks.
   for (int b = 0; b < n_blocks; ++b) {
     std::array<double, 3> r{};

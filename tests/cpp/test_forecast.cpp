@@ -142,6 +142,56 @@ TEST_SUITE("forecast") {
     CHECK(c2[4][fc::state_cin] == 1);  // May 31: the plan ended on May 1
   }
 
+  TEST_CASE("forecast.history: months in care run across placement changes and restart after leaving") {
+    fc::History h;
+    const Date dob = day(2012, 3, 1);
+    h.episodes.push_back(episode(5, 1, dob, fc::EpisodeKind::lac, day(2020, 1, 10), day(2020, 3, 31), 1));
+    h.episodes.push_back(episode(5, 1, dob, fc::EpisodeKind::lac, day(2020, 4, 1), day(2020, 6, 15), 2));  // a placement change
+    h.episodes.push_back(episode(5, 1, dob, fc::EpisodeKind::cin, day(2020, 6, 16), day(2020, 8, 1)));
+    h.episodes.push_back(episode(5, 1, dob, fc::EpisodeKind::lac, day(2020, 9, 5), fc::open_end, 1));  // a new period
+    const int jan = fc::month_number(day(2020, 1, 1));
+    const fc::ChildStates cs = fc::child_states(h, jan, jan + 11);
+    REQUIRE(cs.lac_months.size() == 1);
+    const std::vector<int> expected = {0, 1, 2, 3, 4, -1, -1, -1, 0, 1, 2, 3};
+    CHECK(cs.lac_months[0] == expected);
+    // A window starting later still counts from the period's start.
+    CHECK(fc::child_states(h, jan + 4, jan + 4).lac_months[0][0] == 4);
+    // The stock by months in care: one boy aged 8, residential, 4 months in at the end of May.
+    const fc::CareDurations d = fc::care_durations_at(h, jan + 4);
+    CHECK(d[fc::care_cell(8, 1, 2)][4] == 1);
+  }
+
+  TEST_CASE("forecast.fit: leaving care depends on the months in care") {
+    // Twelve boys aged 12 enter foster care in successive months of 2021 and leave within 40 days
+    // (in care at one month end, not the next); twelve have been fostered since 2017 and stay.
+    fc::History h;
+    const int foster = 1;
+    for (int i = 0; i < 12; ++i) {
+      h.episodes.push_back(episode(100 + static_cast<std::uint64_t>(i), 1, day(2009, 1, 1), fc::EpisodeKind::lac, day(2021, 1 + i, 3),
+                                   Date{day(2021, 1 + i, 3).days + 40}, foster));
+      h.episodes.push_back(episode(200 + static_cast<std::uint64_t>(i), 1, day(2009, 1, 1), fc::EpisodeKind::lac, day(2017, 1, 1), fc::open_end, foster));
+    }
+    h.episodes.push_back(episode(999, 1, day(2009, 1, 1), fc::EpisodeKind::cin, day(2016, 1, 1), day(2016, 2, 1)));
+    h.data_start = day(2016, 2, 1);
+    fc::AgeSexCounts pop{};
+    pop[12][1] = 1000;
+    fc::FitOptions o;
+    o.fit_months = 24;
+    const fc::TransitionModel m = fc::fit_transitions(h, fc::PopulationSeries::from_years({{2021, pop}}, "test"), day(2022, 2, 1), o);
+    // The short stays left in their first month in care, the long ones never.
+    CHECK(m.leave_moves[0] > 0);
+    CHECK(m.leave_moves[5] == 0);
+    CHECK(m.leave_hazard[0] > 5 * m.leave_hazard[5]);
+    // Over the window's own mix of durations the leaving moves are reproduced exactly.
+    const std::size_t cell = fc::TransitionModel::cell(fc::age_band(12), 1, fc::state_lac0 + foster);
+    double exposure = 0, weighted = 0;
+    for (int b = 0; b < fc::n_care_bands; ++b) {
+      exposure += m.leave_exposure[static_cast<std::size_t>(b)];
+      weighted += m.leave_exposure[static_cast<std::size_t>(b)] * m.leave_multiplier(cell, b == 5 ? 24 : b == 0 ? 0 : b == 1 ? 1 : b == 2 ? 3 : b == 3 ? 6 : 12);
+    }
+    CHECK(weighted / exposure == doctest::Approx(1.0).epsilon(1e-9));
+  }
+
   TEST_CASE("forecast.history: the as-of cut drops later episodes and reopens later ends") {
     const fc::History cut = fc::history_as_of(small_history(), day(2021, 2, 1));
     REQUIRE(cut.episodes.size() == 3);
@@ -223,6 +273,36 @@ TEST_SUITE("forecast") {
       const fc::Projection b = fc::project(m, fc::PopulationSeries::notional(), stock, start, held, costs, o);
       CHECK(a.counts == b.counts);
     }
+  }
+
+  TEST_CASE("forecast.project: the chance of leaving care follows the months in care") {
+    // Half the fostered children leave each month on average; in their first month in care twice
+    // that (all), after two years none.
+    fc::TransitionModel m = certain_model(false);
+    for (int b = 0; b < fc::n_age_bands; ++b)
+      for (int s = 0; s < fc::n_sexes; ++s) {
+        auto& a = m.alpha[fc::TransitionModel::cell(b, s, fc::state_lac0 + 1)];
+        a = {};
+        a[0] = 1e12, a[static_cast<std::size_t>(fc::state_lac0 + 1)] = 1e12;
+      }
+    m.leave_hazard = {2, 1, 1, 1, 1, 0};
+    m.leave_mean_hazard.assign(m.alpha.size(), 1.0);
+    fc::Stock stock{};
+    stock[5][0][static_cast<std::size_t>(fc::state_lac0 + 1)] = 20;
+    fc::CareDurations d(static_cast<std::size_t>(fc::n_ages * fc::n_sexes * fc::n_placements));
+    d[fc::care_cell(5, 0, 1)][0] = 10;   // ten just placed
+    d[fc::care_cell(5, 0, 1)][fc::n_care_months - 1] = 10;  // ten in care for two years or more
+    fc::ProjectionOptions o;
+    o.months = 3, o.simulations = 2, o.n_threads = 1;
+    const int start = fc::month_number(day(2020, 12, 1));
+    const fc::Scenario held = fc::parse_scenarios("population")[0];
+    const fc::Projection p = fc::project(m, fc::PopulationSeries::notional(), stock, start, held, fc::default_unit_costs(), o, &d);
+    for (std::size_t k = 0; k < 3; ++k) CHECK(p.counts[0][k][2] == 10);
+    // Without durations every child of the stock is taken as in care for two years or more.
+    const fc::Projection q = fc::project(m, fc::PopulationSeries::notional(), stock, start, held, fc::default_unit_costs(), o);
+    CHECK(q.counts[0][2][2] == 20);
+    fc::CareDurations wrong(3);
+    CHECK_THROWS_AS(fc::project(m, fc::PopulationSeries::notional(), stock, start, held, fc::default_unit_costs(), o, &wrong), InvalidArgument);
   }
 
   TEST_CASE("forecast.scenarios: intervention and target bend entries as configured") {

@@ -95,6 +95,10 @@ def test_python_forecast_matches_the_cli_and_draws_figures(cli, council, tmp_pat
     assert r.figures["counts"].axes[0].get_title().startswith("Looked-after children")
     assert (tmp_path / "py" / "forecast_counts.png").stat().st_size > 0
     assert list(r.cost_change["years"]) == [3]
+    # Leaving care by months in care: the same table as leaving_care.csv.
+    lc = pd.read_csv(tmp_path / "py" / "leaving_care.csv", dtype={"months_in_care": str})
+    assert list(r.leaving_care["months_in_care"]) == list(lc["months_in_care"]) == ["0", "1-2", "3-5", "6-11", "12-23", "24+"]
+    assert r.leaving_care["child_months"].sum() > 0 and (r.leaving_care["hazard_ratio"] > 0).all()
     bt = earlyhelp.forecast(council, backtest=True, simulations=20)
     assert set(bt.scores["state"]) == {"cin", "cpp", "lac"}
     with pytest.raises(earlyhelp.InvalidArgument, match="horizon"):

@@ -88,6 +88,8 @@ class ForecastResult:
     rejects: pd.DataFrame
     summary: str
     warnings: list[str]
+    #: leaving care by band of months in care: child-months, moves, raw rate, fitted hazard ratio
+    leaving_care: pd.DataFrame = field(default_factory=pd.DataFrame)
     figures: dict = field(default_factory=dict)
 
 
@@ -139,7 +141,8 @@ def forecast(data: str | os.PathLike | None = None, as_of: str | None = None, ho
                       os.fspath(unit_costs) if unit_costs is not None else "", int(simulations), int(seed),
                       int(n_threads), header, episodes, out_s)
     result = ForecastResult(_frame(r["forecast"]), pd.DataFrame(r["cost_change"]), pd.DataFrame(r["transitions"]),
-                            pd.DataFrame(r["rejects"]), r["summary"], list(r["warnings"]))
+                            pd.DataFrame(r["rejects"]), r["summary"], list(r["warnings"]),
+                            pd.DataFrame(r["leaving_care"]))
     if figures:
         result.figures["counts"] = _band_figure(result.forecast, "count", "Looked-after children (90% band)",
                                                 "children")

@@ -17,6 +17,8 @@
 ///                    change_pct, programme_cost, net_change
 ///   transitions.csv  age_band, sex, from, to, count, exposure, rate, rate_low, rate_high,
 ///                    probability (monthly; 95% Wilson interval)
+///   leaving_care.csv months_in_care (band), child_months, leaving_moves, raw_rate (monthly),
+///                    hazard_ratio (fitted; relative to the window's average, transitions.hpp)
 ///   unit_costs.csv   state, weekly_cost, source (the costs used)
 ///   rejects.csv      file, row, line, field, reason (input rows that could not be used)
 ///   summary.txt      the run's sources, warnings and the cost-change table

@@ -86,6 +86,12 @@ struct ChildStates {
   std::vector<int> sex;
   std::vector<Date> dob;
   std::vector<std::vector<int>> states;  ///< states[child][m - first]
+  /// Whole months since the child's current period of care began (the month end of its first
+  /// month in care is 0), at each month end the child is looked after; -1 otherwise. A period
+  /// of care is a run of looked-after episodes each starting at most a day after the previous
+  /// one ended (placement changes do not restart it); a period that began before the data has
+  /// its start taken from its first episode in the data.
+  std::vector<std::vector<int>> lac_months;
 };
 ChildStates child_states(const History& history, int first, int last);
 

@@ -42,6 +42,17 @@ inline constexpr std::array<std::string_view, n_sexes> sex_names = {"F", "M", "U
 /// Children are 0..17 years old.
 inline constexpr int n_ages = 18;
 
+/// Whole months in care the projection tracks: 0 to n_care_months - 2 exactly, the last level
+/// meaning n_care_months - 1 (two years) or more.
+inline constexpr int n_care_months = 25;
+/// Bands of months in care for the care-leaving hazard: 0, 1-2, 3-5, 6-11, 12-23, 24 or more.
+inline constexpr int n_care_bands = 6;
+inline constexpr std::array<std::string_view, n_care_bands> care_band_names = {"0", "1-2", "3-5", "6-11", "12-23", "24+"};
+/// Band of a number of whole months in care. O(1).
+constexpr int care_band(int months) noexcept {
+  return months < 1 ? 0 : months < 3 ? 1 : months < 6 ? 2 : months < 12 ? 3 : months < 24 ? 4 : 5;
+}
+
 /// Age bracket of an age in whole years (0-17). O(1).
 constexpr int age_band(int age) noexcept { return age < 1 ? 0 : age < 5 ? 1 : age < 10 ? 2 : age < 16 ? 3 : 4; }
 

@@ -16,6 +16,16 @@
 /// simulation's rates from the Dirichlet posterior, so the bands carry parameter uncertainty as
 /// well as chance.
 ///
+/// Time in care: leaving care (moves from a looked-after state to not_known, cin or cpp)
+/// depends on how long the child has been looked after: the chance is highest early in a period
+/// of care and falls the longer a child stays. The model carries this
+/// as a proportional hazard: the monthly leaving probability of a cell (age bracket, sex,
+/// placement) is scaled by a ratio for the band of months in care (states.hpp care_band),
+/// estimated jointly with the cells' rates by iterative proportional fitting of the Poisson
+/// likelihood (shrunk towards 1 by `prior_months` child-months at the overall leaving rate).
+/// Within a cell the fitted rates stay what was observed on the window's mix of durations; only
+/// the split across durations changes. Placement moves are not scaled.
+///
 /// Trend: the entry rates to cin, cpp and lac in each 12-month block of the window give a
 /// log-linear slope per year (used by the `trend` scenario).
 ///
@@ -57,6 +67,13 @@ struct TransitionModel {
   std::vector<double> exposure;
   /// Dirichlet posterior parameters per cell (alpha[cell][to]).
   std::vector<std::array<double, n_states>> alpha;
+  /// Care-leaving hazard ratio by band of months in care (1 when not fitted), with the leaving
+  /// moves and looked-after child-months of each band in the fit window.
+  std::array<double, n_care_bands> leave_hazard{1, 1, 1, 1, 1, 1};
+  std::array<double, n_care_bands> leave_moves{}, leave_exposure{};
+  /// Per cell: the mean of leave_hazard over the cell's looked-after exposure in the window
+  /// (empty when not fitted).
+  std::vector<double> leave_mean_hazard;
   /// Log-linear slope per year of the entry rates to cin, cpp and lac (0 when under 2 years).
   std::array<double, 3> trend_per_year{};
   /// Entry rates per 1,000 children not known, by 12-month block (oldest first) and group.
@@ -65,6 +82,12 @@ struct TransitionModel {
 
   static constexpr std::size_t cell(int band, int sex, int from) noexcept {
     return static_cast<std::size_t>((band * n_sexes + sex) * n_states + from);
+  }
+  /// Factor on the leaving probabilities of a looked-after child of `cell` after `months` whole
+  /// months in care: leave_hazard[care_band(months)] / leave_mean_hazard[cell] (1 when not fitted).
+  double leave_multiplier(std::size_t cell, int months) const noexcept {
+    if (cell >= leave_mean_hazard.size() || leave_mean_hazard[cell] <= 0) return 1.0;
+    return leave_hazard[static_cast<std::size_t>(care_band(months))] / leave_mean_hazard[cell];
   }
   /// Posterior mean monthly probability of moving from `from` to `to`.
   double probability(int band, int sex, int from, int to) const;
