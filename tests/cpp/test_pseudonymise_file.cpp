@@ -58,8 +58,8 @@ Pseudonymiser key_a() { return Pseudonymiser(PseudonymKey::from_hex(std::string(
 
 }  // namespace
 
-TEST_SUITE("governance.pseudonymise_file") {
-  TEST_CASE("a stream's plan holds its exactly-matched identifiers, never names, dates or addresses") {
+TEST_SUITE("governance") {
+  TEST_CASE("governance.pseudonymise_file: the plan of a stream holds its exactly-matched identifiers, never names, dates or addresses") {
     const auto sch = schema::Schema::builtin();
     const auto plan = PseudonymPlan::for_stream(sch.stream("council_tax"));
     std::vector<std::string> cols, domains;
@@ -77,7 +77,7 @@ TEST_SUITE("governance.pseudonymise_file") {
       CHECK_MESSAGE((c.column == "record_id" || c.column == "nhs_number"), c.column);
   }
 
-  TEST_CASE("cells: spellings the linker reads as one value share a pseudonym; missing stays missing") {
+  TEST_CASE("governance.pseudonymise_file: spellings the linker reads as one value share a pseudonym, and missing stays missing") {
     const auto p = key_a();
     PseudonymPlan plan = PseudonymPlan::for_columns({"nhs_number", "ref"});
     plan.missing_values.emplace_back("NULL");
@@ -98,7 +98,7 @@ TEST_SUITE("governance.pseudonymise_file") {
     CHECK_THROWS_AS(PseudonymPlan::for_columns({"a", "a"}), InvalidArgument);
   }
 
-  TEST_CASE("a file: planned columns hashed, the rest copied, ragged rows rejected without values") {
+  TEST_CASE("governance.pseudonymise_file: in a file, planned columns hashed, the rest copied, ragged rows rejected without values") {
     const Scratch s;
     const auto in = s.file("in.csv", "id,nhs_number,name\nR1,943 476 5919,\"Smith, Jo\"\nR2,9434765919\nR3,,Ann\n");
     const auto p = key_a();
@@ -121,7 +121,7 @@ TEST_SUITE("governance.pseudonymise_file") {
     CHECK(slurp(s.path("rej.csv")).find("9434765919") == std::string::npos);
   }
 
-  TEST_CASE("a file: errors name the file, row and column, never a value, and write nothing") {
+  TEST_CASE("governance.pseudonymise_file: in a file, errors name the file, row and column, never a value, and write nothing") {
     const Scratch s;
     const auto in = s.file("in.csv", "id,nhs_number\nR1,9434765919\nR2\n");
     const auto p = key_a();
