@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 #include <openssl/rand.h>
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <array>
@@ -100,12 +102,36 @@ std::string to_json_line(const AuditRecord& r, const std::string& prev_hash) {
 }
 
 void append_audit_record(const std::string& path, const AuditRecord& record) {
-  const std::string line = to_json_line(record, last_line_hash(path));
-  std::ofstream out(path, std::ios::binary | std::ios::app);
-  if (!out) throw IOError(fmt::format("audit log '{}': cannot open for appending: {}", path, std::strerror(errno)));
-  out << line << '\n';
-  out.flush();
-  if (!out) throw IOError(fmt::format("audit log '{}': write failed", path));
+  // Several processes may append at once (a council's ETL runs verbs in parallel), and any of them
+  // may be killed. So: an exclusive lock from reading the last line's hash to the end of the
+  // append (else two records chain to one predecessor); the line in one write() (a process killed
+  // by a signal finishes or never starts it; it is never half written); a short write (a full
+  // disk) cut back off under the lock; fsync before the lock is released.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) throw IOError(fmt::format("audit log '{}': cannot open for appending: {}", path, std::strerror(errno)));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }  // also releases the lock
+  } closer{fd};
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno != EINTR) throw IOError(fmt::format("audit log '{}': cannot lock: {}", path, std::strerror(errno)));
+  }
+  const std::string line = to_json_line(record, last_line_hash(path)) + "\n";
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw IOError(fmt::format("audit log '{}': {}", path, std::strerror(errno)));
+  ssize_t written = 0;
+  do {
+    written = ::write(fd, line.data(), line.size());
+  } while (written < 0 && errno == EINTR);
+  if (written != static_cast<ssize_t>(line.size())) {
+    const std::string why = written < 0 ? std::strerror(errno) : "short write (disk full?)";
+    if (written > 0 && ::ftruncate(fd, st.st_size) != 0) {
+      throw IOError(fmt::format("audit log '{}': write failed ({}) and the partial record could not be removed",
+                                path, why));
+    }
+    throw IOError(fmt::format("audit log '{}': write failed: {}", path, why));
+  }
+  if (::fsync(fd) != 0) throw IOError(fmt::format("audit log '{}': cannot sync: {}", path, std::strerror(errno)));
 }
 
 AuditVerification verify_audit_log(const std::string& path) {

@@ -83,6 +83,14 @@ OutputFile OutputFile::open(const std::string& path, unsigned mode) {
   f.target_ = resolved.string();
   const fs::path dir = resolved.has_parent_path() ? resolved.parent_path() : fs::path(".");
   const std::string name = resolved.filename().string();
+  // First choice: an unnamed file in the target's directory (O_TMPFILE), given a name only at
+  // commit(), so a run killed while writing leaves nothing behind. Filesystems without it
+  // (EOPNOTSUPP, EISDIR on old kernels) and systems without /proc get a named hidden file.
+  f.dir_ = dir.string();
+  f.name_ = name;
+  if (::access("/proc/self/fd", X_OK) == 0) {
+    f.fd_ = ::open(f.dir_.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, static_cast<mode_t>(mode));
+  }
   for (int attempt = 0; attempt < 100 && f.fd_ < 0; ++attempt) {
     f.temp_ = (dir / fmt::format(".{}.{}.part", name, random_suffix())).string();
     f.fd_ = ::open(f.temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
@@ -100,6 +108,8 @@ OutputFile::OutputFile(OutputFile&& o) noexcept
     : path_(std::move(o.path_)),
       target_(std::move(o.target_)),
       temp_(std::move(o.temp_)),
+      dir_(std::move(o.dir_)),
+      name_(std::move(o.name_)),
       fd_(std::exchange(o.fd_, -1)),
       kind_(o.kind_),
       done_(std::exchange(o.done_, true)) {}
@@ -110,6 +120,8 @@ OutputFile& OutputFile::operator=(OutputFile&& o) noexcept {
     path_ = std::move(o.path_);
     target_ = std::move(o.target_);
     temp_ = std::move(o.temp_);
+    dir_ = std::move(o.dir_);
+    name_ = std::move(o.name_);
     fd_ = std::exchange(o.fd_, -1);
     kind_ = o.kind_;
     done_ = std::exchange(o.done_, true);
@@ -124,7 +136,7 @@ void OutputFile::discard() noexcept {
   done_ = true;
   if (fd_ >= 0 && kind_ != OutputKind::standard_output) ::close(fd_);
   fd_ = -1;
-  if (kind_ == OutputKind::replace) ::unlink(temp_.c_str());
+  if (kind_ == OutputKind::replace && !temp_.empty()) ::unlink(temp_.c_str());
 }
 
 void OutputFile::write(std::string_view bytes) {
@@ -149,6 +161,7 @@ void OutputFile::commit() {
     if (kind_ == OutputKind::replace && ::fsync(fd_) != 0) {
       throw IOError(fmt::format("{}: write failed: {}", path_, errno_text(errno)));
     }
+    if (kind_ == OutputKind::replace && temp_.empty()) name_unnamed_file();
     const int fd = std::exchange(fd_, -1);
     if (::close(fd) != 0) throw IOError(fmt::format("{}: write failed: {}", path_, errno_text(errno)));
     if (kind_ == OutputKind::replace && ::rename(temp_.c_str(), target_.c_str()) != 0) {
@@ -159,6 +172,23 @@ void OutputFile::commit() {
     discard();
     throw;
   }
+}
+
+void OutputFile::name_unnamed_file() {
+  // The finished unnamed file gets a hidden name beside the target (linkat through /proc, which
+  // needs no privilege), then is renamed over it as a named temporary file would be.
+  const std::string self = fmt::format("/proc/self/fd/{}", fd_);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::string temp = (fs::path(dir_) / fmt::format(".{}.{}.part", name_, random_suffix())).string();
+    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      temp_ = std::move(temp);
+      return;
+    }
+    if (errno != EEXIST) {
+      throw IOError(fmt::format("{}: cannot name the finished file in {}: {}", path_, dir_, errno_text(errno)));
+    }
+  }
+  throw IOError(fmt::format("{}: cannot name the finished file in {}", path_, dir_));
 }
 
 void write_output_file(const std::string& path, std::string_view bytes, unsigned mode) {

@@ -5,12 +5,16 @@
 #include "earlyhelp/governance/pseudonymise.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 using namespace earlyhelp;
 using namespace earlyhelp::governance;
@@ -137,5 +141,45 @@ TEST_SUITE("governance") {
     CHECK(new_run_id().size() == 32);
     CHECK(new_run_id() != new_run_id());
     CHECK(utc_now().back() == 'Z');
+  }
+
+  TEST_CASE("governance.audit: processes appending at once keep one unbroken chain") {
+    // Without the lock two processes read the same last line and both chain to it; the verifier
+    // then stops at the second of them.
+    const auto path = temp_path("audit_concurrent.jsonl");
+    std::remove(path.c_str());
+    constexpr int processes = 4, records = 25;
+    std::vector<pid_t> children;
+    for (int p = 0; p < processes; ++p) {
+      const pid_t pid = ::fork();
+      REQUIRE(pid >= 0);
+      if (pid == 0) {
+        int rc = 0;
+        try {
+          for (int i = 0; i < records; ++i) {
+            AuditRecord r;
+            r.run_id = new_run_id();
+            r.started_utc = r.finished_utc = utc_now();
+            r.action = "link";
+            r.parameters = {{"process", std::to_string(p)}, {"padding", std::string(300, 'x')}};
+            r.status = "ok";
+            append_audit_record(path, r);
+          }
+        } catch (...) {
+          rc = 1;
+        }
+        ::_exit(rc);  // no doctest teardown in the child
+      }
+      children.push_back(pid);
+    }
+    for (const pid_t pid : children) {
+      int status = 0;
+      REQUIRE(::waitpid(pid, &status, 0) == pid);
+      CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    }
+    const auto v = verify_audit_log(path);
+    CHECK_MESSAGE(v.ok, v.message);
+    CHECK(v.records == processes * records);
+    std::remove(path.c_str());
   }
 }

@@ -52,7 +52,10 @@ std::pair<std::string, std::string> current_user_and_host();
 std::string to_json_line(const AuditRecord& record, const std::string& prev_hash);
 
 /// Appends `record` to the audit log at `path` (created if absent), chained to its last line.
-/// @throws IOError if the log cannot be read or written.
+/// Safe from several processes at once (an exclusive flock from reading the last hash to the end
+/// of the append) and against a kill at any point (the line goes out in one write(), so it is
+/// whole or absent; a short write is cut back off; fsync before returning).
+/// @throws IOError if the log cannot be read, locked or written.
 void append_audit_record(const std::string& path, const AuditRecord& record);
 
 /// Result of checking an audit log.

@@ -13,7 +13,9 @@
 /// - a regular file, or a path that does not exist yet: written to a temporary file in the same
 ///   directory and renamed over the path by commit(), so the output appears complete or not at
 ///   all; a file that is never committed (an error, an exception) is removed and whatever was at
-///   the path is left as it was. A symbolic link to a regular file keeps being a link: its
+///   the path is left as it was. The temporary file is unnamed (O_TMPFILE) until commit() where
+///   the filesystem allows, so even a process killed by a signal leaves nothing behind; elsewhere
+///   it is a hidden `.<name>.<random>.part` that a killed process leaves for the user to delete. A symbolic link to a regular file keeps being a link: its
 ///   target is replaced. An existing file keeps its permission bits.
 /// - a directory: an IOError.
 ///
@@ -74,9 +76,12 @@ class OutputFile {
  private:
   OutputFile() = default;
   void discard() noexcept;
+  void name_unnamed_file();
   std::string path_;     // as given (messages)
   std::string target_;   // replace: the path renamed over (symbolic links resolved)
-  std::string temp_;     // replace: the temporary file
+  std::string temp_;     // replace: the named temporary file ("" while the file is unnamed)
+  std::string dir_;      // replace: the target's directory (where the temporary file is named)
+  std::string name_;     // replace: the target's file name
   int fd_ = -1;
   OutputKind kind_ = OutputKind::replace;
   bool done_ = true;
