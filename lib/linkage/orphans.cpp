@@ -10,7 +10,6 @@ namespace earlyhelp::linkage {
 
 std::size_t absorb_orphans(const PreparedRecords& r, const std::vector<std::uint64_t>& home, ConstrainedUnionFind& uf) {
   constexpr std::uint32_t kMaxOrphanIdentities = 3;
-  constexpr std::size_t kNameOnlyMax = 8;   // more namesakes than this: a name alone is not enough
   constexpr std::size_t kCandidatesMax = 256;
   constexpr std::size_t kPlaceMax = 256;    // a place with more identities (a hostel) is no evidence
   const std::size_t n = r.n_identities();
@@ -174,9 +173,10 @@ std::size_t absorb_orphans(const PreparedRecords& r, const std::vector<std::uint
         const bool age_ok = g.born_by == 0 || cg.latest_dob == 0 || cg.latest_dob <= g.born_by;
         if (sex_ok && age_ok && !uf.conflicts(root, c) && !elsewhere_meanwhile(root, c)) possible.push_back(c);
       }
-      if (possible.size() == 1 && namesakes < kNameOnlyMax) {
-        joins.emplace_back(root, possible.front());
-      } else if (!possible.empty()) {
+      // A name alone never decides: the only established namesake is no more likely the orphan's
+      // person than a namesake never recorded with a date of birth (whose records all come from
+      // systems without one, or lost it), and the model already found the name not enough.
+      if (!possible.empty()) {
         Witnessed seen_there;
         for (const std::uint32_t w : witnesses(root)) seen_there.emplace_back(w, places_of(w));
         std::uint32_t chosen = UINT32_MAX;

@@ -66,13 +66,15 @@ TEST_SUITE("homes") {
     add("ar-ct", "alice", "robinson", "", "11 priory gardens", "CM8 7GE", "", "council_tax", "2024-11-01");
     add("gr-reg", "george", "robinson", "1993-02-11", "11 priory gardens", "CM8 7GE", "100090470471", "register", "current");
     add("gr-reg2", "george", "robinson", "1993-02-11", "11 priory gardens", "CM8 7GE", "100090470471", "tenancy", "2023-05-01");
-    // A typo in the inward code of a council tax record still finds the property.
+    // A typo in the inward code of a council tax record: the district holds 11 Priory Gardens
+    // twice, so the record cannot tell which property it is, and has no date of birth. Only its
+    // name joins it to Liam, and a name alone does not decide (orphans.hpp): it stays apart.
     add("ld-typo", "liam", "davies", "", "11 priory gardens", "CM8 1DV", "", "council_tax", "2024-12-20");
     Linker linker = linked(pop.records);
     auto h = household_by_record(linker, 20250101);
     CHECK(h["ed-reg"] == h["ld-reg"]);
     CHECK(h["ar-reg"] == h["gr-reg"]);
     CHECK(h["ed-reg"] != h["ar-reg"]);
-    CHECK(h["ld-typo"] == h["ld-reg"]);
+    CHECK(h["ld-typo"] != h["ld-reg"]);
   }
 }

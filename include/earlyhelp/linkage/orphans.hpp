@@ -7,12 +7,14 @@
 /// differs. Such a small cluster with no date of birth or person identifier (an orphan) joins the
 /// established person (one with a date of birth or an identifier) carrying its full name when
 /// neither age, sex nor a cannot-link objects, nobody recorded at another address in the middle
-/// of its span, and either exactly one such person exists (among fewer than eight namesakes) or
-/// exactly one of them has family evidence: somebody who shares a home with them was recorded at
-/// the orphan's address (or its postcode under the same surname) while the orphan was, as when a
-/// family moves together and only a council tax account is left behind. Other orphans with the
-/// name (the same person's accounts at two old addresses) do not compete. Every orphan's person is
-/// decided before anything is joined, so the order does not matter.
+/// of its span, and exactly one of them has family evidence: somebody who shares a home with them
+/// was recorded at the orphan's address (or its postcode under the same surname) while the orphan
+/// was, as when a family moves together and only a council tax account is left behind. A name
+/// alone never decides, even when one established person carries it: in data where whole
+/// systems record no date of birth (council tax, housing), the orphan is as likely a namesake
+/// never recorded with one. Other orphans with the name (the same person's accounts at two old
+/// addresses) do not compete. Every orphan's person is decided before anything is joined, so the
+/// order does not matter.
 ///
 /// Example:
 /// ```cpp
