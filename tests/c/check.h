@@ -27,5 +27,6 @@ void test_linkage_c(void);
 void test_linker_c(void);
 void test_models_c(void);
 void test_features_c(void);
+void test_profiling_c(void);
 
 #endif /* EH_TESTS_C_CHECK_H */
