@@ -18,15 +18,6 @@ static const char* kNamedJson =
     " \"split_indices\": [0, 1, 0, 0, 0], \"split_conditions\": [0.5, 2.0, 1.0, -2.0, 3.0],"
     " \"default_left\": [1, 0, 0, 0, 0], \"sum_hessian\": [4, 2, 2, 1, 1]}]}}}}";
 
-static size_t index_of(const eh_feature_set* set, const char* name) {
-  size_t n = 0, needed = 0, j;
-  char buf[128];
-  eh_feature_set_num_features(set, &n);
-  for (j = 0; j < n; ++j)
-    if (eh_feature_set_name(set, j, buf, sizeof buf, &needed) == EH_OK && strcmp(buf, name) == 0) return j;
-  return (size_t)-1;
-}
-
 void test_profiling_c(void) {
   eh_feature_set* set = NULL;
   eh_model* model = NULL;
@@ -42,8 +33,8 @@ void test_profiling_c(void) {
   eh_feature_set_num_features(set, &n);
   row = (double*)malloc(n * sizeof(double));
   for (j = 0; j < n; ++j) row[j] = strtod("nan", NULL);
-  row[index_of(set, "da_notifications_90d")] = 2;
-  row[index_of(set, "age")] = 44;
+  row[feature_index(set, "da_notifications_90d")] = 2;
+  row[feature_index(set, "age")] = 44;
 
   /* First call: the size only. */
   EXPECT(eh_model_score_row(model, set, row, n, 2, &score, &above, NULL, 0, &needed) == EH_OK);

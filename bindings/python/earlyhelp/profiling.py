@@ -16,11 +16,10 @@ carries a recommended action.
 from __future__ import annotations
 
 import os
-import tempfile
 
 from earlyhelp._core import profile as _profile
 from earlyhelp._core.profiling import AlertPolicy
-from earlyhelp.feature_table import _dates, _households, _persons
+from earlyhelp.feature_table import _dates, _linkage_inputs
 
 __all__ = ["profile", "train_domain_model"]
 
@@ -66,26 +65,11 @@ def profile(data, as_of, persons=None, domains=None, history=None, models=None, 
     else:
         domains = [os.fspath(d) for d in domains]
     models = {str(k): os.fspath(v) for k, v in (models or {}).items()}
-    tmp = None
-    link_out = ""
-    if persons is None:
-        if persons_out is None:
-            tmp = tempfile.TemporaryDirectory(prefix="earlyhelp_profile_")
-            link_out = os.path.join(tmp.name, "persons.csv")
-        else:
-            link_out = os.fspath(persons_out)
-        p = h = None
-    else:
-        p = _persons(persons)
-        h = _households(households)
-    try:
+    with _linkage_inputs(persons, households, persons_out, "earlyhelp_profile_") as (p, h, link_out):
         out = _profile.run(os.fspath(data), as_of, p, h, domains, models,
                            "" if history is None else os.fspath(history),
                            AlertPolicy() if policy is None else policy, int(contact_months), int(reasons), link_out,
                            int(threads), "" if rejects is None else os.fspath(rejects))
-    finally:
-        if tmp is not None:
-            tmp.cleanup()
     day = pd.Timestamp(out["as_of"])
     a = out["alerts"]
     alerts = pd.DataFrame({k: a[k] for k in ("person_id", "family_id", "domain")})
@@ -122,23 +106,8 @@ def train_domain_model(domain, data, as_of, evaluation_start, persons=None, hous
     from earlyhelp.models import Model
 
     d = _domain(domain)
-    tmp = None
-    link_out = ""
-    if persons is None:
-        if persons_out is None:
-            tmp = tempfile.TemporaryDirectory(prefix="earlyhelp_train_")
-            link_out = os.path.join(tmp.name, "persons.csv")
-        else:
-            link_out = os.fspath(persons_out)
-        p = h = None
-    else:
-        p = _persons(persons)
-        h = _households(households)
-    try:
+    with _linkage_inputs(persons, households, persons_out, "earlyhelp_train_") as (p, h, link_out):
         core, _rows, _pos, _its = _profile.train(d, os.fspath(data), p, h, _dates(as_of), _dates(evaluation_start),
                                                  float(l2), str(name), str(version), str(owner), link_out,
                                                  int(threads))
-    finally:
-        if tmp is not None:
-            tmp.cleanup()
     return Model(core)
