@@ -222,6 +222,7 @@ int run_profile(const ProfileArgs& a) {
   }
   // Counts only: no identifier or value reaches the terminal.
   for (const auto& d : r.domains) {
+    run.param("model:" + d.domain, fmt::format("{} {} sha256:{}", d.model.name, d.model.version, d.model.sha256));
     run.count(d.domain + "_subjects", static_cast<double>(d.subjects));
     run.count(d.domain + "_alerts", static_cast<double>(d.decisions.alerts.size()));
     fmt::print("{:<14} {} {:>7} scored  {:>6} at or above {:.3f}  {:>6} in contact  {:>5} alerts{}  model {} {}\n",
