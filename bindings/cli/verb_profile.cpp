@@ -124,6 +124,21 @@ void write_alerts(const std::string& path, const profiling::ProfileResult& r) {
   out.close();
 }
 
+// The linkage the run starts from: the extracts linked as of `date` into `linked` without
+// --persons, else the persons (and households) files.
+features::Linkage linkage(const ProfileArgs& a, Date date, const std::string& linked) {
+  auto& run = current_run();
+  if (a.persons.empty()) {
+    fmt::print(stderr, "profile: no --persons: linking the extracts (persons and households written to {})\n", linked);
+    features::Linkage links = profiling::link_extracts(a.data, date, linked, a.threads);
+    run.output("persons", linked);
+    return links;
+  }
+  run.input("persons", a.persons);
+  if (!a.households.empty()) run.input("households", a.households);
+  return profiling::read_linkage(a.persons, a.households);
+}
+
 // --train: a model per domain fitted on the council's own history, written to --models DIR.
 int run_train(const ProfileArgs& a) {
   auto& run = current_run();
@@ -144,15 +159,7 @@ int run_train(const ProfileArgs& a) {
   std::filesystem::create_directories(a.models_dir);
   const std::string linked = a.persons.empty() ? (std::filesystem::path(a.models_dir) / "persons.csv").string() : "";
   const Date link_date = *std::max_element(o.as_of.begin(), o.as_of.end());
-  features::Linkage links(schema::Schema::builtin());
-  if (a.persons.empty()) {
-    fmt::print(stderr, "profile: no --persons: linking the extracts (persons and households written to {})\n", linked);
-    links = profiling::link_extracts(a.data, link_date, linked, a.threads);
-    run.output("persons", linked);
-  } else {
-    run.input("persons", a.persons);
-    links = profiling::read_linkage(a.persons, a.households);
-  }
+  const features::Linkage links = linkage(a, link_date, linked);
   const std::string key = read_key(a.key_file);
   run.param("as_of", a.as_of);
   run.param("evaluation_start", a.evaluation_start);
@@ -197,16 +204,7 @@ int run_profile(const ProfileArgs& a) {
   for (const auto& [domain, file] : o.models) run.input("model:" + domain, file);
   if (!a.history.empty()) run.input("history", a.history);
 
-  features::Linkage links(schema::Schema::builtin());
-  if (a.persons.empty()) {
-    fmt::print(stderr, "profile: no --persons: linking the extracts (persons and households written to {})\n", linked);
-    links = profiling::link_extracts(a.data, *as_of, linked, a.threads);
-    run.output("persons", linked);
-  } else {
-    run.input("persons", a.persons);
-    if (!a.households.empty()) run.input("households", a.households);
-    links = profiling::read_linkage(a.persons, a.households);
-  }
+  const features::Linkage links = linkage(a, *as_of, linked);
   if (a.history.empty() && !a.alert_on_first)
     fmt::print(stderr,
                "profile: no --history: every subject is a first assessment, which by the policy raises no alert "

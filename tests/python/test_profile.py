@@ -2,7 +2,8 @@
 """Risk profiles: `earlyhelp profile` and `earlyhelp.profile()` on a linked synthetic council with
 the shipped reference models: the issue's columns, a family's score for each member, alerts only
 on change (against the history of a previous date) with reasons and the bundle's SHA-256, the CLI
-and Python agree, retraining on the council's own history, linking without --persons, errors."""
+and Python agree, retraining on the council's own history, errors. (Linking without --persons is
+the same code as tf's, tested there, and run by benchmarks/bench_profiling.py.)"""
 import hashlib
 import subprocess
 
