@@ -68,6 +68,10 @@ int run_guarded(std::string_view verb, const std::function<int()>& body, bool au
 /// unsigned option of every verb goes through this instead.
 CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi);
 
+/// A file named `name` in the folder of `output` (where tf and profile write the persons file when
+/// they link the extracts themselves); `name` itself when the output is standard output.
+std::string beside(const std::string& output, const std::string& name);
+
 /// Adds the global --audit-log FILE and --no-audit options.
 void add_audit_options(CLI::App& app);
 /// The audit log this invocation writes to ("" if none can be determined).
@@ -92,5 +96,6 @@ void register_features(CLI::App& app);
 void register_tf(CLI::App& app);
 void register_forecast(CLI::App& app);
 void register_savings(CLI::App& app);
+void register_profile(CLI::App& app);
 
 }  // namespace earlyhelp::cli

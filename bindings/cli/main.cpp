@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   cli::register_link(app);
   cli::register_features(app);
   cli::register_tf(app);
+  cli::register_profile(app);
   cli::register_forecast(app);
   cli::register_savings(app);
   const std::string_view verb = named_verb(argc, argv);

@@ -89,6 +89,11 @@ void add_audit_options(CLI::App& app) {
   app.add_flag("--no-audit", no_audit, "Do not write an audit record for this run");
 }
 
+std::string beside(const std::string& output, const std::string& name) {
+  if (output == "-") return name;
+  return (std::filesystem::path(output).parent_path() / name).string();
+}
+
 std::string audit_log_path() { return audit_log_option.empty() ? default_audit_log() : audit_log_option; }
 
 void Run::input(std::string role, const std::string& path) { inputs.emplace_back(std::move(role), path); }

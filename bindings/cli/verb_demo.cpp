@@ -5,7 +5,10 @@
 //   2. a synthetic council is generated and every one of its extracts validated, with the rows
 //      rejected set beside the faults the generator says it injected;
 //   3. its extracts are linked into persons and households, and the Troubled Families criteria
-//      assessed per family on the last day of the extracts.
+//      assessed per family on the last day of the extracts;
+//   4. the four risk domains scored on two dates with the reference models, alerts raised on
+//      change with their reasons, and each model's evaluation figures;
+//   5. a ten-year forecast of children in care.
 
 #include "cli.hpp"
 #include "earlyhelp/core/error.hpp"
@@ -14,13 +17,16 @@
 #include "earlyhelp/io/ingest.hpp"
 #include "earlyhelp/io/output_file.hpp"
 #include "earlyhelp/profiling/link_extracts.hpp"
+#include "earlyhelp/profiling/profile.hpp"
 #include "earlyhelp/profiling/troubled_families.hpp"
 #include "earlyhelp/schema/schema.hpp"
 #include "earlyhelp/synth/generate.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <memory>
 #include <string_view>
@@ -99,6 +105,54 @@ void print_summary(const std::vector<StreamRun>& runs, const std::vector<std::st
   fmt::print("  {:<26} {:>9} {:>9} {:>9}  {}\n", "total", read, clean, rejected,
              read == clean + rejected ? "reconciled: every row is in clean or rejects"
                                       : "NOT RECONCILED");
+}
+
+// 4. Risk profiles in the four domains with the shipped reference models, assessed twice a quarter
+// apart against a fresh history so that the second run can alert on change; the top alerts with
+// their reasons, and each reference model's evaluation on councils it was not trained on.
+void print_profiles(const std::string& extracts, const features::Linkage& links, const fs::path& dir, int threads) {
+  const Date first = *parse_date("2024-10-01"), second = *parse_date("2025-01-01");
+  fmt::print("\n4. Risk profiles in four domains on {} and {} (reference models trained on other synthetic councils;\n"
+             "   an alert needs a score at or above the threshold that rose since the last assessment, and contact with a\n"
+             "   service)\n\n",
+             format_date(first), format_date(second));
+  fs::create_directories(dir);
+  const fs::path history = dir / "history.sqlite";
+  fs::remove(history);
+  profiling::ProfileOptions o;
+  o.history = history.string();
+  o.n_threads = threads;
+  (void)profiling::profile(extracts, links, first, o);
+  const profiling::ProfileResult r = profiling::profile(extracts, links, second, o);
+  auto& run = current_run();
+  run.output("history", history.string());
+  std::vector<const profiling::Alert*> top;
+  fmt::print("  {:<23} {:>7} {:>9} {:>7} {:>6}   {:<34}\n", "domain", "scored", "at/above", "contact", "alerts",
+             "reference model on unseen councils");
+  for (const auto& d : r.domains) {
+    const auto m = profiling::DomainModel::reference(d.domain);
+    const auto& ev = m.model.info().evaluation;
+    auto fig = [&ev](const char* k) { const auto it = ev.find(k); return it == ev.end() ? std::nan("") : it->second; };
+    fmt::print("  {:<23} {:>7} {:>9} {:>7} {:>6}   ROC AUC {:.3f} (activity baseline {:.3f}), PR AUC {:.3f} ({:.3f})\n",
+               d.domain + (d.subject_kind == profiling::SubjectKind::family ? " (families)" : ""), d.subjects,
+               d.above_threshold, d.in_contact, d.decisions.alerts.size(), fig("roc_auc"),
+               fig("activity_baseline_roc_auc"), fig("pr_auc"), fig("activity_baseline_pr_auc"));
+    run.count(d.domain + "_alerts", static_cast<double>(d.decisions.alerts.size()));
+    for (const auto& a : d.decisions.alerts) top.push_back(&a);
+  }
+  std::stable_sort(top.begin(), top.end(), [](const profiling::Alert* a, const profiling::Alert* b) {
+    return a->score - (a->previous_score ? *a->previous_score : 0.0) > b->score - (b->previous_score ? *b->previous_score : 0.0);
+  });
+  fmt::print("\n  The alerts whose score rose most (advisory: a professional looks and decides; no action is implied):\n");
+  for (std::size_t i = 0; i < top.size() && i < 5; ++i) {
+    const auto& a = *top[i];
+    fmt::print("  - {} {}: score {:.2f} ({}), up from {:.2f} on {}\n", a.domain, profiling::to_string(a.subject_kind),
+               a.score, a.band, a.previous_score ? *a.previous_score : 0.0,
+               a.previous_as_of ? format_date(*a.previous_as_of) : std::string("-"));
+    for (const auto& reason : a.reasons) fmt::print("      {}\n", reason);
+  }
+  if (top.empty()) fmt::print("  (none)\n");
+  fmt::print("\n  `earlyhelp profile` writes every score and alert; evaluation/<domain>.md has each model's figures by group\n");
 }
 
 int run_demo(const DemoOptions& opt) {
@@ -199,7 +253,8 @@ int run_demo(const DemoOptions& opt) {
                "  families with the records evidencing each criterion\n");
     run.count("tf_families", static_cast<double>(tf.families.size()));
     run.count("tf_eligible", static_cast<double>(eligible));
-    fmt::print("\n4. A ten-year forecast of the synthetic council's children in care (trend, population growth only,\n"
+    print_profiles(extracts, links, out / "profile", opt.threads);
+    fmt::print("\n5. A ten-year forecast of the synthetic council's children in care (trend, population growth only,\n"
                "   and England's rate of 67 looked-after children per 10,000), fitted only on data before the as-of date\n\n");
     try {
       fmt::print("{}", forecast::ten_year_summary((synth_dir / "extracts").string(), Date{}, opt.threads));
@@ -219,7 +274,8 @@ int run_demo(const DemoOptions& opt) {
 void register_demo(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "demo", "Run the pipeline on built-in data: validate the bundled sample extracts, then "
-              "generate and validate a synthetic council, link it and list its Troubled Families");
+              "generate and validate a synthetic council, link it, list its Troubled Families, score four risk "
+              "domains and raise alerts with reasons, and forecast its children in care");
   auto opt = std::make_shared<DemoOptions>();
   cmd->add_option("--out", opt->out, "Directory for the demo's outputs")->capture_default_str();
   cmd->add_option("--persons", opt->persons, "Size of the synthetic council")

@@ -13,7 +13,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <filesystem>
 #include <memory>
 
 namespace earlyhelp::cli {
@@ -27,12 +26,6 @@ struct TfArgs {
 };
 
 std::string number(double x) { return std::isnan(x) ? std::string() : fmt::format("{}", x); }
-
-// Where the households file goes when tf links the extracts itself: beside the output.
-std::string beside(const std::string& output, const std::string& name) {
-  if (output == "-") return name;
-  return (std::filesystem::path(output).parent_path() / name).string();
-}
 
 int run_tf(const TfArgs& a) {
   using namespace earlyhelp::profiling;

@@ -4,6 +4,7 @@
 // Declarations of the per-component binding functions of earlyhelp._core.
 // Each bind_<component>.cpp is thin: convert arguments, release the GIL, call the C++ API.
 
+#include "earlyhelp/core/date.hpp"
 #include "earlyhelp/features/load.hpp"
 #include "earlyhelp/schema/schema.hpp"
 
@@ -37,6 +38,15 @@ void bind_domains(pybind11::module_& m);
 /// Reading runs without the GIL.
 features::Linkage make_linkage(const schema::Schema& sch, const pybind11::object& persons,
                                const pybind11::object& households);
+/// The linkage a verb-like call starts from (tf, profile): `persons` None links the extracts of
+/// `data` as of `as_of` and writes them to `link_out` (required then); a persons path (with an
+/// optional households path) is read as profiling::read_linkage reads it; otherwise make_linkage.
+/// Linking and reading run without the GIL.
+features::Linkage linkage_for_run(const char* fn, const schema::Schema& sch, const std::string& data,
+                                  const pybind11::object& persons, const pybind11::object& households, Date as_of,
+                                  const std::string& link_out, int threads);
+/// Risk profiling on a date (earlyhelp._core.profile).
+void bind_profile(pybind11::module_& m);
 void bind_forecast(pybind11::module_& m);  ///< earlyhelp._core.forecast: run, backtest, savings.
 
 }  // namespace earlyhelp::python

@@ -7,7 +7,6 @@
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/profiling/framework.hpp"
-#include "earlyhelp/profiling/link_extracts.hpp"
 #include "earlyhelp/profiling/troubled_families.hpp"
 
 #include <pybind11/numpy.h>
@@ -53,19 +52,8 @@ void bind_troubled_families(py::module_& parent) {
          const std::string& as_of_text, const std::string& link_out, int threads, const std::string& rejects) {
         const auto as_of = parse_date(as_of_text);
         EH_CHECK(as_of.has_value(), "tf: as_of '{}' is not a date (yyyy-mm-dd)", as_of_text);
-        features::Linkage links(fw.feature_set().schema());
-        if (persons.is_none()) {
-          EH_CHECK(!link_out.empty(), "tf: without persons the extracts are linked: give link_out, the file to write them to");
-          py::gil_scoped_release nogil;
-          links = pf::link_extracts(data, *as_of, link_out, threads);
-        } else if (py::isinstance<py::str>(persons) && (households.is_none() || py::isinstance<py::str>(households))) {
-          const std::string p = persons.cast<std::string>();
-          const std::string h = households.is_none() ? std::string() : households.cast<std::string>();
-          py::gil_scoped_release nogil;
-          links = pf::read_linkage(p, h);
-        } else {
-          links = make_linkage(fw.feature_set().schema(), persons, households);
-        }
+        features::Linkage links = linkage_for_run("tf", fw.feature_set().schema(), data, persons, households, *as_of,
+                                                  link_out, threads);
         pf::FamiliesResult r;
         {
           py::gil_scoped_release nogil;

@@ -23,5 +23,6 @@ PYBIND11_MODULE(_core, m) {
   earlyhelp::python::bind_features(m);
   earlyhelp::python::bind_troubled_families(m);
   earlyhelp::python::bind_domains(m);
+  earlyhelp::python::bind_profile(m);
   earlyhelp::python::bind_forecast(m);
 }

@@ -247,6 +247,24 @@ EH_API int eh_feature_case_set_role(eh_feature_case* c, size_t member, const cha
 /* Person 0's row as of `as_of` ("YYYY-MM-DD") into `out` (capacity >= the number of features). */
 EH_API int eh_feature_case_row(const eh_feature_case* c, const char* as_of, double* out,
                                size_t capacity);
+
+/* ==== Risk profiling: one person's score with reasons ==========================================
+ * Scores one person's feature row with a domain's model bundle (an eh_model holding a risk
+ * domain's bundle, e.g. lib/profiling/models/asb.ehm or a council's own) and gives the reasons as
+ * plain sentences with values, as `earlyhelp profile` writes them. The row is one value per
+ * feature of `set`, in its order (eh_feature_case_row), NaN where not known; the bundle's
+ * features are taken from it by name. The score is advisory: a professional decides. */
+
+/* *out_score: the score; *out_above (may be NULL): 1 when at or above the bundle's alert
+ * threshold (0 without one); the top `k` reasons, strongest first, one sentence per line (joined
+ * by '\n') into `reasons` (the two-call text pattern above: *needed = the size including the NUL;
+ * the text is written only when capacity >= *needed; reasons may be NULL with capacity 0).
+ * EH_ERR_INVALID_ARGUMENT when n_values is not the number of features of `set` or the bundle
+ * needs a feature the set does not have. */
+EH_API int eh_model_score_row(const eh_model* model, const eh_feature_set* set, const double* row,
+                              size_t n_values, size_t k, double* out_score, int* out_above,
+                              char* reasons, size_t capacity, size_t* needed);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

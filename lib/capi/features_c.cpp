@@ -7,14 +7,11 @@
 #include "earlyhelp/features/definitions.hpp"
 #include "earlyhelp/schema/schema.hpp"
 #include "guard.hpp"
+#include "handles.hpp"
 
 #include <string>
 #include <utility>
 #include <vector>
-
-struct eh_feature_set {
-  earlyhelp::features::FeatureSet set;
-};
 
 struct eh_feature_case {
   earlyhelp::features::CaseRecords records;

@@ -5,15 +5,12 @@
 #include "earlyhelp/models/import_xgboost.hpp"
 #include "earlyhelp/models/model.hpp"
 #include "guard.hpp"
+#include "handles.hpp"
 
 #include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
-
-struct eh_model {
-  earlyhelp::models::Model model;
-};
 
 namespace {
 

@@ -48,6 +48,7 @@ class DomainParser {
     for (std::size_t k = 0; k < d.outcome_.events.size(); ++k)
       defs.push_back(outcome_definition(d.name_, k, d.outcome_.events[k], 1));
     d.set_ = detail::builtin_plus(&defs, schema_, source_, "definitions");
+    d.definitions_json_ = defs.dump();
 
     d.population_ = top.string("population", true);
     check_feature(d, top, "population", d.population_);

@@ -16,20 +16,27 @@ namespace earlyhelp::profiling {
 features::Linkage link_extracts(const std::string& data_dir, Date as_of, const std::string& households_csv,
                                 int n_threads) {
   const schema::Schema sch = schema::Schema::builtin();
-  linkage::Settings settings;
-  if (n_threads != 0) settings.n_threads = n_threads;
-  linkage::Linker linker(settings);
-  linkage::for_each_extract_batch(data_dir, sch, [&](std::vector<linkage::Record>& batch) { linker.add_records(batch); });
-  linker.fit();
-  linker.predict();
-  linker.cluster();
-  const CivilDate c = to_civil(as_of);
-  const std::vector<linkage::HouseholdMembership> homes = linker.households(c.year * 10000 + c.month * 100 + c.day);
+  std::vector<linkage::HouseholdMembership> homes;
+  std::vector<std::string> persons, record_ids;
+  {
+    // The linker is the largest thing alive (3.4 GB for the default county): it goes before
+    // the linkage is copied out, so the two never peak together.
+    linkage::Settings settings;
+    if (n_threads != 0) settings.n_threads = n_threads;
+    linkage::Linker linker(settings);
+    linkage::for_each_extract_batch(data_dir, sch,
+                                    [&](std::vector<linkage::Record>& batch) { linker.add_records(batch); });
+    linker.fit();
+    linker.predict();
+    linker.cluster();
+    const CivilDate c = to_civil(as_of);
+    homes = linker.households(c.year * 10000 + c.month * 100 + c.day);
+    persons = linker.person_ids();
+    record_ids = linker.records().record_ids;
+  }
   std::unordered_map<std::string_view, const linkage::HouseholdMembership*> home_of;
   for (const auto& m : homes) home_of.emplace(m.person_id, &m);
 
-  const std::vector<std::string> persons = linker.person_ids();
-  const std::vector<std::string>& record_ids = linker.records().record_ids;
   std::vector<std::string> sources, ids, household_ids, roles;
   io::CsvWriter out = io::CsvWriter::open(households_csv);
   out.write_row({"source", "record_id", "person_id", "household_id", "role", "family"});

@@ -65,6 +65,7 @@ int main(void) {
   test_linker_c();
   test_models_c();
   test_features_c();
+  test_profiling_c();
   printf("%d passed, %d failed\n", eh_test_passed, eh_test_failed);
   return eh_test_failed == 0 ? 0 : 1;
 }

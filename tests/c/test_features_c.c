@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The index of a feature by name, or (size_t)-1. */
-static size_t feature_index(const eh_feature_set* set, const char* name) {
+size_t feature_index(const eh_feature_set* set, const char* name) {
   size_t n = 0, needed = 0, j;
   char buf[128];
   eh_feature_set_num_features(set, &n);

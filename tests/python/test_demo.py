@@ -37,6 +37,11 @@ def test_demo_reconciles_and_audits(cli, tmp_path):
     assert "3. Linked into persons and households" in r.stdout
     assert 0 < rec["counts"]["tf_eligible"] <= rec["counts"]["tf_families"]
     assert (out / "synth" / "persons.csv").exists()
+    # The four risk domains scored twice with the reference models, alerts on change recorded.
+    assert "4. Risk profiles in four domains" in r.stdout
+    for domain in ("safeguarding", "homelessness", "asb", "debt"):
+        assert f"{domain}_alerts" in rec["counts"]
+    assert (out / "profile" / "history.sqlite").exists()
     assert all(len(f["sha256"]) == 64 for f in rec["files"])
 
 

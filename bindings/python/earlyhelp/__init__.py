@@ -62,3 +62,7 @@ __all__ += ["Framework", "tf"]
 from earlyhelp.domains import Domain, training_table  # noqa: E402
 
 __all__ += ["Domain", "training_table"]
+
+from earlyhelp.profiling import profile, train_domain_model  # noqa: E402
+
+__all__ += ["profile", "train_domain_model"]

@@ -13,8 +13,10 @@ Only records dated before each as-of date are used; rows the schema rejects are 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
+import tempfile
 from typing import Iterable
 
 from earlyhelp._core import features as _features
@@ -49,6 +51,19 @@ def _builtin_json() -> str:
 
 def _strings(frame, column: str) -> list:
     return frame[column].astype("string").fillna("").tolist()
+
+
+@contextlib.contextmanager
+def _linkage_inputs(persons, households, persons_out, prefix: str):
+    """(persons, households, link_out) for a call that links the extracts itself when ``persons``
+    is None: the linked persons go to ``persons_out``, or to a temporary file removed afterwards."""
+    if persons is not None:
+        yield _persons(persons), _households(households), ""
+    elif persons_out is not None:
+        yield None, None, os.fspath(persons_out)
+    else:
+        with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+            yield None, None, os.path.join(tmp, "persons.csv")
 
 
 def _persons(persons):

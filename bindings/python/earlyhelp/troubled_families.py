@@ -12,10 +12,9 @@ The same library call as ``earlyhelp tf``: the same families, criteria, evidence
 from __future__ import annotations
 
 import os
-import tempfile
 
 from earlyhelp._core import troubled_families as _tf
-from earlyhelp.feature_table import _dates, _households, _persons
+from earlyhelp.feature_table import _dates, _linkage_inputs
 
 Framework = _tf.Framework
 
@@ -59,24 +58,9 @@ def tf(data, as_of, persons=None, framework=None, households=None, threads: int 
     as_of = _dates(as_of)
     if "," in as_of:
         raise ValueError("tf: as_of is one date")
-    tmp = None
-    link_out = ""
-    if persons is None:
-        if persons_out is None:
-            tmp = tempfile.TemporaryDirectory(prefix="earlyhelp_tf_")
-            link_out = os.path.join(tmp.name, "persons.csv")
-        else:
-            link_out = os.fspath(persons_out)
-        p = h = None
-    else:
-        p = _persons(persons)
-        h = _households(households)
-    try:
+    with _linkage_inputs(persons, households, persons_out, "earlyhelp_tf_") as (p, h, link_out):
         out = _tf.assess(fw, os.fspath(data), p, h, as_of, link_out, int(threads),
                          "" if rejects is None else os.fspath(rejects))
-    finally:
-        if tmp is not None:
-            tmp.cleanup()
     target = int(round(fw.attendance_target * 100))
     cols = {"family_id": out["family_id"], "criteria_met": out["criteria_met"], "eligible": out["eligible"]}
     for name, values in zip(out["criteria"], out["met"]):

@@ -87,6 +87,9 @@ class Domain {
   /// Every feature the domain computes with (built-in, its own, and its outcome measures), for
   /// features::load_events.
   const features::FeatureSet& feature_set() const noexcept { return set_; }
+  /// The domain's own definitions and its outcome measures, as the JSON list appended to the
+  /// built-in definitions in feature_set() (to load several domains' features at once).
+  const std::string& definitions_json() const noexcept { return definitions_json_; }
   /// The first day after the horizon of `as_of`: outcomes are events in [as_of, horizon_end).
   Date horizon_end(Date as_of) const noexcept { return add_months(as_of, outcome_.horizon_months); }
 
@@ -98,6 +101,7 @@ class Domain {
   OutcomeSpec outcome_;
   std::vector<std::string> groups_;
   features::FeatureSet set_;
+  std::string definitions_json_ = "[]";
   friend class DomainParser;
 };
 

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: Apache-2.0
+// Risk profiling on one date: features, scores, reasons, contact and alerts (profiling/profile.hpp).
+#include "earlyhelp/profiling/profile.hpp"
+
+#include "earlyhelp/core/error.hpp"
+#include "earlyhelp/features/compute.hpp"
+#include "earlyhelp/governance/hash.hpp"
+#include "earlyhelp/profiling/alert_history.hpp"
+#include "earlyhelp/profiling/score_row.hpp"
+#include "profiling/extra_features.hpp"
+#include "schema/json_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <optional>
+#include <utility>
+
+namespace earlyhelp::detail {
+std::string_view embedded_file(std::string_view name) noexcept;
+}
+
+namespace earlyhelp::profiling {
+
+DomainModel DomainModel::from_bytes(std::string_view bytes, std::string_view key) {
+  DomainModel m{models::Model::from_bytes(bytes, key), {}};
+  const auto& info = m.model.info();
+  m.identity.name = info.name.empty() ? std::string("unnamed") : info.name;
+  m.identity.version = info.version;
+  m.identity.sha256 = governance::to_hex(governance::sha256(bytes));
+  return m;
+}
+
+DomainModel DomainModel::load(const std::string& path, std::string_view key) {
+  return from_bytes(schema::detail::read_file(path, "profile"), key);
+}
+
+DomainModel DomainModel::reference(std::string_view domain) {
+  const std::string file = fmt::format("{}.ehm", domain);
+  const std::string_view bytes = earlyhelp::detail::embedded_file(file);
+  EH_CHECK(!bytes.empty(),
+           "profile: this build has no reference model for domain '{}' (the built-in domains have one); pass the "
+           "council's own bundle (--model {}=FILE)",
+           domain, domain);
+  return from_bytes(bytes);
+}
+
+double DomainModel::threshold() const {
+  const auto& t = model.thresholds();
+  const auto it = t.find("alert");
+  EH_CHECK(it != t.end(), "profile: model '{}' has no 'alert' threshold (Model.set_thresholds({{'alert': ...}}))",
+           identity.name);
+  return it->second;
+}
+
+Domain resolve_domain(const std::string& name_or_path) {
+  const auto names = Domain::builtin_names();
+  if (std::find(names.begin(), names.end(), name_or_path) != names.end()) return Domain::builtin(name_or_path);
+  EH_CHECK(std::filesystem::is_regular_file(name_or_path),
+           "profile: domain '{}' is neither a built-in domain (safeguarding, homelessness, asb, debt) nor a domain "
+           "JSON file",
+           name_or_path);
+  return Domain::from_file(name_or_path);
+}
+
+namespace {
+
+using features::Level;
+
+// Per person: a record of a contact stream dated in the window [first_day, as_of).
+std::vector<char> persons_in_contact(const features::EventStore& store, const schema::Schema& schema,
+                                     const ContactRule& rule, Date as_of) {
+  const ContactWindow window(schema, rule, as_of);
+  std::vector<char> in(store.n_persons(), 0);
+  for (const auto& name : window.streams()) {
+    const auto* st = schema.find(name);
+    const auto& s = store.streams[static_cast<std::size_t>(st - schema.streams.data())];
+    if (!s.present) continue;  // no extract: it can show no contact
+    EH_CHECK(s.offsets.size() == store.n_persons() + 1,
+             "profile: contact stream '{}' is not held by the domain's features; name the contact streams the "
+             "features read",
+             name);
+    for (std::size_t p = 0; p < store.n_persons(); ++p) {
+      if (in[p]) continue;
+      for (std::uint32_t i = s.offsets[p]; i < s.offsets[p + 1]; ++i) {
+        const std::int32_t d = s.date[i];
+        if (d == features::undated) continue;
+        if (d >= as_of.days) break;  // sorted by date within a person
+        if (d >= window.first_day().days) {
+          in[p] = 1;
+          break;
+        }
+      }
+    }
+  }
+  return in;
+}
+
+// The model's columns among the domain's feature columns at its level.
+std::vector<std::size_t> model_columns(const Domain& domain, const DomainModel& m,
+                                       const std::vector<std::string>& cols) {
+  EH_CHECK(!m.model.feature_names().empty(), "profile: model '{}' for domain '{}' has no feature names",
+           m.identity.name, domain.name());
+  EH_CHECK(m.model.n_outputs() == 1, "profile: model '{}' for domain '{}' gives {} outputs, expected one risk score",
+           m.identity.name, domain.name(), m.model.n_outputs());
+  std::vector<std::size_t> take;
+  for (const auto& f : m.model.feature_names()) {
+    const auto it = std::find(cols.begin(), cols.end(), f);
+    EH_CHECK(it != cols.end(),
+             "profile: model '{}' for domain '{}' needs feature '{}', which is not a {} feature of the domain's "
+             "definitions",
+             m.identity.name, domain.name(), f, features::to_string(domain.level()));
+    take.push_back(static_cast<std::size_t>(it - cols.begin()));
+  }
+  return take;
+}
+
+// The features of every domain at once (built-in definitions plus each domain's own), so the
+// extracts are read once for all domains. A name two domains define differently is refused.
+features::FeatureSet union_set(const std::vector<Domain>& domains) {
+  using schema::detail::json;
+  const schema::Schema& schema = domains.front().feature_set().schema();
+  json all = json::array();
+  std::map<std::string, std::pair<std::string, std::string>> seen;  // feature -> (domain, definition)
+  for (const Domain& d : domains) {
+    const schema::Schema& s = d.feature_set().schema();
+    EH_CHECK(s.name == schema.name && s.version == schema.version,
+             "profile: domain '{}' is bound to schema '{}' {}, domain '{}' to '{}' {}: score them in separate runs",
+             d.name(), s.name, s.version, domains.front().name(), schema.name, schema.version);
+    for (const json& f : schema::detail::parse_json(d.definitions_json(), d.name())) {
+      const std::string name = f.value("name", std::string());
+      const std::string text = f.dump();
+      const auto [it, fresh] = seen.emplace(name, std::make_pair(d.name(), text));
+      if (fresh) {
+        all.push_back(f);
+      } else {
+        EH_CHECK(it->second.second == text,
+                 "profile: domains '{}' and '{}' define feature '{}' differently: score them in separate runs",
+                 it->second.first, d.name(), name);
+      }
+    }
+  }
+  return detail::builtin_plus(&all, schema, "profile (the domains' own definitions)", "definitions");
+}
+
+DomainProfile profile_domain(const Domain& domain, const DomainModel& m, const features::FeatureSet& set,
+                             const features::EventStore& store, const features::Linkage& links, Date as_of,
+                             const ProfileOptions& o) {
+  DomainProfile out;
+  out.domain = domain.name();
+  out.subject_kind = domain.level() == Level::person ? SubjectKind::person : SubjectKind::family;
+  out.model = m.identity;
+  out.threshold = m.threshold();
+
+  const std::vector<std::string> cols = set.column_names(domain.level());
+  const std::vector<std::size_t> set_index = set.columns(domain.level());
+  const std::vector<std::size_t> take = model_columns(domain, m, cols);
+  const auto pop = static_cast<std::size_t>(std::find(cols.begin(), cols.end(), domain.population()) - cols.begin());
+  std::vector<std::size_t> alerting;  // columns of alerting features
+  for (std::size_t c = 0; c < cols.size(); ++c)
+    if (set.features()[set_index[c]].alerting) alerting.push_back(c);
+
+  // The population's rows on the date (entities: person or household numbers).
+  std::vector<std::int32_t> entity;
+  std::vector<std::vector<float>> rows;
+  features::ComputeOptions co;
+  co.n_threads = o.n_threads;
+  features::compute_blocks(set, store, {as_of}, domain.level(), [&](const features::FeatureBlock& b) {
+    for (Index r = 0; r < b.values.rows(); ++r) {
+      const float in = b.values(r, static_cast<Index>(pop));
+      if (std::isnan(in) || in == 0.0f) continue;
+      entity.push_back(b.entities[static_cast<std::size_t>(r)]);
+      rows.emplace_back(b.values.row(r).data(), b.values.row(r).data() + b.values.cols());
+    }
+  }, co);
+
+  const auto n = static_cast<Index>(rows.size());
+  RowMatrixXd x(n, static_cast<Index>(take.size()));
+  for (Index i = 0; i < n; ++i)
+    for (std::size_t c = 0; c < take.size(); ++c)
+      x(i, static_cast<Index>(c)) = static_cast<double>(rows[static_cast<std::size_t>(i)][take[c]]);
+  const RowMatrixXd p = m.model.predict(x, o.n_threads);
+
+  // Reasons only where an alert is possible: at or above the threshold.
+  std::vector<Index> above;
+  for (Index i = 0; i < n; ++i)
+    if (p(i, 0) >= out.threshold) above.push_back(i);
+  RowMatrixXd xa(static_cast<Index>(above.size()), x.cols());
+  for (std::size_t k = 0; k < above.size(); ++k) xa.row(static_cast<Index>(k)) = x.row(above[k]);
+  const auto reasons = o.reasons > 0 && !above.empty() ? m.model.reasons(xa, o.reasons, 0, o.n_threads)
+                                                       : std::vector<std::vector<models::Reason>>{};
+
+  const std::vector<char> contact = persons_in_contact(store, set.schema(), o.contact, as_of);
+  std::vector<std::vector<std::size_t>> members;  // per household: persons known on the date
+  if (links.has_households()) {
+    members.resize(store.household_ids.size());
+    for (std::size_t q = 0; q < store.n_persons(); ++q)
+      if (store.household[q] >= 0 && store.first_seen[q] < as_of.days)
+        members[static_cast<std::size_t>(store.household[q])].push_back(q);
+  }
+
+  AssessmentRun run;
+  run.domain = domain.name();
+  run.subject_kind = out.subject_kind;
+  run.as_of = as_of;
+  run.model = m.identity;
+  run.threshold = out.threshold;
+  run.assessments.resize(rows.size());
+  std::vector<float> full(set.size(), std::numeric_limits<float>::quiet_NaN());
+  std::size_t next_above = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Assessment& a = run.assessments[i];
+    const auto e = static_cast<std::size_t>(entity[i]);
+    a.subject_id = domain.level() == Level::person ? store.person_ids[e] : store.household_ids[e];
+    a.score = p(static_cast<Index>(i), 0);
+    const int b = m.model.bands().empty() ? -1 : m.model.bands().band(a.score);
+    if (b >= 0) a.band = m.model.bands().names[static_cast<std::size_t>(b)];
+    for (std::size_t c : alerting) {
+      const float v = rows[i][c];
+      if (!std::isnan(v) && v != 0.0f) a.alerting_features.push_back(cols[c]);
+    }
+    if (domain.level() == Level::person) {
+      a.in_contact = contact[e] != 0;
+    } else {
+      for (std::size_t q : members[e]) a.in_contact = a.in_contact || contact[q] != 0;
+    }
+    if (next_above < above.size() && above[next_above] == static_cast<Index>(i)) {
+      if (!reasons.empty()) {
+        for (std::size_t c = 0; c < cols.size(); ++c) full[set_index[c]] = rows[i][c];
+        a.reasons = reason_sentences(set, full.data(), reasons[next_above]);
+      }
+      ++next_above;
+      ++out.above_threshold;
+    }
+    out.in_contact += a.in_contact;
+  }
+  out.subjects = run.assessments.size();
+
+  if (o.history.empty()) {
+    out.decisions = decide_alerts(run, {}, o.policy);
+  } else {
+    AlertHistory history(o.history);
+    RecordResult rec = history.record(run, o.policy);
+    out.decisions = std::move(rec.decisions);
+    out.rerun = rec.rerun;
+  }
+  std::stable_sort(out.decisions.alerts.begin(), out.decisions.alerts.end(),
+                   [](const Alert& a, const Alert& b) { return a.score > b.score; });
+
+  // Scores per person: a family's score goes to each member known on the date.
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Assessment& a = run.assessments[i];
+    const auto e = static_cast<std::size_t>(entity[i]);
+    if (domain.level() == Level::person) {
+      const std::int32_t h = store.household[e];
+      out.scores.push_back({a.subject_id, h >= 0 ? store.household_ids[static_cast<std::size_t>(h)] : std::string(),
+                            a.score, a.band});
+    } else {
+      for (std::size_t q : members[e]) out.scores.push_back({store.person_ids[q], a.subject_id, a.score, a.band});
+    }
+  }
+  std::sort(out.scores.begin(), out.scores.end(),
+            [](const ScoreRow& a, const ScoreRow& b) { return a.person_id < b.person_id; });
+  return out;
+}
+
+}  // namespace
+
+ProfileResult profile(const std::string& data_dir, const features::Linkage& links, Date as_of,
+                      const ProfileOptions& options) {
+  EH_CHECK(options.reasons >= 0 && options.reasons <= 100, "profile: reasons is {}, expected 0 to 100",
+           options.reasons);
+  const std::vector<std::string> names = options.domains.empty() ? Domain::builtin_names() : options.domains;
+  // Everything is checked before anything is read: domains and their bundles.
+  std::vector<Domain> domains;
+  std::vector<DomainModel> models;
+  for (const auto& name : names) {
+    domains.push_back(resolve_domain(name));
+    const std::string& d = domains.back().name();
+    for (std::size_t k = 0; k + 1 < domains.size(); ++k)
+      EH_CHECK(domains[k].name() != d, "profile: domain '{}' is asked twice", d);
+    const auto it = options.models.find(d);
+    models.push_back(it == options.models.end() ? DomainModel::reference(d)
+                                                : DomainModel::load(it->second, options.model_key));
+    (void)models.back().threshold();
+  }
+  for (const auto& kv : options.models)
+    EH_CHECK(std::any_of(domains.begin(), domains.end(), [&](const Domain& d) { return d.name() == kv.first; }),
+             "profile: a model is given for domain '{}', which is not being scored", kv.first);
+  for (const Domain& d : domains)
+    EH_CHECK(d.level() == features::Level::person || links.has_households(),
+             "profile: domain '{}' scores families and the linkage has no households (earlyhelp link --households "
+             "FILE --as-of DATE writes them)",
+             d.name());
+  const features::FeatureSet set = union_set(domains);
+  ProfileResult r;
+  r.as_of = as_of;
+  features::LoadOptions lo;
+  lo.n_threads = options.n_threads;
+  lo.rejects_dir = options.rejects_dir;
+  const features::EventStore store = features::load_events(set, data_dir, links, lo, &r.load);
+  for (std::size_t k = 0; k < domains.size(); ++k)
+    r.domains.push_back(profile_domain(domains[k], models[k], set, store, links, as_of, options));
+  return r;
+}
+
+}  // namespace earlyhelp::profiling
