@@ -12,8 +12,11 @@
  *    next eh_ call on that thread. No C++ exception ever crosses this boundary.
  *  - Objects are opaque typed handles: eh_X_create/eh_X_load return an owned handle through
  *    `eh_X** out`; eh_X_free(NULL) is a no-op; every other function borrows its arguments.
- *  - Variable-size results use a caller buffer plus capacity; the size needed is returned so the
- *    caller can call again with a larger buffer.
+ *  - Every variable-size result (text, bytes) follows one convention: the caller passes a buffer
+ *    and its capacity; `*needed` receives the size the result needs (for text, its terminating
+ *    NUL included); the result is written only when it fits, else the call returns
+ *    EH_ERR_BUFFER and writes nothing else. Call once with NULL and 0 to learn the size
+ *    (EH_ERR_BUFFER, *needed set), then again with a buffer that large.
  */
 
 #include <stddef.h>
@@ -44,7 +47,8 @@ typedef enum eh_status {
   EH_ERR_IO = -4,               /* file could not be opened, read or written */
   EH_ERR_NO_MEMORY = -5,        /* allocation failed */
   EH_ERR_RUNTIME = -6,          /* any other library error */
-  EH_ERR_UNKNOWN = -7           /* a non-standard exception was caught */
+  EH_ERR_UNKNOWN = -7,          /* a non-standard exception was caught */
+  EH_ERR_BUFFER = -8            /* the caller's buffer is too small: *needed holds the size */
 } eh_status;
 
 /* The message of the last failed eh_ call on this thread ("" if none). Never NULL. */
@@ -79,18 +83,19 @@ EH_API void eh_pseudonymiser_free(eh_pseudonymiser* p);
 /* Writes the NUL-terminated hex pseudonym of `value` (a NUL-terminated UTF-8 string) in `domain`
  * (e.g. "nhs_number") into `buf` of `capacity` bytes and the length it needs, without the NUL,
  * into *needed. When `normalise` is non-zero the value is first put in canonical form (digits of
- * an NHS number, a postcode without spaces, ...). Fails with EH_ERR_INVALID_ARGUMENT, writing
- * only *needed, when the buffer is too small. An empty value gives an empty pseudonym. */
+ * an NHS number, a postcode without spaces, ...). The output convention above: *needed is the
+ * size with the NUL (33 by default); EH_ERR_BUFFER when it does not fit. An empty value gives an
+ * empty pseudonym. */
 EH_API int eh_pseudonymise(const eh_pseudonymiser* p, const char* domain, const char* value,
                            int normalise, char* buf, size_t capacity, size_t* needed);
 
-/* Writes the key's public fingerprint (16 hex digits + NUL) into `buf` (capacity >= 17). */
+/* Writes the key's public fingerprint (16 hex digits + NUL) into `buf`; EH_ERR_BUFFER when
+ * capacity < 17. */
 EH_API int eh_pseudonymiser_fingerprint(const eh_pseudonymiser* p, char* buf, size_t capacity);
 /* ---- linkage: string and identity primitives ------------------------------------------ */
 /*
- * Strings are NUL-terminated UTF-8. Text results use the two-call pattern: `*needed` receives
- * the buffer size required (terminating NUL included); the text is written only when
- * `capacity >= *needed`, so call once with out = NULL and capacity = 0 to learn the size.
+ * Strings are NUL-terminated UTF-8. Text results follow the output convention at the top:
+ * `*needed` receives the size with the NUL; EH_ERR_BUFFER when `capacity < *needed`.
  */
 
 /* Scores a against b with a named scorer: "jaro", "jaro_winkler", "jaro_winkler_long",
@@ -129,9 +134,9 @@ EH_API int eh_model_load_memory(const void* data, size_t size, const void* key, 
 /* Reads an XGBoost JSON model (Booster.save_model("m.json")) from memory. */
 EH_API int eh_model_import_xgboost_json(const char* json, size_t size, eh_model** out);
 
-/* Writes the bundle into buffer (capacity bytes) and its size to *size_needed; when capacity is
- * too small nothing is written, *size_needed is set and EH_ERR_INVALID_ARGUMENT returned.
- * buffer may be NULL with capacity 0 to ask for the size. Signed when key_len > 0. */
+/* Writes the bundle into buffer (capacity bytes) and its size to *size_needed (the output
+ * convention at the top: EH_ERR_BUFFER when capacity is too small, buffer NULL with capacity 0 to
+ * ask for the size). Signed when key_len > 0. */
 EH_API int eh_model_save_memory(const eh_model* model, const void* key, size_t key_len,
                                 void* buffer, size_t capacity, size_t* size_needed);
 
@@ -192,7 +197,8 @@ EH_API int eh_linker_load_model(eh_linker* linker, const char* model_json);
 EH_API int eh_linker_link(eh_linker* linker);
 /* Number of records added so far. */
 EH_API int eh_linker_n_records(const eh_linker* linker, size_t* out);
-/* Person id of record `index` (in the order added) into `buf`; *needed = its length. */
+/* Person id of record `index` (in the order added) into `buf`; *needed = its size with the NUL
+ * (the output convention at the top). */
 EH_API int eh_linker_person_id(const eh_linker* linker, size_t index, char* buf, size_t capacity,
                                size_t* needed);
 /* Best `k` persons for one record (1 row of `n_columns` values), strongest first, without adding
@@ -224,7 +230,7 @@ EH_API int eh_feature_set_from_json(const char* json, eh_feature_set** out);
 EH_API void eh_feature_set_free(eh_feature_set* set);
 /* Number of features (the length of a row). */
 EH_API int eh_feature_set_num_features(const eh_feature_set* set, size_t* out);
-/* Name of feature `index` into `out` (two-call text pattern, as above). */
+/* Name of feature `index` into `out` (the output convention at the top). */
 EH_API int eh_feature_set_name(const eh_feature_set* set, size_t index, char* out, size_t capacity,
                                size_t* needed);
 /* The plain-language sentence of feature `index` with the values of `row` (n_values = the number
@@ -257,8 +263,9 @@ EH_API int eh_feature_case_row(const eh_feature_case* c, const char* as_of, doub
 
 /* *out_score: the score; *out_above (may be NULL): 1 when at or above the bundle's alert
  * threshold (0 without one); the top `k` reasons, strongest first, one sentence per line (joined
- * by '\n') into `reasons` (the two-call text pattern above: *needed = the size including the NUL;
- * the text is written only when capacity >= *needed; reasons may be NULL with capacity 0).
+ * by '\n') into `reasons` (the output convention at the top: *needed = the size with the NUL;
+ * EH_ERR_BUFFER, and no score written, when it does not fit). k = 0 asks for the score alone:
+ * reasons may then be NULL (needed = 1).
  * EH_ERR_INVALID_ARGUMENT when n_values is not the number of features of `set` or the bundle
  * needs a feature the set does not have. */
 EH_API int eh_model_score_row(const eh_model* model, const eh_feature_set* set, const double* row,

@@ -36,6 +36,7 @@ const char* eh_status_name(int status) {
     case EH_ERR_NO_MEMORY: return "EH_ERR_NO_MEMORY";
     case EH_ERR_RUNTIME: return "EH_ERR_RUNTIME";
     case EH_ERR_UNKNOWN: return "EH_ERR_UNKNOWN";
+    case EH_ERR_BUFFER: return "EH_ERR_BUFFER";
     default: return "EH_ERR_UNRECOGNISED_STATUS";
   }
 }

@@ -64,7 +64,7 @@ int eh_feature_set_name(const eh_feature_set* set, size_t index, char* out, size
     EH_CHECK_PTR("eh_feature_set_name", needed);
     const auto& s = get(set, "eh_feature_set_name");
     EH_CHECK(index < s.size(), "eh_feature_set_name: index {} of {} features", index, s.size());
-    write_text(s.features()[index].name, out, capacity, needed);
+    return write_text("eh_feature_set_name", s.features()[index].name, out, capacity, needed);
   });
 }
 
@@ -78,7 +78,7 @@ int eh_feature_set_describe(const eh_feature_set* set, size_t index, const doubl
     EH_CHECK(n_values == s.size(), "eh_feature_set_describe: row has {} values, the set {} features", n_values,
              s.size());
     const std::vector<float> values(row, row + n_values);
-    write_text(s.describe(index, values.data()), out, capacity, needed);
+    return write_text("eh_feature_set_describe", s.describe(index, values.data()), out, capacity, needed);
   });
 }
 

@@ -14,16 +14,6 @@ struct eh_pseudonymiser {
 
 namespace {
 constexpr std::size_t default_digest_bytes = 16;
-
-// Copies `text` + NUL into buf when it fits; always reports the length needed.
-void write_string(const char* func, const std::string& text, char* buf, std::size_t capacity,
-                  std::size_t* needed) {
-  if (needed != nullptr) *needed = text.size();
-  EH_CHECK(buf != nullptr && capacity > text.size(),
-           "{}: buffer of {} bytes is too small, {} are needed (including the NUL)", func,
-           buf == nullptr ? 0 : capacity, text.size() + 1);
-  std::memcpy(buf, text.c_str(), text.size() + 1);
-}
 }  // namespace
 
 extern "C" {
@@ -60,14 +50,15 @@ int eh_pseudonymise(const eh_pseudonymiser* p, const char* domain, const char* v
     EH_CHECK_PTR("eh_pseudonymise", value);
     const std::string v = normalise ? earlyhelp::governance::normalise_for_pseudonym(domain, value)
                                     : std::string(value);
-    write_string("eh_pseudonymise", p->impl.pseudonymise(domain, v), buf, capacity, needed);
+    return earlyhelp::capi::write_text("eh_pseudonymise", p->impl.pseudonymise(domain, v), buf, capacity, needed);
   });
 }
 
 int eh_pseudonymiser_fingerprint(const eh_pseudonymiser* p, char* buf, size_t capacity) {
   return earlyhelp::capi::guarded([&] {
     EH_CHECK_PTR("eh_pseudonymiser_fingerprint", p);
-    write_string("eh_pseudonymiser_fingerprint", p->impl.key_fingerprint(), buf, capacity, nullptr);
+    return earlyhelp::capi::write_text("eh_pseudonymiser_fingerprint", p->impl.key_fingerprint(), buf, capacity,
+                                       nullptr);
   });
 }
 

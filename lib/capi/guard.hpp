@@ -11,6 +11,9 @@
 #include <type_traits>
 #include <new>
 #include <string>
+#include <string_view>
+
+#include <fmt/format.h>
 
 namespace earlyhelp::capi {
 
@@ -55,11 +58,28 @@ int guarded(Fn&& fn) noexcept {
   }
 }
 
-/// Two-call text output (c_api.h): `*needed` gets the size the text needs, NUL included; the text
-/// is copied only when it fits.
-inline void write_text(const std::string& text, char* out, std::size_t capacity, std::size_t* needed) {
-  *needed = text.size() + 1;
-  if (out != nullptr && capacity >= text.size() + 1) std::memcpy(out, text.c_str(), text.size() + 1);
+/// The one output convention of c_api.h for every variable-size result: `*needed` (when not
+/// NULL) gets the size the result needs (text: its terminating NUL included); the result is
+/// copied only when it fits, else EH_ERR_BUFFER with a message and nothing written.
+/// @param fn the C function's name, for the message
+/// @param text true: `bytes` is text, written with a NUL
+inline int write_output(const char* fn, std::string_view bytes, bool text, void* out, std::size_t capacity,
+                        std::size_t* needed) {
+  const std::size_t size = bytes.size() + (text ? 1 : 0);
+  if (needed != nullptr) *needed = size;
+  if (out == nullptr || capacity < size) {
+    set_last_error(fmt::format("{}: a buffer of {} bytes is too small, {} are needed{}", fn,
+                               out == nullptr ? 0 : capacity, size, text ? " (the NUL included)" : ""));
+    return EH_ERR_BUFFER;
+  }
+  if (!bytes.empty()) std::memcpy(out, bytes.data(), bytes.size());
+  if (text) static_cast<char*>(out)[bytes.size()] = '\0';
+  return EH_OK;
+}
+
+/// write_output for text.
+inline int write_text(const char* fn, std::string_view text, char* out, std::size_t capacity, std::size_t* needed) {
+  return write_output(fn, text, true, out, capacity, needed);
 }
 
 /// Throws InvalidArgument when a pointer argument is NULL (as xgboost_CHECK_C_ARG_PTR).

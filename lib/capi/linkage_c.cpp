@@ -45,7 +45,7 @@ int eh_linkage_phonetic(const char* algorithm, const char* text, char* out, size
           "eh_linkage_phonetic: unknown algorithm '{}' (known: soundex, nysiis, metaphone, "
           "match_rating_codex, double_metaphone, double_metaphone_alternate)",
           alg);
-    write_text(code, out, capacity, needed);
+    return write_text("eh_linkage_phonetic", code, out, capacity, needed);
   });
 }
 
@@ -64,7 +64,7 @@ int eh_linkage_normalise(const char* kind, const char* text, char* out, size_t c
     else
       earlyhelp::detail::throw_error<earlyhelp::InvalidArgument>(
           "eh_linkage_normalise: unknown kind '{}' (known: name, address, postcode, nhs_number, uprn)", k);
-    write_text(result, out, capacity, needed);
+    return write_text("eh_linkage_normalise", result, out, capacity, needed);
   });
 }
 

@@ -97,12 +97,7 @@ int eh_linker_person_id(const eh_linker* linker, size_t index, char* buf, size_t
     if (!linker->linked) throw earlyhelp::StateError("eh_linker_person_id: records are not linked yet");
     EH_CHECK(index < linker->persons.size(), "eh_linker_person_id: index {} out of range ({} records)", index,
              linker->persons.size());
-    const std::string& id = linker->persons[index];
-    if (needed != nullptr) *needed = id.size();
-    EH_CHECK(buf != nullptr && capacity > id.size(),
-             "eh_linker_person_id: buffer of {} bytes is too small, {} are needed (including the NUL)",
-             buf == nullptr ? 0 : capacity, id.size() + 1);
-    std::memcpy(buf, id.c_str(), id.size() + 1);
+    return earlyhelp::capi::write_text("eh_linker_person_id", linker->persons[index], buf, capacity, needed);
   });
 }
 

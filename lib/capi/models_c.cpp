@@ -16,6 +16,7 @@ namespace {
 
 using earlyhelp::Index;
 using earlyhelp::capi::guarded;
+using earlyhelp::capi::write_output;
 
 const earlyhelp::models::Model& get(const eh_model* m, const char* fn) {
   EH_CHECK(m != nullptr, "{}: argument 'model' is NULL", fn);
@@ -80,11 +81,7 @@ int eh_model_save_memory(const eh_model* model, const void* key, size_t key_len,
     EH_CHECK_PTR("eh_model_save_memory", size_needed);
     const std::string bytes =
         get(model, "eh_model_save_memory").to_bytes(key_view(key, key_len, "eh_model_save_memory"));
-    *size_needed = bytes.size();
-    if (buffer == nullptr && capacity == 0) return;
-    EH_CHECK(buffer != nullptr && capacity >= bytes.size(),
-             "eh_model_save_memory: buffer holds {} bytes, {} needed", capacity, bytes.size());
-    std::memcpy(buffer, bytes.data(), bytes.size());
+    return write_output("eh_model_save_memory", bytes, false, buffer, capacity, size_needed);
   });
 }
 

@@ -20,8 +20,16 @@ int eh_model_score_row(const eh_model* model, const eh_feature_set* set, const d
     const auto s = earlyhelp::profiling::score_row(model->model, set->set, row, n_values, static_cast<int>(k));
     std::string text;
     for (std::size_t i = 0; i < s.reasons.size(); ++i) text += (i ? "\n" : "") + s.reasons[i];
-    earlyhelp::capi::write_text(text, reasons, capacity, needed);
+    // k = 0 asks for the score alone: `reasons` may then be NULL.
+    if (k > 0) {
+      const int rc = earlyhelp::capi::write_text("eh_model_score_row", text, reasons, capacity, needed);
+      if (rc != EH_OK) return rc;  // results are written only on success
+    } else {
+      *needed = 1;
+      if (reasons != nullptr && capacity > 0) reasons[0] = '\0';
+    }
     *out_score = s.score;
     if (out_above != nullptr) *out_above = s.above_threshold ? 1 : 0;
+    return static_cast<int>(EH_OK);
   });
 }

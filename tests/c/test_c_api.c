@@ -34,18 +34,20 @@ static void test_pseudonymiser(void) {
   EXPECT(eh_pseudonymiser_create(key, sizeof key, 0, &p) == EH_OK);
   EXPECT(p != NULL);
   EXPECT(eh_pseudonymise(p, "nhs_number", "943 476 5919", 1, a, sizeof a, &needed) == EH_OK);
-  EXPECT(needed == 32 && strlen(a) == 32);
+  EXPECT(needed == 33 && strlen(a) == 32); /* the size with its NUL */
   EXPECT(eh_pseudonymise(p, "nhs_number", "9434765919", 0, b, sizeof b, NULL) == EH_OK);
   EXPECT(strcmp(a, b) == 0);
-  /* Too small a buffer: an error, the size needed, and the buffer untouched. */
+  /* Too small a buffer: EH_ERR_BUFFER, the size needed, and the buffer untouched. */
   strcpy(b, "untouched");
-  EXPECT(eh_pseudonymise(p, "nhs_number", "9434765919", 0, b, 10, &needed) == EH_ERR_INVALID_ARGUMENT);
-  EXPECT(needed == 32);
+  EXPECT(eh_pseudonymise(p, "nhs_number", "9434765919", 0, b, 10, &needed) == EH_ERR_BUFFER);
+  EXPECT(needed == 33);
+  EXPECT(strcmp(eh_status_name(EH_ERR_BUFFER), "EH_ERR_BUFFER") == 0);
   EXPECT(strcmp(b, "untouched") == 0);
   EXPECT(strstr(eh_last_error(), "too small") != NULL);
   EXPECT(eh_pseudonymise(p, NULL, "x", 0, a, sizeof a, NULL) == EH_ERR_INVALID_ARGUMENT);
   EXPECT(strstr(eh_last_error(), "'domain' is NULL") != NULL);
   EXPECT(eh_pseudonymiser_fingerprint(p, a, sizeof a) == EH_OK && strlen(a) == 16);
+  EXPECT(eh_pseudonymiser_fingerprint(p, a, 16) == EH_ERR_BUFFER);
   eh_pseudonymiser_free(p);
   eh_pseudonymiser_free(NULL);
   p = NULL;

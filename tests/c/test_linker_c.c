@@ -41,12 +41,12 @@ void test_linker_c(void) {
   EXPECT(eh_linker_fit(l) == EH_OK);
   EXPECT(eh_linker_link(l) == EH_OK);
   EXPECT(eh_linker_n_records(l, &n_records) == EH_OK && n_records == n - 3);
-  EXPECT(eh_linker_person_id(l, 0, pid_a, sizeof pid_a, &needed) == EH_OK && needed == 17);
+  EXPECT(eh_linker_person_id(l, 0, pid_a, sizeof pid_a, &needed) == EH_OK && needed == 18);
   EXPECT(eh_linker_person_id(l, 2, pid_b, sizeof pid_b, NULL) == EH_OK);
   EXPECT(eh_linker_person_id(l, 3, pid_c, sizeof pid_c, NULL) == EH_OK);
   EXPECT(strcmp(pid_a, pid_b) == 0);  /* a surname typo joins */
   EXPECT(strcmp(pid_a, pid_c) != 0);  /* another person */
-  EXPECT(eh_linker_person_id(l, 0, pid_c, 4, &needed) == EH_ERR_INVALID_ARGUMENT && needed == 17);
+  EXPECT(eh_linker_person_id(l, 0, pid_c, 4, &needed) == EH_ERR_BUFFER && needed == 18);
   EXPECT(eh_linker_person_id(l, 100000, pid_c, sizeof pid_c, NULL) == EH_ERR_INVALID_ARGUMENT);
   /* Lookup of the first record's person with a different record id. */
   {

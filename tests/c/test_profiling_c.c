@@ -36,9 +36,12 @@ void test_profiling_c(void) {
   row[feature_index(set, "da_notifications_90d")] = 2;
   row[feature_index(set, "age")] = 44;
 
-  /* First call: the size only. */
-  EXPECT(eh_model_score_row(model, set, row, n, 2, &score, &above, NULL, 0, &needed) == EH_OK);
+  /* The score alone (k = 0), then the size of the reasons (EH_ERR_BUFFER, no score written). */
+  EXPECT(eh_model_score_row(model, set, row, n, 0, &score, &above, NULL, 0, &needed) == EH_OK && needed == 1);
   EXPECT(score > 0.95257 && score < 0.95258); /* sigmoid(3) */
+  score = -1.0;
+  EXPECT(eh_model_score_row(model, set, row, n, 2, &score, &above, NULL, 0, &needed) == EH_ERR_BUFFER);
+  EXPECT(score == -1.0);
   EXPECT(above == 0);                         /* the bundle has no alert threshold */
   EXPECT(needed > 1 && needed <= sizeof text);
   EXPECT(eh_model_score_row(model, set, row, n, 2, &score, NULL, text, needed, &needed) == EH_OK);
