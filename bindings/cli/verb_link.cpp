@@ -83,7 +83,7 @@ int run_link(const LinkArgs& a) {
     rejects->write_row({"file", "row", "line", "field", "reason", "fields"});
   }
   std::map<std::string_view, std::size_t> rejected_by_kind;
-  std::size_t n_rejected = 0;
+  std::size_t n_rejected = 0, n_added = 0;
   ReadOptions read;
   read.reject = [&](const RecordReject& r) {
     ++n_rejected;
@@ -98,12 +98,18 @@ int run_link(const LinkArgs& a) {
   read.warn = [&](const std::string& w) { fmt::print(stderr, "link: warning: {}\n", w); };
   if (!from_data) {
     current_run().input("records", a.input);
-    for_each_records_batch(a.input, parse_column_map(a.map), [&](std::vector<Record>& batch) { linker.add_records(batch); },
+    for_each_records_batch(a.input, parse_column_map(a.map), [&](std::vector<Record>& batch) {
+      n_added += batch.size();
+      linker.add_records(batch);
+    },
                            read);
   } else {
     current_run().param("data", a.data);
     const std::vector<std::string> notes = for_each_extract_batch(
-        a.data, schema::Schema::builtin(), [&](std::vector<Record>& batch) { linker.add_records(batch); }, read);
+        a.data, schema::Schema::builtin(), [&](std::vector<Record>& batch) {
+      n_added += batch.size();
+      linker.add_records(batch);
+    }, read);
     for (const auto& note : notes)
       if (!a.quiet) fmt::print(stderr, "link: {}\n", note);
   }
@@ -111,6 +117,7 @@ int run_link(const LinkArgs& a) {
     rejects->close();
     current_run().output("rejects", a.rejects);
   }
+  current_run().count("rows_read", static_cast<double>(n_added + n_rejected));
   current_run().count("rows_rejected", static_cast<double>(n_rejected));
   if (n_rejected > 0) {
     std::string kinds;
@@ -180,10 +187,14 @@ int run_link(const LinkArgs& a) {
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (const auto& w : linker.warnings()) fmt::print(stderr, "link: warning: {}\n", w);
   // Scripts parse this line: new counts go at its end.
+  // Every row read is a record in the persons file or a rejected row.
+  const bool reconciled = s.records == n_added;
   fmt::print("records {} identities {} pairs_compared {} links {} persons {} seconds {:.2f} "
-             "(read {:.2f} fit {:.2f} predict {:.2f} cluster {:.2f}) rejected {}\n",
+             "(read {:.2f} fit {:.2f} predict {:.2f} cluster {:.2f}) rejected {} rows_read {} ({})\n",
              s.records, s.identities, s.pairs_compared, s.links, s.persons, total, read_seconds, s.fit_seconds,
-             s.predict_seconds, s.cluster_seconds, n_rejected);
+             s.predict_seconds, s.cluster_seconds, n_rejected, n_added + n_rejected,
+             reconciled ? "reconciled" : "NOT RECONCILED");
+  if (!reconciled) return exit_internal;
   if (n_records == 0) fmt::print(stderr, "link: warning: the input holds no records; wrote an empty result\n");
   return a.strict && n_rejected > 0 ? exit_failure : exit_ok;
 }

@@ -109,6 +109,8 @@ def test_cli_links_the_bundled_sample_and_rejects_its_faulty_rows(cli, source_di
                 rows += sum(1 for row in csv.reader(fh) if row) - 1  # blank lines are not rows
     assert len(persons) + len(rejects) == rows
     assert f"rejected {len(rejects)}" in r.stdout
+    # The counts reconcile on the line scripts parse: rows read = records linked + rejected.
+    assert f"records {len(persons)} " in r.stdout and f"rows_read {rows} (reconciled)" in r.stdout
     # --strict: the same run exits 1.
     assert run(cli, "link", "--data", data, "--output", out, "--strict").returncode == 1
 
