@@ -96,20 +96,16 @@ int run_link(const LinkArgs& a) {
     rejects->write_row({r.file, std::to_string(r.row), std::to_string(r.line), r.field, r.reason, fields});
   };
   read.warn = [&](const std::string& w) { fmt::print(stderr, "link: warning: {}\n", w); };
+  const auto add = [&](std::vector<Record>& batch) {
+    n_added += batch.size();
+    linker.add_records(batch);
+  };
   if (!from_data) {
     current_run().input("records", a.input);
-    for_each_records_batch(a.input, parse_column_map(a.map), [&](std::vector<Record>& batch) {
-      n_added += batch.size();
-      linker.add_records(batch);
-    },
-                           read);
+    for_each_records_batch(a.input, parse_column_map(a.map), add, read);
   } else {
     current_run().param("data", a.data);
-    const std::vector<std::string> notes = for_each_extract_batch(
-        a.data, schema::Schema::builtin(), [&](std::vector<Record>& batch) {
-      n_added += batch.size();
-      linker.add_records(batch);
-    }, read);
+    const std::vector<std::string> notes = for_each_extract_batch(a.data, schema::Schema::builtin(), add, read);
     for (const auto& note : notes)
       if (!a.quiet) fmt::print(stderr, "link: {}\n", note);
   }

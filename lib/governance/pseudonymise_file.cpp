@@ -21,6 +21,10 @@ std::string_view trim(std::string_view s) noexcept {
   return s;
 }
 
+bool holds(const std::vector<std::string>& values, std::string_view v) {
+  return std::find(values.begin(), values.end(), v) != values.end();
+}
+
 bool planned(const std::vector<PseudonymColumn>& columns, std::string_view name) {
   return std::any_of(columns.begin(), columns.end(), [&](const PseudonymColumn& c) { return c.column == name; });
 }
@@ -35,8 +39,7 @@ PseudonymPlan PseudonymPlan::for_stream(const schema::Stream& stream) {
     plan.columns.push_back({f.name, exact_key ? f.link_key : f.name, f.required, !exact_key});
   }
   for (const auto& m : stream.missing_values)
-    if (std::find(plan.missing_values.begin(), plan.missing_values.end(), m) == plan.missing_values.end())
-      plan.missing_values.push_back(m);
+    if (!holds(plan.missing_values, m)) plan.missing_values.push_back(m);
   return plan;
 }
 
@@ -55,8 +58,7 @@ void PseudonymPlan::merge(const PseudonymPlan& other) {
   for (const auto& c : other.columns)
     if (!planned(columns, c.column)) columns.push_back(c);
   for (const auto& m : other.missing_values)
-    if (std::find(missing_values.begin(), missing_values.end(), m) == missing_values.end())
-      missing_values.push_back(m);
+    if (!holds(missing_values, m)) missing_values.push_back(m);
 }
 
 std::vector<const PseudonymColumn*> PseudonymPlan::positions(const std::vector<std::string>& header,
@@ -77,7 +79,7 @@ std::vector<const PseudonymColumn*> PseudonymPlan::positions(const std::vector<s
 
 std::string PseudonymPlan::cell(const Pseudonymiser& p, const PseudonymColumn& column, std::string_view value) const {
   const std::string_view t = trim(value);
-  if (std::find(missing_values.begin(), missing_values.end(), t) != missing_values.end()) return std::string(value);
+  if (holds(missing_values, t)) return std::string(value);
   const std::string normalised = column.verbatim ? std::string(t) : normalise_for_pseudonym(column.domain, t);
   // A value that normalises to nothing (an NHS number of punctuation) is no identifier: it stays
   // missing rather than becoming the pseudonym every such value would share.

@@ -21,7 +21,7 @@ def _has_unnamed_temporary_files(directory):
         return False
 
 
-def test_runs_killed_at_random_leave_whole_outputs_and_an_unbroken_audit_chain(cli, source_dir, tmp_path):
+def test_runs_killed_at_random_leave_whole_outputs_and_an_unbroken_audit_chain(cli, tmp_path):
     # An extract large enough that a run lasts long enough to be killed in the middle of writing.
     council = tmp_path / "council"
     r = subprocess.run([cli, "--no-audit", "synth", "--persons", "2500", "--seed", "5", "--out", str(council),
