@@ -72,6 +72,10 @@ CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi);
 /// they link the extracts themselves); `name` itself when the output is standard output.
 std::string beside(const std::string& output, const std::string& name);
 
+/// The bytes of a bundle's HMAC key file ("" for no file, so unsigned bundles are accepted).
+/// @throws IOError "<verb>: cannot open '<path>'".
+std::string read_bundle_key(const std::string& path, std::string_view verb);
+
 /// Adds the global --audit-log FILE and --no-audit options.
 void add_audit_options(CLI::App& app);
 /// The audit log this invocation writes to ("" if none can be determined).
@@ -91,6 +95,8 @@ void register_synth(CLI::App& app);
 void register_validate(CLI::App& app);
 void register_score(CLI::App& app);
 void register_model(CLI::App& app);
+/// `model card`, under the `model` subcommand.
+void register_model_card(CLI::App& model);
 void register_link(CLI::App& app);
 void register_features(CLI::App& app);
 void register_tf(CLI::App& app);

@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <new>
 
 namespace earlyhelp::cli {
@@ -92,6 +94,13 @@ void add_audit_options(CLI::App& app) {
 std::string beside(const std::string& output, const std::string& name) {
   if (output == "-") return name;
   return (std::filesystem::path(output).parent_path() / name).string();
+}
+
+std::string read_bundle_key(const std::string& path, std::string_view verb) {
+  if (path.empty()) return {};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) earlyhelp::detail::throw_error<IOError>("{}: cannot open '{}'", verb, path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 std::string audit_log_path() { return audit_log_option.empty() ? default_audit_log() : audit_log_option; }

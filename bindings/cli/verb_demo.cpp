@@ -7,7 +7,8 @@
 //   3. its extracts are linked into persons and households, and the Troubled Families criteria
 //      assessed per family on the last day of the extracts;
 //   4. the four risk domains scored on two dates with the reference models, alerts raised on
-//      change with their reasons, and each model's evaluation figures;
+//      change with their reasons, each model's evaluation figures, and its model card and
+//      transparency record;
 //   5. a ten-year forecast of children in care.
 
 #include "cli.hpp"
@@ -17,6 +18,7 @@
 #include "earlyhelp/io/ingest.hpp"
 #include "earlyhelp/io/output_file.hpp"
 #include "earlyhelp/profiling/link_extracts.hpp"
+#include "earlyhelp/profiling/model_card.hpp"
 #include "earlyhelp/profiling/profile.hpp"
 #include "earlyhelp/profiling/troubled_families.hpp"
 #include "earlyhelp/schema/schema.hpp"
@@ -152,7 +154,16 @@ void print_profiles(const std::string& extracts, const features::Linkage& links,
     for (const auto& reason : a.reasons) fmt::print("      {}\n", reason);
   }
   if (top.empty()) fmt::print("  (none)\n");
-  fmt::print("\n  `earlyhelp profile` writes every score and alert; evaluation/<domain>.md has each model's figures by group\n");
+  // Each model's card and transparency record, as a council would publish them.
+  for (const auto& d : r.domains) {
+    const auto m = profiling::DomainModel::reference(d.domain);
+    const auto docs = profiling::model_documents(m.model, profiling::reference_evaluation(d.domain));
+    for (const auto& path : profiling::write_model_documents(docs, (dir / "model_cards" / d.domain).string()))
+      run.output("model_card", path);
+  }
+  fmt::print("\n  `earlyhelp profile` writes every score and alert. Each model's card (figures by group, limitations) and\n"
+             "  transparency record (UK ATRS shape): {}/<domain>/{{model_card,transparency_record}}.{{md,json}}\n",
+             (dir / "model_cards").string());
 }
 
 int run_demo(const DemoOptions& opt) {

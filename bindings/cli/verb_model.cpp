@@ -11,22 +11,12 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 namespace earlyhelp::cli {
 
 namespace {
-
-std::string read_text(const std::string& path, const char* verb) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) earlyhelp::detail::throw_error<IOError>("{}: cannot open '{}'", verb, path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Field name -> plain-language label (Field::label, or the name when it has none) over every
 // stream of the schema at `path`, or of the built-in catalogue for "" / "builtin".
@@ -46,9 +36,6 @@ struct ImportOptions {
   std::size_t memory_budget = models::default_import_memory_budget;
 };
 
-std::string read_key(const std::string& path) {
-  return path.empty() ? std::string() : read_text(path, "model");
-}
 
 }  // namespace
 
@@ -118,7 +105,7 @@ void register_model(CLI::App& app) {
       info.intended_use = opt->intended_use;
       info.training_window = opt->window;
       m.set_info(std::move(info));
-      m.save(opt->out, read_key(opt->key_file));
+      m.save(opt->out, read_bundle_key(opt->key_file, "model import"));
       current_run().output("bundle", opt->out);
       fmt::print("wrote {} ({} features, {})\n", opt->out, m.n_features(), m.kind());
       return exit_ok;
@@ -132,7 +119,7 @@ void register_model(CLI::App& app) {
   info->add_option("--key-file", *key_file, "require the bundle to be signed with this HMAC key");
   info->callback([path, key_file] {
     set_exit_code(run_guarded("model info", [&] {
-      const auto m = models::Model::load(*path, read_key(*key_file));
+      const auto m = models::Model::load(*path, read_bundle_key(*key_file, "model info"));
       const auto& i = m.info();
       fmt::print("kind: {}\n", m.kind());
       if (const auto* t = std::get_if<models::TreeEnsemble>(&m.estimator())) {
@@ -155,6 +142,8 @@ void register_model(CLI::App& app) {
       return exit_ok;
     }));
   });
+
+  register_model_card(*model);
 }
 
 }  // namespace earlyhelp::cli

@@ -16,7 +16,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -54,14 +53,6 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) { retu
 
 std::string score_text(double x) { return fmt::format("{:.6f}", x); }
 
-std::string read_key(const std::string& path) {
-  std::string key;
-  if (path.empty()) return key;
-  std::ifstream k(path, std::ios::binary);
-  if (!k) earlyhelp::detail::throw_error<IOError>("profile: cannot open '{}'", path);
-  key.assign(std::istreambuf_iterator<char>(k), std::istreambuf_iterator<char>());
-  return key;
-}
 
 profiling::ProfileOptions options_from(const ProfileArgs& a) {
   profiling::ProfileOptions o;
@@ -84,7 +75,7 @@ profiling::ProfileOptions options_from(const ProfileArgs& a) {
       o.models.emplace(d, f);
     }
   }
-  o.model_key = read_key(a.key_file);
+  o.model_key = read_bundle_key(a.key_file, "profile");
   o.history = a.history;
   o.policy.min_rise = a.min_rise;
   o.policy.cooldown_days = a.cooldown_days;
@@ -160,7 +151,7 @@ int run_train(const ProfileArgs& a) {
   const std::string linked = a.persons.empty() ? (std::filesystem::path(a.models_dir) / "persons.csv").string() : "";
   const Date link_date = *std::max_element(o.as_of.begin(), o.as_of.end());
   const features::Linkage links = linkage(a, link_date, linked);
-  const std::string key = read_key(a.key_file);
+  const std::string key = read_bundle_key(a.key_file, "profile");
   run.param("as_of", a.as_of);
   run.param("evaluation_start", a.evaluation_start);
   const auto names = split_list(a.domains);

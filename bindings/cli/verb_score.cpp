@@ -10,10 +10,8 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 namespace earlyhelp::cli {
 
@@ -56,15 +54,7 @@ void register_score(CLI::App& app) {
       io::check_distinct_files("score", {{"--input", opt->input}, {"--model", opt->model}, {"--key-file", opt->key_file}},
                                {{"--output", opt->output}, {"--rejects", opt->rejects}});
       const MessagesToStderr messages(opt->output == "-" || opt->rejects == "-");
-      std::string key;
-      if (!opt->key_file.empty()) {
-        std::ifstream k(opt->key_file, std::ios::binary);
-        if (!k) earlyhelp::detail::throw_error<IOError>("score: cannot open '{}'", opt->key_file);
-        std::ostringstream s;
-        s << k.rdbuf();
-        key = s.str();
-      }
-      const auto m = models::Model::load(opt->model, key);
+      const auto m = models::Model::load(opt->model, read_bundle_key(opt->key_file, "score"));
       EH_CHECK(!m.feature_names().empty(), "score: the bundle has no feature names to match columns");
       Run& run = current_run();
       run.input("model", opt->model);

@@ -47,6 +47,8 @@ features::Linkage linkage_for_run(const char* fn, const schema::Schema& sch, con
                                   const std::string& link_out, int threads);
 /// Risk profiling on a date (earlyhelp._core.profile).
 void bind_profile(pybind11::module_& m);
-void bind_forecast(pybind11::module_& m);  ///< earlyhelp._core.forecast: run, backtest, savings.
+void bind_forecast(pybind11::module_& m);
+/// Model cards and transparency records (earlyhelp._core.model_card).
+void bind_model_card(pybind11::module_& m);  ///< earlyhelp._core.forecast: run, backtest, savings.
 
 }  // namespace earlyhelp::python

@@ -15,6 +15,7 @@
 #include "earlyhelp/profiling/contact.hpp"
 #include "earlyhelp/profiling/domain.hpp"
 #include "earlyhelp/profiling/link_extracts.hpp"
+#include "earlyhelp/profiling/model_card.hpp"
 #include "earlyhelp/profiling/troubled_families.hpp"  // also framework.hpp
 #include "earlyhelp/models/model.hpp"
 #include "earlyhelp/schema/schema.hpp"

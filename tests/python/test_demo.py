@@ -42,6 +42,11 @@ def test_demo_reconciles_and_audits(cli, tmp_path):
     for domain in ("safeguarding", "homelessness", "asb", "debt"):
         assert f"{domain}_alerts" in rec["counts"]
     assert (out / "profile" / "history.sqlite").exists()
+    # Each domain's model card and transparency record, with the synthetic-data warning.
+    for domain in ("safeguarding", "homelessness", "asb", "debt"):
+        cards = out / "profile" / "model_cards" / domain
+        assert "Not for use on residents" in (cards / "model_card.md").read_text()
+        assert json.loads((cards / "transparency_record.json").read_text())["synthetic_data_warning"] is True
     assert all(len(f["sha256"]) == 64 for f in rec["files"])
 
 

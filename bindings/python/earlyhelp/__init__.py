@@ -66,3 +66,7 @@ __all__ += ["Domain", "training_table"]
 from earlyhelp.profiling import profile, train_domain_model  # noqa: E402
 
 __all__ += ["profile", "train_domain_model"]
+
+from earlyhelp.transparency import model_card  # noqa: E402
+
+__all__ += ["model_card"]

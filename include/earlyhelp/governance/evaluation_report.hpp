@@ -3,7 +3,8 @@
 
 /// @file
 /// Writers for an Evaluation (evaluation.hpp): JSON, what `evaluation/<domain>.json` holds, and
-/// Markdown tables for a report or a model card.
+/// Markdown tables for a report or a model card; and the reader of that JSON, so a model card
+/// or a report can be written later from the file alone.
 ///
 /// JSON layout (format "earlyhelp.evaluation", version 1; NaN is written as null):
 /// @code
@@ -29,6 +30,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace earlyhelp::governance {
 
@@ -43,5 +45,21 @@ std::string evaluation_to_json(const Evaluation& e, const std::map<std::string, 
 /// counts and "too small: <why>" instead of rates. Numbers have 4 decimals; NaN is "n/a".
 /// @param title an optional "## " heading
 std::string evaluation_to_markdown(const Evaluation& e, const std::string& title = {});
+
+/// An evaluation read back from its JSON, with the context it was written with.
+struct EvaluationDocument {
+  Evaluation evaluation;
+  std::map<std::string, std::string> context;
+};
+
+/// Reads what evaluation_to_json writes (null reads as NaN; selections, calibration bins and
+/// groups as written). evaluation_to_json of the result gives the same JSON.
+/// @param source names the text in errors (a file name)
+/// @throws FormatError "<source>: <json path>: expected ...; got ..." for text that is not that
+///         JSON, another format or version, or a field of the wrong type.
+EvaluationDocument evaluation_from_json(std::string_view text, std::string_view source = "<string>");
+
+/// Reads an evaluation file. @throws IOError when unreadable, FormatError as above.
+EvaluationDocument evaluation_from_file(const std::string& path);
 
 }  // namespace earlyhelp::governance
