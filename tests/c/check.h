@@ -28,6 +28,7 @@ void test_linker_c(void);
 void test_models_c(void);
 void test_features_c(void);
 void test_profiling_c(void);
+void test_misuse_c(void);
 
 /* The index of a feature of `set` by name, or (size_t)-1 (test_features_c.c). */
 size_t feature_index(const eh_feature_set* set, const char* name);
