@@ -9,15 +9,6 @@
 #include <pthread.h>
 #include <string.h>
 
-/* Root: f0 < 0.5 -> 1.0, else f1 < 2 -> -2.0 / 3.0 (as in test_models_c.c). */
-static const char* kJson =
-    "{\"learner\": {\"learner_model_param\": {\"base_score\": \"5E-1\", \"num_class\": \"0\","
-    " \"num_feature\": \"2\"}, \"objective\": {\"name\": \"binary:logistic\"},"
-    " \"gradient_booster\": {\"name\": \"gbtree\", \"model\": {\"tree_info\": [0], \"trees\": [{"
-    " \"left_children\": [2, 3, -1, -1, -1], \"right_children\": [1, 4, -1, -1, -1],"
-    " \"split_indices\": [0, 1, 0, 0, 0], \"split_conditions\": [0.5, 2.0, 1.0, -2.0, 3.0],"
-    " \"default_left\": [1, 0, 0, 0, 0], \"sum_hessian\": [4, 2, 2, 1, 1]}]}}}}";
-
 enum { kThreads = 4, kCalls = 2000 };
 
 struct work {
@@ -58,7 +49,7 @@ void test_misuse_c(void) {
   EXPECT(strstr(eh_last_error(), "freed already") != NULL);
 
   /* A handle of another type, and a pointer that never was a handle. */
-  EXPECT(eh_model_import_xgboost_json(kJson, strlen(kJson), &model) == EH_OK);
+  EXPECT(eh_model_import_xgboost_json(eh_test_tiny_xgboost_json, strlen(eh_test_tiny_xgboost_json), &model) == EH_OK);
   EXPECT(eh_linker_n_records((const eh_linker*)(const void*)model, &n) == EH_ERR_INVALID_ARGUMENT);
   EXPECT(strstr(eh_last_error(), "not a live eh_linker") != NULL);
   EXPECT(eh_model_num_features((const eh_model*)(const void*)&not_a_handle, &n) == EH_ERR_INVALID_ARGUMENT);
