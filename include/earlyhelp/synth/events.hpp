@@ -61,7 +61,7 @@ std::string_view stream_name(StreamId s) noexcept;
 inline constexpr Date no_date{-2147483647 - 1};
 
 /// One simulated event: becomes exactly one row of its stream. The meaning of `code`, `num`
-/// and `amount` depends on the stream (documented in lib/synth/events.cpp next to each generator).
+/// and `amount` depends on the stream (documented at the top of each lib/synth/events_<family>.cpp).
 struct Event {
   Date date;                  ///< event, start or snapshot date
   Date end = no_date;         ///< end of an episode or claim; no_date while open
