@@ -22,7 +22,7 @@ std::string_view stream_name(StreamId s) noexcept {
       "social_care_episodes", "police_domestic_abuse", "asb_incidents", "youth_offending",
       "housing_tenancy", "rent_arrears", "homelessness_applications", "council_tax",
       "housing_benefit", "dwp_benefits", "adult_social_care", "health_ae",
-      "health_substance_misuse", "health_mental_health"};
+      "health_substance_misuse", "health_mental_health", "early_help_episodes"};
   return names[static_cast<std::size_t>(s)];
 }
 
@@ -163,9 +163,11 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
       simulate_substance_misuse(s, month, m, pm);
       simulate_mental_health(s, month, m, pm);
     }
+    if (cfg.early_help) record_needs(s, month);
     mo = nm, y = ny;
   }
   assign_placements(ev, pop, h);  // draws from its own stream only
+  if (cfg.early_help) simulate_early_help(s);  // likewise
 
 
   // ---- outcomes at the as-of dates -------------------------------------------------------------
@@ -197,11 +199,15 @@ HouseholdEvents simulate_household(const Population& pop, std::uint32_t h, RateC
   // Episodes that closed before the period are not in the extract.
   ev.erase(std::remove_if(ev.begin(), ev.end(), [&](const Event& e) {
              return e.date > cfg.end || (e.stream == StreamId::social_care_episodes && e.end != no_date && e.end < cfg.start) ||
-                    (e.stream == StreamId::housing_tenancy && e.end != no_date && e.end < cfg.start);
+                    (e.stream == StreamId::housing_tenancy && e.end != no_date && e.end < cfg.start) ||
+                    (e.stream == StreamId::early_help_episodes && e.end != no_date && e.end < cfg.start);
            }),
            ev.end());
   for (auto& e : ev)
-    if (e.end != no_date && e.end > cfg.end) e.end = no_date;
+    if (e.end != no_date && e.end > cfg.end) {
+      e.end = no_date;
+      if (e.stream == StreamId::early_help_episodes) e.code[0] = 255;  // still open: no closure yet
+    }
   if (counters) *counters = rc;
   return std::move(s.out);
 }

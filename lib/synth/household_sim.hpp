@@ -101,6 +101,18 @@ struct PersonMonth {
   bool male;
 };
 
+/// One month of the household's needs, recorded for the early-help stream (Config::early_help)
+/// without a draw, so the other streams stay the same.
+struct NeedsMonth {
+  Date d0, d1;
+  std::uint8_t problems = 0;     // bit k: headline problem k (events_early_help.cpp)
+  std::uint8_t children = 0;     // resident children
+  bool social_care = false;      // a child in a CIN, CPP or LAC episode
+  bool moved = false;
+  std::uint32_t ref = npos32;    // reference person
+  float x = 0;                   // latent stress
+};
+
 /// The household's simulation state. Constructed with the household's first draws (in the
 /// order the generator has always made them).
 struct HouseholdSim {
@@ -142,6 +154,7 @@ struct HouseholdSim {
   // Outcome dates and counters.
   std::vector<Date> duty_dates, debt_dates;
   int asb_incident_counter = 0;
+  std::vector<NeedsMonth> needs;  // only with Config::early_help
 
   bool resident(const MemberState& m, Date d) const {
     const Person& p = pop.persons[m.id];
@@ -161,19 +174,23 @@ inline constexpr double band_ratio[] = {6.0 / 9, 7.0 / 9, 8.0 / 9, 1.0, 11.0 / 9
 
 // The stream families, called by simulate_household once a month in this order (household
 // level), then for each resident member (person level).
-void simulate_tenancy(HouseholdSim& s, const Month& mo_);
-void simulate_work_and_benefits(HouseholdSim& s, const Month& mo_);
-void simulate_domestic_abuse(HouseholdSim& s, const Month& mo_);
-void simulate_council_tax(HouseholdSim& s, const Month& mo_);
-void simulate_rent_arrears(HouseholdSim& s, const Month& mo_);
-void simulate_homelessness(HouseholdSim& s, const Month& mo_);
-void simulate_school(HouseholdSim& s, const Month& mo_, MemberState& m, const PersonMonth& pm);
-void simulate_social_care(HouseholdSim& s, const Month& mo_, MemberState& m, const PersonMonth& pm);
-void simulate_asb(HouseholdSim& s, const Month& mo_, MemberState& m, const PersonMonth& pm);
-void simulate_youth_offending(HouseholdSim& s, const Month& mo_, MemberState& m, const PersonMonth& pm);
-void simulate_adult_social_care(HouseholdSim& s, const Month& mo_, MemberState& m, const PersonMonth& pm);
-void simulate_ae(HouseholdSim& s, const Month& mo_, MemberState& m, const PersonMonth& pm);
-void simulate_substance_misuse(HouseholdSim& s, const Month& mo_, MemberState& m, const PersonMonth& pm);
-void simulate_mental_health(HouseholdSim& s, const Month& mo_, MemberState& m, const PersonMonth& pm);
+void simulate_tenancy(HouseholdSim& s, const Month& month);
+void simulate_work_and_benefits(HouseholdSim& s, const Month& month);
+void simulate_domestic_abuse(HouseholdSim& s, const Month& month);
+void simulate_council_tax(HouseholdSim& s, const Month& month);
+void simulate_rent_arrears(HouseholdSim& s, const Month& month);
+void simulate_homelessness(HouseholdSim& s, const Month& month);
+void simulate_school(HouseholdSim& s, const Month& month, MemberState& m, const PersonMonth& pm);
+void simulate_social_care(HouseholdSim& s, const Month& month, MemberState& m, const PersonMonth& pm);
+void simulate_asb(HouseholdSim& s, const Month& month, MemberState& m, const PersonMonth& pm);
+void simulate_youth_offending(HouseholdSim& s, const Month& month, MemberState& m, const PersonMonth& pm);
+void simulate_adult_social_care(HouseholdSim& s, const Month& month, MemberState& m, const PersonMonth& pm);
+void simulate_ae(HouseholdSim& s, const Month& month, MemberState& m, const PersonMonth& pm);
+void simulate_substance_misuse(HouseholdSim& s, const Month& month, MemberState& m, const PersonMonth& pm);
+void simulate_mental_health(HouseholdSim& s, const Month& month, MemberState& m, const PersonMonth& pm);
+// Early help (Config::early_help): the month's needs, after the members; the episodes, after the
+// loop, from a random stream of their own.
+void record_needs(HouseholdSim& s, const Month& month);
+void simulate_early_help(HouseholdSim& s);
 
 }  // namespace earlyhelp::synth::detail

@@ -52,8 +52,9 @@ enum class StreamId : std::uint8_t {
   social_care_episodes, police_domestic_abuse, asb_incidents, youth_offending, housing_tenancy,
   rent_arrears, homelessness_applications, council_tax, housing_benefit, dwp_benefits,
   adult_social_care, health_ae, health_substance_misuse, health_mental_health,
+  early_help_episodes,  ///< only with Config::early_help (events_early_help.cpp)
 };
-inline constexpr std::size_t n_streams = 18;
+inline constexpr std::size_t n_streams = 19;
 /// Schema name of a stream, e.g. "school_attendance".
 std::string_view stream_name(StreamId s) noexcept;
 

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+// The engagement model's outputs as CSV and text (forecast/engagement.hpp), shared by the CLI
+// and the Python module.
+
+#include "earlyhelp/forecast/engagement.hpp"
+
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iterator>
+
+namespace earlyhelp::forecast {
+namespace {
+std::string csv_field(std::string_view v) {
+  if (v.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+}  // namespace
+
+std::string families_csv(const EngagementResult& r) {
+  std::string out = "family_ref,record_id,start_date,weeks_engaged,problems,p_short,p_achieved,expected_weeks,listed,weeks_saved,avoided_cost\n";
+  for (const auto& f : r.families)
+    fmt::format_to(std::back_inserter(out), "{},{},{},{:.1f},{},{:.4f},{:.4f},{:.1f},{},{:.1f},{:.0f}\n", csv_field(f.family_ref),
+                   csv_field(f.record_id), format_date(f.start), f.weeks_engaged, f.problems, f.p_short, f.p_achieved,
+                   f.expected_weeks, f.listed ? "true" : "false", f.weeks_saved, f.avoided_cost);
+  return out;
+}
+
+std::string model_csv(const EngagementModel& m) {
+  std::string out = "feature,center,scale,close,outcome\n";
+  fmt::format_to(std::back_inserter(out), "intercept,0,1,{:.6f},{:.6f}\n", m.close_intercept, m.outcome_intercept);
+  for (std::size_t j = 0; j < m.features.size(); ++j)
+    fmt::format_to(std::back_inserter(out), "{},{:.6f},{:.6f},{:.6f},{:.6f}\n", m.features[j], m.center[j], m.scale[j], m.close_coef[j],
+                   m.outcome_coef[j]);
+  return out;
+}
+
+std::string rejects_csv(const EngagementEpisodes& d) {
+  std::string out = "file,row,field,reason\n";
+  for (const auto& r : d.rejects)
+    fmt::format_to(std::back_inserter(out), "{},{},{},{}\n", csv_field(r.file), r.row, csv_field(r.field), csv_field(r.reason));
+  return out;
+}
+
+std::string evaluation_csv(const EngagementEvaluation& e) {
+  std::string out = "metric,value\n";
+  const std::pair<const char*, double> rows[] = {
+      {"train_episodes", static_cast<double>(e.train_episodes)}, {"test_episodes", static_cast<double>(e.test_episodes)},
+      {"positives", static_cast<double>(e.positives)}, {"base_rate", e.base_rate}, {"brier", e.brier},
+      {"brier_constant", e.brier_constant}, {"auc", e.auc}, {"listed", static_cast<double>(e.listed)},
+      {"precision", e.precision}, {"recall", e.recall}, {"length_episodes", static_cast<double>(e.length_episodes)},
+      {"length_mae", e.length_mae}, {"length_mae_constant", e.length_mae_constant}};
+  for (const auto& [k, v] : rows) fmt::format_to(std::back_inserter(out), "{},{:.6g}\n", k, v);
+  for (const auto& g : e.calibration) {
+    fmt::format_to(std::back_inserter(out), "calibration:{}:episodes,{}\n", g.group, g.episodes);
+    fmt::format_to(std::back_inserter(out), "calibration:{}:predicted,{:.6g}\n", g.group, g.mean_predicted);
+    fmt::format_to(std::back_inserter(out), "calibration:{}:observed,{:.6g}\n", g.group, g.observed);
+  }
+  return out;
+}
+
+std::string to_text(const EngagementResult& r, const EngagementEpisodes& d, const EngagementOptions& o) {
+  std::string out;
+  fmt::format_to(std::back_inserter(out), "engagement: {} rows read, {} episodes, {} rejected\n", d.rows_read, d.episodes.size(),
+                 d.rejects.size());
+  fmt::format_to(std::back_inserter(out),
+                 "model: fitted before {} on {} episodes ({} 4-week intervals, {} closures, {} with outcomes achieved)\n",
+                 format_date(o.as_of), r.model.episodes, r.model.intervals, r.model.closures, r.model.outcomes_achieved);
+  fmt::format_to(std::back_inserter(out),
+                 "families open on {}: {}; likely turned around within {:g} weeks (p >= {:g}): {}; avoided cost {:.0f} GBP "
+                 "at {:g} GBP a week\n",
+                 format_date(o.as_of), r.families.size(), o.short_weeks, o.threshold, r.listed, r.avoided_cost, o.weekly_cost);
+  out += "predictions are advisory: they help plan a service, never decide a family's support\n";
+  return out;
+}
+
+std::string to_text(const EngagementEvaluation& e, const EngagementOptions& o) {
+  std::string out;
+  fmt::format_to(std::back_inserter(out), "engagement back-test: fitted before {} on {} episodes; judged on {} that started after it\n",
+                 format_date(o.as_of), e.train_episodes, e.test_episodes);
+  fmt::format_to(std::back_inserter(out), "turned around within {:g} weeks: {} of {} (constant from the fit window {:.3f})\n",
+                 o.short_weeks, e.positives, e.test_episodes, e.base_rate);
+  fmt::format_to(std::back_inserter(out), "brier {:.4f} (constant {:.4f}), AUC {:.3f}\n", e.brier, e.brier_constant, e.auc);
+  fmt::format_to(std::back_inserter(out), "listed (p >= {:g}): {}, precision {:.3f}, recall {:.3f}\n", o.threshold, e.listed,
+                 e.precision, e.recall);
+  fmt::format_to(std::back_inserter(out), "length (weeks, to {:g}): MAE {:.2f} (constant {:.2f}) on {} episodes\n", o.max_weeks,
+                 e.length_mae, e.length_mae_constant, e.length_episodes);
+  out += "calibration by group (episodes, mean predicted, observed):\n";
+  for (const auto& g : e.calibration)
+    fmt::format_to(std::back_inserter(out), "  {:<12} {:>5} {:.3f} {:.3f}\n", g.group, g.episodes, g.mean_predicted, g.observed);
+  return out;
+}
+
+}  // namespace earlyhelp::forecast
