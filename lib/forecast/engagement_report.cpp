@@ -4,32 +4,27 @@
 
 #include "earlyhelp/forecast/engagement.hpp"
 
+#include "earlyhelp/io/csv.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <iterator>
+#include <string>
+#include <vector>
 
 namespace earlyhelp::forecast {
-namespace {
-std::string csv_field(std::string_view v) {
-  if (v.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(v);
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
-}  // namespace
 
 std::string families_csv(const EngagementResult& r) {
-  std::string out = "family_ref,record_id,start_date,weeks_engaged,problems,p_short,p_achieved,expected_weeks,listed,weeks_saved,avoided_cost\n";
+  io::CsvWriter w;
+  w.write_row({"family_ref", "record_id", "start_date", "weeks_engaged", "problems", "p_short", "p_achieved", "expected_weeks", "listed",
+               "weeks_saved", "avoided_cost"});
   for (const auto& f : r.families)
-    fmt::format_to(std::back_inserter(out), "{},{},{},{:.1f},{},{:.4f},{:.4f},{:.1f},{},{:.1f},{:.0f}\n", csv_field(f.family_ref),
-                   csv_field(f.record_id), format_date(f.start), f.weeks_engaged, f.problems, f.p_short, f.p_achieved,
-                   f.expected_weeks, f.listed ? "true" : "false", f.weeks_saved, f.avoided_cost);
-  return out;
+    w.write_row(std::vector<std::string>{f.family_ref, f.record_id, format_date(f.start), fmt::format("{:.1f}", f.weeks_engaged),
+                                         std::to_string(f.problems), fmt::format("{:.4f}", f.p_short), fmt::format("{:.4f}", f.p_achieved),
+                                         fmt::format("{:.1f}", f.expected_weeks), f.listed ? "true" : "false",
+                                         fmt::format("{:.1f}", f.weeks_saved), fmt::format("{:.0f}", f.avoided_cost)});
+  return w.str();
 }
 
 std::string model_csv(const EngagementModel& m) {
@@ -42,10 +37,10 @@ std::string model_csv(const EngagementModel& m) {
 }
 
 std::string rejects_csv(const EngagementEpisodes& d) {
-  std::string out = "file,row,field,reason\n";
-  for (const auto& r : d.rejects)
-    fmt::format_to(std::back_inserter(out), "{},{},{},{}\n", csv_field(r.file), r.row, csv_field(r.field), csv_field(r.reason));
-  return out;
+  io::CsvWriter w;
+  w.write_row({"file", "row", "field", "reason"});
+  for (const auto& r : d.rejects) w.write_row(std::vector<std::string>{r.file, std::to_string(r.row), r.field, r.reason});
+  return w.str();
 }
 
 std::string evaluation_csv(const EngagementEvaluation& e) {
