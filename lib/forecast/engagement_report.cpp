@@ -67,6 +67,9 @@ std::string to_text(const EngagementResult& r, const EngagementEpisodes& d, cons
   fmt::format_to(std::back_inserter(out),
                  "model: fitted before {} on {} episodes ({} 4-week intervals, {} closures, {} with outcomes achieved)\n",
                  format_date(o.as_of), r.model.episodes, r.model.intervals, r.model.closures, r.model.outcomes_achieved);
+  if (r.model.closures < 100)
+    fmt::format_to(std::back_inserter(out), "warning: only {} closures before {}: too few for reliable predictions\n", r.model.closures,
+                   format_date(o.as_of));
   fmt::format_to(std::back_inserter(out),
                  "families open on {}: {}; likely turned around within {:g} weeks (p >= {:g}): {}; avoided cost {:.0f} GBP "
                  "at {:g} GBP a week\n",

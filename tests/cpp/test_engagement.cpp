@@ -141,6 +141,12 @@ TEST_SUITE("engagement") {
     }
     CHECK(r.avoided_cost == doctest::Approx(total));
     CHECK(families_csv(r).rfind("family_ref,record_id,start_date", 0) == 0);
+    // A model fitted on few closures says so.
+    const auto at = options(from_civil(2022, 7, 1));
+    CHECK(to_text(r, data, at).find("warning") == std::string::npos);
+    EngagementResult few = r;
+    few.model.closures = 8;
+    CHECK(to_text(few, data, at).find("warning: only 8 closures") != std::string::npos);
   }
 
   TEST_CASE("engagement.backtest: beats the constant on episodes after the split") {
