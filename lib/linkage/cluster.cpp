@@ -2,6 +2,7 @@
 #include "earlyhelp/linkage/cluster.hpp"
 
 #include "earlyhelp/linkage/dates.hpp"
+#include "earlyhelp/linkage/source_ages.hpp"
 
 #include <fmt/format.h>
 
@@ -15,6 +16,8 @@ void ConstrainedUnionFind::resize(std::size_t n) {
   rank_.resize(n, 0);
   cannot_.resize(n);
   dobs_.resize(n);
+  earliest_.resize(n, BirthWindow::kOpen);
+  latest_.resize(n, INT32_MAX);
   persons_.resize(n);
   closed_.resize(n, 0);
   for (std::size_t i = old; i < n; ++i) parent_[i] = static_cast<std::uint32_t>(i);
@@ -44,6 +47,25 @@ void ConstrainedUnionFind::set_dob(std::uint32_t x, std::int32_t dob) {
   if (dob != 0 && std::find(d.begin(), d.end(), dob) == d.end()) d.push_back(dob);
 }
 
+void ConstrainedUnionFind::set_birth_window(std::uint32_t x, std::int32_t earliest, std::int32_t latest) {
+  const std::uint32_t root = find(x);
+  earliest_[root] = std::max(earliest_[root], earliest);
+  latest_[root] = std::min(latest_[root], latest);
+}
+
+namespace {
+
+// Whether some date of birth of `dobs` may fall inside the window (true when there is none).
+bool some_dob_within(const std::vector<std::int32_t>& dobs, std::int32_t earliest, std::int32_t latest) {
+  if (dobs.empty() || (earliest == BirthWindow::kOpen && latest == INT32_MAX)) return true;
+  return std::any_of(dobs.begin(), dobs.end(), [&](std::int32_t d) {
+    const auto [lo, hi] = dob_days(d);
+    return lo <= latest && hi >= earliest;
+  });
+}
+
+}  // namespace
+
 void ConstrainedUnionFind::set_person(std::uint32_t x, std::uint32_t evidence) {
   auto& p = persons_[find(x)];
   if (std::none_of(p.begin(), p.end(), [&](const auto& e) { return e.first == evidence; })) p.emplace_back(evidence, x);
@@ -56,6 +78,9 @@ bool ConstrainedUnionFind::conflicts(std::uint32_t a, std::uint32_t b, bool dob_
     for (const auto& [ea, x] : persons_[ra])
       for (const auto& [eb, y] : persons_[rb])
         if (ea != eb && (*guard)(x, y)) return true;
+  if (std::max(earliest_[ra], earliest_[rb]) > std::min(latest_[ra], latest_[rb])) return true;
+  if (!some_dob_within(dobs_[ra], earliest_[rb], latest_[rb]) || !some_dob_within(dobs_[rb], earliest_[ra], latest_[ra]))
+    return true;
   if (dob_guard && !dobs_[ra].empty() && !dobs_[rb].empty()) {
     const auto& other = dobs_[rb];
     const bool one_person = std::any_of(dobs_[ra].begin(), dobs_[ra].end(), [&](std::int32_t x) {
@@ -77,6 +102,8 @@ bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b, bool dob_guar
   parent_[rb] = ra;
   if (rank_[ra] == rank_[rb]) ++rank_[ra];
   closed_[ra] = static_cast<std::uint8_t>(closed_[ra] | closed_[rb]);
+  earliest_[ra] = std::max(earliest_[ra], earliest_[rb]);
+  latest_[ra] = std::min(latest_[ra], latest_[rb]);
   auto& into = cannot_[ra];
   auto& from = cannot_[rb];
   into.insert(into.end(), from.begin(), from.end());

@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "earlyhelp/linkage/homes.hpp"
 
+#include "earlyhelp/linkage/similarity.hpp"
+
+#include <cstdint>
+#include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace earlyhelp::linkage {
 
@@ -41,7 +47,10 @@ std::vector<std::uint64_t> home_keys(const PreparedRecords& r) {
   // An address written on a record without a UPRN resolves to the UPRN other records give it,
   // so "48 Albert Gardens" in one system and property 100090006356 in another are one home: the
   // UPRN given to the same text at the same postcode, else (a typo in the inward code) the one
-  // given to it most often in the district.
+  // given to it at the nearest postcode of the district (fewest keying errors apart): one street
+  // in two villages of a district is two properties, and the one recorded more often is not the
+  // nearer. When two are equally near, or the record has no postcode, the one given to it most
+  // often in the district.
   using Votes = std::unordered_map<std::uint64_t, std::unordered_map<std::uint32_t, std::uint64_t>>;
   Votes district_votes, exact_votes;
   for (std::size_t x = 0; x < n_ids; ++x)
@@ -61,16 +70,41 @@ std::vector<std::uint64_t> home_keys(const PreparedRecords& r) {
     return out;
   };
   const auto uprn_in_district = most_voted(district_votes), uprn_at_postcode = most_voted(exact_votes);
+  // Per written address in a district: the postcodes it has a UPRN at (only where there are two
+  // or more UPRNs, the case the nearest postcode decides).
+  std::unordered_map<std::uint64_t, std::vector<std::pair<std::uint32_t, std::uint32_t>>> postcodes_in_district;
+  for (const auto& [key, uprn] : uprn_at_postcode) {
+    const auto a = static_cast<std::uint32_t>(key >> 32), pc = static_cast<std::uint32_t>(key & 0xffffffffu);
+    const std::uint32_t d = r.postcode_info[pc].district;
+    if (d == 0) continue;
+    const std::uint64_t where = (std::uint64_t{1} << 62) | (std::uint64_t{a} << 31) | d;
+    if (const auto it = district_votes.find(where); it != district_votes.end() && it->second.size() > 1)
+      postcodes_in_district[where].emplace_back(pc, uprn);
+  }
+  const auto nearest = [&](std::size_t x, std::uint32_t fallback) {
+    const auto it = postcodes_in_district.find(address_key(x));
+    if (r.postcode_id[x] == 0 || it == postcodes_in_district.end()) return fallback;
+    const std::string& mine = r.postcode.values[r.postcode_id[x]];
+    std::size_t best_d = SIZE_MAX;
+    std::uint32_t best = 0;
+    bool tie = false;
+    for (const auto& [pc, uprn] : it->second) {
+      const std::size_t d = osa_distance(mine, r.postcode.values[pc]);
+      if (d < best_d) best_d = d, best = uprn, tie = false;
+      else if (d == best_d && uprn != best) tie = true;
+    }
+    return tie ? fallback : best;
+  };
   std::vector<std::uint64_t> home_of(n_ids, 0);
   for (std::size_t x = 0; x < n_ids; ++x) {
     if (r.uprn_id[x] != 0) home_of[x] = (std::uint64_t{1} << 63) | r.uprn_id[x];
     else if (r.address_id[x] != 0) {
-      const std::uint32_t* uprn = nullptr;
+      std::uint32_t uprn = 0;
       if (const auto it = uprn_at_postcode.find(exact_key(x)); r.postcode_id[x] != 0 && it != uprn_at_postcode.end())
-        uprn = &it->second;
+        uprn = it->second;
       else if (const auto jt = uprn_in_district.find(address_key(x)); jt != uprn_in_district.end())
-        uprn = &jt->second;
-      home_of[x] = uprn != nullptr ? ((std::uint64_t{1} << 63) | *uprn) : address_key(x);
+        uprn = nearest(x, jt->second);
+      home_of[x] = uprn != 0 ? ((std::uint64_t{1} << 63) | uprn) : address_key(x);
     }
   }
   return home_of;

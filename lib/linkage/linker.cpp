@@ -8,6 +8,7 @@
 #include "earlyhelp/linkage/model_check.hpp"
 #include "earlyhelp/linkage/orphans.hpp"
 #include "earlyhelp/linkage/person_rules.hpp"
+#include "earlyhelp/linkage/source_ages.hpp"
 #include "earlyhelp/linkage/training.hpp"
 #include "earlyhelp/linkage/two_homes.hpp"
 
@@ -213,6 +214,13 @@ void Linker::cluster() {
   uf_ = ConstrainedUnionFind();
   uf_.resize(n);
   for (std::size_t x = 0; x < n; ++x) uf_.set_dob(static_cast<std::uint32_t>(x), table_.dob[x]);
+  // Records without a date of birth still say when their person was born, give or take (the ages
+  // their source records people at, and not before the record's date: source_ages.hpp). A source
+  // without dates of birth learning its ages from the persons a first run joined its records to
+  // (and a second run) was tried and dropped: with four such sources F1 0.9446, with it 0.9443.
+  const std::vector<BirthWindow> windows = birth_windows(table_, learn_source_ages(table_));
+  for (std::size_t x = 0; x < n; ++x)
+    if (windows[x].known()) uf_.set_birth_window(static_cast<std::uint32_t>(x), windows[x].earliest, windows[x].latest);
   for (const auto& [a, b] : conflicts_) uf_.cannot_link(a, b);
   const PersonGuard guard = person_guard();
   if (households_) {

@@ -65,6 +65,25 @@ bool initial_of(const PreparedRecords& r, char initial, const NameInfo& name) {
   return starts(name.canonical) || std::any_of(name.more_canonical.begin(), name.more_canonical.end(), starts);
 }
 
+// Whether two first names may be one person's: equal, an initial, a typo or short form, swapped
+// with the surname, or (with `other_forms`) two forms of one name in the name table.
+bool names_reconcile(const PreparedRecords& r, std::uint32_t fa, std::uint32_t sa, std::uint32_t fb, std::uint32_t sb,
+                     bool other_forms) {
+  if (fa == 0 || fb == 0 || fa == fb) return true;
+  const NameInfo& ia = r.first_info[fa];
+  const NameInfo& ib = r.first_info[fb];
+  if (ia.is_initial || ib.is_initial) {
+    if (ia.is_initial && ib.is_initial) return ia.initial == ib.initial;
+    return ia.is_initial ? initial_of(r, ia.initial, ib) : initial_of(r, ib.initial, ia);
+  }
+  if (other_forms && ia.shares_canonical(ib)) return true;
+  const std::string& a = r.first.values[fa];
+  const std::string& b = r.first.values[fb];
+  if (close_words(a, b)) return true;
+  // First name and surname swapped on one record.
+  return (sb != 0 && close_words(a, r.surname.values[sb])) || (sa != 0 && close_words(b, r.surname.values[sa]));
+}
+
 // Two full yyyymmdd dates whose digits differ only by two neighbours swapped.
 bool neighbours_swapped(std::int32_t a, std::int32_t b) noexcept {
   int first = -1, n = 0;
@@ -95,7 +114,11 @@ Apart why_apart(const PreparedRecords& r, std::uint32_t a, std::uint32_t b) {
   if (da == 0 || db == 0 || r.first_id[a] == 0 || r.first_id[b] == 0 || r.first_id[a] == r.first_id[b]) return Apart::no;
   const bool twins = da == db && da % 100 != 0 && (da / 100) % 100 != 0;
   if (!twins && !dates_of_birth_disagree(da, db)) return Apart::no;
-  if (first_names_agree(r, r.first_id[a], r.surname_id[a], r.first_id[b], r.surname_id[b])) return Apart::no;
+  // Another form of one name (Bill and William) reconciles the names of twins' records, not a
+  // date of birth that disagrees as well: two errors at once on one person's records are rarer
+  // than a Mia and an Amelia, or a John and a Jack, of different ages in one family or street.
+  if (names_reconcile(r, r.first_id[a], r.surname_id[a], r.first_id[b], r.surname_id[b], /*other_forms=*/twins))
+    return Apart::no;
   if (identifiers_agree(r, a, b)) return Apart::no;
   return twins ? Apart::twins : Apart::rule;
 }
@@ -104,19 +127,7 @@ Apart why_apart(const PreparedRecords& r, std::uint32_t a, std::uint32_t b) {
 
 bool first_names_agree(const PreparedRecords& r, std::uint32_t fa, std::uint32_t sa, std::uint32_t fb,
                        std::uint32_t sb) {
-  if (fa == 0 || fb == 0 || fa == fb) return true;
-  const NameInfo& ia = r.first_info[fa];
-  const NameInfo& ib = r.first_info[fb];
-  if (ia.is_initial || ib.is_initial) {
-    if (ia.is_initial && ib.is_initial) return ia.initial == ib.initial;
-    return ia.is_initial ? initial_of(r, ia.initial, ib) : initial_of(r, ib.initial, ia);
-  }
-  if (ia.shares_canonical(ib)) return true;
-  const std::string& a = r.first.values[fa];
-  const std::string& b = r.first.values[fb];
-  if (close_words(a, b)) return true;
-  // First name and surname swapped on one record.
-  return (sb != 0 && close_words(a, r.surname.values[sb])) || (sa != 0 && close_words(b, r.surname.values[sa]));
+  return names_reconcile(r, fa, sa, fb, sb, /*other_forms=*/true);
 }
 
 bool dates_of_birth_disagree(std::int32_t a, std::int32_t b) noexcept {

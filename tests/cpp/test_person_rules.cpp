@@ -106,7 +106,16 @@ TEST_SUITE("person_rules") {
     CHECK(Pair(rec("james", "smith", "1980-03-14"), rec("peter", "smith", "1984-09-02")).apart());    // brothers
     CHECK(Pair(rec("olivia", "smith", "2015-06-01"), rec("oscar", "smith", "2015-06-01")).apart());  // twins
     // Reconcilable: a nickname, a typo, an initial, a swap, a short form; a date one typo apart.
-    CHECK_FALSE(Pair(rec("william", "smith", "1980-03-14"), rec("bill", "smith", "1984-09-02")).apart());
+    // Another form of one name reconciles the names, not a date of birth that disagrees as well.
+    CHECK(Pair(rec("william", "smith", "1980-03-14"), rec("bill", "smith", "1984-09-02")).apart());
+    CHECK(Pair(rec("amelia", "taylor", "1987-04-17"), rec("mia", "taylor", "1987-10-12")).apart());
+    CHECK_FALSE(Pair(rec("william", "smith", "1980-03-14"), rec("bill", "smith", "1980-03-14")).apart());
+    CHECK_FALSE(Pair(rec("william", "smith", "1980-03-14"), rec("bill", "smith", "1980-03-15")).apart());
+    {
+      const Pair forms(rec("william", "smith", ""), rec("bill", "smith", ""));
+      const std::uint32_t x = forms.r.identity_of[0], y = forms.r.identity_of[1];
+      CHECK(first_names_agree(forms.r, forms.r.first_id[x], forms.r.surname_id[x], forms.r.first_id[y], forms.r.surname_id[y]));
+    }
     CHECK_FALSE(Pair(rec("jonathan", "smith", "1980-03-14"), rec("jonathon", "smith", "1984-09-02")).apart());
     CHECK_FALSE(Pair(rec("kaitlin", "smith", "1980-03-14"), rec("caitlin", "smith", "1984-09-02")).apart());
     CHECK_FALSE(Pair(rec("j", "smith", "1980-03-14"), rec("james", "smith", "1984-09-02")).apart());
@@ -176,6 +185,31 @@ TEST_SUITE("person_rules") {
       CHECK(uf.find(r.identity_of[0]) == uf.find(r.identity_of[1]));  // the stronger link holds
       CHECK((uf.find(r.identity_of[0]) != uf.find(r.identity_of[2])) == guarded);
     }
+  }
+
+  TEST_CASE("person_rules.cluster: a Mia between an Amelia and a Mia of other ages joins one of them, unless an identifier joins all") {
+    // Amelia Taylor (1987-04-17) and Mia Taylor (1987-10-12) on one street; a record of "Mia
+    // Taylor" without a date of birth links to both. Mia is a form of Amelia in the name table,
+    // but their dates of birth disagree as well: two people, whichever record chains them.
+    const auto chain = [](const std::string& nhs) {
+      Record a = person("a", "amelia", "taylor", "1987-04-17", "38 station way", "HX17 4YZ");
+      Record c = person("c", "mia", "taylor", "1987-10-12", "4/29 station way", "HX17 4YY");
+      a.nhs_number = c.nhs_number = nhs;
+      PreparedRecords r;
+      r.add({a, person("b", "mia", "taylor", "", "38 station way", "HX17 4YZ"), c});
+      const std::vector<std::uint32_t> evidence = person_evidence_ids(r);
+      const PersonGuard guard = [&](std::uint32_t x, std::uint32_t y) { return never_one_person(r, x, y); };
+      ConstrainedUnionFind uf;
+      uf.resize(r.n_identities());
+      for (std::uint32_t x = 0; x < r.n_identities(); ++x)
+        if (evidence[x] != 0) uf.set_person(x, evidence[x]);
+      std::vector<Edge> edges{{r.identity_of[0], r.identity_of[1], 12.0}, {r.identity_of[1], r.identity_of[2], 11.0}};
+      cluster_edges(edges, uf, false, nullptr, &guard);
+      CHECK(uf.find(r.identity_of[0]) == uf.find(r.identity_of[1]));  // the stronger link holds
+      return uf.find(r.identity_of[0]) == uf.find(r.identity_of[2]);
+    };
+    CHECK_FALSE(chain(""));
+    CHECK(chain("9434765919"));  // one NHS number on both: an identifier joins them
   }
 
   TEST_CASE("person_rules.linker: a model that takes the household for the person still never joins two of its members") {

@@ -44,13 +44,18 @@ class ConstrainedUnionFind {
   /// of birth that matches both (a council tax account under a name they share) does not bridge
   /// them.
   void set_dob(std::uint32_t x, std::int32_t dob);
+  /// Records the birth dates (day numbers, inclusive) identity x's records allow although it has no
+  /// date of birth (source_ages.hpp). Two groups whose windows do not meet, or a group whose dates
+  /// of birth all fall outside the other's window, are different people.
+  void set_birth_window(std::uint32_t x, std::int32_t earliest, std::int32_t latest);
   /// Records that identity x carries person evidence `evidence` (a first name and a date of birth;
   /// identities with equal evidence ids carry the same, so only one of them is checked), which the
   /// person guard of conflicts() compares across groups.
   void set_person(std::uint32_t x, std::uint32_t evidence);
-  /// Whether joining the groups of a and b would violate a cannot-link, (with `dob_guard`) join
-  /// two groups whose dates of birth cannot be one person's, or (with `guard`) put two identities
-  /// that can never be one person in one group.
+  /// Whether joining the groups of a and b would violate a cannot-link, join groups whose birth
+  /// windows exclude each other (set_birth_window), (with `dob_guard`) join two groups whose dates
+  /// of birth cannot be one person's, or (with `guard`) put two identities that can never be one
+  /// person in one group.
   bool conflicts(std::uint32_t a, std::uint32_t b, bool dob_guard = true, const PersonGuard* guard = nullptr);
   /// Joins the groups unless that is a conflict. @return whether they are now joined.
   bool unite(std::uint32_t a, std::uint32_t b, bool dob_guard = true, const PersonGuard* guard = nullptr);
@@ -63,6 +68,7 @@ class ConstrainedUnionFind {
   std::vector<std::uint32_t> parent_, rank_;
   std::vector<std::vector<std::uint32_t>> cannot_;  ///< per root: identities it may not join
   std::vector<std::vector<std::int32_t>> dobs_;     ///< per root: its distinct dates of birth
+  std::vector<std::int32_t> earliest_, latest_;     ///< per root: its birth window (day numbers)
   /// per root: (evidence id, identity) of its identities with person evidence, one per id
   std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> persons_;
   std::vector<std::uint8_t> closed_;

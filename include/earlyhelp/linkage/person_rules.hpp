@@ -5,13 +5,18 @@
 /// Person evidence that place cannot outweigh. Members of one household share an address, a
 /// postcode and mostly a surname; only their first names and dates of birth tell them apart. So
 /// two records are never one person when
-/// - their first names disagree (neither equal, nor a nickname or other form of one name, nor an
-///   initial of it, nor a typo apart: at most two keying errors, one when the shorter has fewer
-///   than four letters; nor one a short form of the other, Alex and Alexander; nor swapped with
-///   the surname) and their dates of birth are both present and disagree beyond a typo (neither
-///   equal, nor day and month transposed, nor one digit off, nor two neighbouring digits swapped,
-///   nor a partial date agreeing with the other); or
-/// - they are twins: the same full date of birth and first names that disagree;
+/// - their first names disagree (neither equal, nor an initial of one name, nor a typo apart: at
+///   most two keying errors, one when the shorter has fewer than four letters; nor one a short
+///   form of the other, Alex and Alexander; nor swapped with the surname) and their dates of birth
+///   are both present and disagree beyond a typo (neither equal, nor day and month transposed, nor
+///   one digit off, nor two neighbouring digits swapped, nor a partial date agreeing with the
+///   other). Two forms of one name in the name table (Bill and William, Mia and Amelia, Jack and
+///   John) do not reconcile names whose dates of birth disagree as well: that would take two
+///   errors at once on one person's records, while a Mia and an Amelia, or a John and a Jack, of
+///   different ages in one family or street are common (stricter than issue 13's rule 1, which
+///   lets a nickname through); or
+/// - they are twins: the same full date of birth and first names that disagree (here another form
+///   of one name does agree: Bill and William born on one day are one person);
 /// unless a person identifier (NHS number, UPN, NI number) agrees, at most one keying error
 /// apart. Whatever the model estimates, such pairs never link and never end in one cluster
 /// (ConstrainedUnionFind keeps each group's person evidence).
@@ -48,7 +53,8 @@ bool never_one_person(const PreparedRecords& r, std::uint32_t a, std::uint32_t b
 /// "twins: one date of birth, different first names", or "" when it may be.
 const char* never_one_person_reason(const PreparedRecords& r, std::uint32_t a, std::uint32_t b);
 
-/// Whether two first names of `r` (ids into r.first; surnames for a swap) may be one person's.
+/// Whether two first names of `r` (ids into r.first; surnames for a swap) may be one person's
+/// (forms of one name in the name table agree).
 bool first_names_agree(const PreparedRecords& r, std::uint32_t first_a, std::uint32_t surname_a,
                        std::uint32_t first_b, std::uint32_t surname_b);
 
