@@ -218,14 +218,6 @@ void Linker::cluster() {
   uf_ = ConstrainedUnionFind();
   uf_.resize(n);
   for (std::size_t x = 0; x < n; ++x) uf_.set_dob(static_cast<std::uint32_t>(x), table_.dob[x]);
-  {
-    // Each identity's cannot-links, counted first: its list is allocated once, at its size.
-    std::vector<std::uint32_t> degree(n, 0);
-    for (const auto& chunk : conflicts_)
-      for (const auto& [a, b] : chunk) ++degree[a], ++degree[b];
-    for (std::size_t x = 0; x < n; ++x)
-      if (degree[x] != 0) uf_.reserve_cannot_links(static_cast<std::uint32_t>(x), degree[x]);
-  }
   for (auto& chunk : conflicts_) {
     for (const auto& [a, b] : chunk) uf_.cannot_link(a, b);
     std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(chunk);

@@ -39,8 +39,6 @@ class ConstrainedUnionFind {
   std::uint32_t find(std::uint32_t x) noexcept;
   /// Records that a and b must not end in one cluster.
   void cannot_link(std::uint32_t a, std::uint32_t b);
-  /// Room for `n` cannot-links of singleton x before they are added (no growth slack).
-  void reserve_cannot_links(std::uint32_t x, std::size_t n) { cannot_[x].reserve(n); }
   /// Records identity x's date of birth (yyyymmdd; 0 for none). Two groups whose dates of birth
   /// cannot be one person's (see could_be_one_dob) are different people: a record without a date
   /// of birth that matches both (a council tax account under a name they share) does not bridge
