@@ -8,6 +8,7 @@
 #include "earlyhelp/profiling/link_extracts.hpp"
 #include "earlyhelp/features/compute.hpp"
 #include "earlyhelp/profiling/profile.hpp"
+#include "earlyhelp/profiling/score_row.hpp"
 #include "earlyhelp/profiling/train.hpp"
 
 #include <pybind11/numpy.h>
@@ -160,6 +161,28 @@ void bind_profile(py::module_& parent) {
       py::arg("models"), py::arg("history"), py::arg("policy"), py::arg("contact_months") = 12,
       py::arg("reasons") = 3, py::arg("link_out") = "", py::arg("threads") = 0, py::arg("rejects") = "",
       "Scores the domains on `as_of` and decides the alerts (profiling::profile). Returns columns for DataFrames.");
+
+  m.def(
+      "score_row",
+      [](const std::string& domain, const std::string& model_path, const std::vector<double>& row, int reasons) {
+        const pf::DomainModel dm = model_path.empty() ? pf::DomainModel::reference(domain) : pf::DomainModel::load(model_path);
+        pf::RowScore s;
+        {
+          py::gil_scoped_release nogil;
+          s = pf::score_row(dm.model, features::FeatureSet::builtin(), row.data(), row.size(), reasons);
+        }
+        py::dict out;
+        out["score"] = s.score;
+        out["band"] = s.band;
+        out["above_threshold"] = s.above_threshold;
+        out["reasons"] = s.reasons;
+        out["model"] = dm.identity.name + " " + dm.identity.version;
+        out["model_sha256"] = dm.identity.sha256;
+        return out;
+      },
+      py::arg("domain"), py::arg("model_path"), py::arg("row"), py::arg("reasons") = 3,
+      "One subject's score, band and reasons from a row of the built-in features (profiling::score_row), with "
+      "the domain's reference bundle or the bundle at model_path.");
 
   m.def(
       "train",

@@ -148,7 +148,7 @@ std::size_t Linker::predict() {
   const bool rules = households_;
   // One system recording somebody at two places at once records two people (two_homes.hpp).
   const TwoHomes two_homes(table_, homes_);
-  std::uint64_t compared = 0;
+  std::uint64_t compared = 0, n_conflicts = 0;
   for (std::size_t k = 0; k < plan_.rules.size(); ++k) {
     const RulePlan& rp = plan_.rules[k];
     const std::size_t n_blocks = rp.blocks.size();
@@ -179,13 +179,18 @@ std::size_t Linker::predict() {
     });
     for (Out& o : outs) {
       links_.insert(links_.end(), o.links.begin(), o.links.end());
-      conflicts_.insert(conflicts_.end(), o.conflicts.begin(), o.conflicts.end());
+      std::vector<Edge>().swap(o.links);
+      n_conflicts += o.conflicts.size();
+      if (!o.conflicts.empty()) {
+        o.conflicts.shrink_to_fit();
+        conflicts_.push_back(std::move(o.conflicts));
+      }
       compared += o.compared;
     }
   }
   stats_.pairs_compared = compared;
   stats_.links = links_.size();
-  stats_.conflicts = conflicts_.size();
+  stats_.conflicts = n_conflicts;
   stats_.predict_seconds = seconds_since(t0);
   predicted_ = true;
   return links_.size();
@@ -221,7 +226,11 @@ void Linker::cluster() {
   const std::vector<BirthWindow> windows = birth_windows(table_, learn_source_ages(table_));
   for (std::size_t x = 0; x < n; ++x)
     if (windows[x].known()) uf_.set_birth_window(static_cast<std::uint32_t>(x), windows[x].earliest, windows[x].latest);
-  for (const auto& [a, b] : conflicts_) uf_.cannot_link(a, b);
+  for (auto& chunk : conflicts_) {
+    for (const auto& [a, b] : chunk) uf_.cannot_link(a, b);
+    std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(chunk);
+  }
+  decltype(conflicts_)().swap(conflicts_);
   const PersonGuard guard = person_guard();
   if (households_) {
     const std::vector<std::uint32_t> evidence = person_evidence_ids(table_);

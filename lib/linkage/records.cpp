@@ -310,6 +310,25 @@ void PreparedRecords::truncate_identities(std::size_t n) {
   sex.resize(n);
 }
 
+std::uint64_t PreparedRecords::tuple_hash(std::uint32_t i) const noexcept {
+  std::uint64_t h = 0xCBF29CE484222325ULL;
+  const auto mix = [&h](std::uint64_t v) {
+    h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    h *= 0x100000001B3ULL;
+  };
+  for (const auto* col : {&first_id, &middle_id, &surname_id, &address_id, &town_id, &postcode_id, &uprn_id, &identifier_id})
+    mix((*col)[i]);
+  mix(static_cast<std::uint32_t>(dob[i]));
+  mix(static_cast<unsigned char>(sex[i]));
+  return h;
+}
+
+bool PreparedRecords::same_tuple(std::uint32_t x, std::uint32_t y) const noexcept {
+  for (const auto* col : {&first_id, &middle_id, &surname_id, &address_id, &town_id, &postcode_id, &uprn_id, &identifier_id})
+    if ((*col)[x] != (*col)[y]) return false;
+  return dob[x] == dob[y] && sex[x] == sex[y];
+}
+
 std::uint32_t PreparedRecords::add_scratch(const Record& r) { return push_identity(r, nullptr); }
 
 std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& records) {
@@ -319,10 +338,13 @@ std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& recor
     const Record& r = records[row];
     EH_CHECK(!r.record_id.empty(), "link: record {} has an empty record_id", record_ids.size() + 1);
     const auto rid = static_cast<std::uint32_t>(record_ids.size());
-    EH_CHECK(record_index_.emplace(r.record_id, rid).second,
+    const std::uint64_t rid_hash = std::hash<std::string_view>{}(r.record_id);
+    const std::uint32_t earlier = record_index_.find(rid_hash, [&](std::uint32_t x) { return record_ids[x] == r.record_id; });
+    EH_CHECK(earlier == IdHashIndex::npos,
              "link: record {} repeats the record_id of record {} (record_id must be unique)",
-             record_ids.size() + 1, record_index_[r.record_id] + 1);
+             record_ids.size() + 1, std::uint64_t{earlier} + 1);
     record_ids.push_back(r.record_id);
+    record_index_.insert(rid_hash, rid, [&](std::uint32_t x) { return std::hash<std::string_view>{}(record_ids[x]); });
     const std::uint32_t fresh = push_identity(r, &key, &issues);
     if (dob[fresh] == 0 && !is_blank(r.dob)) ++issues.unreadable_dob;  // missing, and counted
     const bool empty = std::all_of(key.begin(), key.end(), [](char c) { return c == 0; });
@@ -330,10 +352,13 @@ std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& recor
     if (empty) {
       ++n_empty;
     } else {
-      const auto [it, inserted] = tuple_index_.emplace(key, fresh);
-      if (!inserted) {
-        identity = it->second;
+      const std::uint64_t h = tuple_hash(fresh);
+      const std::uint32_t same = tuple_index_.find(h, [&](std::uint32_t x) { return same_tuple(x, fresh); });
+      if (same != IdHashIndex::npos) {
+        identity = same;
         truncate_identities(fresh);
+      } else {
+        tuple_index_.insert(h, fresh, [&](std::uint32_t x) { return tuple_hash(x); });
       }
     }
     if (identity == fresh) {

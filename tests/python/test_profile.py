@@ -2,8 +2,8 @@
 """Risk profiles: `earlyhelp profile` and `earlyhelp.profile()` on a linked synthetic council with
 the shipped reference models: the issue's columns, a family's score for each member, alerts only
 on change (against the history of a previous date) with reasons and the bundle's SHA-256, the CLI
-and Python agree, retraining on the council's own history, errors. (Linking without --persons is
-the same code as tf's, tested there, and run by benchmarks/bench_profiling.py.)"""
+and Python agree, retraining on the council's own history, errors, and without --persons: the
+extracts linked first, the persons file written beside the output."""
 import hashlib
 import subprocess
 
@@ -85,6 +85,27 @@ def test_alerts_only_on_change_with_reasons_and_the_bundles_hash(cli_runs, sourc
     assert "recommend" not in joined
 
 
+def test_without_persons_it_links_first_and_writes_the_persons_beside_the_output(cli, council, cli_runs, tmp_path):
+    data, homes, _ = council
+    r = _run(cli, "--no-audit", "profile", "--data", data, "--as-of", SECOND, "--output", tmp_path / "alerts.csv",
+             "--scores", tmp_path / "scores.csv", "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert "linking the extracts" in r.stderr
+    # The persons and households are those `earlyhelp link --data --households --as-of` gives for that date.
+    linked = pd.read_csv(tmp_path / "persons.csv", dtype=str, keep_default_na=False)
+    given = pd.read_csv(homes, dtype=str, keep_default_na=False)
+    keys = ["source", "record_id"]
+    cols = keys + ["person_id", "household_id", "role"]
+    assert len(linked) == len(given) > 1000
+    pd.testing.assert_frame_equal(linked[cols].sort_values(keys).reset_index(drop=True),
+                                  given[cols].sort_values(keys).reset_index(drop=True))
+    # And the scores are those of the run given that linkage (scores do not depend on the history).
+    order = ["domain", "person_id"]
+    mine = _read(tmp_path / "scores.csv").sort_values(order).reset_index(drop=True)
+    theirs = cli_runs[1][1].sort_values(order).reset_index(drop=True)
+    pd.testing.assert_frame_equal(mine, theirs)
+
+
 def test_python_agrees_with_the_cli(cli_runs, council, tmp_path):
     data, homes, _ = council
     history = tmp_path / "h.sqlite"
@@ -129,3 +150,24 @@ def test_errors_name_what_is_wrong(cli, council, tmp_path):
              "--model", f"asb={tmp_path / 'missing.ehm'}", "--domains", "asb", "--output", tmp_path / "a.csv")
     assert r.returncode == 3 and "missing.ehm" in r.stderr
     assert not (tmp_path / "a.csv").exists()
+
+
+def test_score_row_gives_one_persons_score_and_reasons_as_profile_does(cli_runs, council):
+    data, homes, _ = council
+    scores = cli_runs[1][1]
+    asb = scores[scores["domain"] == "asb"].sort_values("score", ascending=False)
+    top = asb.iloc[0]
+    table = earlyhelp.features(data, homes, SECOND, households=homes)
+    row = table[table["person_id"] == top["person_id"]].iloc[0].drop(["person_id", "as_of"])
+    s = earlyhelp.score_row("asb", row)
+    assert s["score"] == pytest.approx(float(top["score"]), abs=5e-6)
+    assert s["band"] == top["band"]
+    assert s["model"].startswith("asb-reference") and len(s["model_sha256"]) == 64
+    assert 1 <= len(s["reasons"]) <= 3 and all(isinstance(r, str) and r for r in s["reasons"])
+    # Nothing known: a different (lower) score, and no reasons pushing it up from values.
+    empty = earlyhelp.score_row("asb", {})
+    assert 0 <= empty["score"] < s["score"]
+    with pytest.raises(ValueError, match="not built-in features: no_such_feature"):
+        earlyhelp.score_row("asb", {"no_such_feature": 1.0})
+    with pytest.raises(Exception, match="no_such_domain"):
+        earlyhelp.score_row("no_such_domain", {})

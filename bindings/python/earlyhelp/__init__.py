@@ -64,9 +64,9 @@ from earlyhelp.domains import Domain, training_table  # noqa: E402
 
 __all__ += ["Domain", "training_table"]
 
-from earlyhelp.profiling import profile, train_domain_model  # noqa: E402
+from earlyhelp.profiling import profile, score_row, train_domain_model  # noqa: E402
 
-__all__ += ["profile", "train_domain_model"]
+__all__ += ["profile", "score_row", "train_domain_model"]
 
 from earlyhelp.transparency import model_card  # noqa: E402
 

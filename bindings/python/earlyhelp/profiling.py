@@ -21,7 +21,7 @@ from earlyhelp._core import profile as _profile
 from earlyhelp._core.profiling import AlertPolicy
 from earlyhelp.feature_table import _dates, _linkage_inputs
 
-__all__ = ["profile", "train_domain_model"]
+__all__ = ["profile", "score_row", "train_domain_model"]
 
 
 def profile(data, as_of, persons=None, domains=None, history=None, models=None, households=None, policy=None,
@@ -111,3 +111,31 @@ def train_domain_model(domain, data, as_of, evaluation_start, persons=None, hous
                                                  float(l2), str(name), str(version), str(owner), link_out,
                                                  int(threads))
     return Model(core)
+
+
+def score_row(domain, row, model=None, reasons: int = 3) -> dict:
+    """One subject's advisory score in ``domain`` from a row of the built-in features.
+
+    ``row`` is a mapping from feature name to value (a row of ``earlyhelp.features(...)`` as a
+    Series, or a dict); features it does not name are not known (NaN). ``model`` is a bundle file
+    (the council's own, e.g. from ``train_domain_model``); without it the domain's shipped
+    reference bundle is used (trained on synthetic data only; not for use on residents). Returns
+    ``{"score", "band", "above_threshold", "reasons", "model", "model_sha256"}`` with the reasons
+    as plain sentences, strongest first: the same call as the C API's ``eh_model_score_row``.
+    Scores are advisory, never a decision.
+    """
+    import math
+
+    from earlyhelp.feature_table import _definitions
+
+    names = _definitions(None, None).names
+    known = set(names)
+    unknown = sorted(str(k) for k in row.keys() if k not in known)
+    if unknown:
+        raise ValueError(f"score_row: not built-in features: {', '.join(unknown[:5])}"
+                         + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""))
+    values = []
+    for n in names:
+        v = row[n] if n in row else None
+        values.append(math.nan if v is None else float(v))
+    return _profile.score_row(str(domain), "" if model is None else os.fspath(model), values, int(reasons))

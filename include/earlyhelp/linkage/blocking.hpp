@@ -110,14 +110,13 @@ inline bool covered_before(const BlockingPlan& plan, std::size_t k, std::uint32_
   return false;
 }
 
-/// Calls fn(a, b) for every pair of block `blk` of rule `k`, earlier rules' pairs included,
+namespace detail {
+/// Calls fn(i, j, a, b) for every pair of positions i < j of block `blk` of `rp` (identities a, b),
 /// skipping same-source pairs when `link_only` (a windowed block pairs each identity with the next
-/// `window` ones). The one loop over a block's pairs: training reads every pair of a rule, predict
-/// only those no earlier rule covers (for_each_block_pair).
+/// `window` ones).
 template <class Fn>
-void for_each_rule_pair(const BlockingPlan& plan, std::size_t k, const Block& blk, const PreparedRecords& r,
-                        bool link_only, std::size_t window, Fn&& fn) {
-  const RulePlan& rp = plan.rules[k];
+void for_each_position_pair(const RulePlan& rp, const Block& blk, const PreparedRecords& r, bool link_only,
+                            std::size_t window, Fn&& fn) {
   for (std::uint32_t i = blk.begin; i < blk.end; ++i) {
     const std::uint32_t a = rp.order[i];
     const std::uint32_t stop =
@@ -128,19 +127,54 @@ void for_each_rule_pair(const BlockingPlan& plan, std::size_t k, const Block& bl
         const std::uint32_t ma = r.source_mask[a], mb = r.source_mask[b];
         if (ma == mb && (ma & (ma - 1)) == 0) continue;
       }
-      fn(a, b);
+      fn(i - blk.begin, j - blk.begin, a, b);
     }
   }
+}
+}  // namespace detail
+
+/// Calls fn(a, b) for every pair of block `blk` of rule `k`, earlier rules' pairs included,
+/// skipping same-source pairs when `link_only` (a windowed block pairs each identity with the next
+/// `window` ones). The one loop over a block's pairs: training reads every pair of a rule, predict
+/// only those no earlier rule covers (for_each_block_pair).
+template <class Fn>
+void for_each_rule_pair(const BlockingPlan& plan, std::size_t k, const Block& blk, const PreparedRecords& r,
+                        bool link_only, std::size_t window, Fn&& fn) {
+  detail::for_each_position_pair(plan.rules[k], blk, r, link_only, window,
+                                 [&](std::uint32_t, std::uint32_t, std::uint32_t a, std::uint32_t b) { fn(a, b); });
 }
 
 /// Calls fn(a, b) for every pair of block `blk` of rule `k` that no earlier rule covers, skipping
 /// same-source pairs when `link_only`: over all rules and blocks, each candidate pair once.
+/// The same pairs as testing covered_before() on each, but the earlier rules' keys of the block's
+/// identities are gathered once per block (0 where that rule does not cover: no key, or the key of
+/// a windowed block), so a pair reads two short rows, not two scattered entries per earlier rule.
 template <class Fn>
 void for_each_block_pair(const BlockingPlan& plan, std::size_t k, const Block& blk, const PreparedRecords& r,
                          bool link_only, std::size_t window, Fn&& fn) {
-  for_each_rule_pair(plan, k, blk, r, link_only, window, [&](std::uint32_t a, std::uint32_t b) {
-    if (!covered_before(plan, k, a, b)) fn(a, b);
-  });
+  const RulePlan& rp = plan.rules[k];
+  const std::size_t size = blk.end - blk.begin;
+  thread_local std::vector<std::uint64_t> keys;
+  keys.resize(size * k);
+  for (std::size_t i = 0; i < size; ++i) {
+    const std::uint32_t x = rp.order[blk.begin + i];
+    for (std::size_t e = 0; e < k; ++e) {
+      const RulePlan& ep = plan.rules[e];
+      std::uint64_t key = ep.keys[x];
+      if (key != 0 && !ep.oversized_keys.empty() &&
+          std::binary_search(ep.oversized_keys.begin(), ep.oversized_keys.end(), key))
+        key = 0;
+      keys[i * k + e] = key;
+    }
+  }
+  detail::for_each_position_pair(rp, blk, r, link_only, window,
+                                 [&](std::uint32_t i, std::uint32_t j, std::uint32_t a, std::uint32_t b) {
+                                   const std::uint64_t* ka = keys.data() + std::size_t{i} * k;
+                                   const std::uint64_t* kb = keys.data() + std::size_t{j} * k;
+                                   for (std::size_t e = 0; e < k; ++e)
+                                     if (ka[e] != 0 && ka[e] == kb[e]) return;
+                                   fn(a, b);
+                                 });
 }
 
 }  // namespace earlyhelp::linkage

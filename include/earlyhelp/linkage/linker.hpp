@@ -150,7 +150,10 @@ class Linker {
   FellegiSunter scorer_;
   BlockingPlan plan_;
   std::vector<Edge> links_;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> conflicts_;
+  /// Cannot-link pairs from predict(), one vector per chunk of blocks in rule and block order (no
+  /// reallocation of one huge vector while they grow); cluster() feeds them to uf_ and frees each
+  /// chunk as it goes, so they and uf_'s copies are not both held in full.
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> conflicts_;
   std::vector<std::uint64_t> homes_;  ///< home_keys() from predict() for cluster(); freed after it
   ConstrainedUnionFind uf_;
   std::vector<std::string> persons_;              ///< published person ids

@@ -8,6 +8,7 @@
 /// and collapses records whose whole identity tuple is identical into one "identity": event
 /// streams repeat the same person many times, and pairwise work is done on identities only.
 
+#include "earlyhelp/core/id_hash_index.hpp"
 #include "earlyhelp/linkage/input_checks.hpp"
 
 #include <array>
@@ -154,8 +155,12 @@ struct PreparedRecords {
   void truncate_identities(std::size_t n);
 
  private:
-  std::unordered_map<std::string, std::uint32_t> tuple_index_;  ///< identity tuple bytes -> identity
-  std::unordered_map<std::string, std::uint32_t> record_index_;  ///< record_id -> record
+  // Indexes over keys these columns already hold (no copy of the keys: 3.6M record ids cost
+  // ~30 MB here instead of ~350 MB in a map of strings).
+  IdHashIndex tuple_index_;   ///< identity tuple (ids, dob, sex) -> identity
+  IdHashIndex record_index_;  ///< record_id -> record
+  std::uint64_t tuple_hash(std::uint32_t identity) const noexcept;
+  bool same_tuple(std::uint32_t x, std::uint32_t y) const noexcept;
   std::uint32_t intern_first(const std::string& v);
   std::uint32_t intern_surname(const std::string& v);
   std::uint32_t intern_address(const std::string& v);
