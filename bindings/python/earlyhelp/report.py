@@ -519,28 +519,17 @@ def main(argv=None) -> int:
     ap.add_argument("--domains", help="comma-separated domains (default: all four)")
     ap.add_argument("--threads", type=int, default=0, help="threads (default: all cores)")
     args = ap.parse_args(argv)
+    failures = [(SchemaError, 3, "schema error"), (InvalidArgument, 2, "invalid argument"),
+                ((FormatError, EhIOError, OSError), 3, "malformed or unreadable input"),
+                (ValueError, 2, "invalid argument"), (Error, 4, "error"), (Exception, 4, "internal error")]
     try:
         models = {_bundle_domain(args.bundle): args.bundle} if args.bundle else None
         r = report(args.data, args.as_of, args.out, persons=args.persons, households=args.households,
                    models=models, domains=args.domains, history=args.history, threads=args.threads)
-    except SchemaError as e:
-        print(f"earlyhelp report: schema error: {e}", file=sys.stderr)
-        return 3
-    except InvalidArgument as e:
-        print(f"earlyhelp report: invalid argument: {e}", file=sys.stderr)
-        return 2
-    except (FormatError, EhIOError) as e:
-        print(f"earlyhelp report: malformed or unreadable input: {e}", file=sys.stderr)
-        return 3
-    except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError) as e:
-        print(f"earlyhelp report: cannot open '{e.filename}': {e.strerror}", file=sys.stderr)
-        return 3
-    except ValueError as e:
-        print(f"earlyhelp report: invalid argument: {e}", file=sys.stderr)
-        return 2
-    except Error as e:
-        print(f"earlyhelp report: error: {e}", file=sys.stderr)
-        return 4
+    except Exception as e:  # noqa: BLE001 - each kind mapped to the verbs' exit codes, first match wins
+        code, what = next((c, w) for kinds, c, w in failures if isinstance(e, kinds))
+        print(f"earlyhelp report: {what}: {e}", file=sys.stderr)
+        return code
     print(f"wrote {r['out']}")
     for name, d in r["domains"].items():
         if not d["evaluated"]:
