@@ -126,7 +126,7 @@ def test_no_verb_leaks_identifiers(cli, council, tmp_path):
          "--alert-on-first-assessment"],
         ["profile", "--data", council, "--as-of", "2024-07-01", "--history", "history.sqlite", "--output",
          "alerts_linked.csv"],
-        ["report", "--data", council, "--as-of", AS_OF, "--persons", "households.csv", "--out", "report.html"],
+        ["report", "--data", council, "--as-of", AS_OF, "--out", "report.html"],  # links the extracts itself
         ["forecast", "--data", council, "--as-of", AS_OF, "--horizon", "2y", "--simulations", "20", "--out",
          "forecast"],
         ["demo", "--persons", "400", "--out", "demo", "--brief"],

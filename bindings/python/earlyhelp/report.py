@@ -237,15 +237,23 @@ def _quality(data, tmp):
     return rows
 
 
-def _linkage(persons_path):
-    """Counts of the persons file: records, persons, households, sources per person."""
+def _frame(table):
+    """A persons or households file (path) or DataFrame as a DataFrame of text."""
     import pandas as pd
 
-    p = pd.read_csv(persons_path, dtype=str, keep_default_na=False)
+    if isinstance(table, (str, os.PathLike)):
+        return pd.read_csv(table, dtype=str, keep_default_na=False)
+    return pd.DataFrame(table).astype(str)
+
+
+def _linkage(persons, households):
+    """Counts of the linkage: records, persons, households, records and persons by source."""
+    p = _frame(persons)
     per_person = p.groupby("person_id").size()
     out = {"records": len(p), "persons": int(p["person_id"].nunique()), "per_person": per_person}
-    if "household_id" in p.columns:
-        homes = p.loc[p["household_id"] != "", ["person_id", "household_id"]].drop_duplicates()
+    h = p if "household_id" in p.columns or households is None else _frame(households)
+    if "household_id" in h.columns:
+        homes = h.loc[h["household_id"] != "", ["person_id", "household_id"]].drop_duplicates()
         out["households"] = int(homes["household_id"].nunique())
         out["persons_in_households"] = int(homes["person_id"].nunique())
     if "source" in p.columns:
@@ -257,11 +265,11 @@ def _linkage(persons_path):
     return out
 
 
-def _has_households(path):
-    if not isinstance(path, (str, os.PathLike)):
-        return False
-    with open(path, encoding="utf-8-sig") as f:
-        return "household_id" in f.readline().strip().split(",")
+def _has_households(persons):
+    if isinstance(persons, (str, os.PathLike)):
+        with open(persons, encoding="utf-8-sig") as f:
+            return "household_id" in f.readline().strip().split(",")
+    return "household_id" in getattr(persons, "columns", ())
 
 
 def _bundle(domain, models):
@@ -359,13 +367,13 @@ def _build(data, as_of, persons, households, models, domains, history, threads, 
     from earlyhelp.profiling import profile
 
     linked = os.path.join(tmp, "persons.csv")
+    if persons is not None and households is None and _has_households(persons):
+        households = persons  # a persons file from `earlyhelp link --households` holds the households too
     alerts, scores = profile(data, as_of, persons=persons, households=households, domains=domains,
                              history=history, models=models, threads=threads,
                              persons_out=linked if persons is None else None)
     if persons is None:
         persons, households = linked, linked
-    elif households is None and _has_households(persons):
-        households = persons
     summaries = alerts.attrs["domains"]
     defs = definitions().set_index("name")
     labels = {n: f"{defs.at[n, 'label']} ({n})" for n in defs.index}
@@ -401,7 +409,7 @@ def _build(data, as_of, persons, households, models, domains, history, threads, 
         body.append(html_part)
         outcome[d.name] = {"evaluated": evaluated, "note": note}
 
-    link = _linkage(persons)
+    link = _linkage(persons, households)
     quality = _quality(data, tmp)
     alert_rows = [{**s, "kind": s["subject_kind"]} for s in summaries]
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
