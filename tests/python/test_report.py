@@ -145,7 +145,7 @@ def test_cli_writes_the_page_python_writes(cli, council, source_dir, tmp_path):
     assert result["domains"]["asb"]["evaluated"] is False
     assert "the outcome is not known yet" in result["domains"]["asb"]["note"]
     cli_text = (tmp_path / "cli.html").read_text(encoding="utf-8")
-    assert "the outcome is not known yet" in cli_text and "the council&#x27;s own bundle" in cli_text
+    assert "the outcome is not known yet" in cli_text and "the council's own bundle" in cli_text
     assert 'alt="score distribution by group: asb"' in cli_text and 'alt="ROC curve: asb"' not in cli_text
     assert _without_generated(cli_text) == _without_generated((tmp_path / "py.html").read_text(encoding="utf-8"))
     record = json.loads(audit.read_text().splitlines()[-1])
