@@ -210,6 +210,7 @@ int run_demo(const DemoOptions& opt) {
     config.seed = opt.seed;
     config.n_threads = opt.threads;
     config.optional_columns = true;  // placement types, for the forecast
+    config.early_help = true;        // early-help episodes: every stream of the schema has its extract
     const fs::path synth_dir = out / "synth";
     const auto gen = synth::write_directory(config, (synth_dir / "extracts").string());
     fmt::print("  generated {} persons in {} households, {} records in {} streams, {} outcome labels\n\n",

@@ -121,7 +121,8 @@ int run_features(const FeaturesArgs& a) {
              "used {:.2f} s of CPU)\n",
              writer.rows(), set.column_names(level).size(), dates.size(), seconds_since(t0), read_s, compute_s, write_s,
              cpu_seconds() - cpu1);
-  return exit_ok;
+  fmt::print("{}\n", report.reconciliation());
+  return report.reconciled() ? exit_ok : exit_internal;
 }
 
 }  // namespace

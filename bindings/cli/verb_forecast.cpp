@@ -84,6 +84,8 @@ int run_forecast_verb(const ForecastArgs& a) {
   o.as_of = parse_as_of(a.as_of);
   o.horizon_months = horizon_months(a.horizon);
   o.scenarios = fc::parse_scenarios(a.scenarios);
+  for (const auto& sc : o.scenarios)
+    if (!sc.scores.empty()) run.input("safeguarding_scores", sc.scores);
   o.simulations = a.simulations;
   o.seed = a.seed;
   o.n_threads = a.threads;
@@ -115,7 +117,8 @@ void register_forecast(CLI::App& app) {
   cmd->add_option("--horizon", args->horizon, "How far ahead: 10y, 18m (1 month to 20 years)")->capture_default_str();
   cmd->add_option("--scenarios", args->scenarios,
                   "Comma-separated: trend, population, target:RATE[:YEARS], "
-                  "intervention:prevent=P:recall=Q[:flagged=N][:cost=C]")
+                  "intervention:prevent=P:recall=Q[:flagged=N][:cost=C] or intervention:prevent=P:scores=FILE[:band=B|:threshold=T][:cost=C] "
+                  "(FILE: earlyhelp profile --scores)")
       ->capture_default_str();
   cmd->add_option("--population", args->population, "Child population projection CSV (ONS wide, or year,age,sex,population)");
   cmd->add_option("--unit-costs", args->unit_costs, "Unit costs CSV: state,weekly_cost[,source]");

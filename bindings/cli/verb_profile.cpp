@@ -220,7 +220,8 @@ int run_profile(const ProfileArgs& a) {
                d.rerun ? " (date already recorded)" : "", d.model.name, d.model.version);
   }
   fmt::print("scores are advisory: an alert asks a professional to look, and the decision stays theirs\n");
-  return exit_ok;
+  fmt::print("{}\n", r.load.reconciliation());
+  return r.load.reconciled() ? exit_ok : exit_internal;
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ void register_synth(CLI::App& app) {
     double error_scale = 1.0;
     bool quiet = false;
     bool optional_columns = false;
+    bool early_help = false;
   };
   auto opt = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("synth", "Generate a synthetic council: source-system extracts plus ground truth");
@@ -44,6 +45,10 @@ void register_synth(CLI::App& app) {
   cmd->add_flag("--optional-columns", opt->optional_columns,
                 "Also write the schema's optional columns (placement_type of looked-after episodes, used by "
                 "`earlyhelp forecast`); without it a seed gives the same files as earlier versions");
+  cmd->add_flag("--early-help", opt->early_help,
+                "Also draw early_help_episodes (family support episodes with start, end, closure reason and the "
+                "headline problems at assessment, used by `earlyhelp engagement`); without it a seed gives the same "
+                "files as earlier versions");
   cmd->add_flag("--quiet", opt->quiet, "Print nothing on success");
   cmd->callback([opt] {
     set_exit_code(run_guarded("synth", [&] {
@@ -53,6 +58,7 @@ void register_synth(CLI::App& app) {
       c.n_threads = opt->threads;
       c.error_scale = opt->error_scale;
       c.optional_columns = opt->optional_columns;
+      c.early_help = opt->early_help;
       const auto start = parse_date(opt->start), end = parse_date(opt->end);
       EH_CHECK(start.has_value(), "synth: --start is not a date (expected YYYY-MM-DD)");
       EH_CHECK(end.has_value(), "synth: --end is not a date (expected YYYY-MM-DD)");
@@ -66,6 +72,7 @@ void register_synth(CLI::App& app) {
       run.param("end", opt->end);
       run.param("error_scale", fmt::format("{}", c.error_scale));
       if (c.optional_columns) run.param("optional_columns", "true");
+      if (c.early_help) run.param("early_help", "true");
       run.param("out", opt->out);
       const auto r = synth::write_directory(c, opt->out);
       run.count("persons", static_cast<double>(r.persons));

@@ -107,7 +107,8 @@ int run_tf(const TfArgs& a) {
   run.count("near_miss", static_cast<double>(near));
   fmt::print("families {} eligible {} near_miss {} members {} framework {} (at least {} of {} criteria)\n",
              r.families.size(), eligible, near, r.members.size(), fw.name(), fw.min_criteria(), r.criteria.size());
-  return exit_ok;
+  fmt::print("{}\n", r.load.reconciliation());
+  return r.load.reconciled() ? exit_ok : exit_internal;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/forecast/backtest.hpp"
+#include "earlyhelp/forecast/engagement.hpp"
 #include "earlyhelp/forecast/forecast.hpp"
 #include "earlyhelp/forecast/savings.hpp"
 
@@ -167,6 +168,46 @@ void bind_forecast(py::module_& m) {
         return sv::to_json(sv::calculate(sv::parse_intervention(json_text, name)));
       },
       py::arg("json_text"), py::arg("name"), "earlyhelp::forecast::savings::calculate on a JSON configuration; returns the result as JSON.");
+  fm.def(
+      "engagement",
+      [](const std::string& path, const std::string& as_of, const std::string& data_start, double short_weeks, double weekly_cost,
+         double threshold, double max_weeks, bool backtest, const std::string& data_end) {
+        fc::EngagementOptions o;
+        o.as_of = to_date(as_of, "as_of");
+        if (!data_start.empty()) o.data_start = to_date(data_start, "data_start");
+        o.short_weeks = short_weeks;
+        o.weekly_cost = weekly_cost;
+        o.threshold = threshold;
+        o.max_weeks = max_weeks;
+        py::dict out;
+        std::string families, model, rejects, text;
+        {
+          py::gil_scoped_release nogil;
+          const auto data = fc::read_engagement_episodes(path);
+          rejects = fc::rejects_csv(data);
+          if (backtest) {
+            Date end = data_end.empty() ? o.as_of : to_date(data_end, "data_end");
+            if (data_end.empty())
+              for (const auto& e : data.episodes) end = std::max(end, e.end ? *e.end : e.start);
+            const auto ev = fc::evaluate_engagement(data, end, o);
+            text = fc::to_text(ev, o);
+            families = fc::evaluation_csv(ev);  // the back-test's table travels in the same slot
+          } else {
+            const auto r = fc::assess_engagement(data, o);
+            families = fc::families_csv(r);
+            model = fc::model_csv(r.model);
+            text = fc::to_text(r, data, o);
+          }
+        }
+        out["families"] = families;
+        out["model"] = model;
+        out["rejects"] = rejects;
+        out["text"] = text;
+        return out;
+      },
+      py::arg("path"), py::arg("as_of"), py::arg("data_start"), py::arg("short_weeks"), py::arg("weekly_cost"), py::arg("threshold"),
+      py::arg("max_weeks"), py::arg("backtest"), py::arg("data_end"),
+      "earlyhelp::forecast::assess_engagement (or evaluate_engagement); returns the CSV tables and the summary text.");
 }
 
 }  // namespace earlyhelp::python

@@ -14,6 +14,7 @@
 #include <pybind11/stl.h>
 
 #include <string>
+#include <vector>
 
 namespace py = pybind11;
 
@@ -260,6 +261,24 @@ void bind_models(py::module_& parent) {
           py::arg("row").noconvert(), py::arg("margin") = false,
           "One record (a C-contiguous float64 array of n_features values): the single-record "
           "path without batch set-up.")
+      .def(
+          "predict_one",
+          [](const Model& x, const py::array_t<float, py::array::c_style>& row, bool margin) {
+            EH_CHECK(row.size() == x.n_features(), "predict: X has {} columns, model expects {}",
+                     row.size(), x.n_features());
+            // float32 -> float64 is exact, so this scores as the float32 batch kernel does.
+            std::vector<double> values(row.data(), row.data() + row.size());
+            double out[256];
+            {
+              py::gil_scoped_release nogil;
+              x.predict_one(values.data(), out, margin);
+            }
+            const py::ssize_t k = margin ? x.n_groups() : x.n_outputs();
+            if (k == 1) return py::array_t<double>(1, out);
+            return py::array_t<double>(std::vector<py::ssize_t>{1, k}, out);
+          },
+          py::arg("row").noconvert(), py::arg("margin") = false,
+          "One record as a C-contiguous float32 array (what XGBoost users hold), without a detour.")
       .def(
           "reasons",
           [](const Model& x, ConstMatrixRef xs, int k, int group) {

@@ -23,9 +23,10 @@ void bind_synth(py::module_& m) {
   sm.def(
       "generate_tables",
       [](std::size_t persons, std::uint64_t seed, const std::string& start, const std::string& end, int n_threads,
-         double error_scale, bool optional_columns) {
+         double error_scale, bool optional_columns, bool early_help) {
         synth::Config c;
         c.optional_columns = optional_columns;
+        c.early_help = early_help;
         c.persons = persons;
         c.seed = seed;
         c.n_threads = n_threads;
@@ -44,12 +45,14 @@ void bind_synth(py::module_& m) {
         py::dict out;
         for (auto& [name, text] : tables) out[py::str(name)] = py::bytes(text);
         py::dict rows;
-        for (std::size_t i = 0; i < synth::n_streams; ++i)
-          rows[py::str(std::string(synth::stream_name(static_cast<synth::StreamId>(i))))] = result.rows[i];
+        for (std::size_t i = 0; i < synth::n_streams; ++i) {
+          const std::string name(synth::stream_name(static_cast<synth::StreamId>(i)));
+          if (tables.count(name)) rows[py::str(name)] = result.rows[i];  // drawn streams only
+        }
         return py::make_tuple(out, rows, result.persons, result.households);
       },
       py::arg("persons"), py::arg("seed"), py::arg("start"), py::arg("end"), py::arg("n_threads") = 0,
-      py::arg("error_scale") = 1.0, py::arg("optional_columns") = false,
+      py::arg("error_scale") = 1.0, py::arg("optional_columns") = false, py::arg("early_help") = false,
       "Generates every table of the synthetic council as CSV bytes: (tables, rows per stream, persons, households).");
   sm.def(
       "field_types",

@@ -176,9 +176,11 @@ EH_API void eh_model_free(eh_model* model);
 
 typedef struct eh_linker eh_linker;
 
-/* One candidate person of a lookup. */
+/* One candidate person of a lookup. `person_id` is a NUL-terminated string of any length owned by
+ * the library: it stays valid until the calling thread's next eh_linker_lookup (on any linker);
+ * copy it to keep it. (Person ids have no length limit, so no fixed-size field could hold them.) */
 typedef struct eh_match {
-  char person_id[32]; /* NUL-terminated */
+  const char* person_id;
   double weight;      /* log2 match weight */
   double probability; /* match probability */
 } eh_match;

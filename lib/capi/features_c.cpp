@@ -7,6 +7,7 @@
 #include "earlyhelp/features/definitions.hpp"
 #include "earlyhelp/schema/schema.hpp"
 #include "guard.hpp"
+#include "registry.hpp"
 #include "handles.hpp"
 
 #include <string>
@@ -23,10 +24,7 @@ using earlyhelp::capi::guarded;
 using earlyhelp::capi::write_text;
 namespace ft = earlyhelp::features;
 
-const ft::FeatureSet& get(const eh_feature_set* s, const char* fn) {
-  EH_CHECK(s != nullptr, "{}: argument 'set' is NULL", fn);
-  return s->set;
-}
+const ft::FeatureSet& get(const eh_feature_set* set, const char* fn) { return EH_LIVE(fn, set).set; }
 
 std::string value(const char* const* cells, std::size_t i) { return cells[i] == nullptr ? std::string() : cells[i]; }
 
@@ -37,7 +35,7 @@ extern "C" {
 int eh_feature_set_builtin(eh_feature_set** out) {
   return guarded([&] {
     EH_CHECK_PTR("eh_feature_set_builtin", out);
-    *out = new eh_feature_set{ft::FeatureSet::builtin()};
+    *out = earlyhelp::capi::new_handle<eh_feature_set>(ft::FeatureSet::builtin());
   });
 }
 
@@ -46,11 +44,11 @@ int eh_feature_set_from_json(const char* json, eh_feature_set** out) {
     EH_CHECK_PTR("eh_feature_set_from_json", json);
     EH_CHECK_PTR("eh_feature_set_from_json", out);
     auto set = ft::FeatureSet::from_json(json, earlyhelp::schema::Schema::builtin(), "definitions");
-    *out = new eh_feature_set{std::move(set)};
+    *out = earlyhelp::capi::new_handle<eh_feature_set>(std::move(set));
   });
 }
 
-void eh_feature_set_free(eh_feature_set* set) { delete set; }
+void eh_feature_set_free(eh_feature_set* set) { earlyhelp::capi::free_handle(set, "eh_feature_set_free"); }
 
 int eh_feature_set_num_features(const eh_feature_set* set, size_t* out) {
   return guarded([&] {
@@ -85,16 +83,16 @@ int eh_feature_set_describe(const eh_feature_set* set, size_t index, const doubl
 int eh_feature_case_create(const eh_feature_set* set, eh_feature_case** out) {
   return guarded([&] {
     EH_CHECK_PTR("eh_feature_case_create", out);
-    *out = new eh_feature_case{ft::CaseRecords(get(set, "eh_feature_case_create"))};
+    *out = earlyhelp::capi::new_handle<eh_feature_case>(ft::CaseRecords(get(set, "eh_feature_case_create")));
   });
 }
 
-void eh_feature_case_free(eh_feature_case* c) { delete c; }
+void eh_feature_case_free(eh_feature_case* c) { earlyhelp::capi::free_handle(c, "eh_feature_case_free"); }
 
 int eh_feature_case_add_rows(eh_feature_case* c, size_t member, const char* stream, size_t n_rows, size_t n_columns,
                              const char* const* column_names, const char* const* values, size_t* n_rejected) {
   return guarded([&] {
-    EH_CHECK_PTR("eh_feature_case_add_rows", c);
+    EH_LIVE("eh_feature_case_add_rows", c);
     EH_CHECK_PTR("eh_feature_case_add_rows", stream);
     EH_CHECK_PTR("eh_feature_case_add_rows", column_names);
     EH_CHECK(n_rows == 0 || values != nullptr, "eh_feature_case_add_rows: argument 'values' is NULL");
@@ -112,7 +110,7 @@ int eh_feature_case_add_rows(eh_feature_case* c, size_t member, const char* stre
 
 int eh_feature_case_set_role(eh_feature_case* c, size_t member, const char* role) {
   return guarded([&] {
-    EH_CHECK_PTR("eh_feature_case_set_role", c);
+    EH_LIVE("eh_feature_case_set_role", c);
     EH_CHECK_PTR("eh_feature_case_set_role", role);
     const std::string r = role;
     EH_CHECK(r == "adult" || r == "child" || r == "unknown",
@@ -123,7 +121,7 @@ int eh_feature_case_set_role(eh_feature_case* c, size_t member, const char* role
 
 int eh_feature_case_row(const eh_feature_case* c, const char* as_of, double* out, size_t capacity) {
   return guarded([&] {
-    EH_CHECK_PTR("eh_feature_case_row", c);
+    EH_LIVE("eh_feature_case_row", c);
     EH_CHECK_PTR("eh_feature_case_row", as_of);
     EH_CHECK_PTR("eh_feature_case_row", out);
     const auto d = earlyhelp::parse_date(as_of);

@@ -4,6 +4,7 @@
 #include "earlyhelp/c_api.h"
 #include "earlyhelp/linkage/linker.hpp"
 #include "guard.hpp"
+#include "registry.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -43,16 +44,16 @@ int eh_linker_create(const char* settings_json, eh_linker** out) {
   return earlyhelp::capi::guarded([&] {
     EH_CHECK_PTR("eh_linker_create", out);
     lk::Settings s = settings_json == nullptr ? lk::Settings() : lk::Settings::from_json(settings_json);
-    *out = new eh_linker{lk::Linker(std::move(s)), {}, false};
+    *out = earlyhelp::capi::new_handle<eh_linker>(lk::Linker(std::move(s)), std::vector<std::string>{}, false);
   });
 }
 
-void eh_linker_free(eh_linker* linker) { delete linker; }
+void eh_linker_free(eh_linker* linker) { earlyhelp::capi::free_handle(linker, "eh_linker_free"); }
 
 int eh_linker_add_records(eh_linker* linker, size_t n_records, size_t n_columns, const char* const* column_names,
                           const char* const* values) {
   return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_linker_add_records", linker);
+    EH_LIVE("eh_linker_add_records", linker);
     const auto recs = rows("eh_linker_add_records", n_records, n_columns, column_names, values);
     const auto persons = linker->impl.add_records(recs);
     if (linker->linked) linker->persons.insert(linker->persons.end(), persons.begin(), persons.end());
@@ -61,14 +62,14 @@ int eh_linker_add_records(eh_linker* linker, size_t n_records, size_t n_columns,
 
 int eh_linker_fit(eh_linker* linker) {
   return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_linker_fit", linker);
+    EH_LIVE("eh_linker_fit", linker);
     linker->impl.fit();
   });
 }
 
 int eh_linker_load_model(eh_linker* linker, const char* model_json) {
   return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_linker_load_model", linker);
+    EH_LIVE("eh_linker_load_model", linker);
     EH_CHECK_PTR("eh_linker_load_model", model_json);
     linker->impl.load_model_json(model_json);
   });
@@ -76,7 +77,7 @@ int eh_linker_load_model(eh_linker* linker, const char* model_json) {
 
 int eh_linker_link(eh_linker* linker) {
   return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_linker_link", linker);
+    EH_LIVE("eh_linker_link", linker);
     linker->impl.link();
     linker->persons = linker->impl.person_ids();
     linker->linked = true;
@@ -85,7 +86,7 @@ int eh_linker_link(eh_linker* linker) {
 
 int eh_linker_n_records(const eh_linker* linker, size_t* out) {
   return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_linker_n_records", linker);
+    EH_LIVE("eh_linker_n_records", linker);
     EH_CHECK_PTR("eh_linker_n_records", out);
     *out = linker->impl.records().record_ids.size();
   });
@@ -93,7 +94,7 @@ int eh_linker_n_records(const eh_linker* linker, size_t* out) {
 
 int eh_linker_person_id(const eh_linker* linker, size_t index, char* buf, size_t capacity, size_t* needed) {
   return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_linker_person_id", linker);
+    EH_LIVE("eh_linker_person_id", linker);
     if (!linker->linked) throw earlyhelp::StateError("eh_linker_person_id: records are not linked yet");
     EH_CHECK(index < linker->persons.size(), "eh_linker_person_id: index {} out of range ({} records)", index,
              linker->persons.size());
@@ -104,16 +105,20 @@ int eh_linker_person_id(const eh_linker* linker, size_t index, char* buf, size_t
 int eh_linker_lookup(eh_linker* linker, size_t n_columns, const char* const* column_names, const char* const* values,
                      size_t k, eh_match* out, size_t* n_out) {
   return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_linker_lookup", linker);
+    EH_LIVE("eh_linker_lookup", linker);
     EH_CHECK_PTR("eh_linker_lookup", n_out);
     EH_CHECK(k == 0 || out != nullptr, "eh_linker_lookup: argument 'out' is NULL");
     auto recs = rows("eh_linker_lookup", 1, n_columns, column_names, values);
     if (recs[0].record_id.empty()) recs[0].record_id = "lookup";
     const auto best = linker->impl.lookup(recs[0], k);
+    // The ids live here until this thread's next lookup (eh_match's contract): per thread, so
+    // lookups from several threads never overwrite each other's results.
+    thread_local std::vector<std::string> ids;
+    ids.clear();
+    for (const auto& b : best) ids.push_back(b.person_id);
     for (std::size_t i = 0; i < best.size(); ++i) {
       eh_match& m = out[i];
-      std::memset(m.person_id, 0, sizeof m.person_id);
-      std::memcpy(m.person_id, best[i].person_id.c_str(), std::min(best[i].person_id.size(), sizeof m.person_id - 1));
+      m.person_id = ids[i].c_str();
       m.weight = best[i].weight;
       m.probability = best[i].probability;
     }

@@ -5,6 +5,7 @@
 #include "earlyhelp/models/import_xgboost.hpp"
 #include "earlyhelp/models/model.hpp"
 #include "guard.hpp"
+#include "registry.hpp"
 #include "handles.hpp"
 
 #include <cstring>
@@ -18,10 +19,7 @@ using earlyhelp::Index;
 using earlyhelp::capi::guarded;
 using earlyhelp::capi::write_output;
 
-const earlyhelp::models::Model& get(const eh_model* m, const char* fn) {
-  EH_CHECK(m != nullptr, "{}: argument 'model' is NULL", fn);
-  return m->model;
-}
+const earlyhelp::models::Model& get(const eh_model* model, const char* fn) { return EH_LIVE(fn, model).model; }
 
 std::string_view key_view(const void* key, std::size_t len, const char* fn) {
   EH_CHECK(len == 0 || key != nullptr, "{}: key is NULL but key_len is {}", fn, len);
@@ -50,7 +48,7 @@ int eh_model_load_file(const char* path, const void* key, size_t key_len, eh_mod
     EH_CHECK_PTR("eh_model_load_file", path);
     EH_CHECK_PTR("eh_model_load_file", out);
     auto m = earlyhelp::models::Model::load(path, key_view(key, key_len, "eh_model_load_file"));
-    *out = new eh_model{std::move(m)};
+    *out = earlyhelp::capi::new_handle<eh_model>(std::move(m));
   });
 }
 
@@ -62,7 +60,7 @@ int eh_model_load_memory(const void* data, size_t size, const void* key, size_t 
              size);
     const std::string_view bytes(static_cast<const char*>(data), size);
     auto m = earlyhelp::models::Model::from_bytes(bytes, key_view(key, key_len, "eh_model_load_memory"));
-    *out = new eh_model{std::move(m)};
+    *out = earlyhelp::capi::new_handle<eh_model>(std::move(m));
   });
 }
 
@@ -71,7 +69,7 @@ int eh_model_import_xgboost_json(const char* json, size_t size, eh_model** out) 
     EH_CHECK_PTR("eh_model_import_xgboost_json", json);
     EH_CHECK_PTR("eh_model_import_xgboost_json", out);
     auto x = earlyhelp::models::import_xgboost_json(std::string_view(json, size));
-    *out = new eh_model{earlyhelp::models::Model(std::move(x.ensemble), std::move(x.feature_names))};
+    *out = earlyhelp::capi::new_handle<eh_model>(earlyhelp::models::Model(std::move(x.ensemble), std::move(x.feature_names)));
   });
 }
 
@@ -141,6 +139,6 @@ int eh_model_explain(const eh_model* model, const double* x, size_t n_rows, size
   });
 }
 
-void eh_model_free(eh_model* model) { delete model; }
+void eh_model_free(eh_model* model) { earlyhelp::capi::free_handle(model, "eh_model_free"); }
 
 }  // extern "C"

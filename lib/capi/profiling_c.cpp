@@ -5,14 +5,15 @@
 #include "earlyhelp/profiling/score_row.hpp"
 #include "guard.hpp"
 #include "handles.hpp"
+#include "registry.hpp"
 
 #include <string>
 
 int eh_model_score_row(const eh_model* model, const eh_feature_set* set, const double* row, size_t n_values,
                        size_t k, double* out_score, int* out_above, char* reasons, size_t capacity, size_t* needed) {
   return earlyhelp::capi::guarded([&] {
-    EH_CHECK_PTR("eh_model_score_row", model);
-    EH_CHECK_PTR("eh_model_score_row", set);
+    EH_LIVE("eh_model_score_row", model);
+    EH_LIVE("eh_model_score_row", set);
     EH_CHECK_PTR("eh_model_score_row", row);
     EH_CHECK_PTR("eh_model_score_row", out_score);
     EH_CHECK_PTR("eh_model_score_row", needed);

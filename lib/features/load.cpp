@@ -443,6 +443,25 @@ EventStore load_events(const FeatureSet& set, const std::string& data_dir, const
   return store;
 }
 
+bool LoadReport::reconciled() const noexcept {
+  for (const auto& s : streams)
+    if (!s.reconciled() || s.rows_unlinked > s.rows_clean) return false;
+  return true;
+}
+
+std::string LoadReport::reconciliation() const {
+  std::size_t read = 0, used = 0, unlinked = 0, rejected = 0;
+  for (const auto& s : streams) {
+    read += s.rows_read;
+    used += s.rows_clean >= s.rows_unlinked ? s.rows_used() : 0;
+    unlinked += s.rows_unlinked;
+    rejected += s.rows_rejected;
+  }
+  const bool ok = reconciled() && read == used + unlinked + rejected;
+  return fmt::format("rows_read {} = used {} + unlinked {} + rejected {} ({})", read, used, unlinked, rejected,
+                     ok ? "reconciled" : "NOT RECONCILED");
+}
+
 std::string LoadReport::to_text() const {
   std::string out;
   for (const auto& s : streams) {

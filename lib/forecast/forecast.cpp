@@ -94,6 +94,7 @@ ForecastResult run_forecast(const ForecastInput& input, const ForecastOptions& o
            options.horizon_months);
   EH_CHECK(!options.scenarios.empty(), "forecast: no scenarios");
   ForecastResult r;
+  r.scenarios = options.scenarios;
   r.as_of = options.as_of;
   r.costs = input.costs;
   r.rejects = input.history.rejects;
@@ -286,6 +287,15 @@ std::string forecast_summary(const ForecastResult& r) {
   }
   out += fmt::format("Baseline annual looked-after cost (12 months before {}): {}\n", format_date(r.as_of),
                      r.cost_change.empty() ? std::string("-") : whole_pounds(r.cost_change.front().baseline_annual_cost));
+  for (const auto& sc : r.scenarios) {
+    if (sc.kind != ScenarioKind::intervention) continue;
+    out += fmt::format("Intervention: {:.0f}% of entries to care prevented among children flagged by the safeguarding model, "
+                       "which flags {:.1f}% of those who enter care ({}): entries to care fall by {:.1f}%; {:.0f} families a year at {} each\n",
+                       100 * sc.prevent, 100 * sc.recall,
+                       sc.scores.empty() ? std::string("as given")
+                                         : fmt::format("from the scores in {}: {} children flagged", sc.scores, sc.flagged_children),
+                       100 * sc.prevent * sc.recall, sc.flagged_per_year, whole_pounds(sc.cost_per_flagged));
+  }
   out += "Leaving care by months in care (hazard ratio to the fit window's average):";
   for (int b = 0; b < n_care_bands; ++b)
     out += fmt::format(" {} {:.2f}", care_band_names[static_cast<std::size_t>(b)], r.model.leave_hazard[static_cast<std::size_t>(b)]);

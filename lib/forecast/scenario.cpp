@@ -4,6 +4,7 @@
 #include "earlyhelp/forecast/scenario.hpp"
 
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/forecast/flags.hpp"
 
 #include <fmt/format.h>
 
@@ -57,21 +58,41 @@ std::vector<Scenario> parse_scenarios(std::string_view spec) {
     } else if (parts[0] == "intervention") {
       s.kind = ScenarioKind::intervention;
       s.name = "intervention";
-      bool has_prevent = false, has_recall = false;
+      bool has_prevent = false, has_recall = false, has_flagged = false;
+      FlagRule rule;
+      std::string band_text;
       for (std::size_t i = 1; i < parts.size(); ++i) {
         const auto eq = parts[i].find('=');
         EH_CHECK(eq != std::string_view::npos, "forecast: scenario '{}': expected key=value after 'intervention:' (prevent, recall, flagged, cost)", item);
         const auto key = parts[i].substr(0, eq), val = parts[i].substr(eq + 1);
         if (key == "prevent") s.prevent = number(item, "prevent (share of flagged entrants prevented)", val, 0, 1), has_prevent = true;
         else if (key == "recall") s.recall = number(item, "recall (share of entrants the model flags)", val, 0, 1), has_recall = true;
-        else if (key == "flagged") s.flagged_per_year = number(item, "flagged (families a year)", val, 0, 1e7);
+        else if (key == "flagged") s.flagged_per_year = number(item, "flagged (families a year)", val, 0, 1e7), has_flagged = true;
+        else if (key == "scores") s.scores = std::string(val);
+        else if (key == "band") rule.band = std::string(val), band_text = std::string(val);
+        else if (key == "threshold") rule.threshold = number(item, "threshold (score at which a child is flagged)", val, 0, 1);
         else if (key == "cost") s.cost_per_flagged = number(item, "cost (pounds per family)", val, 0, 1e7);
         else
-          throw InvalidArgument(fmt::format("forecast: scenario '{}': unknown key '{}' (expected prevent, recall, flagged, cost)", item, key));
+          throw InvalidArgument(
+              fmt::format("forecast: scenario '{}': unknown key '{}' (expected prevent, recall, flagged, cost, scores, band, threshold)", item, key));
+      }
+      EH_CHECK(s.scores.empty() || !has_recall,
+               "forecast: scenario '{}': give recall=Q or scores=FILE (the recall is then computed from the scores), not both", item);
+      EH_CHECK(!s.scores.empty() || (band_text.empty() && !rule.threshold),
+               "forecast: scenario '{}': band= and threshold= apply to scores=FILE only", item);
+      EH_CHECK(band_text.empty() || !rule.threshold, "forecast: scenario '{}': give band= or threshold=, not both", item);
+      if (!s.scores.empty()) {
+        // The reach of the programme from the safeguarding model's own scores (flags.hpp).
+        const FlagSummary f = summarise_flags(read_safeguarding_scores(s.scores), rule);
+        s.recall = f.recall;
+        s.flagged_children = f.flagged;
+        if (!has_flagged) s.flagged_per_year = static_cast<double>(f.flagged_families);
+        has_recall = true;
       }
       EH_CHECK(has_prevent && has_recall,
                "forecast: scenario '{}' needs prevent=<share of flagged entrants prevented> and recall=<share of entrants the "
-               "safeguarding model flags>, e.g. intervention:prevent=0.2:recall=0.6:flagged=400:cost=2285",
+               "safeguarding model flags> (or scores=<earlyhelp profile --scores file>), e.g. "
+               "intervention:prevent=0.2:recall=0.6:flagged=400:cost=2285",
                item);
     } else {
       throw InvalidArgument(

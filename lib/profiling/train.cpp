@@ -4,8 +4,8 @@
 
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/features/events.hpp"
+#include "earlyhelp/models/logistic_fit.hpp"
 
-#include <Eigen/Cholesky>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -58,72 +58,29 @@ TrainedModel train_domain_model(const Domain& domain, const DomainTable& table, 
     const double var = sq / static_cast<double>(m) - center(j) * center(j);
     scale(j) = var > 1e-12 ? std::sqrt(var) : 1.0;
   }
-  Eigen::MatrixXd z(n, f + 1);
+  Eigen::MatrixXd z(n, f);
   for (Index j = 0; j < f; ++j)
     for (Index i = 0; i < n; ++i) {
       const float v = table.values(i, j);
       z(i, j) = std::isnan(v) ? 0.0 : (v - center(j)) / scale(j);
     }
-  z.col(f).setOnes();
   Eigen::VectorXd y(n);
   for (Index i = 0; i < n; ++i) y(i) = table.outcome[static_cast<std::size_t>(i)];
 
-  // Newton's method on the penalised log-likelihood (the intercept is not penalised), each step
-  // halved until the objective falls: near-separable data (a rare feature that almost always
-  // precedes the outcome) would otherwise overshoot into saturation.
-  auto objective = [&](const Eigen::VectorXd& b) {
-    const Eigen::VectorXd eta = z * b;
-    double loss = 0;
-    for (Index i = 0; i < n; ++i) {
-      // -log-likelihood of a logistic: log(1 + e^eta) - y * eta, computed without overflow
-      const double e = eta(i);
-      loss += (e > 0 ? e + std::log1p(std::exp(-e)) : std::log1p(std::exp(e))) - y(i) * e;
+  // Newton's method on the penalised log-likelihood (models/logistic_fit.hpp).
+  const models::LogisticFit fit = [&] {
+    try {
+      return models::fit_logistic(z, y, {}, o.l2);
+    } catch (const InvalidArgument&) {
+      throw InvalidArgument(fmt::format("train_domain_model: domain '{}': the fit did not converge", domain.name()));
     }
-    return loss + 0.5 * o.l2 * b.head(f).squaredNorm();
-  };
-  Eigen::VectorXd beta = Eigen::VectorXd::Zero(f + 1);
-  const double base = static_cast<double>(positives) / static_cast<double>(n);
-  beta(f) = std::log(base / (1 - base));
-  double current = objective(beta);
-  int it = 0;
-  for (; it < 100; ++it) {
-    const Eigen::VectorXd eta = z * beta;
-    Eigen::VectorXd p(n), w(n);
-    for (Index i = 0; i < n; ++i) {
-      p(i) = 1 / (1 + std::exp(-eta(i)));
-      w(i) = std::max(p(i) * (1 - p(i)), 1e-12);
-    }
-    Eigen::VectorXd grad = z.transpose() * (p - y);
-    Eigen::MatrixXd hess = z.transpose() * w.asDiagonal() * z;
-    for (Index j = 0; j < f; ++j) {
-      grad(j) += o.l2 * beta(j);
-      hess(j, j) += o.l2;
-    }
-    hess.diagonal().array() += 1e-9;  // a feature constant in the table leaves its row of H zero
-    const Eigen::VectorXd step = hess.ldlt().solve(grad);
-    double t = 1;
-    Eigen::VectorXd next = beta - step;
-    double value = objective(next);
-    while (!(value <= current) && t > 1e-10) {
-      t *= 0.5;
-      next = beta - t * step;
-      value = objective(next);
-    }
-    if (!(value <= current)) break;  // no descent left: at the optimum to machine precision
-    beta = next;
-    const double gain = current - value;
-    current = value;
-    if ((t * step).cwiseAbs().maxCoeff() < 1e-8 || gain < 1e-10 * (1 + std::abs(current))) {
-      ++it;
-      break;
-    }
-  }
-  EH_CHECK(beta.allFinite(), "train_domain_model: domain '{}': the fit did not converge", domain.name());
+  }();
+  const int it = fit.iterations;
 
   RowMatrixXd coef(1, f);
-  for (Index j = 0; j < f; ++j) coef(0, j) = beta(j);
+  for (Index j = 0; j < f; ++j) coef(0, j) = fit.coef(j);
   Eigen::VectorXd intercept(1);
-  intercept(0) = beta(f);
+  intercept(0) = fit.intercept;
   models::LinearModel lm(coef, intercept, models::Link::logit, center, scale, Eigen::VectorXd::Zero(f));
   TrainedModel out{models::Model(std::move(lm), domain.features()), static_cast<std::size_t>(n), positives, it};
 

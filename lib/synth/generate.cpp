@@ -31,6 +31,9 @@ struct ChunkOut {
   std::uint64_t outcomes = 0;
 };
 
+// Whether a stream is drawn at all for a configuration (the early-help stream is optional).
+bool drawn(const Config& config, StreamId s) { return s != StreamId::early_help_episodes || config.early_help; }
+
 std::string table_name(std::size_t t) {
   if (t < n_streams) return std::string(stream_name(static_cast<StreamId>(t)));
   return t == t_records ? "truth/records" : "truth/outcomes";
@@ -131,15 +134,17 @@ std::string rates_table(const std::vector<RateRow>& rows) {
   return out;
 }
 
-std::string errors_table(const GenerateResult& g) {
+std::string errors_table(const Config& config, const GenerateResult& g) {
   std::string out = "stream,error,count,records,rate\n";
-  for (std::size_t s = 0; s < n_streams; ++s)
+  for (std::size_t s = 0; s < n_streams; ++s) {
+    if (!drawn(config, static_cast<StreamId>(s))) continue;
     for (std::size_t k = 0; k < n_error_kinds; ++k) {
       const auto& e = g.errors[s];
       fmt::format_to(std::back_inserter(out), "{},{},{},{},{:.5f}\n", stream_name(static_cast<StreamId>(s)),
                      to_string(static_cast<ErrorKind>(k)), e.by_kind[k], e.records,
                      e.records ? static_cast<double>(e.by_kind[k]) / static_cast<double>(e.records) : 0.0);
     }
+  }
   return out;
 }
 
@@ -178,8 +183,10 @@ GenerateResult generate(const Config& config, const schema::Schema& schema, Tabl
   GenerateResult result;
   result.persons = pop.persons.size();
   result.households = pop.households.size();
-  // Headers first, so every table exists even when it has no rows.
-  for (std::size_t s = 0; s < n_streams; ++s) sink.append(table_name(s), writer.header(static_cast<StreamId>(s)));
+  // Headers first, so every table exists even when it has no rows (the early-help stream only
+  // when it is drawn, so the files of a seed stay as they were without it).
+  for (std::size_t s = 0; s < n_streams; ++s)
+    if (drawn(config, static_cast<StreamId>(s))) sink.append(table_name(s), writer.header(static_cast<StreamId>(s)));
   sink.append("truth/records", "stream,record_id,person_id,household_id\n");
   sink.append("truth/outcomes", "person_id,domain,as_of,outcome\n");
   RateCounters counters;
@@ -205,7 +212,7 @@ GenerateResult generate(const Config& config, const schema::Schema& schema, Tabl
   sink.append("truth/persons", persons_table(pop));
   sink.append("truth/households", households_table(pop));
   result.rates = rate_rows(counters);
-  sink.append("truth/errors", errors_table(result));
+  sink.append("truth/errors", errors_table(config, result));
   sink.append("truth/rates", rates_table(result.rates));
   return result;
 }

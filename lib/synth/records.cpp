@@ -38,7 +38,9 @@ enum Slot : int {
   s_sanction_flag, s_uc_conditionality, s_referral_date, s_primary_support_reason, s_service_type,
   s_attendance_date, s_arrival_mode, s_attendance_category, s_discharge, s_substance,
   s_treatment_status, s_lives_with_children, s_service, s_referral_source, s_contact_type,
-  s_placement_type,
+  s_placement_type, s_family_ref, s_closure_reason, s_children, s_problem_crime_asb,
+  s_problem_school_attendance, s_problem_children_need_help, s_problem_worklessness_debt,
+  s_problem_domestic_abuse, s_problem_health,
   n_slots
 };
 constexpr std::string_view slot_names[] = {
@@ -58,7 +60,9 @@ constexpr std::string_view slot_names[] = {
   "sanction_flag", "uc_conditionality", "referral_date", "primary_support_reason", "service_type",
   "attendance_date", "arrival_mode", "attendance_category", "discharge", "substance",
   "treatment_status", "lives_with_children", "service", "referral_source", "contact_type",
-  "placement_type"};
+  "placement_type", "family_ref", "closure_reason", "children", "problem_crime_asb",
+  "problem_school_attendance", "problem_children_need_help", "problem_worklessness_debt",
+  "problem_domestic_abuse", "problem_health"};
 static_assert(sizeof(slot_names) / sizeof(slot_names[0]) == n_slots);
 
 // The identity a system holds for one person on one record.
@@ -150,6 +154,7 @@ SystemStyle system_style(StreamId s) noexcept {
     case StreamId::health_ae: st.prefix = "AE"; st.compact_postcode = true; st.error_factor = 0.5; st.address_lag_days = 120; break;
     case StreamId::health_substance_misuse: st.prefix = "SM"; st.compact_postcode = true; st.error_factor = 0.7; st.address_lag_days = 60; st.booleans = 1; break;
     case StreamId::health_mental_health: st.prefix = "MH"; st.compact_postcode = true; st.error_factor = 0.5; st.address_lag_days = 90; break;
+    case StreamId::early_help_episodes: st.prefix = "EH"; st.uk_dates = true; st.address_lag_days = 20; st.booleans = 1; break;
   }
   return st;
 }
@@ -373,7 +378,7 @@ std::string RecordWriter::write(const Event& e, std::uint64_t row_key, std::stri
       }
       case s_start_date:
         if (e.stream == StreamId::person_register || e.stream == StreamId::social_care_episodes || e.stream == StreamId::housing_tenancy ||
-            e.stream == StreamId::school_exclusions)
+            e.stream == StreamId::school_exclusions || e.stream == StreamId::early_help_episodes)
           v = date(e.date);
         break;
       case s_end_date: v = date(e.end); break;
@@ -465,6 +470,15 @@ std::string RecordWriter::write(const Event& e, std::uint64_t row_key, std::stri
       case s_placement_type:
         if (e.stream == StreamId::social_care_episodes && e.code[0] == 2) v = category("placement_type", static_cast<std::size_t>(e.num[0]));
         break;
+      case s_family_ref: v = fmt::format("F{:07}", e.household); break;
+      case s_closure_reason: if (e.code[0] != 255) v = category("closure_reason", e.code[0]); break;
+      case s_children: v = fmt::format("{}", e.code[2]); break;
+      case s_problem_crime_asb:
+      case s_problem_school_attendance:
+      case s_problem_children_need_help:
+      case s_problem_worklessness_debt:
+      case s_problem_domestic_abuse:
+      case s_problem_health: v = boolean((e.code[1] >> (slots[i] - s_problem_crime_asb)) & 1); break;
       default: break;  // a field the writer does not know: left empty (reported by unmapped())
     }
     append_csv(out, v);

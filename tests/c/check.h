@@ -28,6 +28,11 @@ void test_linker_c(void);
 void test_models_c(void);
 void test_features_c(void);
 void test_profiling_c(void);
+void test_misuse_c(void);
+
+/* A one-tree binary:logistic XGBoost model of two features (test_models_c.c): f0 < 0.5 (NaN left)
+ * -> leaf 1.0, else f1 < 2 (NaN right) -> -2.0 / 3.0. */
+extern const char* const eh_test_tiny_xgboost_json;
 
 /* The index of a feature of `set` by name, or (size_t)-1 (test_features_c.c). */
 size_t feature_index(const eh_feature_set* set, const char* name);

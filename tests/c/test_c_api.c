@@ -68,6 +68,7 @@ int main(void) {
   test_models_c();
   test_features_c();
   test_profiling_c();
+  test_misuse_c();
   printf("%d passed, %d failed\n", eh_test_passed, eh_test_failed);
   return eh_test_failed == 0 ? 0 : 1;
 }

@@ -55,6 +55,8 @@ void test_linker_c(void) {
     q[0] = "query";
     EXPECT(eh_linker_lookup(l, N_COLS, columns, q, 3, best, &n_out) == EH_OK);
     EXPECT(n_out >= 1 && strcmp(best[0].person_id, pid_a) == 0 && best[0].probability > 0.5);
+    /* The whole id, of any length: a pointer into the library's storage, not a fixed-size array. */
+    EXPECT(sizeof best[0].person_id == sizeof(const char*) && strlen(best[0].person_id) + 1 == needed);
   }
   /* Incremental: the last person's three records arrive later and form one new person. */
   EXPECT(eh_linker_add_records(l, 3, N_COLS, columns, values + (n - 3) * N_COLS) == EH_OK);

@@ -12,7 +12,7 @@
 
 
 /* Root: f0 < 0.5 (NaN left) -> leaf 1.0, else node 1: f1 < 2 (NaN right) -> -2.0 / 3.0. */
-static const char* kTinyJson =
+const char* const eh_test_tiny_xgboost_json =
     "{\"learner\": {\"learner_model_param\": {\"base_score\": \"5E-1\", \"num_class\": \"0\","
     " \"num_feature\": \"2\"}, \"objective\": {\"name\": \"binary:logistic\"},"
     " \"gradient_booster\": {\"name\": \"gbtree\", \"model\": {\"tree_info\": [0], \"trees\": [{"
@@ -37,7 +37,7 @@ void test_models_c(void) {
   const char key[] = "approval";
   int i;
 
-  EXPECT(eh_model_import_xgboost_json(kTinyJson, strlen(kTinyJson), &model) == EH_OK);
+  EXPECT(eh_model_import_xgboost_json(eh_test_tiny_xgboost_json, strlen(eh_test_tiny_xgboost_json), &model) == EH_OK);
   EXPECT(eh_model_num_features(model, &n) == EH_OK && n == 2);
   EXPECT(eh_model_num_outputs(model, &n) == EH_OK && n == 1);
   EXPECT(eh_model_num_contributions(model, &n) == EH_OK && n == 3);

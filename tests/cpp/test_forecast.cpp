@@ -3,6 +3,7 @@
 // cases), and the savings calculator's two published cases.
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/forecast/backtest.hpp"
+#include "earlyhelp/forecast/flags.hpp"
 #include "earlyhelp/forecast/forecast.hpp"
 #include "earlyhelp/forecast/savings.hpp"
 
@@ -330,6 +331,55 @@ TEST_SUITE("forecast") {
     CHECK(lac_mean(target, 11) == doctest::Approx(180).epsilon(0.03));
     CHECK(lac_mean(target, 5) == doctest::Approx(90).epsilon(0.05));
     CHECK_THROWS_AS(fc::project(m, fc::PopulationSeries::notional(), empty, start, target, fc::default_unit_costs(), o), InvalidArgument);
+  }
+
+  TEST_CASE("forecast.scenarios: the intervention takes its reach from the safeguarding model's scores") {
+    // earlyhelp profile --scores: the safeguarding rows count, other domains do not.
+    const std::string dir = temp_dir("flags");
+    const std::string scores = dir + "/scores.csv";
+    write_file(scores,
+               "person_id,family_id,domain,as_of,score,band\n"
+               "P1,F1,safeguarding,2021-01-01,0.400000,high\n"
+               "P2,F1,safeguarding,2021-01-01,0.200000,high\n"
+               "P3,F2,safeguarding,2021-01-01,0.050000,low\n"
+               "P4,,safeguarding,2021-01-01,0.150000,medium\n"
+               "P1,F1,asb,2021-01-01,0.900000,high\n");
+    const auto rows = fc::read_safeguarding_scores(scores);
+    REQUIRE(rows.size() == 4);
+    const auto f = fc::summarise_flags(rows, {});
+    CHECK(f.flagged == 2);
+    CHECK(f.flagged_families == 1);
+    CHECK(f.recall == doctest::Approx(0.6 / 0.8));
+    fc::FlagRule at;
+    at.threshold = 0.15;
+    CHECK(fc::summarise_flags(rows, at).flagged_families == 2);  // F1 and P4's own
+    CHECK(fc::summarise_flags(rows, at).recall == doctest::Approx(0.75 / 0.8));
+    const fc::Scenario sc = fc::parse_scenarios(fmt::format("intervention:prevent=0.4:scores={}:cost=2285", scores))[0];
+    CHECK(sc.recall == doctest::Approx(0.75));
+    CHECK(sc.flagged_per_year == 1);
+    CHECK(sc.flagged_children == 2);
+    CHECK(sc.scores == scores);
+    // End to end: entries to care fall by prevent x recall = 30%, at the programme's cost.
+    const auto m = certain_model(false, fc::state_lac0 + 1, 1e-4);
+    fc::ProjectionOptions o;
+    o.months = 12, o.simulations = 40, o.n_threads = 2;
+    const int start = fc::month_number(day(2020, 12, 1));
+    const auto pop = fc::PopulationSeries::from_years({{2020, fc::PopulationSeries::notional().at_month(0)}}, "flat");
+    auto lac_mean = [&](const fc::Projection& p) {
+      double sum = 0;
+      for (const auto& sim : p.counts) sum += sim[11][2];
+      return sum / static_cast<double>(p.counts.size());
+    };
+    const auto held = fc::project(m, pop, fc::Stock{}, start, fc::parse_scenarios("population")[0], fc::default_unit_costs(), o);
+    const auto flagged = fc::project(m, pop, fc::Stock{}, start, sc, fc::default_unit_costs(), o);
+    CHECK(lac_mean(flagged) / lac_mean(held) == doctest::Approx(0.7).epsilon(0.03));
+    CHECK(flagged.programme_cost_per_month == doctest::Approx(2285.0 / 12));
+    // Errors name the file, row and field; recall and scores together are refused.
+    write_file(scores, "person_id,family_id,domain,as_of,score,band\nP1,F1,safeguarding,2021-01-01,high,high\n");
+    CHECK(message_of([&] { fc::read_safeguarding_scores(scores); }).find("row 1, field score") != std::string::npos);
+    CHECK_THROWS_AS(fc::parse_scenarios(fmt::format("intervention:prevent=0.4:recall=0.5:scores={}", scores)), InvalidArgument);
+    CHECK_THROWS_AS(fc::parse_scenarios("intervention:prevent=0.4:recall=0.5:band=high"), InvalidArgument);
+    std::filesystem::remove_all(dir);
   }
 
   TEST_CASE("forecast.scenarios: specs parse, and bad specs say what was expected") {

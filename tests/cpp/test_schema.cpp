@@ -63,7 +63,7 @@ const std::vector<std::string> catalogue_streams{
     "social_care_episodes", "police_domestic_abuse", "asb_incidents",         "youth_offending",
     "housing_tenancy",    "rent_arrears",         "homelessness_applications", "council_tax",
     "housing_benefit",    "dwp_benefits",         "adult_social_care",       "health_ae",
-    "health_substance_misuse", "health_mental_health"};
+    "health_substance_misuse", "health_mental_health", "early_help_episodes"};
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 using namespace earlyhelp;
 using namespace earlyhelp::synth;
@@ -182,7 +183,9 @@ TEST_SUITE("synth") {
 
   TEST_CASE("synth.generate: every record has truth, ids are unique, headers follow the schema") {
     GenerateResult r;
-    const auto t = generate_tables(small(1500, 5, 2), &r);
+    Config config = small(1500, 5, 2);
+    config.early_help = true;  // every stream drawn
+    const auto t = generate_tables(config, &r);
     const auto schema = schema::Schema::builtin();
     std::size_t total = 0;
     int non_empty = 0;
@@ -212,6 +215,52 @@ TEST_SUITE("synth") {
     }
     CHECK(ids.size() == total);
     CHECK(r.outcomes > 0);
+  }
+
+  TEST_CASE("synth.generate: the early-help stream is drawn on request and changes nothing else") {
+    Config with = small(1500, 5, 2);
+    with.early_help = true;
+    const auto plain = generate_tables(small(1500, 5, 2));
+    const auto extra = generate_tables(with);
+    CHECK(plain.count("early_help_episodes") == 0);
+    REQUIRE(extra.count("early_help_episodes") == 1);
+    CHECK(extra.size() == plain.size() + 1);
+    for (const auto& kv : plain) {
+      if (kv.first == "truth/records" || kv.first == "truth/errors") continue;
+      CHECK_MESSAGE(kv.second == extra.at(kv.first), kv.first);
+    }
+    // The truth files gain the new stream's rows and nothing else.
+    for (const char* table : {"truth/records", "truth/errors"}) {
+      std::istringstream in(extra.at(table));
+      std::string line, kept;
+      while (std::getline(in, line))
+        if (line.rfind("early_help_episodes,", 0) != 0) kept += line + "\n";
+      CHECK_MESSAGE(kept == plain.at(table), table);
+    }
+    // Episodes: a closure reason exactly when closed, every headline problem column Y or N.
+    std::istringstream eh(extra.at("early_help_episodes"));
+    std::string header, line;
+    std::getline(eh, header);
+    CHECK(header.find("family_ref,start_date,end_date,closure_reason,children,problem_crime_asb") != std::string::npos);
+    int rows = 0, closed = 0, achieved = 0;
+    while (std::getline(eh, line)) {
+      ++rows;
+      std::vector<std::string> f;
+      std::stringstream ss(line);
+      for (std::string c; std::getline(ss, c, ',');) f.push_back(c);
+      if (line.back() == ',') f.emplace_back();
+      REQUIRE(f.size() >= 17);
+      const std::string& end = f[f.size() - 9];
+      const std::string& reason = f[f.size() - 8];
+      CHECK(end.empty() == reason.empty());
+      closed += !end.empty();
+      achieved += reason == "outcomes_achieved";
+      for (std::size_t k = f.size() - 6; k < f.size(); ++k) CHECK((f[k] == "Y" || f[k] == "N"));
+    }
+    CHECK(rows > 20);
+    CHECK(closed > 0);
+    CHECK(achieved > 0);
+    CHECK(achieved < closed);
   }
 
   TEST_CASE("synth.generate: optional columns add the placement type and change nothing else") {

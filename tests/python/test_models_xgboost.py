@@ -74,10 +74,13 @@ def test_predict_equals_xgboost(objective, tmp_path):
         _close(model.predict_margin(arr), booster.predict(dm, output_margin=True))
         _close(model.predict(arr), booster.predict(dm))
         _close(model.predict(arr), booster.inplace_predict(arr))
-    # the single-record path has the batch's shape and values
-    one = model.predict(Xt[:1].astype(np.float64))
-    assert one.shape == model.predict(Xt[:1]).shape
-    np.testing.assert_array_equal(one, model.predict(Xt[:1]))
+    # the single-record path, float64 and float32 alike, has the batch's shape and values
+    batch = model.predict(Xt[:20])
+    for i in range(20):
+        for row in (Xt[i:i + 1].astype(np.float64), Xt[i:i + 1].astype(np.float32)):
+            one = model.predict(row)
+            assert one.shape == model.predict(Xt[:1]).shape
+            np.testing.assert_array_equal(one, batch[i:i + 1])
 
 
 def test_thresholds_exact_ties(tmp_path):

@@ -29,3 +29,6 @@ def test_quickstart_notebook_runs(source_dir, tmp_path, monkeypatch):
     outputs = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
     assert "largest difference from XGBoost: 0.0" in outputs
     assert "contributions + bias sum to the margin: True" in outputs
+    # The pipeline section: persons linked from files, scores, alerts on change, families, forecast, card.
+    assert "alerts on change:" in outputs and "families meeting the criteria:" in outputs
+    assert "Model card: safeguarding-reference" in outputs

@@ -22,7 +22,8 @@ def council():
 
 def test_streams_follow_the_schema(council):
     types = _synth.field_types()
-    assert set(council) == set(types)
+    # every stream of the schema but early_help_episodes, drawn only with early_help=True
+    assert set(council) == set(types) - {"early_help_episodes"}
     assert len(council) == 18
     schema = earlyhelp.builtin_schema()
     for name, frame in council.items():
@@ -59,6 +60,8 @@ def test_categories_and_dates_validate(council, source_dir):
     # Category fields hold only the schema's categories; date fields parse (UK or ISO forms).
     schema = json.loads((source_dir / "lib/schema/council.schema.json").read_text())
     for stream in schema["streams"]:
+        if stream["name"] == "early_help_episodes":
+            continue  # drawn only with early_help=True (tests/python/test_engagement.py)
         frame = council[stream["name"]]
         for field in stream["fields"]:
             if field.get("required", True) is False and field["name"] not in frame:

@@ -23,7 +23,7 @@ from earlyhelp.linker import Linker, link  # noqa: F401,E402
 from earlyhelp.io import read_csv, validate  # noqa: F401
 from earlyhelp.models import Model  # noqa: F401
 from earlyhelp.feature_table import FeatureSet, features  # noqa: F401,E402
-from earlyhelp.forecasting import forecast, savings  # noqa: F401,E402
+from earlyhelp.forecasting import engagement, forecast, savings  # noqa: F401,E402
 
 __all__ = [
     "Error",
@@ -39,6 +39,7 @@ __all__ = [
     "forecast",
     "parse_date",
     "savings",
+    "engagement",
     "version",
 ]
 

@@ -21,6 +21,7 @@ Example::
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -177,4 +178,35 @@ def savings(config) -> pd.DataFrame:
         r[f"{k}_gbp"] = v
     df = pd.DataFrame([r])
     df.attrs["items"] = items
+    return df
+
+
+def engagement(episodes, as_of: str, short_weeks: float = 24, weekly_cost: float = 435, threshold: float = 0.5,
+               max_weeks: float = 104, data_start: str = "", backtest: bool = False, data_end: str = ""):
+    """The Troubled Families engagement model (``earlyhelp engagement``).
+
+    ``episodes`` is an ``early_help_episodes.csv`` file or the folder holding it (``earlyhelp
+    synth --early-help`` draws one). Fitted only on data dated before ``as_of``; the episodes open
+    on it are scored. Returns a DataFrame of families (family_ref, record_id, start_date,
+    weeks_engaged, problems, p_short, p_achieved, expected_weeks, listed, weeks_saved,
+    avoided_cost), highest p_short first; ``df.attrs`` holds ``model`` (coefficients: each
+    prediction is explained by them), ``rejects`` and ``summary``. With ``backtest=True`` (fit
+    before ``as_of``, judge the episodes that start after it) returns a DataFrame of metric,
+    value (Brier score and AUC against a constant, precision and recall of the listed, length
+    MAE, calibration by group) with the text report in ``df.attrs["summary"]``. Predictions are
+    advisory.
+    """
+    path = os.fspath(episodes)
+    if os.path.isdir(path):
+        path = os.path.join(path, "early_help_episodes.csv")
+    r = _forecast.engagement(path, str(as_of), str(data_start), float(short_weeks), float(weekly_cost), float(threshold),
+                             float(max_weeks), bool(backtest), str(data_end))
+    if backtest:
+        ev = pd.read_csv(io.StringIO(r["families"]))
+        ev.attrs["summary"] = r["text"]
+        return ev
+    df = pd.read_csv(io.StringIO(r["families"]), dtype={"family_ref": str, "record_id": str}, parse_dates=["start_date"])
+    df.attrs["model"] = pd.read_csv(io.StringIO(r["model"]))
+    df.attrs["rejects"] = pd.read_csv(io.StringIO(r["rejects"]))
+    df.attrs["summary"] = r["text"]
     return df

@@ -582,7 +582,7 @@ class Model:
     def predict(self, X, n_threads=0):
         """Probabilities (binary: of the positive class), values (regression), n x K
         probabilities (multi-class) or class indices (multi:softmax); calibrated if set."""
-        if (type(X) is np.ndarray and X.dtype == _F64 and X.ndim == 2 and X.shape[0] == 1
+        if (type(X) is np.ndarray and X.dtype in _FLOATS and X.ndim == 2 and X.shape[0] == 1
                 and X.flags.c_contiguous):
             return self._core.predict_one(X, False)  # one record: no batch set-up
         return self._shape(self._core.predict(self._x(X), n_threads))

@@ -62,7 +62,8 @@ class SyntheticCouncil(Mapping):
 
 
 def generate(persons: int = 20_000, seed: int = 1, start: str = "2022-04-01", end: str = "2025-03-31",
-             threads: int = 0, error_scale: float = 1.0, optional_columns: bool = False) -> SyntheticCouncil:
+             threads: int = 0, error_scale: float = 1.0, optional_columns: bool = False,
+             early_help: bool = False) -> SyntheticCouncil:
     """Generates a synthetic council.
 
     :param persons: persons in the county (600,000 mirrors a real county; 20,000 runs in a second)
@@ -72,11 +73,15 @@ def generate(persons: int = 20_000, seed: int = 1, start: str = "2022-04-01", en
     :param error_scale: multiplier of the identity-error rates (0 gives clean extracts)
     :param optional_columns: also write the schema's optional columns (the placement type of
         looked-after episodes); without them a seed gives the same data as earlier versions
+    :param early_help: also draw ``early_help_episodes`` (family support episodes with start,
+        end, closure reason and the headline problems at assessment; see
+        :func:`earlyhelp.engagement`); without it a seed gives the same data as earlier versions
     :returns: a :class:`SyntheticCouncil` (mapping of stream name to DataFrame, plus ``truth``)
     :raises earlyhelp.InvalidArgument: for a bad size, date or error scale
     """
     tables, _rows, n_persons, n_households = _synth.generate_tables(
-        int(persons), int(seed), str(start), str(end), int(threads), float(error_scale), bool(optional_columns))
+        int(persons), int(seed), str(start), str(end), int(threads), float(error_scale), bool(optional_columns),
+        bool(early_help))
     types = _synth.field_types()
     streams = {}
     truth = {}

@@ -525,6 +525,31 @@ def gen_health_mental_health():
         yield row
 
 
+def gen_early_help_episodes():
+    # lead person, family, start, end, closure, children, headline problems (crime/ASB, school,
+    # children need help, worklessness/debt, domestic abuse, health)
+    for key, fam, start, end, closure, kids, problems in [
+            ("sarah", "FAM-A", "2022-05-09", "2022-11-28", "outcomes_achieved", 2, "NYNYNN"),
+            ("sarah", "FAM-A", "2023-01-16", "2023-02-27", "stepped_up", 2, "NYYYYN"),
+            ("chantelle", "FAM-B", "2022-09-05", "2023-06-30", "outcomes_achieved", 2, "NNNYNN"),
+            ("chantelle", "FAM-B", "2023-10-02", "", "", 2, "NNYYNN"),
+            ("agnieszka", "FAM-D", "2023-03-13", "2023-08-21", "outcomes_achieved", 2, "NYNNNN"),
+            ("donna", "FAM-E", "2022-07-11", "2023-01-09", "disengaged", 2, "YNNYNY"),
+            ("donna", "FAM-E", "2023-05-22", "", "", 2, "YYNYNY"),
+            ("fatima", "FAM-F", "2023-09-18", "", "", 2, "NYNNNN"),
+            ("jade", "FAM-I", "2022-11-14", "2023-06-19", "stepped_up", 2, "NNYYYN"),
+            ("meena", "FAM-J", "2023-04-24", "2023-10-30", "outcomes_achieved", 1, "NNNNNY"),
+            ("jade", "FAM-I", "2023-11-06", "", "", 2, "NNYYYN"),
+            ("agnieszka", "FAM-D", "2021-06-07", "2021-09-27", "moved_away", 1, "NNNYNN")]:
+        row = person(key)
+        row.update(family_ref=fam, start_date=some_date(start), end_date=some_date(end) if end else "",
+                   closure_reason=closure, children=str(kids))
+        names = ["crime_asb", "school_attendance", "children_need_help", "worklessness_debt",
+                 "domestic_abuse", "health"]
+        row.update({f"problem_{n}": flag for n, flag in zip(names, problems)})
+        yield row
+
+
 # ---- deliberate faults: (row index, field, value, what the data-quality report should find) ----
 # "dup" as the field copies the record_id of the row given as value onto the row.
 FAULTS = {
@@ -620,6 +645,11 @@ FAULTS = {
                              (5, "contact_date", "2023-06-31", "impossible date"),
                              (7, "postcode", "OX44PU Q", "invalid postcode"),
                              (10, "dup", 9, "duplicate record_id")],
+    "early_help_episodes": [(1, "closure_reason", "closed", "unknown closure reason"),
+                            (3, "start_date", "", "missing required start date"),
+                            (5, "problem_health", "maybe", "not a boolean"),
+                            (7, "postcode", "OX4 5HRRR", "invalid postcode"),
+                            (9, "dup", 8, "duplicate record_id")],
 }
 
 PREFIX = {"person_register": "PR", "school_attendance": "SA", "school_exclusions": "SX",
@@ -628,7 +658,7 @@ PREFIX = {"person_register": "PR", "school_attendance": "SA", "school_exclusions
           "housing_tenancy": "HT", "rent_arrears": "RA", "homelessness_applications": "HL",
           "council_tax": "CTS", "housing_benefit": "HBC", "dwp_benefits": "DWP",
           "adult_social_care": "ASC", "health_ae": "AE", "health_substance_misuse": "SM",
-          "health_mental_health": "MH"}
+          "health_mental_health": "MH", "early_help_episodes": "EHE"}
 
 
 def main():

@@ -116,6 +116,11 @@ struct LoadReport {
   /// One line per stream ("school_attendance: read 28295 clean 28290 rejected 5 (invalid_format
   /// 5) unlinked 0") and the notes.
   std::string to_text() const;
+  /// Every stream reconciles: each row read is clean (used, or not linked) or rejected.
+  bool reconciled() const noexcept;
+  /// The counts over every stream as one line for scripts:
+  /// "rows_read N = used U + unlinked X + rejected R (reconciled)" ("NOT RECONCILED" otherwise).
+  std::string reconciliation() const;
 };
 
 /// Options of load_events.

@@ -104,6 +104,7 @@ struct ForecastResult {
   UnitCosts costs;
   std::vector<HistoryReject> rejects;
   std::vector<std::string> warnings;
+  std::vector<Scenario> scenarios;          ///< as run (an intervention's recall and reach included)
   std::string population_source;
   std::size_t rows_read = 0, episodes_used = 0;
 };

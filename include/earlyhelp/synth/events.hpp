@@ -52,8 +52,9 @@ enum class StreamId : std::uint8_t {
   social_care_episodes, police_domestic_abuse, asb_incidents, youth_offending, housing_tenancy,
   rent_arrears, homelessness_applications, council_tax, housing_benefit, dwp_benefits,
   adult_social_care, health_ae, health_substance_misuse, health_mental_health,
+  early_help_episodes,  ///< only with Config::early_help (events_early_help.cpp)
 };
-inline constexpr std::size_t n_streams = 18;
+inline constexpr std::size_t n_streams = 19;
 /// Schema name of a stream, e.g. "school_attendance".
 std::string_view stream_name(StreamId s) noexcept;
 
@@ -61,7 +62,7 @@ std::string_view stream_name(StreamId s) noexcept;
 inline constexpr Date no_date{-2147483647 - 1};
 
 /// One simulated event: becomes exactly one row of its stream. The meaning of `code`, `num`
-/// and `amount` depends on the stream (documented in lib/synth/events.cpp next to each generator).
+/// and `amount` depends on the stream (documented at the top of each lib/synth/events_<family>.cpp).
 struct Event {
   Date date;                  ///< event, start or snapshot date
   Date end = no_date;         ///< end of an episode or claim; no_date while open

@@ -44,6 +44,11 @@ struct Config {
   /// looked-after episodes). Off by default, so a seed gives the same files as before they
   /// were added; the extra values come from random streams of their own either way.
   bool optional_columns = false;
+  /// Also draw the early-help stream (`early_help_episodes`: family support episodes with
+  /// start, end, closure reason and the headline problems at assessment, driven by the family's
+  /// needs). Off by default, so a seed gives the same files as before; its values come from a
+  /// random stream of its own.
+  bool early_help = false;
 };
 
 /// No index (e.g. a person with no known father).
