@@ -104,5 +104,7 @@ void register_forecast(CLI::App& app);
 void register_savings(CLI::App& app);
 void register_engagement(CLI::App& app);
 void register_profile(CLI::App& app);
+/// `report`: runs the Python module earlyhelp.report in a child process.
+void register_report(CLI::App& app);
 
 }  // namespace earlyhelp::cli

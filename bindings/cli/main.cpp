@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
   cli::register_forecast(app);
   cli::register_savings(app);
   cli::register_engagement(app);
+  cli::register_report(app);
   const std::string_view verb = named_verb(argc, argv);
   const auto subcommands = app.get_subcommands([](CLI::App*) { return true; });
   const bool known = std::any_of(subcommands.begin(), subcommands.end(),

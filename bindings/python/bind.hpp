@@ -50,5 +50,7 @@ void bind_profile(pybind11::module_& m);
 void bind_forecast(pybind11::module_& m);
 /// Model cards and transparency records (earlyhelp._core.model_card).
 void bind_model_card(pybind11::module_& m);  ///< earlyhelp._core.forecast: run, backtest, savings.
+/// Reference model bundles of the built-in domains (earlyhelp._core.reference).
+void bind_reference_model(pybind11::module_& m);
 
 }  // namespace earlyhelp::python

@@ -5,6 +5,7 @@
 #include "bind.hpp"
 #include "earlyhelp/core/text_arena.hpp"
 #include "earlyhelp/io/ingest.hpp"
+#include "earlyhelp/io/output_file.hpp"
 #include "earlyhelp/schema/schema.hpp"
 
 #include <pybind11/numpy.h>
@@ -304,6 +305,15 @@ void bind_io(py::module_& m) {
          py::arg("delimiter") = ',',
          "Validates a CSV extract, writing clean rows and rejects to two CSV files; returns the counts "
          "and the data-quality report (JSON text).");
+  io.def(
+      "write_file",
+      [](const std::string& path, const py::bytes& data) {
+        const std::string bytes = data;
+        py::gil_scoped_release nogil;
+        io::write_output_file(path, bytes);
+      },
+      py::arg("path"), py::arg("data"),
+      "Writes bytes to a file as every earlyhelp output is written (io::OutputFile): complete or not at all.");
   io.attr("DEFAULT_MAX_FIELD_BYTES") = io::CsvOptions{}.max_field_bytes;
 }
 

@@ -26,4 +26,5 @@ PYBIND11_MODULE(_core, m) {
   earlyhelp::python::bind_profile(m);
   earlyhelp::python::bind_forecast(m);
   earlyhelp::python::bind_model_card(m);
+  earlyhelp::python::bind_reference_model(m);
 }

@@ -71,3 +71,16 @@ __all__ += ["profile", "score_row", "train_domain_model"]
 from earlyhelp.transparency import model_card  # noqa: E402
 
 __all__ += ["model_card"]
+
+__all__ += ["report"]
+
+
+def __getattr__(name):
+    # earlyhelp.report (the function) is imported on first use, so that `python -m earlyhelp.report`
+    # (what `earlyhelp report` runs) does not find its module already imported by the package.
+    if name == "report":
+        from earlyhelp.report import report as fn
+
+        globals()["report"] = fn  # the import bound the submodule to this name: the function wins
+        return fn
+    raise AttributeError(f"module 'earlyhelp' has no attribute {name!r}")

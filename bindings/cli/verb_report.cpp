@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+// `earlyhelp report`: one self-contained HTML page (plots embedded as PNG, no network) of a
+// council's run on a date: data quality, linkage, scores, alerts, evaluation and fairness. The page
+// is drawn by the Python module earlyhelp.report (matplotlib), which composes the library's own
+// calls; this verb runs `<python> -m earlyhelp.report ...` as a child process and waits for it, so
+// the audit record still names the inputs and hashes the page.
+
+#include "cli.hpp"
+#include "earlyhelp/core/error.hpp"
+#include "earlyhelp/io/output_file.hpp"
+
+#include <fmt/format.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace earlyhelp::cli {
+
+namespace {
+
+struct ReportArgs {
+  std::string data, as_of, bundle, out, persons, households, history, domains;
+  int threads = 0;
+};
+
+/// The interpreter: $EARLYHELP_PYTHON, else the one CMake configured the build with.
+std::string python_executable() {
+  const char* env = std::getenv("EARLYHELP_PYTHON");
+  if (env != nullptr && *env != '\0') return env;
+  return EARLYHELP_PYTHON_EXECUTABLE;
+}
+
+/// The environment of the child: ours, with the build tree's Python package (when this binary runs
+/// from a build tree that has one) put first on PYTHONPATH.
+std::vector<std::string> child_environment() {
+  std::vector<std::string> env;
+  std::string pythonpath;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::strncmp(*e, "PYTHONPATH=", 11) == 0)
+      pythonpath = *e + 11;
+    else
+      env.emplace_back(*e);
+  }
+  const std::string build_dir = EARLYHELP_BUILD_PYTHON_DIR;
+  std::error_code ec;
+  if (!build_dir.empty() && std::filesystem::is_directory(build_dir + "/earlyhelp", ec))
+    pythonpath = pythonpath.empty() ? build_dir : build_dir + ":" + pythonpath;
+  if (!pythonpath.empty()) env.push_back("PYTHONPATH=" + pythonpath);
+  return env;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& v) {
+  std::vector<char*> p;
+  p.reserve(v.size() + 1);
+  for (auto& s : v) p.push_back(s.data());
+  p.push_back(nullptr);
+  return p;
+}
+
+/// Runs argv with env and waits; the child's exit status, or exit_internal when it died of a signal.
+int spawn_and_wait(std::vector<std::string> argv, std::vector<std::string> env) {
+  auto args = pointers(argv);
+  auto envp = pointers(env);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), envp.data());
+  if (rc != 0)
+    throw Error(fmt::format("report: cannot start the Python interpreter '{}' ({}); set EARLYHELP_PYTHON to a "
+                            "Python 3 with numpy, pandas and matplotlib",
+                            argv[0], std::strerror(rc)));
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR)
+      throw Error(fmt::format("report: waiting for the Python process failed ({})", std::strerror(errno)));
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  fmt::print(stderr, "earlyhelp report: the Python process ended by signal {}\n",
+             WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  return exit_internal;
+}
+
+}  // namespace
+
+void register_report(CLI::App& app) {
+  auto a = std::make_shared<ReportArgs>();
+  auto* cmd = app.add_subcommand(
+      "report",
+      "One self-contained HTML page (plots embedded, no network) of a run on a date: each stream's data quality, "
+      "linkage statistics, alert counts, and per domain the score distributions by group and, when the outcome is "
+      "known, ROC, precision-at-k and calibration curves with the fairness table. Aggregates only: no identifier "
+      "or other personal data appears in the page. Scores are advisory. Needs Python 3 with numpy, pandas and "
+      "matplotlib (EARLYHELP_PYTHON names the interpreter).");
+  cmd->add_option("--data", a->data, "Folder of extracts, one <stream>.csv per stream")->required();
+  cmd->add_option("--as-of", a->as_of, "Date (YYYY-MM-DD): only records dated before it are used")->required();
+  cmd->add_option("--bundle", a->bundle,
+                  "A model bundle (.ehm) used for the domain it names instead of the reference bundle");
+  cmd->add_option("--out", a->out, "The HTML page to write")->required();
+  cmd->add_option("--persons", a->persons,
+                  "persons CSV from `earlyhelp link` (default: link the extracts first, in a temporary folder)");
+  cmd->add_option("--households", a->households,
+                  "households CSV (person_id, household_id, role) when --persons has none");
+  cmd->add_option("--domains", a->domains,
+                  "Comma-separated domains (safeguarding, homelessness, asb, debt, or domain JSON files; "
+                  "default: all four)");
+  cmd->add_option("--history", a->history,
+                  "SQLite assessment history for the alerts (created if absent; the run is recorded)");
+  cmd->add_option("--threads", a->threads, "Threads (default: all cores)")->check(whole_number(0, 65536));
+  cmd->callback([a] {
+    set_exit_code(run_guarded("report", [&] {
+      io::check_distinct_files("report",
+                               {{"--bundle", a->bundle}, {"--persons", a->persons}, {"--households", a->households},
+                                {"--history", a->history}},
+                               {{"--out", a->out}});
+      auto& run = current_run();
+      run.param("data", a->data);
+      run.param("as_of", a->as_of);
+      std::vector<std::string> argv = {python_executable(), "-m", "earlyhelp.report"};
+      for (const std::string& arg : {std::string("--data"), a->data, std::string("--as-of"), a->as_of,
+                                     std::string("--out"), a->out, std::string("--threads"),
+                                     std::to_string(a->threads)})
+        argv.push_back(arg);
+      const std::pair<const char*, std::string*> optional[] = {
+          {"--bundle", &a->bundle}, {"--persons", &a->persons}, {"--households", &a->households},
+          {"--history", &a->history}, {"--domains", &a->domains}};
+      for (const auto& [flag, value] : optional) {
+        if (value->empty()) continue;
+        argv.emplace_back(flag);
+        argv.push_back(*value);
+        if (value == &a->domains)
+          run.param("domains", *value);
+        else
+          run.input(flag + 2, *value);
+      }
+      const int rc = spawn_and_wait(std::move(argv), child_environment());
+      if (rc == exit_ok) run.output("report", a->out);
+      return rc >= exit_ok && rc <= exit_internal ? rc : exit_internal;
+    }));
+  });
+}
+
+}  // namespace earlyhelp::cli
