@@ -72,6 +72,12 @@ CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi);
 /// they link the extracts themselves); `name` itself when the output is standard output.
 std::string beside(const std::string& output, const std::string& name);
 
+/// Runs `<python> -m <module> <args...>` as a child process and waits: the interpreter is
+/// $EARLYHELP_PYTHON, else the one the build was configured with; the build tree's Python package
+/// goes first on PYTHONPATH. @return the child's exit status (exit_internal if a signal ended it)
+/// @throws Error when the interpreter cannot be started.
+int run_python_module(const std::string& module, std::vector<std::string> args);
+
 /// The bytes of a bundle's HMAC key file ("" for no file, so unsigned bundles are accepted).
 /// @throws IOError "<verb>: cannot open '<path>'".
 std::string read_bundle_key(const std::string& path, std::string_view verb);

@@ -9,7 +9,8 @@
 //   4. the four risk domains scored on two dates with the reference models, alerts raised on
 //      change with their reasons, each model's evaluation figures, and its model card and
 //      transparency record;
-//   5. a ten-year forecast of children in care.
+//   5. a ten-year forecast of children in care;
+//   6. the HTML report of the run (`earlyhelp report`).
 
 #include "cli.hpp"
 #include "earlyhelp/core/error.hpp"
@@ -166,6 +167,23 @@ void print_profiles(const std::string& extracts, const features::Linkage& links,
              (dir / "model_cards").string());
 }
 
+// 6. The page a council can publish for the run (`earlyhelp report`): data quality, linkage, and
+// per domain the evaluation on a date whose outcomes the extracts already hold. Drawn by the Python
+// package (matplotlib); without a Python that has it, the demo says so and carries on.
+void write_report(const std::string& extracts, const std::string& persons, const fs::path& page, int threads) {
+  const std::string as_of = "2024-04-01";  // every domain's horizon (at most 9 months) ends in the extracts
+  fmt::print("\n6. The report a council can publish (one HTML page, plots embedded), as of {}\n\n", as_of);
+  const int rc = run_python_module("earlyhelp.report", {"--data", extracts, "--as-of", as_of, "--persons", persons,
+                                                        "--out", page.string(), "--threads", std::to_string(threads)});
+  if (rc == exit_ok) {
+    current_run().output("report", page.string());
+    fmt::print("  {}\n", page.string());
+  } else {
+    fmt::print("  no report (exit {}): the page needs Python 3 with numpy, pandas and matplotlib "
+               "(EARLYHELP_PYTHON names the interpreter)\n", rc);
+  }
+}
+
 int run_demo(const DemoOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   const schema::Schema& schema = schema::Schema::builtin();
@@ -273,6 +291,7 @@ int run_demo(const DemoOptions& opt) {
     } catch (const InvalidArgument& e) {  // e.g. a council too small to have episodes to fit on
       fmt::print("  no forecast: {}\n", e.what());
     }
+    write_report(extracts, persons, out / "report.html", opt.threads);
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

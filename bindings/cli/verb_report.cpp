@@ -2,26 +2,18 @@
 // `earlyhelp report`: one self-contained HTML page (plots embedded as PNG, no network) of a
 // council's run on a date: data quality, linkage, scores, alerts, evaluation and fairness. The page
 // is drawn by the Python module earlyhelp.report (matplotlib), which composes the library's own
-// calls; this verb runs `<python> -m earlyhelp.report ...` as a child process and waits for it, so
-// the audit record still names the inputs and hashes the page.
+// calls; this verb runs `<python> -m earlyhelp.report ...` as a child process and waits for it
+// (run_python_module), so the audit record still names the inputs and hashes the page.
 
 #include "cli.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/io/output_file.hpp"
 
 #include <fmt/format.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
-
-extern char** environ;
 
 namespace earlyhelp::cli {
 
@@ -31,63 +23,6 @@ struct ReportArgs {
   std::string data, as_of, bundle, out, persons, households, history, domains;
   int threads = 0;
 };
-
-/// The interpreter: $EARLYHELP_PYTHON, else the one CMake configured the build with.
-std::string python_executable() {
-  const char* env = std::getenv("EARLYHELP_PYTHON");
-  if (env != nullptr && *env != '\0') return env;
-  return EARLYHELP_PYTHON_EXECUTABLE;
-}
-
-/// The environment of the child: ours, with the build tree's Python package (when this binary runs
-/// from a build tree that has one) put first on PYTHONPATH.
-std::vector<std::string> child_environment() {
-  std::vector<std::string> env;
-  std::string pythonpath;
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (std::strncmp(*e, "PYTHONPATH=", 11) == 0)
-      pythonpath = *e + 11;
-    else
-      env.emplace_back(*e);
-  }
-  const std::string build_dir = EARLYHELP_BUILD_PYTHON_DIR;
-  std::error_code ec;
-  if (!build_dir.empty() && std::filesystem::is_directory(build_dir + "/earlyhelp", ec))
-    pythonpath = pythonpath.empty() ? build_dir : build_dir + ":" + pythonpath;
-  if (!pythonpath.empty()) env.push_back("PYTHONPATH=" + pythonpath);
-  return env;
-}
-
-std::vector<char*> pointers(std::vector<std::string>& v) {
-  std::vector<char*> p;
-  p.reserve(v.size() + 1);
-  for (auto& s : v) p.push_back(s.data());
-  p.push_back(nullptr);
-  return p;
-}
-
-/// Runs argv with env and waits; the child's exit status, or exit_internal when it died of a signal.
-int spawn_and_wait(std::vector<std::string> argv, std::vector<std::string> env) {
-  auto args = pointers(argv);
-  auto envp = pointers(env);
-  std::fflush(stdout);
-  std::fflush(stderr);
-  pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), envp.data());
-  if (rc != 0)
-    throw Error(fmt::format("report: cannot start the Python interpreter '{}' ({}); set EARLYHELP_PYTHON to a "
-                            "Python 3 with numpy, pandas and matplotlib",
-                            argv[0], std::strerror(rc)));
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR)
-      throw Error(fmt::format("report: waiting for the Python process failed ({})", std::strerror(errno)));
-  }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  fmt::print(stderr, "earlyhelp report: the Python process ended by signal {}\n",
-             WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  return exit_internal;
-}
 
 }  // namespace
 
@@ -124,7 +59,7 @@ void register_report(CLI::App& app) {
       auto& run = current_run();
       run.param("data", a->data);
       run.param("as_of", a->as_of);
-      std::vector<std::string> argv = {python_executable(), "-m", "earlyhelp.report"};
+      std::vector<std::string> argv;
       for (const std::string& arg : {std::string("--data"), a->data, std::string("--as-of"), a->as_of,
                                      std::string("--out"), a->out, std::string("--threads"),
                                      std::to_string(a->threads)})
@@ -141,7 +76,7 @@ void register_report(CLI::App& app) {
         else
           run.input(flag + 2, *value);
       }
-      const int rc = spawn_and_wait(std::move(argv), child_environment());
+      const int rc = run_python_module("earlyhelp.report", std::move(argv));
       if (rc == exit_ok) run.output("report", a->out);
       return rc >= exit_ok && rc <= exit_internal ? rc : exit_internal;
     }));

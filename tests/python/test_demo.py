@@ -47,6 +47,10 @@ def test_demo_reconciles_and_audits(cli, tmp_path):
         cards = out / "profile" / "model_cards" / domain
         assert "Not for use on residents" in (cards / "model_card.md").read_text()
         assert json.loads((cards / "transparency_record.json").read_text())["synthetic_data_warning"] is True
+    # ... and the run's HTML report (drawn by the Python package), recorded as an output.
+    page = (out / "report.html").read_text()
+    assert "data:image/png;base64," in page and "<table" in page
+    assert any(f["role"] == "report" for f in rec["files"])
     assert all(len(f["sha256"]) == 64 for f in rec["files"])
 
 
