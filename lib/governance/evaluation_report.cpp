@@ -53,10 +53,7 @@ Json group_json(const GroupMetrics& g) {
   return j;
 }
 
-std::string num(double v) {
-  if (!std::isfinite(v)) return "n/a";
-  return fmt::format("{:.4f}", std::abs(v) < 5e-5 ? 0.0 : v);  // no "-0.0000" from rounding noise
-}
+std::string num(double v) { return format_figure(v); }
 // A table cell: a '|' in a group label would end the cell.
 std::string cell(const std::string& s) {
   std::string out;
@@ -71,6 +68,11 @@ std::string count(double v) {
 }
 
 }  // namespace
+
+std::string format_figure(double v) {
+  if (!std::isfinite(v)) return "n/a";
+  return fmt::format("{:.4f}", std::abs(v) < 5e-5 ? 0.0 : v);  // no "-0.0000" from rounding noise
+}
 
 std::string evaluation_to_json(const Evaluation& e, const std::map<std::string, std::string>& context,
                                int indent) {

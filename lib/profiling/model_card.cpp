@@ -174,9 +174,7 @@ std::vector<std::string> write_model_documents(const ModelDocuments& documents, 
   std::vector<std::string> written;
   for (const auto& [name, text] : files) {
     const std::string path = (fs::path(out_dir) / name).string();
-    auto file = io::OutputFile::open(path);
-    file.write(*text);
-    file.commit();
+    io::write_output_file(path, *text);
     written.push_back(path);
   }
   return written;

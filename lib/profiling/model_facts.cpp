@@ -18,10 +18,7 @@
 
 namespace earlyhelp::profiling::detail {
 
-std::string num(double v) {
-  if (!std::isfinite(v)) return "n/a";
-  return fmt::format("{:.4f}", std::abs(v) < 5e-5 ? 0.0 : v);
-}
+std::string num(double v) { return governance::format_figure(v); }
 
 Json json_number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 

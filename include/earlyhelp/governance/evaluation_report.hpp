@@ -46,6 +46,10 @@ std::string evaluation_to_json(const Evaluation& e, const std::map<std::string, 
 /// @param title an optional "## " heading
 std::string evaluation_to_markdown(const Evaluation& e, const std::string& title = {});
 
+/// A figure as the evaluation's Markdown writes it (and the model card): 4 decimals, "n/a" for NaN
+/// or infinity, and no "-0.0000" from rounding noise.
+std::string format_figure(double v);
+
 /// An evaluation read back from its JSON, with the context it was written with.
 struct EvaluationDocument {
   Evaluation evaluation;
