@@ -8,17 +8,11 @@
 #include "fuzz_support.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <string>
-#include <unistd.h>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace gv = earlyhelp::governance;
-  static const std::string path = "/tmp/earlyhelp_fuzz_audit_" + std::to_string(::getpid()) + ".jsonl";
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  }
+  const std::string path = earlyhelp::fuzz::as_file("audit", ".jsonl", data, size);
   const auto text = earlyhelp::fuzz::as_text(data, size);
   const std::size_t lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
   earlyhelp::fuzz::expect_only_errors([&] {

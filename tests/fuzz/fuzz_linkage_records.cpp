@@ -8,18 +8,12 @@
 
 #include "fuzz_support.hpp"
 
-#include <fstream>
 #include <set>
 #include <string>
-#include <unistd.h>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace lk = earlyhelp::linkage;
-  static const std::string path = "/tmp/earlyhelp_fuzz_records_" + std::to_string(::getpid()) + ".csv";
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  }
+  const std::string path = earlyhelp::fuzz::as_file("records", ".csv", data, size);
   std::set<std::string> ids;
   std::size_t rejected = 0;
   earlyhelp::fuzz::expect_only_errors([&] {

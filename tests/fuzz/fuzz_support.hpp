@@ -15,6 +15,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <string>
+#include <unistd.h>
 #include <string_view>
 #include <utility>
 
@@ -40,6 +43,15 @@ inline void check(bool ok, const char* property) {
 /// The bytes as text.
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) noexcept {
   return {reinterpret_cast<const char*>(data), size};
+}
+
+/// Writes the input to a file of this process (`/tmp/earlyhelp_fuzz_<stem>_<pid><suffix>`, replaced
+/// on each call) for the readers that take a path. @return its path
+inline std::string as_file(const char* stem, const char* suffix, const std::uint8_t* data, std::size_t size) {
+  const std::string path = std::string("/tmp/earlyhelp_fuzz_") + stem + "_" + std::to_string(::getpid()) + suffix;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  return path;
 }
 
 /// The text before the first newline and the text after it (the whole text twice when there is
