@@ -197,6 +197,7 @@ std::size_t Linker::predict() {
 }
 
 std::vector<std::tuple<std::string, std::string, double>> Linker::links() const {
+  const auto lock = reading();
   std::vector<Edge> sorted_links = links_;
   std::sort(sorted_links.begin(), sorted_links.end(), [](const Edge& x, const Edge& y) {
     return x.weight != y.weight ? x.weight > y.weight : (x.a != y.a ? x.a < y.a : x.b < y.b);
@@ -279,6 +280,7 @@ void Linker::link() {
 
 std::vector<std::string> Linker::person_ids() const {
   require_clustered("person_ids");
+  const auto lock = reading();
   std::vector<std::string> out;
   out.reserve(table_.record_ids.size());
   for (const std::uint32_t id : table_.identity_of) out.push_back(persons_[identity_person_[id]]);
@@ -294,6 +296,7 @@ std::uint32_t Linker::identity_of_record(std::string_view record_id, const char*
 
 Explanation Linker::explain(std::string_view record_a, std::string_view record_b) const {
   require_fitted("explain");
+  const auto lock = reading();
   const std::uint32_t a = identity_of_record(record_a, "explain");
   const std::uint32_t b = identity_of_record(record_b, "explain");
   const ComparisonVector v = compare_identities(table_, a, b);
@@ -344,6 +347,7 @@ Explanation Linker::explain(std::string_view record_a, std::string_view record_b
 
 std::vector<Match> Linker::lookup(const Record& record, std::size_t k) {
   require_clustered("lookup");
+  const std::unique_lock lock(lookup_mutex_.m);
   const std::size_t n = table_.n_identities();
   const std::uint32_t x = table_.add_scratch(record);
   std::vector<Match> out;
@@ -376,17 +380,22 @@ std::vector<Match> Linker::lookup(const Record& record, std::size_t k) {
 
 std::vector<std::pair<std::string, double>> Linker::address_lags() const {
   require_clustered("address_lags");
+  const auto lock = reading();
   return linkage::address_lags(table_, identity_person_, persons_.size());
 }
 
 std::vector<HouseholdMembership> Linker::households(std::int32_t as_of) const {
   require_clustered("households");
   check_date_argument(as_of, "households: as_of");
+  const auto lock = reading();
   return linkage::households(table_, identity_person_, persons_, as_of);
 }
 
 std::vector<std::string> Linker::household_ids(std::int32_t as_of) const {
-  const std::vector<HouseholdMembership> h = households(as_of);
+  require_clustered("household_ids");
+  check_date_argument(as_of, "household_ids: as_of");
+  const auto lock = reading();
+  const std::vector<HouseholdMembership> h = linkage::households(table_, identity_person_, persons_, as_of);
   std::vector<std::string> out;
   out.reserve(table_.record_ids.size());
   for (const std::uint32_t id : table_.identity_of) out.push_back(h[identity_person_[id]].household_id);

@@ -28,6 +28,7 @@
 #include "earlyhelp/linkage/settings.hpp"
 
 #include <cstdint>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -72,7 +73,10 @@ struct LinkStats {
   double fit_seconds = 0, predict_seconds = 0, cluster_seconds = 0;
 };
 
-/// The linker (see the file comment). Not thread-safe for concurrent non-const calls.
+/// The linker (see the file comment). Threads: lookup() and the const queries (person_ids, links,
+/// households, household_ids, address_lags, explain) may be called from several threads at once
+/// (lookup takes the linker for itself while it scores: lookups are serialised); add_records,
+/// fit, predict, cluster, link and load_model_json must not run while any other call does.
 class Linker {
  public:
   explicit Linker(Settings settings = {});
@@ -124,7 +128,8 @@ class Linker {
 
   /// Explains the score of two records. @throws InvalidArgument for an unknown record id.
   Explanation explain(std::string_view record_a, std::string_view record_b) const;
-  /// Best `k` persons for one record, without adding it. @throws StateError before cluster().
+  /// Best `k` persons for one record, without adding it. Safe from several threads at once (see
+  /// the class comment). @throws StateError before cluster().
   std::vector<Match> lookup(const Record& record, std::size_t k = 5);
 
   /// Trained parameters as JSON (levels named), and back. Also reads a Splink model JSON
@@ -141,6 +146,9 @@ class Linker {
   /// Whether households are modelled (Settings::households, household_evidence()).
   void decide_households();
   PersonGuard person_guard() const;
+  /// Held shared by the const queries and exclusively by lookup(), which scores the record as a
+  /// scratch identity appended to table_ and then removes it.
+  std::shared_lock<std::shared_mutex> reading() const { return std::shared_lock(lookup_mutex_.m); }
   /// An explanation's weight for a pair the person rules keep apart (at most).
   static constexpr double kNeverWeight = -40.0;
 
@@ -163,6 +171,14 @@ class Linker {
   LinkStats stats_;
   bool fitted_ = false, predicted_ = false, clustered_ = false;
   bool households_ = false, households_decided_ = false;
+  /// A mutex that a copied or moved Linker does not share (each gets its own).
+  struct OwnMutex {
+    mutable std::shared_mutex m;
+    OwnMutex() = default;
+    OwnMutex(const OwnMutex&) noexcept {}
+    OwnMutex& operator=(const OwnMutex&) noexcept { return *this; }
+  };
+  OwnMutex lookup_mutex_;
 };
 
 /// Convenience: fit, predict and cluster `records`; person id per record.
