@@ -4,6 +4,7 @@
 //
 // Compiled once (not a header): one non-template kernel used by the CLI, Python and the C API.
 
+#include "earlyhelp/core/types.hpp"
 #include "earlyhelp/features/compute.hpp"
 
 #include "earlyhelp/core/error.hpp"
@@ -25,7 +26,7 @@ namespace {
 using detail::Stat;
 using schema::Missing;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using ::earlyhelp::detail::kNaN;
 constexpr float kNaNf = std::numeric_limits<float>::quiet_NaN();
 
 enum class Match { no, yes, unknown };

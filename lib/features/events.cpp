@@ -2,6 +2,7 @@
 // Building the event store: which fields each stream keeps, rows as numbers, grouping by person
 // and sorting by date.
 
+#include "earlyhelp/core/types.hpp"
 #include "earlyhelp/features/events.hpp"
 
 #include "earlyhelp/core/parallel.hpp"
@@ -21,7 +22,7 @@ namespace {
 
 using schema::FieldType;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using ::earlyhelp::detail::kNaN;
 constexpr std::int64_t kSecondsPerDay = 86400;
 
 // Days since the epoch of a date or datetime value as ingest gives it.

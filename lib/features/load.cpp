@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Reading the linkage result and the extracts (checked by io::validate_stream) into an EventStore.
 
+#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/features/load.hpp"
 
 #include "earlyhelp/core/error.hpp"
@@ -20,7 +21,8 @@
 #include <optional>
 
 namespace earlyhelp::features {
-namespace {
+// Named, not anonymous: Linkage::Impl (below) holds these types.
+namespace load_detail {
 
 namespace fs = std::filesystem;
 
@@ -87,13 +89,8 @@ class IdIndex {
   std::size_t mask_ = 0;
 };
 
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
+}  // namespace load_detail
+using namespace load_detail;
 
 // ---- linkage -----------------------------------------------------------------------------------
 
@@ -114,9 +111,9 @@ struct Linkage::Impl {
   // One row of a persons file: `stream` may be empty when `id` is "<stream>:<id>".
   void add(std::string_view stream, std::string_view id, std::string_view person, std::string_view origin,
            std::size_t row) {
-    person = trim(person);
-    stream = trim(stream);
-    id = trim(id);
+    person = trim_blanks(person);
+    stream = trim_blanks(stream);
+    id = trim_blanks(id);
     if (stream.empty()) {
       const std::size_t colon = id.find(':');
       if (colon != std::string_view::npos) {
@@ -174,9 +171,9 @@ struct Linkage::Impl {
   // One row of a households file.
   void household_row(std::string_view person, std::string_view h, std::string_view role, std::string_view origin,
                      std::size_t row) {
-    person = trim(person);
-    h = trim(h);
-    role = trim(role);
+    person = trim_blanks(person);
+    h = trim_blanks(h);
+    role = trim_blanks(role);
     Role rv = Role::unknown;
     if (role == "adult") rv = Role::adult;
     else if (role == "child") rv = Role::child;
@@ -287,7 +284,7 @@ void for_each_row(const std::string& path, const std::vector<std::string_view>& 
   std::vector<std::optional<std::size_t>> at(names.size());
   for (std::size_t k = 0; k < names.size(); ++k) {
     for (std::size_t c = 0; c < header.size(); ++c)
-      if (trim(header[c]) == names[k]) at[k] = c;
+      if (trim_blanks(header[c]) == names[k]) at[k] = c;
     if (!at[k] && required[k])
       throw FormatError(fmt::format("{}: no '{}' column (the header has {} columns)", path, names[k], header.size()));
   }

@@ -2,6 +2,7 @@
 // Reading the care history (extracts or SSDA903), cutting it at an as-of date, and counting the
 // children in each state at month ends (see forecast/history.hpp).
 
+#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/forecast/history.hpp"
 
 #include "earlyhelp/core/error.hpp"
@@ -130,12 +131,6 @@ std::vector<int> columns(const io::CsvReader& r, std::initializer_list<std::stri
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 int Episode::state() const noexcept {
@@ -186,9 +181,9 @@ History read_ssda903_history(const std::vector<std::string>& header_files, const
         h.rejects.push_back({path, rec.row, rec.line, "", "wrong number of fields"});
         continue;
       }
-      const auto id = trim(rec[static_cast<std::size_t>(c[0])]);
-      const auto sex = trim(rec[static_cast<std::size_t>(c[1])]);
-      const auto dob = parse_date(trim(rec[static_cast<std::size_t>(c[2])]));
+      const auto id = trim_blanks(rec[static_cast<std::size_t>(c[0])]);
+      const auto sex = trim_blanks(rec[static_cast<std::size_t>(c[1])]);
+      const auto dob = parse_date(trim_blanks(rec[static_cast<std::size_t>(c[2])]));
       if (id.empty()) {
         h.rejects.push_back({path, rec.row, rec.line, "CHILD", "missing child identifier"});
         continue;
@@ -214,9 +209,9 @@ History read_ssda903_history(const std::vector<std::string>& header_files, const
         h.rejects.push_back({path, rec.row, rec.line, "", "wrong number of fields"});
         continue;
       }
-      const std::string id(trim(rec[static_cast<std::size_t>(c[0])]));
-      const auto decom = parse_date(trim(rec[static_cast<std::size_t>(c[1])]));
-      const auto dec_text = trim(rec[static_cast<std::size_t>(c[2])]);
+      const std::string id(trim_blanks(rec[static_cast<std::size_t>(c[0])]));
+      const auto decom = parse_date(trim_blanks(rec[static_cast<std::size_t>(c[1])]));
+      const auto dec_text = trim_blanks(rec[static_cast<std::size_t>(c[2])]);
       const auto dec = parse_date(dec_text);
       const auto it = children.find(id);
       if (it == children.end()) {
@@ -239,7 +234,7 @@ History read_ssda903_history(const std::vector<std::string>& header_files, const
       e.start = *decom;
       // DEC is the day the episode ceased, the next episode's DECOM: the last day in it is the day before.
       e.end = dec ? Date{std::max(dec->days - 1, decom->days)} : open_end;
-      const auto place = placement_from_ssda903(trim(rec[static_cast<std::size_t>(c[3])]));
+      const auto place = placement_from_ssda903(trim_blanks(rec[static_cast<std::size_t>(c[3])]));
       e.placement = place ? *place : n_placements - 1;
       if (dec && *dec < *decom) {
         h.rejects.push_back({path, rec.row, rec.line, "DEC", "episode ceases before it commences"});

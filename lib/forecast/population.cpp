@@ -26,14 +26,14 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_quotes_and_blanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '"')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '"')) s.remove_suffix(1);
   return s;
 }
 
 std::optional<double> number(std::string_view s) {
-  s = trim(s);
+  s = trim_quotes_and_blanks(s);
   std::string t;
   for (char c : s)
     if (c != ',') t.push_back(c);  // "1,234" as ONS tables sometimes print
@@ -46,7 +46,7 @@ std::optional<double> number(std::string_view s) {
 
 // 0 F, 1 M, -1 persons/all (skipped), -2 unknown.
 int sex_code(std::string_view s) {
-  const std::string v = lower(trim(s));
+  const std::string v = lower(trim_quotes_and_blanks(s));
   if (v == "f" || v == "female" || v == "females" || v == "2") return 0;
   if (v == "m" || v == "male" || v == "males" || v == "1") return 1;
   if (v == "persons" || v == "all" || v == "p" || v == "0") return -1;
@@ -117,7 +117,7 @@ PopulationSeries read_population_csv(const std::string& path) {
   const auto& h = r.header();
   auto col = [&](std::string_view name) {
     for (std::size_t i = 0; i < h.size(); ++i)
-      if (lower(trim(h[i])) == name) return static_cast<int>(i);
+      if (lower(trim_quotes_and_blanks(h[i])) == name) return static_cast<int>(i);
     return -1;
   };
   std::map<int, AgeSexCounts> years;
@@ -154,7 +154,7 @@ PopulationSeries read_population_csv(const std::string& path) {
       throw SchemaError(fmt::format("forecast: {} has AGE_GROUP and SEX but no year columns (e.g. 2024, 2025)", path));
     while (r.next(rec)) {
       if (rec.size() != h.size()) bad(rec, 0, fmt::format("expected {} fields, got {}", h.size(), rec.size()));
-      const std::string ag = lower(trim(rec[static_cast<std::size_t>(c_age_group)]));
+      const std::string ag = lower(trim_quotes_and_blanks(rec[static_cast<std::size_t>(c_age_group)]));
       const auto age = number(ag);
       if (!age) {
         if (ag.rfind("all", 0) == 0 || ag.find("over") != std::string::npos || ag.find('+') != std::string::npos) continue;

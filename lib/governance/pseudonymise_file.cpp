@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/governance/pseudonymise_file.hpp"
 
 #include "earlyhelp/core/error.hpp"
@@ -14,12 +15,6 @@
 
 namespace earlyhelp::governance {
 namespace {
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool holds(const std::vector<std::string>& values, std::string_view v) {
   return std::find(values.begin(), values.end(), v) != values.end();
@@ -78,7 +73,7 @@ std::vector<const PseudonymColumn*> PseudonymPlan::positions(const std::vector<s
 }
 
 std::string PseudonymPlan::cell(const Pseudonymiser& p, const PseudonymColumn& column, std::string_view value) const {
-  const std::string_view t = trim(value);
+  const std::string_view t = trim_blanks(value);
   if (holds(missing_values, t)) return std::string(value);
   const std::string normalised = column.verbatim ? std::string(t) : normalise_for_pseudonym(column.domain, t);
   // A value that normalises to nothing (an NHS number of punctuation) is no identifier: it stays

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Row and field validation of a stream extract (see include/earlyhelp/io/ingest.hpp).
 
+#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/io/ingest.hpp"
 
 #include "earlyhelp/io/field_checks.hpp"
@@ -90,12 +91,6 @@ namespace {
 using schema::FieldType;
 
 enum class Format { none, uk_postcode, nhs_number, uprn, upn };
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -353,7 +348,7 @@ class Validator {
     problems_.clear();
     for (auto& key : keys_) {
       const FieldPlan& p = plans_[key.field];
-      key.raw = p.in_input ? trim(rec.fields[p.column]) : std::string_view();
+      key.raw = p.in_input ? trim_blanks(rec.fields[p.column]) : std::string_view();
       key.hash = KeyIndex::hash(key.raw);
       key.index.prefetch(key.hash);
     }
@@ -449,7 +444,7 @@ class Validator {
     FieldValue& v = values_[j];
     FieldQuality& q = report_.fields[j];
     v = FieldValue{};
-    const std::string_view s = p.in_input ? trim(rec.fields[p.column]) : std::string_view();
+    const std::string_view s = p.in_input ? trim_blanks(rec.fields[p.column]) : std::string_view();
     if (s.empty() || (!markers_.empty() && is_marker(s))) {
       ++q.n_missing;
       if (!f.nullable) problems_.push_back(Problem{j, RejectKind::missing_value, "missing value (the field may not be empty)"});
@@ -525,7 +520,7 @@ class Validator {
           }
         const auto d = parse_date(s.substr(0, cut));
         std::optional<int> secs = 0;
-        if (cut < s.size()) secs = parse_time_of_day(trim(s.substr(cut + 1)));
+        if (cut < s.size()) secs = parse_time_of_day(trim_blanks(s.substr(cut + 1)));
         if (!d || !secs)
           return fail(j, RejectKind::invalid_value, "not a valid date-time (yyyy-mm-dd[Thh:mm[:ss]] or dd/mm/yyyy [hh:mm[:ss]])");
         v.integer = std::int64_t{d->days} * 86400 + *secs;

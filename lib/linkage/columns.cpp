@@ -14,7 +14,6 @@ namespace earlyhelp::linkage {
 
 namespace {
 
-std::string_view trim(std::string_view s) noexcept { return trim_cell(s); }
 
 bool is_canonical(std::string_view c) noexcept { return is_canonical_column(c); }
 
@@ -94,16 +93,16 @@ ColumnMap parse_column_map(std::string_view text) {
   while (pos < text.size()) {
     std::size_t comma = text.find(',', pos);
     if (comma == std::string_view::npos) comma = text.size();
-    const std::string_view entry = trim(text.substr(pos, comma - pos));
+    const std::string_view entry = trim_cell(text.substr(pos, comma - pos));
     pos = comma + 1;
     if (entry.empty()) continue;
     const std::size_t eq = entry.find('=');
     EH_CHECK(eq != std::string_view::npos && eq > 0 && eq + 1 < entry.size(),
              "--map: entry '{}' is not their_column=our_column", entry);
-    const std::string ours(trim(entry.substr(eq + 1)));
+    const std::string ours(trim_cell(entry.substr(eq + 1)));
     EH_CHECK(is_canonical(ours), "--map: '{}' is not a canonical column (expected one of {})", ours,
              fmt::join(canonical_columns(), ", "));
-    out.emplace_back(std::string(trim(entry.substr(0, eq))), ours);
+    out.emplace_back(std::string(trim_cell(entry.substr(0, eq))), ours);
   }
   return out;
 }
@@ -117,13 +116,13 @@ ColumnPlan plan_columns(const std::vector<std::string>& columns, const ColumnMap
     const auto& ours = mapped.second;
     EH_CHECK(is_canonical(ours), "{}: {} maps '{}' onto '{}', which is not a canonical column (expected one of {})",
              where, map_name(syntax), theirs, ours, fmt::join(canonical_columns(), ", "));
-    EH_CHECK(std::any_of(columns.begin(), columns.end(), [&](const std::string& c) { return trim(c) == theirs; }),
+    EH_CHECK(std::any_of(columns.begin(), columns.end(), [&](const std::string& c) { return trim_cell(c) == theirs; }),
              "{}: {} names column '{}', which the input does not have", where, map_name(syntax), theirs);
   }
   for (std::size_t c = 0; c < columns.size(); ++c) {
-    const std::string_view name = trim(columns[c]);
+    const std::string_view name = trim_cell(columns[c]);
     for (std::size_t k = 0; k < c; ++k)
-      EH_CHECK(trim(columns[k]) != name, "{}: column '{}' appears more than once (columns {} and {})", where, name,
+      EH_CHECK(trim_cell(columns[k]) != name, "{}: column '{}' appears more than once (columns {} and {})", where, name,
                k + 1, c + 1);
     for (const auto& [theirs, ours] : map)
       if (theirs == name) plan.target[c] = canonical_column_index(ours);

@@ -16,7 +16,6 @@ namespace earlyhelp::linkage {
 
 namespace {
 
-std::string_view trim(std::string_view s) noexcept { return trim_cell(s); }
 
 bool is_canonical(std::string_view c) noexcept { return is_canonical_column(c); }
 
@@ -139,7 +138,7 @@ std::size_t for_each_records_batch(const std::string& path, const ColumnMap& map
     Record r;
     for (std::size_t c = 0; c < header.size(); ++c) {
       if (plan.target[c] == kUnusedColumn) continue;
-      const std::string_view v = trim(rec[c]);
+      const std::string_view v = trim_cell(rec[c]);
       if (!v.empty()) append_value(r, plan.target[c], v);
     }
     if (!checks.id_ok(rec, r.record_id, id_column)) continue;
@@ -208,7 +207,7 @@ std::vector<std::string> for_each_extract_batch(const std::string& dir, const sc
     const bool current = stream->kind == "register";
     const std::string min_age = std::to_string(stream->subject_min_age);
     for (std::size_t c = 0; c < header.size(); ++c) {
-      const std::string_view name = trim(header[c]);
+      const std::string_view name = trim_cell(header[c]);
       if (!current && !stream->event_date_field.empty() && name == stream->event_date_field) {
         target[c] = canonical_column_index("record_date");
         continue;
@@ -233,7 +232,7 @@ std::vector<std::string> for_each_extract_batch(const std::string& dir, const sc
         ++rejected;
         continue;
       }
-      const std::string_view id = trim(rec[id_col]);
+      const std::string_view id = trim_cell(rec[id_col]);
       if (!checks.id_ok(rec, id, header[id_col])) {
         ++rejected;
         continue;
@@ -246,7 +245,7 @@ std::vector<std::string> for_each_extract_batch(const std::string& dir, const sc
       if (stream->subject_min_age > 0) r.subject_min_age = min_age;
       for (std::size_t c = 0; c < header.size(); ++c) {
         if (target[c] == kUnusedColumn) continue;
-        const std::string_view v = trim(rec[c]);
+        const std::string_view v = trim_cell(rec[c]);
         if (!v.empty() && !stream->is_missing_value(v)) append_value(r, target[c], v);
       }
       ++n;

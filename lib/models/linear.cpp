@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // LinearModel, Scorecard, Calibration and RiskBands.
 
+#include "earlyhelp/core/types.hpp"
 #include "earlyhelp/models/linear.hpp"
 
 #include "earlyhelp/core/error.hpp"
@@ -14,7 +15,7 @@
 namespace earlyhelp::models {
 
 namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using ::earlyhelp::detail::kNaN;
 
 void softmax(const double* m, double* out, int k) noexcept {
   double wmax = m[0];

@@ -3,6 +3,7 @@
 // assess_families from a folder of extracts.
 #include "profiling/tf_evidence.hpp"
 
+#include "earlyhelp/core/types.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/ingest.hpp"
@@ -27,7 +28,7 @@ using features::detail::Filter;
 using features::detail::Measure;
 using schema::FieldType;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using ::earlyhelp::detail::kNaN;
 
 // One clean, linked row of a wanted person.
 struct EvidenceRow {

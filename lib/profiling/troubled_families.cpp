@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Families against a framework's criteria on a date (profiling/troubled_families.hpp).
+#include "earlyhelp/core/types.hpp"
 #include "earlyhelp/profiling/troubled_families.hpp"
 
 #include "earlyhelp/core/error.hpp"
@@ -20,7 +21,7 @@ using features::FeatureDef;
 using features::Kind;
 using features::Level;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using ::earlyhelp::detail::kNaN;
 
 bool truthy(double v) noexcept { return !std::isnan(v) && v != 0.0; }
 

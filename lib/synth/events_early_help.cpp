@@ -16,6 +16,7 @@
 //                             early_help_problems); code[2] children; date..end
 
 #include "synth/household_sim.hpp"
+#include "synth/purposes.hpp"
 
 #include <algorithm>
 #include <bitset>
@@ -23,7 +24,6 @@
 
 namespace earlyhelp::synth::detail {
 namespace {
-enum Purpose : std::uint64_t { purpose_early_help = 13 };
 int count_bits(std::uint8_t v) { return static_cast<int>(std::bitset<8>(v).count()); }
 }  // namespace
 

@@ -3,15 +3,12 @@
 // draws, and the helpers every stream family uses.
 
 #include "synth/household_sim.hpp"
+#include "synth/purposes.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 namespace earlyhelp::synth::detail {
-namespace {
-enum Purpose : std::uint64_t { purpose_events = 10, purpose_person_traits = 11 };
-}  // namespace
-
 Traits traits_of(const Population& pop, std::uint32_t p) {
   Rng r = Rng::stream(pop.config.seed, purpose_person_traits, p);
   Traits t;

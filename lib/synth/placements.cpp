@@ -5,14 +5,12 @@
 #include "earlyhelp/synth/detail/placements.hpp"
 
 #include "earlyhelp/synth/detail/random.hpp"
+#include "synth/purposes.hpp"
 
 #include <algorithm>
 
 namespace earlyhelp::synth::detail {
 namespace {
-
-// Purposes 10, 11 (events, traits) and 40+ (identities) are taken elsewhere.
-enum Purpose : std::uint64_t { purpose_placement = 12 };
 
 // Placement shares by age at entry (placement_types order). Shaped on England's published mix
 // (DfE, Children looked after in England, 2023: 68% fostered, 9% in children's homes, 11% in

@@ -8,6 +8,7 @@
 #include "earlyhelp/core/parallel.hpp"
 #include "earlyhelp/synth/detail/random.hpp"
 #include "earlyhelp/synth/detail/tables.hpp"
+#include "synth/purposes.hpp"
 
 #include <fmt/format.h>
 
@@ -27,14 +28,13 @@ namespace {
 using detail::Rng;
 
 // Purposes of the derived random streams (never reuse a number for a new purpose).
-enum Purpose : std::uint64_t { purpose_streets = 1, purpose_plan = 2, purpose_household = 3, purpose_moves = 4 };
 
 constexpr std::string_view postcode_unit_letters = "ABDEFGHJLNPQRSTUWXYZ";  // 20 letters
 
 
 // ---- county layout -------------------------------------------------------------------------
 void build_county(Population& pop, std::size_t n_addresses, std::uint64_t seed) {
-  Rng rng = Rng::stream(seed, purpose_streets);
+  Rng rng = Rng::stream(seed, detail::purpose_streets);
   std::size_t n_towns = 0;
   const detail::Town* towns = detail::towns(n_towns);
   const auto stems = detail::street_stems();
@@ -526,7 +526,7 @@ void assign_vacant_moves(Population& pop, std::uint64_t seed) {
   std::sort(changes.begin(), changes.end(), [](const Change& x, const Change& y) {
     return std::tie(x.day, x.household, x.move) < std::tie(y.day, y.household, y.move);
   });
-  Rng rng = Rng::stream(seed, purpose_moves);
+  Rng rng = Rng::stream(seed, detail::purpose_moves);
   for (const Change& c : changes) {
     Household& hh = pop.households[c.household];
     if (c.move == 0) {
@@ -578,7 +578,7 @@ Population generate_population(const Config& config) {
   build_county(pop, config.persons * 10 / 23 + 64, config.seed);
 
   // Plan households until the persons are used up; the last is trimmed to fit exactly.
-  Rng rng = Rng::stream(config.seed, purpose_plan);
+  Rng rng = Rng::stream(config.seed, detail::purpose_plan);
   std::vector<Plan> plans;
   std::vector<std::uint32_t> first;
   std::vector<std::uint32_t> prior;
@@ -615,7 +615,7 @@ Population generate_population(const Config& config) {
   }
   pop.persons.resize(planned);
   parallel_for(n_households, config.n_threads, [&](std::size_t h) {
-    Filler f{pop, config, static_cast<std::uint32_t>(h), Rng::stream(config.seed, purpose_household, h)};
+    Filler f{pop, config, static_cast<std::uint32_t>(h), Rng::stream(config.seed, detail::purpose_household, h)};
     f.run(plans[h], first[h], prior[h]);
   });
   assign_vacant_moves(pop, config.seed);

@@ -6,6 +6,7 @@
 
 #include "earlyhelp/synth/detail/random.hpp"
 #include "earlyhelp/synth/detail/tables.hpp"
+#include "synth/purposes.hpp"
 
 #include <fmt/format.h>
 
@@ -18,7 +19,6 @@ namespace {
 
 using detail::Rng;
 
-enum Purpose : std::uint64_t { purpose_identity = 40 };
 
 // Every field name of the built-in catalogue the writer knows how to fill.
 enum Slot : int {
@@ -214,7 +214,7 @@ std::string RecordWriter::write(const Event& e, std::uint64_t row_key, std::stri
   auto count = [&](ErrorKind k) { ++counts.by_kind[static_cast<std::size_t>(k)]; };
 
   // ---- identity as this system holds it -------------------------------------------------------
-  std::uint64_t key = detail::mix_key(cfg.seed, purpose_identity + si, e.person);
+  std::uint64_t key = detail::mix_key(cfg.seed, detail::purpose_identity + si, e.person);
   if (style.per_row_identity) key = detail::mix_key(key, static_cast<std::uint64_t>(e.date.days), row_key);
   Rng r(key);
   Identity id;

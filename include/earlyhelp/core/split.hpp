@@ -3,12 +3,19 @@
 
 /// @file
 /// Splitting short lists written on a command line or in a name ("2023-04-01,2024-04-01",
-/// "surname+dob"): the one place such lists are cut and trimmed.
+/// "surname+dob"), and trimming a cell: the one place such text is cut and trimmed.
 
 #include <string_view>
 #include <vector>
 
 namespace earlyhelp {
+
+/// `s` without the spaces and tabs around it (a CSV cell, a key in a small text file).
+constexpr std::string_view trim_blanks(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
 
 /// Splits `text` at every `sep` and trims the spaces around each item. Empty items are kept (the
 /// caller decides whether one is an error): "a, b," gives {"a", "b", ""}; "" gives {""}.

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 
 namespace earlyhelp {
 
@@ -32,5 +33,11 @@ using ConstIntMatrixRef = Eigen::Ref<const RowMatrixXi>;
 constexpr Index to_index(std::size_t n) noexcept { return static_cast<Index>(n); }
 /// Explicit Index -> size_t conversion; callers guarantee n >= 0.
 constexpr std::size_t to_size(Index n) noexcept { return static_cast<std::size_t>(n); }
+
+namespace detail {
+/// A missing value in a feature or score matrix (NaN, as numpy and XGBoost read it). In detail::
+/// so that code saying `using namespace earlyhelp` keeps its own kNaN.
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}  // namespace detail
 
 }  // namespace earlyhelp
