@@ -3,25 +3,23 @@
 
 #include "earlyhelp/linkage/comparison.hpp"
 
-#include <bitset>
+#include <algorithm>
+#include <array>
 
 namespace earlyhelp::linkage {
 
 namespace {
 
-// Value of a lower-case hex digit, or -1.
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
+// Value of each byte as a lower-case hex digit, or -1.
+constexpr std::array<std::int8_t, 256> kHexValue = [] {
+  std::array<std::int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
+  return t;
+}();
 
-// The 64 bits of hex digits [at, at + 16) of a valid cell's payload.
-std::uint64_t word(std::string_view payload, std::size_t at) noexcept {
-  std::uint64_t w = 0;
-  for (std::size_t i = at; i < at + 16; ++i) w = (w << 4) | static_cast<std::uint64_t>(hex_value(payload[i]));
-  return w;
-}
+int hex_value(char c) noexcept { return kHexValue[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 
@@ -33,14 +31,17 @@ bool is_bloom_cell(std::string_view cell) noexcept {
 }
 
 double bloom_dice(std::string_view a, std::string_view b) noexcept {
+  // One pass over the hex digits, a nibble at a time: bits set in both, in a and in b.
+  constexpr std::uint8_t kBits[16] = {0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4};
   a.remove_prefix(kBloomPrefix.size());
   b.remove_prefix(kBloomPrefix.size());
-  std::size_t both = 0, na = 0, nb = 0;
-  for (std::size_t at = 0; at + 16 <= a.size() && at + 16 <= b.size(); at += 16) {
-    const std::uint64_t x = word(a, at), y = word(b, at);
-    both += std::bitset<64>(x & y).count();
-    na += std::bitset<64>(x).count();
-    nb += std::bitset<64>(y).count();
+  const std::size_t n = std::min(a.size(), b.size());
+  unsigned both = 0, na = 0, nb = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto x = static_cast<unsigned>(hex_value(a[i])) & 15u, y = static_cast<unsigned>(hex_value(b[i])) & 15u;
+    both += kBits[x & y];
+    na += kBits[x];
+    nb += kBits[y];
   }
   return na + nb == 0 ? 0.0 : 2.0 * static_cast<double>(both) / static_cast<double>(na + nb);
 }

@@ -156,5 +156,7 @@ def test_linking_encoded_extracts_finds_nearly_the_clear_persons(cli, tmp_path):
         assert m["person_id_y"].notna().all()
         f1[name] = earlyhelp.linkage.evaluate_clusters(m["person_id_y"].tolist(), m["person_id_x"].tolist())["f1"]
     print(f"pairwise F1 clear {f1['clear']:.4f} encoded {f1['enc']:.4f}")
-    # Measured GAP_PLACEHOLDER
-    assert f1["enc"] >= f1["clear"] - MARGIN_PLACEHOLDER
+    # Measured on this council (400 persons, seed 31): clear 0.9958, encoded 0.9837 (gap 0.012: no
+    # nicknames, initials, swapped names or house numbers in an encoding). Allowed: 0.03.
+    assert f1["clear"] > 0.97
+    assert f1["enc"] >= f1["clear"] - 0.03
