@@ -8,6 +8,7 @@
 #include "earlyhelp/governance/bloom_encoding.hpp"
 #include "earlyhelp/io/output_file.hpp"
 #include "earlyhelp/schema/schema.hpp"
+#include "keyed_file.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -18,11 +19,7 @@
 namespace earlyhelp::cli {
 
 namespace {
-struct EncodeArgs {
-  std::string key_file, stream, schema, input, output, rejects;
-  char delimiter = ',';
-  bool strict = false;
-};
+using EncodeArgs = KeyedFileArgs;
 
 std::string listed(const std::vector<std::string>& columns) {
   return columns.empty() ? std::string("no column") : fmt::format("{}", fmt::join(columns, ", "));
@@ -64,8 +61,7 @@ int run_encode(const EncodeArgs& a) {
     fmt::print(stderr, "warning: {} cells held no value the linker can read (an unreadable date, no letter or "
                "digit) and were written empty (missing)\n", c.cells_emptied);
   }
-  if (c.rows_read != c.rows_written + c.rows_rejected) return exit_internal;
-  return a.strict && c.rows_rejected > 0 ? exit_failure : exit_ok;
+  return keyed_file_exit(c.rows_read, c.rows_written, c.rows_rejected, a.strict);
 }
 }  // namespace
 
@@ -80,17 +76,8 @@ void register_encode(CLI::App& app) {
       "stream's fields; without it the file's canonical linkage columns (first_name, surname, dob, address, "
       "town, postcode; nhs_number and uprn pseudonymised). Missing stays missing. Exit 2 for a bad or short "
       "key, 3 for an unreadable file; 0 with rejected rows unless --strict (then 1).");
-  cmd->add_option("--key-file", args->key_file, "secret key (from `earlyhelp keygen`)")->required();
   cmd->add_option("--stream", args->stream, "stream whose fields to encode, e.g. health (default: canonical columns)");
-  cmd->add_option("--schema", args->schema, "schema JSON for --stream (default: the built-in catalogue)");
-  cmd->add_option("--input", args->input, "CSV to read ('-': standard input)")->required();
-  cmd->add_option("--output", args->output, "CSV to write ('-': standard output; counts then go to stderr)")
-      ->required();
-  cmd->add_option("--rejects", args->rejects,
-                  "CSV of rows that cannot be copied (row, line, reason; no values); without it such a row is "
-                  "an error naming the file and row");
-  cmd->add_option("--delimiter", args->delimiter, "field delimiter of input and output")->capture_default_str();
-  cmd->add_flag("--strict", args->strict, "exit 1 when any row is rejected");
+  add_keyed_file_options(*cmd, *args);
   cmd->callback([args] { set_exit_code(run_guarded("encode", [args] { return run_encode(*args); })); });
 }
 

@@ -177,11 +177,7 @@ EncodeCounts encode_csv(const PseudonymKey& key, const EncodePlan* given, const 
     }
     if (hash_at[i] == nullptr) return false;
     out = plan.identifiers.cell(pseudonymiser, *hash_at[i], value);
-    if (out.empty() && !value.empty()) {
-      ++counts.cells_emptied;
-    } else if (out != value) {
-      ++counts.cells_pseudonymised;
-    }
+    detail::count_hashed(value, out, counts.cells_pseudonymised, counts.cells_emptied);
     return true;
   };
   const detail::CsvPass pass = detail::rewrite_csv("encode", input, output, rejects, delimiter, plan_header, rewrite);

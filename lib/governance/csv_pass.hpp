@@ -25,6 +25,17 @@ using PlanHeader = std::function<void(const std::vector<std::string>& header, co
 /// returns false to copy the cell as it is.
 using RewriteCell = std::function<bool(std::size_t column, std::string_view value, std::string& out)>;
 
+/// Counts one pseudonymised cell: `emptied` when the value had nothing to hash (written empty),
+/// `changed` when it was hashed (a missing value, copied as it is, counts in neither).
+inline void count_hashed(std::string_view before, const std::string& after, std::size_t& changed,
+                         std::size_t& emptied) noexcept {
+  if (after.empty() && !before.empty()) {
+    ++emptied;
+  } else if (after != before) {
+    ++changed;
+  }
+}
+
 /// `verb` names the step in errors ("pseudonymise: ...").
 CsvPass rewrite_csv(std::string_view verb, const std::string& input, const std::string& output,
                     const std::string& rejects, char delimiter, const PlanHeader& plan, const RewriteCell& cell);

@@ -98,11 +98,7 @@ PseudonymiseCounts pseudonymise_csv(const Pseudonymiser& p, const PseudonymPlan&
   const auto rewrite = [&](std::size_t i, std::string_view value, std::string& out) {
     if (at[i] == nullptr) return false;
     out = plan.cell(p, *at[i], value);
-    if (out.empty() && !value.empty()) {
-      ++counts.cells_emptied;
-    } else if (out != value) {
-      ++counts.cells_pseudonymised;
-    }
+    detail::count_hashed(value, out, counts.cells_pseudonymised, counts.cells_emptied);
     return true;
   };
   const detail::CsvPass pass = detail::rewrite_csv("pseudonymise", input, output, rejects, delimiter, plan_header, rewrite);

@@ -8,13 +8,11 @@
 #include "earlyhelp/linkage/bloom.hpp"
 #include "earlyhelp/linkage/comparison.hpp"
 #include "earlyhelp/linkage/records.hpp"
+#include "scratch_files.hpp"
 
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -30,40 +28,10 @@ const std::string kKeyB(64, 'b');
 
 BloomEncoder encoder(const std::string& hex) { return BloomEncoder(PseudonymKey::from_hex(hex)); }
 
-struct Scratch {
-  std::filesystem::path dir;
-  Scratch() {
-    static int counter = 0;
-    dir = std::filesystem::temp_directory_path() /
-          ("eh_test_bloom_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::create_directories(dir);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  std::string file(const std::string& name, const std::string& text) const {
-    const auto p = dir / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-  std::string path(const std::string& name) const { return (dir / name).string(); }
-};
+using eh_test::Scratch;
+using eh_test::slurp;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<std::vector<std::string>> rows(const std::string& path) {
-  auto r = io::CsvReader::open(path);
-  std::vector<std::vector<std::string>> out;
-  io::CsvRecord rec;
-  while (r.next(rec)) out.emplace_back(rec.fields.begin(), rec.fields.end());
-  return out;
-}
+std::vector<std::vector<std::string>> rows(const std::string& path) { return eh_test::csv_rows(path); }
 
 }  // namespace
 
@@ -150,7 +118,7 @@ TEST_CASE("linkage.bloom: encoded records are compared by Dice levels, never by 
 }
 
 TEST_CASE("governance.bloom_encoding: a canonical file gets names, dates and addresses encoded, identifiers hashed, the rest copied") {
-  Scratch s;
+  const Scratch s("eh_test_bloom_");
   const std::string in = s.file("in.csv",
                                 "record_id,first_name,surname,dob,sex,postcode,nhs_number\n"
                                 "r1,Catherine,Richardson,12/05/1980,F,LS6 2AB,943 476 5919\n"

@@ -2,41 +2,19 @@
 """`earlyhelp encode` and `earlyhelp.encode`: names, dates of birth and addresses replaced by keyed
 Bloom-filter encodings, identifiers by keyed pseudonyms; the key never shown; and `earlyhelp link`
 on encoded extracts finds nearly the persons it finds in clear."""
-import os
 import re
 import shutil
-import subprocess
 
 import pandas as pd
-import pytest
 
 import earlyhelp
 from earlyhelp import encoding
 from earlyhelp import governance as gov
 
-KEY_A = "0123456789abcdef" * 4
-KEY_B = "fedcba9876543210" * 4
+# The key files, CLI runner and CSV reader of the pseudonymise tests (tests/python is on sys.path).
+from test_pseudonymise import KEY_A, KEY_B, _key, _read, _run, health  # noqa: E402,F401
+
 BLOOM = r"bf1:[0-9a-f]{128}"
-
-
-def _key(tmp_path, name, hex_text):
-    path = tmp_path / name
-    path.write_text(hex_text + "\n")
-    return path
-
-
-def _run(cli, *args, audit=None):
-    cmd = [cli] + (["--audit-log", str(audit)] if audit else ["--no-audit"]) + [str(a) for a in args]
-    return subprocess.run(cmd, capture_output=True, text=True)
-
-
-def _read(path):
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-@pytest.fixture()
-def health(source_dir):
-    return source_dir / "examples" / "data" / "sample_council" / "health_ae.csv"
 
 
 def test_cli_encodes_names_dates_and_addresses_and_never_shows_the_key(cli, tmp_path, health):
