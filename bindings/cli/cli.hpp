@@ -95,6 +95,7 @@ void register_version(CLI::App& app);
 void register_audit(CLI::App& app);
 void register_keygen(CLI::App& app);
 void register_pseudonymise(CLI::App& app);
+void register_encode(CLI::App& app);
 void register_demo(CLI::App& app);
 void register_schema(CLI::App& app);
 void register_synth(CLI::App& app);

@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   cli::register_audit(app);
   cli::register_keygen(app);
   cli::register_pseudonymise(app);
+  cli::register_encode(app);
   cli::register_demo(app);
   cli::register_schema(app);
   cli::register_synth(app);

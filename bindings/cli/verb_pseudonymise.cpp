@@ -7,6 +7,7 @@
 #include "earlyhelp/governance/pseudonymise_file.hpp"
 #include "earlyhelp/io/output_file.hpp"
 #include "earlyhelp/schema/schema.hpp"
+#include "keyed_file.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -16,11 +17,8 @@
 namespace earlyhelp::cli {
 
 namespace {
-struct PseudonymiseArgs {
-  std::string key_file, stream, schema, input, output, rejects;
+struct PseudonymiseArgs : KeyedFileArgs {
   std::vector<std::string> columns;
-  char delimiter = ',';
-  bool strict = false;
 };
 
 int run_pseudonymise(const PseudonymiseArgs& a) {
@@ -61,8 +59,7 @@ int run_pseudonymise(const PseudonymiseArgs& a) {
     fmt::print(stderr, "warning: {} identifier cells held no letter or digit and were written empty (missing), "
                "as the linker reads them\n", c.cells_emptied);
   }
-  if (c.rows_read != c.rows_written + c.rows_rejected) return exit_internal;
-  return a.strict && c.rows_rejected > 0 ? exit_failure : exit_ok;
+  return keyed_file_exit(c.rows_read, c.rows_written, c.rows_rejected, a.strict);
 }
 }  // namespace
 
@@ -75,18 +72,9 @@ void register_pseudonymise(CLI::App& app) {
       "record ids and references); names, dates of birth and addresses stay in clear for fuzzy matching. "
       "Every other cell is copied unchanged; missing stays missing. Exit 2 for a bad or short key, 3 for "
       "an unreadable file; 0 with rejected rows unless --strict (then 1).");
-  cmd->add_option("--key-file", args->key_file, "secret key (from `earlyhelp keygen`)")->required();
   cmd->add_option("--stream", args->stream, "stream whose identifier fields to pseudonymise, e.g. health");
   cmd->add_option("--columns", args->columns, "columns to pseudonymise in any CSV (a,b,...)")->delimiter(',');
-  cmd->add_option("--schema", args->schema, "schema JSON for --stream (default: the built-in catalogue)");
-  cmd->add_option("--input", args->input, "CSV to read ('-': standard input)")->required();
-  cmd->add_option("--output", args->output, "CSV to write ('-': standard output; counts then go to stderr)")
-      ->required();
-  cmd->add_option("--rejects", args->rejects,
-                  "CSV of rows that cannot be copied (row, line, reason; no values); without it such a row is "
-                  "an error naming the file and row");
-  cmd->add_option("--delimiter", args->delimiter, "field delimiter of input and output")->capture_default_str();
-  cmd->add_flag("--strict", args->strict, "exit 1 when any row is rejected");
+  add_keyed_file_options(*cmd, *args);
   cmd->callback([args] { set_exit_code(run_guarded("pseudonymise", [args] { return run_pseudonymise(*args); })); });
 }
 

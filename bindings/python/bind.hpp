@@ -16,6 +16,7 @@ namespace earlyhelp::python {
 void bind_core(pybind11::module_& m);
 /// Pseudonymisation, digests, audit trail (earlyhelp.governance).
 void bind_governance(pybind11::module_& m);
+void bind_encoding(pybind11::module_& m);
 /// Evaluation metrics, fairness by group, evaluation reports (earlyhelp._core.evaluation).
 void bind_evaluation(pybind11::module_& m);
 void bind_schema(pybind11::module_& m);  ///< Schema, Stream, Field, builtin_schema().

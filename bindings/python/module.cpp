@@ -12,6 +12,7 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = earlyhelp::version();
   earlyhelp::python::bind_core(m);
   earlyhelp::python::bind_governance(m);
+  earlyhelp::python::bind_encoding(m);  // into the governance submodule
   earlyhelp::python::bind_evaluation(m);
   earlyhelp::python::bind_schema(m);
   earlyhelp::python::bind_linkage(m);

@@ -3,14 +3,13 @@
 #include "earlyhelp/governance/pseudonymise_file.hpp"
 
 #include "earlyhelp/core/error.hpp"
-#include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/schema/schema.hpp"
+#include "governance/csv_pass.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <optional>
 #include <utility>
 
 namespace earlyhelp::governance {
@@ -83,67 +82,24 @@ std::string PseudonymPlan::cell(const Pseudonymiser& p, const PseudonymColumn& c
 
 PseudonymiseCounts pseudonymise_csv(const Pseudonymiser& p, const PseudonymPlan& plan, const std::string& input,
                                     const std::string& output, const std::string& rejects, char delimiter) {
-  io::CsvOptions options;
-  options.delimiter = delimiter;
-  options.validate_utf8 = false;  // bytes are copied as they are; only whole fields are hashed
-  auto reader = io::CsvReader::open(input, options);
-  const auto& header = reader.header();
-  if (header.empty()) {
-    earlyhelp::detail::throw_error<FormatError>("pseudonymise: {} has no header row{}", reader.name(),
-                                                reader.empty_input() ? " (the file is empty)" : "");
-  }
-  const std::vector<const PseudonymColumn*> at = plan.positions(header, reader.name(), reader.format_hint());
   PseudonymiseCounts counts;
-  for (std::size_t i = 0; i < header.size(); ++i)
-    if (at[i] != nullptr) counts.columns.push_back(header[i]);
-
-  auto out = io::CsvWriter::open(output, delimiter);
-  std::optional<io::CsvWriter> rej;
-  if (!rejects.empty()) {
-    rej.emplace(io::CsvWriter::open(rejects));
-    rej->write_row({"row", "line", "reason"});
-  }
-  out.write_row(header);
-  io::CsvRecord rec;
-  while (reader.next(rec)) {
-    ++counts.rows_read;
-    std::string reason;
-    if (rec.size() != header.size()) {
-      reason = fmt::format("{} fields where the header has {}", rec.size(), header.size());
-    } else if (rec.issue != io::CsvIssue::none) {
-      reason = fmt::format("column {} ({}): {}", rec.issue_field + 1,
-                           rec.issue_field < header.size() ? header[rec.issue_field] : std::string("?"),
-                           io::to_string(rec.issue));
-    }
-    if (!reason.empty()) {
-      if (!rej) {
-        earlyhelp::detail::throw_error<FormatError>("pseudonymise: {}: row {} (line {}): {} (give --rejects to set "
-                                                    "such rows aside)",
-                                                    reader.name(), rec.row, rec.line, reason);
-      }
-      rej->write_row({std::to_string(rec.row), std::to_string(rec.line), reason});
-      ++counts.rows_rejected;
-      continue;
-    }
-    for (std::size_t i = 0; i < rec.size(); ++i) {
-      if (at[i] == nullptr) {
-        out.field(rec[i]);
-        continue;
-      }
-      const std::string v = plan.cell(p, *at[i], rec[i]);
-      if (v.empty() && !rec[i].empty()) {
-        ++counts.cells_emptied;
-      } else if (v != rec[i]) {
-        ++counts.cells_pseudonymised;
-      }
-      out.field(v);
-    }
-    out.end_row();
-    ++counts.rows_written;
-  }
-  // Both files are finished only when both are written: a failure leaves neither.
-  out.close();
-  if (rej) rej->close();
+  std::vector<const PseudonymColumn*> at;
+  const auto plan_header = [&](const std::vector<std::string>& header, const std::string& source,
+                               std::string_view hint) {
+    at = plan.positions(header, source, hint);
+    for (std::size_t i = 0; i < header.size(); ++i)
+      if (at[i] != nullptr) counts.columns.push_back(header[i]);
+  };
+  const auto rewrite = [&](std::size_t i, std::string_view value, std::string& out) {
+    if (at[i] == nullptr) return false;
+    out = plan.cell(p, *at[i], value);
+    detail::count_hashed(value, out, counts.cells_pseudonymised, counts.cells_emptied);
+    return true;
+  };
+  const detail::CsvPass pass = detail::rewrite_csv("pseudonymise", input, output, rejects, delimiter, plan_header, rewrite);
+  counts.rows_read = pass.rows_read;
+  counts.rows_written = pass.rows_written;
+  counts.rows_rejected = pass.rows_rejected;
   return counts;
 }
 

@@ -133,6 +133,7 @@ std::uint64_t block_key(const PreparedRecords& r, std::uint32_t i, const Blockin
       case KeyPart::dob: {
         const std::int32_t d = r.dob[i];
         v = (d != 0 && d % 100 != 0 && (d / 100) % 100 != 0) ? static_cast<std::uint64_t>(d) : 0;
+        if (r.encoded_dob_id[i] != 0) v = (std::uint64_t{1} << 40) | r.encoded_dob_id[i];  // Bloom-encoded (bloom.hpp)
         break;
       }
       case KeyPart::birth_year: v = r.dob[i] == 0 ? 0 : static_cast<std::uint64_t>(r.dob[i] / 10000); break;

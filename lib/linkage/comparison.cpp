@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "earlyhelp/linkage/comparison.hpp"
 
+#include "earlyhelp/linkage/bloom.hpp"
 #include "earlyhelp/linkage/dates.hpp"
 #include "earlyhelp/linkage/similarity.hpp"
 
@@ -61,6 +62,7 @@ bool one_transposition(std::string_view a, std::string_view b) noexcept {
 std::uint8_t first_level(const PreparedRecords& r, std::uint32_t fa, std::uint32_t fb) {
   if (fa == 0 || fb == 0) return null_level;
   if (fa == fb) return FirstName::exact;
+  if (const auto e = encoded_level(Field::first_name, r.first.values[fa], r.first.values[fb])) return *e;
   const NameInfo& ia = r.first_info[fa];
   const NameInfo& ib = r.first_info[fb];
   if (ia.is_initial || ib.is_initial) return ia.initial == ib.initial ? FirstName::initial : FirstName::different;
@@ -76,6 +78,7 @@ std::uint8_t first_level(const PreparedRecords& r, std::uint32_t fa, std::uint32
 std::uint8_t surname_level(const PreparedRecords& r, std::uint32_t sa, std::uint32_t sb) {
   if (sa == 0 || sb == 0) return null_level;
   if (sa == sb) return Surname::exact;
+  if (const auto e = encoded_level(Field::surname, r.surname.values[sa], r.surname.values[sb])) return *e;
   const NameInfo& ia = r.surname_info[sa];
   const NameInfo& ib = r.surname_info[sb];
   const std::string& a = r.surname.values[sa];
@@ -140,6 +143,7 @@ double token_jaccard(const std::vector<std::uint32_t>& a, const std::vector<std:
 std::uint8_t address_level(const PreparedRecords& r, std::uint32_t aa, std::uint32_t ab) {
   if (aa == 0 || ab == 0) return null_level;
   if (aa == ab) return Address::exact;
+  if (const auto e = encoded_level(Field::address, r.address.values[aa], r.address.values[ab])) return *e;
   const AddressInfo& x = r.address_info[aa];
   const AddressInfo& y = r.address_info[ab];
   if (token_jaccard(x.tokens, y.tokens) < 0.5) {
@@ -158,6 +162,7 @@ std::uint8_t address_level(const PreparedRecords& r, std::uint32_t aa, std::uint
 std::uint8_t postcode_level(const PreparedRecords& r, std::uint32_t pa, std::uint32_t pb) {
   if (pa == 0 || pb == 0) return null_level;
   if (pa == pb) return Postcode::unit;
+  if (const auto e = encoded_level(Field::postcode, r.postcode.values[pa], r.postcode.values[pb])) return *e;
   const PostcodeInfo& x = r.postcode_info[pa];
   const PostcodeInfo& y = r.postcode_info[pb];
   if (x.sector != 0 && y.sector != 0) {
@@ -181,6 +186,7 @@ std::uint8_t postcode_level(const PreparedRecords& r, std::uint32_t pa, std::uin
 std::uint8_t town_level(const PreparedRecords& r, std::uint32_t ta, std::uint32_t tb) {
   if (ta == 0 || tb == 0) return null_level;
   if (ta == tb) return Town::exact;
+  if (const auto e = encoded_level(Field::town, r.town.values[ta], r.town.values[tb])) return *e;
   return jaro_winkler_similarity(r.town.values[ta], r.town.values[tb]) >= 0.90 ? Town::similar : Town::different;
 }
 
@@ -240,7 +246,7 @@ ComparisonVector compare_identities(const PreparedRecords& r, std::uint32_t a, s
     const std::string& s1 = r.surname.values[sa];
     const std::string& f2 = r.first.values[fb];
     const std::string& s2 = r.surname.values[sb];
-    if (f1[0] == s2[0] && s1[0] == f2[0]) {
+    if (f1[0] == s2[0] && s1[0] == f2[0] && !looks_encoded(f1) && !looks_encoded(f2)) {
       // Whether two names are equal or a close typo apart.
       auto close = [](const std::string& x, const std::string& y) { return x == y || jaro_winkler_similarity(x, y) >= 0.92; };
       if (close(f1, s2) && close(s1, f2)) {
@@ -251,6 +257,9 @@ ComparisonVector compare_identities(const PreparedRecords& r, std::uint32_t a, s
   }
   std::uint8_t& dob = at(Field::dob);
   dob = dob_level(r.dob[a], r.dob[b]);
+  if (r.encoded_dob_id[a] != 0 || r.encoded_dob_id[b] != 0)  // Bloom-encoded (bloom.hpp)
+    dob = encoded_level(Field::dob, r.encoded_dob.values[r.encoded_dob_id[a]], r.encoded_dob.values[r.encoded_dob_id[b]])
+              .value_or(null_level);
   // No date of birth on one side, but its records come from a system for adults only: the other
   // side's birth date cannot be later than they allow (a parent's council tax is not the child's).
   if (dob == null_level) {

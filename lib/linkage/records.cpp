@@ -3,6 +3,7 @@
 
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/linkage/address.hpp"
+#include "earlyhelp/linkage/bloom.hpp"
 #include "earlyhelp/linkage/dates.hpp"
 #include "earlyhelp/linkage/identifiers.hpp"
 #include "earlyhelp/linkage/normalise.hpp"
@@ -174,7 +175,9 @@ std::uint32_t PreparedRecords::intern_first(const std::string& v) {
   if (first.size() != before) {
     if (first_info.empty()) first_info.resize(1);
     NameInfo info;
-    info.phonetic = codes.intern("dm:" + double_metaphone(v).primary);
+    // An encoding's own code (bloom.hpp): the phonetic code of its hex digits would lump unrelated
+    // encodings into a few giant blocks.
+    info.phonetic = codes.intern(looks_encoded(v) ? "bf:" + v : "dm:" + double_metaphone(v).primary);
     const std::vector<std::string> canon = canonical_forenames(v);
     info.canonical = codes.intern("cf:" + (canon.empty() ? v : canon.front()));
     for (std::size_t k = 1; k < canon.size() && k <= info.more_canonical.size(); ++k)
@@ -195,7 +198,7 @@ std::uint32_t PreparedRecords::intern_surname(const std::string& v) {
     std::string joined;
     for (const char c : v)
       if (c != ' ' && c != '-') joined.push_back(c);
-    info.phonetic = codes.intern("dm:" + double_metaphone(joined).primary);
+    info.phonetic = codes.intern(looks_encoded(v) ? "bf:" + v : "dm:" + double_metaphone(joined).primary);
     info.canonical = codes.intern("sn:" + joined);
     info.initial = v.empty() ? char(0) : v[0];
     info.is_initial = v.size() == 1;
@@ -219,7 +222,7 @@ std::uint32_t PreparedRecords::intern_address(const std::string& v) {
     }
     std::sort(info.tokens.begin(), info.tokens.end());
     info.tokens.erase(std::unique(info.tokens.begin(), info.tokens.end()), info.tokens.end());
-    const AddressNumbers nums = extract_address_numbers(v);
+    const AddressNumbers nums = looks_encoded(v) ? AddressNumbers{} : extract_address_numbers(v);
     if (nums.flat) info.flat = codes.intern("fl:" + *nums.flat);
     if (nums.house) info.house = codes.intern("hn:" + *nums.house);
     address_info.push_back(std::move(info));
@@ -258,8 +261,13 @@ std::string bounded(std::string v, std::string_view raw, std::string_view column
 
 std::uint32_t PreparedRecords::push_identity(const Record& r, std::string* tuple_key, InputIssues* count) {
   // Values are read on a bounded part (input_checks.hpp): a 100 KB "name" costs no more than a name.
-  std::string first_n = normalise_name(read_part(r.first_name));
-  std::string middle_n = normalise_name(read_part(r.middle_name));
+  // A Bloom-filter encoding (bloom.hpp) is interned as it is: normalising would change its digits.
+  const auto clear = [](const std::string& raw, auto&& normalise) {
+    return is_bloom_cell(raw) ? raw : normalise(read_part(raw));
+  };
+  const auto name = [](std::string_view s) { return normalise_name(s); };
+  std::string first_n = clear(r.first_name, name);
+  std::string middle_n = clear(r.middle_name, name);
   // "Mary Anne" as a first name: the first word is the first name, the rest a middle name.
   if (const std::size_t sp = first_n.find(' '); sp != std::string::npos) {
     std::string rest = first_n.substr(sp + 1);
@@ -270,18 +278,21 @@ std::uint32_t PreparedRecords::push_identity(const Record& r, std::string* tuple
   const std::uint32_t ids[8] = {
       intern_first(bounded(std::move(first_n), r.first_name, "first_name", count)),
       middle.intern(bounded(std::move(middle_n), r.middle_name, "middle_name", count)),
-      intern_surname(bounded(normalise_surname(read_part(r.surname)), r.surname, "surname", count)),
-      intern_address(bounded(normalise_address(read_part(r.address)), r.address, "address", count)),
-      town.intern(bounded(trim_fold(read_part(r.town)), r.town, "town", count)),
-      intern_postcode(bounded(normalise_postcode_key(read_part(r.postcode)), r.postcode, "postcode", count)),
+      intern_surname(bounded(clear(r.surname, normalise_surname), r.surname, "surname", count)),
+      intern_address(bounded(clear(r.address, normalise_address), r.address, "address", count)),
+      town.intern(bounded(clear(r.town, trim_fold), r.town, "town", count)),
+      intern_postcode(bounded(clear(r.postcode, normalise_postcode_key), r.postcode, "postcode", count)),
       uprn.intern(bounded(normalise_uprn(uprn_raw).value_or(trim_fold(uprn_raw)), r.uprn, "uprn", count)),
       identifier.intern(bounded(normalise_identifier(read_part(r.nhs_number)), r.nhs_number, "nhs_number", count)),
   };
-  const std::int32_t d = parse_dob(r.dob);
+  const bool dob_encoded = is_bloom_cell(r.dob);
+  const std::int32_t d = dob_encoded ? 0 : parse_dob(r.dob);
+  const std::uint32_t dob_code = dob_encoded ? encoded_dob.intern(r.dob) : 0;
   const char sx = parse_sex(r.sex);
   if (tuple_key) {
     tuple_key->assign(reinterpret_cast<const char*>(ids), sizeof(ids));
     tuple_key->append(reinterpret_cast<const char*>(&d), sizeof(d));
+    tuple_key->append(reinterpret_cast<const char*>(&dob_code), sizeof(dob_code));
     tuple_key->push_back(sx);
   }
   first_id.push_back(ids[0]);
@@ -293,6 +304,7 @@ std::uint32_t PreparedRecords::push_identity(const Record& r, std::string* tuple
   uprn_id.push_back(ids[6]);
   identifier_id.push_back(ids[7]);
   dob.push_back(d);
+  encoded_dob_id.push_back(dob_code);
   sex.push_back(sx);
   source_mask.push_back(0);
   n_records.push_back(0);
@@ -306,6 +318,7 @@ void PreparedRecords::truncate_identities(std::size_t n) {
                   &identifier_id, &source_mask, &n_records, &first_record})
     v->resize(n);
   dob.resize(n);
+  encoded_dob_id.resize(n);
   born_by.resize(n);
   sex.resize(n);
 }
@@ -319,6 +332,7 @@ std::uint64_t PreparedRecords::tuple_hash(std::uint32_t i) const noexcept {
   for (const auto* col : {&first_id, &middle_id, &surname_id, &address_id, &town_id, &postcode_id, &uprn_id, &identifier_id})
     mix((*col)[i]);
   mix(static_cast<std::uint32_t>(dob[i]));
+  mix(encoded_dob_id[i]);
   mix(static_cast<unsigned char>(sex[i]));
   return h;
 }
@@ -326,7 +340,7 @@ std::uint64_t PreparedRecords::tuple_hash(std::uint32_t i) const noexcept {
 bool PreparedRecords::same_tuple(std::uint32_t x, std::uint32_t y) const noexcept {
   for (const auto* col : {&first_id, &middle_id, &surname_id, &address_id, &town_id, &postcode_id, &uprn_id, &identifier_id})
     if ((*col)[x] != (*col)[y]) return false;
-  return dob[x] == dob[y] && sex[x] == sex[y];
+  return dob[x] == dob[y] && encoded_dob_id[x] == encoded_dob_id[y] && sex[x] == sex[y];
 }
 
 std::uint32_t PreparedRecords::add_scratch(const Record& r) { return push_identity(r, nullptr); }
@@ -346,7 +360,7 @@ std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& recor
     record_ids.push_back(r.record_id);
     record_index_.insert(rid_hash, rid, [&](std::uint32_t x) { return std::hash<std::string_view>{}(record_ids[x]); });
     const std::uint32_t fresh = push_identity(r, &key, &issues);
-    if (dob[fresh] == 0 && !is_blank(r.dob)) ++issues.unreadable_dob;  // missing, and counted
+    if (dob[fresh] == 0 && encoded_dob_id[fresh] == 0 && !is_blank(r.dob)) ++issues.unreadable_dob;  // missing, and counted
     const bool empty = std::all_of(key.begin(), key.end(), [](char c) { return c == 0; });
     std::uint32_t identity = fresh;
     if (empty) {

@@ -3,9 +3,9 @@
 #include "earlyhelp/governance/pseudonymise_file.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/schema/schema.hpp"
+#include "scratch_files.hpp"
 
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -18,41 +18,10 @@ using namespace earlyhelp::governance;
 
 namespace {
 
-// A scratch directory removed at the end of the test.
-struct Scratch {
-  std::filesystem::path dir;
-  Scratch() {
-    static int counter = 0;
-    dir = std::filesystem::temp_directory_path() /
-          ("eh_test_pseudo_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::create_directories(dir);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  std::string file(const std::string& name, const std::string& text) const {
-    const auto p = dir / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-  std::string path(const std::string& name) const { return (dir / name).string(); }
-};
+using eh_test::Scratch;
+using eh_test::slurp;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<std::vector<std::string>> rows(const std::string& path) {
-  auto r = io::CsvReader::open(path);
-  std::vector<std::vector<std::string>> out;
-  io::CsvRecord rec;
-  while (r.next(rec)) out.emplace_back(rec.fields.begin(), rec.fields.end());
-  return out;
-}
+std::vector<std::vector<std::string>> rows(const std::string& path) { return eh_test::csv_rows(path); }
 
 Pseudonymiser key_a() { return Pseudonymiser(PseudonymKey::from_hex(std::string(64, 'a'))); }
 
@@ -99,7 +68,7 @@ TEST_SUITE("governance") {
   }
 
   TEST_CASE("governance.pseudonymise_file: in a file, planned columns hashed, the rest copied, ragged rows rejected without values") {
-    const Scratch s;
+    const Scratch s("eh_test_pseudo_");
     const auto in = s.file("in.csv", "id,nhs_number,name\nR1,943 476 5919,\"Smith, Jo\"\nR2,9434765919\nR3,,Ann\n");
     const auto p = key_a();
     const auto plan = PseudonymPlan::for_columns({"nhs_number"});
@@ -122,7 +91,7 @@ TEST_SUITE("governance") {
   }
 
   TEST_CASE("governance.pseudonymise_file: in a file, errors name the file, row and column, never a value, and write nothing") {
-    const Scratch s;
+    const Scratch s("eh_test_pseudo_");
     const auto in = s.file("in.csv", "id,nhs_number\nR1,9434765919\nR2\n");
     const auto p = key_a();
     try {

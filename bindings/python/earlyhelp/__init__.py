@@ -48,6 +48,10 @@ from earlyhelp.governance import pseudonymise  # noqa: E402,F401
 
 __all__ += ["governance", "pseudonymise"]
 
+from earlyhelp.encoding import encode  # noqa: E402,F401
+
+__all__ += ["encode"]
+
 from earlyhelp.evaluation import Evaluation, evaluate  # noqa: E402
 
 __all__ += ["Evaluation", "evaluate"]

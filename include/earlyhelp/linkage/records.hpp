@@ -120,6 +120,10 @@ struct PreparedRecords {
       uprn_id, identifier_id;
   std::vector<std::int32_t> dob;     ///< yyyymmdd, 00 for unknown parts, 0 if missing
   std::vector<char> sex;             ///< 'm', 'f' or 0
+  /// Dates of birth given as Bloom-filter encodings (linkage/bloom.hpp): their `dob` is 0 and the
+  /// encoding is interned here (0: none), compared by Dice.
+  InternedColumn encoded_dob;
+  std::vector<std::uint32_t> encoded_dob_id;
   std::vector<std::uint32_t> source_mask;  ///< bit per source (bit 31 = source 31 and beyond)
   std::vector<std::uint32_t> n_records;    ///< records collapsed into the identity
   std::vector<std::uint32_t> first_record; ///< index of the identity's first record
