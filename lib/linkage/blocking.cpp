@@ -59,7 +59,7 @@ std::vector<BlockingRule> default_blocking_rules() {
   return {BlockingRule::parse("postcode"), BlockingRule::parse("surname_sound+birth_year"),
           BlockingRule::parse("first_initial+dob"), BlockingRule::parse("name_pair_sound"),
           BlockingRule::parse("identifier"),        BlockingRule::parse("dob"),
-          BlockingRule::parse("first_name+town"),   BlockingRule::parse("surname+town")};
+          BlockingRule::parse("first_name+town"),   BlockingRule::parse("surname+first_initial+town")};
 }
 
 std::vector<Field> fixed_fields(const BlockingRule& rule) {

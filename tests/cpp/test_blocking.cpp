@@ -78,4 +78,26 @@ TEST_SUITE("blocking") {
     for_each_rule_pair(p2, 0, p2.rules[0].blocks[0], t, true, 10, [&](std::uint32_t, std::uint32_t) { ++across; });
     CHECK(across == 2);
   }
+  TEST_CASE("blocking.defaults: the town surname rule asks the first initial too, so a town's Smiths are no block") {
+    // Three residents of one town at three postcodes, no dates of birth: only a town and a name in
+    // common. Sharing the surname alone makes no candidate; the surname and the first initial do.
+    std::vector<Record> recs;
+    for (const char* first : {"John", "Mary", "Jack"}) {
+      Record x;
+      x.record_id = fmt::format("r{}", recs.size());
+      x.first_name = first, x.surname = "Smith", x.town = "Colbridge";
+      x.postcode = fmt::format("AB{} 1AA", recs.size() + 1);
+      recs.push_back(x);
+    }
+    PreparedRecords r;
+    r.add(recs);
+    const BlockingPlan plan = plan_blocking(r, default_blocking_rules(), 5000, 10);
+    std::set<std::pair<std::uint32_t, std::uint32_t>> pairs;
+    for (std::size_t k = 0; k < plan.rules.size(); ++k)
+      for (const Block& b : plan.rules[k].blocks)
+        for_each_block_pair(plan, k, b, r, false, 10,
+                            [&](std::uint32_t a, std::uint32_t c) { pairs.insert({std::min(a, c), std::max(a, c)}); });
+    CHECK(pairs.count({0, 1}) == 0);  // J. and M. Smith of one town
+    CHECK(pairs.count({0, 2}) == 1);  // J. Smith and J. Smith
+  }
 }

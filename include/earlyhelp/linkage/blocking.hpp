@@ -54,9 +54,11 @@ struct BlockingRule {
 };
 
 /// postcode; surname_sound+birth_year; first_initial+dob; name_pair_sound; identifier; dob;
-/// first_name+town; surname+town (the last three find records whose postcode and a name both
-/// carry errors, or that lack a first name or a date of birth; none fixes the address, so none
-/// adds a session that trains person evidence within households).
+/// first_name+town; surname+first_initial+town (the last three find records whose postcode and a
+/// name both carry errors, or that lack a first name or a date of birth; none fixes the address,
+/// so none adds a session that trains person evidence within households). The surname rule asks
+/// the first initial too: a town holds tens of thousands of people, and by surname alone its
+/// blocks grow with the population and their pairs with its square.
 std::vector<BlockingRule> default_blocking_rules();
 
 /// The fields whose agreement a rule forces (and those it makes nearly certain, e.g. the address
