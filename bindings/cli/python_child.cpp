@@ -29,6 +29,14 @@ std::string python_executable() {
   return EARLYHELP_PYTHON_EXECUTABLE;
 }
 
+/// Whether this process runs the binary of the build tree it was built in (not a copy elsewhere,
+/// such as the one the pip package installs, which must use the installed package).
+bool running_from_build_tree() {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return !ec && std::filesystem::equivalent(self.parent_path(), EARLYHELP_BUILD_BIN_DIR, ec) && !ec;
+}
+
 /// The environment of the child: ours, with the build tree's Python package (when this binary runs
 /// from a build tree that has one) put first on PYTHONPATH.
 std::vector<std::string> child_environment() {
@@ -42,7 +50,7 @@ std::vector<std::string> child_environment() {
   }
   const std::string build_dir = EARLYHELP_BUILD_PYTHON_DIR;
   std::error_code ec;
-  if (!build_dir.empty() && std::filesystem::is_directory(build_dir + "/earlyhelp", ec))
+  if (!build_dir.empty() && running_from_build_tree() && std::filesystem::is_directory(build_dir + "/earlyhelp", ec))
     pythonpath = pythonpath.empty() ? build_dir : build_dir + ":" + pythonpath;
   if (!pythonpath.empty()) env.push_back("PYTHONPATH=" + pythonpath);
   return env;

@@ -5,6 +5,7 @@
 // Each bind_<component>.cpp is thin: convert arguments, release the GIL, call the C++ API.
 
 #include "earlyhelp/core/date.hpp"
+#include "earlyhelp/core/progress.hpp"
 #include "earlyhelp/features/load.hpp"
 #include "earlyhelp/schema/schema.hpp"
 
@@ -34,6 +35,11 @@ void bind_troubled_families(pybind11::module_& m);
 /// Risk domains and training tables (earlyhelp._core.domains).
 void bind_domains(pybind11::module_& m);
 
+/// A Python callable(stage, done, total), or None, as the progress of a long call
+/// (core/progress.hpp): the GIL is taken back only inside each call. @throws InvalidArgument for
+/// anything else.
+Progress progress_from(const pybind11::object& callback);
+
 /// Which person each record is (and households when given): each a file path, or lists of strings,
 /// (sources, record_ids, person_ids) and (person_ids, household_ids, roles); households may be None.
 /// Reading runs without the GIL.
@@ -45,7 +51,7 @@ features::Linkage make_linkage(const schema::Schema& sch, const pybind11::object
 /// Linking and reading run without the GIL.
 features::Linkage linkage_for_run(const char* fn, const schema::Schema& sch, const std::string& data,
                                   const pybind11::object& persons, const pybind11::object& households, Date as_of,
-                                  const std::string& link_out, int threads);
+                                  const std::string& link_out, int threads, const Progress& progress = {});
 /// Risk profiling on a date (earlyhelp._core.profile).
 void bind_profile(pybind11::module_& m);
 void bind_forecast(pybind11::module_& m);

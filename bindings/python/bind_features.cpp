@@ -130,8 +130,10 @@ void bind_features(py::module_& parent) {
   m.def(
       "compute",
       [](const FeatureSet& set, const std::string& data, const py::object& persons, const py::object& households,
-         const std::string& as_of, const std::string& level_name, int threads, const std::string& rejects) {
+         const std::string& as_of, const std::string& level_name, int threads, const std::string& rejects,
+         const py::object& progress) {
         const Level level = parse_level(level_name);
+        const Progress on_progress = progress_from(progress);
         const std::vector<Date> dates = parse_as_of(as_of);
         EH_CHECK(level == Level::person || !households.is_none(),
                  "features: level=\"family\" needs households (earlyhelp link --households)");
@@ -143,10 +145,12 @@ void bind_features(py::module_& parent) {
           LoadOptions lo;
           lo.n_threads = threads;
           lo.rejects_dir = rejects;
+          lo.progress = on_progress;
           const EventStore store = load_events(set, data, links, lo, &report);
           links = Linkage(set.schema());
           ComputeOptions co;
           co.n_threads = threads;
+          co.progress = on_progress;
           table = compute(set, store, dates, level, co);
         }
         py::array_t<std::int32_t> days(static_cast<py::ssize_t>(table.as_of.size()));
@@ -174,9 +178,10 @@ void bind_features(py::module_& parent) {
         return out;
       },
       py::arg("set"), py::arg("data"), py::arg("persons"), py::arg("households"), py::arg("as_of"),
-      py::arg("level") = "person", py::arg("threads") = 0, py::arg("rejects") = "",
+      py::arg("level") = "person", py::arg("threads") = 0, py::arg("rejects") = "", py::arg("progress") = py::none(),
       "Features as of each date (`as_of`: 'YYYY-MM-DD' or several separated by commas). Persons and households: "
-      "a file path or (a, b, c) lists of strings. Returns columns, ids, as_of_days, values (float32), report.");
+      "a file path or (a, b, c) lists of strings. Returns columns, ids, as_of_days, values (float32), report. progress: "
+      "None or a callable(stage, done, total) told the load and features stages.");
 }
 
 }  // namespace earlyhelp::python

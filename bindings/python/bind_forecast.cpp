@@ -121,8 +121,9 @@ void bind_forecast(py::module_& m) {
       "run",
       [](const std::string& data, const std::string& as_of, int horizon_months, const std::string& scenarios, const std::string& population,
          const std::string& unit_costs, int simulations, std::uint64_t seed, int n_threads, const std::vector<std::string>& ssda903_header,
-         const std::vector<std::string>& ssda903_episodes, const std::string& out) {
+         const std::vector<std::string>& ssda903_episodes, const std::string& out, const py::object& progress) {
         fc::ForecastResult r;
+        const Progress on_progress = progress_from(progress);
         {
           py::gil_scoped_release nogil;
           const fc::ForecastInput in = load(data, ssda903_header, ssda903_episodes, population, unit_costs);
@@ -133,6 +134,7 @@ void bind_forecast(py::module_& m) {
           o.simulations = simulations;
           o.seed = seed;
           o.n_threads = n_threads;
+          o.progress = on_progress;
           r = fc::run_forecast(in, o);
           if (!out.empty()) fc::write_forecast(r, out);
         }
@@ -140,7 +142,9 @@ void bind_forecast(py::module_& m) {
       },
       py::arg("data"), py::arg("as_of"), py::arg("horizon_months"), py::arg("scenarios"), py::arg("population"), py::arg("unit_costs"),
       py::arg("simulations"), py::arg("seed"), py::arg("n_threads"), py::arg("ssda903_header"), py::arg("ssda903_episodes"), py::arg("out"),
-      "Runs earlyhelp::forecast::run_forecast (and write_forecast when out is given); returns columns.");
+      py::arg("progress") = py::none(),
+      "Runs earlyhelp::forecast::run_forecast (and write_forecast when out is given); returns columns. progress: None "
+      "or a callable(stage, done, total) told the fit and project stages.");
   fm.def(
       "backtest",
       [](const std::string& data, const std::string& split, int months, const std::string& population, int simulations, std::uint64_t seed,

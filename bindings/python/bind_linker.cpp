@@ -84,8 +84,14 @@ lk::Settings settings_from(const py::object& json) {
 void bind_linker(py::module_& parent) {
   py::module_ m = parent.def_submodule("linker", "Record linker (Fellegi-Sunter, EM, clustering, households).");
   py::class_<lk::Linker>(m, "Linker")
-      .def(py::init([](const py::object& settings_json) { return lk::Linker(settings_from(settings_json)); }),
-           py::arg("settings_json") = py::none(), "A linker with settings (a JSON string) or the defaults.")
+      .def(py::init([](const py::object& settings_json, const py::object& progress) {
+             lk::Settings s = settings_from(settings_json);
+             s.progress = progress_from(progress);
+             return lk::Linker(std::move(s));
+           }),
+           py::arg("settings_json") = py::none(), py::arg("progress") = py::none(),
+           "A linker with settings (a JSON string) or the defaults. progress: None or a callable(stage, done, "
+           "total) told the fit, predict and cluster stages of every call.")
       .def("settings_json", [](const lk::Linker& l) { return l.settings().to_json(); })
       .def(
           "add_records",

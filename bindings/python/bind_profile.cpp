@@ -27,14 +27,14 @@ namespace earlyhelp::python {
 
 features::Linkage linkage_for_run(const char* fn, const schema::Schema& sch, const std::string& data,
                                   const py::object& persons, const py::object& households, Date as_of,
-                                  const std::string& link_out, int threads) {
+                                  const std::string& link_out, int threads, const Progress& progress) {
   namespace pf = earlyhelp::profiling;
   features::Linkage links(sch);
   if (persons.is_none()) {
     EH_CHECK(!link_out.empty(), "{}: without persons the extracts are linked: give link_out, the file to write them to",
              fn);
     py::gil_scoped_release nogil;
-    links = pf::link_extracts(data, as_of, link_out, threads);
+    links = pf::link_extracts(data, as_of, link_out, threads, progress);
   } else if (py::isinstance<py::str>(persons) && (households.is_none() || py::isinstance<py::str>(households))) {
     const std::string p = persons.cast<std::string>();
     const std::string h = households.is_none() ? std::string() : households.cast<std::string>();
@@ -130,12 +130,15 @@ void bind_profile(py::module_& parent) {
       [](const std::string& data, const std::string& as_of_text, const py::object& persons,
          const py::object& households, const std::vector<std::string>& domains,
          const std::map<std::string, std::string>& models, const std::string& history, const pf::AlertPolicy& policy,
-         int contact_months, int reasons, const std::string& link_out, int threads, const std::string& rejects) {
+         int contact_months, int reasons, const std::string& link_out, int threads, const std::string& rejects,
+         const py::object& progress) {
         const auto as_of = parse_date(as_of_text);
         EH_CHECK(as_of.has_value(), "profile: as_of '{}' is not a date (yyyy-mm-dd)", as_of_text);
-        features::Linkage links =
-            linkage_for_run("profile", schema::Schema::builtin(), data, persons, households, *as_of, link_out, threads);
+        const Progress on_progress = progress_from(progress);
+        features::Linkage links = linkage_for_run("profile", schema::Schema::builtin(), data, persons, households,
+                                                  *as_of, link_out, threads, on_progress);
         pf::ProfileOptions o;
+        o.progress = on_progress;
         o.domains = domains;
         o.models = models;
         o.history = history;
@@ -160,7 +163,10 @@ void bind_profile(py::module_& parent) {
       py::arg("data"), py::arg("as_of"), py::arg("persons"), py::arg("households"), py::arg("domains"),
       py::arg("models"), py::arg("history"), py::arg("policy"), py::arg("contact_months") = 12,
       py::arg("reasons") = 3, py::arg("link_out") = "", py::arg("threads") = 0, py::arg("rejects") = "",
-      "Scores the domains on `as_of` and decides the alerts (profiling::profile). Returns columns for DataFrames.");
+      py::arg("progress") = py::none(),
+      "Scores the domains on `as_of` and decides the alerts (profiling::profile). Returns columns for DataFrames. "
+      "progress: None or a callable(stage, done, total) told the linking (fit, predict, cluster, when persons is "
+      "None), load and score stages.");
 
   m.def(
       "score_row",

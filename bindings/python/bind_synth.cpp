@@ -23,8 +23,9 @@ void bind_synth(py::module_& m) {
   sm.def(
       "generate_tables",
       [](std::size_t persons, std::uint64_t seed, const std::string& start, const std::string& end, int n_threads,
-         double error_scale, bool optional_columns, bool early_help) {
+         double error_scale, bool optional_columns, bool early_help, const py::object& progress) {
         synth::Config c;
+        c.progress = progress_from(progress);
         c.optional_columns = optional_columns;
         c.early_help = early_help;
         c.persons = persons;
@@ -53,7 +54,9 @@ void bind_synth(py::module_& m) {
       },
       py::arg("persons"), py::arg("seed"), py::arg("start"), py::arg("end"), py::arg("n_threads") = 0,
       py::arg("error_scale") = 1.0, py::arg("optional_columns") = false, py::arg("early_help") = false,
-      "Generates every table of the synthetic council as CSV bytes: (tables, rows per stream, persons, households).");
+      py::arg("progress") = py::none(),
+      "Generates every table of the synthetic council as CSV bytes: (tables, rows per stream, persons, households). "
+      "progress: None or a callable(stage, done, total) told the population and households stages.");
   sm.def(
       "field_types",
       [] {

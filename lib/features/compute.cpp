@@ -732,6 +732,22 @@ FamilyTable family_table(const FeatureSet& set, const Evaluator& ev, const Day& 
   return t;
 }
 
+// Rows of the table over the dates: persons the data knew before each date, or their households.
+std::size_t rows_as_of(const EventStore& store, const std::vector<Date>& as_of, Level level) {
+  std::size_t rows = 0;
+  for (const Date d : as_of) {
+    if (level == Level::person) {
+      for (std::int32_t seen : store.first_seen) rows += seen < d.days ? 1 : 0;
+    } else {
+      std::vector<char> known(store.household_ids.size(), 0);
+      for (std::size_t p = 0; p < store.n_persons(); ++p)
+        if (store.household[p] >= 0 && store.first_seen[p] < d.days) known[static_cast<std::size_t>(store.household[p])] = 1;
+      rows += static_cast<std::size_t>(std::count(known.begin(), known.end(), 1));
+    }
+  }
+  return rows;
+}
+
 }  // namespace
 
 std::vector<Date> parse_as_of(std::string_view list) {
@@ -766,6 +782,9 @@ void compute_blocks(const FeatureSet& set, const EventStore& store, const std::v
   const std::size_t nf = set.size();
   const bool families = !fam.empty() && !store.household_ids.empty();
   const std::size_t block_rows = std::max<std::size_t>(1, options.block_rows);
+  const std::size_t rows_total = options.progress ? rows_as_of(store, as_of, level) : 0;
+  std::size_t rows_done = 0;
+  options.progress("features", 0, rows_total);
   for (const Date d : as_of) {
     const Day day = ev.day(d.days, families, options.n_threads);
     const FamilyTable ft = families ? family_table(set, ev, day, options.n_threads) : FamilyTable{};
@@ -799,6 +818,7 @@ void compute_blocks(const FeatureSet& set, const EventStore& store, const std::v
         }
       });
       sink(blk);
+      options.progress("features", rows_done += end - begin, rows_total);
     }
   }
 }
@@ -809,17 +829,7 @@ FeatureTable compute(const FeatureSet& set, const EventStore& store, const std::
   t.level = level;
   t.columns = set.column_names(level);
   // Count the rows first (who the data knew on each date), so blocks go straight into place.
-  std::size_t rows = 0;
-  for (const Date d : as_of) {
-    if (level == Level::person) {
-      for (std::int32_t seen : store.first_seen) rows += seen < d.days ? 1 : 0;
-    } else {
-      std::vector<char> known(store.household_ids.size(), 0);
-      for (std::size_t p = 0; p < store.n_persons(); ++p)
-        if (store.household[p] >= 0 && store.first_seen[p] < d.days) known[static_cast<std::size_t>(store.household[p])] = 1;
-      rows += static_cast<std::size_t>(std::count(known.begin(), known.end(), 1));
-    }
-  }
+  const std::size_t rows = rows_as_of(store, as_of, level);
   t.values.resize(static_cast<Index>(rows), static_cast<Index>(t.columns.size()));
   t.ids.reserve(rows);
   t.as_of.reserve(rows);

@@ -392,6 +392,7 @@ EventStore load_events(const FeatureSet& set, const std::string& data_dir, const
   std::sort(present.begin(), present.end(), [&](std::size_t a, std::size_t b) {
     return fs::file_size(rep.streams[a].file, ec) > fs::file_size(rep.streams[b].file, ec);
   });
+  options.progress("load", 0, present.size());
   parallel_for_chunks(present.size(), options.n_threads, 1, [&](std::size_t b, std::size_t e) {
     for (std::size_t k = b; k < e; ++k) {
       const std::size_t s = present[k];
@@ -416,6 +417,7 @@ EventStore load_events(const FeatureSet& set, const std::string& data_dir, const
       for (const auto& [kind, count] : r.report.rejects_by_kind) out.rejects_by_kind.emplace_back(io::to_string(kind), count);
     }
   });
+  options.progress("load", present.size(), present.size());
   for (std::size_t s = 0; s < sch.streams.size(); ++s)
     if (rep.streams[s].file.empty() && builder.reads(s))
       rep.notes.push_back(fmt::format("{}: no extract in the folder; the features that read it are missing (NaN)",

@@ -103,7 +103,9 @@ ForecastResult run_forecast(const ForecastInput& input, const ForecastOptions& o
   r.population_source = input.population.source();
   const History known = history_as_of(input.history, options.as_of);
   r.episodes_used = known.episodes.size();
+  options.progress("fit", 0, 1);
   r.model = fit_transitions(known, input.population, options.as_of, options.fit);
+  options.progress("fit", 1, 1);
   for (const auto& w : r.model.warnings) r.warnings.push_back(w);
   const int last = r.model.last_month;
   if (!input.population.is_notional() && input.population.last_month() < last + options.horizon_months)
@@ -144,6 +146,8 @@ ForecastResult run_forecast(const ForecastInput& input, const ForecastOptions& o
   po.simulations = options.simulations;
   po.seed = options.seed;
   po.n_threads = options.n_threads;
+  std::size_t scenarios_done = 0;
+  options.progress("project", 0, options.scenarios.size());
   for (const Scenario& sc : options.scenarios) {
     const Projection p = project(r.model, input.population, stock, last, sc, input.costs, po, &durations);
     const std::size_t n_sims = p.counts.size();
@@ -193,6 +197,7 @@ ForecastResult run_forecast(const ForecastInput& input, const ForecastOptions& o
       c.net_change = c.change + c.programme_cost;
       r.cost_change.push_back(c);
     }
+    options.progress("project", ++scenarios_done, options.scenarios.size());
   }
   return r;
 }

@@ -103,13 +103,16 @@ std::vector<std::string> Linker::add_records(const std::vector<Record>& records)
 void Linker::fit() {
   const auto t0 = std::chrono::steady_clock::now();
   EH_CHECK(!clustered_, "fit: records were already clustered; create a new Linker to refit");
+  settings_.progress("fit", 0, 3);
   plan_ = plan_blocking(table_, settings_.blocking_rules, settings_.max_block_size, settings_.window);
+  settings_.progress("fit", 1, 3);
   for (const auto& w : plan_.warnings) warnings_.push_back(w);
   stats_.records = table_.record_ids.size();
   stats_.identities = table_.n_identities();
   stats_.empty_records = table_.n_empty;
   decide_households();
   params_ = train(table_, plan_, settings_, households_);
+  settings_.progress("fit", 2, 3);
   if (households_ && table_.n_identities() >= 2) {
     const auto refit = [&](double max_m) {
       Settings tighter = settings_;
@@ -121,6 +124,7 @@ void Linker::fit() {
   fitted_ = true;
   if (table_.n_identities() >= 2) stats_.lambda = params_.lambda;
   rebuild_scorer();
+  settings_.progress("fit", 3, 3);
   stats_.fit_seconds = seconds_since(t0);
 }
 
@@ -148,7 +152,9 @@ std::size_t Linker::predict() {
   const bool rules = households_;
   // One system recording somebody at two places at once records two people (two_homes.hpp).
   const TwoHomes two_homes(table_, homes_);
-  std::uint64_t compared = 0, n_conflicts = 0;
+  std::uint64_t compared = 0, n_conflicts = 0, blocks_done = 0, blocks_total = 0;
+  for (const RulePlan& rp : plan_.rules) blocks_total += rp.blocks.size();
+  settings_.progress("predict", 0, blocks_total);
   for (std::size_t k = 0; k < plan_.rules.size(); ++k) {
     const RulePlan& rp = plan_.rules[k];
     const std::size_t n_blocks = rp.blocks.size();
@@ -187,6 +193,7 @@ std::size_t Linker::predict() {
       }
       compared += o.compared;
     }
+    settings_.progress("predict", blocks_done += n_blocks, blocks_total);
   }
   stats_.pairs_compared = compared;
   stats_.links = links_.size();
@@ -216,6 +223,7 @@ void Linker::cluster() {
   // Without scored pairs every identity would silently become a person of its own.
   if (!predicted_) throw StateError("cluster: no pairs have been scored (call predict first)");
   const auto t0 = std::chrono::steady_clock::now();
+  settings_.progress("cluster", 0, 1);
   const std::size_t n = table_.n_identities();
   uf_ = ConstrainedUnionFind();
   uf_.resize(n);
@@ -268,6 +276,7 @@ void Linker::cluster() {
   std::vector<Edge>().swap(links_);
   std::vector<std::uint64_t>().swap(homes_);
   stats_.persons = persons_.size();
+  settings_.progress("cluster", 1, 1);
   stats_.cluster_seconds = seconds_since(t0);
 }
 

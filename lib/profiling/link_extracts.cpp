@@ -14,7 +14,7 @@
 namespace earlyhelp::profiling {
 
 features::Linkage link_extracts(const std::string& data_dir, Date as_of, const std::string& households_csv,
-                                int n_threads) {
+                                int n_threads, const Progress& progress) {
   const schema::Schema sch = schema::Schema::builtin();
   std::vector<linkage::HouseholdMembership> homes;
   std::vector<std::string> persons, record_ids;
@@ -23,6 +23,7 @@ features::Linkage link_extracts(const std::string& data_dir, Date as_of, const s
     // the linkage is copied out, so the two never peak together.
     linkage::Settings settings;
     if (n_threads != 0) settings.n_threads = n_threads;
+    settings.progress = progress;
     linkage::Linker linker(settings);
     linkage::for_each_extract_batch(data_dir, sch,
                                     [&](std::vector<linkage::Record>& batch) { linker.add_records(batch); });

@@ -302,9 +302,13 @@ ProfileResult profile(const std::string& data_dir, const features::Linkage& link
   features::LoadOptions lo;
   lo.n_threads = options.n_threads;
   lo.rejects_dir = options.rejects_dir;
+  lo.progress = options.progress;
   const features::EventStore store = features::load_events(set, data_dir, links, lo, &r.load);
-  for (std::size_t k = 0; k < domains.size(); ++k)
+  options.progress("score", 0, domains.size());
+  for (std::size_t k = 0; k < domains.size(); ++k) {
     r.domains.push_back(profile_domain(domains[k], models[k], set, store, links, as_of, options));
+    options.progress("score", k + 1, domains.size());
+  }
   return r;
 }
 

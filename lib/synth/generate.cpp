@@ -178,7 +178,9 @@ class MemorySink final : public TableSink {
 }  // namespace
 
 GenerateResult generate(const Config& config, const schema::Schema& schema, TableSink& sink) {
+  config.progress("population", 0, 1);
   const Population pop = generate_population(config);
+  config.progress("population", 1, 1);
   const RecordWriter writer(pop, schema);
   GenerateResult result;
   result.persons = pop.persons.size();
@@ -191,6 +193,7 @@ GenerateResult generate(const Config& config, const schema::Schema& schema, Tabl
   sink.append("truth/outcomes", "person_id,domain,as_of,outcome\n");
   RateCounters counters;
   const std::size_t n = pop.households.size();
+  config.progress("households", 0, n);
   for (std::size_t block = 0; block < n; block += block_households) {
     const std::size_t block_end = std::min(n, block + block_households);
     const std::size_t n_chunks = (block_end - block + chunk_households - 1) / chunk_households;
@@ -208,6 +211,7 @@ GenerateResult generate(const Config& config, const schema::Schema& schema, Tabl
       counters.add(c.counters);
       result.outcomes += c.outcomes;
     }
+    config.progress("households", block_end, n);
   }
   sink.append("truth/persons", persons_table(pop));
   sink.append("truth/households", households_table(pop));

@@ -257,8 +257,8 @@ TEST_CASE("features.compute: family roll-ups over the members known on the date"
 TEST_CASE("features.compute: several dates, person_row, blocks, threads and errors") {
   Fixture f;
   const std::vector<Date> dates{*parse_date("2023-06-01"), kAsOf, *parse_date("2024-07-01")};
-  const FeatureTable one = compute(f.set, f.store, dates, Level::person, {1, 2});
-  const FeatureTable two = compute(f.set, f.store, dates, Level::person, {2, 1});
+  const FeatureTable one = compute(f.set, f.store, dates, Level::person, {1, 2, {}});
+  const FeatureTable two = compute(f.set, f.store, dates, Level::person, {2, 1, {}});
   CHECK(one.ids == two.ids);
   REQUIRE(one.values.size() == two.values.size());  // identical bits for any thread count and block size
   CHECK(std::memcmp(one.values.data(), two.values.data(), sizeof(float) * static_cast<std::size_t>(one.values.size())) == 0);
@@ -286,8 +286,8 @@ TEST_CASE("features.csv: the file is the same for any block size and thread coun
     CHECK_FALSE(std::filesystem::exists(path + ".part"));
     return eh_test::slurp(path);
   };
-  const std::string one_block = write("a.csv", {1, 65536});
-  const std::string row_blocks = write("b.csv", {2, 1});  // eleven blocks, each formatted while the last is written
+  const std::string one_block = write("a.csv", {1, 65536, {}});
+  const std::string row_blocks = write("b.csv", {2, 1, {}});  // eleven blocks, each formatted while the last is written
   CHECK(one_block == row_blocks);
   // header and one line per row, in the table's order
   CHECK(std::count(one_block.begin(), one_block.end(), '\n') == 12);

@@ -19,6 +19,7 @@ import os
 import tempfile
 from typing import Iterable
 
+from earlyhelp import progress as _progress
 from earlyhelp._core import features as _features
 
 FeatureSet = _features.FeatureSet
@@ -95,7 +96,7 @@ def _households(households):
 
 
 def features(data, persons, as_of, definitions=None, level: str = "person", households=None,
-             threads: int = 0, rejects=None, schema=None):
+             threads: int = 0, rejects=None, schema=None, progress=None):
     """Features as of one or more dates, one row per person (or family) and date.
 
     Parameters
@@ -112,6 +113,10 @@ def features(data, persons, as_of, definitions=None, level: str = "person", hous
     threads : worker threads (0: all cores); results do not depend on it.
     rejects : a folder to write each stream's rejected rows to (``<stream>.rejects.csv``).
     schema : a schema JSON path (None: the built-in schema).
+    progress : None (default: a tqdm bar in Jupyter or when standard error is a terminal, none
+        otherwise; ``EARLYHELP_PROGRESS=0/1`` overrides), True (always a bar), False (never), or a
+        callable ``fn(stage, done, total)`` told the stages (load, features) instead of a bar. See
+        :mod:`earlyhelp.progress`.
 
     Returns
     -------
@@ -122,8 +127,9 @@ def features(data, persons, as_of, definitions=None, level: str = "person", hous
     import pandas as pd
 
     set_ = _definitions(definitions, None if schema is None else os.fspath(schema))
-    out = _features.compute(set_, os.fspath(data), _persons(persons), _households(households), _dates(as_of),
-                            level, int(threads), "" if rejects is None else os.fspath(rejects))
+    with _progress.reporting(progress, "features") as report:
+        out = _features.compute(set_, os.fspath(data), _persons(persons), _households(households), _dates(as_of),
+                                level, int(threads), "" if rejects is None else os.fspath(rejects), report)
     frame = pd.DataFrame(out["values"], columns=out["columns"], copy=False)
     frame.insert(0, "as_of", out["as_of_days"].astype("datetime64[D]").astype("datetime64[ns]"))
     frame.insert(0, out["id_column"], out["ids"])

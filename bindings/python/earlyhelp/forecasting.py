@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from earlyhelp import progress as _progress
 from earlyhelp._core import forecast as _forecast
 
 __all__ = ["BacktestResult", "ForecastResult", "forecast", "horizon_months", "savings"]
@@ -110,7 +111,7 @@ def forecast(data: str | os.PathLike | None = None, as_of: str | None = None, ho
              unit_costs: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
              simulations: int = 200, seed: int = 1, n_threads: int = 0,
              ssda903_header: list | None = None, ssda903_episodes: list | None = None,
-             backtest: bool = False, backtest_months: int = 12, figures: bool = True):
+             backtest: bool = False, backtest_months: int = 12, figures: bool = True, progress=None):
     """Forecasts children in need, on plans and looked after, under scenarios, with costs.
 
     ``data`` is an extracts folder (``social_care_episodes.csv``; ``person_register.csv`` gives the
@@ -121,6 +122,11 @@ def forecast(data: str | os.PathLike | None = None, as_of: str | None = None, ho
     With ``backtest=True`` the model is fitted before ``as_of`` (default: ``backtest_months``
     before the data ends) and scored against naive forecasts; a :class:`BacktestResult` is
     returned.
+
+    ``progress``: None (default: a tqdm bar in Jupyter or when standard error is a terminal, none
+    otherwise; ``EARLYHELP_PROGRESS=0/1`` overrides), True (always a bar), False (never), or a
+    callable ``fn(stage, done, total)`` told the stages (fit, project) instead of a bar; see
+    :mod:`earlyhelp.progress`. The backtest reports no progress.
 
     Returns a :class:`ForecastResult` (DataFrames, the summary text and matplotlib figures).
     Raises earlyhelp.InvalidArgument, SchemaError or IOError as the CLI would report them.
@@ -138,9 +144,10 @@ def forecast(data: str | os.PathLike | None = None, as_of: str | None = None, ho
     if as_of is None:
         from earlyhelp import InvalidArgument
         raise InvalidArgument("forecast: as_of is required (only data dated before it is used)")
-    r = _forecast.run(data_s, str(as_of), horizon_months(horizon), scenarios, pop_s,
-                      os.fspath(unit_costs) if unit_costs is not None else "", int(simulations), int(seed),
-                      int(n_threads), header, episodes, out_s)
+    with _progress.reporting(progress, "forecast") as report:
+        r = _forecast.run(data_s, str(as_of), horizon_months(horizon), scenarios, pop_s,
+                          os.fspath(unit_costs) if unit_costs is not None else "", int(simulations), int(seed),
+                          int(n_threads), header, episodes, out_s, report)
     result = ForecastResult(_frame(r["forecast"]), pd.DataFrame(r["cost_change"]), pd.DataFrame(r["transitions"]),
                             pd.DataFrame(r["rejects"]), r["summary"], list(r["warnings"]),
                             pd.DataFrame(r["leaving_care"]))

@@ -13,6 +13,7 @@ import json
 import warnings
 from typing import Iterable, Mapping
 
+from earlyhelp import progress as _progress
 from earlyhelp._core import InvalidArgument as _InvalidArgument
 from earlyhelp._core import linker as _linker
 
@@ -100,8 +101,11 @@ def read_extracts(directory) -> "pandas.DataFrame":
 class Linker:
     """pandas-friendly wrapper of the C++ linker (fit / predict / cluster / explain / add_records)."""
 
-    def __init__(self, settings=None):
-        self._l = _linker.Linker(_settings_json(settings))
+    def __init__(self, settings=None, progress=None):
+        """A linker with ``settings`` (a dict or JSON text; None: the defaults). ``progress`` as in
+        :func:`earlyhelp.link`: bars (or the callable) for each fit, predict and cluster."""
+        self._progress = _progress.callback(progress, "link")
+        self._l = _linker.Linker(_settings_json(settings), self._progress)
 
     def add_records(self, df, column_map: Mapping[str, str] | None = None):
         """Adds records; after cluster() they are linked incrementally and their person ids returned."""
@@ -193,12 +197,23 @@ class Linker:
         return dict(self._l.stats)
 
 
-def link(df, settings=None, column_map: Mapping[str, str] | None = None):
-    """Links a DataFrame of records into persons: returns a frame of record_id, person_id."""
+def link(df, settings=None, column_map: Mapping[str, str] | None = None, progress=None):
+    """Links a DataFrame of records into persons: returns a frame of record_id, person_id.
+
+    :param df: the records (a DataFrame, or a dict of columns) in the canonical columns, or mapped
+        onto them by ``column_map``
+    :param settings: linkage settings (a dict or JSON text); None: the defaults
+    :param column_map: {their column: canonical column}
+    :param progress: None (default: a tqdm bar in Jupyter or when standard error is a terminal,
+        none otherwise; ``EARLYHELP_PROGRESS=0/1`` overrides), True (always a bar), False (never),
+        or a callable ``fn(stage, done, total)`` told the stages (fit, predict, cluster) instead of
+        a bar; see :mod:`earlyhelp.progress`
+    """
     import pandas as pd
 
     cols = _columns(df, column_map, "link")
-    lk = _linker.Linker(_settings_json(settings))
-    lk.add_records(cols)
-    lk.link()
+    with _progress.reporting(progress, "link") as report:
+        lk = _linker.Linker(_settings_json(settings), report)
+        lk.add_records(cols)
+        lk.link()
     return pd.DataFrame({"record_id": cols["record_id"], "person_id": lk.person_ids()})

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 
+from earlyhelp import progress as _progress
 from earlyhelp._core import profile as _profile
 from earlyhelp._core.profiling import AlertPolicy
 from earlyhelp.feature_table import _dates, _linkage_inputs
@@ -25,7 +26,8 @@ __all__ = ["profile", "score_row", "train_domain_model"]
 
 
 def profile(data, as_of, persons=None, domains=None, history=None, models=None, households=None, policy=None,
-            contact_months: int = 12, reasons: int = 3, threads: int = 0, rejects=None, persons_out=None):
+            contact_months: int = 12, reasons: int = 3, threads: int = 0, rejects=None, persons_out=None,
+            progress=None):
     """Scores and alerts of the risk domains on ``as_of``.
 
     Parameters
@@ -42,6 +44,10 @@ def profile(data, as_of, persons=None, domains=None, history=None, models=None, 
     models : ``{domain: bundle path}`` for the council's own bundles; other domains use the
         reference bundle.
     policy : an ``AlertPolicy`` (default: min_rise 0.05, cooldown 90 days, contact required).
+    progress : None (default: a tqdm bar in Jupyter or when standard error is a terminal, none
+        otherwise; ``EARLYHELP_PROGRESS=0/1`` overrides), True (always a bar), False (never), or a
+        callable ``fn(stage, done, total)`` told the stages (fit, predict, cluster when the extracts are linked first; load, score) instead of a bar. See
+        :mod:`earlyhelp.progress`.
 
     Returns
     -------
@@ -65,11 +71,12 @@ def profile(data, as_of, persons=None, domains=None, history=None, models=None, 
     else:
         domains = [os.fspath(d) for d in domains]
     models = {str(k): os.fspath(v) for k, v in (models or {}).items()}
-    with _linkage_inputs(persons, households, persons_out, "earlyhelp_profile_") as (p, h, link_out):
+    with _linkage_inputs(persons, households, persons_out, "earlyhelp_profile_") as (p, h, link_out), \
+            _progress.reporting(progress, "profile") as report:
         out = _profile.run(os.fspath(data), as_of, p, h, domains, models,
                            "" if history is None else os.fspath(history),
                            AlertPolicy() if policy is None else policy, int(contact_months), int(reasons), link_out,
-                           int(threads), "" if rejects is None else os.fspath(rejects))
+                           int(threads), "" if rejects is None else os.fspath(rejects), report)
     day = pd.Timestamp(out["as_of"])
     a = out["alerts"]
     alerts = pd.DataFrame({k: a[k] for k in ("person_id", "family_id", "domain")})

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from earlyhelp import progress as _progress
 from earlyhelp._core import synth as _synth
 
 __all__ = ["SyntheticCouncil", "generate"]
@@ -63,7 +64,7 @@ class SyntheticCouncil(Mapping):
 
 def generate(persons: int = 20_000, seed: int = 1, start: str = "2022-04-01", end: str = "2025-03-31",
              threads: int = 0, error_scale: float = 1.0, optional_columns: bool = False,
-             early_help: bool = False) -> SyntheticCouncil:
+             early_help: bool = False, progress=None) -> SyntheticCouncil:
     """Generates a synthetic council.
 
     :param persons: persons in the county (600,000 mirrors a real county; 20,000 runs in a second)
@@ -76,12 +77,17 @@ def generate(persons: int = 20_000, seed: int = 1, start: str = "2022-04-01", en
     :param early_help: also draw ``early_help_episodes`` (family support episodes with start,
         end, closure reason and the headline problems at assessment; see
         :func:`earlyhelp.engagement`); without it a seed gives the same data as earlier versions
+    :param progress: None (default: a tqdm bar in Jupyter or when standard error is a terminal,
+        none otherwise; ``EARLYHELP_PROGRESS=0/1`` overrides), True (always a bar), False (never),
+        or a callable ``fn(stage, done, total)`` told the stages (population, households) instead
+        of a bar; see :mod:`earlyhelp.progress`
     :returns: a :class:`SyntheticCouncil` (mapping of stream name to DataFrame, plus ``truth``)
     :raises earlyhelp.InvalidArgument: for a bad size, date or error scale
     """
-    tables, _rows, n_persons, n_households = _synth.generate_tables(
-        int(persons), int(seed), str(start), str(end), int(threads), float(error_scale), bool(optional_columns),
-        bool(early_help))
+    with _progress.reporting(progress, "synth") as report:
+        tables, _rows, n_persons, n_households = _synth.generate_tables(
+            int(persons), int(seed), str(start), str(end), int(threads), float(error_scale), bool(optional_columns),
+            bool(early_help), report)
     types = _synth.field_types()
     streams = {}
     truth = {}

@@ -23,6 +23,7 @@
 /// ```
 
 #include "earlyhelp/core/date.hpp"
+#include "earlyhelp/core/progress.hpp"
 #include "earlyhelp/features/definitions.hpp"
 #include "earlyhelp/features/events.hpp"
 #include "earlyhelp/features/table.hpp"
@@ -44,6 +45,8 @@ std::vector<Date> parse_as_of(std::string_view list);
 struct ComputeOptions {
   int n_threads = 0;               ///< <= 0: all cores
   std::size_t block_rows = 65536;  ///< rows per block handed to a sink
+  /// Progress ("features": rows over every as-of date, after each block; core/progress.hpp).
+  Progress progress;
 };
 
 /// Computes the table at `level` for each date in `as_of` and hands it to `sink` block by block,

@@ -23,6 +23,7 @@
 /// auto store = earlyhelp::features::load_events(set, "council/", links, {}, &report);
 /// ```
 
+#include "earlyhelp/core/progress.hpp"
 #include "earlyhelp/features/definitions.hpp"
 #include "earlyhelp/features/events.hpp"
 #include "earlyhelp/io/csv.hpp"
@@ -128,6 +129,8 @@ struct LoadOptions {
   int n_threads = 0;            ///< streams read in parallel; <= 0: all cores
   std::string rejects_dir;      ///< when set, rejected rows go to <dir>/<stream>.rejects.csv
   io::CsvOptions csv;
+  /// Progress ("load": streams, at the start and when all are read; core/progress.hpp).
+  Progress progress;
 };
 
 /// Reads every `<stream>.csv` of `data_dir` that is a stream of the definitions' schema, checks

@@ -35,6 +35,7 @@
 /// ```
 
 #include "earlyhelp/core/date.hpp"
+#include "earlyhelp/core/progress.hpp"
 #include "earlyhelp/forecast/history.hpp"
 #include "earlyhelp/forecast/population.hpp"
 #include "earlyhelp/forecast/projection.hpp"
@@ -75,6 +76,8 @@ struct ForecastOptions {
   int simulations = 200;
   std::uint64_t seed = 1;
   int n_threads = 0;
+  /// Progress ("fit": 1 step; "project": scenarios, after each; core/progress.hpp).
+  Progress progress;
 };
 
 /// One row of forecast.csv.

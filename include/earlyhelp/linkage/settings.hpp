@@ -13,6 +13,7 @@
 /// auto back = earlyhelp::linkage::Settings::from_json(s.to_json());
 /// ```
 
+#include "earlyhelp/core/progress.hpp"
 #include "earlyhelp/linkage/blocking.hpp"
 
 #include <cstddef>
@@ -71,6 +72,9 @@ struct Settings {
   bool place_once = true;
   std::uint64_t seed = 42;
   int n_threads = 0;                      ///< <= 0: all cores
+  /// Progress of fit ("fit", 3 steps), predict ("predict", blocks, per blocking rule) and cluster
+  /// ("cluster", 1 step) (core/progress.hpp). Not part of the JSON.
+  Progress progress;
 
   std::string to_json() const;
   /// @throws InvalidArgument naming the bad key and what was expected.

@@ -14,6 +14,7 @@
 /// @endcode
 
 #include "earlyhelp/core/date.hpp"
+#include "earlyhelp/core/progress.hpp"
 #include "earlyhelp/features/load.hpp"
 
 #include <string>
@@ -24,9 +25,10 @@ namespace earlyhelp::profiling {
 /// households on `as_of`, and writes them to `households_csv` (`source, record_id, person_id,
 /// household_id, role, family`: readable both as a persons file and as a households file).
 /// @param n_threads <= 0: all cores.
+/// @param progress  the linker's stages (linkage::Settings::progress).
 /// @throws IOError when the folder or the output cannot be used; FormatError for malformed extracts.
 features::Linkage link_extracts(const std::string& data_dir, Date as_of, const std::string& households_csv,
-                                int n_threads = 0);
+                                int n_threads = 0, const Progress& progress = {});
 
 /// Reads a persons file and the households: from `households_csv` when given, else from the
 /// persons file itself when it has a `household_id` column (the file `earlyhelp link --households`

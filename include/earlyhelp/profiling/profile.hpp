@@ -35,6 +35,7 @@
 /// @endcode
 
 #include "earlyhelp/core/date.hpp"
+#include "earlyhelp/core/progress.hpp"
 #include "earlyhelp/features/load.hpp"
 #include "earlyhelp/models/model.hpp"
 #include "earlyhelp/profiling/alerts.hpp"
@@ -83,6 +84,8 @@ struct ProfileOptions {
   int reasons = 3;           ///< reasons per subject at or above the threshold
   int n_threads = 0;         ///< <= 0: all cores
   std::string rejects_dir;   ///< when set, rejected extract rows go to <dir>/<stream>.rejects.csv
+  /// Progress ("load": streams; "score": domains, after each; core/progress.hpp).
+  Progress progress;
 };
 
 /// One scored person in a domain (a family-level domain gives each member the family's score).

@@ -23,6 +23,7 @@
 /// depend on the thread count.
 
 #include "earlyhelp/core/date.hpp"
+#include "earlyhelp/core/progress.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -49,6 +50,9 @@ struct Config {
   /// needs). Off by default, so a seed gives the same files as before; its values come from a
   /// random stream of its own.
   bool early_help = false;
+  /// Progress ("population": 1 step; "households": households simulated, after each block of
+  /// them; core/progress.hpp).
+  Progress progress;
 };
 
 /// No index (e.g. a person with no known father).
