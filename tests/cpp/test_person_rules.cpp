@@ -263,6 +263,14 @@ TEST_SUITE("person_rules") {
            person("w2", "william", "jones", "1980-03-14", "", "LS1 1AA", "M", "police"),
            person("b1", "bill", "jones", "1980-03-14", "", "LS1 1AA", "M", "revenues")});
     const auto id = [&](std::size_t rec) { return r.identity_of[rec]; };
+    // Before any clustering: one name at one postcode under one surname is one person's.
+    PreparedRecords moved;
+    moved.add({person("x1", "mia", "hill", "2020-05-08", "3 elm road", "HX3 4TQ", "F", "health"),
+               person("x2", "mia", "hill", "", "3 elm road", "HX3 4TQ", "F", "social_care"),
+               person("x3", "mia", "hill", "", "9 oak road", "HX9 1AA", "F", "police")});
+    const std::vector<std::uint32_t> seen = first_name_sources(moved);
+    CHECK(seen[moved.identity_of[0]] == (moved.source_mask[moved.identity_of[0]] | moved.source_mask[moved.identity_of[1]]));
+    CHECK(seen[moved.identity_of[2]] == moved.source_mask[moved.identity_of[2]]);
     CHECK(first_names_alias_only(r, id(0), id(2)));
     CHECK_FALSE(first_names_alias_only(r, id(0), id(0)));
     CHECK_FALSE(never_one_person(r, id(0), id(2)));  // the pair alone may be one girl
