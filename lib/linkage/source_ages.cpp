@@ -35,9 +35,9 @@ std::vector<std::vector<std::int32_t>> ages_by_source(const PreparedRecords& r, 
   return ages;
 }
 
-// The range between the `low` and 100 - `high` percentiles, widened by the margin.
-void learn(std::vector<std::int32_t>& a, std::size_t low, std::size_t high, SourceAges& out, std::size_t s) {
-  const std::size_t lo = a.size() * low / 100, hi = a.size() - 1 - a.size() * high / 100;
+// The range between the `per_cent` and 100 - `per_cent` percentiles, widened by the margin.
+void learn(std::vector<std::int32_t>& a, std::size_t per_cent, SourceAges& out, std::size_t s) {
+  const std::size_t lo = a.size() * per_cent / 100, hi = a.size() - 1 - a.size() * per_cent / 100;
   std::nth_element(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(lo), a.end());
   out.youngest[s] = a[lo] - SourceAges::kMarginDays;
   std::nth_element(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(hi), a.end());
@@ -55,34 +55,8 @@ SourceAges learn_source_ages(const PreparedRecords& r) {
   out.oldest.assign(n_sources, 0);
   out.learnt.assign(n_sources, false);
   for (std::size_t s = 0; s < n_sources; ++s)
-    if (ages[s].size() >= SourceAges::kMinDated) learn(ages[s], 1, 1, out, s);
+    if (ages[s].size() >= SourceAges::kMinDated) learn(ages[s], 1, out, s);
   return out;
-}
-
-bool unlearnt_sources(const PreparedRecords& r, const SourceAges& ages) {
-  std::vector<std::size_t> dated(r.sources.values.size(), 0);
-  for (std::size_t rec = 0; rec < r.record_ids.size(); ++rec)
-    if (PreparedRecords::is_dated(r.record_day[rec])) ++dated[r.record_source[rec]];
-  for (std::size_t s = 0; s < dated.size(); ++s)
-    if (dated[s] >= SourceAges::kMinDated && !(s < ages.learnt.size() && ages.learnt[s])) return true;
-  return false;
-}
-
-SourceAges learn_source_ages_from_persons(const PreparedRecords& r, SourceAges ages,
-                                          const std::function<std::uint32_t(std::uint32_t)>& person_of) {
-  const std::size_t n = r.n_identities();
-  std::vector<std::pair<std::uint32_t, std::int32_t>> best(n, {0, 0});  // per person: (records, dob)
-  for (std::size_t x = 0; x < n; ++x) {
-    const std::int32_t d = r.dob[x];
-    if (d % 100 == 0 || (d / 100) % 100 == 0) continue;
-    auto& b = best[person_of(static_cast<std::uint32_t>(x))];
-    if (r.n_records[x] > b.first) b = {r.n_records[x], d};
-  }
-  auto joined = ages_by_source(r, [&](std::size_t rec) { return best[person_of(r.identity_of[rec])].second; });
-  constexpr std::size_t kYoungTrimPerCent = 5;
-  for (std::size_t s = 0; s < joined.size(); ++s)
-    if (!ages.learnt[s] && joined[s].size() >= SourceAges::kMinDated) learn(joined[s], kYoungTrimPerCent, 1, ages, s);
-  return ages;
 }
 
 std::vector<BirthWindow> birth_windows(const PreparedRecords& r, const SourceAges& ages, std::size_t first_identity) {

@@ -84,36 +84,4 @@ TEST_SUITE("source_ages") {
       CHECK((uf.find(ct) == uf.find(father)) == windows);
     }
   }
-  TEST_CASE("source_ages.from_persons: a source without dates of birth learns its ages from the persons its records joined, past a few mistakes") {
-    // Council tax accounts without dates of birth, each joined to a person whose GP record gives
-    // one (aged 25 to 60); three were joined to children of the same name by mistake.
-    std::vector<Record> recs;
-    for (int i = 0; i < 60; ++i) {
-      recs.push_back(dated(person(fmt::format("gp{}", i), fmt::format("n{}", i), "x", fmt::format("{}-05-0{}", 1964 + i % 36, 1 + i % 9),
-                                  "", "", "", "gp"), "2024-06-01"));
-      recs.push_back(dated(person(fmt::format("ct{}", i), fmt::format("n{}", i), "x", "", "", "", "", "tax"), "2024-06-01"));
-    }
-    for (int i = 0; i < 3; ++i)
-      recs.push_back(dated(person(fmt::format("kid{}", i), fmt::format("n{}", i), "y", "2017-02-03", "", "", "", "gp"), "2024-06-01"));
-    recs.push_back(dated(person("new-ct", "amy", "z", "", "", "", "", "tax"), "2024-06-01"));
-    PreparedRecords r;
-    r.add(recs);
-    const SourceAges own = learn_source_ages(r);
-    CHECK(unlearnt_sources(r, own));
-    // Person of each identity: a council tax account is its GP record's person (the first three
-    // the child's instead).
-    const auto person_of = [&](std::uint32_t x) -> std::uint32_t {
-      const std::size_t rec = r.first_record[x];
-      const std::string& id = r.record_ids[rec];
-      if (id.rfind("ct", 0) != 0) return x;
-      const int i = std::stoi(id.substr(2));
-      return r.identity_of[i < 3 ? 120 + static_cast<std::size_t>(i) : 2 * static_cast<std::size_t>(i)];
-    };
-    const SourceAges learnt = learn_source_ages_from_persons(r, own, person_of);
-    CHECK_FALSE(unlearnt_sources(r, learnt));
-    const BirthWindow w = birth_windows(r, learnt)[r.identity_of[recs.size() - 1]];
-    CHECK(w.contains(day_number(19800101)));
-    CHECK_FALSE(w.contains(day_number(20150101)));  // the mistakes do not make a child a council tax payer
-    CHECK(birth_windows(r, own)[r.identity_of[recs.size() - 1]].contains(day_number(20150101)));  // what it knew before
-  }
 }

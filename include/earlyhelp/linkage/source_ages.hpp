@@ -27,7 +27,6 @@
 #include "earlyhelp/linkage/records.hpp"
 
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 namespace earlyhelp::linkage {
@@ -52,18 +51,6 @@ struct SourceAges {
 /// Learns each source's age range from its records with a full date of birth and a record date.
 /// Complexity O(records + sources * k log k), k the dated records of a source.
 SourceAges learn_source_ages(const PreparedRecords& r);
-
-/// Whether some source with kMinDated dated records or more has not learnt its ages (too few of
-/// them carry a date of birth).
-bool unlearnt_sources(const PreparedRecords& r, const SourceAges& ages);
-
-/// `ages` with the sources it has not learnt learnt from the persons a first clustering joined
-/// their records to: `person_of(identity)` is an identity's person (any id, such as a union-find
-/// root), whose date of birth is that of its identity with the most records. Those joins carry the
-/// first clustering's mistakes (a council tax account joined to a child of the same name), so the
-/// range is the 5th to the 95th percentile of the ages, widened by kMarginDays.
-SourceAges learn_source_ages_from_persons(const PreparedRecords& r, SourceAges ages,
-                                          const std::function<std::uint32_t(std::uint32_t)>& person_of);
 
 /// For each identity without a date of birth, the window its dated records allow (intersected
 /// over its records; left open when they contradict each other); open for identities with one,
