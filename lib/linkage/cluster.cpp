@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 
 namespace earlyhelp::linkage {
 
@@ -19,6 +20,7 @@ void ConstrainedUnionFind::resize(std::size_t n) {
   earliest_.resize(n, BirthWindow::kOpen);
   latest_.resize(n, INT32_MAX);
   persons_.resize(n);
+  names_.resize(n);
   closed_.resize(n, 0);
   for (std::size_t i = old; i < n; ++i) parent_[i] = static_cast<std::uint32_t>(i);
 }
@@ -42,9 +44,25 @@ bool could_be_one_dob(std::int32_t a, std::int32_t b) noexcept {
   return compare_dates(pa, pb) != DateLevel::different;
 }
 
-void ConstrainedUnionFind::set_dob(std::uint32_t x, std::int32_t dob) {
-  auto& d = dobs_[find(x)];
-  if (dob != 0 && std::find(d.begin(), d.end(), dob) == d.end()) d.push_back(dob);
+namespace {
+
+// Adds `seen` (a date of birth or first name with the sources that recorded it) to a group's
+// list: its sources join those of the same value already there, or it is appended while the
+// list is shorter than `max` (a group holds a few values at most: typos).
+template <class Seen, class Value>
+void add_seen(std::vector<Seen>& list, const Seen& seen, Value value, std::size_t max) {
+  const auto it = std::find_if(list.begin(), list.end(), [&](const Seen& s) { return value(s) == value(seen); });
+  if (it != list.end()) it->sources |= seen.sources;
+  else if (list.size() < max) list.push_back(seen);
+}
+
+// A group's dates of birth and first names: a few distinct ones at most (typos), so short lists.
+constexpr std::size_t kSeenMax = 8;
+
+}  // namespace
+
+void ConstrainedUnionFind::set_dob(std::uint32_t x, std::int32_t dob, std::uint32_t sources) {
+  if (dob != 0) add_seen(dobs_[find(x)], DobSeen{dob, sources}, [](const DobSeen& s) { return s.dob; }, SIZE_MAX);
 }
 
 void ConstrainedUnionFind::set_birth_window(std::uint32_t x, std::int32_t earliest, std::int32_t latest) {
@@ -56,12 +74,61 @@ void ConstrainedUnionFind::set_birth_window(std::uint32_t x, std::int32_t earlie
 namespace {
 
 // Whether some date of birth of `dobs` may fall inside the window (true when there is none).
-bool some_dob_within(const std::vector<std::int32_t>& dobs, std::int32_t earliest, std::int32_t latest) {
+template <class Dobs>
+bool some_dob_within(const Dobs& dobs, std::int32_t earliest, std::int32_t latest) {
   if (dobs.empty() || (earliest == BirthWindow::kOpen && latest == INT32_MAX)) return true;
-  return std::any_of(dobs.begin(), dobs.end(), [&](std::int32_t d) {
-    const auto [lo, hi] = dob_days(d);
+  return std::any_of(dobs.begin(), dobs.end(), [&](const auto& seen) {
+    const auto [lo, hi] = dob_days(seen.dob);
     return lo <= latest && hi >= earliest;
   });
+}
+
+// A first name or date of birth that at least two sources recorded (bit mask).
+constexpr bool two_sources(std::uint32_t sources) noexcept { return (sources & (sources - 1)) != 0; }
+
+// A full date of birth that at least two sources recorded.
+template <class Seen>
+bool confirmed(const Seen& s) noexcept {
+  return s.dob % 100 != 0 && (s.dob / 100) % 100 != 0 && two_sources(s.sources);
+}
+
+// Whether two groups' dates of birth are each confirmed by two sources and none of one group's
+// is the other's (or it with day and month swapped).
+template <class Dobs>
+bool confirmed_apart(const Dobs& a, const Dobs& b) {
+  if (a.empty() || b.empty() || std::none_of(a.begin(), a.end(), confirmed<typename Dobs::value_type>) ||
+      std::none_of(b.begin(), b.end(), confirmed<typename Dobs::value_type>))
+    return false;
+  for (const auto& x : a)
+    for (const auto& y : b) {
+      if (x.dob == y.dob) return false;
+      const PartialDate px{x.dob / 10000, x.dob / 100 % 100, x.dob % 100}, py{y.dob / 10000, y.dob / 100 % 100, y.dob % 100};
+      if (compare_dates(px, py) == DateLevel::day_month_transposed) return false;
+    }
+  return true;
+}
+
+}  // namespace
+
+void ConstrainedUnionFind::set_name(std::uint32_t x, std::uint32_t name, std::uint32_t sources) {
+  if (name != 0) add_seen(names_[find(x)], NameSeen{name, sources, x}, [](const NameSeen& s) { return s.name; }, SIZE_MAX);
+}
+
+namespace {
+
+// Whether two groups each go by a first name two sources confirm and every first name of one is
+// only another form of every first name of the other.
+template <class Names, class AliasOnly>
+bool names_apart(const Names& a, const Names& b, const AliasOnly& alias_only) {
+  const auto confirmed = [](const auto& s) { return two_sources(s.sources); };
+  if (std::none_of(a.begin(), a.end(), confirmed) || std::none_of(b.begin(), b.end(), confirmed)) return false;
+  for (const auto& x : a)
+    for (const auto& y : b)
+      if (x.name == y.name) return false;
+  for (const auto& x : a)
+    for (const auto& y : b)
+      if (!alias_only(x.identity, y.identity)) return false;
+  return true;
 }
 
 }  // namespace
@@ -78,13 +145,15 @@ bool ConstrainedUnionFind::conflicts(std::uint32_t a, std::uint32_t b, bool dob_
     for (const auto& [ea, x] : persons_[ra])
       for (const auto& [eb, y] : persons_[rb])
         if (ea != eb && (*guard)(x, y)) return true;
+  if (guard != nullptr && guard->alias_only && names_apart(names_[ra], names_[rb], guard->alias_only)) return true;
   if (std::max(earliest_[ra], earliest_[rb]) > std::min(latest_[ra], latest_[rb])) return true;
   if (!some_dob_within(dobs_[ra], earliest_[rb], latest_[rb]) || !some_dob_within(dobs_[rb], earliest_[ra], latest_[ra]))
     return true;
+  if (confirmed_apart(dobs_[ra], dobs_[rb])) return true;
   if (dob_guard && !dobs_[ra].empty() && !dobs_[rb].empty()) {
     const auto& other = dobs_[rb];
-    const bool one_person = std::any_of(dobs_[ra].begin(), dobs_[ra].end(), [&](std::int32_t x) {
-      return std::any_of(other.begin(), other.end(), [&](std::int32_t y) { return could_be_one_dob(x, y); });
+    const bool one_person = std::any_of(dobs_[ra].begin(), dobs_[ra].end(), [&](const DobSeen& x) {
+      return std::any_of(other.begin(), other.end(), [&](const DobSeen& y) { return could_be_one_dob(x.dob, y.dob); });
     });
     if (!one_person) return true;
   }
@@ -108,17 +177,16 @@ bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b, bool dob_guar
   auto& from = cannot_[rb];
   into.insert(into.end(), from.begin(), from.end());
   std::vector<std::uint32_t>().swap(from);
-  // A group's dates of birth: a few distinct ones at most (typos), so a short list.
-  constexpr std::size_t kDobsMax = 8;
-  for (const std::int32_t d : dobs_[rb])
-    if (dobs_[ra].size() < kDobsMax && std::find(dobs_[ra].begin(), dobs_[ra].end(), d) == dobs_[ra].end()) dobs_[ra].push_back(d);
-  std::vector<std::int32_t>().swap(dobs_[rb]);
+  for (const DobSeen& d : dobs_[rb]) add_seen(dobs_[ra], d, [](const DobSeen& s) { return s.dob; }, kSeenMax);
+  std::vector<DobSeen>().swap(dobs_[rb]);
   for (const auto& entry : persons_[rb]) {  // not a structured binding: clang 14 cannot capture one
     const std::uint32_t e = entry.first;
     if (std::none_of(persons_[ra].begin(), persons_[ra].end(), [&](const auto& p) { return p.first == e; }))
       persons_[ra].push_back(entry);
   }
   std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(persons_[rb]);
+  for (const NameSeen& n : names_[rb]) add_seen(names_[ra], n, [](const NameSeen& s) { return s.name; }, kSeenMax);
+  std::vector<NameSeen>().swap(names_[rb]);
   // Compact now and then so lists of merged groups do not grow without bound.
   if (into.size() > 64) {
     for (auto& x : into) x = find(x);

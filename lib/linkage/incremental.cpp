@@ -102,14 +102,23 @@ void assign_new_persons(const PreparedRecords& r, std::size_t first_new, const s
 void link_new_identities(const PreparedRecords& r, std::size_t first_new, const FellegiSunter& scorer,
                          const Settings& settings, CandidateIndex& index, ConstrainedUnionFind& uf,
                          std::vector<std::uint32_t>& identity_person, std::vector<std::string>& person_ids,
-                         const PersonGuard* guard) {
+                         const PersonGuard* guard, const SourceAges* ages) {
   const std::size_t n = r.n_identities();
   uf.resize(n);
-  for (std::size_t x = first_new; x < n; ++x) uf.set_dob(static_cast<std::uint32_t>(x), r.dob[x]);
+  for (std::size_t x = first_new; x < n; ++x) uf.set_dob(static_cast<std::uint32_t>(x), r.dob[x], r.source_mask[x]);
+  if (ages != nullptr) {
+    const std::vector<BirthWindow> windows = birth_windows(r, *ages, first_new);
+    for (std::size_t x = first_new; x < n; ++x)
+      if (windows[x].known()) uf.set_birth_window(static_cast<std::uint32_t>(x), windows[x].earliest, windows[x].latest);
+  }
   if (guard != nullptr) {
     const std::vector<std::uint32_t> evidence = person_evidence_ids(r);
     for (std::size_t x = first_new; x < n; ++x)
       if (evidence[x] != 0) uf.set_person(static_cast<std::uint32_t>(x), evidence[x]);
+    for (std::size_t x = first_new; x < n; ++x) {
+      const auto xi = static_cast<std::uint32_t>(x);
+      uf.set_name(xi, first_name_for_rules(r, xi), r.source_mask[x]);
+    }
   }
   identity_person.resize(n, UINT32_MAX);
   const double threshold = weight_from_probability(settings.match_threshold);

@@ -65,7 +65,9 @@ void Linker::decide_households() {
 }
 
 PersonGuard Linker::person_guard() const {
-  return [this](std::uint32_t a, std::uint32_t b) { return never_one_person(table_, a, b); };
+  PersonGuard guard([this](std::uint32_t a, std::uint32_t b) { return never_one_person(table_, a, b); });
+  guard.alias_only = [this](std::uint32_t a, std::uint32_t b) { return first_names_alias_only(table_, a, b); };
+  return guard;
 }
 
 std::vector<std::string> Linker::add_records(const std::vector<Record>& records) {
@@ -90,7 +92,7 @@ std::vector<std::string> Linker::add_records(const std::vector<Record>& records)
   rebuild_scorer();
   const PersonGuard guard = person_guard();
   link_new_identities(table_, first_new, scorer_, settings_, index_, uf_, identity_person_, persons_,
-                      households_ ? &guard : nullptr);
+                      households_ ? &guard : nullptr, &source_ages_);
   std::vector<std::string> out;
   for (std::size_t rec = first_record; rec < table_.record_ids.size(); ++rec)
     out.push_back(persons_[identity_person_[table_.identity_of[rec]]]);
@@ -227,12 +229,13 @@ void Linker::cluster() {
   const std::size_t n = table_.n_identities();
   uf_ = ConstrainedUnionFind();
   uf_.resize(n);
-  for (std::size_t x = 0; x < n; ++x) uf_.set_dob(static_cast<std::uint32_t>(x), table_.dob[x]);
+  for (std::size_t x = 0; x < n; ++x) uf_.set_dob(static_cast<std::uint32_t>(x), table_.dob[x], table_.source_mask[x]);
   // Records without a date of birth still say when their person was born, give or take (the ages
   // their source records people at, and not before the record's date: source_ages.hpp). A source
   // without dates of birth learning its ages from the persons a first run joined its records to
   // (and a second run) was tried and dropped: with four such sources F1 0.9446, with it 0.9443.
-  const std::vector<BirthWindow> windows = birth_windows(table_, learn_source_ages(table_));
+  source_ages_ = learn_source_ages(table_);  // kept for records added later
+  const std::vector<BirthWindow> windows = birth_windows(table_, source_ages_);
   for (std::size_t x = 0; x < n; ++x)
     if (windows[x].known()) uf_.set_birth_window(static_cast<std::uint32_t>(x), windows[x].earliest, windows[x].latest);
   for (auto& chunk : conflicts_) {
@@ -245,6 +248,11 @@ void Linker::cluster() {
     const std::vector<std::uint32_t> evidence = person_evidence_ids(table_);
     for (std::size_t x = 0; x < n; ++x)
       if (evidence[x] != 0) uf_.set_person(static_cast<std::uint32_t>(x), evidence[x]);
+    const std::vector<std::uint32_t> name_sources = first_name_sources(table_);
+    for (std::size_t x = 0; x < n; ++x) {
+      const auto xi = static_cast<std::uint32_t>(x);
+      uf_.set_name(xi, first_name_for_rules(table_, xi), name_sources[x]);
+    }
   }
   cluster_edges(links_, uf_, /*keep_closed_apart=*/false, &table_.dob, households_ ? &guard : nullptr);
   if (settings_.absorb_orphans && homes_.size() != n) homes_ = home_keys(table_);

@@ -5,6 +5,7 @@
 #include "earlyhelp/linkage/similarity.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -107,9 +108,13 @@ bool identifiers_agree(const PreparedRecords& r, std::uint32_t a, std::uint32_t 
   return std::min(x.size(), y.size()) >= 4 && osa_distance(x, y) <= 1;
 }
 
-enum class Apart { no, rule, twins };
+enum class Apart { no, rule, twins, sex };
 
 Apart why_apart(const PreparedRecords& r, std::uint32_t a, std::uint32_t b) {
+  // A male and a female record are two people, whatever else they share (a missing sex says
+  // nothing): the evidence that still tells an Oliver from an Olivia born on one day, or two
+  // namesakes when a source records no date of birth.
+  if (r.sex[a] != 0 && r.sex[b] != 0 && r.sex[a] != r.sex[b]) return identifiers_agree(r, a, b) ? Apart::no : Apart::sex;
   const std::int32_t da = r.dob[a], db = r.dob[b];
   if (da == 0 || db == 0 || r.first_id[a] == 0 || r.first_id[b] == 0 || r.first_id[a] == r.first_id[b]) return Apart::no;
   const bool twins = da == db && da % 100 != 0 && (da / 100) % 100 != 0;
@@ -128,6 +133,16 @@ Apart why_apart(const PreparedRecords& r, std::uint32_t a, std::uint32_t b) {
 bool first_names_agree(const PreparedRecords& r, std::uint32_t fa, std::uint32_t sa, std::uint32_t fb,
                        std::uint32_t sb) {
   return names_reconcile(r, fa, sa, fb, sb, /*other_forms=*/true);
+}
+
+bool first_names_alias_only(const PreparedRecords& r, std::uint32_t a, std::uint32_t b) {
+  const std::uint32_t fa = r.first_id[a], fb = r.first_id[b], sa = r.surname_id[a], sb = r.surname_id[b];
+  return names_reconcile(r, fa, sa, fb, sb, /*other_forms=*/true) && !names_reconcile(r, fa, sa, fb, sb, /*other_forms=*/false);
+}
+
+std::uint32_t first_name_for_rules(const PreparedRecords& r, std::uint32_t x) {
+  const std::uint32_t f = r.first_id[x];
+  return f != 0 && !r.first_info[f].is_initial ? f : 0;
 }
 
 bool dates_of_birth_disagree(std::int32_t a, std::int32_t b) noexcept {
@@ -154,6 +169,7 @@ const char* never_one_person_reason(const PreparedRecords& r, std::uint32_t a, s
     case Apart::no: return "";
     case Apart::rule: return "first names and dates of birth disagree";
     case Apart::twins: return "twins: one date of birth, different first names";
+    case Apart::sex: return "one record male, the other female";
   }
   return "";
 }
@@ -163,12 +179,31 @@ std::vector<std::uint32_t> person_evidence_ids(const PreparedRecords& r) {
   std::unordered_map<std::string, std::uint32_t> seen;
   std::string key;
   for (std::size_t x = 0; x < out.size(); ++x) {
-    if (r.first_id[x] == 0 || r.dob[x] == 0) continue;
+    if ((r.first_id[x] == 0 || r.dob[x] == 0) && r.sex[x] == 0) continue;
     key.clear();
-    for (const std::uint32_t v : {r.first_id[x], r.surname_id[x], static_cast<std::uint32_t>(r.dob[x]), r.identifier_id[x]})
+    for (const std::uint32_t v : {r.first_id[x], r.surname_id[x], static_cast<std::uint32_t>(r.dob[x]), r.identifier_id[x],
+                                  static_cast<std::uint32_t>(static_cast<unsigned char>(r.sex[x]))})
       key.append(reinterpret_cast<const char*>(&v), sizeof v);
     out[x] = seen.emplace(key, static_cast<std::uint32_t>(seen.size() + 1)).first->second;
   }
+  return out;
+}
+
+std::vector<std::uint32_t> first_name_sources(const PreparedRecords& r) {
+  const std::size_t n = r.n_identities();
+  std::vector<std::uint32_t> out(r.source_mask.begin(), r.source_mask.begin() + static_cast<std::ptrdiff_t>(n));
+  std::unordered_map<std::string, std::uint32_t> at;  // (first, surname, postcode) -> sources
+  const auto key = [&](std::size_t x) {
+    std::string k(3 * sizeof(std::uint32_t), '\0');
+    const std::uint32_t v[3] = {r.first_id[x], r.surname_id[x], r.postcode_id[x]};
+    std::memcpy(k.data(), v, sizeof v);
+    return k;
+  };
+  const auto keyed = [&](std::size_t x) { return r.first_id[x] != 0 && r.postcode_id[x] != 0; };
+  for (std::size_t x = 0; x < n; ++x)
+    if (keyed(x)) at[key(x)] |= r.source_mask[x];
+  for (std::size_t x = 0; x < n; ++x)
+    if (keyed(x)) out[x] = at[key(x)];
   return out;
 }
 

@@ -59,14 +59,17 @@ SourceAges learn_source_ages(const PreparedRecords& r) {
   return out;
 }
 
-std::vector<BirthWindow> birth_windows(const PreparedRecords& r, const SourceAges& ages) {
+std::vector<BirthWindow> birth_windows(const PreparedRecords& r, const SourceAges& ages, std::size_t first_identity) {
   const std::size_t n = r.n_identities();
   std::vector<BirthWindow> out(n);
   std::vector<std::uint8_t> contradicted(n, 0);
-  for (std::size_t rec = 0; rec < r.record_ids.size(); ++rec) {
+  // Identities are numbered in the order of their first records: those from first_identity on
+  // have no record before the first one's.
+  const std::size_t first_rec = first_identity < n ? r.first_record[first_identity] : r.record_ids.size();
+  for (std::size_t rec = first_rec; rec < r.record_ids.size(); ++rec) {
     const std::uint32_t x = r.identity_of[rec];
     const std::int32_t day = r.record_day[rec];
-    if (r.dob[x] != 0 || !PreparedRecords::is_dated(day)) continue;
+    if (x < first_identity || r.dob[x] != 0 || !PreparedRecords::is_dated(day)) continue;
     const std::uint32_t s = r.record_source[rec];
     BirthWindow w;
     // Nobody is recorded long before they are born (a year allows for an unborn child's case).
@@ -77,7 +80,7 @@ std::vector<BirthWindow> birth_windows(const PreparedRecords& r, const SourceAge
     into.latest = std::min(into.latest, w.latest);
     if (into.earliest > into.latest) contradicted[x] = 1;
   }
-  for (std::size_t x = 0; x < n; ++x) {
+  for (std::size_t x = first_identity; x < n; ++x) {
     if (r.dob[x] != 0 || contradicted[x]) {
       out[x] = BirthWindow();
       continue;

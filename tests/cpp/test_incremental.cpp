@@ -78,6 +78,33 @@ TEST_SUITE("incremental") {
     CHECK(static_cast<double>(agree) / static_cast<double>(extra.size()) >= 0.9);
   }
 
+  TEST_CASE("incremental.linker: an added record without a date of birth gets its source's birth window, as in a batch") {
+    // A school records children, council tax adults (ages learnt from their dated records). An
+    // undated council tax record of John Smith scores alike with the son John (born 2012) and the
+    // father John (born 1980): only its window tells it is the father's.
+    std::vector<Record> base = make_population(40, 13).records;
+    for (int i = 0; i < 60; ++i) {
+      base.push_back(dated(person(fmt::format("sc{}", i), fmt::format("pupil{}", i), fmt::format("roll{}", i),
+                                  fmt::format("{}-03-{:02d}", 2009 + i % 11, 1 + i % 28), "", "", "", "school"), "2024-06-01"));
+      base.push_back(dated(person(fmt::format("tx{}", i), fmt::format("payer{}", i), fmt::format("band{}", i),
+                                  fmt::format("{}-05-{:02d}", 1964 + i % 36, 1 + i % 28), "", "", "", "tax"), "2024-06-01"));
+    }
+    base.push_back(dated(person("junior", "john", "smith", "2012-09-14", "1 mill lane", "LS1 1AA", "", "gp"), "2024-06-01"));
+    base.push_back(dated(person("father", "john", "smith", "1980-05-02", "1 mill lane", "LS1 1AA", "", "gp"), "2024-06-01"));
+    const Record ct = dated(person("ct", "john", "smith", "", "1 mill lane", "LS1 1AA", "", "tax"), "2024-07-01");
+    std::vector<Record> all = base;
+    all.push_back(ct);
+    auto batch = person_by_record(linked(all));
+    REQUIRE(batch["junior"] != batch["father"]);
+    CHECK(batch["ct"] == batch["father"]);
+    Linker linker = linked(base);
+    auto before = person_by_record(linker);
+    const auto added = linker.add_records({ct});
+    REQUIRE(added.size() == 1);
+    CHECK(added[0] == before["father"]);
+    CHECK(added[0] != before["junior"]);
+  }
+
   TEST_CASE("incremental.lookup: a typo'd record finds its person first") {
     const Population pop = make_population(80, 9);
     Linker linker = linked(pop.records);

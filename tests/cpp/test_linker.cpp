@@ -270,6 +270,26 @@ TEST_SUITE("linker") {
     CHECK_FALSE(could_be_one_dob(19930604, 20020528));
   }
 
+  TEST_CASE("linker.dob_guard: dates of birth that two sources confirm keep namesakes apart, though one digit apart") {
+    // Laura Jones born 1987-08-31 in health and council tax (identity 0) and Laura Jones born
+    // 1997-08-31 in police and social care (1): scored a match on names and a one-digit date, but
+    // a keying error is one system's, not repeated in another. Each seen in one source only (2,
+    // 3), the same dates may be a typo; day and month swapped (4, 5) are one date read two ways.
+    const std::vector<std::int32_t> dob = {19870831, 19970831, 19870831, 19970831, 19870408, 19870804};
+    const std::vector<std::uint32_t> sources = {0b0011, 0b1100, 0b0001, 0b0100, 0b0011, 0b1100};
+    ConstrainedUnionFind uf;
+    uf.resize(dob.size());
+    for (std::uint32_t x = 0; x < dob.size(); ++x) uf.set_dob(x, dob[x], sources[x]);
+    std::vector<Edge> edges = {{0, 1, 20.0}, {2, 3, 20.0}, {4, 5, 20.0}};
+    cluster_edges(edges, uf, false, &dob);
+    CHECK(uf.find(0) != uf.find(1));
+    CHECK(uf.find(2) == uf.find(3));
+    CHECK(uf.find(4) == uf.find(5));
+    // Once a group holds both dates (a typo joined by a stronger link), the rule no longer applies.
+    CHECK(uf.unite(0, 2));
+    CHECK(uf.unite(1, 0));
+  }
+
   TEST_CASE("linker.link: one call runs fit, predict and cluster as the steps do, fitting only when needed") {
     const Population pop = make_population(40, 17);
     const Linker steps = linked(pop.records);

@@ -138,6 +138,45 @@ TEST_SUITE("person_rules") {
     CHECK_FALSE(dates_of_birth_disagree(19800314, 0));
   }
 
+  TEST_CASE("person_rules.sex: a male and a female record are two people, a missing sex says nothing") {
+    const auto sexed = [](const std::string& first, const std::string& dob, const std::string& sex, const std::string& nhs = "") {
+      Record r = rec(first, "smith", dob, nhs);
+      r.sex = sex;
+      return r;
+    };
+    // Oliver and Olivia born on one day: the names are a typo apart, the sexes tell them apart.
+    CHECK(Pair(sexed("oliver", "2015-06-01", "M"), sexed("olivia", "2015-06-01", "F")).apart());
+    CHECK_FALSE(Pair(sexed("oliver", "2015-06-01", "M"), sexed("olivia", "2015-06-01", "")).apart());
+    // Namesakes where a source records no date of birth.
+    CHECK(Pair(sexed("sam", "", "male"), sexed("sam", "", "female")).apart());
+    CHECK_FALSE(Pair(sexed("sam", "", "M"), sexed("sam", "", "m")).apart());
+    CHECK_FALSE(Pair(sexed("sam", "", "M"), sexed("sam", "", "")).apart());
+    CHECK_FALSE(Pair(sexed("sam", "", "M", "9434765919"), sexed("sam", "", "F", "9434765919")).apart());  // an identifier joins
+    const Pair twins(sexed("oliver", "2015-06-01", "M"), sexed("olivia", "2015-06-01", "F"));
+    CHECK(std::string(never_one_person_reason(twins.r, 0, 1)) == "one record male, the other female");
+    // A record with a sex but no date of birth carries person evidence for the cluster guard.
+    const Pair no_dob(sexed("sam", "", "M"), sexed("sam", "", ""));
+    const std::vector<std::uint32_t> evidence = person_evidence_ids(no_dob.r);
+    CHECK(evidence[no_dob.r.identity_of[0]] != 0);
+    CHECK(evidence[no_dob.r.identity_of[1]] == 0);
+  }
+
+  TEST_CASE("person_rules.linker: an Oliver and an Olivia born on one day at one home are two people") {
+    Population pop = make_population(60, 71);
+    for (const char* s : {"school", "health", "social_care"}) {
+      pop.records.push_back(person(std::string("m-") + s, "oliver", "quarrington", "2014-05-17", "9 orchard way", "LS7 4QT", "M", s));
+      pop.records.push_back(person(std::string("f-") + s, "olivia", "quarrington", "2014-05-17", "9 orchard way", "LS7 4QT", "F", s));
+    }
+    // A record without a sex joins one of them, and never bridges the two.
+    pop.records.push_back(person("n-housing", "olivia", "quarrington", "2014-05-17", "9 orchard way", "LS7 4QT", "", "housing"));
+    const Linker linker = linked(pop.records);
+    auto p = person_by_record(linker);
+    CHECK(p["m-school"] == p["m-health"]);
+    CHECK(p["f-school"] == p["f-social_care"]);
+    CHECK(p["m-school"] != p["f-school"]);
+    CHECK((p["n-housing"] == p["f-school"] || p["n-housing"] == p["m-school"]));
+  }
+
   TEST_CASE("person_rules.household_evidence: households are told from a list of individuals without labels") {
     PreparedRecords council;
     council.add(make_population(80, 3).records);
@@ -210,6 +249,42 @@ TEST_SUITE("person_rules") {
     };
     CHECK_FALSE(chain(""));
     CHECK(chain("9434765919"));  // one NHS number on both: an identifier joins them
+  }
+
+  TEST_CASE("person_rules.cluster: an Amelia and a Mia born on one day, each so named by two sources, are two people") {
+    // Forms of one name in the name table reconcile twins' first names (Bill and William born on
+    // one day are one man), but not two names each of which two systems record.
+    PreparedRecords r;
+    r.add({person("a1", "amelia", "smith", "2017-06-06", "", "HX12 4NF", "F", "health"),
+           person("a2", "amelia", "smith", "2017-06-06", "", "HX12 4NF", "F", "education"),
+           person("m1", "mia", "smith", "2017-06-06", "", "HX3 8TS", "F", "social_care"),
+           person("m2", "mia", "smith", "2017-06-06", "", "HX3 8TS", "F", "education"),
+           person("w1", "william", "jones", "1980-03-14", "", "LS1 1AA", "M", "health"),
+           person("w2", "william", "jones", "1980-03-14", "", "LS1 1AA", "M", "police"),
+           person("b1", "bill", "jones", "1980-03-14", "", "LS1 1AA", "M", "revenues")});
+    const auto id = [&](std::size_t rec) { return r.identity_of[rec]; };
+    // Before any clustering: one name at one postcode under one surname is one person's.
+    PreparedRecords moved;
+    moved.add({person("x1", "mia", "hill", "2020-05-08", "3 elm road", "HX3 4TQ", "F", "health"),
+               person("x2", "mia", "hill", "", "3 elm road", "HX3 4TQ", "F", "social_care"),
+               person("x3", "mia", "hill", "", "9 oak road", "HX9 1AA", "F", "police")});
+    const std::vector<std::uint32_t> seen = first_name_sources(moved);
+    CHECK(seen[moved.identity_of[0]] == (moved.source_mask[moved.identity_of[0]] | moved.source_mask[moved.identity_of[1]]));
+    CHECK(seen[moved.identity_of[2]] == moved.source_mask[moved.identity_of[2]]);
+    CHECK(first_names_alias_only(r, id(0), id(2)));
+    CHECK_FALSE(first_names_alias_only(r, id(0), id(0)));
+    CHECK_FALSE(never_one_person(r, id(0), id(2)));  // the pair alone may be one girl
+    for (const bool alias_rule : {false, true}) {
+      PersonGuard guard([&](std::uint32_t x, std::uint32_t y) { return never_one_person(r, x, y); });
+      if (alias_rule) guard.alias_only = [&](std::uint32_t x, std::uint32_t y) { return first_names_alias_only(r, x, y); };
+      ConstrainedUnionFind uf;
+      uf.resize(r.n_identities());
+      for (std::uint32_t x = 0; x < r.n_identities(); ++x) uf.set_name(x, first_name_for_rules(r, x), r.source_mask[x]);
+      std::vector<Edge> edges{{id(0), id(2), 20.0}, {id(4), id(6), 20.0}};
+      cluster_edges(edges, uf, false, &r.dob, &guard);
+      CHECK((uf.find(id(0)) != uf.find(id(2))) == alias_rule);
+      CHECK(uf.find(id(4)) == uf.find(id(6)));  // Bill in one source only
+    }
   }
 
   TEST_CASE("person_rules.linker: a model that takes the household for the person still never joins two of its members") {

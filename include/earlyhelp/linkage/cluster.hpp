@@ -16,6 +16,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -27,8 +28,18 @@ struct Edge {
   double weight = 0;  ///< log2 match weight
 };
 
-/// Whether two identities can never be one person (see person_rules.hpp).
-using PersonGuard = std::function<bool(std::uint32_t, std::uint32_t)>;
+/// The person rules for clustering (person_rules.hpp): `never(x, y)`, whether two identities can
+/// never be one person; and, optionally, `alias_only(x, y)`, whether their first names are other
+/// forms of one name in the name table and nothing closer (Mia and Amelia, Jack and John: not
+/// equal, a typo, an initial or a swap), for the rule on first names two sources confirm
+/// (ConstrainedUnionFind::set_name). Called as `guard(x, y)`, it asks `never`.
+struct PersonGuard {
+  std::function<bool(std::uint32_t, std::uint32_t)> never, alias_only;
+  PersonGuard() = default;
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, PersonGuard>>>
+  PersonGuard(F never_one_person) : never(std::move(never_one_person)) {}  // NOLINT: a guard from any callable
+  bool operator()(std::uint32_t x, std::uint32_t y) const { return never(x, y); }
+};
 
 /// Union-find over identities with cannot-link constraints (persisted for incremental linking).
 class ConstrainedUnionFind {
@@ -39,11 +50,15 @@ class ConstrainedUnionFind {
   std::uint32_t find(std::uint32_t x) noexcept;
   /// Records that a and b must not end in one cluster.
   void cannot_link(std::uint32_t a, std::uint32_t b);
-  /// Records identity x's date of birth (yyyymmdd; 0 for none). Two groups whose dates of birth
+  /// Records identity x's date of birth (yyyymmdd; 0 for none), seen in the sources of the bit
+  /// mask `sources` (PreparedRecords::source_mask; 0 when unknown). Two groups whose dates of birth
   /// cannot be one person's (see could_be_one_dob) are different people: a record without a date
   /// of birth that matches both (a council tax account under a name they share) does not bridge
-  /// them.
-  void set_dob(std::uint32_t x, std::int32_t dob);
+  /// them. Nor are two groups one person when each holds a full date of birth that two sources
+  /// confirm and they share none (but for day and month swapped): a keying error is one system's,
+  /// not repeated in another, so Laura Jones born 1987-08-31 in health and council tax and Laura
+  /// Jones born 1997-08-31 in police and social care are two women, though one digit apart.
+  void set_dob(std::uint32_t x, std::int32_t dob, std::uint32_t sources = 0);
   /// Records the birth dates (day numbers, inclusive) identity x's records allow although it has no
   /// date of birth (source_ages.hpp). Two groups whose windows do not meet, or a group whose dates
   /// of birth all fall outside the other's window, are different people.
@@ -52,6 +67,14 @@ class ConstrainedUnionFind {
   /// identities with equal evidence ids carry the same, so only one of them is checked), which the
   /// person guard of conflicts() compares across groups.
   void set_person(std::uint32_t x, std::uint32_t evidence);
+  /// Records that identity x goes by first name `name` (an id; 0 for none, and for an initial) in
+  /// the sources of the bit mask `sources`. With a person guard that has `alias_only`, two groups
+  /// each going by a first name that two sources confirm, whose first names are all only other
+  /// forms of one another's (PersonGuard::alias_only), are two people: a name two systems record
+  /// is the name a person goes by, so an Amelia Smith whom health and a school record and a Mia
+  /// Smith whom social care and a school record, born on one day, are two girls, while a Bill
+  /// recorded once beside three records of William is one man.
+  void set_name(std::uint32_t x, std::uint32_t name, std::uint32_t sources);
   /// Whether joining the groups of a and b would violate a cannot-link, join groups whose birth
   /// windows exclude each other (set_birth_window), (with `dob_guard`) join two groups whose dates
   /// of birth cannot be one person's, or (with `guard`) put two identities that can never be one
@@ -67,10 +90,18 @@ class ConstrainedUnionFind {
  private:
   std::vector<std::uint32_t> parent_, rank_;
   std::vector<std::vector<std::uint32_t>> cannot_;  ///< per root: identities it may not join
-  std::vector<std::vector<std::int32_t>> dobs_;     ///< per root: its distinct dates of birth
+  struct DobSeen {
+    std::int32_t dob;        ///< yyyymmdd
+    std::uint32_t sources;   ///< bit mask of the sources that recorded it
+  };
+  std::vector<std::vector<DobSeen>> dobs_;          ///< per root: its distinct dates of birth
   std::vector<std::int32_t> earliest_, latest_;     ///< per root: its birth window (day numbers)
   /// per root: (evidence id, identity) of its identities with person evidence, one per id
   std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> persons_;
+  struct NameSeen {
+    std::uint32_t name, sources, identity;  ///< first name id, bit mask of sources, an identity using it
+  };
+  std::vector<std::vector<NameSeen>> names_;  ///< per root: its first names (set_name)
   std::vector<std::uint8_t> closed_;
 };
 

@@ -24,6 +24,7 @@
 #include "earlyhelp/linkage/fellegi_sunter.hpp"
 #include "earlyhelp/linkage/records.hpp"
 #include "earlyhelp/linkage/settings.hpp"
+#include "earlyhelp/linkage/source_ages.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -60,10 +61,12 @@ class CandidateIndex {
 /// settings.match_threshold are clustered with the batch guards, look-alikes in person-level
 /// conflict become cannot-links. `identity_person` (identity -> index in `person_ids`) and
 /// `person_ids` grow to cover the new identities (see the file comment). With `guard` (the person
-/// rules), pairs it keeps apart never link and never end in one person.
+/// rules), pairs it keeps apart never link and never end in one person. With `ages` (those learnt
+/// at clustering), new identities without a date of birth get the birth windows their records
+/// allow, as in a batch (source_ages.hpp).
 void link_new_identities(const PreparedRecords& r, std::size_t first_new, const FellegiSunter& scorer,
                          const Settings& settings, CandidateIndex& index, ConstrainedUnionFind& uf,
                          std::vector<std::uint32_t>& identity_person, std::vector<std::string>& person_ids,
-                         const PersonGuard* guard = nullptr);
+                         const PersonGuard* guard = nullptr, const SourceAges* ages = nullptr);
 
 }  // namespace earlyhelp::linkage

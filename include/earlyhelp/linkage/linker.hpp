@@ -167,6 +167,7 @@ class Linker {
   std::vector<std::string> persons_;              ///< published person ids
   std::vector<std::uint32_t> identity_person_;    ///< identity -> index in persons_
   CandidateIndex index_;                          ///< blocking keys, for records added later
+  SourceAges source_ages_;                        ///< learnt at clustering, for records added later
   std::vector<std::string> warnings_;
   LinkStats stats_;
   bool fitted_ = false, predicted_ = false, clustered_ = false;

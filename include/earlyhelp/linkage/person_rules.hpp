@@ -16,7 +16,9 @@
 ///   different ages in one family or street are common (stricter than issue 13's rule 1, which
 ///   lets a nickname through); or
 /// - they are twins: the same full date of birth and first names that disagree (here another form
-///   of one name does agree: Bill and William born on one day are one person);
+///   of one name does agree: Bill and William born on one day are one person); or
+/// - one is recorded male and the other female (a missing sex says nothing): an Oliver and an
+///   Olivia born on one day, or namesakes where a source records no date of birth, are two people;
 /// unless a person identifier (NHS number, UPN, NI number) agrees, at most one keying error
 /// apart. Whatever the model estimates, such pairs never link and never end in one cluster
 /// (ConstrainedUnionFind keeps each group's person evidence).
@@ -50,7 +52,8 @@ namespace earlyhelp::linkage {
 bool never_one_person(const PreparedRecords& r, std::uint32_t a, std::uint32_t b);
 
 /// Why a pair is never one person, for explanations: "first names and dates of birth disagree",
-/// "twins: one date of birth, different first names", or "" when it may be.
+/// "twins: one date of birth, different first names", "one record male, the other female", or ""
+/// when it may be.
 const char* never_one_person_reason(const PreparedRecords& r, std::uint32_t a, std::uint32_t b);
 
 /// Whether two first names of `r` (ids into r.first; surnames for a swap) may be one person's
@@ -58,13 +61,30 @@ const char* never_one_person_reason(const PreparedRecords& r, std::uint32_t a, s
 bool first_names_agree(const PreparedRecords& r, std::uint32_t first_a, std::uint32_t surname_a,
                        std::uint32_t first_b, std::uint32_t surname_b);
 
+/// Whether identities `a` and `b` of `r` have first names that are other forms of one name in the
+/// name table and nothing closer (Mia and Amelia, Jack and John; not equal, an initial, a typo or
+/// short form, or swapped with the surname): PersonGuard::alias_only.
+bool first_names_alias_only(const PreparedRecords& r, std::uint32_t a, std::uint32_t b);
+
+/// Identity x's first name id for ConstrainedUnionFind::set_name: 0 when it has none or only an
+/// initial.
+std::uint32_t first_name_for_rules(const PreparedRecords& r, std::uint32_t x);
+
+/// For each identity, the sources (bit mask, as PreparedRecords::source_mask) that recorded its
+/// first name for its person as far as the records alone tell: its own, and those of identities
+/// with the same first name, surname and postcode (one name at one postcode is one person's
+/// before any clustering). For ConstrainedUnionFind::set_name, whose rule must not depend on the
+/// order in which clustering joins a person's records. Complexity O(identities).
+std::vector<std::uint32_t> first_name_sources(const PreparedRecords& r);
+
 /// Whether two dates of birth (yyyymmdd, 00 for unknown parts, 0 for none) are both present and
 /// disagree beyond a typo.
 bool dates_of_birth_disagree(std::int32_t a, std::int32_t b) noexcept;
 
 /// For each identity of `r`, an id of its person evidence (first name, surname, date of birth,
-/// identifier): identities with equal ids are alike to never_one_person(); 0 for an identity
-/// without a first name or a date of birth (never kept apart). For ConstrainedUnionFind::set_person.
+/// identifier, sex): identities with equal ids are alike to never_one_person(); 0 for an identity
+/// without a sex and without a first name or a date of birth (never kept apart). For
+/// ConstrainedUnionFind::set_person.
 std::vector<std::uint32_t> person_evidence_ids(const PreparedRecords& r);
 
 /// Pairs of identities at one home under one surname, with both first names and both dates of

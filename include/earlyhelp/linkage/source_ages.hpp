@@ -53,8 +53,11 @@ struct SourceAges {
 SourceAges learn_source_ages(const PreparedRecords& r);
 
 /// For each identity without a date of birth, the window its dated records allow (intersected
-/// over its records; left open when they contradict each other); open for identities with one.
-std::vector<BirthWindow> birth_windows(const PreparedRecords& r, const SourceAges& ages);
+/// over its records; left open when they contradict each other); open for identities with one,
+/// and for those before `first_identity` (records added after clustering: only the new
+/// identities' windows, from the ages learnt at clustering). Complexity O(records from the first
+/// record of `first_identity` on).
+std::vector<BirthWindow> birth_windows(const PreparedRecords& r, const SourceAges& ages, std::size_t first_identity = 0);
 
 /// The days a date of birth (yyyymmdd, 00 for unknown parts) may stand for: the day, or the
 /// month or year a partial date names; {0, -1} (empty) for none.
