@@ -2,6 +2,7 @@
 #include "earlyhelp/governance/bloom_encoding.hpp"
 
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/governance/hash.hpp"
 #include "earlyhelp/linkage/address.hpp"
 #include "earlyhelp/linkage/bloom.hpp"
@@ -24,12 +25,6 @@ namespace {
 
 constexpr std::array<std::string_view, 7> kFieldNames = {"first_name", "middle_name", "surname", "dob",
                                                          "address",    "town",        "postcode"};
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // The value as the linker normalises it in clear; "" when nothing is left.
 std::string normalise(BloomField f, std::string_view v) {
@@ -93,7 +88,7 @@ BloomEncoder::BloomEncoder(const PseudonymKey& key) : fingerprint_(key.fingerpri
 std::string BloomEncoder::encode(BloomField f, std::string_view value) const {
   static_assert(kFilterBits == 2 * linkage::kBloomBits, "one XOR fold");
   static_assert(kHashes <= 16, "positions are 16-bit slices of one HMAC-SHA256");
-  const std::string v = normalise(f, trim(value));
+  const std::string v = normalise(f, trim_blanks(value));
   if (v.empty()) return {};
   std::bitset<kFilterBits> filter;
   const std::string& field_key = field_keys_[static_cast<std::size_t>(f)];
@@ -166,7 +161,7 @@ EncodeCounts encode_csv(const PseudonymKey& key, const EncodePlan* given, const 
   std::unordered_map<std::string, std::string> cache;
   const auto rewrite = [&](std::size_t i, std::string_view value, std::string& out) {
     if (encode_at[i] != nullptr) {
-      if (holds(plan.identifiers.missing_values, trim(value))) return false;  // missing stays missing
+      if (holds(plan.identifiers.missing_values, trim_blanks(value))) return false;  // missing stays missing
       std::string k(1, static_cast<char>(encode_at[i]->field));
       k.append(value);
       auto it = cache.find(k);

@@ -46,7 +46,7 @@ struct ComputeOptions {
   int n_threads = 0;               ///< <= 0: all cores
   std::size_t block_rows = 65536;  ///< rows per block handed to a sink
   /// Progress ("features": rows over every as-of date, after each block; core/progress.hpp).
-  Progress progress;
+  Progress progress{};
 };
 
 /// Computes the table at `level` for each date in `as_of` and hands it to `sink` block by block,

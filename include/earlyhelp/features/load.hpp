@@ -130,7 +130,7 @@ struct LoadOptions {
   std::string rejects_dir;      ///< when set, rejected rows go to <dir>/<stream>.rejects.csv
   io::CsvOptions csv;
   /// Progress ("load": streams, at the start and when all are read; core/progress.hpp).
-  Progress progress;
+  Progress progress{};
 };
 
 /// Reads every `<stream>.csv` of `data_dir` that is a stream of the definitions' schema, checks

@@ -77,7 +77,7 @@ struct ForecastOptions {
   std::uint64_t seed = 1;
   int n_threads = 0;
   /// Progress ("fit": 1 step; "project": scenarios, after each; core/progress.hpp).
-  Progress progress;
+  Progress progress{};
 };
 
 /// One row of forecast.csv.

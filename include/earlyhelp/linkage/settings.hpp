@@ -74,7 +74,7 @@ struct Settings {
   int n_threads = 0;                      ///< <= 0: all cores
   /// Progress of fit ("fit", 3 steps), predict ("predict", blocks, per blocking rule) and cluster
   /// ("cluster", 1 step) (core/progress.hpp). Not part of the JSON.
-  Progress progress;
+  Progress progress{};
 
   std::string to_json() const;
   /// @throws InvalidArgument naming the bad key and what was expected.

@@ -85,7 +85,7 @@ struct ProfileOptions {
   int n_threads = 0;         ///< <= 0: all cores
   std::string rejects_dir;   ///< when set, rejected extract rows go to <dir>/<stream>.rejects.csv
   /// Progress ("load": streams; "score": domains, after each; core/progress.hpp).
-  Progress progress;
+  Progress progress{};
 };
 
 /// One scored person in a domain (a family-level domain gives each member the family's score).

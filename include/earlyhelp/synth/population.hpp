@@ -52,7 +52,7 @@ struct Config {
   bool early_help = false;
   /// Progress ("population": 1 step; "households": households simulated, after each block of
   /// them; core/progress.hpp).
-  Progress progress;
+  Progress progress{};
 };
 
 /// No index (e.g. a person with no known father).
