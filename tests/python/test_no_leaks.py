@@ -11,7 +11,11 @@ import subprocess
 import pandas as pd
 import pytest
 
+from conftest import SOURCE_DIR
+
 AS_OF = "2024-04-01"
+# A reference bundle shipped in the repository, for the `score` verb.
+ASB_BUNDLE = SOURCE_DIR / "lib" / "profiling" / "models" / "asb.ehm"
 NAME = r"[A-Za-z][A-Za-z'\-]+ [A-Za-z][A-Za-z'\-]+"
 
 # Outputs meant to hold the input's values, each with why. Everything else is scanned.
@@ -124,6 +128,8 @@ def test_no_verb_leaks_identifiers(cli, council, tmp_path):
          "--as-of", AS_OF, "--output", "features.csv", "--rejects", "feature_rejects"],
         ["features", "--data", council, "--persons", "persons.csv", "--households", "households.csv",
          "--as-of", AS_OF, "--level", "family", "--output", "families_features.csv"],
+        ["score", "--model", ASB_BUNDLE, "--input", "features.csv", "--output", "scored.csv", "--explain", "3",
+         "--keep", "person_id", "--rejects", "score_rejects.csv"],
         ["tf", "--data", council, "--as-of", AS_OF, "--persons", "households.csv", "--output", "families.csv",
          "--members", "members.csv"],
         ["profile", "--data", council, "--as-of", AS_OF, "--persons", "persons.csv", "--households",
