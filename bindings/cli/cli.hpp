@@ -86,6 +86,8 @@ std::string read_bundle_key(const std::string& path, std::string_view verb);
 void add_audit_options(CLI::App& app);
 /// The audit log this invocation writes to ("" if none can be determined).
 std::string audit_log_path();
+/// Whether this run writes an audit record (not with --no-audit, nor without a path for the log).
+bool writes_audit_record();
 
 // Verb registration. Each adds a subcommand whose callback sets the process exit code through
 // set_exit_code().

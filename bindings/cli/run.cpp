@@ -105,6 +105,8 @@ std::string read_bundle_key(const std::string& path, std::string_view verb) {
 
 std::string audit_log_path() { return audit_log_option.empty() ? default_audit_log() : audit_log_option; }
 
+bool writes_audit_record() { return !no_audit && !audit_log_path().empty(); }
+
 void Run::input(std::string role, const std::string& path) { inputs.emplace_back(std::move(role), path); }
 void Run::output(std::string role, const std::string& path) { outputs.emplace_back(std::move(role), path); }
 void Run::param(std::string name, std::string value) { record.parameters.emplace_back(std::move(name), std::move(value)); }

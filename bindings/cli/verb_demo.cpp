@@ -295,8 +295,11 @@ int run_demo(const DemoOptions& opt) {
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  fmt::print("\ndemo finished in {:.1f} s; this run is recorded in the audit log ({})\n", secs,
-             audit_log_path().empty() ? "none" : audit_log_path());
+  if (writes_audit_record())
+    fmt::print("\ndemo finished in {:.1f} s; this run is recorded in the audit log ({})\n", secs, audit_log_path());
+  else
+    fmt::print("\ndemo finished in {:.1f} s; no audit record was written ({})\n", secs,
+               audit_log_path().empty() ? "no audit log path: set EARLYHELP_AUDIT_LOG or --audit-log" : "--no-audit");
   return exit_ok;
 }
 

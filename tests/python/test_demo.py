@@ -17,6 +17,7 @@ def test_demo_reconciles_and_audits(cli, tmp_path):
                        capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.count("reconciled: every row is in clean or rejects") == 2
+    assert f"this run is recorded in the audit log ({log})" in r.stdout
     assert "NOT RECONCILED" not in r.stdout
     schema = earlyhelp.builtin_schema()
     for part in ("sample", "synth"):
@@ -59,6 +60,9 @@ def test_demo_same_seed_same_synthetic_extracts(cli, tmp_path):
         r = subprocess.run([cli, "--no-audit", "demo", "--brief", "--out", str(tmp_path / name),
                             "--persons", "1000", "--seed", "3"], capture_output=True, text=True, timeout=120)
         assert r.returncode == 0, r.stderr
+        # --no-audit: the closing line says no record was written (it said "recorded" before).
+        assert "no audit record was written (--no-audit)" in r.stdout
+        assert "recorded in the audit log" not in r.stdout
     a = (tmp_path / "a" / "synth" / "extracts" / "school_attendance.csv").read_bytes()
     b = (tmp_path / "b" / "synth" / "extracts" / "school_attendance.csv").read_bytes()
     assert a == b and len(a) > 0
