@@ -23,8 +23,8 @@ namespace {
 
 // FNV-1a (64 bit): a stable key for a child, the same on every platform.
 std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ULL) noexcept {
-  for (unsigned char c : s) {
-    h ^= c;
+  for (const char c : s) {
+    h ^= static_cast<unsigned char>(c);
     h *= 1099511628211ULL;
   }
   return h;
