@@ -4,12 +4,12 @@
 //
 // Compiled once (not a header): one non-template kernel used by the CLI, Python and the C API.
 
-#include "earlyhelp/core/types.hpp"
 #include "earlyhelp/features/compute.hpp"
 
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
 #include "earlyhelp/core/split.hpp"
+#include "earlyhelp/core/types.hpp"
 
 #include <fmt/format.h>
 

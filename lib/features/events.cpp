@@ -2,10 +2,10 @@
 // Building the event store: which fields each stream keeps, rows as numbers, grouping by person
 // and sorting by date.
 
-#include "earlyhelp/core/types.hpp"
 #include "earlyhelp/features/events.hpp"
 
 #include "earlyhelp/core/parallel.hpp"
+#include "earlyhelp/core/types.hpp"
 
 #include <fmt/format.h>
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Reading the linkage result and the extracts (checked by io::validate_stream) into an EventStore.
 
-#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/features/load.hpp"
 
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
+#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/core/text_arena.hpp"
 #include "earlyhelp/io/ingest.hpp"
 

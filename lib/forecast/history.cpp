@@ -2,10 +2,10 @@
 // Reading the care history (extracts or SSDA903), cutting it at an as-of date, and counting the
 // children in each state at month ends (see forecast/history.hpp).
 
-#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/forecast/history.hpp"
 
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/ingest.hpp"
 #include "earlyhelp/schema/schema.hpp"

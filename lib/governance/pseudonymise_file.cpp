@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/governance/pseudonymise_file.hpp"
 
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/schema/schema.hpp"
 #include "governance/csv_pass.hpp"
 

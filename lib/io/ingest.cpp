@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Row and field validation of a stream extract (see include/earlyhelp/io/ingest.hpp).
 
-#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/io/ingest.hpp"
 
+#include "earlyhelp/core/split.hpp"
 #include "earlyhelp/io/field_checks.hpp"
 
 #include <fmt/format.h>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // LinearModel, Scorecard, Calibration and RiskBands.
 
-#include "earlyhelp/core/types.hpp"
 #include "earlyhelp/models/linear.hpp"
 
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/types.hpp"
 #include "earlyhelp/models/calibration.hpp"
 
 #include <algorithm>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Families against a framework's criteria on a date (profiling/troubled_families.hpp).
-#include "earlyhelp/core/types.hpp"
 #include "earlyhelp/profiling/troubled_families.hpp"
 
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/types.hpp"
 #include "earlyhelp/features/compute.hpp"
 #include "profiling/tf_evidence.hpp"
 
