@@ -42,13 +42,16 @@ def test_runs_killed_at_random_leave_whole_outputs_and_an_unbroken_audit_chain(c
     duration = time.monotonic() - began
     rng = random.Random(20261206)  # fixed: the same kill moments on every run of the test
     finished = killed = 0
+    # Kill half of each wave at random moments of its run. Eight at once on two cores take about
+    # four times one run, but how long depends on what else the machine runs (one run timed while
+    # ctest ran other tests beside it made the moments fall after a quiet wave had finished: 5 of 12
+    # killed, on clean-clone CI runs). So the first wave's moments lie within twice one run, and each
+    # later wave's within the time the previous wave's surviving runs took to finish.
+    window = 2.0 * duration
     for wave in range(3):
         procs = [(i, start(i)) for i in range(wave * 8, wave * 8 + 8)]
-        # Kill half of each wave at random moments of its run. Eight at once on two cores take at least
-        # four times one run, so moments within twice one run fall inside theirs (three times let a
-        # clean-clone CI run finish too many before their kill: 5 of 12 killed).
         began = time.monotonic()
-        for at, (i, p) in sorted((rng.uniform(0.0, 2.0 * duration), ip) for ip in procs[::2]):
+        for at, (i, p) in sorted((rng.uniform(0.0, window), ip) for ip in procs[::2]):
             time.sleep(max(0.0, began + at - time.monotonic()))
             p.send_signal(signal.SIGKILL)
         for i, p in procs:
@@ -56,6 +59,7 @@ def test_runs_killed_at_random_leave_whole_outputs_and_an_unbroken_audit_chain(c
             assert rc in (0, -signal.SIGKILL), f"run {i} exited {rc}"
             finished += rc == 0
             killed += rc == -signal.SIGKILL
+        window = time.monotonic() - began
     assert killed >= 6, "too few runs were killed for the test to mean anything"
     # The rerun: one complete run after the killed ones.
     r = subprocess.run([cli, "--audit-log", str(audit), "validate", "--stream", "school_attendance", "--input",
