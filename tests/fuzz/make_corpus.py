@@ -306,11 +306,16 @@ def pseudonymise_csv():
     write("pseudonymise_csv", b"\x01" + (SAMPLES / "person_register.csv").read_bytes()[:4000], "encode-register")
 
 
+def score_table():
+    write("score_table", b"\x01person_id,age,n_contacts,arrears\nP1,34,2,0\nP2,NA,,120.5\nP3,7,x,1\nP4,12,3\n", "collect")
+    write("score_table", b'\x00person_id,arrears,age,n_contacts,extra\nP1,0,34,2,a\nP2,NULL,,3,"b,c"\n', "strict")
+
+
 def main():
     import tempfile
     for t in ("csv_ingest", "schema_json", "xgboost_json", "sklearn_import", "model_bundle",
               "model_payload", "linkage_settings", "linker_model", "postcode", "date", "identifiers",
-              "feature_definitions", "profiling_config", "forecast_config", "pseudonymise_csv"):
+              "feature_definitions", "profiling_config", "forecast_config", "pseudonymise_csv", "score_table"):
         clear(t)
     csv_ingest()
     schema_json()
@@ -326,6 +331,7 @@ def main():
     profiling_config()
     forecast_config()
     pseudonymise_csv()
+    score_table()
     for d in sorted(CORPUS.iterdir()):
         files = list(d.iterdir())
         print(f"{d.name}: {len(files)} seeds, {sum(f.stat().st_size for f in files)} bytes")
