@@ -207,6 +207,7 @@ struct Batch {
   std::vector<std::pair<std::size_t, std::size_t>> spans;  // offset and length of each field
   std::vector<Row> rows;
   std::vector<FieldValue> values;  // fields per row, for rows whose checks passed
+  std::vector<std::size_t> hashes; // unique fields per row: the hash of the value
   std::vector<std::size_t> norm_at;
   std::string norm;                // normalised texts the checks built (dates, postcodes, ...)
 
@@ -473,7 +474,9 @@ class Validator {
   // Field checks of every well-formed row of a batch (on a checker copy).
   void check_batch(Batch& b) {
     const std::size_t nf = plans_.size();
+    const std::size_t nk = keys_.size();
     b.values.resize(b.rows.size() * nf);
+    b.hashes.resize(b.rows.size() * nk);
     b.norm_at.assign(b.rows.size() * nf, Batch::kInArena);
     CsvRecord rec;
     for (std::size_t i = 0; i < b.rows.size(); ++i) {
@@ -501,6 +504,8 @@ class Validator {
         }
         b.values[i * nf + j] = v;
       }
+      // Hashing here takes it off the serial task, which only looks the keys up.
+      for (std::size_t k = 0; k < nk; ++k) b.hashes[i * nk + k] = KeyIndex::hash(values_[keys_[k].field].text);
     }
     for (std::size_t k = 0; k < b.values.size(); ++k)
       if (b.norm_at[k] != Batch::kInArena) b.values[k].text = std::string_view(b.norm.data() + b.norm_at[k], b.values[k].text.size());
@@ -509,7 +514,12 @@ class Validator {
   // Rejects and clean rows of a checked batch, in input order (serial).
   void emit_batch(const Batch& b) {
     const std::size_t nf = plans_.size();
+    const std::size_t nk = keys_.size();
+    constexpr std::size_t kAhead = 8;  // rows whose key slots are loaded ahead (cache misses)
+    for (std::size_t i = 0; i < std::min(kAhead, b.rows.size()) * nk; ++i) keys_[i % nk].index.prefetch(b.hashes[i]);
     for (std::size_t i = 0; i < b.rows.size(); ++i) {
+      if (i + kAhead < b.rows.size())
+        for (std::size_t k = 0; k < nk; ++k) keys_[k].index.prefetch(b.hashes[(i + kAhead) * nk + k]);
       const Batch::Row& r = b.rows[i];
       b.view(i, emit_rec_);
       ++report_.rows_read;
@@ -520,9 +530,9 @@ class Validator {
       }
       std::copy(b.values.begin() + static_cast<std::ptrdiff_t>(i * nf),
                 b.values.begin() + static_cast<std::ptrdiff_t>((i + 1) * nf), values_.begin());
-      for (auto& key : keys_) {
-        key.raw = values_[key.field].text;
-        key.hash = KeyIndex::hash(key.raw);
+      for (std::size_t k = 0; k < nk; ++k) {
+        keys_[k].raw = values_[keys_[k].field].text;
+        keys_[k].hash = b.hashes[i * nk + k];
       }
       if (!check_keys(emit_rec_)) continue;
       ++report_.rows_clean;
