@@ -26,6 +26,7 @@ struct ValidateArgs {
   char delimiter = ',';
   bool strict = false;
   bool quiet = false;
+  int threads = 0;
 };
 
 int run_validate(const ValidateArgs& a) {
@@ -43,7 +44,7 @@ int run_validate(const ValidateArgs& a) {
   run.param("stream", a.stream);
   run.input("input", a.input);
   if (!a.schema.empty()) run.input("schema", a.schema);
-  const io::IngestResult r = io::validate_file(stream, a.input, a.output, a.rejects, options);
+  const io::IngestResult r = io::validate_file(stream, a.input, a.output, a.rejects, options, a.threads);
   run.output("output", a.output);
   run.output("rejects", a.rejects);
   run.count("rows_read", static_cast<double>(r.rows_read));
@@ -84,6 +85,8 @@ void register_validate(CLI::App& app) {
       ->check(whole_number(1, std::uint64_t{1} << 30))
       ->capture_default_str();
   cmd->add_option("--delimiter", args->delimiter, "Field delimiter")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores; never changes the output)")
+      ->check(whole_number(0, 65536));
   cmd->add_flag("--strict", args->strict, "Exit 1 when any row is rejected");
   cmd->add_flag("--quiet", args->quiet, "Print only the counts line");
   cmd->callback([args] { set_exit_code(run_guarded("validate", [&] { return run_validate(*args); })); });
