@@ -21,6 +21,7 @@ void ConstrainedUnionFind::resize(std::size_t n) {
   latest_.resize(n, INT32_MAX);
   persons_.resize(n);
   names_.resize(n);
+  stays_.resize(n);
   closed_.resize(n, 0);
   for (std::size_t i = old; i < n; ++i) parent_[i] = static_cast<std::uint32_t>(i);
 }
@@ -133,6 +134,46 @@ bool names_apart(const Names& a, const Names& b, const AliasOnly& alias_only) {
 
 }  // namespace
 
+namespace {
+
+// A group holds a few places at most (moves, typos); beyond that its stays are not kept.
+constexpr std::size_t kStaysMax = 16;
+
+// Adds a stay to a group's list: the span of a place already there grows, or it is appended.
+template <class Stays, class Stay>
+void add_stay(Stays& list, const Stay& s) {
+  const auto it = std::find_if(list.begin(), list.end(), [&](const Stay& x) { return x.place == s.place; });
+  if (it != list.end()) {
+    it->first = std::min(it->first, s.first);
+    it->last = std::max(it->last, s.last);
+  } else if (list.size() < kStaysMax) {
+    list.push_back(s);
+  }
+}
+
+// Whether one group was recorded at a place on a date while the other was recorded at another
+// place (not `one_place` with it) more than `margin` days both before and after that date, and
+// the two were never recorded at one place: a person who moved is often still recorded at the old
+// address by a system that has not heard (and a register dates its current address by the day the
+// person registered), so groups that share a place are left to the other rules.
+template <class Stays, class OnePlace>
+bool elsewhere_meanwhile(const Stays& a, const Stays& b, const OnePlace& one_place, std::int32_t margin) {
+  const auto inside = [margin](std::int32_t day, const auto& s) { return s.first + margin < day && day < s.last - margin; };
+  bool meanwhile = false;
+  for (const auto& x : a)
+    for (const auto& y : b) {
+      if (x.place == y.place || one_place(x.place, y.place)) return false;
+      meanwhile = meanwhile || inside(x.first, y) || inside(x.last, y) || inside(y.first, x) || inside(y.last, x);
+    }
+  return meanwhile;
+}
+
+}  // namespace
+
+void ConstrainedUnionFind::set_stay(std::uint32_t x, std::uint32_t place, std::int32_t first_day, std::int32_t last_day) {
+  if (place != 0 && first_day <= last_day) add_stay(stays_[find(x)], Stay{place, first_day, last_day});
+}
+
 void ConstrainedUnionFind::set_person(std::uint32_t x, std::uint32_t evidence) {
   auto& p = persons_[find(x)];
   if (std::none_of(p.begin(), p.end(), [&](const auto& e) { return e.first == evidence; })) p.emplace_back(evidence, x);
@@ -146,6 +187,9 @@ bool ConstrainedUnionFind::conflicts(std::uint32_t a, std::uint32_t b, bool dob_
       for (const auto& [eb, y] : persons_[rb])
         if (ea != eb && (*guard)(x, y)) return true;
   if (guard != nullptr && guard->alias_only && names_apart(names_[ra], names_[rb], guard->alias_only)) return true;
+  if (guard != nullptr && guard->one_place && (dobs_[ra].empty() || dobs_[rb].empty()) &&
+      elsewhere_meanwhile(stays_[ra], stays_[rb], guard->one_place, kStayMarginDays))
+    return true;
   if (std::max(earliest_[ra], earliest_[rb]) > std::min(latest_[ra], latest_[rb])) return true;
   if (!some_dob_within(dobs_[ra], earliest_[rb], latest_[rb]) || !some_dob_within(dobs_[rb], earliest_[ra], latest_[ra]))
     return true;
@@ -187,6 +231,8 @@ bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b, bool dob_guar
   std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(persons_[rb]);
   for (const NameSeen& n : names_[rb]) add_seen(names_[ra], n, [](const NameSeen& s) { return s.name; }, kSeenMax);
   std::vector<NameSeen>().swap(names_[rb]);
+  for (const Stay& st : stays_[rb]) add_stay(stays_[ra], st);
+  std::vector<Stay>().swap(stays_[rb]);
   // Compact now and then so lists of merged groups do not grow without bound.
   if (into.size() > 64) {
     for (auto& x : into) x = find(x);

@@ -67,6 +67,7 @@ void Linker::decide_households() {
 PersonGuard Linker::person_guard() const {
   PersonGuard guard([this](std::uint32_t a, std::uint32_t b) { return never_one_person(table_, a, b); });
   guard.alias_only = [this](std::uint32_t a, std::uint32_t b) { return first_names_alias_only(table_, a, b); };
+  guard.one_place = [this](std::uint32_t p, std::uint32_t q) { return one_postcode(table_, p, q); };
   return guard;
 }
 
@@ -253,6 +254,9 @@ void Linker::cluster() {
       const auto xi = static_cast<std::uint32_t>(x);
       uf_.set_name(xi, first_name_for_rules(table_, xi), name_sources[x]);
     }
+    const std::vector<DaySpan> spans = identity_spans(table_);
+    for (std::size_t x = 0; x < n; ++x)
+      uf_.set_stay(static_cast<std::uint32_t>(x), table_.postcode_id[x], spans[x].first, spans[x].last);
   }
   cluster_edges(links_, uf_, /*keep_closed_apart=*/false, &table_.dob, households_ ? &guard : nullptr);
   if (settings_.absorb_orphans && homes_.size() != n) homes_ = home_keys(table_);

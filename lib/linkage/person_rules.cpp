@@ -207,6 +207,27 @@ std::vector<std::uint32_t> first_name_sources(const PreparedRecords& r) {
   return out;
 }
 
+bool one_postcode(const PreparedRecords& r, std::uint32_t a, std::uint32_t b) {
+  if (a == b) return true;
+  if (a == 0 || b == 0) return false;
+  const std::string& x = r.postcode.values[a];
+  const std::string& y = r.postcode.values[b];
+  return std::max(x.size(), y.size()) - std::min(x.size(), y.size()) <= 1 && osa_distance(x, y) <= 1;
+}
+
+std::vector<DaySpan> identity_spans(const PreparedRecords& r, std::size_t first_identity) {
+  std::vector<DaySpan> out(r.n_identities());
+  const std::size_t first_rec = first_identity < out.size() ? r.first_record[first_identity] : r.record_ids.size();
+  for (std::size_t rec = first_rec; rec < r.record_ids.size(); ++rec) {
+    const std::uint32_t x = r.identity_of[rec];
+    const std::int32_t day = r.record_day[rec];
+    if (x < first_identity || !PreparedRecords::is_dated(day)) continue;
+    out[x].first = std::min(out[x].first, day);
+    out[x].last = std::max(out[x].last, day);
+  }
+  return out;
+}
+
 double HouseholdEvidence::odds_ratio() const noexcept {
   const auto h = [](std::uint64_t n) { return static_cast<double>(n) + 0.5; };
   return h(both) * h(neither) / (h(first_only) * h(dob_only));

@@ -287,6 +287,47 @@ TEST_SUITE("person_rules") {
     }
   }
 
+  TEST_CASE("person_rules.cluster: a namesake without a date of birth recorded elsewhere meanwhile is somebody else") {
+    // Sophie Green born 1986 recorded at one home in 2022 and 2024; a Sophie Green without a date
+    // of birth recorded at another home in 2023 is another woman; one recorded there after 2024
+    // (a move), or at the same home under a postcode with a typo, may be her; so may one where she
+    // was recorded too (a system that has not heard of a move); a record with a date of birth is
+    // judged on it.
+    struct Case {
+      const char *dob, *address, *postcode, *date;
+      bool registered_there, joins;
+    };
+    for (const Case& c : {Case{"", "1 heather close", "HX1 5YW", "2023-09-27", false, false},
+                          Case{"", "65 wellington st", "HX1 2SY", "2023-06-01", false, true},
+                          Case{"", "1 heather close", "HX1 5YW", "2025-01-10", false, true},
+                          Case{"", "1 heather close", "HX1 5YW", "2023-09-27", true, true},
+                          Case{"1986-01-31", "1 heather close", "HX1 5YW", "2023-09-27", false, true}}) {
+      PreparedRecords r;
+      r.add({dated(person("s1", "sophie", "green", "1986-01-31", "65 wellington st", "HX1 2YS", "F", "police"), "2022-10-20"),
+             dated(person("s2", "sophie", "green", "1986-01-31", "65 wellington st", "HX1 2YS", "F", "police"), "2024-03-05"),
+             dated(person("o", "sophie", "green", c.dob, c.address, c.postcode, "F", "dwp"), c.date),
+             dated(person("s3", "sophie", "green", "1986-01-31", "1 heather close", "HX1 5YW", "F", "register"), "2014-09-24")});
+      const std::uint32_t sophie = r.identity_of[0], other = r.identity_of[2], registered = r.identity_of[3];
+      REQUIRE(r.identity_of[1] == sophie);
+      const std::vector<DaySpan> spans = identity_spans(r);
+      for (const bool rule : {false, true}) {
+        PersonGuard guard([&](std::uint32_t x, std::uint32_t y) { return never_one_person(r, x, y); });
+        if (rule) guard.one_place = [&](std::uint32_t p, std::uint32_t q) { return one_postcode(r, p, q); };
+        ConstrainedUnionFind uf;
+        uf.resize(r.n_identities());
+        for (std::uint32_t x = 0; x < r.n_identities(); ++x) {
+          uf.set_dob(x, r.dob[x]);
+          uf.set_stay(x, r.postcode_id[x], spans[x].first, spans[x].last);
+        }
+        std::vector<Edge> edges{{sophie, other, 15.0}};
+        if (c.registered_there) edges.push_back({sophie, registered, 30.0});
+        cluster_edges(edges, uf, false, &r.dob, &guard);
+        CAPTURE(c.date);
+        CHECK((uf.find(sophie) == uf.find(other)) == (c.joins || !rule));
+      }
+    }
+  }
+
   TEST_CASE("person_rules.linker: a model that takes the household for the person still never joins two of its members") {
     // Labels that pair members of one household (a clerical mistake, or EM's collapse) teach the
     // model that a different first name and date of birth at a shared home is a match.

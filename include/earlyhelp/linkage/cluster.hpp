@@ -32,9 +32,11 @@ struct Edge {
 /// never be one person; and, optionally, `alias_only(x, y)`, whether their first names are other
 /// forms of one name in the name table and nothing closer (Mia and Amelia, Jack and John: not
 /// equal, a typo, an initial or a swap), for the rule on first names two sources confirm
-/// (ConstrainedUnionFind::set_name). Called as `guard(x, y)`, it asks `never`.
+/// (ConstrainedUnionFind::set_name); and, optionally, `one_place(p, q)`, whether two place ids
+/// (ConstrainedUnionFind::set_stay) may be one place typed twice (a postcode with a typo), for the
+/// rule that a person lives at one place at a time. Called as `guard(x, y)`, it asks `never`.
 struct PersonGuard {
-  std::function<bool(std::uint32_t, std::uint32_t)> never, alias_only;
+  std::function<bool(std::uint32_t, std::uint32_t)> never, alias_only, one_place;
   PersonGuard() = default;
   template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, PersonGuard>>>
   PersonGuard(F never_one_person) : never(std::move(never_one_person)) {}  // NOLINT: a guard from any callable
@@ -75,8 +77,19 @@ class ConstrainedUnionFind {
   /// Smith whom social care and a school record, born on one day, are two girls, while a Bill
   /// recorded once beside three records of William is one man.
   void set_name(std::uint32_t x, std::uint32_t name, std::uint32_t sources);
+  /// Records that identity x was recorded at place `place` (an id, such as its postcode's; 0 for
+  /// none) on dates from `first_day` to `last_day` (day numbers). A person lives at one place at a
+  /// time. With a person guard that has `one_place`, a group without a date of birth is not joined
+  /// to another group when one of them was recorded at a place on a date while the other was
+  /// recorded at another place more than kStayMarginDays both before and after it: a Sophie Green
+  /// without a date of birth recorded at one address in 2023 is not the Sophie Green recorded at
+  /// another address in 2022 and 2024, while one who moved (all records at the old address before
+  /// those at the new) still joins. Groups that both carry dates of birth are judged on them.
+  void set_stay(std::uint32_t x, std::uint32_t place, std::int32_t first_day, std::int32_t last_day);
+  static constexpr std::int32_t kStayMarginDays = 31;  ///< a month: a snapshot on the day of a move
   /// Whether joining the groups of a and b would violate a cannot-link, join groups whose birth
-  /// windows exclude each other (set_birth_window), (with `dob_guard`) join two groups whose dates
+  /// windows exclude each other (set_birth_window), (with a guard's `one_place`) join a group
+  /// without a date of birth to one recorded elsewhere meanwhile (set_stay), (with `dob_guard`) join two groups whose dates
   /// of birth cannot be one person's, or (with `guard`) put two identities that can never be one
   /// person in one group.
   bool conflicts(std::uint32_t a, std::uint32_t b, bool dob_guard = true, const PersonGuard* guard = nullptr);
@@ -102,6 +115,11 @@ class ConstrainedUnionFind {
     std::uint32_t name, sources, identity;  ///< first name id, bit mask of sources, an identity using it
   };
   std::vector<std::vector<NameSeen>> names_;  ///< per root: its first names (set_name)
+  struct Stay {
+    std::uint32_t place;
+    std::int32_t first, last;  ///< day numbers of its first and last record there
+  };
+  std::vector<std::vector<Stay>> stays_;  ///< per root: its places (set_stay)
   std::vector<std::uint8_t> closed_;
 };
 

@@ -42,6 +42,7 @@
 
 #include "earlyhelp/linkage/records.hpp"
 
+#include <climits>
 #include <cstdint>
 #include <vector>
 
@@ -86,6 +87,19 @@ bool dates_of_birth_disagree(std::int32_t a, std::int32_t b) noexcept;
 /// without a sex and without a first name or a date of birth (never kept apart). For
 /// ConstrainedUnionFind::set_person.
 std::vector<std::uint32_t> person_evidence_ids(const PreparedRecords& r);
+
+/// Whether two postcode ids of `r` may be one place: equal, or one keying error apart (a letter
+/// inserted, deleted, replaced, or two neighbours transposed). PersonGuard::one_place.
+bool one_postcode(const PreparedRecords& r, std::uint32_t postcode_a, std::uint32_t postcode_b);
+
+/// A span of record dates (day numbers); `first` > `last` when no record is dated.
+struct DaySpan {
+  std::int32_t first = INT32_MAX, last = INT32_MIN;
+};
+
+/// For each identity from `first_identity` on (earlier ones stay empty), the first and last dates
+/// of its dated records, for ConstrainedUnionFind::set_stay. Complexity O(records).
+std::vector<DaySpan> identity_spans(const PreparedRecords& r, std::size_t first_identity = 0);
 
 /// Pairs of identities at one home under one surname, with both first names and both dates of
 /// birth, by whether their first names (rows) and dates of birth (columns) disagree.
