@@ -28,6 +28,9 @@ void test_linker_c(void);
 void test_models_c(void);
 void test_features_c(void);
 void test_profiling_c(void);
+void test_household_c(void);
+void test_tf_c(void);
+void test_forecast_c(void);
 void test_misuse_c(void);
 
 /* A one-tree binary:logistic XGBoost model of two features (test_models_c.c): f0 < 0.5 (NaN left)
