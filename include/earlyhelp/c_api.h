@@ -180,8 +180,12 @@ EH_API void eh_model_free(eh_model* model);
  * persons for one record interactively, or add new records incrementally (existing person ids
  * never change). Records are passed as `n_records` rows of `n_columns` NUL-terminated UTF-8
  * strings in row-major order, the columns named by canonical names (record_id, source,
- * first_name, middle_name, surname, dob, sex, address, town, postcode, uprn, nhs_number);
- * record_id is required, NULL or "" is an empty value. */
+ * first_name, middle_name, surname, dob, sex, address, town, postcode, uprn, nhs_number,
+ * record_date, subject_min_age: linkage::canonical_columns()); record_date is the date the
+ * record's address refers to ("current" for a register's present state), which households use;
+ * subject_min_age the youngest its subject can be on that date, in whole years ("18" for a
+ * council tax liability). record_id is required, NULL or "" is
+ * an empty value; any other column name is EH_ERR_INVALID_ARGUMENT. */
 
 typedef struct eh_linker eh_linker;
 

@@ -1,30 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* C API: one family's Troubled Families assessment (eh_feature_case_tf); called from
- * test_c_api.c's main. The family: Ann (44, two police domestic-abuse notifications in the last
- * 12 months) and her son Bo (11, attendance 85%, 80% and 70% in the last three terms). */
+ * test_c_api.c's main. The family of test_features_c.c's rows: Ann (44, two police domestic-abuse
+ * notifications in the last 12 months, a row the schema rejects, one after the date) and her son
+ * Bo (11, attendance 85%, 80% and 70% in the last three terms). */
 #include "check.h"
 #include "earlyhelp/c_api.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static const char* const tf_da_columns[] = {"record_id", "incident_ref", "first_name", "surname", "dob", "sex",
-                                         "address_line", "town", "postcode", "incident_date", "role",
-                                         "risk_level", "crime_flag"};
-static const char* const tf_da_rows[] = {
-    "DA1", "I1", "Ann", "Lee", "1980-04-01", "F", "", "", "", "2024-03-20", "victim", "high", "N",
-    "DA2", "I2", "Ann", "Lee", "", "F", "", "", "", "2024-02-01", "victim", "standard", NULL,
-    "DA4", "I4", "Ann", "Lee", "", "F", "", "", "", "2024-05-01", "victim", "high", "N"}; /* after the date */
-
-static const char* const tf_sa_columns[] = {"record_id", "upn", "first_name", "middle_name", "surname", "dob",
-                                         "sex", "postcode", "school_urn", "academic_year", "term",
-                                         "term_end_date", "sessions_possible", "sessions_attended",
-                                         "authorised_absence_sessions", "unauthorised_absence_sessions",
-                                         "free_school_meals", "sen_status"};
-static const char* const tf_sa_rows[] = {
-    "SA1", "J881219212267", "Bo", "", "Lee", "2012-04-02", "M", "", "", "2022/23", "summer", "2023-07-21", "100", "85", "", "", "N", "none",
-    "SA2", "J881219212267", "Bo", "", "Lee", "2012-04-02", "M", "", "", "2023/24", "autumn", "2023-12-20", "100", "80", "", "", "N", "none",
-    "SA3", "J881219212267", "Bo", "", "Lee", "2012-04-02", "M", "", "", "2023/24", "spring", "2024-03-28", "100", "70", "", "", "N", "none"};
 
 /* A framework of one criterion (domestic abuse), eligible with it. */
 static const char* kTfOneCriterion =
@@ -41,8 +24,8 @@ void test_tf_c(void) {
 
   EXPECT(eh_feature_set_builtin(&set) == EH_OK);
   EXPECT(eh_feature_case_create(set, &c) == EH_OK);
-  EXPECT(eh_feature_case_add_rows(c, 0, "police_domestic_abuse", 3, 13, tf_da_columns, tf_da_rows, NULL) == EH_OK);
-  EXPECT(eh_feature_case_add_rows(c, 1, "school_attendance", 3, 18, tf_sa_columns, tf_sa_rows, NULL) == EH_OK);
+  EXPECT(eh_feature_case_add_rows(c, 0, "police_domestic_abuse", 4, 13, eh_test_da_columns, eh_test_da_rows, NULL) == EH_OK);
+  EXPECT(eh_feature_case_add_rows(c, 1, "school_attendance", 3, 18, eh_test_sa_columns, eh_test_sa_rows, NULL) == EH_OK);
 
   EXPECT(eh_feature_case_tf(c, NULL, "2024-04-01", NULL, 0, &needed) == EH_ERR_BUFFER);
   EXPECT(needed > 100);
