@@ -321,7 +321,9 @@ EH_API int eh_model_score_row(const eh_model* model, const eh_feature_set* set, 
  * (early_help_episodes.csv: family_ref, start_date, end_date, closure_reason, children, the six
  * problem_* columns) as known before an as-of date, it predicts how long a family's engagement
  * lasts and whether it is turned around in a short engagement, with the avoided cost per family.
- * Predictions are advisory: they help plan a service, never decide a family's support. */
+ * Predictions are advisory: they help plan a service, never decide a family's support. A fitted
+ * eh_engagement is immutable: the functions taking `const eh_engagement*` may be called from
+ * several threads at once. */
 
 typedef struct eh_engagement eh_engagement;
 
