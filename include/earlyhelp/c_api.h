@@ -32,6 +32,12 @@
 #define EH_API __attribute__((visibility("default")))
 #endif
 
+/* The version of the binary interface this header describes: raised whenever a function's
+ * signature, a struct's layout or an enumerator's value changes (not when functions are only
+ * added). A host checks at start-up that the library it loaded was built for the header it was
+ * compiled with: eh_abi_version() == EH_ABI_VERSION. */
+#define EH_ABI_VERSION 1
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -65,6 +71,9 @@ EH_API const char* eh_version(void);
 /* Writes the three version numbers. Any pointer may be NULL. Returns EH_OK. */
 EH_API int eh_version_numbers(int* major, int* minor, int* patch);
 
+/* The EH_ABI_VERSION the library was built with (compare it with the header's macro). */
+EH_API int eh_abi_version(void);
+
 /* ---- pseudonymisation ------------------------------------------------------------------ */
 /* Keyed HMAC-SHA256 pseudonyms of identifiers, so a case system can pseudonymise values before
  * they leave it. The key is secret: handle it like a password. */
@@ -81,8 +90,8 @@ EH_API int eh_pseudonymiser_create_from_file(const char* key_path, size_t digest
 EH_API void eh_pseudonymiser_free(eh_pseudonymiser* p);
 
 /* Writes the NUL-terminated hex pseudonym of `value` (a NUL-terminated UTF-8 string) in `domain`
- * (e.g. "nhs_number") into `buf` of `capacity` bytes and the length it needs, without the NUL,
- * into *needed. When `normalise` is non-zero the value is first put in canonical form (digits of
+ * (e.g. "nhs_number") into `buf` of `capacity` bytes and the size it needs, the NUL included,
+ * into *needed (may be NULL). When `normalise` is non-zero the value is first put in canonical form (digits of
  * an NHS number, a postcode without spaces, ...). The output convention above: *needed is the
  * size with the NUL (33 by default); EH_ERR_BUFFER when it does not fit. An empty value gives an
  * empty pseudonym. */
@@ -90,7 +99,7 @@ EH_API int eh_pseudonymise(const eh_pseudonymiser* p, const char* domain, const 
                            int normalise, char* buf, size_t capacity, size_t* needed);
 
 /* Writes the key's public fingerprint (16 hex digits + NUL) into `buf`; EH_ERR_BUFFER when
- * capacity < 17. */
+ * capacity < 17 (the output convention without the size: it is always 17). */
 EH_API int eh_pseudonymiser_fingerprint(const eh_pseudonymiser* p, char* buf, size_t capacity);
 /* ---- linkage: string and identity primitives ------------------------------------------ */
 /*
@@ -171,8 +180,12 @@ EH_API void eh_model_free(eh_model* model);
  * persons for one record interactively, or add new records incrementally (existing person ids
  * never change). Records are passed as `n_records` rows of `n_columns` NUL-terminated UTF-8
  * strings in row-major order, the columns named by canonical names (record_id, source,
- * first_name, middle_name, surname, dob, sex, address, town, postcode, uprn, nhs_number);
- * record_id is required, NULL or "" is an empty value. */
+ * first_name, middle_name, surname, dob, sex, address, town, postcode, uprn, nhs_number,
+ * record_date, subject_min_age: linkage::canonical_columns()); record_date is the date the
+ * record's address refers to ("current" for a register's present state), which households use;
+ * subject_min_age the youngest its subject can be on that date, in whole years ("18" for a
+ * council tax liability). record_id is required, NULL or "" is
+ * an empty value; any other column name is EH_ERR_INVALID_ARGUMENT. */
 
 typedef struct eh_linker eh_linker;
 
@@ -207,6 +220,16 @@ EH_API int eh_linker_person_id(const eh_linker* linker, size_t index, char* buf,
  * it; `out` holds at least `k` entries, *n_out receives how many were written. */
 EH_API int eh_linker_lookup(eh_linker* linker, size_t n_columns, const char* const* column_names,
                             const char* const* values, size_t k, eh_match* out, size_t* n_out);
+/* The household of linked person `person_id` (e.g. an eh_match's) on `as_of` ("YYYY-MM-DD"): the
+ * persons sharing their address on the date (property reference, else address and postcode), the
+ * person among them, as CSV text into `out` (the output convention at the top): the header
+ * "person_id,household_id,role,family" then one line per member, sorted by person id; role is
+ * "adult", "child" (by age on the date) or "unknown" (no date of birth); family is 1 when the
+ * household has a child. A person no one lives with is a household of one.
+ * EH_ERR_STATE before eh_linker_link; EH_ERR_INVALID_ARGUMENT for an unknown person id or a bad
+ * date. Costs one pass over the linked records (O(records log records)). */
+EH_API int eh_linker_household(const eh_linker* linker, const char* person_id, const char* as_of,
+                               char* out, size_t capacity, size_t* needed);
 
 /* ==== Features (eh_feature_set, eh_feature_case) ===============================================
  * One person's feature row for a case system: load the definitions (the built-in set, or JSON
@@ -256,6 +279,25 @@ EH_API int eh_feature_case_set_role(eh_feature_case* c, size_t member, const cha
 EH_API int eh_feature_case_row(const eh_feature_case* c, const char* as_of, double* out,
                                size_t capacity);
 
+/* ==== Troubled Families: one family's assessment ===============================================
+ * The case's members are the family (one household); the assessment is `earlyhelp tf`'s for one
+ * family: which of the framework's criteria are met as of `as_of` ("YYYY-MM-DD"; only records
+ * dated before it), how many, eligibility (at least the framework's minimum), the records that
+ * evidence each criterion met ("<stream>:<record_id>", from the rows given), the attendance
+ * distance travelled and distance to the target (percentage points, null when no child has
+ * attendance) and near miss. `framework_json` is a framework (earlyhelp tf --framework's JSON) or
+ * NULL for the built-in Troubled Families headline problems. The result is JSON text into `out`
+ * (the output convention at the top):
+ *   {"framework": "troubled_families", "as_of": "2024-04-01", "known": true,
+ *    "criteria_met": 2, "min_criteria": 2, "eligible": true, "near_miss": false,
+ *    "attendance_distance_travelled": -3.5, "attendance_distance_to_target": 12.0,
+ *    "criteria": [{"name": "crime_asb", "met": true, "evidence": ["police_incidents:I7"]}, ...],
+ *    "members": [{"member": 0, "role": "adult"}, ...]}
+ * "known" is false (nothing met, no members) when no member has a record dated before as_of.
+ * Advisory: a programme worker decides. */
+EH_API int eh_feature_case_tf(const eh_feature_case* c, const char* framework_json, const char* as_of,
+                              char* out, size_t capacity, size_t* needed);
+
 /* ==== Risk profiling: one person's score with reasons ==========================================
  * Scores one person's feature row with a domain's model bundle (an eh_model holding a risk
  * domain's bundle, e.g. lib/profiling/models/asb.ehm or a council's own) and gives the reasons as
@@ -273,6 +315,63 @@ EH_API int eh_feature_case_row(const eh_feature_case* c, const char* as_of, doub
 EH_API int eh_model_score_row(const eh_model* model, const eh_feature_set* set, const double* row,
                               size_t n_values, size_t k, double* out_score, int* out_above,
                               char* reasons, size_t capacity, size_t* needed);
+
+/* ==== Troubled Families engagement and savings (earlyhelp::forecast) ==========================
+ * The engagement model of `earlyhelp engagement`: fitted on a council's early-help episodes
+ * (early_help_episodes.csv: family_ref, start_date, end_date, closure_reason, children, the six
+ * problem_* columns) as known before an as-of date, it predicts how long a family's engagement
+ * lasts and whether it is turned around in a short engagement, with the avoided cost per family.
+ * Predictions are advisory: they help plan a service, never decide a family's support. A fitted
+ * eh_engagement is immutable: the functions taking `const eh_engagement*` may be called from
+ * several threads at once. */
+
+typedef struct eh_engagement eh_engagement;
+
+/* Fits the model on the episodes file `episodes_path` as known before `as_of` ("YYYY-MM-DD") and
+ * scores the episodes open on that date. `options_json` may be NULL (the defaults) or an object
+ * with any of "short_weeks" (24), "weekly_cost" (435, GBP per family per week), "threshold" (0.5),
+ * "max_weeks" (104), "data_start" ("YYYY-MM-DD"); *n_rejected (may be NULL) receives the rows
+ * the schema rejected (not used). EH_ERR_IO when the file cannot be read; EH_ERR_INVALID_ARGUMENT
+ * for an unknown option or when nothing closed before as_of. */
+EH_API int eh_engagement_fit_file(const char* episodes_path, const char* as_of, const char* options_json,
+                                  size_t* n_rejected, eh_engagement** out);
+/* Frees a model; NULL is a no-op. */
+EH_API void eh_engagement_free(eh_engagement* e);
+
+/* The families open on the as-of date as CSV text (`earlyhelp engagement --out`'s file: family_ref,
+ * record_id, start_date, weeks_engaged, problems, p_short, p_achieved, expected_weeks, listed,
+ * weeks_saved, avoided_cost; highest p_short first), through the output convention at the top. */
+EH_API int eh_engagement_families_csv(const eh_engagement* e, char* out, size_t capacity, size_t* needed);
+
+/* One family's prediction (eh_engagement_predict). */
+typedef struct eh_engagement_prediction {
+  double weeks_engaged;  /* from the episode's start to the as-of date */
+  double p_short;        /* P(turned around within short_weeks of the start | open now) */
+  double p_achieved;     /* P(turned around within max_weeks of the start | open now) */
+  double expected_weeks; /* expected total length of engagement, restricted to max_weeks */
+  double weeks_saved;    /* listed: expected_weeks - short_weeks (at least 0); else 0 */
+  double avoided_cost;   /* listed: the savings calculator's gross for weeks_saved at weekly_cost */
+  int problems;          /* headline problems recorded at assessment */
+  int listed;            /* 1 when p_short >= threshold */
+} eh_engagement_prediction;
+
+/* Predicts one family's engagement: its current episode as one row of `n_columns` values of the
+ * early_help_episodes stream (NUL-terminated UTF-8, the columns named by the stream's field names:
+ * record_id, family_ref, start_date, children and the problem_* columns; end_date and
+ * closure_reason empty while open), open on the model's as-of date; `earlier_episodes` is the
+ * family's episodes before this one. EH_ERR_INVALID_ARGUMENT, naming the field and why, when the
+ * row is rejected by the schema or the episode is not open on the as-of date. */
+EH_API int eh_engagement_predict(const eh_engagement* e, size_t n_columns, const char* const* column_names,
+                                 const char* const* values, size_t earlier_episodes,
+                                 eh_engagement_prediction* out);
+
+/* The intervention calculator of `earlyhelp savings`: `intervention_json` as `earlyhelp savings
+ * --config` reads it (eligible, cost_per_unit, an effect of outcomes or weeks_saved, savings
+ * items with cashable flags, discount_rate, horizon_years; see the README) -> the result as JSON
+ * text into `out` (`earlyhelp savings --json`'s: cost, gross, cashable, net, cost per outcome,
+ * break-even; the output convention at the top). EH_ERR_INVALID_ARGUMENT naming the key for a
+ * missing, unknown or mistyped input. */
+EH_API int eh_savings_calculate(const char* intervention_json, char* out, size_t capacity, size_t* needed);
 
 #ifdef __cplusplus
 } /* extern "C" */

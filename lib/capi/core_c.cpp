@@ -51,4 +51,6 @@ int eh_version_numbers(int* major, int* minor, int* patch) {
   });
 }
 
+int eh_abi_version(void) { return EH_ABI_VERSION; }
+
 }  // extern "C"

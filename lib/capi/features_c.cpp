@@ -14,10 +14,6 @@
 #include <utility>
 #include <vector>
 
-struct eh_feature_case {
-  earlyhelp::features::CaseRecords records;
-};
-
 namespace {
 
 using earlyhelp::capi::guarded;

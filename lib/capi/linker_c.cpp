@@ -2,6 +2,9 @@
 // C API: record linkage.
 
 #include "earlyhelp/c_api.h"
+#include "earlyhelp/core/date.hpp"
+#include "earlyhelp/io/csv.hpp"
+#include "earlyhelp/linkage/household_of.hpp"
 #include "earlyhelp/linkage/linker.hpp"
 #include "guard.hpp"
 #include "registry.hpp"
@@ -123,6 +126,24 @@ int eh_linker_lookup(eh_linker* linker, size_t n_columns, const char* const* col
       m.probability = best[i].probability;
     }
     *n_out = best.size();
+  });
+}
+
+int eh_linker_household(const eh_linker* linker, const char* person_id, const char* as_of, char* out,
+                        size_t capacity, size_t* needed) {
+  return earlyhelp::capi::guarded([&] {
+    EH_LIVE("eh_linker_household", linker);
+    EH_CHECK_PTR("eh_linker_household", person_id);
+    EH_CHECK_PTR("eh_linker_household", as_of);
+    const auto d = earlyhelp::parse_date(as_of);
+    EH_CHECK(d.has_value(), "eh_linker_household: as_of is not a date (expected YYYY-MM-DD)");
+    if (!linker->linked) throw earlyhelp::StateError("eh_linker_household: records are not linked yet");
+    const auto c = earlyhelp::to_civil(*d);
+    const auto members = lk::household_of(linker->impl, person_id, c.year * 10000 + c.month * 100 + c.day);
+    earlyhelp::io::CsvWriter w;
+    w.write_row(std::vector<std::string>{"person_id", "household_id", "role", "family"});
+    for (const auto& m : members) w.write_row(std::vector<std::string>{m.person_id, m.household_id, m.role, m.family ? "1" : "0"});
+    return earlyhelp::capi::write_text("eh_linker_household", w.str(), out, capacity, needed);
   });
 }
 

@@ -23,6 +23,7 @@ template <> struct HandleName<eh_linker> { static constexpr const char* value = 
 template <> struct HandleName<eh_feature_set> { static constexpr const char* value = "eh_feature_set"; };
 template <> struct HandleName<eh_feature_case> { static constexpr const char* value = "eh_feature_case"; };
 template <> struct HandleName<eh_pseudonymiser> { static constexpr const char* value = "eh_pseudonymiser"; };
+template <> struct HandleName<eh_engagement> { static constexpr const char* value = "eh_engagement"; };
 
 void register_live(const void* handle, const char* type);
 /// Removes a live handle; false when `handle` is not a live handle of `type`.

@@ -70,22 +70,33 @@ void CaseRecords::set_role(std::size_t member, Role role) {
   roles_[member] = role;
 }
 
-std::vector<float> CaseRecords::row(Date as_of) const {
+EventStore CaseRecords::store(const FeatureSet& set, const std::string* household_id) const {
   // Member numbers as sorted person ids, all in one household.
   std::vector<std::string> ids;
   for (std::size_t m = 0; m < members_; ++m) ids.push_back(fmt::format("{:06d}", m));
-  EventStoreBuilder builder(set_, ids);
+  EventStoreBuilder builder(set, ids);
   for (const Chunk& c : chunks_) {
-    builder.mark_present(c.stream);
-    validate(set_.schema().streams[c.stream], c.csv, &builder, c.stream, static_cast<std::int32_t>(c.member));
+    const schema::Stream& st = set.schema().stream(set_.schema().streams[c.stream].name);
+    const auto s = static_cast<std::size_t>(&st - set.schema().streams.data());
+    builder.mark_present(s);
+    validate(st, c.csv, &builder, s, static_cast<std::int32_t>(c.member));
   }
-  if (members_ > 1 || roles_[0] != Role::unknown) {
+  if (household_id != nullptr || members_ > 1 || roles_[0] != Role::unknown) {
     std::vector<Role> roles(roles_);
     roles.resize(members_, Role::unknown);
-    builder.set_households(std::vector<std::int32_t>(members_, 0), {"household"}, std::move(roles));
+    builder.set_households(std::vector<std::int32_t>(members_, 0),
+                           {household_id != nullptr ? *household_id : std::string("household")}, std::move(roles));
   }
-  const EventStore store = builder.finish(1);
+  return builder.finish(1);
+}
+
+std::vector<float> CaseRecords::row(Date as_of) const {
+  const EventStore store = this->store(set_, nullptr);
   return person_row(set_, store, 0, as_of);
+}
+
+EventStore CaseRecords::family_store(const FeatureSet& set, const std::string& household_id) const {
+  return store(set, &household_id);
 }
 
 }  // namespace earlyhelp::features

@@ -152,26 +152,36 @@ EngagementPrediction predict_engagement(const EngagementModel& m, const Engageme
   return p;
 }
 
+FamilyEngagement score_engagement(const EngagementModel& model, const EngagementEpisode& e, const EngagementOptions& o) {
+  EH_CHECK(e.start < o.as_of && !(e.end && *e.end < o.as_of),
+           "score_engagement: episode {} is not open on the as-of date {} (it must start before it and not end before it)",
+           e.record_id, format_date(o.as_of));
+  FamilyEngagement f;
+  f.family_ref = e.family_ref;
+  f.record_id = e.record_id;
+  f.start = e.start;
+  f.weeks_engaged = (o.as_of.days - e.start.days) / 7.0;
+  f.problems = static_cast<int>(std::count(e.problems.begin(), e.problems.end(), true));
+  const auto p = predict_engagement(model, e, f.weeks_engaged, o);
+  f.p_short = p.p_short;
+  f.p_achieved = p.p_achieved;
+  f.expected_weeks = p.expected_weeks;
+  f.listed = f.p_short >= o.threshold && f.p_short > 0;
+  if (f.listed) {
+    f.weeks_saved = std::max(0.0, f.expected_weeks - o.short_weeks);
+    f.avoided_cost = savings::calculate(detail::short_engagement(1, f.weeks_saved, o)).gross;
+  }
+  return f;
+}
+
 EngagementResult assess_engagement(const EngagementEpisodes& data, const EngagementOptions& o) {
   EngagementResult r;
   r.model = fit_engagement(data.episodes, data.first_end, o);
   double weeks_saved = 0;
   for (const auto& e : data.episodes) {
     if (!(e.start < o.as_of) || (e.end && *e.end < o.as_of)) continue;  // open on the as-of date only
-    FamilyEngagement f;
-    f.family_ref = e.family_ref;
-    f.record_id = e.record_id;
-    f.start = e.start;
-    f.weeks_engaged = (o.as_of.days - e.start.days) / 7.0;
-    f.problems = static_cast<int>(std::count(e.problems.begin(), e.problems.end(), true));
-    const auto p = predict_engagement(r.model, e, f.weeks_engaged, o);
-    f.p_short = p.p_short;
-    f.p_achieved = p.p_achieved;
-    f.expected_weeks = p.expected_weeks;
-    f.listed = f.p_short >= o.threshold && f.p_short > 0;
+    FamilyEngagement f = score_engagement(r.model, e, o);
     if (f.listed) {
-      f.weeks_saved = std::max(0.0, f.expected_weeks - o.short_weeks);
-      f.avoided_cost = savings::calculate(detail::short_engagement(1, f.weeks_saved, o)).gross;
       ++r.listed;
       weeks_saved += f.weeks_saved;
     }

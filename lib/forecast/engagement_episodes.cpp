@@ -65,7 +65,9 @@ std::string_view to_string(Closure c) noexcept {
   return names[static_cast<std::size_t>(c)];
 }
 
-EngagementEpisodes read_engagement_episodes(const std::string& path) {
+namespace {
+
+EngagementEpisodes read_episodes(io::CsvReader& reader, const std::string& name) {
   const schema::Schema schema = schema::Schema::builtin();
   schema::Stream stream = schema.stream("early_help_episodes");
   // Identity columns are not read: the model needs none, and a gap in them must not drop an episode.
@@ -74,8 +76,7 @@ EngagementEpisodes read_engagement_episodes(const std::string& path) {
   stream.fields.erase(std::remove_if(stream.fields.begin(), stream.fields.end(), [&](const schema::Field& f) { return read.count(f.name) == 0; }),
                       stream.fields.end());
   EngagementEpisodes out;
-  auto reader = io::CsvReader::open(path);
-  EngagementSink sink(out, path);
+  EngagementSink sink(out, name);
   out.rows_read = io::validate_stream(stream, reader, sink).rows_read;
   auto& eps = out.episodes;
   std::sort(eps.begin(), eps.end(), [](const EngagementEpisode& a, const EngagementEpisode& b) {
@@ -86,6 +87,18 @@ EngagementEpisodes read_engagement_episodes(const std::string& path) {
     if (eps[i].end && (!out.first_end || *eps[i].end < *out.first_end)) out.first_end = eps[i].end;
   }
   return out;
+}
+
+}  // namespace
+
+EngagementEpisodes read_engagement_episodes(const std::string& path) {
+  auto reader = io::CsvReader::open(path);
+  return read_episodes(reader, path);
+}
+
+EngagementEpisodes parse_engagement_episodes(std::string csv_text, const std::string& name) {
+  auto reader = io::CsvReader::from_string(std::move(csv_text), {}, name);
+  return read_episodes(reader, name);
 }
 
 }  // namespace earlyhelp::forecast

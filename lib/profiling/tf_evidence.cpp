@@ -49,14 +49,13 @@ std::int32_t day_of(FieldType type, std::int64_t v) noexcept {
 // Collects the rows of wanted persons of one stream.
 class EvidenceSink : public io::IngestSink {
  public:
-  EvidenceSink(const schema::Stream& stream, std::size_t stream_index, const features::Linkage& links,
-               const std::vector<char>& wanted, const std::vector<std::size_t>& fields)
-      : stream_(stream), index_(stream_index), links_(links), wanted_(wanted), fields_(fields), codes_(fields.size()) {
+  EvidenceSink(const schema::Stream& stream, const std::vector<char>& wanted, const std::vector<std::size_t>& fields)
+      : stream_(stream), wanted_(wanted), fields_(fields), codes_(fields.size()) {
     id_ = static_cast<std::size_t>(stream.find(stream.record_id_field) - stream.fields.data());
     if (const auto* f = stream.find(stream.event_date_field)) date_ = static_cast<std::size_t>(f - stream.fields.data());
   }
   void clean(std::size_t, const std::vector<io::FieldValue>& v) override {
-    const std::int32_t p = links_.person_of(index_, v[id_].text);
+    const std::int32_t p = (*person_of_)(v[id_].text);
     if (p < 0 || !wanted_[static_cast<std::size_t>(p)]) return;
     EvidenceRow row;
     row.person = p;
@@ -78,13 +77,14 @@ class EvidenceSink : public io::IngestSink {
     rows.push_back(std::move(row));
   }
   void reject(const io::Reject&, const std::vector<std::string_view>&) override {}
+  /// Whose rows come next (person number of a record id, -1: not linked).
+  void set_person_of(const PersonOf& person_of) noexcept { person_of_ = &person_of; }
 
   std::vector<EvidenceRow> rows;
 
  private:
   const schema::Stream& stream_;
-  std::size_t index_;
-  const features::Linkage& links_;
+  const PersonOf* person_of_ = nullptr;
   const std::vector<char>& wanted_;
   const std::vector<std::size_t>& fields_;
   std::vector<std::unordered_map<std::string, double>> codes_;
@@ -180,17 +180,14 @@ class Selector {
 }  // namespace
 
 void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& requests, const Framework& framework,
-                  const std::string& data_dir, const features::Linkage& links, Date as_of, const io::CsvOptions& csv) {
+                  std::size_t n_persons, Date as_of, const RowSource& source) {
   const features::FeatureSet& set = framework.feature_set();
   const schema::Schema& sch = set.schema();
   std::map<std::size_t, std::vector<const EvidenceRequest*>> by_stream;
   for (const auto& r : requests) by_stream[set.features()[r.feature].plan.measure.stream].push_back(&r);
   for (const auto& [s, reqs] : by_stream) {
     const schema::Stream& stream = sch.streams[s];
-    const std::filesystem::path file = std::filesystem::path(data_dir) / (stream.name + ".csv");
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec)) continue;  // not given: its features were NaN
-    std::vector<char> wanted(links.person_ids().size(), 0);
+    std::vector<char> wanted(n_persons, 0);
     std::vector<std::size_t> fields;
     for (const EvidenceRequest* r : reqs) {
       wanted[static_cast<std::size_t>(r->person)] = 1;
@@ -202,9 +199,11 @@ void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& re
     }
     std::sort(fields.begin(), fields.end());
     fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
-    EvidenceSink sink(stream, s, links, wanted, fields);
-    io::CsvReader reader = io::CsvReader::open(file.string(), csv);
-    if (!reader.empty_input()) io::validate_stream(stream, reader, sink);
+    EvidenceSink sink(stream, wanted, fields);
+    source(s, [&](io::CsvReader& reader, const PersonOf& person_of) {
+      sink.set_person_of(person_of);
+      if (!reader.empty_input()) io::validate_stream(stream, reader, sink);
+    });
     auto& rows = sink.rows;
     std::stable_sort(rows.begin(), rows.end(), [](const EvidenceRow& a, const EvidenceRow& b) {
       return a.person != b.person ? a.person < b.person : a.date < b.date;
@@ -229,6 +228,19 @@ void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& re
     }
 }
 
+void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& requests, const Framework& framework,
+                  const std::string& data_dir, const features::Linkage& links, Date as_of, const io::CsvOptions& csv) {
+  const schema::Schema& sch = framework.feature_set().schema();
+  add_evidence(result, requests, framework, links.person_ids().size(), as_of, [&](std::size_t s, const ReadRows& read) {
+    const std::filesystem::path file = std::filesystem::path(data_dir) / (sch.streams[s].name + ".csv");
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) return;  // not given: its features were NaN
+    io::CsvReader reader = io::CsvReader::open(file.string(), csv);
+    const PersonOf person_of = [&](std::string_view record_id) { return links.person_of(s, record_id); };
+    read(reader, person_of);
+  });
+}
+
 }  // namespace detail
 
 FamiliesResult assess_families(const Framework& framework, const std::string& data_dir, const features::Linkage& links,
@@ -244,6 +256,25 @@ FamiliesResult assess_families(const Framework& framework, const std::string& da
   FamiliesResult result = detail::assess(framework, store, as_of, options.n_threads, &requests);
   detail::add_evidence(result, requests, framework, data_dir, links, as_of, lo.csv);
   result.load = std::move(report);
+  return result;
+}
+
+FamiliesResult assess_family(const Framework& framework, const features::CaseRecords& family, Date as_of,
+                             const std::string& family_id) {
+  const features::EventStore store = family.family_store(framework.feature_set(), family_id);
+  std::vector<detail::EvidenceRequest> requests;
+  FamiliesResult result = detail::assess(framework, store, as_of, 1, &requests);
+  const schema::Schema& sch = framework.feature_set().schema();
+  detail::add_evidence(result, requests, framework, store.n_persons(), as_of,
+                       [&](std::size_t s, const detail::ReadRows& read) {
+                         family.for_each_rows([&](std::size_t member, const std::string& stream, const std::string& csv) {
+                           if (stream != sch.streams[s].name) return;
+                           io::CsvReader reader = io::CsvReader::from_string(csv, {}, fmt::format("rows of {}", stream));
+                           const auto person = static_cast<std::int32_t>(member);
+                           const detail::PersonOf person_of = [person](std::string_view) { return person; };
+                           read(reader, person_of);
+                         });
+                       });
   return result;
 }
 

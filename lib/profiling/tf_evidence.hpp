@@ -11,7 +11,9 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace earlyhelp::profiling::detail {
@@ -41,6 +43,19 @@ struct EvidenceRequest {
 /// The assessment without evidence; the requests for it when `requests` is given.
 FamiliesResult assess(const Framework& framework, const features::EventStore& store, Date as_of, int n_threads,
                       std::vector<EvidenceRequest>* requests);
+
+/// The person number of a record id (-1: not linked).
+using PersonOf = std::function<std::int32_t(std::string_view record_id)>;
+/// Validates `reader`'s rows of the stream being read, each row's person given by `person_of`.
+using ReadRows = std::function<void(io::CsvReader& reader, const PersonOf& person_of)>;
+/// Calls `read` for each block of rows of stream `stream` (schema index) there is (none: the
+/// stream was not given).
+using RowSource = std::function<void(std::size_t stream, const ReadRows& read)>;
+
+/// Fills FamiliesResult::families[].evidence for the requests from the rows `source` gives
+/// (persons numbered 0 .. n_persons-1).
+void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& requests, const Framework& framework,
+                  std::size_t n_persons, Date as_of, const RowSource& source);
 
 /// Fills FamiliesResult::families[].evidence for the requests from the extracts of `data_dir`.
 void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& requests, const Framework& framework,

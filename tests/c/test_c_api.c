@@ -17,6 +17,9 @@ static void test_version(void) {
   EXPECT(strcmp(eh_version(), expected) == 0);
   EXPECT(eh_version_numbers(NULL, NULL, NULL) == EH_OK);
   EXPECT(strcmp(eh_last_error(), "") == 0);
+  /* The library was built for the header this test was compiled with. */
+  EXPECT(eh_abi_version() == EH_ABI_VERSION);
+  EXPECT(EH_ABI_VERSION >= 1);
 }
 
 static void test_status_names(void) {
@@ -68,6 +71,9 @@ int main(void) {
   test_models_c();
   test_features_c();
   test_profiling_c();
+  test_household_c();
+  test_tf_c();
+  test_forecast_c();
   test_misuse_c();
   printf("%d passed, %d failed\n", eh_test_passed, eh_test_failed);
   return eh_test_failed == 0 ? 0 : 1;

@@ -23,21 +23,21 @@ static const char* const register_columns[] = {"record_id", "first_name", "middl
 static const char* const register_rows[] = {"PR1", "Ann", "", "Lee", "1980-04-01", "F", "1 High St", "Town",
                                             "SS16 7AB", "", "", "white", "2015-01-01", ""};
 
-static const char* const da_columns[] = {"record_id", "incident_ref", "first_name", "surname", "dob", "sex",
+const char* const eh_test_da_columns[] = {"record_id", "incident_ref", "first_name", "surname", "dob", "sex",
                                          "address_line", "town", "postcode", "incident_date", "role",
                                          "risk_level", "crime_flag"};
-static const char* const da_rows[] = {
+const char* const eh_test_da_rows[] = {
     "DA1", "I1", "Ann", "Lee", "1980-04-01", "F", "", "", "", "2024-03-20", "victim", "high", "N",
     "DA2", "I2", "Ann", "Lee", "", "F", "", "", "", "2024-02-01", "victim", "standard", NULL,
     "DA3", "I3", "Ann", "Lee", "", "F", "", "", "", "2024-02-02", "victimised", "high", "N", /* rejected */
     "DA4", "I4", "Ann", "Lee", "", "F", "", "", "", "2024-05-01", "victim", "high", "N"};  /* after the date */
 
-static const char* const sa_columns[] = {"record_id", "upn", "first_name", "middle_name", "surname", "dob",
+const char* const eh_test_sa_columns[] = {"record_id", "upn", "first_name", "middle_name", "surname", "dob",
                                          "sex", "postcode", "school_urn", "academic_year", "term",
                                          "term_end_date", "sessions_possible", "sessions_attended",
                                          "authorised_absence_sessions", "unauthorised_absence_sessions",
                                          "free_school_meals", "sen_status"};
-static const char* const sa_rows[] = {
+const char* const eh_test_sa_rows[] = {
     "SA1", "J881219212267", "Bo", "", "Lee", "2012-04-02", "M", "", "", "2022/23", "summer", "2023-07-21", "100", "85", "", "", "N", "none",
     "SA2", "J881219212267", "Bo", "", "Lee", "2012-04-02", "M", "", "", "2023/24", "autumn", "2023-12-20", "100", "80", "", "", "N", "none",
     "SA3", "J881219212267", "Bo", "", "Lee", "2012-04-02", "M", "", "", "2023/24", "spring", "2024-03-28", "100", "70", "", "", "N", "none"};
@@ -57,13 +57,13 @@ void test_features_c(void) {
   EXPECT(eh_feature_case_create(set, &c) == EH_OK && c != NULL);
   EXPECT(eh_feature_case_add_rows(c, 0, "person_register", 1, 14, register_columns, register_rows, &rejected) == EH_OK);
   EXPECT(rejected == 0);
-  EXPECT(eh_feature_case_add_rows(c, 0, "police_domestic_abuse", 4, 13, da_columns, da_rows, &rejected) == EH_OK);
+  EXPECT(eh_feature_case_add_rows(c, 0, "police_domestic_abuse", 4, 13, eh_test_da_columns, eh_test_da_rows, &rejected) == EH_OK);
   EXPECT(rejected == 1);
-  EXPECT(eh_feature_case_add_rows(c, 1, "school_attendance", 3, 18, sa_columns, sa_rows, NULL) == EH_OK);
-  EXPECT(eh_feature_case_add_rows(c, 0, "police_domestic_abus", 4, 13, da_columns, da_rows, NULL) ==
+  EXPECT(eh_feature_case_add_rows(c, 1, "school_attendance", 3, 18, eh_test_sa_columns, eh_test_sa_rows, NULL) == EH_OK);
+  EXPECT(eh_feature_case_add_rows(c, 0, "police_domestic_abus", 4, 13, eh_test_da_columns, eh_test_da_rows, NULL) ==
          EH_ERR_INVALID_ARGUMENT);
   EXPECT(strstr(eh_last_error(), "did you mean \"police_domestic_abuse\"") != NULL);
-  EXPECT(eh_feature_case_add_rows(c, 0, "police_domestic_abuse", 1, 3, da_columns, da_rows, NULL) ==
+  EXPECT(eh_feature_case_add_rows(c, 0, "police_domestic_abuse", 1, 3, eh_test_da_columns, eh_test_da_rows, NULL) ==
          EH_ERR_INVALID_ARGUMENT); /* required columns missing */
   EXPECT(eh_feature_case_set_role(c, 2, "grown-up") == EH_ERR_INVALID_ARGUMENT);
 
@@ -85,7 +85,7 @@ void test_features_c(void) {
   EXPECT(strcmp(text, "2 police domestic-abuse notifications in the last 90 days") == 0);
 
   /* A stream given with no rows: none, not unknown. */
-  EXPECT(eh_feature_case_add_rows(c, 0, "health_ae", 0, 1, da_columns, NULL, NULL) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(eh_feature_case_add_rows(c, 0, "health_ae", 0, 1, eh_test_da_columns, NULL, NULL) == EH_ERR_INVALID_ARGUMENT);
   {
     static const char* const ae_columns[] = {"record_id", "nhs_number", "first_name", "surname", "dob", "sex",
                                              "postcode", "attendance_date", "arrival_mode", "attendance_category",

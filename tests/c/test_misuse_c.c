@@ -30,6 +30,57 @@ static void* score_many(void* arg) {
   return NULL;
 }
 
+/* The functions added for case systems (household, Troubled Families, engagement, savings): NULL
+ * pointers, freed handles, handles of another type, too-small buffers. */
+static void misuse_case_functions(const eh_model* model) {
+  eh_feature_set* set = NULL;
+  eh_feature_case* c = NULL;
+  eh_linker* linker = NULL;
+  char text[64];
+  size_t needed = 0;
+  eh_engagement_prediction pred;
+  const char* cols[] = {"record_id"};
+  const char* vals[] = {"x"};
+
+  EXPECT(eh_feature_set_builtin(&set) == EH_OK);
+  EXPECT(eh_feature_case_create(set, &c) == EH_OK);
+  /* NULL: the case, the date; a NULL buffer asks for the size. */
+  EXPECT(eh_feature_case_tf(NULL, NULL, "2024-04-01", text, sizeof text, &needed) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(strstr(eh_last_error(), "argument 'c' is NULL") != NULL);
+  EXPECT(eh_feature_case_tf(c, NULL, NULL, text, sizeof text, &needed) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(eh_feature_case_tf(c, NULL, "2024-04-01", NULL, 0, &needed) == EH_ERR_BUFFER && needed > 1);
+  EXPECT(eh_feature_case_tf(c, NULL, "2024-04-01", NULL, 0, NULL) == EH_ERR_BUFFER);
+  EXPECT(eh_feature_case_tf(c, NULL, "2024-04-01", text, sizeof text, &needed) == EH_ERR_BUFFER); /* 64 is small */
+  /* Another handle type, then a freed case. */
+  EXPECT(eh_feature_case_tf((const eh_feature_case*)(const void*)set, NULL, "2024-04-01", text, sizeof text,
+                            &needed) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(strstr(eh_last_error(), "not a live eh_feature_case") != NULL);
+  eh_feature_case_free(c);
+  EXPECT(eh_feature_case_tf(c, NULL, "2024-04-01", text, sizeof text, &needed) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(strstr(eh_last_error(), "not a live eh_feature_case") != NULL);
+  eh_feature_set_free(set);
+
+  /* The household: not linked yet, NULL, freed. */
+  EXPECT(eh_linker_create(NULL, &linker) == EH_OK);
+  EXPECT(eh_linker_household(linker, "P1", "2024-04-01", text, sizeof text, &needed) == EH_ERR_STATE);
+  EXPECT(eh_linker_household(NULL, "P1", "2024-04-01", text, sizeof text, &needed) == EH_ERR_INVALID_ARGUMENT);
+  eh_linker_free(linker);
+  EXPECT(eh_linker_household(linker, "P1", "2024-04-01", text, sizeof text, &needed) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(strstr(eh_last_error(), "not a live eh_linker") != NULL);
+
+  /* Engagement: a model handle is not an engagement model; NULL everywhere. */
+  EXPECT(eh_engagement_families_csv((const eh_engagement*)(const void*)model, text, sizeof text, &needed) ==
+         EH_ERR_INVALID_ARGUMENT);
+  EXPECT(strstr(eh_last_error(), "not a live eh_engagement") != NULL);
+  EXPECT(eh_engagement_families_csv(NULL, text, sizeof text, &needed) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(eh_engagement_predict(NULL, 1, cols, vals, 0, &pred) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(eh_engagement_fit_file(NULL, "2024-01-01", NULL, NULL, NULL) == EH_ERR_INVALID_ARGUMENT);
+  EXPECT(eh_engagement_fit_file("episodes.csv", NULL, NULL, NULL, NULL) == EH_ERR_INVALID_ARGUMENT);
+  eh_engagement_free((eh_engagement*)(void*)text); /* never a handle: refused, not freed */
+  EXPECT(strstr(eh_last_error(), "never created by earlyhelp") != NULL);
+  EXPECT(eh_savings_calculate(NULL, text, sizeof text, &needed) == EH_ERR_INVALID_ARGUMENT);
+}
+
 void test_misuse_c(void) {
   eh_model* model = NULL;
   eh_feature_set* set = NULL;
@@ -78,6 +129,7 @@ void test_misuse_c(void) {
       EXPECT(w[t].errors == 0 && w[t].mismatches == 0);
     }
   }
+  misuse_case_functions(model);
   eh_model_free(model);
   EXPECT(eh_model_predict_one(model, rows[0], 2, &out, 1) == EH_ERR_INVALID_ARGUMENT);
 }

@@ -5,14 +5,19 @@
 #include "features_test_data.hpp"
 
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/features/case.hpp"
 #include "earlyhelp/features/compute.hpp"
+#include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/features/load.hpp"
 #include "earlyhelp/profiling/framework.hpp"
 #include "earlyhelp/profiling/troubled_families.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -172,6 +177,70 @@ TEST_CASE("profiling.tf: attendance distance travelled and to 90%, and near miss
   CHECK_FALSE(fx.family("h2").near_miss);  // eligible already
   CHECK_FALSE(fx.family("h4").near_miss);  // no attendance recorded
   CHECK(std::isnan(fx.family("h4").attendance_distance_to_target));
+}
+
+TEST_CASE("profiling.tf: one family from a case's records is assessed as the folder assesses it") {
+  // Each household's rows handed to a features::CaseRecords (member by member, stream by stream,
+  // as a case system would) give assess_family the same criteria, evidence, attendance and near
+  // miss as assess_families gives that family from the folder.
+  const Fixture fx;
+  const std::vector<std::vector<std::string>> homes = {{"a1", "h1", "adult"}, {"c1", "h1", "child"}, {"a2", "h2", "adult"},
+                                                       {"c2", "h2", "child"}, {"a3", "h3", "adult"}, {"c3", "h3", "child"},
+                                                       {"c4", "h4", "child"}, {"c5", "h5", "child"}, {"a5", "h5", "adult"}};
+  std::map<std::string, std::string> person_of;  // "<stream>:<record_id>" -> person
+  {
+    io::CsvReader persons = io::CsvReader::open(fx.dir.path("persons.csv"));
+    io::CsvRecord rec;
+    while (persons.next(rec)) person_of[std::string(rec[0]) + ":" + std::string(rec[1])] = std::string(rec[2]);
+  }
+  const Framework fw = Framework::builtin();
+  for (const auto& f : fx.r.families) {
+    CAPTURE(f.family_id);
+    features::CaseRecords c(features::FeatureSet::builtin());
+    std::map<std::string, std::size_t> member;
+    for (const auto& h : homes)
+      if (h[1] == f.family_id) {
+        const std::size_t m = member.size();
+        member[h[0]] = m;
+        c.set_role(m, h[2] == "adult" ? features::Role::adult : features::Role::child);
+      }
+    for (const auto& entry : std::filesystem::directory_iterator(fx.dir.data())) {
+      const std::string stream = entry.path().stem().string();
+      io::CsvReader in = io::CsvReader::open(entry.path().string());
+      std::map<std::size_t, std::vector<std::vector<std::string>>> rows;  // member -> rows
+      io::CsvRecord rec;
+      while (in.next(rec)) {
+        const auto p = person_of.find(stream + ":" + std::string(rec[0]));
+        if (p == person_of.end() || member.count(p->second) == 0) continue;
+        rows[member[p->second]].emplace_back(rec.fields.begin(), rec.fields.end());
+      }
+      for (const auto& [m, r] : rows) c.add_rows(m, stream, in.header(), r);
+    }
+    const FamiliesResult one = assess_family(fw, c, kAsOf, f.family_id);
+    REQUIRE(one.families.size() == 1);
+    const FamilyAssessment& g = one.families.front();
+    CHECK(g.family_id == f.family_id);
+    CHECK(g.met == f.met);
+    CHECK(g.criteria_met == f.criteria_met);
+    CHECK(g.eligible == f.eligible);
+    CHECK(g.evidence == f.evidence);
+    CHECK(g.near_miss == f.near_miss);
+    CHECK((std::isnan(g.attendance_distance_to_target) ? std::isnan(f.attendance_distance_to_target)
+                                                        : g.attendance_distance_to_target == f.attendance_distance_to_target));
+    CHECK((std::isnan(g.attendance_distance_travelled) ? std::isnan(f.attendance_distance_travelled)
+                                                        : g.attendance_distance_travelled == f.attendance_distance_travelled));
+    std::vector<std::string> roles, case_roles;
+    for (const auto& m : fx.r.members)
+      if (m.family_id == f.family_id) roles.push_back(m.person_id + ":" + m.role);
+    for (const auto& m : one.members) {
+      std::string person;
+      for (const auto& [id, n] : member)
+        if (n == std::stoul(m.person_id)) person = id;
+      case_roles.push_back(person + ":" + m.role);
+    }
+    std::sort(case_roles.begin(), case_roles.end());
+    CHECK(case_roles == roles);
+  }
 }
 
 TEST_CASE("profiling.tf: members with their roles on the date") {

@@ -53,12 +53,25 @@ class CaseRecords {
   /// the members added (NaN when only the person was given and they have no household).
   std::vector<float> row(Date as_of) const;
 
+  /// The records as an event store for `set` (whose schema must hold the streams given, by name),
+  /// every member in one household `household_id`, members numbered 0, 1, ... as person ids
+  /// "000000", "000001", ... Used for one family's programme assessment
+  /// (profiling::assess_family). @throws SchemaError for a stream `set`'s schema lacks.
+  EventStore family_store(const FeatureSet& set, const std::string& household_id) const;
+  /// Calls `fn(member, stream name, rows as CSV text with their header)` for every add_rows call,
+  /// in order (e.g. to read the records that evidence a feature).
+  template <class Fn>
+  void for_each_rows(Fn&& fn) const {
+    for (const Chunk& c : chunks_) fn(c.member, set_.schema().streams[c.stream].name, c.csv);
+  }
+
  private:
   struct Chunk {
     std::size_t member;
     std::size_t stream;
     std::string csv;  // the rows as a CSV text with their header
   };
+  EventStore store(const FeatureSet& set, const std::string* household_id) const;
   FeatureSet set_;
   std::vector<Chunk> chunks_;
   std::vector<Role> roles_;

@@ -92,6 +92,9 @@ struct EngagementEpisodes {
 /// rejects with the field and reason. @throws IOError if unreadable; SchemaError for a header
 /// lacking the stream's required columns.
 EngagementEpisodes read_engagement_episodes(const std::string& path);
+/// As read_engagement_episodes, from CSV text (its header first); `name` stands for the file in
+/// rejects and messages.
+EngagementEpisodes parse_engagement_episodes(std::string csv_text, const std::string& name);
 
 /// Options of the engagement model.
 struct EngagementOptions {
@@ -148,6 +151,13 @@ struct EngagementPrediction {
 EngagementPrediction predict_engagement(const EngagementModel& model, const EngagementEpisode& episode,
                                         double engaged_weeks, const EngagementOptions& options);
 
+/// Scores one episode open on options.as_of (started before it, not ended before it): its
+/// prediction, whether it is listed, and a listed family's weeks saved and avoided cost, as
+/// assess_engagement scores each open episode (it calls this). For a case system asking about one
+/// family (the C API's eh_engagement_predict). @throws InvalidArgument when the episode is not
+/// open on options.as_of.
+FamilyEngagement score_engagement(const EngagementModel& model, const EngagementEpisode& episode,
+                                  const EngagementOptions& options);
 /// Fits, then scores the episodes open on options.as_of. @throws as fit_engagement.
 EngagementResult assess_engagement(const EngagementEpisodes& data, const EngagementOptions& options);
 

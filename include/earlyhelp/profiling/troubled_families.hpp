@@ -34,6 +34,7 @@
 /// @endcode
 
 #include "earlyhelp/core/date.hpp"
+#include "earlyhelp/features/case.hpp"
 #include "earlyhelp/features/events.hpp"
 #include "earlyhelp/features/load.hpp"
 #include "earlyhelp/profiling/framework.hpp"
@@ -90,5 +91,17 @@ FamiliesResult assess_families(const Framework& framework, const std::string& da
 /// @throws InvalidArgument when the store has no households or was built for other features.
 FamiliesResult assess_families(const Framework& framework, const features::EventStore& store, Date as_of,
                                int n_threads = 0);
+
+/// Assesses one family from the records a case system holds about its members (a
+/// features::CaseRecords: member 0 and the others of the household, stream by stream), as
+/// assess_families assesses each family of a folder: the same criteria, eligibility, attendance,
+/// near miss, and the evidence ("<stream>:<record_id>") from the records given. The result has one
+/// family, `family_id`, and its members with person ids "000000", "000001", ... by member number
+/// (a member known only by a role, with no record dated before the date, is not a member on it).
+/// The case's own feature set need not be the framework's: the records are read again for the
+/// framework's features. The C API's eh_feature_case_tf is this function.
+/// @throws SchemaError when the framework's schema lacks a stream the case holds.
+FamiliesResult assess_family(const Framework& framework, const features::CaseRecords& family, Date as_of,
+                             const std::string& family_id = "family");
 
 }  // namespace earlyhelp::profiling

@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: Apache-2.0
+# ctest package.pkg_config_c: compile examples/c/score_and_lookup.c against an installed earlyhelp
+# with the flags `pkg-config --cflags --libs earlyhelp` gives, as a vendor's build would, and run it.
+#   cmake -DPREFIX=<install prefix> -DCC=cc -DSOURCE=score_and_lookup.c -DOUT=<exe> -DBUNDLE=<.ehm> -P ...
+file(GLOB_RECURSE _pc "${PREFIX}/*/pkgconfig/earlyhelp.pc")
+if(NOT _pc)
+  message(FATAL_ERROR "pkg_config_c: no pkgconfig/earlyhelp.pc under ${PREFIX} (was it installed?)")
+endif()
+list(GET _pc 0 _pc)
+get_filename_component(_pc_dir "${_pc}" DIRECTORY)
+set(ENV{PKG_CONFIG_PATH} "${_pc_dir}")
+find_program(PKG_CONFIG pkg-config REQUIRED)
+macro(pc _var)
+  execute_process(COMMAND ${PKG_CONFIG} ${ARGN} earlyhelp OUTPUT_VARIABLE ${_var} RESULT_VARIABLE _rc
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "pkg_config_c: pkg-config ${ARGN} earlyhelp failed (${_rc})")
+  endif()
+endmacro()
+pc(_cflags --cflags)
+pc(_libs --libs)
+pc(_libdir --variable=libdir)
+separate_arguments(_cflags UNIX_COMMAND "${_cflags}")
+separate_arguments(_libs UNIX_COMMAND "${_libs}")
+message(STATUS "pkg_config_c: ${CC} -std=c99 ${_cflags} ${SOURCE} ${_libs}")
+execute_process(COMMAND ${CC} -std=c99 -Wall -Wextra -Wpedantic -Werror ${_cflags} ${SOURCE} -o ${OUT} ${_libs}
+                        -Wl,-rpath,${_libdir}
+                RESULT_VARIABLE _rc)
+if(NOT _rc EQUAL 0)
+  message(FATAL_ERROR "pkg_config_c: compiling ${SOURCE} against the installed library failed (${_rc})")
+endif()
+execute_process(COMMAND ${OUT} ${BUNDLE} RESULT_VARIABLE _rc OUTPUT_VARIABLE _stdout ERROR_VARIABLE _stderr)
+message(STATUS "${_stdout}")
+if(NOT _rc EQUAL 0)
+  message(FATAL_ERROR "pkg_config_c: the example failed (${_rc}):\n${_stderr}")
+endif()
+foreach(_expect "ABI " "score " "lookup: best person " "household of ")
+  string(FIND "${_stdout}" "${_expect}" _at)
+  if(_at LESS 0)
+    message(FATAL_ERROR "pkg_config_c: the example's output lacks '${_expect}'")
+  endif()
+endforeach()
