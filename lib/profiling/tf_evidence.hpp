@@ -42,8 +42,11 @@ struct EvidenceRequest {
 FamiliesResult assess(const Framework& framework, const features::EventStore& store, Date as_of, int n_threads,
                       std::vector<EvidenceRequest>* requests);
 
-/// Fills FamiliesResult::families[].evidence for the requests from the extracts of `data_dir`.
+/// Fills FamiliesResult::families[].evidence for the requests from the extracts of `data_dir`,
+/// reading the streams on `n_threads` threads (<= 0: all cores); the evidence is the same for any
+/// thread count (each list sorted, without repeats).
 void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& requests, const Framework& framework,
-                  const std::string& data_dir, const features::Linkage& links, Date as_of, const io::CsvOptions& csv);
+                  const std::string& data_dir, const features::Linkage& links, Date as_of, const io::CsvOptions& csv,
+                  int n_threads = 1);
 
 }  // namespace earlyhelp::profiling::detail
