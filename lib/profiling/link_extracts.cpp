@@ -73,14 +73,22 @@ features::Linkage link_extracts(const std::string& data_dir, Date as_of, const s
   std::unordered_map<std::string_view, const linkage::HouseholdMembership*> home_of;
   for (const auto& m : homes) home_of.emplace(m.person_id, &m);
 
+  const auto write_file = [&] {
+    io::CsvWriter out = io::CsvWriter::open(households_csv);
+    out.write_row({"source", "record_id", "person_id", "household_id", "role", "family"});
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      const linkage::HouseholdMembership& m = *home_of.at(persons[i]);
+      out.write_row({sources[i], ids[i], persons[i], m.household_id, m.role, m.family ? "1" : "0"});
+    }
+    out.close();
+  };
+  // With two threads the file is written on the second while this one indexes the linkage: both
+  // only read the ids and persons. Declared after what it reads: on an exception it is waited for
+  // before they go.
+  std::future<void> written;
+  if (resolve_threads(n_threads) >= 2) written = std::async(std::launch::async, write_file);
+  else write_file();
   std::vector<std::string> household_ids, roles;
-  io::CsvWriter out = io::CsvWriter::open(households_csv);
-  out.write_row({"source", "record_id", "person_id", "household_id", "role", "family"});
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    const linkage::HouseholdMembership& m = *home_of.at(persons[i]);
-    out.write_row({sources[i], ids[i], persons[i], m.household_id, m.role, m.family ? "1" : "0"});
-  }
-  out.close();
   features::Linkage links(sch);
   links.add_records(sources, ids, persons, households_csv);
   std::vector<std::string> member_ids;
@@ -90,6 +98,7 @@ features::Linkage link_extracts(const std::string& data_dir, Date as_of, const s
     roles.push_back(m.role);
   }
   links.set_households(member_ids, household_ids, roles, households_csv);
+  if (written.valid()) written.get();  // rethrows the writer's error, if any
   return links;
 }
 
