@@ -16,6 +16,8 @@ void ConstrainedUnionFind::resize(std::size_t n) {
   parent_.resize(n);
   rank_.resize(n, 0);
   cannot_.resize(n);
+  compacted_.resize(n, 0);
+  seen_.resize(n, 0);
   dobs_.resize(n);
   earliest_.resize(n, BirthWindow::kOpen);
   latest_.resize(n, INT32_MAX);
@@ -233,11 +235,25 @@ bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b, bool dob_guar
   std::vector<NameSeen>().swap(names_[rb]);
   for (const Stay& st : stays_[rb]) add_stay(stays_[ra], st);
   std::vector<Stay>().swap(stays_[rb]);
-  // Compact now and then so lists of merged groups do not grow without bound.
-  if (into.size() > 64) {
-    for (auto& x : into) x = find(x);
-    std::sort(into.begin(), into.end());
-    into.erase(std::unique(into.begin(), into.end()), into.end());
+  // Compact now and then so lists of merged groups do not grow without bound: when the list has
+  // doubled since it was last compacted, not at every join (a large group's list was sorted again
+  // at each join it took part in), each root kept once in first-seen order. Entries are identities
+  // whose root is looked up when read, in any order, so when and how the list is compacted never
+  // changes which joins are conflicts.
+  if (into.size() > 64 && into.size() > 2 * static_cast<std::size_t>(compacted_[ra])) {
+    if (++seen_epoch_ == 0) {  // wrapped: no stale mark may look current
+      std::fill(seen_.begin(), seen_.end(), 0);
+      seen_epoch_ = 1;
+    }
+    std::size_t kept = 0;
+    for (const std::uint32_t x : into) {
+      const std::uint32_t root = find(x);
+      if (seen_[root] == seen_epoch_) continue;
+      seen_[root] = seen_epoch_;
+      into[kept++] = root;
+    }
+    into.resize(kept);
+    compacted_[ra] = static_cast<std::uint32_t>(kept);
   }
   return true;
 }

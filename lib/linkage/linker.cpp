@@ -71,9 +71,17 @@ PersonGuard Linker::person_guard() const {
   return guard;
 }
 
+void Linker::ensure_index() {
+  if (index_built_) return;
+  // The keys are computed afresh from table_: the same block_key the plan used, so the index is
+  // the one cluster() used to build from the plan's keys.
+  index_ = CandidateIndex(table_, settings_.blocking_rules, BlockingPlan());
+  index_built_ = true;
+}
+
 std::vector<std::string> Linker::add_records(const std::vector<Record>& records) {
   if (!clustered_) {
-    table_.add(records);
+    table_.add(records, settings_.n_threads);
     if (table_.n_empty > 0 && std::none_of(warnings_.begin(), warnings_.end(), [](const std::string& w) {
           return w.rfind("records with no identifying field", 0) == 0;
         }))
@@ -86,9 +94,10 @@ std::vector<std::string> Linker::add_records(const std::vector<Record>& records)
     return {};
   }
   // Incremental: score the new identities against the index, join or start persons.
+  ensure_index();  // over the identities before these records: link_new_identities adds them
   const std::size_t first_record = table_.record_ids.size();
   const std::size_t first_new = table_.n_identities();
-  table_.add(records);
+  table_.add(records, settings_.n_threads);
   update_input_warnings(warnings_, table_.issues);
   rebuild_scorer();
   const PersonGuard guard = person_guard();
@@ -281,9 +290,10 @@ void Linker::cluster() {
   }
   for (std::size_t x = 0; x < n; ++x) uf_.close(static_cast<std::uint32_t>(x));
   clustered_ = true;
-  // Records added from now on are linked against an index of the blocking keys; the per-rule key
-  // arrays are no longer needed.
-  index_ = CandidateIndex(table_, settings_.blocking_rules, plan_);
+  // Records added from now on are linked against an index of the blocking keys, built when first
+  // needed (ensure_index); the per-rule key arrays are no longer needed.
+  index_ = CandidateIndex();
+  index_built_ = false;
   plan_ = BlockingPlan();
   std::vector<Edge>().swap(links_);
   std::vector<std::uint64_t>().swap(homes_);
@@ -369,6 +379,7 @@ Explanation Linker::explain(std::string_view record_a, std::string_view record_b
 std::vector<Match> Linker::lookup(const Record& record, std::size_t k) {
   require_clustered("lookup");
   const std::unique_lock lock(lookup_mutex_.m);
+  ensure_index();  // before the scratch identity joins table_
   const std::size_t n = table_.n_identities();
   const std::uint32_t x = table_.add_scratch(record);
   std::vector<Match> out;

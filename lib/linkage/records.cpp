@@ -2,6 +2,7 @@
 #include "earlyhelp/linkage/records.hpp"
 
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/parallel.hpp"
 #include "earlyhelp/linkage/address.hpp"
 #include "earlyhelp/linkage/bloom.hpp"
 #include "earlyhelp/linkage/dates.hpp"
@@ -248,20 +249,29 @@ std::uint32_t PreparedRecords::intern_postcode(const std::string& v) {
 
 namespace {
 
+// The canonical columns of the interned values, in NormalisedFields order.
+constexpr std::string_view kInternedColumns[8] = {"first_name", "middle_name", "surname", "address",
+                                                   "town",       "postcode",    "uprn",    "nhs_number"};
+
 // A value normalised from read_part(raw), as it is interned: bounded for comparison
-// (input_checks.hpp), counted by canonical column when it had to be.
-std::string bounded(std::string v, std::string_view raw, std::string_view column, InputIssues* issues) {
+// (input_checks.hpp); `was_bounded` says when it had to be (counted by the caller, in order).
+std::string bounded(std::string v, std::string_view raw, bool& was_bounded) {
   if (v.size() <= kMaxComparedBytes && raw.size() <= kMaxReadBytes) return v;
-  const std::size_t c = canonical_column_index(column);
-  if (issues != nullptr && c < issues->long_values.size()) ++issues->long_values[c];
+  was_bounded = true;
   return bound_compared(std::move(v), raw);
 }
 
 }  // namespace
 
-std::uint32_t PreparedRecords::push_identity(const Record& r, std::string* tuple_key, InputIssues* count) {
-  // Values are read on a bounded part (input_checks.hpp): a 100 KB "name" costs no more than a name.
-  // A Bloom-filter encoding (bloom.hpp) is interned as it is: normalising would change its digits.
+struct PreparedRecords::NormalisedFields {
+  std::string value[8];        ///< in kInternedColumns order
+  bool was_bounded[8] = {};    ///< value c was cut to a bounded part
+};
+
+// Normalises one record's identity values; pure, so batches are normalised on several threads.
+// Values are read on a bounded part (input_checks.hpp): a 100 KB "name" costs no more than a name.
+// A Bloom-filter encoding (bloom.hpp) is kept as it is: normalising would change its digits.
+void PreparedRecords::normalise_fields(const Record& r, NormalisedFields& f) {
   const auto clear = [](const std::string& raw, auto&& normalise) {
     return is_bloom_cell(raw) ? raw : normalise(read_part(raw));
   };
@@ -275,15 +285,27 @@ std::uint32_t PreparedRecords::push_identity(const Record& r, std::string* tuple
     middle_n = middle_n.empty() ? rest : rest + " " + middle_n;
   }
   const std::string_view uprn_raw = read_part(r.uprn);
+  f.value[0] = bounded(std::move(first_n), r.first_name, f.was_bounded[0]);
+  f.value[1] = bounded(std::move(middle_n), r.middle_name, f.was_bounded[1]);
+  f.value[2] = bounded(clear(r.surname, normalise_surname), r.surname, f.was_bounded[2]);
+  f.value[3] = bounded(clear(r.address, normalise_address), r.address, f.was_bounded[3]);
+  f.value[4] = bounded(clear(r.town, trim_fold), r.town, f.was_bounded[4]);
+  f.value[5] = bounded(clear(r.postcode, normalise_postcode_key), r.postcode, f.was_bounded[5]);
+  f.value[6] = bounded(normalise_uprn(uprn_raw).value_or(trim_fold(uprn_raw)), r.uprn, f.was_bounded[6]);
+  f.value[7] = bounded(normalise_identifier(read_part(r.nhs_number)), r.nhs_number, f.was_bounded[7]);
+}
+
+std::uint32_t PreparedRecords::push_identity(const Record& r, const NormalisedFields& f, std::string* tuple_key,
+                                             InputIssues* count) {
+  if (count != nullptr)
+    for (std::size_t c = 0; c < 8; ++c) {
+      const std::size_t col = canonical_column_index(kInternedColumns[c]);
+      if (f.was_bounded[c] && col < count->long_values.size()) ++count->long_values[col];
+    }
   const std::uint32_t ids[8] = {
-      intern_first(bounded(std::move(first_n), r.first_name, "first_name", count)),
-      middle.intern(bounded(std::move(middle_n), r.middle_name, "middle_name", count)),
-      intern_surname(bounded(clear(r.surname, normalise_surname), r.surname, "surname", count)),
-      intern_address(bounded(clear(r.address, normalise_address), r.address, "address", count)),
-      town.intern(bounded(clear(r.town, trim_fold), r.town, "town", count)),
-      intern_postcode(bounded(clear(r.postcode, normalise_postcode_key), r.postcode, "postcode", count)),
-      uprn.intern(bounded(normalise_uprn(uprn_raw).value_or(trim_fold(uprn_raw)), r.uprn, "uprn", count)),
-      identifier.intern(bounded(normalise_identifier(read_part(r.nhs_number)), r.nhs_number, "nhs_number", count)),
+      intern_first(f.value[0]),   middle.intern(f.value[1]),   intern_surname(f.value[2]),
+      intern_address(f.value[3]), town.intern(f.value[4]),     intern_postcode(f.value[5]),
+      uprn.intern(f.value[6]),    identifier.intern(f.value[7]),
   };
   const bool dob_encoded = is_bloom_cell(r.dob);
   const std::int32_t d = dob_encoded ? 0 : parse_dob(r.dob);
@@ -343,9 +365,17 @@ bool PreparedRecords::same_tuple(std::uint32_t x, std::uint32_t y) const noexcep
   return dob[x] == dob[y] && encoded_dob_id[x] == encoded_dob_id[y] && sex[x] == sex[y];
 }
 
-std::uint32_t PreparedRecords::add_scratch(const Record& r) { return push_identity(r, nullptr); }
+std::uint32_t PreparedRecords::add_scratch(const Record& r) {
+  NormalisedFields f;
+  normalise_fields(r, f);
+  return push_identity(r, f, nullptr);
+}
 
-std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& records) {
+std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& records, int n_threads) {
+  // Normalising is most of the work and needs no table: done in parallel first; interning stays in
+  // record order, so ids are the same for any thread count.
+  std::vector<NormalisedFields> normalised(records.size());
+  parallel_for(records.size(), n_threads, [&](std::size_t i) { normalise_fields(records[i], normalised[i]); });
   std::vector<std::uint32_t> touched;
   std::string key;
   for (std::size_t row = 0; row < records.size(); ++row) {
@@ -359,7 +389,7 @@ std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& recor
              record_ids.size() + 1, std::uint64_t{earlier} + 1);
     record_ids.push_back(r.record_id);
     record_index_.insert(rid_hash, rid, [&](std::uint32_t x) { return std::hash<std::string_view>{}(record_ids[x]); });
-    const std::uint32_t fresh = push_identity(r, &key, &issues);
+    const std::uint32_t fresh = push_identity(r, normalised[row], &key, &issues);
     if (dob[fresh] == 0 && encoded_dob_id[fresh] == 0 && !is_blank(r.dob)) ++issues.unreadable_dob;  // missing, and counted
     const bool empty = std::all_of(key.begin(), key.end(), [](char c) { return c == 0; });
     std::uint32_t identity = fresh;

@@ -5,6 +5,7 @@
 
 #include "earlyhelp/core/types.hpp"
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/parallel.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/ingest.hpp"
 
@@ -180,47 +181,61 @@ class Selector {
 }  // namespace
 
 void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& requests, const Framework& framework,
-                  std::size_t n_persons, Date as_of, const RowSource& source) {
+                  std::size_t n_persons, Date as_of, const RowSource& source, int n_threads) {
   const features::FeatureSet& set = framework.feature_set();
   const schema::Schema& sch = set.schema();
   std::map<std::size_t, std::vector<const EvidenceRequest*>> by_stream;
   for (const auto& r : requests) by_stream[set.features()[r.feature].plan.measure.stream].push_back(&r);
-  for (const auto& [s, reqs] : by_stream) {
-    const schema::Stream& stream = sch.streams[s];
-    std::vector<char> wanted(n_persons, 0);
-    std::vector<std::size_t> fields;
-    for (const EvidenceRequest* r : reqs) {
-      wanted[static_cast<std::size_t>(r->person)] = 1;
-      const Measure& m = set.features()[r->feature].plan.measure;
-      for (const Filter& w : m.where) fields.push_back(w.field);
-      if (m.latest_per) fields.push_back(*m.latest_per);
-      if (m.end_field) fields.push_back(*m.end_field);
-      if (set.features()[r->feature].kind == features::Kind::aggregate) fields.push_back(m.field);
+  const std::vector<std::pair<std::size_t, std::vector<const EvidenceRequest*>>> streams(by_stream.begin(),
+                                                                                         by_stream.end());
+  // Each stream's rows are read on their own (in parallel); a stream's selections are kept per
+  // request and added to the families after, in stream order.
+  std::vector<std::vector<std::vector<std::string>>> found(streams.size());
+  parallel_for_chunks(streams.size(), n_threads, 1, [&](std::size_t b, std::size_t e) {
+    for (std::size_t k = b; k < e; ++k) {
+      const std::size_t s = streams[k].first;
+      const auto& reqs = streams[k].second;
+      const schema::Stream& stream = sch.streams[s];
+      std::vector<char> wanted(n_persons, 0);
+      std::vector<std::size_t> fields;
+      for (const EvidenceRequest* r : reqs) {
+        wanted[static_cast<std::size_t>(r->person)] = 1;
+        const Measure& m = set.features()[r->feature].plan.measure;
+        for (const Filter& w : m.where) fields.push_back(w.field);
+        if (m.latest_per) fields.push_back(*m.latest_per);
+        if (m.end_field) fields.push_back(*m.end_field);
+        if (set.features()[r->feature].kind == features::Kind::aggregate) fields.push_back(m.field);
+      }
+      std::sort(fields.begin(), fields.end());
+      fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
+      EvidenceSink sink(stream, wanted, fields);
+      source(s, [&](io::CsvReader& reader, const PersonOf& person_of) {
+        sink.set_person_of(person_of);
+        if (!reader.empty_input()) io::validate_stream(stream, reader, sink);
+      });
+      auto& rows = sink.rows;
+      std::stable_sort(rows.begin(), rows.end(), [](const EvidenceRow& x, const EvidenceRow& y) {
+        return x.person != y.person ? x.person < y.person : x.date < y.date;
+      });
+      found[k].resize(reqs.size());
+      for (std::size_t q = 0; q < reqs.size(); ++q) {
+        const EvidenceRequest* r = reqs[q];
+        const auto lo = std::lower_bound(rows.begin(), rows.end(), r->person,
+                                         [](const EvidenceRow& x, std::int32_t p) { return x.person < p; });
+        auto hi = lo;
+        while (hi != rows.end() && hi->person == r->person) ++hi;
+        const EvidenceRow* first = lo == hi ? nullptr : &*lo;
+        Selector(set.features()[r->feature], fields).select(first, static_cast<std::size_t>(hi - lo), as_of.days,
+                                                            found[k][q]);
+      }
     }
-    std::sort(fields.begin(), fields.end());
-    fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
-    EvidenceSink sink(stream, wanted, fields);
-    source(s, [&](io::CsvReader& reader, const PersonOf& person_of) {
-      sink.set_person_of(person_of);
-      if (!reader.empty_input()) io::validate_stream(stream, reader, sink);
-    });
-    auto& rows = sink.rows;
-    std::stable_sort(rows.begin(), rows.end(), [](const EvidenceRow& a, const EvidenceRow& b) {
-      return a.person != b.person ? a.person < b.person : a.date < b.date;
-    });
-    std::vector<std::string> ids;
-    for (const EvidenceRequest* r : reqs) {
-      const auto b = std::lower_bound(rows.begin(), rows.end(), r->person,
-                                      [](const EvidenceRow& x, std::int32_t p) { return x.person < p; });
-      auto e = b;
-      while (e != rows.end() && e->person == r->person) ++e;
-      ids.clear();
-      const EvidenceRow* first = b == e ? nullptr : &*b;
-      Selector(set.features()[r->feature], fields).select(first, static_cast<std::size_t>(e - b), as_of.days, ids);
+  });
+  for (std::size_t k = 0; k < streams.size(); ++k)
+    for (std::size_t q = 0; q < found[k].size(); ++q) {
+      const EvidenceRequest* r = streams[k].second[q];
       auto& ev = result.families[r->family].evidence[r->criterion];
-      ev.insert(ev.end(), ids.begin(), ids.end());
+      ev.insert(ev.end(), found[k][q].begin(), found[k][q].end());
     }
-  }
   for (auto& f : result.families)
     for (auto& ev : f.evidence) {
       std::sort(ev.begin(), ev.end());
@@ -229,7 +244,8 @@ void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& re
 }
 
 void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& requests, const Framework& framework,
-                  const std::string& data_dir, const features::Linkage& links, Date as_of, const io::CsvOptions& csv) {
+                  const std::string& data_dir, const features::Linkage& links, Date as_of, const io::CsvOptions& csv,
+                  int n_threads) {
   const schema::Schema& sch = framework.feature_set().schema();
   add_evidence(result, requests, framework, links.person_ids().size(), as_of, [&](std::size_t s, const ReadRows& read) {
     const std::filesystem::path file = std::filesystem::path(data_dir) / (sch.streams[s].name + ".csv");
@@ -238,7 +254,7 @@ void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& re
     io::CsvReader reader = io::CsvReader::open(file.string(), csv);
     const PersonOf person_of = [&](std::string_view record_id) { return links.person_of(s, record_id); };
     read(reader, person_of);
-  });
+  }, n_threads);
 }
 
 }  // namespace detail
@@ -254,7 +270,7 @@ FamiliesResult assess_families(const Framework& framework, const std::string& da
   const features::EventStore store = features::load_events(framework.feature_set(), data_dir, links, lo, &report);
   std::vector<detail::EvidenceRequest> requests;
   FamiliesResult result = detail::assess(framework, store, as_of, options.n_threads, &requests);
-  detail::add_evidence(result, requests, framework, data_dir, links, as_of, lo.csv);
+  detail::add_evidence(result, requests, framework, data_dir, links, as_of, lo.csv, options.n_threads);
   result.load = std::move(report);
   return result;
 }

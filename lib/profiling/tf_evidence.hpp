@@ -53,12 +53,16 @@ using ReadRows = std::function<void(io::CsvReader& reader, const PersonOf& perso
 using RowSource = std::function<void(std::size_t stream, const ReadRows& read)>;
 
 /// Fills FamiliesResult::families[].evidence for the requests from the rows `source` gives
-/// (persons numbered 0 .. n_persons-1).
+/// (persons numbered 0 .. n_persons-1), the streams on `n_threads` threads (<= 0: all cores;
+/// `source` is then called for different streams at once); the evidence is the same for any
+/// thread count (each list sorted, without repeats).
 void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& requests, const Framework& framework,
-                  std::size_t n_persons, Date as_of, const RowSource& source);
+                  std::size_t n_persons, Date as_of, const RowSource& source, int n_threads = 1);
 
-/// Fills FamiliesResult::families[].evidence for the requests from the extracts of `data_dir`.
+/// Fills FamiliesResult::families[].evidence for the requests from the extracts of `data_dir`,
+/// reading the streams on `n_threads` threads as above.
 void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& requests, const Framework& framework,
-                  const std::string& data_dir, const features::Linkage& links, Date as_of, const io::CsvOptions& csv);
+                  const std::string& data_dir, const features::Linkage& links, Date as_of, const io::CsvOptions& csv,
+                  int n_threads = 1);
 
 }  // namespace earlyhelp::profiling::detail

@@ -191,6 +191,42 @@ TEST_CASE("linkage_input.long_values: comparisons read a bounded prefix; long va
   CHECK(linker.person_ids().size() == records.size());
 }
 
+TEST_CASE("linkage_input.threads: records normalised on several threads give the table one thread gives") {
+  // Values are normalised in parallel and interned in record order: the ids, dictionaries and
+  // counts of input issues must not depend on the thread count.
+  using eh_test::person;
+  std::vector<Record> records;
+  const char* firsts[] = {"John", "Jon", "Mary Anne", "  ANN ", "Zo\xC3\xAB", "", "Mohammed"};
+  const char* surnames[] = {"Smith", "SMITH", "O'Neil", "Jones-Brown", "Ng", "", "Smith"};
+  for (int i = 0; i < 700; ++i) {
+    std::string first = firsts[i % 7];
+    if (i % 97 == 0) first = std::string(300 + static_cast<std::size_t>(i), 'x');  // bounded, and counted
+    records.push_back(person(std::to_string(i), first, surnames[(i / 7) % 7], i % 5 == 0 ? "1980-13-40" : "1980-01-02",
+                             fmt::format("{} High Street", i % 13), i % 3 == 0 ? "ox4 1aa" : "OX4 2BB",
+                             i % 2 == 0 ? "m" : "f"));
+  }
+  const std::vector<Record> head(records.begin(), records.begin() + 300), tail(records.begin() + 300, records.end());
+  PreparedRecords one, four;
+  const auto t1 = one.add(head, 1), t2 = one.add(tail, 1);
+  const auto u1 = four.add(head, 4), u2 = four.add(tail, 4);
+  CHECK(t1 == u1);
+  CHECK(t2 == u2);
+  CHECK(one.identity_of == four.identity_of);
+  CHECK(one.first_id == four.first_id);
+  CHECK(one.middle_id == four.middle_id);
+  CHECK(one.surname_id == four.surname_id);
+  CHECK(one.address_id == four.address_id);
+  CHECK(one.postcode_id == four.postcode_id);
+  CHECK(one.dob == four.dob);
+  CHECK(one.first.values == four.first.values);
+  CHECK(one.middle.values == four.middle.values);
+  CHECK(one.codes.values == four.codes.values);
+  CHECK(one.issues.long_values == four.issues.long_values);
+  CHECK(one.issues.long_values[canonical_column_index("first_name")] == 8);
+  CHECK(one.issues.unreadable_dob == four.issues.unreadable_dob);
+  CHECK(one.issues.unreadable_dob == 140);
+}
+
 TEST_CASE("linkage_input.columns: unknown columns are named with the map that would use them") {
   const ColumnPlan plan = plan_columns({"record_id", "forename", "surname", "date_of_birth", "notes"}, {}, "people.csv");
   CHECK(plan.unused == std::vector<std::string>{"forename", "date_of_birth", "notes"});

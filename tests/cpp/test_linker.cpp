@@ -270,6 +270,49 @@ TEST_SUITE("linker") {
     CHECK_FALSE(could_be_one_dob(19930604, 20020528));
   }
 
+  TEST_CASE("linker.cluster: cannot-links hold while groups grow past the compaction of their lists") {
+    // Each group's list of identities it may not join is compacted (roots, sorted, distinct) only
+    // when it has doubled. Random joins of 600 identities with 900 cannot-links against a plain
+    // reference: two groups join exactly when no cannot-link runs between them.
+    const std::uint32_t n = 600;
+    std::uint64_t state = 12345;
+    const auto next = [&state](std::uint32_t bound) {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      return static_cast<std::uint32_t>((state >> 33) % bound);
+    };
+    ConstrainedUnionFind uf;
+    uf.resize(n);
+    std::vector<std::uint32_t> group(n);
+    for (std::uint32_t x = 0; x < n; ++x) group[x] = x;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> apart;
+    // Most cannot-links touch the first 20 identities, so their groups' lists run to hundreds.
+    for (int k = 0; k < 900; ++k) {
+      const std::uint32_t a = next(20), b = 20 + next(n - 20);
+      uf.cannot_link(a, b);
+      apart.emplace_back(a, b);
+    }
+    std::size_t joined = 0, refused = 0;
+    for (int k = 0; k < 4000; ++k) {
+      const std::uint32_t a = next(n), b = next(n);
+      const std::uint32_t ga = group[a], gb = group[b];
+      const bool blocked = ga != gb && std::any_of(apart.begin(), apart.end(), [&](const auto& p) {
+        return (group[p.first] == ga && group[p.second] == gb) || (group[p.first] == gb && group[p.second] == ga);
+      });
+      CAPTURE(k);
+      REQUIRE(uf.unite(a, b) == !blocked);
+      if (blocked) {
+        ++refused;
+      } else if (ga != gb) {
+        ++joined;
+        for (auto& g : group)
+          if (g == gb) g = ga;
+      }
+    }
+    CHECK(joined > 100);
+    CHECK(refused > 100);
+    for (const auto& [a, b] : apart) CHECK(uf.find(a) != uf.find(b));
+  }
+
   TEST_CASE("linker.dob_guard: dates of birth that two sources confirm keep namesakes apart, though one digit apart") {
     // Laura Jones born 1987-08-31 in health and council tax (identity 0) and Laura Jones born
     // 1997-08-31 in police and social care (1): scored a match on names and a one-digit date, but

@@ -165,6 +165,25 @@ TEST_CASE("profiling.tf: evidence is the records the criterion's features read o
   CHECK(fx.r.evidence_text(0) == "crime_asb: youth_offending:YO1; domestic_abuse: police_domestic_abuse:DA1");
 }
 
+TEST_CASE("profiling.tf: the evidence is the same read on one thread or on several") {
+  // add_evidence reads each stream's extract on its own thread and adds the selections after.
+  Fixture fx;
+  FamiliesOptions one, three;
+  one.n_threads = 1;
+  three.n_threads = 3;
+  const FamiliesResult a = assess_families(Framework::builtin(), fx.dir.data(), fx.links, kAsOf, one);
+  const FamiliesResult b = assess_families(Framework::builtin(), fx.dir.data(), fx.links, kAsOf, three);
+  REQUIRE(a.families.size() == b.families.size());
+  REQUIRE(a.families.size() == fx.r.families.size());
+  std::size_t records = 0;
+  for (std::size_t f = 0; f < a.families.size(); ++f) {
+    CHECK(a.families[f].evidence == b.families[f].evidence);
+    CHECK(a.families[f].evidence == fx.r.families[f].evidence);
+    for (const auto& ev : a.families[f].evidence) records += ev.size();
+  }
+  CHECK(records >= 10);
+}
+
 TEST_CASE("profiling.tf: attendance distance travelled and to 90%, and near misses") {
   const Fixture fx;
   // h2: last three terms 253/300, the three before 285/300.

@@ -103,6 +103,11 @@ class ConstrainedUnionFind {
  private:
   std::vector<std::uint32_t> parent_, rank_;
   std::vector<std::vector<std::uint32_t>> cannot_;  ///< per root: identities it may not join
+  /// per root: the length of cannot_ when it was last compacted (its roots, each once); it is
+  /// compacted again when it has doubled, so each entry costs O(1) amortised
+  std::vector<std::uint32_t> compacted_;
+  std::vector<std::uint32_t> seen_;  ///< per root: the compaction (seen_epoch_) that last kept it
+  std::uint32_t seen_epoch_ = 0;
   struct DobSeen {
     std::int32_t dob;        ///< yyyymmdd
     std::uint32_t sources;   ///< bit mask of the sources that recorded it

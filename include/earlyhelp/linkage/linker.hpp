@@ -146,6 +146,9 @@ class Linker {
   /// Whether households are modelled (Settings::households, household_evidence()).
   void decide_households();
   PersonGuard person_guard() const;
+  /// Builds index_ over the identities clustered so far, the first time records are added or
+  /// looked up after clustering (a pipeline that links once and reads the persons never pays for it).
+  void ensure_index();
   /// Held shared by the const queries and exclusively by lookup(), which scores the record as a
   /// scratch identity appended to table_ and then removes it.
   std::shared_lock<std::shared_mutex> reading() const { return std::shared_lock(lookup_mutex_.m); }
@@ -167,6 +170,7 @@ class Linker {
   std::vector<std::string> persons_;              ///< published person ids
   std::vector<std::uint32_t> identity_person_;    ///< identity -> index in persons_
   CandidateIndex index_;                          ///< blocking keys, for records added later
+  bool index_built_ = false;                      ///< whether index_ covers the clustered identities
   SourceAges source_ages_;                        ///< learnt at clustering, for records added later
   std::vector<std::string> warnings_;
   LinkStats stats_;

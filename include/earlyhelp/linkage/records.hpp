@@ -148,9 +148,11 @@ struct PreparedRecords {
   InputIssues issues;
 
   /// Appends records (interning new values, merging identical identity tuples into existing
-  /// identities). @return the identities created or touched, in first-seen order.
+  /// identities). The values are normalised on `n_threads` threads (<= 0: all cores), then interned
+  /// in record order, so the table is the same for any thread count.
+  /// @return the identities created or touched, in first-seen order.
   /// @throws InvalidArgument on an empty or duplicate record_id (naming the row).
-  std::vector<std::uint32_t> add(const std::vector<Record>& records);
+  std::vector<std::uint32_t> add(const std::vector<Record>& records, int n_threads = 1);
 
   /// Prepares one record as an identity appended to a copy-free scratch table: used by lookups.
   /// The record's values are interned into this table's dictionaries (counts unchanged).
@@ -169,7 +171,11 @@ struct PreparedRecords {
   std::uint32_t intern_surname(const std::string& v);
   std::uint32_t intern_address(const std::string& v);
   std::uint32_t intern_postcode(const std::string& v);
-  std::uint32_t push_identity(const Record& r, std::string* tuple_key, InputIssues* count = nullptr);
+  /// A record's identity values normalised as they are interned (normalise_fields in records.cpp).
+  struct NormalisedFields;
+  static void normalise_fields(const Record& r, NormalisedFields& f);
+  std::uint32_t push_identity(const Record& r, const NormalisedFields& values, std::string* tuple_key,
+                              InputIssues* count = nullptr);
 };
 
 /// Normalised forms used by preparation (exposed for tests and explanations).
