@@ -23,19 +23,6 @@ def _run(cli, *args, stdin=None, env=None):
                           env=None if env is None else {**os.environ, **env}, timeout=120)
 
 
-def _header(stream):
-    return ",".join(earlyhelp.builtin_schema().stream(stream).field_names) + "\n"
-
-
-@pytest.fixture
-def extract(tmp_path):
-    """A school_attendance extract: its header and one row the schema rejects."""
-    path = tmp_path / "in.csv"
-    header = _header("school_attendance")
-    path.write_text(header + ",".join(["x"] * header.count(",")) + ",x\n")
-    return path
-
-
 @pytest.fixture
 def records(tmp_path):
     """Six records of three people, canonical columns."""
@@ -44,15 +31,6 @@ def records(tmp_path):
                     "a1,s1,John,Smith,1980-01-02,AB1 2CD\n" "b1,s2,Jon,Smith,1980-01-02,AB1 2CD\n"
                     "a2,s1,Mary,Jones,1975-05-06,EF3 4GH\n" "b2,s2,Mary,Jones,1975-05-06,EF3 4GH\n"
                     "a3,s1,Ali,Khan,2001-09-10,JK5 6LM\n" "b3,s2,Ali,Kahn,2001-09-10,JK5 6LM\n")
-    return path
-
-
-@pytest.fixture
-def bundle(tmp_path):
-    m = earlyhelp.Model.linear([[1.0, -1.0]], [0.0], feature_names=["a", "b"])
-    path = tmp_path / "m.ehm"
-    m.save(path)
-    (tmp_path / "x.csv").write_text("a,b\n1,2\n0.5,0.25\n")
     return path
 
 
