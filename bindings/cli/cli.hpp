@@ -4,6 +4,7 @@
 // Shared by the verbs of the earlyhelp command-line tool. Each verb lives in its own file and
 // registers itself with one `register_<verb>(CLI::App&)` function listed in main.cpp.
 
+#include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/progress.hpp"
 #include "earlyhelp/governance/audit.hpp"
 #include "earlyhelp/schema/schema.hpp"
@@ -49,7 +50,7 @@ struct Run {
     double in = 0, out = 0, rejected = 0;
   };
   std::optional<Rows> rows;
-  /// Warnings of the run (never record values), for --json; the verb prints them itself.
+  /// Warnings of the run (never record values), for --json.
   std::vector<std::string> warnings;
   /// Seconds per stage (filled by the progress of progress_for(): from a
   /// stage's first announcement to its last completion; a stage timed again replaces its time).
@@ -57,7 +58,8 @@ struct Run {
   /// A JSON text the verb's result already is (savings), embedded in --json as "result".
   std::string result_json;
   void set_rows(double in, double out, double rejected) { rows = Rows{in, out, rejected}; }
-  void warning(std::string text) { warnings.push_back(std::move(text)); }
+  /// Records a warning and prints it on stderr after `shown_as` ("link: warning: ").
+  void warning(std::string_view shown_as, std::string text);
   void timing(std::string_view stage, double seconds);
 };
 
@@ -144,6 +146,20 @@ std::string input_name(const std::string& path);
 
 /// The schema at `path` ("-": standard input), or the built-in catalogue for "" and "builtin".
 schema::Schema load_schema(const std::string& path, std::string_view verb);
+
+/// Runs `parse` over a file's contents (settings, a model JSON, an intervention): what the library
+/// reports about them as InvalidArgument (not JSON, an unknown key) is a malformed input file,
+/// exit 3 as for a schema, not a bad command line, so it is rethrown as FormatError.
+template <class F>
+decltype(auto) parse_input_file(F&& parse) {
+  try {
+    return std::forward<F>(parse)();
+  } catch (const SchemaError&) {
+    throw;  // exit 3 already
+  } catch (const InvalidArgument& e) {
+    throw FormatError(e.what());
+  }
+}
 
 /// The stream --stream names. @throws InvalidArgument (exit 2: a bad command line, not a bad
 /// schema file) when the schema has no such stream, with the library's message listing them.

@@ -148,6 +148,10 @@ void Run::input(std::string role, const std::string& path) { inputs.emplace_back
 void Run::output(std::string role, const std::string& path) { outputs.emplace_back(std::move(role), path); }
 void Run::param(std::string name, std::string value) { record.parameters.emplace_back(std::move(name), std::move(value)); }
 void Run::count(std::string name, double value) { record.counts.emplace_back(std::move(name), value); }
+void Run::warning(std::string_view shown_as, std::string text) {
+  fmt::print(stderr, "{}{}\n", shown_as, text);
+  warnings.push_back(std::move(text));
+}
 void Run::timing(std::string_view stage, double seconds) {
   for (auto& [name, s] : timings)
     if (name == stage) return void(s = seconds);

@@ -60,10 +60,9 @@ int run_encode(const EncodeArgs& a) {
              c.rows_read == c.rows_written + c.rows_rejected ? "reconciled" : "NOT RECONCILED", c.cells_encoded,
              listed(c.encoded_columns), c.cells_pseudonymised, listed(c.pseudonymised_columns), key.fingerprint());
   if (c.cells_emptied > 0) {
-    run.warning(fmt::format("{} cells held no value the linker can read (an unreadable date, no letter or digit) and "
+    run.warning("warning: ", fmt::format("{} cells held no value the linker can read (an unreadable date, no letter or digit) and "
                             "were written empty (missing)",
                             c.cells_emptied));
-    fmt::print(stderr, "warning: {}\n", run.warnings.back());
   }
   return keyed_file_exit(c.rows_read, c.rows_written, c.rows_rejected, a.strict);
 }

@@ -56,8 +56,7 @@ int run_engagement(const EngagementArgs& a) {
     io::write_output_file(a.rejects, forecast::rejects_csv(data));
     run.output("rejects", a.rejects);
   } else if (!data.rejects.empty()) {
-    run.warning(fmt::format("{} rows rejected (write them with --rejects FILE)", data.rejects.size()));
-    fmt::print(stderr, "engagement: {}\n", run.warnings.back());
+    run.warning("engagement: ", fmt::format("{} rows rejected (write them with --rejects FILE)", data.rejects.size()));
   }
   if (a.backtest) {
     Date end = a.data_end.empty() ? o.as_of : date_arg(a.data_end, "--data-end");

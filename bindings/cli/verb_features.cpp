@@ -95,14 +95,12 @@ int run_features(const FeaturesArgs& a) {
   }
   if (!a.quiet) fmt::print(stderr, "{}", report.to_text());
   if (rejected > 0 && a.rejects.empty()) {
-    run.warning(fmt::format("{} rows rejected by the schema were not used (--rejects DIR writes them with their "
+    run.warning("features: ", fmt::format("{} rows rejected by the schema were not used (--rejects DIR writes them with their "
                             "reasons, as validate does)",
                             rejected));
-    fmt::print(stderr, "features: {}\n", run.warnings.back());
   }
   if (level == Level::person && set.has_family_features() && a.households.empty()) {
-    run.warning("no --households: the family features are missing (NaN)");
-    fmt::print(stderr, "features: {}\n", run.warnings.back());
+    run.warning("features: ", "no --households: the family features are missing (NaN)");
   }
 
   const auto t1 = std::chrono::steady_clock::now();

@@ -52,7 +52,11 @@ int run_link(const LinkArgs& a) {
   EH_CHECK(a.input.empty() != a.data.empty(), "link: give exactly one of --input FILE or --data DIR");
   check_one_standard_input("link", {{"--input", a.input}, {"--settings", a.settings}, {"--model", a.model_in}});
   EH_CHECK(a.data.empty() || a.map.empty(), "link: --map applies to --input only (--data maps by the schema)");
-  Settings settings = a.settings.empty() ? Settings() : Settings::from_json(read_whole_file(a.settings, "link"));
+  Settings settings;
+  if (!a.settings.empty()) {
+    const std::string text = read_whole_file(a.settings, "link");
+    settings = parse_input_file([&] { return Settings::from_json(text); });
+  }
   if (a.threads != 0) settings.n_threads = a.threads;
   settings.progress = progress_for(a.quiet);
   std::int32_t as_of = today_yyyymmdd();
@@ -87,10 +91,7 @@ int run_link(const LinkArgs& a) {
     if (!fields.empty() && fields.back() == '\n') fields.pop_back();
     rejects->write_row({r.file, std::to_string(r.row), std::to_string(r.line), r.field, r.reason, fields});
   };
-  read.warn = [&](const std::string& w) {
-    current_run().warning(w);
-    fmt::print(stderr, "link: warning: {}\n", w);
-  };
+  read.warn = [&](const std::string& w) { current_run().warning("link: warning: ", w); };
   const auto add = [&](std::vector<Record>& batch) {
     n_added += batch.size();
     linker.add_records(batch);
@@ -113,14 +114,17 @@ int run_link(const LinkArgs& a) {
   if (n_rejected > 0) {
     std::string kinds;
     for (const auto& [kind, n] : rejected_by_kind) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, n);
-    current_run().warning(fmt::format("{} row{} could not be linked and {} ({}){}", n_rejected,
-                                      n_rejected == 1 ? "" : "s", rejects ? "went to --rejects" : "were skipped", kinds,
+    current_run().warning("link: warning: ",
+                          fmt::format("{} row{} could not be linked and {} ({}){}", n_rejected, n_rejected == 1 ? "" : "s",
+                                      rejects ? "went to --rejects" : "were skipped", kinds,
                                       rejects ? "" : "; give --rejects FILE to keep them with the reason"));
-    fmt::print(stderr, "link: warning: {}\n", current_run().warnings.back());
   }
   const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  if (!a.model_in.empty()) linker.load_model_json(read_whole_file(a.model_in, "link"));
+  if (!a.model_in.empty()) {
+    const std::string text = read_whole_file(a.model_in, "link");
+    parse_input_file([&] { linker.load_model_json(text); });
+  }
   linker.link();
   const std::vector<std::string> persons = linker.person_ids();
   const std::vector<std::string>& record_ids = linker.records().record_ids;
@@ -177,10 +181,7 @@ int run_link(const LinkArgs& a) {
   for (std::size_t i = 0; i < linker.warnings().size(); ++i)
     current_run().param(fmt::format("warning_{}", i + 1), linker.warnings()[i]);
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  for (const auto& w : linker.warnings()) {
-    current_run().warning(w);
-    fmt::print(stderr, "link: warning: {}\n", w);
-  }
+  for (const auto& w : linker.warnings()) current_run().warning("link: warning: ", w);
   current_run().timing("read", read_seconds);
   current_run().set_rows(static_cast<double>(n_added + n_rejected), static_cast<double>(s.records),
                          static_cast<double>(n_rejected));
@@ -193,10 +194,7 @@ int run_link(const LinkArgs& a) {
              s.predict_seconds, s.cluster_seconds, n_rejected, n_added + n_rejected,
              reconciled ? "reconciled" : "NOT RECONCILED");
   if (!reconciled) return exit_internal;
-  if (n_records == 0) {
-    current_run().warning("the input holds no records; wrote an empty result");
-    fmt::print(stderr, "link: warning: {}\n", current_run().warnings.back());
-  }
+  if (n_records == 0) current_run().warning("link: warning: ", "the input holds no records; wrote an empty result");
   return a.strict && n_rejected > 0 ? exit_failure : exit_ok;
 }
 

@@ -77,9 +77,8 @@ void register_model_card(CLI::App& model) {
       if (docs.synthetic) fmt::print("note: the model was trained or evaluated on synthetic data: not for use on residents\n");
       if (!docs.to_complete.empty())
       {
-        current_run().warning(fmt::format("{} transparency-record field(s) to complete (--organisation): {}",
+        current_run().warning("model card: ", fmt::format("{} transparency-record field(s) to complete (--organisation): {}",
                                           docs.to_complete.size(), fmt::join(docs.to_complete, ", ")));
-        fmt::print(stderr, "model card: {}\n", current_run().warnings.back());
       }
       current_run().count("fields_to_complete", static_cast<double>(docs.to_complete.size()));
       return exit_ok;

@@ -200,9 +200,8 @@ int run_profile(const ProfileArgs& a) {
 
   const features::Linkage links = linkage(a, *as_of, linked);
   if (a.history.empty() && !a.alert_on_first) {
-    run.warning("no --history: every subject is a first assessment, which by the policy raises no alert "
+    run.warning("profile: ", "no --history: every subject is a first assessment, which by the policy raises no alert "
                 "(--history FILE remembers assessments between runs)");
-    fmt::print(stderr, "profile: {}\n", run.warnings.back());
   }
 
   const profiling::ProfileResult r = profiling::profile(a.data, links, *as_of, o);

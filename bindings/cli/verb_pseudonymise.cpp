@@ -58,10 +58,9 @@ int run_pseudonymise(const PseudonymiseArgs& a) {
              c.cells_pseudonymised, c.columns.empty() ? std::string("no column") : fmt::format("{}", fmt::join(c.columns, ", ")),
              p.key_fingerprint());
   if (c.cells_emptied > 0) {
-    run.warning(fmt::format("{} identifier cells held no letter or digit and were written empty (missing), as the "
+    run.warning("warning: ", fmt::format("{} identifier cells held no letter or digit and were written empty (missing), as the "
                             "linker reads them",
                             c.cells_emptied));
-    fmt::print(stderr, "warning: {}\n", run.warnings.back());
   }
   return keyed_file_exit(c.rows_read, c.rows_written, c.rows_rejected, a.strict);
 }

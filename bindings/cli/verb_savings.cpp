@@ -28,8 +28,9 @@ void register_savings(CLI::App& app) {
       namespace sv = forecast::savings;
       auto& run = current_run();
       run.input("config", args->config);
-      const sv::Result r = sv::calculate(sv::parse_intervention(read_whole_file(args->config, "savings"),
-                                                                input_name(args->config)));
+      const std::string text = read_whole_file(args->config, "savings");
+      const sv::Result r =
+          sv::calculate(parse_input_file([&] { return sv::parse_intervention(text, input_name(args->config)); }));
       if (!args->out.empty()) {
         io::write_output_file(args->out, sv::to_json(r) + "\n");
         run.output("result", args->out);

@@ -80,9 +80,8 @@ int run_tf(const TfArgs& a) {
   run.set_rows(static_cast<double>(read), static_cast<double>(read - rejected), static_cast<double>(rejected));
   if (!a.quiet) fmt::print(stderr, "{}", r.load.to_text());
   if (rejected > 0 && a.rejects.empty()) {
-    run.warning(fmt::format("{} rows rejected by the schema were not used (--rejects DIR writes them with their reasons)",
+    run.warning("tf: ", fmt::format("{} rows rejected by the schema were not used (--rejects DIR writes them with their reasons)",
                             rejected));
-    fmt::print(stderr, "tf: {}\n", run.warnings.back());
   }
 
   const auto target = static_cast<int>(std::lround(fw.attendance().target * 100));

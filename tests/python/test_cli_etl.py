@@ -51,6 +51,8 @@ def test_cli_help_every_verb_has_an_example_and_the_exit_codes(cli):
 def _exit_cases(cli, extract, bundle, tmp_path):
     out = ["--output", tmp_path / "o.csv", "--rejects", tmp_path / "r.csv"]
     (tmp_path / "broken.ehm").write_bytes(bundle.read_bytes()[:40])
+    (tmp_path / "settings.json").write_text('{"n_threads": 1, "no_such_key": 2}')
+    (tmp_path / "records.csv").write_text("record_id,first_name\n1,Ann\n")
     return {
         "0 ok": (0, ["validate", "--stream", "school_attendance", "--input", extract, *out], {}),
         "1 rejected rows with --strict": (1, ["validate", "--stream", "school_attendance", "--input", extract,
@@ -60,6 +62,8 @@ def _exit_cases(cli, extract, bundle, tmp_path):
                                       tmp_path / "x.csv"], {}),
         "3 missing input file": (3, ["validate", "--stream", "school_attendance", "--input", tmp_path / "nope.csv",
                                      *out], {}),
+        "3 settings file with an unknown key": (3, ["link", "--input", tmp_path / "records.csv", "--settings",
+                                                    tmp_path / "settings.json", "--output", tmp_path / "p.csv"], {}),
         "3 truncated bundle": (3, ["score", "--model", tmp_path / "broken.ehm", "--input", tmp_path / "x.csv",
                                    "--output", tmp_path / "s.csv"], {}),
         "4 child process cannot start": (4, ["report", "--data", tmp_path, "--as-of", "2024-01-01", "--out",
@@ -69,7 +73,7 @@ def _exit_cases(cli, extract, bundle, tmp_path):
 
 
 @pytest.mark.parametrize("case", ["0 ok", "1 rejected rows with --strict", "2 unknown stream", "2 output is the input",
-                                  "3 missing input file", "3 truncated bundle", "4 child process cannot start"])
+                                  "3 missing input file", "3 settings file with an unknown key", "3 truncated bundle", "4 child process cannot start"])
 def test_cli_exit_codes_are_the_documented_ones_with_and_without_json(cli, extract, bundle, tmp_path, case):
     code, args, env = _exit_cases(cli, extract, bundle, tmp_path)[case]
     r = _run(cli, "--no-audit", *args, env=env)
