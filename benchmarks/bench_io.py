@@ -6,8 +6,10 @@ Generates a school_exclusions-shaped extract (12 mixed columns: identifiers, nam
 ISO dates, categories, a float, postcodes, UPNs) of --rows rows in /tmp, then times, in one run:
 
   ours  earlyhelp.read_csv(path, stream="school_exclusions")  -> typed DataFrame + rejects,
-        with every field validated (formats, ranges, categories, unique key)
-  ours  earlyhelp validate (the CLI)                           -> clean.csv + rejects.csv
+        with every field validated (formats, ranges, categories, unique key); all cores, and
+        again with threads=1
+  ours  earlyhelp validate (the CLI)                           -> clean.csv + rejects.csv;
+        all cores, and again with --threads 1
   peer  pandas.read_csv(path)                                   -> DataFrame, dtypes inferred
   peer  pandas.read_csv(path, dtype=..., parse_dates=..., dayfirst=True) -> typed like ours
 
@@ -99,6 +101,13 @@ def best_of(repeat: int, fn):
     return best_wall, best_cpu, out
 
 
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
+
+
 def _children_cpu() -> float:
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     return ru.ru_utime + ru.ru_stime
@@ -139,12 +148,16 @@ def main() -> int:
     n_rejects = len(rejects)
     del clean, rejects
     record("ours", "earlyhelp.read_csv (validate all fields, typed DataFrame + rejects)", (wall, cpu), args.rows)
+    wall, cpu, _ = best_of(args.repeat, lambda: earlyhelp.read_csv(data, stream="school_exclusions", threads=1))
+    record("ours", "earlyhelp.read_csv, threads=1", (wall, cpu), args.rows)
 
     cli = build_dir / "bin" / "earlyhelp"
     cmd = [str(cli), "validate", "--stream", "school_exclusions", "--input", str(data), "--output",
            "/tmp/earlyhelp_bench_clean.csv", "--rejects", "/tmp/earlyhelp_bench_rejects.csv", "--quiet"]
     wall, cpu, _ = best_of(args.repeat, lambda: subprocess.run(cmd, check=True, capture_output=True))
     record("ours", "earlyhelp validate CLI (validate, write clean.csv + rejects.csv)", (wall, cpu), args.rows)
+    wall, cpu, _ = best_of(args.repeat, lambda: subprocess.run(cmd + ["--threads", "1"], check=True, capture_output=True))
+    record("ours", "earlyhelp validate CLI, --threads 1", (wall, cpu), args.rows)
 
     wall, cpu, df = best_of(args.repeat, lambda: pd.read_csv(data))
     assert len(df) == args.rows
@@ -164,7 +177,8 @@ def main() -> int:
     wall, cpu, _ = best_of(args.repeat, typed_like_ours)
     record("peer", "pandas.read_csv + to_datetime(dob, '%d/%m/%Y') (typed like ours)", (wall, cpu), args.rows)
 
-    ours_py, ours_cli, pandas_default, pandas_typed = results[0], results[1], results[2], results[4]
+    ours_py, ours_py_1, ours_cli, ours_cli_1 = results[0], results[1], results[2], results[3]
+    pandas_default, pandas_typed = results[4], results[6]
 
     def ratio(peer, ours, k):
         return peer[k] / ours[k]
@@ -203,14 +217,29 @@ def main() -> int:
         f" **{ratio(pandas_default, ours_py, 3):.2f}x** CPU",
         f"- earlyhelp.read_csv vs pandas typed like ours: **{ratio(pandas_typed, ours_py, 2):.2f}x** wall,"
         f" **{ratio(pandas_typed, ours_py, 3):.2f}x** CPU",
+        f"- threads: the CLI on all {os.cpu_count()} cores is {ratio(ours_cli_1, ours_cli, 2):.2f}x its one-thread wall time;"
+        f" read_csv {ratio(ours_py_1, ours_py, 2):.2f}x",
         "",
-        "Target: 3x pandas.read_csv. See the ratios above for what this run achieved; figures from a",
-        "loaded machine vary by +-30% between runs, CPU seconds less than wall seconds.",
+        "Targets (issue 18): earlyhelp.read_csv at least 1x pandas.read_csv (inferred), the validate CLI",
+        "at least 3x. See the ratios above for what this run achieved; figures from a loaded machine",
+        "vary by +-30% between runs. When the load average is above the core count, wall seconds are",
+        "mostly time spent waiting for a core (far above CPU seconds) and threads cannot show a gain:",
+        "the CPU ratios then compare the work done more fairly. On an idle machine the threaded runs",
+        "use more CPU seconds than wall seconds.",
+        (f"**This run: load average {load[0]} on {os.cpu_count()} cores, above the core count.**"
+         if _float(load[0]) > (os.cpu_count() or 1) else f"This run: load average {load[0]} on {os.cpu_count()} cores."),
+        "",
+        "Threads: the CSV tokeniser runs on one thread (a quote may open anywhere, so the file cannot",
+        "be cut blind); the field checks of batches of 1,024 rows run on the other cores, and the key",
+        "check and the sink (the files, or the columns read_csv returns) take the rows in input order",
+        "on one thread at a time. On a 2-core machine the gain is bounded by the serial share.",
         "",
         "earlyhelp does more work than pandas in every row: it checks UPN check letters, postcodes,",
         "categories, date validity and ranges, the unique key, and UTF-8, and keeps every rejected",
         "row with its reason. The string columns (identifiers, names) become Python str objects in",
-        "both libraries; that share of the time is the same for both.",
+        "both libraries, one shared str per repeated value (pandas' parser dedupes the same way);",
+        "numbers, dates and booleans go straight into numpy arrays and category fields into",
+        "pandas Categoricals (codes + categories, no str per cell).",
         "",
     ]
     out = pathlib.Path(args.out)

@@ -26,6 +26,7 @@ struct ValidateArgs {
   char delimiter = ',';
   bool strict = false;
   bool quiet = false;
+  int threads = 0;
 };
 
 int run_validate(const ValidateArgs& a) {
@@ -47,7 +48,7 @@ int run_validate(const ValidateArgs& a) {
   // validate_file reports no steps: one stage, so --json times it and a terminal sees it start and end.
   const Progress progress = progress_for(a.quiet);
   progress("validate", 0, 1);
-  const io::IngestResult r = io::validate_file(stream, a.input, a.output, a.rejects, options);
+  const io::IngestResult r = io::validate_file(stream, a.input, a.output, a.rejects, options, a.threads);
   progress("validate", 1, 1);
   run.set_rows(static_cast<double>(r.rows_read), static_cast<double>(r.rows_clean), static_cast<double>(r.rows_rejected));
   run.output("output", a.output);
@@ -91,6 +92,8 @@ void register_validate(CLI::App& app) {
       ->check(whole_number(1, std::uint64_t{1} << 30))
       ->capture_default_str();
   cmd->add_option("--delimiter", args->delimiter, "Field delimiter")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores; never changes the output)")
+      ->check(whole_number(0, 65536));
   cmd->add_flag("--strict", args->strict, "Exit 1 when any row is rejected");
   cmd->add_flag("--quiet", args->quiet, "Print only the counts line");
   add_common_options(*cmd, {"earlyhelp validate --stream school_attendance --input attendance.csv --output clean.csv "

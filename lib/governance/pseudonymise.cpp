@@ -88,7 +88,8 @@ std::string PseudonymKey::to_hex() const {
   static constexpr char hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(2 * bytes_.size());
-  for (unsigned char c : bytes_) {
+  for (const char ch : bytes_) {
+    const auto c = static_cast<unsigned char>(ch);
     out.push_back(hex[c >> 4]);
     out.push_back(hex[c & 0xF]);
   }

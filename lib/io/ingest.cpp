@@ -3,11 +3,13 @@
 
 #include "earlyhelp/io/ingest.hpp"
 
+#include "earlyhelp/core/parallel.hpp"
 #include "earlyhelp/core/split.hpp"
 #include "earlyhelp/io/field_checks.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -180,6 +182,72 @@ class KeyIndex {
   std::string arena_;
 };
 
+// Records copied out of the reader (the reader's views last only until its next record), and
+// what the field checks made of each: the unit of work of a parallel validate_stream.
+struct Batch {
+  struct Row {
+    std::size_t row = 0;
+    std::size_t line = 0;
+    CsvIssue issue = CsvIssue::none;
+    std::size_t issue_field = 0;
+    std::size_t issue_offset = 0;
+    std::size_t field_bytes = 0;
+    std::size_t first = 0;  // its fields: spans[first, first + count)
+    std::size_t count = 0;
+    bool failed = false;    // a field check failed: rejected with problem_field, kind, reason
+    std::size_t problem_field = 0;
+    RejectKind kind = RejectKind::invalid_value;
+    std::string reason;
+  };
+  static constexpr std::size_t kRows = 1024;          // rows per batch
+  static constexpr std::size_t kBytes = 1u << 20;     // or bytes per batch, whichever comes first
+  static constexpr std::size_t kInArena = static_cast<std::size_t>(-1);
+
+  std::string bytes;                                      // the rows' field bytes
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // offset and length of each field
+  std::vector<Row> rows;
+  std::vector<FieldValue> values;  // fields per row, for rows whose checks passed
+  std::vector<std::size_t> hashes; // unique fields per row: the hash of the value
+  std::vector<std::size_t> norm_at;
+  std::string norm;                // normalised texts the checks built (dates, postcodes, ...)
+
+  void clear() {
+    bytes.clear();
+    spans.clear();
+    rows.clear();
+    norm.clear();
+  }
+  void add(const CsvRecord& rec) {
+    Row r;
+    r.row = rec.row;
+    r.line = rec.line;
+    r.issue = rec.issue;
+    r.issue_field = rec.issue_field;
+    r.issue_offset = rec.issue_offset;
+    r.field_bytes = rec.field_bytes;
+    r.first = spans.size();
+    r.count = rec.size();
+    for (std::string_view f : rec.fields) {
+      spans.emplace_back(bytes.size(), f.size());
+      bytes.append(f);
+    }
+    rows.push_back(std::move(r));
+  }
+  bool full() const noexcept { return rows.size() >= kRows || bytes.size() >= kBytes; }
+  /// Row i as a CsvRecord whose fields view `bytes`.
+  void view(std::size_t i, CsvRecord& rec) const {
+    const Row& r = rows[i];
+    rec.fields.clear();
+    for (std::size_t k = r.first; k < r.first + r.count; ++k) rec.fields.emplace_back(bytes.data() + spans[k].first, spans[k].second);
+    rec.row = r.row;
+    rec.line = r.line;
+    rec.issue = r.issue;
+    rec.issue_field = r.issue_field;
+    rec.issue_offset = r.issue_offset;
+    rec.field_bytes = r.field_bytes;
+  }
+};
+
 // Everything needed to check one field, resolved once from the schema and the header.
 struct FieldPlan {
   const schema::Field* field = nullptr;
@@ -200,14 +268,19 @@ class Validator {
   Validator(const schema::Stream& stream, CsvReader& reader, IngestSink& sink)
       : stream_(stream), reader_(reader), sink_(sink) {}
 
-  IngestResult run() {
+  IngestResult run(int threads) {
     plan_header();
     sink_.begin(stream_, reader_.header());
-    CsvRecord rec;
     values_.resize(plans_.size());
-    while (reader_.next(rec)) {
-      ++report_.rows_read;
-      check_row(rec);
+    const int n = resolve_threads(threads);
+    if (n > 1) {
+      run_parallel(n);
+    } else {
+      CsvRecord rec;
+      while (reader_.next(rec)) {
+        ++report_.rows_read;
+        check_row(rec);
+      }
     }
     sink_.end();
     finish_report();
@@ -316,35 +389,57 @@ class Validator {
     return i < h.size() ? h[i] : fmt::format("column {}", i + 1);
   }
 
-  void check_row(const CsvRecord& rec) {
-    // Shape and encoding first: field checks need a well-formed row.
+  // Shape and encoding, checked before the fields (field checks need a well-formed row): rejects
+  // the row and returns true when it is malformed.
+  bool reject_malformed(const CsvRecord& rec) {
     switch (rec.issue) {
       case CsvIssue::none: break;
       case CsvIssue::field_too_long:
         ++report_.rows_malformed;
-        return reject(rec, column_name(rec.issue_field), RejectKind::field_too_long,
-                      fmt::format("field has {} bytes, over the limit of {} (value not kept)",
-                                  rec.field_bytes, reader_.options().max_field_bytes));
+        reject(rec, column_name(rec.issue_field), RejectKind::field_too_long,
+               fmt::format("field has {} bytes, over the limit of {} (value not kept)", rec.field_bytes,
+                           reader_.options().max_field_bytes));
+        return true;
       case CsvIssue::record_too_long:
         ++report_.rows_malformed;
-        return reject(rec, column_name(rec.issue_field), RejectKind::record_too_long,
-                      fmt::format("record over the limit of {} bytes (fields from this one on not kept)",
-                                  reader_.options().max_record_bytes));
+        reject(rec, column_name(rec.issue_field), RejectKind::record_too_long,
+               fmt::format("record over the limit of {} bytes (fields from this one on not kept)",
+                           reader_.options().max_record_bytes));
+        return true;
       case CsvIssue::too_many_columns:
         ++report_.rows_malformed;
-        return reject(rec, "", RejectKind::too_many_columns,
-                      fmt::format("more than {} fields (the rest not kept)", reader_.options().max_columns));
+        reject(rec, "", RejectKind::too_many_columns,
+               fmt::format("more than {} fields (the rest not kept)", reader_.options().max_columns));
+        return true;
       case CsvIssue::invalid_utf8:
         ++report_.rows_malformed;
-        return reject(rec, column_name(rec.issue_field), RejectKind::invalid_utf8,
-                      fmt::format("invalid UTF-8 at byte {} of the field", rec.issue_offset + 1));
+        reject(rec, column_name(rec.issue_field), RejectKind::invalid_utf8,
+               fmt::format("invalid UTF-8 at byte {} of the field", rec.issue_offset + 1));
+        return true;
     }
     if (rec.size() != width_) {
       ++report_.rows_malformed;
-      return reject(rec, "", RejectKind::wrong_field_count,
-                    fmt::format("expected {} fields, found {}", width_, rec.size()));
+      reject(rec, "", RejectKind::wrong_field_count, fmt::format("expected {} fields, found {}", width_, rec.size()));
+      return true;
     }
+    return false;
+  }
 
+  // The reason a row with field problems is rejected for: the first problem's, naming the
+  // other fields that failed.
+  std::string problem_reason() {
+    std::string reason = std::move(problems_.front().reason);
+    if (problems_.size() > 1) {
+      reason += fmt::format(" (also: {}", plans_[problems_[1].field].field->name);
+      for (std::size_t k = 2; k < problems_.size(); ++k)
+        reason += fmt::format(", {}", plans_[problems_[k].field].field->name);
+      reason += ")";
+    }
+    return reason;
+  }
+
+  void check_row(const CsvRecord& rec) {
+    if (reject_malformed(rec)) return;
     problems_.clear();
     for (auto& key : keys_) {
       const FieldPlan& p = plans_[key.field];
@@ -360,15 +455,138 @@ class Validator {
       sink_.clean(rec.row, values_);
       return;
     }
-    Problem& first = problems_.front();
-    std::string reason = std::move(first.reason);
-    if (problems_.size() > 1) {
-      reason += fmt::format(" (also: {}", plans_[problems_[1].field].field->name);
-      for (std::size_t k = 2; k < problems_.size(); ++k)
-        reason += fmt::format(", {}", plans_[problems_[k].field].field->name);
-      reason += ")";
+    const Problem& first = problems_.front();
+    const std::size_t field = first.field;
+    const RejectKind kind = first.kind;
+    reject(rec, plans_[field].field->name, kind, problem_reason());
+  }
+
+  // ---- parallel path: the reader, the field checks and the sink overlap --------------------
+  //
+  // Records are copied in batches; each step reads the next group of batches (one task), checks
+  // the fields of the group read before (one task per batch, each on its own copy of this
+  // Validator, whose field counts are summed at the end) and sends the group before that to the
+  // sink in input order (one task: malformed rows, key checks and sink calls stay serial).
+  // So the sink sees exactly the calls of one thread, in the same order, from one thread at a
+  // time; the outputs, the keys and the report do not depend on the thread count. Memory: three
+  // groups of 2 x threads batches in flight.
+
+  // Field checks of every well-formed row of a batch (on a checker copy).
+  void check_batch(Batch& b) {
+    const std::size_t nf = plans_.size();
+    const std::size_t nk = keys_.size();
+    b.values.resize(b.rows.size() * nf);
+    b.hashes.resize(b.rows.size() * nk);
+    b.norm_at.assign(b.rows.size() * nf, Batch::kInArena);
+    CsvRecord rec;
+    for (std::size_t i = 0; i < b.rows.size(); ++i) {
+      Batch::Row& r = b.rows[i];
+      r.failed = false;
+      if (r.issue != CsvIssue::none || r.count != width_) continue;  // the serial task rejects it
+      b.view(i, rec);
+      problems_.clear();
+      for (std::size_t j = 0; j < nf; ++j) check_field(j, rec);
+      check_birth_before_event();
+      if (!problems_.empty()) {
+        r.failed = true;
+        r.problem_field = problems_.front().field;
+        r.kind = problems_.front().kind;
+        r.reason = problem_reason();
+        continue;
+      }
+      for (std::size_t j = 0; j < nf; ++j) {
+        const FieldValue& v = values_[j];
+        const std::string& scratch = plans_[j].scratch;
+        // A text the check built lives in the plan's scratch, overwritten by the next row.
+        if (!v.text.empty() && v.text.data() >= scratch.data() && v.text.data() < scratch.data() + scratch.size()) {
+          b.norm_at[i * nf + j] = b.norm.size();
+          b.norm.append(v.text);
+        }
+        b.values[i * nf + j] = v;
+      }
+      // Hashing here takes it off the serial task, which only looks the keys up.
+      for (std::size_t k = 0; k < nk; ++k) b.hashes[i * nk + k] = KeyIndex::hash(values_[keys_[k].field].text);
     }
-    reject(rec, plans_[first.field].field->name, first.kind, std::move(reason));
+    for (std::size_t k = 0; k < b.values.size(); ++k)
+      if (b.norm_at[k] != Batch::kInArena) b.values[k].text = std::string_view(b.norm.data() + b.norm_at[k], b.values[k].text.size());
+  }
+
+  // Rejects and clean rows of a checked batch, in input order (serial).
+  void emit_batch(const Batch& b) {
+    const std::size_t nf = plans_.size();
+    const std::size_t nk = keys_.size();
+    constexpr std::size_t kAhead = 8;  // rows whose key slots are loaded ahead (cache misses)
+    for (std::size_t i = 0; i < std::min(kAhead, b.rows.size()) * nk; ++i) keys_[i % nk].index.prefetch(b.hashes[i]);
+    for (std::size_t i = 0; i < b.rows.size(); ++i) {
+      if (i + kAhead < b.rows.size())
+        for (std::size_t k = 0; k < nk; ++k) keys_[k].index.prefetch(b.hashes[(i + kAhead) * nk + k]);
+      const Batch::Row& r = b.rows[i];
+      b.view(i, emit_rec_);
+      ++report_.rows_read;
+      if (reject_malformed(emit_rec_)) continue;
+      if (r.failed) {
+        reject(emit_rec_, plans_[r.problem_field].field->name, r.kind, r.reason);
+        continue;
+      }
+      std::copy(b.values.begin() + static_cast<std::ptrdiff_t>(i * nf),
+                b.values.begin() + static_cast<std::ptrdiff_t>((i + 1) * nf), values_.begin());
+      for (std::size_t k = 0; k < nk; ++k) {
+        keys_[k].raw = values_[keys_[k].field].text;
+        keys_[k].hash = b.hashes[i * nk + k];
+      }
+      if (!check_keys(emit_rec_)) continue;
+      ++report_.rows_clean;
+      sink_.clean(emit_rec_.row, values_);
+    }
+  }
+
+  struct Group {
+    std::vector<Batch> batches;
+    std::size_t n = 0;  // batches filled
+  };
+
+  void run_parallel(int threads) {
+    const std::size_t per = 2 * static_cast<std::size_t>(threads);
+    std::array<Group, 3> groups;
+    for (auto& g : groups) g.batches.resize(per);
+    std::vector<Validator> checkers(per, *this);
+    CsvRecord rec;
+    bool more = true;
+    for (std::size_t step = 0;; ++step) {
+      Group& fill = groups[step % 3];
+      Group& check = groups[(step + 2) % 3];  // filled one step ago
+      Group& emit = groups[(step + 1) % 3];   // filled two steps ago, checked one step ago
+      if (!more && check.n == 0 && emit.n == 0) break;
+      fill.n = 0;
+      parallel_for_chunks(2 + per, threads, 1, [&](std::size_t task, std::size_t) {
+        if (task == 0) {
+          while (more && fill.n < per) {
+            Batch& b = fill.batches[fill.n];
+            b.clear();
+            while (!b.full() && (more = reader_.next(rec))) b.add(rec);
+            if (!b.rows.empty()) ++fill.n;
+          }
+        } else if (task == 1) {
+          for (std::size_t i = 0; i < emit.n; ++i) emit_batch(emit.batches[i]);
+        } else if (task - 2 < check.n) {
+          checkers[task - 2].check_batch(check.batches[task - 2]);
+        }
+      });
+      emit.n = 0;
+    }
+    for (const Validator& c : checkers) {
+      for (std::size_t j = 0; j < report_.fields.size(); ++j) {
+        FieldQuality& q = report_.fields[j];
+        const FieldQuality& o = c.report_.fields[j];
+        q.n_missing += o.n_missing;
+        q.n_present += o.n_present;
+        q.n_valid += o.n_valid;
+        q.n_invalid += o.n_invalid;
+        q.n_invalid_format += o.n_invalid_format;
+        if (o.min_date && (!q.min_date || *o.min_date < *q.min_date)) q.min_date = o.min_date;
+        if (o.max_date && (!q.max_date || *o.max_date > *q.max_date)) q.max_date = o.max_date;
+      }
+    }
   }
 
   // A person cannot be born after the event recorded about them: in an event or episode
@@ -605,23 +823,24 @@ class Validator {
   std::vector<Key> keys_;
   std::array<std::size_t, 10> kind_counts_{};
   DataQualityReport report_;
+  CsvRecord emit_rec_;  // the row the parallel path's serial task is sending
 };
 
 }  // namespace
 
-IngestResult validate_stream(const schema::Stream& stream, CsvReader& reader, IngestSink& sink) {
-  return Validator(stream, reader, sink).run();
+IngestResult validate_stream(const schema::Stream& stream, CsvReader& reader, IngestSink& sink, int threads) {
+  return Validator(stream, reader, sink).run(threads);
 }
 
 IngestResult validate_file(const schema::Stream& stream, const std::string& input,
                            const std::string& clean_path, const std::string& rejects_path,
-                           const CsvOptions& options) {
+                           const CsvOptions& options, int threads) {
   check_distinct_files("validate", {{"input", input}}, {{"output", clean_path}, {"rejects", rejects_path}});
   CsvReader reader = CsvReader::open(input, options);
   // The sink's writers go through io::OutputFile: a run that fails half way (an unterminated
   // quote at the end of the file, a full disk) leaves the outputs as they were.
   CsvFileSink sink(clean_path, rejects_path);
-  return validate_stream(stream, reader, sink);
+  return validate_stream(stream, reader, sink, threads);
 }
 
 }  // namespace earlyhelp::io

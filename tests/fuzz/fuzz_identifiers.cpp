@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Identifier checks: Unique Pupil Numbers (DfE check letter), NHS numbers (modulus 11), UPRNs,
-// booleans and times of day as ingest reads them, and the linkage normalisers. Properties: what
-// a normaliser returns passes the matching ingest check, and a valid UPN carries its own check
-// letter.
+// booleans and times of day as ingest reads them, the linkage normalisers, and the column map a
+// user types (`link --map their=our,...`). Properties: what a normaliser returns passes the
+// matching ingest check, a valid UPN carries its own check letter, and a map that parses pairs
+// named columns only.
 
 #include "earlyhelp/io/field_checks.hpp"
+#include "earlyhelp/linkage/columns.hpp"
 #include "earlyhelp/linkage/identifiers.hpp"
 
 #include "fuzz_support.hpp"
@@ -30,5 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (const auto t = io::parse_time_of_day(s)) check(*t >= 0 && *t < 86400, "a time of day is within the day");
   (void)io::parse_bool(s);
+  fuzz::expect_only_errors([&] {
+    for (const auto& [theirs, ours] : linkage::parse_column_map(s))
+      check(!theirs.empty() && !ours.empty(), "a parsed column map names both columns of each pair");
+  });
   return 0;
 }

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <string>
 #include <unistd.h>
 #include <string_view>
@@ -45,10 +46,26 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) noex
   return {reinterpret_cast<const char*>(data), size};
 }
 
+/// A file name of this process for a target's scratch files (`/tmp/earlyhelp_fuzz_<stem>_<pid><suffix>`),
+/// removed when the run ends (a crashing run leaves its files for the report).
+inline std::string scratch_path(const char* stem, const char* suffix) {
+  static std::set<std::string> paths;
+  static const bool registered = [] {
+    std::atexit([] {
+      for (const std::string& p : paths) std::remove(p.c_str());
+    });
+    return true;
+  }();
+  (void)registered;
+  std::string path = std::string("/tmp/earlyhelp_fuzz_") + stem + "_" + std::to_string(::getpid()) + suffix;
+  paths.insert(path);
+  return path;
+}
+
 /// Writes the input to a file of this process (`/tmp/earlyhelp_fuzz_<stem>_<pid><suffix>`, replaced
 /// on each call) for the readers that take a path. @return its path
 inline std::string as_file(const char* stem, const char* suffix, const std::uint8_t* data, std::size_t size) {
-  const std::string path = std::string("/tmp/earlyhelp_fuzz_") + stem + "_" + std::to_string(::getpid()) + suffix;
+  const std::string path = scratch_path(stem, suffix);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   return path;

@@ -253,11 +253,69 @@ def sklearn_import():
         write("sklearn_import", bytes(rng.randrange(256) for _ in range(n)), f"random-{n}")
 
 
+def with_reader(target, reader, data, name):
+    """A seed for a target whose first byte picks the reader (reader % n)."""
+    if isinstance(data, str):
+        data = data.encode()
+    write(target, bytes([reader]) + data, name)
+
+
+def profiling_config():
+    lib = ROOT / "lib" / "profiling"
+    for path in sorted(lib.glob("*.domain.json")):
+        with_reader("profiling_config", 0, path.read_text(), path.stem)
+    framework = (lib / "troubled_families.framework.json").read_text()
+    with_reader("profiling_config", 1, framework, "troubled_families")
+    defs = json.loads(framework)
+    if isinstance(defs.get("criteria"), list) and defs["criteria"]:
+        one = {**defs, "criteria": defs["criteria"][:1], "min_criteria": 1}
+        with_reader("profiling_config", 1, json.dumps(one), "framework-one-criterion")
+    with_reader("profiling_config", 2, json.dumps({"organisation": "Example Council",
+                                                  "contact_email": "data.protection@example.gov.uk", "phase": "pilot"}), "organisation")
+    for path in sorted((ROOT / "evaluation").glob("*.json"))[:2]:
+        with_reader("profiling_config", 3, path.read_text(), f"evaluation-{path.stem}")
+
+
+def forecast_config():
+    with_reader("forecast_config", 0, (SAMPLES / "early_help_episodes.csv").read_text(), "early_help_episodes")
+    scores = ("person_id,family_id,domain,as_of,score,band\n"
+              "P1,F1,safeguarding,2025-04-01,0.91,high\nP2,F1,safeguarding,2025-04-01,0.05,low\n"
+              "P3,F2,asb,2025-04-01,0.4,medium\nP4,,safeguarding,2025-04-01,0.5,\n")
+    with_reader("forecast_config", 1, scores, "scores")
+    edge = {"name": "Edge of care", "eligible": 135.5, "unit": "family", "cost_per_unit": 2285,
+            "effect": {"outcomes": 21.7, "outcome": "children prevented from entering care"},
+            "savings": [{"item": "placement", "amount": 29923.09, "cashable": True},
+                        {"item": "other costs of care", "amount": 40803.69, "cashable": False}]}
+    team = {"name": "Short-term family team", "eligible": 80, "effect": {"weeks_saved": 14},
+            "savings": [{"item": "avoided cost per family per week", "amount": 435, "cashable": True,
+                         "recurring": True}], "horizon_years": 3, "discount_rate": 0.035}
+    with_reader("forecast_config", 2, json.dumps(edge), "intervention-edge-of-care")
+    with_reader("forecast_config", 2, json.dumps(team), "intervention-weeks")
+    for i, spec in enumerate(["trend,population,target:67", "target:67:5", "intervention:prevent=0.3:recall=0.5:flagged=100:cost=2285",
+                              "intervention:prevent=0.2:scores=s.csv:cost=2285", "population"]):
+        with_reader("forecast_config", 3, spec, f"scenarios-{i}")
+
+
+def pseudonymise_csv():
+    plain = "record_id,nhs_number,surname,first_name,dob,postcode\n" \
+            "R1,943 476 5919,Smith,John,1980-01-02,SW1A 1AA\nR2,,Jones,Mary,02/03/1990,\n" \
+            "R3,9434765919,O'Neil,Se\u00e1n,,OX4 2DU\n"
+    write("pseudonymise_csv", b"\x00" + plain.encode(), "pseudonymise")
+    write("pseudonymise_csv", b"\x01" + plain.encode(), "encode")
+    write("pseudonymise_csv", b"\x00" + (SAMPLES / "health_ae.csv").read_bytes(), "pseudonymise-health")
+    write("pseudonymise_csv", b"\x01" + (SAMPLES / "person_register.csv").read_bytes()[:4000], "encode-register")
+
+
+def score_table():
+    write("score_table", b"\x01person_id,age,n_contacts,arrears\nP1,34,2,0\nP2,NA,,120.5\nP3,7,x,1\nP4,12,3\n", "collect")
+    write("score_table", b'\x00person_id,arrears,age,n_contacts,extra\nP1,0,34,2,a\nP2,NULL,,3,"b,c"\n', "strict")
+
+
 def main():
     import tempfile
     for t in ("csv_ingest", "schema_json", "xgboost_json", "sklearn_import", "model_bundle",
               "model_payload", "linkage_settings", "linker_model", "postcode", "date", "identifiers",
-              "feature_definitions"):
+              "feature_definitions", "profiling_config", "forecast_config", "pseudonymise_csv", "score_table"):
         clear(t)
     csv_ingest()
     schema_json()
@@ -270,6 +328,10 @@ def main():
     linkage_targets()
     text_targets()
     feature_definitions()
+    profiling_config()
+    forecast_config()
+    pseudonymise_csv()
+    score_table()
     for d in sorted(CORPUS.iterdir()):
         files = list(d.iterdir())
         print(f"{d.name}: {len(files)} seeds, {sum(f.stat().st_size for f in files)} bytes")

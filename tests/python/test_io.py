@@ -131,6 +131,31 @@ def test_read_csv_field_limit_and_invalid_utf8(tmp_path):
     assert "over the limit of 1000" in rejects.loc[0, "reason"]
 
 
+def test_read_csv_threads_give_the_same_frames(tmp_path):
+    # 3,000 rows: several batches of the parallel path, quoted newlines, non-ASCII names,
+    # duplicate keys in other batches and rejects; every thread count gives the same frames.
+    rows = []
+    for i in range(3000):
+        r = row(record_id=f"r{i}", first_name="Zoë" if i % 5 == 0 else "Ann", middle_name="a\nb" if i % 1024 < 2 else "")
+        if i % 700 == 699:
+            r = row(record_id=f"r{i - 600}")
+        if i % 333 == 0:
+            r = row(record_id=f"r{i}", dob="31/02/2012")
+        rows.append(r)
+    path = write_csv(tmp_path / "many.csv", rows)
+    one, rej_one = earlyhelp.read_csv(path, stream="school_attendance", threads=1)
+    two, rej_two = earlyhelp.read_csv(path, stream="school_attendance", threads=2)
+    pd.testing.assert_frame_equal(one, two)
+    pd.testing.assert_frame_equal(rej_one, rej_two)
+    assert one.attrs == two.attrs
+    assert len(one) + len(rej_one) == 3000
+    assert set(rej_one["kind"]) == {"duplicate_key", "invalid_value"}
+    by_id = one.set_index("record_id")
+    assert by_id.loc["r5", "first_name"] == "Zoë" and by_id.loc["r7", "first_name"] == "Ann"
+    assert by_id.loc["r1025", "middle_name"] == "a\nb" and by_id.loc["r7", "middle_name"] is None
+    assert str(one["sex"].dtype) == "category" and one["dob"].dtype == np.dtype("datetime64[ns]")
+
+
 def test_header_only_gives_empty_typed_frame(tmp_path):
     path = write_csv(tmp_path / "h.csv", [])
     clean, rejects = earlyhelp.read_csv(path, stream="school_attendance")

@@ -105,6 +105,11 @@ def _matrix(X, feature_names, encodings=None, fn="predict"):
                     f"{fn}: DataFrame lacks model features {missing[:5]} "
                     f"({len(missing)} missing of {len(feature_names)})")
             X = X[list(feature_names)]
+        dtypes = set(X.dtypes)
+        if len(dtypes) == 1 and next(iter(dtypes)) in _FLOATS:
+            # One float dtype throughout (what feature tables and XGBoost users hold): one pass
+            # into a C-order array of that dtype, no per-column float64 copies.
+            return np.ascontiguousarray(X.to_numpy(dtype=next(iter(dtypes))))
         cols = []
         for j, name in enumerate(X.columns):
             s = X.iloc[:, j]

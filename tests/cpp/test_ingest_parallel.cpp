@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: Apache-2.0
+// validate_stream / validate_file on several threads: the same outputs, keys and report as one.
+#include "earlyhelp/core/error.hpp"
+#include "earlyhelp/io/csv.hpp"
+#include "earlyhelp/io/ingest.hpp"
+#include "earlyhelp/schema/schema.hpp"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+using namespace earlyhelp;
+using earlyhelp::schema::Field;
+using earlyhelp::schema::FieldType;
+using earlyhelp::schema::Stream;
+
+namespace {
+
+Field field(std::string name, FieldType type) {
+  Field f;
+  f.name = std::move(name);
+  f.type = type;
+  return f;
+}
+
+Stream people() {
+  Stream s;
+  s.name = "people";
+  s.kind = "event";
+  s.event_date_field = "seen";
+  s.record_id_field = "id";
+  Field id = field("id", FieldType::identifier);
+  id.unique = true;
+  id.nullable = false;
+  Field dob = field("dob", FieldType::date);
+  dob.link_key = "dob";
+  dob.min_date = from_civil(1900, 1, 1);
+  Field seen = field("seen", FieldType::date);
+  Field sex = field("sex", FieldType::category);
+  sex.categories = {"F", "M"};
+  Field pc = field("postcode", FieldType::text);
+  pc.format = "uk_postcode";
+  Field age = field("age", FieldType::integer);
+  age.max = 120;
+  Field note = field("note", FieldType::text);
+  note.max_length = 12;
+  s.fields = {id, dob, seen, sex, pc, age, note};
+  return s;
+}
+
+// 5,000 rows, more than the batches of one step at 2 threads (4 x 1,024 rows), with quoted
+// newlines on both sides of each batch boundary, keys repeated across batches, and rejects of
+// every stage: field checks, birth after the event, row shape, encoding, duplicate keys.
+std::string extract() {
+  std::string csv = "id,dob,seen,sex,postcode,age,note\n";
+  for (int i = 1; i <= 5000; ++i) {
+    const bool boundary = i % 1024 >= 1022 || i % 1024 <= 2;
+    const std::string note = boundary ? "\"line\nbreak\"" : (i % 7 == 0 ? "\"a, b\"" : "");
+    std::string id = fmt::format("P{}", i);
+    if (i % 997 == 0) id = fmt::format("P{}", i - 990);     // a duplicate of an earlier batch's key
+    std::string dob = fmt::format("{:02}/0{}/2001", 1 + i % 28, 1 + i % 9);
+    if (i % 301 == 0) dob = "31/02/2001";                    // impossible date
+    if (i % 409 == 0) dob = "2030-01-01";                    // born after the event
+    std::string pc = i % 211 == 0 ? "NOT A PC" : "sw1a 2aa";
+    std::string sex = i % 2 == 0 ? "f" : "M";
+    csv += fmt::format("{},{},2020-06-0{},{},{},{},{}", id, dob, 1 + i % 9, sex, pc, i % 130, note);
+    if (i % 503 == 0) csv += ",surplus";                     // ragged row
+    if (i % 1500 == 0) csv += "\xff";                        // invalid UTF-8
+    csv += i % 3 == 0 ? "\r\n" : "\n";
+  }
+  return csv;
+}
+
+struct Calls : io::IngestSink {
+  std::string log;
+  void clean(std::size_t row, const std::vector<io::FieldValue>& values) override {
+    log += fmt::format("clean {}", row);
+    for (const auto& v : values) log += fmt::format("|{}:{}:{}", v.text, v.missing, v.integer);
+    log += '\n';
+  }
+  void reject(const io::Reject& r, const std::vector<std::string_view>& raw) override {
+    log += fmt::format("reject {} {} {} {} {}", r.row, r.line, r.field, io::to_string(r.kind), r.reason);
+    for (auto v : raw) log += fmt::format("|{}", v);
+    log += '\n';
+  }
+};
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+TEST_SUITE("ingest") {
+  TEST_CASE("ingest.parallel: 1 and 2 threads send the same calls, in order, and the same report") {
+    const Stream s = people();
+    const std::string csv = extract();
+    io::CsvOptions small_blocks;
+    small_blocks.block_bytes = 97;  // reader blocks end inside quoted fields too
+    auto run = [&](int threads, Calls& calls) {
+      auto reader = io::CsvReader::from_string(csv, small_blocks, "people.csv");
+      return io::validate_stream(s, reader, calls, threads);
+    };
+    Calls one, two;
+    const io::IngestResult r1 = run(1, one);
+    const io::IngestResult r2 = run(2, two);
+    CHECK(r1.rows_read == 5000);
+    CHECK(r1.reconciled());
+    CHECK(r1.report.fields[0].n_duplicates >= 3);
+    CHECK(r1.rows_rejected > 40);
+    CHECK(two.log == one.log);
+    CHECK(r2.rows_read == r1.rows_read);
+    CHECK(r2.rows_clean == r1.rows_clean);
+    CHECK(r2.rows_rejected == r1.rows_rejected);
+    CHECK(r2.report.to_json() == r1.report.to_json());
+    // More threads than the machine has are clamped; the result is still the same.
+    Calls many;
+    CHECK(run(64, many).report.to_json() == r1.report.to_json());
+    CHECK(many.log == one.log);
+  }
+
+  TEST_CASE("ingest.parallel: validate_file writes byte-identical files at 1 and 2 threads") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("eh_test_ingest_parallel_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    {
+      std::ofstream f(dir / "in.csv", std::ios::binary);
+      f << extract();
+    }
+    const Stream s = people();
+    io::CsvOptions o;
+    o.block_bytes = 4096;
+    const auto r1 = io::validate_file(s, (dir / "in.csv").string(), (dir / "c1.csv").string(), (dir / "r1.csv").string(), o, 1);
+    const auto r2 = io::validate_file(s, (dir / "in.csv").string(), (dir / "c2.csv").string(), (dir / "r2.csv").string(), o, 2);
+    CHECK(r1.rows_clean + r1.rows_rejected == 5000);
+    CHECK(slurp(dir / "c2.csv") == slurp(dir / "c1.csv"));
+    CHECK(slurp(dir / "r2.csv") == slurp(dir / "r1.csv"));
+    CHECK(slurp(dir / "c1.csv").find("\"line\nbreak\"") != std::string::npos);
+    CHECK(r2.report.to_text() == r1.report.to_text());
+    fs::remove_all(dir);
+  }
+
+  TEST_CASE("ingest.parallel: a header alone, a short file and a broken quote on 2 threads") {
+    const Stream s = people();
+    Calls none;
+    auto empty = io::CsvReader::from_string("id,dob,seen,sex,postcode,age,note\n");
+    CHECK(io::validate_stream(s, empty, none, 2).rows_read == 0);
+    CHECK(none.log.empty());
+    Calls one, two;
+    const std::string small = "id,dob,seen,sex,postcode,age,note\nP1,01/01/2000,2020-01-01,F,,3,\nP1,,,,,,\n";
+    auto a = io::CsvReader::from_string(small);
+    auto b = io::CsvReader::from_string(small);
+    io::validate_stream(s, a, one, 1);
+    io::validate_stream(s, b, two, 2);
+    CHECK(two.log == one.log);
+    Calls broken;
+    auto c = io::CsvReader::from_string(extract() + "P9999,\"01/01/2000,2020-01-01,F,,3,\n", {}, "people.csv");
+    CHECK_THROWS_WITH_AS(io::validate_stream(s, c, broken, 2), doctest::Contains("people.csv: row 5001"), FormatError);
+  }
+}

@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: Apache-2.0
+"""earlyhelp.dask on a distributed.LocalCluster of two worker processes: scores and features equal
+the one-machine results (issue 18, scale-out on Dask)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import earlyhelp
+
+dd = pytest.importorskip("dask.dataframe", reason="python3-dask is not installed (scripts/install-deps)")
+distributed = pytest.importorskip("distributed", reason="python3-distributed is not installed (scripts/install-deps)")
+eh_dask = pytest.importorskip("earlyhelp.dask")
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=40) as cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def model_and_frame():
+    rng = np.random.default_rng(7)
+    n, f = 3000, 6
+    X = rng.normal(size=(n, f))
+    X[rng.random(size=X.shape) < 0.05] = np.nan
+    model = earlyhelp.Model.linear(rng.normal(size=f), 0.1, fill=np.zeros(f).tolist())
+    model.feature_names = [f"x{j}" for j in range(f)]
+    frame = pd.DataFrame(X, columns=model.feature_names)
+    frame.insert(0, "person_id", [f"P{i:05d}" for i in range(n)])  # a column the model does not use
+    return model, frame
+
+
+def test_score_equals_one_machine_in_frame_order(client, model_and_frame, tmp_path):
+    model, frame = model_and_frame
+    ddf = dd.from_pandas(frame, npartitions=5)
+    expected = model.predict(frame[model.feature_names])
+    got = eh_dask.score(ddf, model).compute()
+    assert isinstance(got, pd.Series) and got.name == "score"
+    assert got.index.equals(frame.index)
+    np.testing.assert_array_equal(got.to_numpy(), expected)  # bit for bit: the same kernel
+    path = tmp_path / "m.ehm"
+    model.save(path)
+    np.testing.assert_array_equal(eh_dask.score(ddf, str(path)).compute().to_numpy(), expected)
+
+
+def test_score_refuses_what_is_not_a_model_or_a_dask_frame(model_and_frame):
+    model, frame = model_and_frame
+    with pytest.raises(earlyhelp.InvalidArgument, match="expected a dask.dataframe.DataFrame"):
+        eh_dask.score(frame, model)
+    with pytest.raises(earlyhelp.InvalidArgument, match="expected an earlyhelp.Model"):
+        eh_dask.score(dd.from_pandas(frame, npartitions=2), 42)
+
+
+def test_features_partitioned_by_household_equal_one_machine(client, synth_and_link, tmp_path):
+    data = synth_and_link(tmp_path, 400, 5, "2024-04-01")
+    persons, households = tmp_path / "persons.csv", tmp_path / "households.csv"
+    one = earlyhelp.features(data, persons, ["2024-01-01", "2024-04-01"], households=households, progress=False)
+    ddf = eh_dask.features(data, persons, ["2024-01-01", "2024-04-01"], households=households, partitions=3)
+    assert ddf.npartitions == 3
+    many = ddf.compute()
+    key = ["person_id", "as_of"]
+    one = one.sort_values(key).reset_index(drop=True)
+    many = many.sort_values(key).reset_index(drop=True)
+    assert list(many.columns) == list(one.columns)
+    pd.testing.assert_frame_equal(many, one, check_exact=True)
+    fam = eh_dask.features(data, persons, "2024-04-01", households=households, level="family", partitions=2)
+    one_fam = earlyhelp.features(data, persons, "2024-04-01", households=households, level="family", progress=False)
+    pd.testing.assert_frame_equal(fam.compute().sort_values("family_id").reset_index(drop=True),
+                                  one_fam.sort_values("family_id").reset_index(drop=True), check_exact=True)
