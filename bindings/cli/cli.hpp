@@ -4,13 +4,18 @@
 // Shared by the verbs of the earlyhelp command-line tool. Each verb lives in its own file and
 // registers itself with one `register_<verb>(CLI::App&)` function listed in main.cpp.
 
+#include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/progress.hpp"
 #include "earlyhelp/governance/audit.hpp"
+#include "earlyhelp/schema/schema.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,7 +23,8 @@
 
 namespace earlyhelp::cli {
 
-/// Exit codes of every verb (documented in the README).
+/// Exit codes of every verb (documented in the README, `earlyhelp --help` and every verb's --help:
+/// exit_codes_help()).
 enum ExitCode : int {
   exit_ok = 0,
   exit_failure = 1,      ///< the run finished but found a problem (e.g. rejected rows with --strict)
@@ -38,6 +44,23 @@ struct Run {
   void output(std::string role, const std::string& path);
   void param(std::string name, std::string value);
   void count(std::string name, double value);
+
+  /// Rows in, out and rejected (in == out + rejected when the step reconciles), for --json.
+  struct Rows {
+    double in = 0, out = 0, rejected = 0;
+  };
+  std::optional<Rows> rows;
+  /// Warnings of the run (never record values), for --json.
+  std::vector<std::string> warnings;
+  /// Seconds per stage (filled by the progress of progress_for(): from a
+  /// stage's first announcement to its last completion; a stage timed again replaces its time).
+  std::vector<std::pair<std::string, double>> timings;
+  /// A JSON text the verb's result already is (savings), embedded in --json as "result".
+  std::string result_json;
+  void set_rows(double in, double out, double rejected) { rows = Rows{in, out, rejected}; }
+  /// Records a warning and prints it on stderr after `shown_as` ("link: warning: ").
+  void warning(std::string_view shown_as, std::string text);
+  void timing(std::string_view stage, double seconds);
 };
 
 /// While alive and `active`, what the verb prints to stdout (counts, reports, summaries) goes to
@@ -54,6 +77,39 @@ class MessagesToStderr {
  private:
   std::FILE* saved_;
 };
+
+/// The options every verb shares, added to `cmd`, and its --help footer: the worked examples
+/// (command lines, each shown after "  $ ") and the exit codes. The options:
+///   --json      one JSON object on stdout summarising the run (verb, status, exit code, inputs,
+///               outputs, rows in/out/rejected, counts, warnings, timings, audit record id); all
+///               the verb would print on stdout goes to stderr. Refused (exit 2) with an output
+///               file `-`, which owns stdout.
+///   --progress  stage progress on stderr even when stderr is not a terminal.
+void add_common_options(CLI::App& cmd, std::initializer_list<std::string_view> examples);
+
+/// Marks a file option the verb writes (`-` = standard output): --json refuses it as `-`.
+/// @return `option`, so calls chain.
+CLI::Option* writes_file(CLI::Option* option);
+
+/// The exit codes, as the help texts list them.
+std::string exit_codes_help();
+
+/// Whether this invocation prints a --json summary.
+bool json_summary();
+
+/// @throws InvalidArgument (exit 2) when --json is given and an option marked by writes_file()
+/// is `-`: the summary and the data would share stdout.
+void check_json_outputs(std::string_view verb);
+
+/// The progress of a long step of the running verb: stage lines on stderr when stderr is a
+/// terminal and neither --quiet (`quiet`) nor --json is given, or always with --progress; in
+/// every case each stage's seconds go to the run's timings (--json). Call within run_guarded.
+Progress progress_for(bool quiet);
+
+/// Prints the --json summary of `run` to `out` (summary.cpp). `audit_id` is empty when no audit
+/// record was written.
+void print_summary(std::FILE* out, const Run& run, int exit_code, const std::string& error,
+                   const std::string& audit_id, double seconds);
 
 /// The run of the verb currently executing. @throws StateError outside run_guarded.
 Run& current_run();
@@ -77,6 +133,37 @@ std::string beside(const std::string& output, const std::string& name);
 /// goes first on PYTHONPATH. @return the child's exit status (exit_internal if a signal ended it)
 /// @throws Error when the interpreter cannot be started.
 int run_python_module(const std::string& module, std::vector<std::string> args);
+
+/// The whole of a file `path`, or of standard input for "-" (read once: a second "-" is refused).
+/// @throws IOError "<verb>: cannot read '<path>'"; InvalidArgument for standard input twice.
+std::string read_whole_file(const std::string& path, std::string_view verb);
+
+/// @throws InvalidArgument when more than one of `inputs` is "-": a process has one standard input.
+void check_one_standard_input(std::string_view verb, std::initializer_list<std::pair<std::string_view, std::string_view>> inputs);
+
+/// How a file argument is named in messages: "<standard input>" for "-", else the path.
+std::string input_name(const std::string& path);
+
+/// The schema at `path` ("-": standard input), or the built-in catalogue for "" and "builtin".
+schema::Schema load_schema(const std::string& path, std::string_view verb);
+
+/// Runs `parse` over a file's contents (settings, a model JSON, an intervention): what the library
+/// reports about them as InvalidArgument (not JSON, an unknown key) is a malformed input file,
+/// exit 3 as for a schema, not a bad command line, so it is rethrown as FormatError.
+template <class F>
+decltype(auto) parse_input_file(F&& parse) {
+  try {
+    return std::forward<F>(parse)();
+  } catch (const SchemaError&) {
+    throw;  // exit 3 already
+  } catch (const InvalidArgument& e) {
+    throw FormatError(e.what());
+  }
+}
+
+/// The stream --stream names. @throws InvalidArgument (exit 2: a bad command line, not a bad
+/// schema file) when the schema has no such stream, with the library's message listing them.
+const schema::Stream& stream_arg(const schema::Schema& schema, const std::string& name);
 
 /// The bytes of a bundle's HMAC key file ("" for no file, so unsigned bundles are accepted).
 /// @throws IOError "<verb>: cannot open '<path>'".

@@ -7,12 +7,13 @@ namespace earlyhelp::cli {
 
 void add_keyed_file_options(CLI::App& cmd, KeyedFileArgs& a) {
   cmd.add_option("--key-file", a.key_file, "secret key (from `earlyhelp keygen`)")->required();
-  cmd.add_option("--schema", a.schema, "schema JSON for --stream (default: the built-in catalogue)");
+  cmd.add_option("--schema", a.schema, "schema JSON for --stream (default: the built-in catalogue; '-': standard input)");
   cmd.add_option("--input", a.input, "CSV to read ('-': standard input)")->required();
-  cmd.add_option("--output", a.output, "CSV to write ('-': standard output; counts then go to stderr)")->required();
-  cmd.add_option("--rejects", a.rejects,
-                 "CSV of rows that cannot be copied (row, line, reason; no values); without it such a row is "
-                 "an error naming the file and row");
+  writes_file(cmd.add_option("--output", a.output, "CSV to write ('-': standard output; counts then go to stderr)"))
+      ->required();
+  writes_file(cmd.add_option("--rejects", a.rejects,
+                             "CSV of rows that cannot be copied (row, line, reason; no values; '-': standard output); "
+                             "without it such a row is an error naming the file and row"));
   cmd.add_option("--delimiter", a.delimiter, "field delimiter of input and output")->capture_default_str();
   cmd.add_flag("--strict", a.strict, "exit 1 when any row is rejected");
 }

@@ -61,6 +61,11 @@ int main(int argc, char** argv) {
                "for early help. Scores are advisory: a professional decides."};
   app.set_version_flag("--version", std::string(earlyhelp::version()));
   app.require_subcommand(1);
+  app.footer(
+      "Every verb: --help with a worked example; --json for one JSON summary on stdout; progress on stderr for "
+      "long work when stderr is a terminal (--quiet or --json: none; --progress: always); '-' for standard input "
+      "or output where the verb reads or writes one file (the README's CLI section lists them).\n" +
+      cli::exit_codes_help());
   app.fallthrough();  // global options such as --audit-log may follow the verb
   cli::add_audit_options(app);
   cli::register_version(app);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 #include <spawn.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <cerrno>
@@ -71,7 +72,12 @@ int spawn_and_wait(std::vector<std::string> argv, std::vector<std::string> env) 
   std::fflush(stdout);
   std::fflush(stderr);
   pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), envp.data());
+  // With --json the child's stdout goes to stderr: stdout carries the summary alone.
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (json_summary()) posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
+  const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
   if (rc != 0)
     throw Error(fmt::format("report: cannot start the Python interpreter '{}' ({}); set EARLYHELP_PYTHON to a "
                             "Python 3 with numpy, pandas and matplotlib",

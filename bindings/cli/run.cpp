@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -15,6 +16,7 @@
 #include <fstream>
 #include <iterator>
 #include <new>
+#include <optional>
 
 namespace earlyhelp::cli {
 namespace {
@@ -35,10 +37,11 @@ std::string default_audit_log() {
   return (base / "earlyhelp" / "audit.jsonl").string();
 }
 
-void write_audit(Run& run) {
-  if (no_audit) return;
+// @return whether the record was written.
+bool write_audit(Run& run) {
+  if (no_audit) return false;
   const std::string path = audit_log_path();
-  if (path.empty()) return;
+  if (path.empty()) return false;
   try {
     run.record.finished_utc = governance::utc_now();
     // Files are hashed only when the record is written, so --no-audit costs nothing.
@@ -47,10 +50,12 @@ void write_audit(Run& run) {
     const auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
     governance::append_audit_record(path, run.record);
+    return true;
   } catch (const std::exception& e) {
     // The run's own result stands; say loudly that it is not in the audit trail.
     fmt::print(stderr, "earlyhelp {}: warning: could not write the audit record to '{}': {}\n",
                run.record.action, path, e.what());
+    return false;
   }
 }
 }  // namespace
@@ -96,11 +101,43 @@ std::string beside(const std::string& output, const std::string& name) {
   return (std::filesystem::path(output).parent_path() / name).string();
 }
 
-std::string read_bundle_key(const std::string& path, std::string_view verb) {
-  if (path.empty()) return {};
+std::string read_whole_file(const std::string& path, std::string_view verb) {
+  if (path == "-") {
+    static bool stdin_read = false;  // one process, one standard input
+    EH_CHECK(!stdin_read, "{}: only one file can be read from standard input ('-')", verb);
+    stdin_read = true;
+    std::string text;
+    char buffer[65536];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, stdin)) > 0) text.append(buffer, n);
+    if (std::ferror(stdin)) earlyhelp::detail::throw_error<IOError>("{}: cannot read standard input", verb);
+    return text;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) earlyhelp::detail::throw_error<IOError>("{}: cannot open '{}'", verb, path);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string input_name(const std::string& path) { return path == "-" ? std::string("<standard input>") : path; }
+
+schema::Schema load_schema(const std::string& path, std::string_view verb) {
+  if (path.empty() || path == "builtin") return schema::Schema::builtin();
+  if (path != "-") return schema::Schema::from_file(path);
+  return schema::Schema::from_json(read_whole_file(path, verb), input_name(path));
+}
+
+const schema::Stream& stream_arg(const schema::Schema& schema, const std::string& name) {
+  if (const schema::Stream* s = schema.find(name)) return *s;
+  try {
+    return schema.stream(name);  // throws SchemaError with the list of streams
+  } catch (const SchemaError& e) {
+    throw InvalidArgument(fmt::format("--stream: {}", e.what()));
+  }
+}
+
+std::string read_bundle_key(const std::string& path, std::string_view verb) {
+  if (path.empty()) return {};
+  return read_whole_file(path, verb);
 }
 
 std::string audit_log_path() { return audit_log_option.empty() ? default_audit_log() : audit_log_option; }
@@ -111,6 +148,15 @@ void Run::input(std::string role, const std::string& path) { inputs.emplace_back
 void Run::output(std::string role, const std::string& path) { outputs.emplace_back(std::move(role), path); }
 void Run::param(std::string name, std::string value) { record.parameters.emplace_back(std::move(name), std::move(value)); }
 void Run::count(std::string name, double value) { record.counts.emplace_back(std::move(name), value); }
+void Run::warning(std::string_view shown_as, std::string text) {
+  fmt::print(stderr, "{}{}\n", shown_as, text);
+  warnings.push_back(std::move(text));
+}
+void Run::timing(std::string_view stage, double seconds) {
+  for (auto& [name, s] : timings)
+    if (name == stage) return void(s = seconds);
+  timings.emplace_back(std::string(stage), seconds);
+}
 
 Run& current_run() {
   if (current_ == nullptr) throw StateError("current_run: no verb is running");
@@ -127,7 +173,12 @@ int run_guarded(std::string_view verb, const std::function<int()>& body, bool au
   current_ = &run;
   int rc = exit_internal;
   std::string error;
+  const auto t0 = std::chrono::steady_clock::now();
+  // With --json, stdout carries the summary alone: what the verb prints goes to stderr.
+  std::optional<MessagesToStderr> messages;
+  if (json_summary()) messages.emplace(true);
   try {
+    check_json_outputs(verb);
     rc = body();
   } catch (const earlyhelp::SchemaError& e) {
     error = fmt::format("schema error: {}", e.what());
@@ -149,9 +200,14 @@ int run_guarded(std::string_view verb, const std::function<int()>& body, bool au
     rc = exit_internal;
   }
   current_ = nullptr;
+  messages.reset();
   if (!error.empty()) fmt::print(stderr, "earlyhelp {}: {}\n", verb, error);
   run.record.status = error.empty() ? (rc == exit_ok ? "ok" : fmt::format("exit {}", rc)) : "error: " + error;
-  if (audited) write_audit(run);
+  const bool audit_written = audited && write_audit(run);
+  if (json_summary()) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    print_summary(stdout, run, rc, error, audit_written ? run.record.run_id : std::string(), seconds);
+  }
   return rc;
 }
 

@@ -19,11 +19,14 @@ void register_audit(CLI::App& app) {
 
   auto* verify = cmd->add_subcommand(
       "verify", "Check that no audit record was edited, removed or reordered (hash chain)");
+  add_common_options(*verify, {"earlyhelp audit verify --audit-log /var/log/earlyhelp/audit.jsonl"});
   verify->callback([] {
     set_exit_code(run_guarded("audit verify", [] {
       const std::string path = audit_log_path();
       EH_CHECK(!path.empty(), "audit verify: no audit log: give --audit-log FILE");
       const auto v = governance::verify_audit_log(path);
+      current_run().input("audit_log", path);
+      current_run().param("result", v.message);
       fmt::print("{}\n", v.message);
       return v.ok ? exit_ok : exit_failure;
     }, /*audited=*/false));
@@ -34,6 +37,7 @@ void register_audit(CLI::App& app) {
   show->add_option("-n,--last", *last, "How many records to print")
       ->capture_default_str()
       ->check(whole_number(0, 1000000000));
+  add_common_options(*show, {"earlyhelp audit show --last 5"});
   show->callback([last] {
     set_exit_code(run_guarded("audit show", [last] {
       const std::string path = audit_log_path();
@@ -48,6 +52,8 @@ void register_audit(CLI::App& app) {
         if (lines.size() > *last) lines.pop_front();
       }
       for (const auto& l : lines) fmt::print("{}\n", l);
+      current_run().input("audit_log", path);
+      current_run().count("records", static_cast<double>(lines.size()));
       return exit_ok;
     }, /*audited=*/false));
   });

@@ -323,6 +323,7 @@ void register_demo(CLI::App& app) {
       ->check(whole_number(0, 65536));
   cmd->add_flag("--brief", opt->brief, "Print only the summaries, not each stream's report");
   cmd->add_flag("--skip-synth", opt->skip_synth, "Only validate the bundled sample extracts");
+  add_common_options(*cmd, {"earlyhelp demo", "earlyhelp demo --persons 5000 --brief --out /tmp/demo"});
   cmd->callback([opt] { set_exit_code(run_guarded("demo", [opt] { return run_demo(*opt); })); });
 }
 

@@ -27,14 +27,15 @@ std::string listed(const std::vector<std::string>& columns) {
 
 int run_encode(const EncodeArgs& a) {
   // Before anything is read or written: no output may be an input or another output.
+  check_one_standard_input("encode", {{"--input", a.input}, {"--schema", a.schema}});
   io::check_distinct_files("encode", {{"--input", a.input}, {"--key-file", a.key_file}, {"--schema", a.schema}},
                            {{"--output", a.output}, {"--rejects", a.rejects}});
   const MessagesToStderr messages(a.output == "-" || a.rejects == "-");
   const governance::PseudonymKey key = governance::PseudonymKey::from_file(a.key_file);
   std::optional<governance::EncodePlan> plan;
   if (!a.stream.empty()) {
-    const schema::Schema sch = a.schema.empty() ? schema::Schema::builtin() : schema::Schema::from_file(a.schema);
-    plan = governance::EncodePlan::for_stream(sch.stream(a.stream));
+    const schema::Schema sch = load_schema(a.schema, "encode");
+    plan = governance::EncodePlan::for_stream(stream_arg(sch, a.stream));
   }
   auto& run = current_run();
   run.record.key_fingerprint = key.fingerprint();  // the fingerprint, never the key
@@ -52,14 +53,16 @@ int run_encode(const EncodeArgs& a) {
   run.count("cells_encoded", static_cast<double>(c.cells_encoded));
   run.count("cells_pseudonymised", static_cast<double>(c.cells_pseudonymised));
   run.count("cells_emptied", static_cast<double>(c.cells_emptied));
+  run.set_rows(static_cast<double>(c.rows_read), static_cast<double>(c.rows_written), static_cast<double>(c.rows_rejected));
   // Counts and column names only: values never reach the terminal.
   fmt::print("read {} written {} rejected {} ({}); encoded {} cells in {}; pseudonymised {} cells in {} (key {})\n",
              c.rows_read, c.rows_written, c.rows_rejected,
              c.rows_read == c.rows_written + c.rows_rejected ? "reconciled" : "NOT RECONCILED", c.cells_encoded,
              listed(c.encoded_columns), c.cells_pseudonymised, listed(c.pseudonymised_columns), key.fingerprint());
   if (c.cells_emptied > 0) {
-    fmt::print(stderr, "warning: {} cells held no value the linker can read (an unreadable date, no letter or "
-               "digit) and were written empty (missing)\n", c.cells_emptied);
+    run.warning("warning: ", fmt::format("{} cells held no value the linker can read (an unreadable date, no letter or digit) and "
+                            "were written empty (missing)",
+                            c.cells_emptied));
   }
   return keyed_file_exit(c.rows_read, c.rows_written, c.rows_rejected, a.strict);
 }
@@ -78,6 +81,10 @@ void register_encode(CLI::App& app) {
       "key, 3 for an unreadable file; 0 with rejected rows unless --strict (then 1).");
   cmd->add_option("--stream", args->stream, "stream whose fields to encode, e.g. health (default: canonical columns)");
   add_keyed_file_options(*cmd, *args);
+  add_common_options(*cmd, {"earlyhelp encode --key-file council.key --input records.csv --output records.encoded.csv "
+                            "--rejects records.rejects.csv",
+                            "earlyhelp encode --key-file council.key --stream health --input - --output - < health.csv "
+                            "> health.encoded.csv"});
   cmd->callback([args] { set_exit_code(run_guarded("encode", [args] { return run_encode(*args); })); });
 }
 

@@ -50,11 +50,13 @@ int run_engagement(const EngagementArgs& a) {
   const auto data = forecast::read_engagement_episodes(path);
   run.count("rows_read", static_cast<double>(data.rows_read));
   run.count("rows_rejected", static_cast<double>(data.rejects.size()));
+  run.set_rows(static_cast<double>(data.rows_read), static_cast<double>(data.rows_read - data.rejects.size()),
+               static_cast<double>(data.rejects.size()));
   if (!a.rejects.empty()) {
     io::write_output_file(a.rejects, forecast::rejects_csv(data));
     run.output("rejects", a.rejects);
   } else if (!data.rejects.empty()) {
-    fmt::print(stderr, "engagement: {} rows rejected (write them with --rejects FILE)\n", data.rejects.size());
+    run.warning("engagement: ", fmt::format("{} rows rejected (write them with --rejects FILE)", data.rejects.size()));
   }
   if (a.backtest) {
     Date end = a.data_end.empty() ? o.as_of : date_arg(a.data_end, "--data-end");
@@ -94,11 +96,12 @@ void register_engagement(CLI::App& app) {
       "around in a short engagement, with the avoided cost per family (the savings calculator). Fitted only on data "
       "dated before --as-of. With --backtest: fit before --as-of and judge the episodes after it. Advisory only.");
   cmd->add_option("--data", a->data, "Extracts folder holding early_help_episodes.csv (earlyhelp synth --early-help)");
-  cmd->add_option("--episodes", a->episodes, "An early_help_episodes CSV instead of --data");
+  cmd->add_option("--episodes", a->episodes, "An early_help_episodes CSV instead of --data ('-': standard input)");
   cmd->add_option("--as-of", a->as_of, "YYYY-MM-DD: only data dated before it is used; episodes open on it are scored")->required();
-  cmd->add_option("--out", a->out, "Families CSV to write ('-': standard output); with --backtest the evaluation (metric,value)");
-  cmd->add_option("--model", a->model, "Also write the model's coefficients (CSV)");
-  cmd->add_option("--rejects", a->rejects, "Write rejected rows (file, row, field, reason) here");
+  writes_file(cmd->add_option("--out", a->out,
+                              "Families CSV to write ('-': standard output); with --backtest the evaluation (metric,value)"));
+  writes_file(cmd->add_option("--model", a->model, "Also write the model's coefficients (CSV; '-': standard output)"));
+  writes_file(cmd->add_option("--rejects", a->rejects, "Write rejected rows (file, row, field, reason) here ('-': standard output)"));
   cmd->add_option("--short-weeks", a->short_weeks, "A short engagement, in weeks")->check(CLI::Range(1.0, 520.0))->capture_default_str();
   cmd->add_option("--weekly-cost", a->weekly_cost, "Avoided cost per family per week of engagement (GBP)")
       ->check(CLI::Range(0.0, 1e6))
@@ -113,6 +116,10 @@ void register_engagement(CLI::App& app) {
   cmd->add_flag("--backtest", a->backtest, "Judge the model on the episodes that start after --as-of instead");
   cmd->add_option("--data-end", a->data_end, "Back-test: the extract's last date (default: its latest date)");
   cmd->add_flag("--quiet", a->quiet, "Print nothing on success");
+  add_common_options(*cmd, {"earlyhelp engagement --data council --as-of 2024-04-01 --out families.csv --rejects "
+                            "rejected.csv",
+                            "earlyhelp engagement --episodes early_help_episodes.csv --as-of 2023-04-01 --backtest "
+                            "--out evaluation.csv"});
   cmd->callback([a] { set_exit_code(run_guarded("engagement", [&] { return run_engagement(*a); })); });
 }
 

@@ -40,11 +40,14 @@ double cpu_seconds() {
 int run_features(const FeaturesArgs& a) {
   using namespace earlyhelp::features;
   auto& run = current_run();
-  const schema::Schema sch = a.schema.empty() ? schema::Schema::builtin() : schema::Schema::from_file(a.schema);
+  check_one_standard_input("features", {{"--persons", a.persons}, {"--households", a.households},
+                                       {"--definitions", a.definitions}, {"--schema", a.schema}});
+  const schema::Schema sch = load_schema(a.schema, "features");
   if (!a.schema.empty()) run.input("schema", a.schema);
-  const FeatureSet set = !a.definitions.empty() ? FeatureSet::from_file(a.definitions, sch)
-                         : a.schema.empty()      ? FeatureSet::builtin()
-                                                 : FeatureSet::from_json(FeatureSet::builtin_json(), sch, "built-in definitions");
+  const FeatureSet set = !a.definitions.empty()
+                             ? FeatureSet::from_json(read_whole_file(a.definitions, "features"), sch, input_name(a.definitions))
+                         : a.schema.empty() ? FeatureSet::builtin()
+                                            : FeatureSet::from_json(FeatureSet::builtin_json(), sch, "built-in definitions");
   if (!a.definitions.empty()) run.input("definitions", a.definitions);
   if (a.list) {
     fmt::print("{}", a.markdown ? set.to_markdown() : set.to_text());
@@ -58,6 +61,7 @@ int run_features(const FeaturesArgs& a) {
   const std::vector<Date> dates = parse_as_of(a.as_of);
   EH_CHECK(level == Level::person || !a.households.empty(),
            "features: --level family needs --households FILE (earlyhelp link --households FILE --as-of DATE)");
+  const MessagesToStderr messages(a.output == "-");  // the features CSV owns stdout
   run.param("data", a.data);
   run.param("as_of", a.as_of);
   run.param("level", a.level);
@@ -70,8 +74,10 @@ int run_features(const FeaturesArgs& a) {
     run.input("households", a.households);
     read_households_csv(links, a.households);
   }
+  const Progress progress = progress_for(a.quiet);
   LoadOptions lo;
   lo.n_threads = a.threads;
+  lo.progress = progress;
   lo.rejects_dir = a.rejects;
   LoadReport report;
   const EventStore store = load_events(set, a.data, links, lo, &report);
@@ -88,12 +94,14 @@ int run_features(const FeaturesArgs& a) {
     if (!s.reconciled()) throw Error(fmt::format("features: {}: rows do not reconcile", s.stream));
   }
   if (!a.quiet) fmt::print(stderr, "{}", report.to_text());
-  if (rejected > 0 && a.rejects.empty())
-    fmt::print(stderr, "features: {} rows rejected by the schema were not used (--rejects DIR writes them with "
-                       "their reasons, as validate does)\n",
-               rejected);
-  if (level == Level::person && set.has_family_features() && a.households.empty())
-    fmt::print(stderr, "features: no --households: the family features are missing (NaN)\n");
+  if (rejected > 0 && a.rejects.empty()) {
+    run.warning("features: ", fmt::format("{} rows rejected by the schema were not used (--rejects DIR writes them with their "
+                            "reasons, as validate does)",
+                            rejected));
+  }
+  if (level == Level::person && set.has_family_features() && a.households.empty()) {
+    run.warning("features: ", "no --households: the family features are missing (NaN)");
+  }
 
   const auto t1 = std::chrono::steady_clock::now();
   const double cpu1 = cpu_seconds();
@@ -101,6 +109,7 @@ int run_features(const FeaturesArgs& a) {
   double write_s = 0;
   ComputeOptions co;
   co.n_threads = a.threads;
+  co.progress = progress;
   compute_blocks(set, store, dates, level, [&](const FeatureBlock& b) {
     const auto tw = std::chrono::steady_clock::now();
     writer.write(b, store);
@@ -117,6 +126,7 @@ int run_features(const FeaturesArgs& a) {
   run.count("persons", static_cast<double>(store.n_persons()));
   run.count("households", static_cast<double>(store.household_ids.size()));
   run.count("rows_written", static_cast<double>(writer.rows()));
+  run.set_rows(static_cast<double>(read), static_cast<double>(read - rejected), static_cast<double>(rejected));
   fmt::print("rows {} columns {} dates {} seconds {:.2f} (read {:.2f} compute {:.2f} write {:.2f}; compute and write "
              "used {:.2f} s of CPU)\n",
              writer.rows(), set.column_names(level).size(), dates.size(), seconds_since(t0), read_s, compute_s, write_s,
@@ -135,19 +145,24 @@ void register_features(CLI::App& app) {
       "float features by the definitions (built-in: the four risk domains and the Troubled Families criteria). "
       "Only records dated before each date are used; rows the schema rejects are counted and never used.");
   cmd->add_option("--data", args->data, "Folder of extracts, one <stream>.csv per stream");
-  cmd->add_option("--persons", args->persons, "persons CSV from earlyhelp link (source, record_id, person_id)");
+  cmd->add_option("--persons", args->persons,
+                  "persons CSV from earlyhelp link (source, record_id, person_id; '-': standard input)");
   cmd->add_option("--households", args->households,
-                  "households CSV from earlyhelp link --households (person_id, household_id, role)");
+                  "households CSV from earlyhelp link --households (person_id, household_id, role; '-': standard input)");
   cmd->add_option("--as-of", args->as_of, "Date(s): YYYY-MM-DD, or several separated by commas");
-  cmd->add_option("--definitions", args->definitions, "Feature definitions JSON (default: the built-in set)");
-  cmd->add_option("--schema", args->schema, "Schema JSON (default: the built-in catalogue)");
+  cmd->add_option("--definitions", args->definitions, "Feature definitions JSON (default: the built-in set; '-': standard input)");
+  cmd->add_option("--schema", args->schema, "Schema JSON (default: the built-in catalogue; '-': standard input)");
   cmd->add_option("--level", args->level, "person or family")->capture_default_str();
-  cmd->add_option("--output", args->output, "features CSV to write (person_id or family_id, as_of, features)");
+  writes_file(cmd->add_option("--output", args->output,
+                              "features CSV to write (person_id or family_id, as_of, features; '-': standard output)"));
   cmd->add_option("--rejects", args->rejects, "Write each stream's rejected rows to DIR/<stream>.rejects.csv");
   cmd->add_option("--threads", args->threads, "Threads (default: all cores)");
   cmd->add_flag("--list", args->list, "Print the definitions (name, level, kind, description) and exit");
   cmd->add_flag("--markdown", args->markdown, "With --list: a Markdown table with the domains");
   cmd->add_flag("--quiet", args->quiet, "Only the summary line and warnings");
+  add_common_options(*cmd, {"earlyhelp features --data council --persons persons.csv --households households.csv "
+                            "--as-of 2024-03-31,2024-09-30 --output features.csv",
+                            "earlyhelp features --list --markdown"});
   cmd->callback([args] { set_exit_code(run_guarded("features", [&] { return run_features(*args); }, !args->list)); });
 }
 

@@ -63,6 +63,9 @@ int run_forecast_verb(const ForecastArgs& a) {
   run.param("seed", std::to_string(a.seed));
   run.count("rows_read", static_cast<double>(in.history.rows_read));
   run.count("rows_rejected", static_cast<double>(in.history.rejects.size()));
+  run.set_rows(static_cast<double>(in.history.rows_read),
+               static_cast<double>(in.history.rows_read - in.history.rejects.size()),
+               static_cast<double>(in.history.rejects.size()));
   auto out_file = [&](const char* name) { return (std::filesystem::path(a.out) / name).string(); };
 
   if (a.backtest) {
@@ -81,6 +84,7 @@ int run_forecast_verb(const ForecastArgs& a) {
     return exit_ok;
   }
   fc::ForecastOptions o;
+  o.progress = progress_for(a.quiet);
   o.as_of = parse_as_of(a.as_of);
   o.horizon_months = horizon_months(a.horizon);
   o.scenarios = fc::parse_scenarios(a.scenarios);
@@ -129,6 +133,9 @@ void register_forecast(CLI::App& app) {
   cmd->add_flag("--backtest", args->backtest, "Run the back-test instead of a forecast");
   cmd->add_option("--backtest-months", args->backtest_months, "Months forecast in the back-test")->check(CLI::Range(1, 120))->capture_default_str();
   cmd->add_flag("--quiet", args->quiet, "Print nothing on success");
+  add_common_options(*cmd, {"earlyhelp forecast --data council --as-of 2024-04-01 --horizon 10y --unit-costs costs.csv "
+                            "--out forecast",
+                            "earlyhelp forecast --data council --backtest --backtest-months 12 --out backtest"});
   cmd->callback([args] {
     set_exit_code(run_guarded("forecast", [&] {
       EH_CHECK(args->backtest || !args->as_of.empty(), "forecast: --as-of is required (only data dated before it is used)");

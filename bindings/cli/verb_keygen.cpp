@@ -22,8 +22,9 @@ void register_keygen(CLI::App& app) {
     bool force = false;
   };
   auto opt = std::make_shared<Options>();
-  cmd->add_option("--out", opt->out, "Key file to create")->required()->type_name("FILE");
+  writes_file(cmd->add_option("--out", opt->out, "Key file to create ('-': standard output)"))->required()->type_name("FILE");
   cmd->add_flag("--force", opt->force, "Overwrite an existing key file");
+  add_common_options(*cmd, {"earlyhelp keygen --out council.key"});
   cmd->callback([opt] {
     set_exit_code(run_guarded("keygen", [opt] {
       const std::string* out = &opt->out;
@@ -38,6 +39,7 @@ void register_keygen(CLI::App& app) {
       if (fs::is_regular_file(*out))
         fs::permissions(*out, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
       current_run().param("key_file", *out);
+      current_run().output("key", *out);
       current_run().record.key_fingerprint = key.fingerprint();
       fmt::print("wrote a new key to {} (fingerprint {}); keep it secret and backed up\n", *out,
                  key.fingerprint());

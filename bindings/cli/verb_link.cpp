@@ -15,10 +15,8 @@
 
 #include <chrono>
 #include <ctime>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 namespace earlyhelp::cli {
 
@@ -29,14 +27,6 @@ struct LinkArgs {
   int threads = 0;
   bool quiet = false, strict = false;
 };
-
-std::string read_text(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw IOError(fmt::format("link: cannot read '{}'", path));
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 std::int32_t today_yyyymmdd() {
   const std::time_t t = std::time(nullptr);
@@ -60,9 +50,15 @@ int run_link(const LinkArgs& a) {
   const MessagesToStderr messages(a.output == "-" || a.households == "-" || a.model_out == "-" || a.rejects == "-");
   const auto t0 = std::chrono::steady_clock::now();
   EH_CHECK(a.input.empty() != a.data.empty(), "link: give exactly one of --input FILE or --data DIR");
+  check_one_standard_input("link", {{"--input", a.input}, {"--settings", a.settings}, {"--model", a.model_in}});
   EH_CHECK(a.data.empty() || a.map.empty(), "link: --map applies to --input only (--data maps by the schema)");
-  Settings settings = a.settings.empty() ? Settings() : Settings::from_json(read_text(a.settings));
+  Settings settings;
+  if (!a.settings.empty()) {
+    const std::string text = read_whole_file(a.settings, "link");
+    settings = parse_input_file([&] { return Settings::from_json(text); });
+  }
   if (a.threads != 0) settings.n_threads = a.threads;
+  settings.progress = progress_for(a.quiet);
   std::int32_t as_of = today_yyyymmdd();
   if (!a.as_of.empty()) {
     const auto d = parse_date(a.as_of);
@@ -95,7 +91,7 @@ int run_link(const LinkArgs& a) {
     if (!fields.empty() && fields.back() == '\n') fields.pop_back();
     rejects->write_row({r.file, std::to_string(r.row), std::to_string(r.line), r.field, r.reason, fields});
   };
-  read.warn = [&](const std::string& w) { fmt::print(stderr, "link: warning: {}\n", w); };
+  read.warn = [&](const std::string& w) { current_run().warning("link: warning: ", w); };
   const auto add = [&](std::vector<Record>& batch) {
     n_added += batch.size();
     linker.add_records(batch);
@@ -118,13 +114,17 @@ int run_link(const LinkArgs& a) {
   if (n_rejected > 0) {
     std::string kinds;
     for (const auto& [kind, n] : rejected_by_kind) kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, n);
-    fmt::print(stderr, "link: warning: {} row{} could not be linked and {} ({}){}\n", n_rejected,
-               n_rejected == 1 ? "" : "s", rejects ? "went to --rejects" : "were skipped", kinds,
-               rejects ? "" : "; give --rejects FILE to keep them with the reason");
+    current_run().warning("link: warning: ",
+                          fmt::format("{} row{} could not be linked and {} ({}){}", n_rejected, n_rejected == 1 ? "" : "s",
+                                      rejects ? "went to --rejects" : "were skipped", kinds,
+                                      rejects ? "" : "; give --rejects FILE to keep them with the reason"));
   }
   const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  if (!a.model_in.empty()) linker.load_model_json(read_text(a.model_in));
+  if (!a.model_in.empty()) {
+    const std::string text = read_whole_file(a.model_in, "link");
+    parse_input_file([&] { linker.load_model_json(text); });
+  }
   linker.link();
   const std::vector<std::string> persons = linker.person_ids();
   const std::vector<std::string>& record_ids = linker.records().record_ids;
@@ -181,7 +181,10 @@ int run_link(const LinkArgs& a) {
   for (std::size_t i = 0; i < linker.warnings().size(); ++i)
     current_run().param(fmt::format("warning_{}", i + 1), linker.warnings()[i]);
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  for (const auto& w : linker.warnings()) fmt::print(stderr, "link: warning: {}\n", w);
+  for (const auto& w : linker.warnings()) current_run().warning("link: warning: ", w);
+  current_run().timing("read", read_seconds);
+  current_run().set_rows(static_cast<double>(n_added + n_rejected), static_cast<double>(s.records),
+                         static_cast<double>(n_rejected));
   // Scripts parse this line: new counts go at its end.
   // Every row read is a record in the persons file or a rejected row.
   const bool reconciled = s.records == n_added;
@@ -191,7 +194,7 @@ int run_link(const LinkArgs& a) {
              s.predict_seconds, s.cluster_seconds, n_rejected, n_added + n_rejected,
              reconciled ? "reconciled" : "NOT RECONCILED");
   if (!reconciled) return exit_internal;
-  if (n_records == 0) fmt::print(stderr, "link: warning: the input holds no records; wrote an empty result\n");
+  if (n_records == 0) current_run().warning("link: warning: ", "the input holds no records; wrote an empty result");
   return a.strict && n_rejected > 0 ? exit_failure : exit_ok;
 }
 
@@ -207,25 +210,30 @@ void register_link(CLI::App& app) {
       "nhs_number, and record_date and subject_min_age, which place records in time; any may be absent but "
       "record_id) or a folder of stream extracts (--data). Writes record_id,person_id (with source first for "
       "--data).");
-  cmd->add_option("--input", args->input, "Records CSV (canonical columns, or mapped with --map)");
+  cmd->add_option("--input", args->input, "Records CSV (canonical columns, or mapped with --map; '-': standard input)");
   cmd->add_option("--data", args->data, "Folder of extracts, one <stream>.csv per stream of the built-in schema");
-  cmd->add_option("--output", args->output, "persons CSV to write")->required();
-  cmd->add_option("--households", args->households,
-                  "Also write record_id, person_id, household_id, role (adult/child/unknown), family (0/1)");
-  cmd->add_option("--settings", args->settings, "Settings JSON (see Settings::to_json for the keys)");
+  writes_file(cmd->add_option("--output", args->output, "persons CSV to write ('-': standard output)"))->required();
+  writes_file(cmd->add_option("--households", args->households,
+                              "Also write record_id, person_id, household_id, role (adult/child/unknown), family (0/1)"));
+  cmd->add_option("--settings", args->settings, "Settings JSON (see Settings::to_json for the keys; '-': standard input)");
   cmd->add_option("--map", args->map,
                   "their_column=our_column,... (several columns onto one are joined with a space)");
-  cmd->add_option("--model-out", args->model_out, "Write the trained model JSON here");
-  cmd->add_option("--model", args->model_in, "Use this model JSON (ours or Splink's) instead of training");
+  writes_file(cmd->add_option("--model-out", args->model_out, "Write the trained model JSON here ('-': standard output)"));
+  cmd->add_option("--model", args->model_in,
+                  "Use this model JSON (ours or Splink's) instead of training ('-': standard input)");
   cmd->add_option("--as-of", args->as_of,
                   "Date the households describe: who lived together then, and roles by age (default: today)");
-  cmd->add_option("--rejects", args->rejects,
+  writes_file(cmd->add_option("--rejects", args->rejects,
                   "Write the rows that cannot be linked here: file, row, line, field, reason, and the row as read "
                   "(a ragged row, a field over 1 MiB or not UTF-8, an empty or repeated record id). Without it "
-                  "they are counted and skipped");
+                  "they are counted and skipped"));
   cmd->add_flag("--strict", args->strict, "Exit 1 when any row could not be linked");
   cmd->add_option("--threads", args->threads, "Threads (default: all cores)");
   cmd->add_flag("--quiet", args->quiet, "Only the summary line and warnings");
+  add_common_options(*cmd, {"earlyhelp link --data council --output persons.csv --households households.csv "
+                            "--as-of 2024-03-31 --rejects unlinked.csv",
+                            "earlyhelp link --input records.csv --map forename=first_name,date_of_birth=dob --output - "
+                            "> persons.csv"});
   cmd->callback([args] { set_exit_code(run_guarded("link", [&] { return run_link(*args); })); });
 }
 

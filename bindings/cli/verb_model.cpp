@@ -21,8 +21,7 @@ namespace {
 // Field name -> plain-language label (Field::label, or the name when it has none) over every
 // stream of the schema at `path`, or of the built-in catalogue for "" / "builtin".
 std::map<std::string, std::string> schema_labels(const std::string& path) {
-  const auto schema = path.empty() || path == "builtin" ? schema::Schema::builtin()
-                                                        : schema::Schema::from_file(path);
+  const auto schema = load_schema(path, "model import");
   std::map<std::string, std::string> out;
   for (const auto& s : schema.streams) {
     for (const auto& f : s.fields) out.emplace(f.name, f.label.empty() ? f.name : f.label);
@@ -51,7 +50,7 @@ void register_model(CLI::App& app) {
                   "its field label; with an explicit file every feature must be one of its fields");
   imp->add_option("--features", opt->features,
                   "feature names in model column order (default: the names saved in the model)");
-  imp->add_option("--out", opt->out, "bundle file to write")->required();
+  writes_file(imp->add_option("--out", opt->out, "bundle file to write ('-': standard output)"))->required();
   imp->add_option("--memory-budget", opt->memory_budget,
                   "memory the import may use, e.g. 512MB or 4GB (default 2GB); a larger model is refused")
       ->transform(CLI::AsSizeValue(false))
@@ -63,6 +62,8 @@ void register_model(CLI::App& app) {
   imp->add_option("--owner", opt->owner, "owner");
   imp->add_option("--intended-use", opt->intended_use, "intended use");
   imp->add_option("--training-window", opt->window, "training window, e.g. 2019-04-01..2023-03-31");
+  add_common_options(*imp, {"earlyhelp model import --xgboost asb.json --name asb --version 2024.1 --domain asb "
+                            "--key-file bundle.key --out asb.ehm"});
   imp->callback([opt] {
     set_exit_code(run_guarded("model import", [&] {
       io::check_distinct_files("model import",
@@ -115,11 +116,22 @@ void register_model(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   auto key_file = std::make_shared<std::string>();
   auto* info = model->add_subcommand("info", "Describe a bundle");
-  info->add_option("bundle", *path, "bundle file (.ehm)")->required();
+  info->add_option("bundle", *path, "bundle file (.ehm; '-': standard input)")->required();
   info->add_option("--key-file", *key_file, "require the bundle to be signed with this HMAC key");
+  add_common_options(*info, {"earlyhelp model info asb.ehm --key-file bundle.key"});
   info->callback([path, key_file] {
     set_exit_code(run_guarded("model info", [&] {
-      const auto m = models::Model::load(*path, read_bundle_key(*key_file, "model info"));
+      check_one_standard_input("model info", {{"bundle", *path}, {"--key-file", *key_file}});
+      const std::string key = read_bundle_key(*key_file, "model info");
+      const auto m = *path == "-" ? models::Model::from_bytes(read_whole_file(*path, "model info"), key)
+                                  : models::Model::load(*path, key);
+      current_run().input("bundle", *path);
+      current_run().param("kind", std::string(m.kind()));
+      current_run().count("features", static_cast<double>(m.n_features()));
+      current_run().count("outputs", static_cast<double>(m.n_outputs()));
+      current_run().param("name", m.info().name);
+      current_run().param("version", m.info().version);
+      current_run().param("domain", m.info().domain);
       const auto& i = m.info();
       fmt::print("kind: {}\n", m.kind());
       if (const auto* t = std::get_if<models::TreeEnsemble>(&m.estimator())) {

@@ -43,6 +43,9 @@ void register_model_card(CLI::App& model) {
   card->add_option("--domain", opt->domain,
                    "the model's domain: a built-in name or a domain JSON file (default: the one the bundle names)");
   card->add_option("--key-file", opt->key_file, "require the bundle to be signed with this HMAC key");
+  add_common_options(*card, {"earlyhelp model card --bundle asb.ehm --evaluation evaluation/asb.json --organisation "
+                             "council.json --out cards/asb",
+                             "earlyhelp model card --reference safeguarding --out cards/safeguarding"});
   card->callback([opt] {
     set_exit_code(run_guarded("model card", [&] {
       EH_CHECK(!opt->reference.empty() || (!opt->bundle.empty() && !opt->evaluation.empty()),
@@ -73,8 +76,10 @@ void register_model_card(CLI::App& model) {
       }
       if (docs.synthetic) fmt::print("note: the model was trained or evaluated on synthetic data: not for use on residents\n");
       if (!docs.to_complete.empty())
-        fmt::print(stderr, "model card: {} transparency-record field(s) to complete (--organisation): {}\n",
-                   docs.to_complete.size(), fmt::join(docs.to_complete, ", "));
+      {
+        current_run().warning("model card: ", fmt::format("{} transparency-record field(s) to complete (--organisation): {}",
+                                          docs.to_complete.size(), fmt::join(docs.to_complete, ", ")));
+      }
       current_run().count("fields_to_complete", static_cast<double>(docs.to_complete.size()));
       return exit_ok;
     }));

@@ -84,6 +84,7 @@ profiling::ProfileOptions options_from(const ProfileArgs& a) {
   o.reasons = a.reasons;
   o.n_threads = a.threads;
   o.rejects_dir = a.rejects;
+  o.progress = progress_for(a.quiet);
   return o;
 }
 
@@ -121,7 +122,7 @@ features::Linkage linkage(const ProfileArgs& a, Date date, const std::string& li
   auto& run = current_run();
   if (a.persons.empty()) {
     fmt::print(stderr, "profile: no --persons: linking the extracts (persons and households written to {})\n", linked);
-    features::Linkage links = profiling::link_extracts(a.data, date, linked, a.threads);
+    features::Linkage links = profiling::link_extracts(a.data, date, linked, a.threads, progress_for(a.quiet));
     run.output("persons", linked);
     return links;
   }
@@ -187,6 +188,8 @@ int run_profile(const ProfileArgs& a) {
   for (const auto& f : model_files) inputs.push_back({"--model", f});
   io::check_distinct_files("profile", inputs,
                            {{"--output", a.output}, {"--scores", a.scores}, {"--history", a.history}, {"persons file", linked}});
+  // The persons file is read twice (persons, then the households it may hold): a pipe cannot be.
+  EH_CHECK(a.persons != "-", "profile: --persons cannot be standard input ('-'): it is read twice; give a file");
   const MessagesToStderr messages(a.output == "-" || a.scores == "-");
   const profiling::ProfileOptions o = options_from(a);
   run.param("data", a.data);
@@ -196,13 +199,18 @@ int run_profile(const ProfileArgs& a) {
   if (!a.history.empty()) run.input("history", a.history);
 
   const features::Linkage links = linkage(a, *as_of, linked);
-  if (a.history.empty() && !a.alert_on_first)
-    fmt::print(stderr,
-               "profile: no --history: every subject is a first assessment, which by the policy raises no alert "
-               "(--history FILE remembers assessments between runs)\n");
+  if (a.history.empty() && !a.alert_on_first) {
+    run.warning("profile: ", "no --history: every subject is a first assessment, which by the policy raises no alert "
+                "(--history FILE remembers assessments between runs)");
+  }
 
   const profiling::ProfileResult r = profiling::profile(a.data, links, *as_of, o);
   if (!a.quiet) fmt::print(stderr, "{}", r.load.to_text());
+  {
+    std::size_t read = 0, rejected = 0;
+    for (const auto& s : r.load.streams) read += s.rows_read, rejected += s.rows_rejected;
+    run.set_rows(static_cast<double>(read), static_cast<double>(read - rejected), static_cast<double>(rejected));
+  }
   write_alerts(a.output, r);
   run.output("alerts", a.output);
   if (!a.scores.empty()) {
@@ -245,12 +253,12 @@ void register_profile(CLI::App& app) {
   cmd->add_option("--domains", a->domains,
                   "Comma-separated domains: built-in names or domain JSON files (default: all four)");
   cmd->add_option("--history", a->history, "SQLite assessment history (created if absent; the run is recorded)");
-  cmd->add_option("--output", a->output,
+  writes_file(cmd->add_option("--output", a->output,
                   "alerts CSV to write (person_id or family_id, domain, as_of, score, band, previous_score, reasons, "
-                  "model, model_sha256, previous_as_of, new_features, model_version)");
-  cmd->add_option("--scores", a->scores,
-                  "scores CSV to write (person_id, family_id, domain, as_of, score, band; a family domain gives each "
-                  "member the family's score)");
+                  "model, model_sha256, previous_as_of, new_features, model_version; '-': standard output)"));
+  writes_file(cmd->add_option("--scores", a->scores,
+                              "scores CSV to write (person_id, family_id, domain, as_of, score, band; a family domain "
+                              "gives each member the family's score; '-': standard output)"));
   cmd->add_option("--model", a->model, "DOMAIN=FILE: the council's own bundle for a domain (repeatable)");
   cmd->add_option("--models", a->models_dir,
                   "Folder of bundles <domain>.ehm for the domains --model does not name (--train: written there)");
@@ -277,6 +285,10 @@ void register_profile(CLI::App& app) {
   cmd->add_option("--rejects", a->rejects, "Write each stream's rejected rows to DIR/<stream>.rejects.csv");
   cmd->add_option("--threads", a->threads, "Threads (default: all cores)")->check(whole_number(0, 65536));
   cmd->add_flag("--quiet", a->quiet, "Only the summary lines and warnings");
+  add_common_options(*cmd, {"earlyhelp profile --data council --persons persons.csv --as-of 2024-03-31 --history "
+                            "history.sqlite --output alerts.csv --scores scores.csv",
+                            "earlyhelp profile --train --data council --as-of 2022-03-31,2022-09-30 "
+                            "--evaluation-start 2023-04-01 --models models"});
   cmd->callback([a] { set_exit_code(run_guarded("profile", [&] { return run_profile(*a); })); });
 }
 

@@ -25,14 +25,15 @@ int run_pseudonymise(const PseudonymiseArgs& a) {
   EH_CHECK(!a.stream.empty() || !a.columns.empty(),
            "pseudonymise: say which columns: --stream NAME (its identifier fields) and/or --columns a,b,...");
   // Before anything is read or written: no output may be an input or another output.
+  check_one_standard_input("pseudonymise", {{"--input", a.input}, {"--schema", a.schema}});
   io::check_distinct_files("pseudonymise", {{"--input", a.input}, {"--key-file", a.key_file}, {"--schema", a.schema}},
                            {{"--output", a.output}, {"--rejects", a.rejects}});
   const MessagesToStderr messages(a.output == "-" || a.rejects == "-");
   const governance::Pseudonymiser p(governance::PseudonymKey::from_file(a.key_file));
   governance::PseudonymPlan plan;
   if (!a.stream.empty()) {
-    const schema::Schema sch = a.schema.empty() ? schema::Schema::builtin() : schema::Schema::from_file(a.schema);
-    plan.merge(governance::PseudonymPlan::for_stream(sch.stream(a.stream)));
+    const schema::Schema sch = load_schema(a.schema, "pseudonymise");
+    plan.merge(governance::PseudonymPlan::for_stream(stream_arg(sch, a.stream)));
   }
   if (!a.columns.empty()) plan.merge(governance::PseudonymPlan::for_columns(a.columns));
   auto& run = current_run();
@@ -49,6 +50,7 @@ int run_pseudonymise(const PseudonymiseArgs& a) {
   run.count("rows_rejected", static_cast<double>(c.rows_rejected));
   run.count("cells_pseudonymised", static_cast<double>(c.cells_pseudonymised));
   run.count("cells_emptied", static_cast<double>(c.cells_emptied));
+  run.set_rows(static_cast<double>(c.rows_read), static_cast<double>(c.rows_written), static_cast<double>(c.rows_rejected));
   // Counts and column names only: values never reach the terminal.
   fmt::print("read {} written {} rejected {} ({}); pseudonymised {} cells in {} (key {})\n", c.rows_read,
              c.rows_written, c.rows_rejected,
@@ -56,8 +58,9 @@ int run_pseudonymise(const PseudonymiseArgs& a) {
              c.cells_pseudonymised, c.columns.empty() ? std::string("no column") : fmt::format("{}", fmt::join(c.columns, ", ")),
              p.key_fingerprint());
   if (c.cells_emptied > 0) {
-    fmt::print(stderr, "warning: {} identifier cells held no letter or digit and were written empty (missing), "
-               "as the linker reads them\n", c.cells_emptied);
+    run.warning("warning: ", fmt::format("{} identifier cells held no letter or digit and were written empty (missing), as the "
+                            "linker reads them",
+                            c.cells_emptied));
   }
   return keyed_file_exit(c.rows_read, c.rows_written, c.rows_rejected, a.strict);
 }
@@ -75,6 +78,10 @@ void register_pseudonymise(CLI::App& app) {
   cmd->add_option("--stream", args->stream, "stream whose identifier fields to pseudonymise, e.g. health");
   cmd->add_option("--columns", args->columns, "columns to pseudonymise in any CSV (a,b,...)")->delimiter(',');
   add_keyed_file_options(*cmd, *args);
+  add_common_options(*cmd, {"earlyhelp pseudonymise --key-file council.key --stream health --input health.csv "
+                            "--output health.pseudo.csv --rejects health.rejects.csv",
+                            "extract_health | earlyhelp pseudonymise --key-file council.key --stream health --input - "
+                            "--output - | upload"});
   cmd->callback([args] { set_exit_code(run_guarded("pseudonymise", [args] { return run_pseudonymise(*args); })); });
 }
 

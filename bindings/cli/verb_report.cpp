@@ -50,6 +50,8 @@ void register_report(CLI::App& app) {
   cmd->add_option("--history", a->history,
                   "SQLite assessment history for the alerts (created if absent; the run is recorded)");
   cmd->add_option("--threads", a->threads, "Threads (default: all cores)")->check(whole_number(0, 65536));
+  add_common_options(*cmd, {"earlyhelp report --data council --as-of 2024-03-31 --history history.sqlite --out "
+                            "report.html"});
   cmd->callback([a] {
     set_exit_code(run_guarded("report", [&] {
       io::check_distinct_files("report",

@@ -24,26 +24,23 @@ void register_schema(CLI::App& app) {
   cmd->add_option("--format", opt->format, "markdown (a readable data dictionary) or json (the schema file)")
       ->check(CLI::IsMember({"markdown", "json"}))
       ->capture_default_str();
-  cmd->add_option("--schema", opt->schema_file, "A schema JSON file to use instead of the built-in catalogue");
+  cmd->add_option("--schema", opt->schema_file,
+                  "A schema JSON file to use instead of the built-in catalogue ('-': standard input)");
   cmd->add_option("--stream", opt->stream, "Print only this stream");
+  add_common_options(*cmd, {"earlyhelp schema --stream school_attendance",
+                            "earlyhelp schema --format json > schema.json"});
   cmd->callback([opt] {
     set_exit_code(run_guarded("schema", [&] {
       using earlyhelp::schema::Schema;
-      Schema s = opt->schema_file.empty() ? Schema::builtin() : Schema::from_file(opt->schema_file);
+      Schema s = load_schema(opt->schema_file, "schema");
+      if (!opt->schema_file.empty()) current_run().input("schema", opt->schema_file);
       if (!opt->stream.empty()) {
-        // An unknown --stream is a bad command line (exit 2), not a bad schema file.
-        if (s.find(opt->stream) == nullptr) {
-          try {
-            (void)s.stream(opt->stream);
-          } catch (const SchemaError& e) {
-            throw InvalidArgument(fmt::format("--stream: {}", e.what()));
-          }
-        }
-        auto only = s.stream(opt->stream);
+        auto only = stream_arg(s, opt->stream);  // an unknown --stream is exit 2
         s.streams = {only};
       }
       const std::string out = opt->format == "json" ? s.to_json() : s.to_markdown();
       std::fwrite(out.data(), 1, out.size(), stdout);
+      current_run().count("streams", static_cast<double>(s.streams.size()));
       return exit_ok;
     }, /*audited=*/false));  // prints the data dictionary: touches no personal data
   });

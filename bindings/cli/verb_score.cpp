@@ -34,27 +34,33 @@ void register_score(CLI::App& app) {
       "Score a CSV with a model bundle (advisory scores). Empty cells and the schema's missing-value "
       "markers (NA, NULL, N/A, ...) are missing. Exit 0 even when rows are rejected unless --strict (then 1); "
       "3 for an unreadable or malformed file.");
-  cmd->add_option("--model", opt->model, "model bundle (.ehm)")->required();
+  cmd->add_option("--model", opt->model, "model bundle (.ehm; '-': standard input)")->required();
   cmd->add_option("--input", opt->input, "CSV with a header naming the model's features ('-': standard input)")
       ->required();
-  cmd->add_option("--output", opt->output, "CSV to write ('-': standard output; the counts then go to stderr)")
+  writes_file(cmd->add_option("--output", opt->output, "CSV to write ('-': standard output; the counts then go to stderr)"))
       ->required();
   cmd->add_option("--explain", opt->explain, "add the top K reasons per row")->check(CLI::Range(0, 100));
   cmd->add_option("--keep", opt->keep, "input columns copied to the output (e.g. a pseudonymised id)");
   cmd->add_option("--key-file", opt->key_file, "require the bundle to be signed with this HMAC key");
-  cmd->add_option("--rejects", opt->rejects,
-                  "CSV of rows that cannot be scored (row, line, column, reason, --keep columns); "
-                  "without it such a row is an error naming the file, row and column");
+  writes_file(cmd->add_option("--rejects", opt->rejects,
+                              "CSV of rows that cannot be scored (row, line, column, reason, --keep columns; '-': "
+                              "standard output); without it such a row is an error naming the file, row and column"));
   cmd->add_option("--delimiter", opt->delimiter, "Field delimiter of --input")->capture_default_str();
   cmd->add_flag("--strict", opt->strict, "Exit 1 when any row is rejected");
   cmd->add_option("--threads", opt->threads, "threads (0: all cores)")->check(whole_number(0, 65536));
+  add_common_options(*cmd, {"earlyhelp score --model asb.ehm --input features.csv --keep person_id --explain 3 "
+                            "--output scores.csv --rejects unscored.csv",
+                            "earlyhelp features ... --output - | earlyhelp score --model asb.ehm --input - --output -"});
   cmd->callback([opt] {
     set_exit_code(run_guarded("score", [&] {
       // Before anything is read or written: no output may be an input or another output.
       io::check_distinct_files("score", {{"--input", opt->input}, {"--model", opt->model}, {"--key-file", opt->key_file}},
                                {{"--output", opt->output}, {"--rejects", opt->rejects}});
+      check_one_standard_input("score", {{"--input", opt->input}, {"--model", opt->model}, {"--key-file", opt->key_file}});
       const MessagesToStderr messages(opt->output == "-" || opt->rejects == "-");
-      const auto m = models::Model::load(opt->model, read_bundle_key(opt->key_file, "score"));
+      const std::string key = read_bundle_key(opt->key_file, "score");
+      const auto m = opt->model == "-" ? models::Model::from_bytes(read_whole_file(opt->model, "score"), key)
+                                       : models::Model::load(opt->model, key);
       EH_CHECK(!m.feature_names().empty(), "score: the bundle has no feature names to match columns");
       Run& run = current_run();
       run.input("model", opt->model);
@@ -125,6 +131,7 @@ void register_score(CLI::App& app) {
       run.count("rows_read", static_cast<double>(t.rows_read));
       run.count("rows_scored", static_cast<double>(p.rows()));
       run.count("rows_rejected", static_cast<double>(t.rejects.size()));
+      run.set_rows(static_cast<double>(t.rows_read), static_cast<double>(p.rows()), static_cast<double>(t.rejects.size()));
       // Counts only: values never reach the terminal.
       fmt::print("read {} scored {} rejected {}\n", t.rows_read, p.rows(), t.rejects.size());
       return opt->strict && !t.rejects.empty() ? exit_failure : exit_ok;

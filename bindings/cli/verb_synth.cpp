@@ -50,6 +50,8 @@ void register_synth(CLI::App& app) {
                 "headline problems at assessment, used by `earlyhelp engagement`); without it a seed gives the same "
                 "files as earlier versions");
   cmd->add_flag("--quiet", opt->quiet, "Print nothing on success");
+  add_common_options(*cmd, {"earlyhelp synth --persons 20000 --seed 7 --out council",
+                            "earlyhelp synth --persons 600000 --optional-columns --early-help --out county --json"});
   cmd->callback([opt] {
     set_exit_code(run_guarded("synth", [&] {
       synth::Config c;
@@ -59,6 +61,7 @@ void register_synth(CLI::App& app) {
       c.error_scale = opt->error_scale;
       c.optional_columns = opt->optional_columns;
       c.early_help = opt->early_help;
+      c.progress = progress_for(opt->quiet);
       const auto start = parse_date(opt->start), end = parse_date(opt->end);
       EH_CHECK(start.has_value(), "synth: --start is not a date (expected YYYY-MM-DD)");
       EH_CHECK(end.has_value(), "synth: --end is not a date (expected YYYY-MM-DD)");
@@ -78,6 +81,7 @@ void register_synth(CLI::App& app) {
       run.count("persons", static_cast<double>(r.persons));
       run.count("households", static_cast<double>(r.households));
       run.count("records", static_cast<double>(r.total_rows()));
+      run.output("extracts", opt->out);
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (!opt->quiet) {
         fmt::print("synth: {} persons, {} households, {} records, {} outcome labels in {:.1f} s -> {}\n", r.persons,

@@ -38,8 +38,14 @@ int run_tf(const TfArgs& a) {
   const std::string linked = a.persons.empty() ? beside(a.output, "persons.csv") : std::string();
   io::check_distinct_files("tf", {{"--persons", a.persons}, {"--households", a.households}, {"--framework", a.framework}},
                            {{"--output", a.output}, {"--members", a.members}, {"persons file", linked}});
+  // The persons file is read twice (persons, then the households it may hold): a pipe cannot be.
+  EH_CHECK(a.persons != "-", "tf: --persons cannot be standard input ('-'): it is read twice; give a file");
+  check_one_standard_input("tf", {{"--households", a.households}, {"--framework", a.framework}});
   const MessagesToStderr messages(a.output == "-" || a.members == "-");
-  const Framework fw = a.framework.empty() ? Framework::builtin() : Framework::from_file(a.framework);
+  const Framework fw = a.framework.empty()
+                           ? Framework::builtin()
+                           : Framework::from_json(read_whole_file(a.framework, "tf"), schema::Schema::builtin(),
+                                                  input_name(a.framework));
   if (!a.framework.empty()) run.input("framework", a.framework);
   run.param("data", a.data);
   run.param("as_of", a.as_of);
@@ -48,7 +54,7 @@ int run_tf(const TfArgs& a) {
   features::Linkage links(fw.feature_set().schema());
   if (a.persons.empty()) {
     fmt::print(stderr, "tf: no --persons: linking the extracts (persons and households written to {})\n", linked);
-    links = link_extracts(a.data, *as_of, linked, a.threads);
+    links = link_extracts(a.data, *as_of, linked, a.threads, progress_for(a.quiet));
     run.output("persons", linked);
   } else {
     run.input("persons", a.persons);
@@ -59,17 +65,24 @@ int run_tf(const TfArgs& a) {
   FamiliesOptions opts;
   opts.n_threads = a.threads;
   opts.rejects_dir = a.rejects;
+  // assess_families reports no steps: one stage, so --json times it and a terminal sees it.
+  const Progress progress = progress_for(a.quiet);
+  progress("assess", 0, 1);
   const FamiliesResult r = assess_families(fw, a.data, links, *as_of, opts);
-  std::size_t rejected = 0;
+  progress("assess", 1, 1);
+  std::size_t read = 0, rejected = 0;
   for (const auto& s : r.load.streams) {
     if (s.file.empty()) continue;
     run.input("extract:" + s.stream, s.file);
+    read += s.rows_read;
     rejected += s.rows_rejected;
   }
+  run.set_rows(static_cast<double>(read), static_cast<double>(read - rejected), static_cast<double>(rejected));
   if (!a.quiet) fmt::print(stderr, "{}", r.load.to_text());
-  if (rejected > 0 && a.rejects.empty())
-    fmt::print(stderr, "tf: {} rows rejected by the schema were not used (--rejects DIR writes them with their reasons)\n",
-               rejected);
+  if (rejected > 0 && a.rejects.empty()) {
+    run.warning("tf: ", fmt::format("{} rows rejected by the schema were not used (--rejects DIR writes them with their reasons)",
+                            rejected));
+  }
 
   const auto target = static_cast<int>(std::lround(fw.attendance().target * 100));
   io::CsvWriter out = io::CsvWriter::open(a.output);
@@ -127,12 +140,15 @@ void register_tf(CLI::App& app) {
                   "persons CSV with households (earlyhelp link --data DIR --households FILE --as-of DATE)");
   cmd->add_option("--households", args->households,
                   "households CSV (person_id, household_id, role) when --persons has none");
-  cmd->add_option("--framework", args->framework, "Framework JSON (default: the six Troubled Families headline problems)");
-  cmd->add_option("--output", args->output, "families CSV to write");
-  cmd->add_option("--members", args->members, "members CSV to write (family_id, person_id, role)");
+  cmd->add_option("--framework", args->framework,
+                  "Framework JSON (default: the six Troubled Families headline problems; '-': standard input)");
+  writes_file(cmd->add_option("--output", args->output, "families CSV to write ('-': standard output)"));
+  writes_file(cmd->add_option("--members", args->members, "members CSV to write (family_id, person_id, role; '-': standard output)"));
   cmd->add_option("--rejects", args->rejects, "Write each stream's rejected rows to DIR/<stream>.rejects.csv");
   cmd->add_option("--threads", args->threads, "Threads (default: all cores)");
   cmd->add_flag("--quiet", args->quiet, "Only the summary line and warnings");
+  add_common_options(*cmd, {"earlyhelp tf --data council --persons persons.csv --as-of 2024-03-31 --output families.csv "
+                            "--members members.csv"});
   cmd->callback([args] { set_exit_code(run_guarded("tf", [&] { return run_tf(*args); })); });
 }
 

@@ -30,8 +30,9 @@ struct ValidateArgs {
 };
 
 int run_validate(const ValidateArgs& a) {
-  const schema::Schema sch = a.schema.empty() ? schema::Schema::builtin() : schema::Schema::from_file(a.schema);
-  const schema::Stream& stream = sch.stream(a.stream);
+  check_one_standard_input("validate", {{"--input", a.input}, {"--schema", a.schema}});
+  const schema::Schema sch = load_schema(a.schema, "validate");
+  const schema::Stream& stream = stream_arg(sch, a.stream);
   io::CsvOptions options;
   options.max_field_bytes = a.max_field_bytes;
   options.max_record_bytes = std::max(options.max_record_bytes, a.max_field_bytes);  // a record holds its field
@@ -44,7 +45,12 @@ int run_validate(const ValidateArgs& a) {
   run.param("stream", a.stream);
   run.input("input", a.input);
   if (!a.schema.empty()) run.input("schema", a.schema);
+  // validate_file reports no steps: one stage, so --json times it and a terminal sees it start and end.
+  const Progress progress = progress_for(a.quiet);
+  progress("validate", 0, 1);
   const io::IngestResult r = io::validate_file(stream, a.input, a.output, a.rejects, options, a.threads);
+  progress("validate", 1, 1);
+  run.set_rows(static_cast<double>(r.rows_read), static_cast<double>(r.rows_clean), static_cast<double>(r.rows_rejected));
   run.output("output", a.output);
   run.output("rejects", a.rejects);
   run.count("rows_read", static_cast<double>(r.rows_read));
@@ -73,14 +79,15 @@ void register_validate(CLI::App& app) {
                                  "--strict (then 1); 3 for an unreadable or malformed file.");
   cmd->add_option("--stream", args->stream, "Stream name, e.g. school_attendance")->required();
   cmd->add_option("--input", args->input, "Input CSV file ('-': standard input)")->required();
-  cmd->add_option("--output", args->output,
-                  "Clean CSV to write (schema columns, normalised; '-': standard output, and the counts "
-                  "and report go to stderr)")
+  writes_file(cmd->add_option("--output", args->output,
+                              "Clean CSV to write (schema columns, normalised; '-': standard output, and the counts "
+                              "and report go to stderr)"))
       ->required();
-  cmd->add_option("--rejects", args->rejects, "Rejects CSV to write (a file other than --output and --input)")
+  writes_file(cmd->add_option("--rejects", args->rejects,
+                              "Rejects CSV to write (a file other than --output and --input; '-': standard output)"))
       ->required();
-  cmd->add_option("--schema", args->schema, "Schema JSON file (default: the built-in catalogue)");
-  cmd->add_option("--report", args->report, "Also write the data-quality report as JSON here");
+  cmd->add_option("--schema", args->schema, "Schema JSON file (default: the built-in catalogue; '-': standard input)");
+  writes_file(cmd->add_option("--report", args->report, "Also write the data-quality report as JSON here ('-': standard output)"));
   cmd->add_option("--max-field-bytes", args->max_field_bytes, "Longest field kept (up to 1 GiB); longer ones reject the row")
       ->check(whole_number(1, std::uint64_t{1} << 30))
       ->capture_default_str();
@@ -89,6 +96,10 @@ void register_validate(CLI::App& app) {
       ->check(whole_number(0, 65536));
   cmd->add_flag("--strict", args->strict, "Exit 1 when any row is rejected");
   cmd->add_flag("--quiet", args->quiet, "Print only the counts line");
+  add_common_options(*cmd, {"earlyhelp validate --stream school_attendance --input attendance.csv --output clean.csv "
+                            "--rejects rejects.csv --report quality.json",
+                            "earlyhelp validate --stream school_attendance --input - --output - --rejects rejects.csv "
+                            "< attendance.csv > clean.csv"});
   cmd->callback([args] { set_exit_code(run_guarded("validate", [&] { return run_validate(*args); })); });
 }
 

@@ -63,9 +63,7 @@ void format_rows(std::size_t begin, std::size_t end, const Id& id_of, const std:
 
 FeatureCsvWriter::FeatureCsvWriter(const std::string& path, Level level, const std::vector<std::string>& columns,
                                    int n_threads)
-    : path_(path), part_(path + ".part"), level_(level), n_columns_(columns.size()), n_threads_(n_threads) {
-  file_ = std::fopen(part_.c_str(), "wb");
-  if (file_ == nullptr) throw IOError(fmt::format("{}: cannot open for writing: {}", path_, std::strerror(errno)));
+    : path_(path), file_(io::OutputFile::open(path)), level_(level), n_columns_(columns.size()), n_threads_(n_threads) {
   io::CsvWriter header;
   header.field(level == Level::person ? "person_id" : "family_id");
   header.field("as_of");
@@ -76,20 +74,13 @@ FeatureCsvWriter::FeatureCsvWriter(const std::string& path, Level level, const s
 
 FeatureCsvWriter::~FeatureCsvWriter() {
   if (pending_.valid()) pending_.wait();
-  if (file_ != nullptr) {
-    std::fclose(file_);
-    std::error_code ec;
-    std::filesystem::remove(part_, ec);
-  }
+  // file_, if still open, removes its temporary file (io::OutputFile without commit()).
 }
 
-void FeatureCsvWriter::put(const char* data, std::size_t size) {
-  if (std::fwrite(data, 1, size, file_) != size)
-    throw IOError(fmt::format("{}: write failed: {}", path_, std::strerror(errno)));
-}
+void FeatureCsvWriter::put(const char* data, std::size_t size) { file_->write(std::string_view(data, size)); }
 
 void FeatureCsvWriter::write(const FeatureBlock& block, const EventStore& store) {
-  EH_CHECK(file_ != nullptr, "FeatureCsvWriter::write: {} is closed", path_);
+  EH_CHECK(file_.has_value(), "FeatureCsvWriter::write: {} is closed", path_);
   EH_CHECK(static_cast<std::size_t>(block.values.cols()) == n_columns_ &&
                static_cast<std::size_t>(block.values.rows()) == block.entities.size(),
            "FeatureCsvWriter::write: block of {} x {} for {} rows and {} columns", block.values.rows(),
@@ -115,21 +106,11 @@ void FeatureCsvWriter::wait_pending() {
 }
 
 void FeatureCsvWriter::close() {
-  if (file_ == nullptr) return;
+  if (!file_) return;
   wait_pending();
-  const bool failed = std::fflush(file_) != 0 || std::ferror(file_) != 0;
-  const int rc = std::fclose(file_);
-  file_ = nullptr;
-  std::error_code ec;
-  if (failed || rc != 0) {
-    std::filesystem::remove(part_, ec);
-    throw IOError(fmt::format("{}: write failed", path_));
-  }
-  std::filesystem::rename(part_, path_, ec);
-  if (ec) {
-    std::filesystem::remove(part_, ec);
-    throw IOError(fmt::format("{}: cannot write: {}", path_, ec.message()));
-  }
+  io::OutputFile f = std::move(*file_);
+  file_.reset();
+  f.commit();
 }
 
 }  // namespace earlyhelp::features

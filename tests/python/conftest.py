@@ -52,3 +52,26 @@ def synth_and_link(cli):
             "--as-of", as_of)
         return data
     return make
+
+
+@pytest.fixture
+def extract(tmp_path):
+    """A school_attendance extract in tmp_path/in.csv: its header and one row the schema rejects."""
+    import earlyhelp
+
+    path = tmp_path / "in.csv"
+    header = ",".join(earlyhelp.builtin_schema().stream("school_attendance").field_names) + "\n"
+    path.write_text(header + ",".join(["x"] * header.count(",")) + ",x\n")
+    return path
+
+
+@pytest.fixture
+def bundle(tmp_path):
+    """A linear bundle tmp_path/m.ehm over features a, b, and tmp_path/x.csv: two rows to score."""
+    import earlyhelp
+
+    m = earlyhelp.Model.linear([[1.0, -1.0]], [0.0], feature_names=["a", "b"])
+    path = tmp_path / "m.ehm"
+    m.save(path)
+    (tmp_path / "x.csv").write_text("a,b\n1,2\n0.5,0.25\n")
+    return path

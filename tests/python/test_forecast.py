@@ -122,4 +122,4 @@ def test_savings_reproduces_both_published_cases(cli, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"eligible": 3, "effect": {"outcomes": 1}, "savings": [{"amount": "lots"}]}')
     r = subprocess.run([cli, "--no-audit", "savings", "--config", str(bad)], capture_output=True, text=True)
-    assert r.returncode == 2 and "bad.json: savings[0]: 'amount' must be a number" in r.stderr
+    assert r.returncode == 3 and "bad.json: savings[0]: 'amount' must be a number" in r.stderr  # a malformed input file: 3, as for a schema

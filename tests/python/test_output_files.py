@@ -54,15 +54,6 @@ class Fifo:
         os.close(self.fd)
 
 
-@pytest.fixture
-def extract(tmp_path):
-    """A school_attendance extract: its header and one row the schema rejects."""
-    path = tmp_path / "in.csv"
-    header = _header("school_attendance")
-    path.write_text(header + ",".join(["x"] * header.count(",")) + ",x\n")
-    return path
-
-
 def _unchanged(path, text, inode):
     return path.read_text() == text and os.stat(path).st_ino == inode
 
@@ -171,15 +162,6 @@ def test_link_reads_stdin_and_writes_stdout(cli, records):
     assert r.returncode == 0, r.stderr
     assert r.stdout == "record_id,person_id\n"  # the summary line went to stderr
     assert "records 0" in r.stderr
-
-
-@pytest.fixture
-def bundle(tmp_path):
-    m = earlyhelp.Model.linear([[1.0, -1.0]], [0.0], feature_names=["a", "b"])
-    path = tmp_path / "m.ehm"
-    m.save(path)
-    (tmp_path / "x.csv").write_text("a,b\n1,2\n0.5,0.25\n")
-    return path
 
 
 @pytest.mark.parametrize("args,message", [

@@ -13,6 +13,7 @@
 #include "earlyhelp/core/types.hpp"
 #include "earlyhelp/features/definitions.hpp"
 #include "earlyhelp/features/events.hpp"
+#include "earlyhelp/io/output_file.hpp"
 
 #include <Eigen/Core>
 
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <future>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,8 +51,9 @@ struct FeatureBlock {
 
 /// Writes a feature table to CSV block by block. write() formats a block and hands it to a
 /// background thread, so the file is written while the caller computes the next block (one block
-/// in flight). The file is written as `<path>.part` and renamed by close(), so a failed run never
-/// leaves a file that looks complete.
+/// in flight). The file is an io::OutputFile: "-" is standard output, a device or FIFO is written
+/// in place, and a regular file is written to a temporary file renamed by close(), so a failed run
+/// never leaves a file that looks complete.
 class FeatureCsvWriter {
  public:
   /// @param n_threads threads formatting numbers (<= 0: all cores); the bytes do not depend on it.
@@ -58,7 +61,7 @@ class FeatureCsvWriter {
   FeatureCsvWriter(const std::string& path, Level level, const std::vector<std::string>& columns, int n_threads = 0);
   FeatureCsvWriter(const FeatureCsvWriter&) = delete;
   FeatureCsvWriter& operator=(const FeatureCsvWriter&) = delete;
-  /// Removes the partial file unless close() succeeded.
+  /// Removes the temporary file unless close() succeeded.
   ~FeatureCsvWriter();
 
   /// Appends the rows of `block`; ids come from `store` (person_ids or household_ids). Returns
@@ -75,8 +78,7 @@ class FeatureCsvWriter {
   void put(const char* data, std::size_t size);
   void wait_pending();
   std::string path_;
-  std::string part_;
-  std::FILE* file_ = nullptr;
+  std::optional<io::OutputFile> file_;  // empty once closed
   Level level_;
   std::size_t n_columns_ = 0;
   int n_threads_ = 0;
