@@ -39,13 +39,16 @@ _models: dict = {}  # SHA-256 of a bundle -> the Model loaded from it, per worke
 _models_lock = threading.Lock()
 
 
-def _bundle(model) -> bytes:
+def _model_and_bundle(model):
+    """The model and its bundle bytes: a Model is serialised once, a path read and loaded once,
+    bytes loaded once to refuse a bad bundle here rather than on every worker."""
     if isinstance(model, earlyhelp.Model):
-        return model.to_bytes()
+        return model, model.to_bytes()
     if isinstance(model, (str, os.PathLike)):
-        return earlyhelp.Model.load(model).to_bytes()
+        loaded = earlyhelp.Model.load(model)
+        return loaded, loaded.to_bytes()
     if isinstance(model, (bytes, bytearray)):
-        return bytes(earlyhelp.Model.from_bytes(bytes(model)).to_bytes())  # refuses a bad bundle here
+        return earlyhelp.Model.from_bytes(bytes(model)), bytes(model)
     raise _core.InvalidArgument(f"earlyhelp.dask.score: model is a {type(model).__name__}; expected an "
                                 "earlyhelp.Model, a bundle path or bundle bytes")
 
@@ -90,8 +93,8 @@ def score(ddf, model, threads: int = 1, name: str = "score"):
     if not isinstance(ddf, dd.DataFrame):
         raise _core.InvalidArgument(f"earlyhelp.dask.score: ddf is a {type(ddf).__name__}; expected a "
                                     "dask.dataframe.DataFrame")
-    bundle = _bundle(model)
-    names = earlyhelp.Model.from_bytes(bundle).feature_names or []
+    loaded, bundle = _model_and_bundle(model)
+    names = loaded.feature_names or []
     unknown = [c for c in names if c in ddf.columns and isinstance(ddf[c].dtype, pd.CategoricalDtype)
                and not ddf[c].cat.known]
     if unknown:
