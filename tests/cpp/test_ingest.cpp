@@ -5,6 +5,7 @@
 #include "earlyhelp/io/field_checks.hpp"
 #include "earlyhelp/io/ingest.hpp"
 #include "earlyhelp/schema/schema.hpp"
+#include "schema_test_fields.hpp"
 
 #include <doctest/doctest.h>
 
@@ -21,15 +22,9 @@ using earlyhelp::io::RejectKind;
 using earlyhelp::schema::Field;
 using earlyhelp::schema::FieldType;
 using earlyhelp::schema::Stream;
+using eh_test::make_field;
 
 namespace {
-
-Field make_field(std::string name, FieldType type) {
-  Field f;
-  f.name = std::move(name);
-  f.type = type;
-  return f;
-}
 
 // A small stream exercising every field type and format.
 Stream test_stream() {

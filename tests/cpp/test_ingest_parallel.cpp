@@ -4,6 +4,7 @@
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/ingest.hpp"
 #include "earlyhelp/schema/schema.hpp"
+#include "schema_test_fields.hpp"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -19,15 +20,9 @@ using namespace earlyhelp;
 using earlyhelp::schema::Field;
 using earlyhelp::schema::FieldType;
 using earlyhelp::schema::Stream;
+using eh_test::make_field;
 
 namespace {
-
-Field field(std::string name, FieldType type) {
-  Field f;
-  f.name = std::move(name);
-  f.type = type;
-  return f;
-}
 
 Stream people() {
   Stream s;
@@ -35,20 +30,20 @@ Stream people() {
   s.kind = "event";
   s.event_date_field = "seen";
   s.record_id_field = "id";
-  Field id = field("id", FieldType::identifier);
+  Field id = make_field("id", FieldType::identifier);
   id.unique = true;
   id.nullable = false;
-  Field dob = field("dob", FieldType::date);
+  Field dob = make_field("dob", FieldType::date);
   dob.link_key = "dob";
   dob.min_date = from_civil(1900, 1, 1);
-  Field seen = field("seen", FieldType::date);
-  Field sex = field("sex", FieldType::category);
+  Field seen = make_field("seen", FieldType::date);
+  Field sex = make_field("sex", FieldType::category);
   sex.categories = {"F", "M"};
-  Field pc = field("postcode", FieldType::text);
+  Field pc = make_field("postcode", FieldType::text);
   pc.format = "uk_postcode";
-  Field age = field("age", FieldType::integer);
+  Field age = make_field("age", FieldType::integer);
   age.max = 120;
-  Field note = field("note", FieldType::text);
+  Field note = make_field("note", FieldType::text);
   note.max_length = 12;
   s.fields = {id, dob, seen, sex, pc, age, note};
   return s;
