@@ -176,6 +176,10 @@ void bind_linker(py::module_& parent) {
         d["persons"] = s.persons;
         d["lambda"] = s.lambda;
         d["household_odds_ratio"] = s.household_odds_ratio;
+        d["household_pairs"] = py::dict(py::arg("both") = s.household_pairs_both,
+                                        py::arg("first_only") = s.household_pairs_first_only,
+                                        py::arg("dob_only") = s.household_pairs_dob_only,
+                                        py::arg("neither") = s.household_pairs_neither);
         d["households"] = s.households;
         d["fit_seconds"] = s.fit_seconds;
         d["predict_seconds"] = s.predict_seconds;

@@ -58,10 +58,23 @@ void Linker::decide_households() {
   if (homes_.size() != table_.n_identities()) homes_ = home_keys(table_);
   const HouseholdEvidence e = household_evidence(table_, homes_);
   households_ = settings_.households == Households::present ||
-                (settings_.households == Households::automatic && e.present());
+                (settings_.households == Households::automatic && !e.absent());
   stats_.household_odds_ratio = e.odds_ratio();
+  stats_.household_pairs_both = e.both;
+  stats_.household_pairs_first_only = e.first_only;
+  stats_.household_pairs_dob_only = e.dob_only;
+  stats_.household_pairs_neither = e.neither;
   stats_.households = households_;
   households_decided_ = true;
+  if (!households_ && settings_.households == Households::automatic) {
+    const std::string w = fmt::format(
+        "households: the records show no people sharing homes ({} pairs at one home under one surname, "
+        "first names and dates of birth disagreeing together in {}, odds ratio {:.2f}): read as a list of "
+        "individuals, the person rules (first name and date of birth, twins) are off; set \"households\": "
+        "\"present\" to keep them",
+        e.both + e.first_only + e.dob_only + e.neither, e.both, e.odds_ratio());
+    if (std::find(warnings_.begin(), warnings_.end(), w) == warnings_.end()) warnings_.push_back(w);
+  }
 }
 
 PersonGuard Linker::person_guard() const {
@@ -364,7 +377,7 @@ Explanation Linker::explain(std::string_view record_a, std::string_view record_b
     ex.conflict = true;
     ex.terms.push_back({"household discount", "first name, surname or date of birth disagrees", -parts.discount});
   }
-  const bool rules = households_decided_ ? households_ : settings_.households == Households::present;
+  const bool rules = households_decided_ ? households_ : settings_.households != Households::absent;
   if (const char* why = rules ? never_one_person_reason(table_, a, b) : ""; *why != 0) {
     // Never one person, whatever the model says: the weight no link reaches.
     ex.conflict = true;

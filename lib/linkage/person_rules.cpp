@@ -5,6 +5,7 @@
 #include "earlyhelp/linkage/similarity.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -231,6 +232,12 @@ std::vector<DaySpan> identity_spans(const PreparedRecords& r, std::size_t first_
 double HouseholdEvidence::odds_ratio() const noexcept {
   const auto h = [](std::uint64_t n) { return static_cast<double>(n) + 0.5; };
   return h(both) * h(neither) / (h(first_only) * h(dob_only));
+}
+
+double HouseholdEvidence::odds_ratio_upper() const noexcept {
+  const auto r = [](std::uint64_t n) { return 1.0 / (static_cast<double>(n) + 0.5); };
+  const double se = std::sqrt(r(both) + r(first_only) + r(dob_only) + r(neither));
+  return odds_ratio() * std::exp(kConfidenceZ * se);
 }
 
 HouseholdEvidence household_evidence(const PreparedRecords& r, const std::vector<std::uint64_t>& homes) {

@@ -36,6 +36,25 @@ def test_link_febrl_dataset1(shared_data):
     assert ev["f1"] >= 0.99
 
 
+def test_link_febrl_dataset3_without_ssn_finds_no_households(shared_data):
+    # FEBRL is a list of individuals: nobody shares a home, and a duplicate may carry another
+    # given name. The default ("households": "auto") sees that in the records and links them.
+    df = febrl(shared_data, "dataset3.csv")
+    no_ssn = {k: v for k, v in FEBRL_MAP.items() if k != "soc_sec_id"}
+    lk = earlyhelp.Linker()
+    lk.add_records(df, column_map=no_ssn)
+    persons = lk.link()
+    assert lk.stats["households"] is False
+    assert [w for w in lk.warnings if w.startswith("households: the records show no people sharing homes")]
+    ev = linkage.evaluate_clusters(persons.person_id.tolist(), truth_of(df.rec_id.str.strip()))
+    assert ev["f1"] >= 0.995
+    # Forced on, the twin rule keeps FEBRL's replaced given names apart.
+    forced = earlyhelp.Linker({"households": "present"})
+    forced.add_records(df, column_map=no_ssn)
+    ev_forced = linkage.evaluate_clusters(forced.link().person_id.tolist(), truth_of(df.rec_id.str.strip()))
+    assert forced.stats["households"] is True and ev_forced["f1"] < ev["f1"]
+
+
 def test_linker_explain_lookup_incremental(shared_data):
     df = febrl(shared_data, "dataset1.csv")
     base, extra = df.iloc[:900], df.iloc[900:]
@@ -193,6 +212,9 @@ def test_linker_em_self_check_and_person_rules():
     # Nobody of one household is merged with another member of it.
     assert (df.groupby("household").person_id.nunique() == df.groupby("household").size()).all()
     assert lk.stats["households"] is True and lk.stats["household_odds_ratio"] > 0
+    pairs = lk.stats["household_pairs"]
+    assert set(pairs) == {"both", "first_only", "dob_only", "neither"} and pairs["both"] > 0
+    assert not [w for w in lk.warnings if w.startswith("households:")]
     # The rule in an explanation: brothers of one household are never one person.
     ex = lk.explain("h0m2", "h0m3")
     assert ex["conflict"] and ex["probability"] < 1e-6

@@ -69,6 +69,10 @@ struct LinkStats {
   /// How much more often first names and dates of birth disagree together at one home than
   /// recording errors make them (person_rules.hpp, household_evidence()).
   double household_odds_ratio = 0;
+  /// The pairs behind it: at one home under one surname, disagreeing on first name and date of
+  /// birth together, on the first name only, on the date of birth only, on neither.
+  std::uint64_t household_pairs_both = 0, household_pairs_first_only = 0, household_pairs_dob_only = 0,
+                household_pairs_neither = 0;
   bool households = false;  ///< whether households were modelled (Settings::households)
   double fit_seconds = 0, predict_seconds = 0, cluster_seconds = 0;
 };

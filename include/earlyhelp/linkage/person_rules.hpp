@@ -28,16 +28,17 @@
 /// replaced first name a recording error, indistinguishable from twins. household_evidence()
 /// tells the two apart without labels: among pairs of records at one home under one surname,
 /// recording errors make first names and dates of birth disagree independently of each other,
-/// while different members of a household disagree on both at once; households are present when
-/// the two disagreements go together (odds ratio at least kHouseholdOddsRatio), or when most such
-/// pairs disagree on both (one record per person: no pair is one person's, and errors cannot make
-/// a majority).
+/// while different members of a household disagree on both at once. Households are taken as
+/// absent only when the data show it: the two disagreements do not go together (the odds ratio's
+/// upper confidence bound below kHouseholdOddsRatio) and most such pairs do not disagree on both
+/// (one record per person: no pair is one person's, and errors cannot make a majority). Anything
+/// less (a small extract, too few pairs) keeps the rules.
 ///
 /// Example:
 /// ```cpp
 /// using namespace earlyhelp::linkage;
 /// const HouseholdEvidence e = household_evidence(table, home_keys(table));
-/// if (e.present() && never_one_person(table, a, b)) { /* a and b are two people */ }
+/// if (!e.absent() && never_one_person(table, a, b)) { /* a and b are two people */ }
 /// ```
 
 #include "earlyhelp/linkage/records.hpp"
@@ -105,14 +106,26 @@ std::vector<DaySpan> identity_spans(const PreparedRecords& r, std::size_t first_
 /// birth, by whether their first names (rows) and dates of birth (columns) disagree.
 struct HouseholdEvidence {
   static constexpr double kHouseholdOddsRatio = 4.0;
-  static constexpr std::uint64_t kMinPairs = 5;  ///< co-resident pairs disagreeing on both
+  /// One-sided 95% normal quantile: the odds ratio's upper confidence bound (Woolf's logit
+  /// interval) must fall below kHouseholdOddsRatio before the data count as a list of individuals.
+  static constexpr double kConfidenceZ = 1.6448536269514722;
+  /// Pairs at one home needed before the data can count as a list of individuals.
+  static constexpr std::uint64_t kMinPairsAbsent = 50;
   std::uint64_t both = 0, first_only = 0, dob_only = 0, neither = 0;
   /// Odds ratio of the two disagreements (with 0.5 added to each count).
   double odds_ratio() const noexcept;
-  /// Whether different people share homes in the data.
-  bool present() const noexcept {
+  /// The upper one-sided 95% confidence bound of odds_ratio() (Woolf: log odds ratio plus
+  /// kConfidenceZ standard errors, sqrt of the sum of the reciprocal counts, 0.5 added to each).
+  double odds_ratio_upper() const noexcept;
+  /// Whether the data show that different people do NOT share homes (a list of individuals):
+  /// enough pairs at one home that first names and dates of birth disagree no more often
+  /// together than independent errors make them (the upper bound of the odds ratio below
+  /// kHouseholdOddsRatio), and most such pairs do not disagree on both (with one record per
+  /// person every pair at a home is two people). Few pairs (under kMinPairsAbsent) prove
+  /// nothing: a small extract is not absent.
+  bool absent() const noexcept {
     const std::uint64_t all = both + first_only + dob_only + neither;
-    return both >= kMinPairs && (odds_ratio() >= kHouseholdOddsRatio || 2 * both > all);
+    return all >= kMinPairsAbsent && 2 * both <= all && odds_ratio_upper() < kHouseholdOddsRatio;
   }
 };
 

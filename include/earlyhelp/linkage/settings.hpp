@@ -33,14 +33,16 @@ enum class LinkType : std::uint8_t {
 
 /// Whether the linker models households (different people sharing homes): the person rules
 /// (person_rules.hpp), EM's bounds and self-check (training.hpp, model_check.hpp), the household
-/// guard and place counted once (fellegi_sunter.hpp). Council data always hold households, and
-/// the rules hold whatever the data look like unless switched off explicitly: a list of
-/// individuals without co-residents (FEBRL), where a shared address is person evidence and a
-/// replaced first name a recording error, may say "absent" or "auto".
+/// guard and place counted once (fellegi_sunter.hpp). Council data always hold households. The
+/// default "auto" keeps the rules unless the data show a list of individuals without
+/// co-residents (FEBRL), where a shared address is person evidence and a replaced first name a
+/// recording error (HouseholdEvidence::absent(): decided on the records' own pairs, with a
+/// confidence bound, so a small extract keeps the rules); "present" keeps them whatever the data
+/// show, "absent" switches them off.
 enum class Households : std::uint8_t {
-  automatic,  ///< "auto": as the data show (household_evidence() in person_rules.hpp)
-  present,    ///< "present" (the default)
-  absent,     ///< "absent"
+  automatic,  ///< "auto" (the default): as the data show (household_evidence() in person_rules.hpp)
+  present,    ///< "present": always
+  absent,     ///< "absent": never
 };
 
 /// Everything that controls a link. Read and written as JSON.
@@ -66,7 +68,7 @@ struct Settings {
   /// twins, never link unless a person identifier agrees; EM's m-probabilities of disagreeing
   /// person evidence are bounded by guard_max_m and the fitted model is checked for having learnt
   /// the household (model_check.hpp).
-  Households households = Households::present;
+  Households households = Households::automatic;
   /// With households: address, postcode, town and property reference count as one place
   /// evidence, their joint weight bounded by the strongest single one (fellegi_sunter.hpp).
   bool place_once = true;
