@@ -5,6 +5,7 @@
 #include "earlyhelp/forecast/history.hpp"
 
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/fnv1a.hpp"
 #include "earlyhelp/core/split.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/ingest.hpp"
@@ -20,15 +21,6 @@
 
 namespace earlyhelp::forecast {
 namespace {
-
-// FNV-1a (64 bit): a stable key for a child, the same on every platform.
-std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ULL) noexcept {
-  for (const char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 
 std::string lower_alpha(std::string_view s) {
   std::string out;
@@ -94,7 +86,7 @@ class EpisodeSink final : public io::IngestSink {
     const std::string key = !at(i_upn_).missing ? "upn:" + std::string(at(i_upn_).text)
                                                 : "name:" + lower_alpha(at(i_first_).text) + "|" + lower_alpha(at(i_surname_).text) +
                                                       "|" + std::to_string(e.dob.days);
-    e.child = fnv1a(key);
+    e.child = fnv1a64(key);  // a stable key for a child, the same on every platform
     h_.episodes.push_back(e);
   }
   void reject(const io::Reject& r, const std::vector<std::string_view>&) override {
@@ -227,7 +219,7 @@ History read_ssda903_history(const std::vector<std::string>& header_files, const
         continue;
       }
       Episode e;
-      e.child = fnv1a("ssda903:" + id);
+      e.child = fnv1a64("ssda903:" + id);
       e.sex = it->second.sex;
       e.dob = it->second.dob;
       e.kind = EpisodeKind::lac;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "earlyhelp/linkage/cluster.hpp"
 
+#include "earlyhelp/core/fnv1a.hpp"
 #include "earlyhelp/linkage/dates.hpp"
 #include "earlyhelp/linkage/source_ages.hpp"
 
@@ -273,12 +274,7 @@ void cluster_edges(std::vector<Edge>& edges, ConstrainedUnionFind& uf, bool keep
 }
 
 std::string stable_id(char prefix, std::string_view key) {
-  std::uint64_t h = 0xCBF29CE484222325ULL;
-  for (const char c : key) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001B3ULL;
-  }
-  return fmt::format("{}{:016x}", prefix, h);
+  return fmt::format("{}{:016x}", prefix, fnv1a64(key));
 }
 
 }  // namespace earlyhelp::linkage

@@ -3,6 +3,7 @@
 
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/fnv1a.hpp"
 #include "earlyhelp/linkage/records.hpp"
 
 #include <fmt/format.h>
@@ -18,15 +19,6 @@ constexpr std::string_view kPrefix = "input: ";
 
 constexpr std::string_view kDateForms =
     "expected YYYY-MM-DD, DD/MM/YYYY, YYYYMMDD, YYYY-MM or YYYY, a real calendar day from 1800 to 2200";
-
-std::uint64_t fnv1a(std::string_view s) noexcept {
-  std::uint64_t h = 14695981039346656037ull;
-  for (const char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 // The longest prefix of `s` of at most `n` bytes that ends at a UTF-8 character boundary
 // (continuation bytes are 10xxxxxx).
@@ -46,7 +38,7 @@ std::string with_hash(std::string value, std::uint64_t h) {
 
 std::string bound_compared(std::string value) {
   if (value.size() <= kMaxComparedBytes) return value;
-  const std::uint64_t h = fnv1a(value);
+  const std::uint64_t h = fnv1a64(value);
   return with_hash(std::move(value), h);
 }
 
@@ -54,7 +46,7 @@ std::string_view read_part(std::string_view raw) noexcept { return raw.substr(0,
 
 std::string bound_compared(std::string value, std::string_view raw) {
   if (raw.size() <= kMaxReadBytes) return bound_compared(std::move(value));
-  const std::uint64_t h = fnv1a(raw);
+  const std::uint64_t h = fnv1a64(raw);
   return with_hash(std::move(value), h);
 }
 
