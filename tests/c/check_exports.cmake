@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-# ctest c.exports: libearlyhelp_c.so exports every function c_api.h declares and nothing else.
-#   cmake -DNM=nm -DLIB=libearlyhelp_c.so -DHEADER=include/earlyhelp/c_api.h -P check_exports.cmake
+# ctest c.exports: libearlyhelp_c.so exports every function c_api.h declares and nothing else, and
+# its SONAME is libearlyhelp_c.so.<EH_ABI_VERSION of the header> (when OBJDUMP is given).
+#   cmake -DNM=nm [-DOBJDUMP=objdump] -DLIB=libearlyhelp_c.so -DHEADER=include/earlyhelp/c_api.h -P check_exports.cmake
 cmake_minimum_required(VERSION 3.25)
 execute_process(COMMAND ${NM} -D --defined-only ${LIB} OUTPUT_VARIABLE _out RESULT_VARIABLE _rc)
 if(NOT _rc EQUAL 0)
@@ -51,3 +52,18 @@ if(_missing)
 endif()
 list(LENGTH _exported _n_exported)
 message(STATUS "c.exports: ${_n_exported} symbols, all eh_; all ${_n} declared functions exported")
+
+# The SONAME follows the C ABI, so a program built against another ABI's header fails to load
+# rather than misbehave.
+if(OBJDUMP)
+  string(REGEX MATCH "#define EH_ABI_VERSION ([0-9]+)" _abi "${_header}")
+  set(_abi "${CMAKE_MATCH_1}")
+  execute_process(COMMAND ${OBJDUMP} -p ${LIB} OUTPUT_VARIABLE _dyn RESULT_VARIABLE _rc)
+  if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "c.exports: ${OBJDUMP} -p ${LIB} failed (${_rc})")
+  endif()
+  if(NOT _dyn MATCHES "SONAME +libearlyhelp_c\\.so\\.${_abi}\n")
+    string(REGEX MATCH "SONAME +[^\n]*" _soname "${_dyn}")
+    message(FATAL_ERROR "c.exports: ${LIB} has '${_soname}', expected SONAME libearlyhelp_c.so.${_abi} (EH_ABI_VERSION)")
+  endif()
+endif()
