@@ -227,7 +227,9 @@ EH_API int eh_linker_lookup(eh_linker* linker, size_t n_columns, const char* con
  * "adult", "child" (by age on the date) or "unknown" (no date of birth); family is 1 when the
  * household has a child. A person no one lives with is a household of one.
  * EH_ERR_STATE before eh_linker_link; EH_ERR_INVALID_ARGUMENT for an unknown person id or a bad
- * date. Costs one pass over the linked records (O(records log records)). */
+ * date. The first call for a date costs one pass over the linked records (O(records log
+ * records)); later calls for the same date look the person up (O(household)) until records are
+ * added or linked again. Safe from several threads at once. */
 EH_API int eh_linker_household(const eh_linker* linker, const char* person_id, const char* as_of,
                                char* out, size_t capacity, size_t* needed);
 

@@ -37,7 +37,7 @@ void test_household_c(void) {
   const char* values[36 * 3 * HH_N_COLS];
   size_t n = 0, i, j, r, needed = 0, small_needed = 0;
   eh_linker* l = NULL;
-  char pid0[64], pid1[64], pid2[64], pid35[64], text[1024];
+  char pid0[64], pid1[64], pid2[64], pid35[64], text[1024], other_date[1024];
   for (i = 0; i < 6; ++i)
     for (j = 0; j < 6; ++j)
       for (r = 0; r < 3; ++r) {
@@ -87,6 +87,18 @@ void test_household_c(void) {
   /* Alone: a household of one. */
   EXPECT(eh_linker_household(l, pid35, "2024-04-01", text, sizeof text, &needed) == EH_OK);
   EXPECT(hh_lines_starting(text, pid35) == 1 && hh_count_lines(text) == 2);
+  /* Another date, then a new person added at person 35's address after linking: the household
+   * follows (the index kept for a date is dropped when records are added). */
+  EXPECT(eh_linker_household(l, pid0, "2023-04-01", other_date, sizeof other_date, NULL) == EH_OK);
+  EXPECT(hh_lines_starting(other_date, pid0) == 1);
+  EXPECT(eh_linker_household(l, pid35, "2024-04-01", text, sizeof text, &needed) == EH_OK);
+  EXPECT(hh_count_lines(text) == 2); /* alone, and this date's households are now kept */
+  {
+    static const char* const lodger[HH_N_COLS] = {"lodger1", "zachary", "quill", "1990-06-15", "100 brown road", "LS17 4AB"};
+    EXPECT(eh_linker_add_records(l, 1, HH_N_COLS, hh_columns, lodger) == EH_OK);
+  }
+  EXPECT(eh_linker_household(l, pid35, "2024-04-01", text, sizeof text, &needed) == EH_OK);
+  EXPECT(hh_lines_starting(text, pid35) == 1 && hh_count_lines(text) == 3);
   /* Too small: nothing written, the size said. */
   memset(text, 'x', sizeof text);
   EXPECT(eh_linker_household(l, pid0, "2024-04-01", text, 10, &small_needed) == EH_ERR_BUFFER);

@@ -4,7 +4,7 @@
 /// @file
 /// One linked person's household on a date: the persons sharing it (the person included), from
 /// the linker's households (Linker::households). What a case system asks about the person it has
-/// in front of it; the C API's eh_linker_household is this function.
+/// in front of it; the C API's eh_linker_household keeps a HouseholdIndex per date.
 ///
 /// Example:
 /// @code
@@ -18,29 +18,64 @@
 #include "earlyhelp/linkage/linker.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace earlyhelp::linkage {
 
+/// The households of every linked person on one date, indexed by person: what a case system asks
+/// about one person after another. Built once per date (one Linker::households call), then each
+/// lookup costs the size of the household. Immutable once built: lookups from several threads at
+/// once are safe. It does not follow the linker: records added later need a new index.
+class HouseholdIndex {
+ public:
+  /// Complexity: one Linker::households call, O(records log records).
+  /// @throws as Linker::households (StateError before the records are linked, InvalidArgument for
+  /// a date that is not a day).
+  HouseholdIndex(const Linker& linker, std::int32_t as_of) : as_of_(as_of), members_(linker.households(as_of)) {
+    // Grouped by household, persons in id order inside each.
+    std::sort(members_.begin(), members_.end(), [](const HouseholdMembership& a, const HouseholdMembership& b) {
+      return a.household_id != b.household_id ? a.household_id < b.household_id : a.person_id < b.person_id;
+    });
+    position_.reserve(members_.size());
+    for (std::size_t i = 0; i < members_.size(); ++i) position_.emplace(members_[i].person_id, i);
+  }
+
+  std::int32_t as_of() const noexcept { return as_of_; }
+  std::size_t persons() const noexcept { return members_.size(); }
+
+  /// The members of `person_id`'s household, sorted by person id, the person among them (alone
+  /// when no one shares their address). Complexity O(household).
+  /// @throws InvalidArgument when no linked person has the id.
+  std::vector<HouseholdMembership> of(std::string_view person_id) const {
+    const auto self = position_.find(std::string(person_id));
+    EH_CHECK(self != position_.end(), "household_of: no linked person has the id given ({} persons)", members_.size());
+    const std::string& household = members_[self->second].household_id;
+    std::size_t first = self->second, last = self->second + 1;
+    while (first > 0 && members_[first - 1].household_id == household) --first;
+    while (last < members_.size() && members_[last].household_id == household) ++last;
+    return {members_.begin() + static_cast<std::ptrdiff_t>(first), members_.begin() + static_cast<std::ptrdiff_t>(last)};
+  }
+
+ private:
+  std::int32_t as_of_;
+  std::vector<HouseholdMembership> members_;
+  std::unordered_map<std::string, std::size_t> position_;  ///< person id -> index in members_
+};
+
 /// The members of `person_id`'s household on `as_of` (yyyymmdd), sorted by person id, the person
 /// among them (alone when no one shares their address). Roles by age on the date as
-/// Linker::households gives them. Complexity: one Linker::households call, O(records log records).
+/// Linker::households gives them. Complexity: one Linker::households call, O(records log records);
+/// for many persons on one date build a HouseholdIndex once.
 /// @throws InvalidArgument when the linker has no person `person_id`; as Linker::households
 /// (StateError before the records are linked, InvalidArgument for a date that is not a day).
 inline std::vector<HouseholdMembership> household_of(const Linker& linker, std::string_view person_id,
                                                      std::int32_t as_of) {
-  std::vector<HouseholdMembership> all = linker.households(as_of);
-  const auto self = std::find_if(all.begin(), all.end(), [&](const HouseholdMembership& m) { return m.person_id == person_id; });
-  EH_CHECK(self != all.end(), "household_of: no linked person has the id given ({} persons)", all.size());
-  const std::string household = self->household_id;
-  std::vector<HouseholdMembership> out;
-  for (auto& m : all)
-    if (m.household_id == household) out.push_back(std::move(m));
-  std::sort(out.begin(), out.end(),
-            [](const HouseholdMembership& a, const HouseholdMembership& b) { return a.person_id < b.person_id; });
-  return out;
+  return HouseholdIndex(linker, as_of).of(person_id);
 }
 
 }  // namespace earlyhelp::linkage
