@@ -91,6 +91,18 @@ void add_common_options(CLI::App& cmd, std::initializer_list<std::string_view> e
 /// @return `option`, so calls chain.
 CLI::Option* writes_file(CLI::Option* option);
 
+/// Marks an option whose value cannot be `-` (standard input or output), `why` saying what it
+/// names instead ("a folder", "a SQLite database, opened and updated in place"): its help gains
+/// "(not '-': <why>)" and run_guarded refuses `-` for it (exit 2, naming the option) before the
+/// verb reads anything. @return `option`, so calls chain.
+CLI::Option* not_standard_stream(CLI::Option* option, std::string_view why);
+
+/// not_standard_stream(option, "a folder"): the options naming folders (--data, --out DIR, ...).
+CLI::Option* folder_option(CLI::Option* option);
+
+/// @throws InvalidArgument (exit 2) when an option marked by not_standard_stream() is `-`.
+void check_standard_streams(std::string_view verb);
+
 /// The exit codes, as the help texts list them.
 std::string exit_codes_help();
 
@@ -140,6 +152,9 @@ std::string read_whole_file(const std::string& path, std::string_view verb);
 
 /// @throws InvalidArgument when more than one of `inputs` is "-": a process has one standard input.
 void check_one_standard_input(std::string_view verb, std::initializer_list<std::pair<std::string_view, std::string_view>> inputs);
+/// As above, for a list built at run time (options given several times).
+void check_one_standard_input(std::string_view verb,
+                              const std::vector<std::pair<std::string_view, std::string_view>>& inputs);
 
 /// How a file argument is named in messages: "<standard input>" for "-", else the path.
 std::string input_name(const std::string& path);

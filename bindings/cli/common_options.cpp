@@ -18,6 +18,7 @@ namespace {
 bool json_ = false;
 bool progress_forced_ = false;
 std::vector<const CLI::Option *> written_files_;
+std::vector<std::pair<const CLI::Option *, std::string>> not_streams_;  // option, what it names
 }  // namespace
 
 std::string exit_codes_help() {
@@ -68,8 +69,33 @@ void check_json_outputs(std::string_view verb) {
   }
 }
 
+CLI::Option *not_standard_stream(CLI::Option *option, std::string_view why) {
+  option->description(fmt::format("{} (not '-': {})", option->get_description(), why));
+  not_streams_.emplace_back(option, std::string(why));
+  return option;
+}
+
+CLI::Option *folder_option(CLI::Option *option) { return not_standard_stream(option, "a folder"); }
+
+void check_standard_streams(std::string_view verb) {
+  for (const auto &entry : not_streams_) {
+    const CLI::Option *o = entry.first;
+    if (o->count() == 0) continue;  // not given, or an option of another verb
+    for (const auto &value : o->results())
+      EH_CHECK(value != "-",
+               "{}: {} cannot be '-': standard input or output stands for one file read or written once, and {} "
+               "names {}; give a path",
+               verb, o->get_name(), o->get_name(), entry.second);
+  }
+}
+
 void check_one_standard_input(std::string_view verb,
                               std::initializer_list<std::pair<std::string_view, std::string_view>> inputs) {
+  check_one_standard_input(verb, std::vector<std::pair<std::string_view, std::string_view>>(inputs));
+}
+
+void check_one_standard_input(std::string_view verb,
+                              const std::vector<std::pair<std::string_view, std::string_view>> &inputs) {
   std::string_view first;
   for (const auto &[option, path] : inputs) {
     if (path != "-") continue;

@@ -6,7 +6,8 @@
 namespace earlyhelp::cli {
 
 void add_keyed_file_options(CLI::App& cmd, KeyedFileArgs& a) {
-  cmd.add_option("--key-file", a.key_file, "secret key (from `earlyhelp keygen`)")->required();
+  cmd.add_option("--key-file", a.key_file, "secret key (from `earlyhelp keygen`; '-': standard input, e.g. from a secrets store)")
+      ->required();
   cmd.add_option("--schema", a.schema, "schema JSON for --stream (default: the built-in catalogue; '-': standard input)");
   cmd.add_option("--input", a.input, "CSV to read ('-': standard input)")->required();
   writes_file(cmd.add_option("--output", a.output, "CSV to write ('-': standard output; counts then go to stderr)"))

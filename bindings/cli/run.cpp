@@ -89,9 +89,10 @@ void set_exit_code(int code) { exit_code_ = code; }
 int exit_code() { return exit_code_; }
 
 void add_audit_options(CLI::App& app) {
-  app.add_option("--audit-log", audit_log_option,
-                 "Append this run's audit record to FILE (default: $EARLYHELP_AUDIT_LOG, else "
-                 "$XDG_STATE_HOME/earlyhelp/audit.jsonl or ~/.local/state/earlyhelp/audit.jsonl)")
+  not_standard_stream(app.add_option("--audit-log", audit_log_option,
+                                     "Append this run's audit record to FILE (default: $EARLYHELP_AUDIT_LOG, else "
+                                     "$XDG_STATE_HOME/earlyhelp/audit.jsonl or ~/.local/state/earlyhelp/audit.jsonl)"),
+                      "the audit log, appended to in place and read back by audit verify")
       ->type_name("FILE");
   app.add_flag("--no-audit", no_audit, "Do not write an audit record for this run");
 }
@@ -140,7 +141,11 @@ std::string read_bundle_key(const std::string& path, std::string_view verb) {
   return read_whole_file(path, verb);
 }
 
-std::string audit_log_path() { return audit_log_option.empty() ? default_audit_log() : audit_log_option; }
+std::string audit_log_path() {
+  // "-" is refused before the verb runs (check_standard_streams): no record goes to a file named "-".
+  if (audit_log_option == "-") return {};
+  return audit_log_option.empty() ? default_audit_log() : audit_log_option;
+}
 
 bool writes_audit_record() { return !no_audit && !audit_log_path().empty(); }
 
@@ -179,6 +184,7 @@ int run_guarded(std::string_view verb, const std::function<int()>& body, bool au
   if (json_summary()) messages.emplace(true);
   try {
     check_json_outputs(verb);
+    check_standard_streams(verb);
     rc = body();
   } catch (const earlyhelp::SchemaError& e) {
     error = fmt::format("schema error: {}", e.what());

@@ -311,7 +311,7 @@ void register_demo(CLI::App& app) {
               "generate and validate a synthetic council, link it, list its Troubled Families, score four risk "
               "domains and raise alerts with reasons, and forecast its children in care");
   auto opt = std::make_shared<DemoOptions>();
-  cmd->add_option("--out", opt->out, "Directory for the demo's outputs")->capture_default_str();
+  folder_option(cmd->add_option("--out", opt->out, "Directory for the demo's outputs"))->capture_default_str();
   cmd->add_option("--persons", opt->persons, "Size of the synthetic council")
       ->capture_default_str()
       ->check(whole_number(100, 2000000));

@@ -27,7 +27,7 @@ std::string listed(const std::vector<std::string>& columns) {
 
 int run_encode(const EncodeArgs& a) {
   // Before anything is read or written: no output may be an input or another output.
-  check_one_standard_input("encode", {{"--input", a.input}, {"--schema", a.schema}});
+  check_one_standard_input("encode", {{"--input", a.input}, {"--schema", a.schema}, {"--key-file", a.key_file}});
   io::check_distinct_files("encode", {{"--input", a.input}, {"--key-file", a.key_file}, {"--schema", a.schema}},
                            {{"--output", a.output}, {"--rejects", a.rejects}});
   const MessagesToStderr messages(a.output == "-" || a.rejects == "-");

@@ -95,7 +95,7 @@ void register_engagement(CLI::App& app) {
       "of engagement from each family's headline problems, and list the families open on --as-of likely to be turned "
       "around in a short engagement, with the avoided cost per family (the savings calculator). Fitted only on data "
       "dated before --as-of. With --backtest: fit before --as-of and judge the episodes after it. Advisory only.");
-  cmd->add_option("--data", a->data, "Extracts folder holding early_help_episodes.csv (earlyhelp synth --early-help)");
+  folder_option(cmd->add_option("--data", a->data, "Extracts folder holding early_help_episodes.csv (earlyhelp synth --early-help)"));
   cmd->add_option("--episodes", a->episodes, "An early_help_episodes CSV instead of --data ('-': standard input)");
   cmd->add_option("--as-of", a->as_of, "YYYY-MM-DD: only data dated before it is used; episodes open on it are scored")->required();
   writes_file(cmd->add_option("--out", a->out,

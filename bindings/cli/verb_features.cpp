@@ -144,7 +144,7 @@ void register_features(CLI::App& app) {
       "Derive features as of one or more dates from linked extracts: one row per person (or family) and date, "
       "float features by the definitions (built-in: the four risk domains and the Troubled Families criteria). "
       "Only records dated before each date are used; rows the schema rejects are counted and never used.");
-  cmd->add_option("--data", args->data, "Folder of extracts, one <stream>.csv per stream");
+  folder_option(cmd->add_option("--data", args->data, "Folder of extracts, one <stream>.csv per stream"));
   cmd->add_option("--persons", args->persons,
                   "persons CSV from earlyhelp link (source, record_id, person_id; '-': standard input)");
   cmd->add_option("--households", args->households,
@@ -155,7 +155,7 @@ void register_features(CLI::App& app) {
   cmd->add_option("--level", args->level, "person or family")->capture_default_str();
   writes_file(cmd->add_option("--output", args->output,
                               "features CSV to write (person_id or family_id, as_of, features; '-': standard output)"));
-  cmd->add_option("--rejects", args->rejects, "Write each stream's rejected rows to DIR/<stream>.rejects.csv");
+  folder_option(cmd->add_option("--rejects", args->rejects, "Write each stream's rejected rows to DIR/<stream>.rejects.csv"));
   cmd->add_option("--threads", args->threads, "Threads (default: all cores)");
   cmd->add_flag("--list", args->list, "Print the definitions (name, level, kind, description) and exit");
   cmd->add_flag("--markdown", args->markdown, "With --list: a Markdown table with the domains");

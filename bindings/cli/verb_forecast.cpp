@@ -51,6 +51,11 @@ int run_forecast_verb(const ForecastArgs& a) {
   EH_CHECK(a.data.empty() != a.ssda903_episodes.empty(),
            "forecast: give either --data DIR (extracts) or --ssda903-header and --ssda903-episodes files");
   EH_CHECK(a.ssda903_episodes.empty() || !a.ssda903_header.empty(), "forecast: --ssda903-episodes needs --ssda903-header");
+  std::vector<std::pair<std::string_view, std::string_view>> inputs{{"--population", a.population},
+                                                                    {"--unit-costs", a.unit_costs}};
+  for (const auto& f : a.ssda903_header) inputs.emplace_back("--ssda903-header", f);
+  for (const auto& f : a.ssda903_episodes) inputs.emplace_back("--ssda903-episodes", f);
+  check_one_standard_input("forecast", inputs);
   auto& run = current_run();
   const fc::ForecastInput in = a.data.empty() ? fc::load_ssda903(a.ssda903_header, a.ssda903_episodes, a.population, a.unit_costs)
                                               : fc::load_extracts(a.data, a.population, a.unit_costs);
@@ -74,6 +79,7 @@ int run_forecast_verb(const ForecastArgs& a) {
     o.simulations = a.simulations;
     o.seed = a.seed;
     o.n_threads = a.threads;
+    o.progress = progress_for(a.quiet);
     const Date split = a.as_of.empty() ? fc::default_split(in.history, o.horizon_months) : parse_as_of(a.as_of);
     run.param("backtest_split", format_date(split));
     run.param("backtest_months", std::to_string(o.horizon_months));
@@ -114,9 +120,9 @@ void register_forecast(CLI::App& app) {
       "with 90% bands, under scenarios, with costs; fitted only on data dated before --as-of. Writes forecast.csv, "
       "cost_change.csv, transitions.csv, unit_costs.csv, rejects.csv and summary.txt to --out. With --backtest: "
       "fit before the split, forecast the months after it and score against naive forecasts.");
-  cmd->add_option("--data", args->data, "Extracts folder (social_care_episodes.csv; person_register.csv for the population)");
-  cmd->add_option("--ssda903-header", args->ssda903_header, "SSDA903 header file(s) (CHILD, SEX, DOB) instead of --data");
-  cmd->add_option("--ssda903-episodes", args->ssda903_episodes, "SSDA903 episodes file(s) (CHILD, DECOM, DEC, PLACE, ...)");
+  folder_option(cmd->add_option("--data", args->data, "Extracts folder (social_care_episodes.csv; person_register.csv for the population)"));
+  cmd->add_option("--ssda903-header", args->ssda903_header, "SSDA903 header file(s) (CHILD, SEX, DOB) instead of --data; one of all the files may be '-'");
+  cmd->add_option("--ssda903-episodes", args->ssda903_episodes, "SSDA903 episodes file(s) (CHILD, DECOM, DEC, PLACE, ...; one may be '-')");
   cmd->add_option("--as-of", args->as_of, "Forecast date YYYY-MM-DD: only data dated before it is used (back-test: the split)");
   cmd->add_option("--horizon", args->horizon, "How far ahead: 10y, 18m (1 month to 20 years)")->capture_default_str();
   cmd->add_option("--scenarios", args->scenarios,
@@ -124,9 +130,9 @@ void register_forecast(CLI::App& app) {
                   "intervention:prevent=P:recall=Q[:flagged=N][:cost=C] or intervention:prevent=P:scores=FILE[:band=B|:threshold=T][:cost=C] "
                   "(FILE: earlyhelp profile --scores)")
       ->capture_default_str();
-  cmd->add_option("--population", args->population, "Child population projection CSV (ONS wide, or year,age,sex,population)");
-  cmd->add_option("--unit-costs", args->unit_costs, "Unit costs CSV: state,weekly_cost[,source]");
-  cmd->add_option("--out", args->out, "Output folder (created)")->required();
+  cmd->add_option("--population", args->population, "Child population projection CSV (ONS wide, or year,age,sex,population; '-': standard input)");
+  cmd->add_option("--unit-costs", args->unit_costs, "Unit costs CSV: state,weekly_cost[,source] ('-': standard input)");
+  folder_option(cmd->add_option("--out", args->out, "Output folder (created)"))->required();
   cmd->add_option("--simulations", args->simulations, "Stochastic simulations for the bands")->check(CLI::Range(1, 100000))->capture_default_str();
   cmd->add_option("--seed", args->seed, "Random seed (same seed, same output)")->check(whole_number(0, UINT64_MAX));
   cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores; never changes the output)")->check(whole_number(0, 65536));

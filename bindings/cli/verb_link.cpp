@@ -211,7 +211,7 @@ void register_link(CLI::App& app) {
       "record_id) or a folder of stream extracts (--data). Writes record_id,person_id (with source first for "
       "--data).");
   cmd->add_option("--input", args->input, "Records CSV (canonical columns, or mapped with --map; '-': standard input)");
-  cmd->add_option("--data", args->data, "Folder of extracts, one <stream>.csv per stream of the built-in schema");
+  folder_option(cmd->add_option("--data", args->data, "Folder of extracts, one <stream>.csv per stream of the built-in schema"));
   writes_file(cmd->add_option("--output", args->output, "persons CSV to write ('-': standard output)"))->required();
   writes_file(cmd->add_option("--households", args->households,
                               "Also write record_id, person_id, household_id, role (adult/child/unknown), family (0/1)"));

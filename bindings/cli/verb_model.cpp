@@ -44,10 +44,11 @@ void register_model(CLI::App& app) {
 
   auto opt = std::make_shared<ImportOptions>();
   auto* imp = model->add_subcommand("import", "Build a bundle from an XGBoost JSON model");
-  imp->add_option("--xgboost", opt->xgboost, "XGBoost JSON model (Booster.save_model)")->required();
+  imp->add_option("--xgboost", opt->xgboost, "XGBoost JSON model (Booster.save_model; '-': standard input, streamed)")
+      ->required();
   imp->add_option("--schema", opt->schema,
                   "schema JSON, or 'builtin' (the default): every model feature named in it gets "
-                  "its field label; with an explicit file every feature must be one of its fields");
+                  "its field label; with an explicit file every feature must be one of its fields ('-': standard input)");
   imp->add_option("--features", opt->features,
                   "feature names in model column order (default: the names saved in the model)");
   writes_file(imp->add_option("--out", opt->out, "bundle file to write ('-': standard output)"))->required();
@@ -55,7 +56,7 @@ void register_model(CLI::App& app) {
                   "memory the import may use, e.g. 512MB or 4GB (default 2GB); a larger model is refused")
       ->transform(CLI::AsSizeValue(false))
       ->default_str("2GB");
-  imp->add_option("--key-file", opt->key_file, "sign the bundle with the HMAC key in this file");
+  imp->add_option("--key-file", opt->key_file, "sign the bundle with the HMAC key in this file ('-': standard input)");
   imp->add_option("--name", opt->name, "model name");
   imp->add_option("--version", opt->version, "model version");
   imp->add_option("--domain", opt->domain, "safeguarding, homelessness, asb, debt, ...");
@@ -69,6 +70,8 @@ void register_model(CLI::App& app) {
       io::check_distinct_files("model import",
                                {{"--xgboost", opt->xgboost}, {"--schema", opt->schema}, {"--key-file", opt->key_file}},
                                {{"--out", opt->out}});
+      check_one_standard_input("model import",
+                               {{"--xgboost", opt->xgboost}, {"--schema", opt->schema}, {"--key-file", opt->key_file}});
       EH_CHECK(opt->memory_budget > 0, "model import: --memory-budget must be positive");
       auto x = models::import_xgboost_json_file(opt->xgboost, opt->memory_budget);
       auto names = opt->features.empty() ? x.feature_names : opt->features;
@@ -117,7 +120,7 @@ void register_model(CLI::App& app) {
   auto key_file = std::make_shared<std::string>();
   auto* info = model->add_subcommand("info", "Describe a bundle");
   info->add_option("bundle", *path, "bundle file (.ehm; '-': standard input)")->required();
-  info->add_option("--key-file", *key_file, "require the bundle to be signed with this HMAC key");
+  info->add_option("--key-file", *key_file, "require the bundle to be signed with this HMAC key ('-': standard input)");
   add_common_options(*info, {"earlyhelp model info asb.ehm --key-file bundle.key"});
   info->callback([path, key_file] {
     set_exit_code(run_guarded("model info", [&] {

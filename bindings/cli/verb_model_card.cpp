@@ -25,24 +25,24 @@ void register_model_card(CLI::App& model) {
   auto opt = std::make_shared<CardOptions>();
   auto* card = model.add_subcommand(
       "card", "Write a model card and a transparency record (UK ATRS shape) from a bundle and its evaluation");
-  auto* bundle = card->add_option("--bundle", opt->bundle, "model bundle (.ehm)");
+  auto* bundle = card->add_option("--bundle", opt->bundle, "model bundle (.ehm; '-': standard input)");
   auto* evaluation = card->add_option("--evaluation", opt->evaluation,
-                                      "the model's evaluation JSON (evaluation/<domain>.json, earlyhelp.evaluate)");
+                                      "the model's evaluation JSON (evaluation/<domain>.json, earlyhelp.evaluate; '-': standard input)");
   auto* reference = card->add_option("--reference", opt->reference,
                                      "instead of --bundle and --evaluation: the reference bundle shipped for a "
                                      "built-in domain, with its evaluation (synthetic data only)");
   bundle->excludes(reference);
   evaluation->excludes(reference);
-  card->add_option("--out", opt->out,
-                   "directory for model_card.md, model_card.json, transparency_record.md and "
-                   "transparency_record.json")
+  folder_option(card->add_option("--out", opt->out,
+                                 "directory for model_card.md, model_card.json, transparency_record.md and "
+                                 "transparency_record.json"))
       ->required();
   card->add_option("--organisation", opt->organisation,
                    "JSON object with what only the council can say (organisation, contact_email, team, "
-                   "senior_responsible_owner, phase, ...); fields left out are listed as 'to complete'");
+                   "senior_responsible_owner, phase, ...); fields left out are listed as 'to complete'; '-': standard input");
   card->add_option("--domain", opt->domain,
                    "the model's domain: a built-in name or a domain JSON file (default: the one the bundle names)");
-  card->add_option("--key-file", opt->key_file, "require the bundle to be signed with this HMAC key");
+  card->add_option("--key-file", opt->key_file, "require the bundle to be signed with this HMAC key ('-': standard input)");
   add_common_options(*card, {"earlyhelp model card --bundle asb.ehm --evaluation evaluation/asb.json --organisation "
                              "council.json --out cards/asb",
                              "earlyhelp model card --reference safeguarding --out cards/safeguarding"});
@@ -56,13 +56,25 @@ void register_model_card(CLI::App& model) {
                                 {"--organisation", opt->organisation},
                                 {"--key-file", opt->key_file}},
                                {});
+      check_one_standard_input("model card", {{"--bundle", opt->bundle},
+                                              {"--evaluation", opt->evaluation},
+                                              {"--organisation", opt->organisation},
+                                              {"--key-file", opt->key_file}});
       const std::string key = read_bundle_key(opt->key_file, "model card");
-      const auto dm = opt->reference.empty() ? profiling::DomainModel::load(opt->bundle, key)
-                                             : profiling::DomainModel::reference(opt->reference);
-      const auto ev = opt->reference.empty() ? governance::evaluation_from_file(opt->evaluation)
-                                             : profiling::reference_evaluation(opt->reference);
+      const auto dm = !opt->reference.empty() ? profiling::DomainModel::reference(opt->reference)
+                      : opt->bundle == "-"
+                          ? profiling::DomainModel::from_bytes(read_whole_file(opt->bundle, "model card"), key)
+                          : profiling::DomainModel::load(opt->bundle, key);
+      const auto ev = !opt->reference.empty() ? profiling::reference_evaluation(opt->reference)
+                      : opt->evaluation == "-"
+                          ? governance::evaluation_from_json(read_whole_file(opt->evaluation, "model card"),
+                                                             input_name(opt->evaluation))
+                          : governance::evaluation_from_file(opt->evaluation);
       const auto org = opt->organisation.empty() ? profiling::OrganisationDetails{}
-                                                 : profiling::OrganisationDetails::from_file(opt->organisation);
+                       : opt->organisation == "-"
+                           ? profiling::OrganisationDetails::from_json(read_whole_file(opt->organisation, "model card"),
+                                                                       input_name(opt->organisation))
+                           : profiling::OrganisationDetails::from_file(opt->organisation);
       std::optional<profiling::Domain> domain;
       if (!opt->domain.empty()) domain = profiling::resolve_domain(opt->domain);
       if (!opt->bundle.empty()) current_run().input("bundle", opt->bundle);

@@ -156,8 +156,16 @@ int run_train(const ProfileArgs& a) {
   run.param("as_of", a.as_of);
   run.param("evaluation_start", a.evaluation_start);
   const auto names = split_list(a.domains);
+  const Progress progress = progress_for(a.quiet);
   for (const auto& n : names.empty() ? profiling::Domain::builtin_names() : names) {
     const profiling::Domain d = profiling::resolve_domain(n);
+    // Each domain's stages under its name ("asb load", "asb features", "asb fit"), so every one
+    // is drawn and timed on its own.
+    if (progress) {
+      o.progress = [progress, domain = d.name()](std::string_view stage, std::uint64_t done, std::uint64_t total) {
+        progress(fmt::format("{} {}", domain, stage), done, total);
+      };
+    }
     const profiling::TrainedModel t = profiling::train_domain_model(d, a.data, links, o);
     const std::string file = (std::filesystem::path(a.models_dir) / (d.name() + ".ehm")).string();
     t.model.save(file, key);
@@ -188,8 +196,10 @@ int run_profile(const ProfileArgs& a) {
   for (const auto& f : model_files) inputs.push_back({"--model", f});
   io::check_distinct_files("profile", inputs,
                            {{"--output", a.output}, {"--scores", a.scores}, {"--history", a.history}, {"persons file", linked}});
-  // The persons file is read twice (persons, then the households it may hold): a pipe cannot be.
-  EH_CHECK(a.persons != "-", "profile: --persons cannot be standard input ('-'): it is read twice; give a file");
+  for (const auto& f : model_files)
+    EH_CHECK(f != "-", "profile: --model DOMAIN=- cannot read standard input: each domain's bundle is opened by name "
+                       "(--key-file may be '-'); give a file");
+  check_one_standard_input("profile", {{"--households", a.households}, {"--key-file", a.key_file}});
   const MessagesToStderr messages(a.output == "-" || a.scores == "-");
   const profiling::ProfileOptions o = options_from(a);
   run.param("data", a.data);
@@ -244,15 +254,18 @@ void register_profile(CLI::App& app) {
       "the threshold, changed since the last assessment, in contact with a service, outside the cool-down) against "
       "the --history file. Without --persons the extracts are linked first and the persons and households are "
       "written to persons.csv beside the output. Scores are advisory; an alert never carries a recommended action.");
-  cmd->add_option("--data", a->data, "Folder of extracts, one <stream>.csv per stream");
+  folder_option(cmd->add_option("--data", a->data, "Folder of extracts, one <stream>.csv per stream"));
   cmd->add_option("--as-of", a->as_of,
                   "Date (YYYY-MM-DD): only records dated before it are used (--train: comma-separated training dates)");
-  cmd->add_option("--persons", a->persons,
-                  "persons CSV with households (earlyhelp link --data DIR --households FILE --as-of DATE)");
+  not_standard_stream(cmd->add_option("--persons", a->persons,
+                                      "persons CSV with households (earlyhelp link --data DIR --households FILE "
+                                      "--as-of DATE)"),
+                      "the persons file, read twice (the persons, then the households it may hold)");
   cmd->add_option("--households", a->households, "households CSV (person_id, household_id, role) when --persons has none");
   cmd->add_option("--domains", a->domains,
                   "Comma-separated domains: built-in names or domain JSON files (default: all four)");
-  cmd->add_option("--history", a->history, "SQLite assessment history (created if absent; the run is recorded)");
+  not_standard_stream(cmd->add_option("--history", a->history, "SQLite assessment history (created if absent; the run is recorded)"),
+                      "a SQLite database, opened and updated in place");
   writes_file(cmd->add_option("--output", a->output,
                   "alerts CSV to write (person_id or family_id, domain, as_of, score, band, previous_score, reasons, "
                   "model, model_sha256, previous_as_of, new_features, model_version; '-': standard output)"));
@@ -260,8 +273,9 @@ void register_profile(CLI::App& app) {
                               "scores CSV to write (person_id, family_id, domain, as_of, score, band; a family domain "
                               "gives each member the family's score; '-': standard output)"));
   cmd->add_option("--model", a->model, "DOMAIN=FILE: the council's own bundle for a domain (repeatable)");
-  cmd->add_option("--models", a->models_dir,
-                  "Folder of bundles <domain>.ehm for the domains --model does not name (--train: written there)");
+  folder_option(cmd->add_option("--models", a->models_dir,
+                                "Folder of bundles <domain>.ehm for the domains --model does not name (--train: "
+                                "written there)"));
   cmd->add_flag("--train", a->train,
                 "Retrain each domain's model on the council's own history: the population on each --as-of date, "
                 "the outcome over the horizon after it (from later events), fitted as a logistic regression; "
@@ -269,7 +283,8 @@ void register_profile(CLI::App& app) {
   cmd->add_option("--evaluation-start", a->evaluation_start,
                   "--train: the first day of the period the models will be judged on; no training horizon may reach it");
   cmd->add_option("--key-file", a->key_file,
-                  "require the bundles to be signed with this HMAC key (--train: sign them with it)");
+                  "require the bundles to be signed with this HMAC key (--train: sign them with it; '-': standard "
+                  "input)");
   cmd->add_option("--reasons", a->reasons, "Reasons per alert")->capture_default_str()->check(CLI::Range(0, 100));
   cmd->add_option("--min-rise", a->min_rise, "Least rise of the score that counts as a change")
       ->capture_default_str()
@@ -282,7 +297,7 @@ void register_profile(CLI::App& app) {
       ->check(CLI::Range(1, 120));
   cmd->add_flag("--alert-on-first-assessment", a->alert_on_first,
                 "A subject's first assessment counts as a change (default: it is the baseline)");
-  cmd->add_option("--rejects", a->rejects, "Write each stream's rejected rows to DIR/<stream>.rejects.csv");
+  folder_option(cmd->add_option("--rejects", a->rejects, "Write each stream's rejected rows to DIR/<stream>.rejects.csv"));
   cmd->add_option("--threads", a->threads, "Threads (default: all cores)")->check(whole_number(0, 65536));
   cmd->add_flag("--quiet", a->quiet, "Only the summary lines and warnings");
   add_common_options(*cmd, {"earlyhelp profile --data council --persons persons.csv --as-of 2024-03-31 --history "

@@ -25,7 +25,7 @@ int run_pseudonymise(const PseudonymiseArgs& a) {
   EH_CHECK(!a.stream.empty() || !a.columns.empty(),
            "pseudonymise: say which columns: --stream NAME (its identifier fields) and/or --columns a,b,...");
   // Before anything is read or written: no output may be an input or another output.
-  check_one_standard_input("pseudonymise", {{"--input", a.input}, {"--schema", a.schema}});
+  check_one_standard_input("pseudonymise", {{"--input", a.input}, {"--schema", a.schema}, {"--key-file", a.key_file}});
   io::check_distinct_files("pseudonymise", {{"--input", a.input}, {"--key-file", a.key_file}, {"--schema", a.schema}},
                            {{"--output", a.output}, {"--rejects", a.rejects}});
   const MessagesToStderr messages(a.output == "-" || a.rejects == "-");

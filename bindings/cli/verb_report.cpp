@@ -35,20 +35,28 @@ void register_report(CLI::App& app) {
       "known, ROC, precision-at-k and calibration curves with the fairness table. Aggregates only: no identifier "
       "or other personal data appears in the page. Scores are advisory. Needs Python 3 with numpy, pandas and "
       "matplotlib (EARLYHELP_PYTHON names the interpreter).");
-  cmd->add_option("--data", a->data, "Folder of extracts, one <stream>.csv per stream")->required();
+  folder_option(cmd->add_option("--data", a->data, "Folder of extracts, one <stream>.csv per stream"))->required();
   cmd->add_option("--as-of", a->as_of, "Date (YYYY-MM-DD): only records dated before it are used")->required();
-  cmd->add_option("--bundle", a->bundle,
-                  "A model bundle (.ehm) used for the domain it names instead of the reference bundle");
-  cmd->add_option("--out", a->out, "The HTML page to write")->required();
-  cmd->add_option("--persons", a->persons,
-                  "persons CSV from `earlyhelp link` (default: link the extracts first, in a temporary folder)");
-  cmd->add_option("--households", a->households,
-                  "households CSV (person_id, household_id, role) when --persons has none");
+  const char* by_name = "read by name by the report's Python process";
+  not_standard_stream(cmd->add_option("--bundle", a->bundle,
+                                      "A model bundle (.ehm) used for the domain it names instead of the reference "
+                                      "bundle"),
+                      by_name);
+  writes_file(cmd->add_option("--out", a->out, "The HTML page to write ('-': standard output)"))->required();
+  not_standard_stream(cmd->add_option("--persons", a->persons,
+                                      "persons CSV from `earlyhelp link` (default: link the extracts first, in a "
+                                      "temporary folder)"),
+                      by_name);
+  not_standard_stream(cmd->add_option("--households", a->households,
+                                      "households CSV (person_id, household_id, role) when --persons has none"),
+                      by_name);
   cmd->add_option("--domains", a->domains,
                   "Comma-separated domains (safeguarding, homelessness, asb, debt, or domain JSON files; "
                   "default: all four)");
-  cmd->add_option("--history", a->history,
-                  "SQLite assessment history for the alerts (created if absent; the run is recorded)");
+  not_standard_stream(cmd->add_option("--history", a->history,
+                                      "SQLite assessment history for the alerts (created if absent; the run is "
+                                      "recorded)"),
+                      "a SQLite database, opened and updated in place");
   cmd->add_option("--threads", a->threads, "Threads (default: all cores)")->check(whole_number(0, 65536));
   add_common_options(*cmd, {"earlyhelp report --data council --as-of 2024-03-31 --history history.sqlite --out "
                             "report.html"});

@@ -41,7 +41,7 @@ void register_score(CLI::App& app) {
       ->required();
   cmd->add_option("--explain", opt->explain, "add the top K reasons per row")->check(CLI::Range(0, 100));
   cmd->add_option("--keep", opt->keep, "input columns copied to the output (e.g. a pseudonymised id)");
-  cmd->add_option("--key-file", opt->key_file, "require the bundle to be signed with this HMAC key");
+  cmd->add_option("--key-file", opt->key_file, "require the bundle to be signed with this HMAC key ('-': standard input)");
   writes_file(cmd->add_option("--rejects", opt->rejects,
                               "CSV of rows that cannot be scored (row, line, column, reason, --keep columns; '-': "
                               "standard output); without it such a row is an error naming the file, row and column"));

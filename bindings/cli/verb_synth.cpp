@@ -34,7 +34,7 @@ void register_synth(CLI::App& app) {
       ->check(whole_number(1, 50000000));
   cmd->add_option("--seed", opt->seed, "Random seed: the same seed gives byte-identical files")
       ->check(whole_number(0, UINT64_MAX));
-  cmd->add_option("--out", opt->out, "Output directory (created)")->required();
+  folder_option(cmd->add_option("--out", opt->out, "Output directory (created)"))->required();
   cmd->add_option("--start", opt->start, "First day of the extracts, YYYY-MM-DD");
   cmd->add_option("--end", opt->end, "Last day of the extracts, YYYY-MM-DD");
   cmd->add_option("--threads", opt->threads,

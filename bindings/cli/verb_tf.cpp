@@ -38,8 +38,6 @@ int run_tf(const TfArgs& a) {
   const std::string linked = a.persons.empty() ? beside(a.output, "persons.csv") : std::string();
   io::check_distinct_files("tf", {{"--persons", a.persons}, {"--households", a.households}, {"--framework", a.framework}},
                            {{"--output", a.output}, {"--members", a.members}, {"persons file", linked}});
-  // The persons file is read twice (persons, then the households it may hold): a pipe cannot be.
-  EH_CHECK(a.persons != "-", "tf: --persons cannot be standard input ('-'): it is read twice; give a file");
   check_one_standard_input("tf", {{"--households", a.households}, {"--framework", a.framework}});
   const MessagesToStderr messages(a.output == "-" || a.members == "-");
   const Framework fw = a.framework.empty()
@@ -65,11 +63,8 @@ int run_tf(const TfArgs& a) {
   FamiliesOptions opts;
   opts.n_threads = a.threads;
   opts.rejects_dir = a.rejects;
-  // assess_families reports no steps: one stage, so --json times it and a terminal sees it.
-  const Progress progress = progress_for(a.quiet);
-  progress("assess", 0, 1);
+  opts.progress = progress_for(a.quiet);
   const FamiliesResult r = assess_families(fw, a.data, links, *as_of, opts);
-  progress("assess", 1, 1);
   std::size_t read = 0, rejected = 0;
   for (const auto& s : r.load.streams) {
     if (s.file.empty()) continue;
@@ -134,17 +129,19 @@ void register_tf(CLI::App& app) {
       "criteria are met and the records evidencing each, eligibility, attendance distance travelled and distance "
       "to 90%, and near misses. Without --persons the extracts are linked first and the persons and households "
       "are written to persons.csv beside the output.");
-  cmd->add_option("--data", args->data, "Folder of extracts, one <stream>.csv per stream");
+  folder_option(cmd->add_option("--data", args->data, "Folder of extracts, one <stream>.csv per stream"));
   cmd->add_option("--as-of", args->as_of, "Date (YYYY-MM-DD): only records dated before it are used");
-  cmd->add_option("--persons", args->persons,
-                  "persons CSV with households (earlyhelp link --data DIR --households FILE --as-of DATE)");
+  not_standard_stream(cmd->add_option("--persons", args->persons,
+                                      "persons CSV with households (earlyhelp link --data DIR --households FILE "
+                                      "--as-of DATE)"),
+                      "the persons file, read twice (the persons, then the households it may hold)");
   cmd->add_option("--households", args->households,
                   "households CSV (person_id, household_id, role) when --persons has none");
   cmd->add_option("--framework", args->framework,
                   "Framework JSON (default: the six Troubled Families headline problems; '-': standard input)");
   writes_file(cmd->add_option("--output", args->output, "families CSV to write ('-': standard output)"));
   writes_file(cmd->add_option("--members", args->members, "members CSV to write (family_id, person_id, role; '-': standard output)"));
-  cmd->add_option("--rejects", args->rejects, "Write each stream's rejected rows to DIR/<stream>.rejects.csv");
+  folder_option(cmd->add_option("--rejects", args->rejects, "Write each stream's rejected rows to DIR/<stream>.rejects.csv"));
   cmd->add_option("--threads", args->threads, "Threads (default: all cores)");
   cmd->add_flag("--quiet", args->quiet, "Only the summary line and warnings");
   add_common_options(*cmd, {"earlyhelp tf --data council --persons persons.csv --as-of 2024-03-31 --output families.csv "

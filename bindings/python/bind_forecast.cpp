@@ -22,6 +22,12 @@ namespace {
 
 namespace fc = earlyhelp::forecast;
 
+struct EngagementFit {
+  fc::EngagementOptions options;
+  fc::EngagementResult result;  // the model and the families open on the as-of date
+  std::string rejects;          // rejects_csv of the file fitted on
+};
+
 Date to_date(const std::string& text, const char* what) {
   const auto d = parse_date(text);
   EH_CHECK(d.has_value(), "forecast: {} is not a date (expected YYYY-MM-DD)", what);
@@ -148,7 +154,9 @@ void bind_forecast(py::module_& m) {
   fm.def(
       "backtest",
       [](const std::string& data, const std::string& split, int months, const std::string& population, int simulations, std::uint64_t seed,
-         int n_threads, const std::vector<std::string>& ssda903_header, const std::vector<std::string>& ssda903_episodes, const std::string& out) {
+         int n_threads, const std::vector<std::string>& ssda903_header, const std::vector<std::string>& ssda903_episodes, const std::string& out,
+         const py::object& progress) {
+        const Progress on_progress = progress_from(progress);
         fc::BacktestResult r;
         {
           py::gil_scoped_release nogil;
@@ -158,13 +166,17 @@ void bind_forecast(py::module_& m) {
           o.simulations = simulations;
           o.seed = seed;
           o.n_threads = n_threads;
+          o.progress = on_progress;
           r = fc::backtest(in, split.empty() ? fc::default_split(in.history, months) : to_date(split, "split"), o);
           if (!out.empty()) fc::write_backtest(r, out);
         }
         return backtest_columns(r);
       },
       py::arg("data"), py::arg("split"), py::arg("months"), py::arg("population"), py::arg("simulations"), py::arg("seed"), py::arg("n_threads"),
-      py::arg("ssda903_header"), py::arg("ssda903_episodes"), py::arg("out"), "Runs earlyhelp::forecast::backtest; returns columns.");
+      py::arg("ssda903_header"), py::arg("ssda903_episodes"), py::arg("out"),
+      py::arg("progress") = py::none(),
+      "Runs earlyhelp::forecast::backtest; returns columns. progress: None or a callable(stage, done, total) told "
+      "the fit and project stages of the forecast before the split.");
   fm.def(
       "savings",
       [](const std::string& json_text, const std::string& name) {
@@ -212,6 +224,63 @@ void bind_forecast(py::module_& m) {
       py::arg("path"), py::arg("as_of"), py::arg("data_start"), py::arg("short_weeks"), py::arg("weekly_cost"), py::arg("threshold"),
       py::arg("max_weeks"), py::arg("backtest"), py::arg("data_end"),
       "earlyhelp::forecast::assess_engagement (or evaluate_engagement); returns the CSV tables and the summary text.");
+
+  // The fitted model kept for one family's prediction (the C API's eh_engagement handle).
+  py::class_<EngagementFit>(fm, "EngagementModel",
+                            "The engagement model fitted on an early_help_episodes file (forecast::assess_engagement), "
+                            "kept to score one family's episode at a time (forecast::score_engagement).")
+      .def_static(
+          "fit",
+          [](const std::string& path, const std::string& as_of, const std::string& data_start, double short_weeks,
+             double weekly_cost, double threshold, double max_weeks) {
+            EngagementFit e;
+            e.options.as_of = to_date(as_of, "as_of");
+            if (!data_start.empty()) e.options.data_start = to_date(data_start, "data_start");
+            e.options.short_weeks = short_weeks;
+            e.options.weekly_cost = weekly_cost;
+            e.options.threshold = threshold;
+            e.options.max_weeks = max_weeks;
+            py::gil_scoped_release nogil;
+            const auto data = fc::read_engagement_episodes(path);
+            e.rejects = fc::rejects_csv(data);
+            e.result = fc::assess_engagement(data, e.options);
+            return e;
+          },
+          py::arg("path"), py::arg("as_of"), py::arg("data_start"), py::arg("short_weeks"), py::arg("weekly_cost"),
+          py::arg("threshold"), py::arg("max_weeks"),
+          "Reads the episodes file and fits (forecast::assess_engagement, as eh_engagement_fit_file).")
+      .def("families_csv", [](const EngagementFit& e) { return fc::families_csv(e.result); },
+           "The families open on the as-of date, scored (CSV text).")
+      .def("model_csv", [](const EngagementFit& e) { return fc::model_csv(e.result.model); },
+           "The model's coefficients (CSV text).")
+      .def_readonly("rejects_csv", &EngagementFit::rejects, "The rows of the file that could not be read (CSV text).")
+      .def(
+          "predict",
+          [](const EngagementFit& e, const std::vector<std::string>& columns, const std::vector<std::string>& values,
+             int earlier_episodes) {
+            fc::FamilyEngagement f;
+            {
+              py::gil_scoped_release nogil;
+              const fc::EngagementEpisode ep = fc::parse_engagement_episode(columns, values, earlier_episodes);
+              f = fc::score_engagement(e.result.model, ep, e.options);
+            }
+            py::dict out;
+            out["weeks_engaged"] = f.weeks_engaged;
+            out["p_short"] = f.p_short;
+            out["p_achieved"] = f.p_achieved;
+            out["expected_weeks"] = f.expected_weeks;
+            out["weeks_saved"] = f.weeks_saved;
+            out["avoided_cost"] = f.avoided_cost;
+            out["problems"] = f.problems;
+            out["listed"] = f.listed;
+            return out;
+          },
+          py::arg("columns"), py::arg("values"), py::arg("earlier_episodes") = 0,
+          "One family's episode open on the as-of date, scored as the fit scored each open episode "
+          "(forecast::score_engagement; the C API's eh_engagement_predict).\n\ncolumns, values: the episode's "
+          "early_help_episodes columns and their text values. earlier_episodes: the family's episodes that started "
+          "before this one.\nReturns weeks_engaged, p_short, p_achieved, expected_weeks, weeks_saved, avoided_cost, "
+          "problems, listed. Raises InvalidArgument when the row is rejected or the episode is not open on the date.");
 }
 
 }  // namespace earlyhelp::python

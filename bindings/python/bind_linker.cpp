@@ -5,6 +5,7 @@
 #include "bind.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/linkage/evaluate.hpp"
+#include "earlyhelp/linkage/household_of.hpp"
 #include "earlyhelp/linkage/linker.hpp"
 #include "earlyhelp/linkage/columns.hpp"
 #include "earlyhelp/linkage/records_io.hpp"
@@ -119,6 +120,24 @@ void bind_linker(py::module_& parent) {
             return households_rows(l, lk::parse_iso_date_argument(as_of, "households: as_of"));
           },
           py::arg("as_of"), "Households on a date given as YYYY-MM-DD.")
+      .def(
+          "household_of",
+          [](const lk::Linker& l, const std::string& person_id, const std::string& as_of) {
+            const std::int32_t day = lk::parse_iso_date_argument(as_of, "household_of: as_of");
+            std::vector<lk::HouseholdMembership> h;
+            {
+              py::gil_scoped_release nogil;
+              h = lk::household_of(l, person_id, day);
+            }
+            py::list out;
+            for (const auto& x : h) out.append(py::make_tuple(x.person_id, x.household_id, x.role, x.family));
+            return out;
+          },
+          py::arg("person_id"), py::arg("as_of"),
+          "The members of one linked person's household on a date (linkage::household_of, as the C API's "
+          "eh_linker_household): (person_id, household_id, role, family) tuples sorted by person_id, the person "
+          "among them.\n\nperson_id: a person id of the linked records. as_of: the date, YYYY-MM-DD.\n"
+          "Raises InvalidArgument for an unknown person or a bad date, StateError before the records are linked.")
       .def("address_lags",
            [](const lk::Linker& l) {
              std::vector<std::pair<std::string, double>> lags;

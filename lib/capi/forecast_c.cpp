@@ -104,19 +104,14 @@ int eh_engagement_predict(const eh_engagement* e, size_t n_columns, const char* 
     EH_CHECK_PTR(fn, out);
     EH_CHECK(n_columns > 0 && n_columns <= 4096, "{}: n_columns is {}", fn, n_columns);
     EH_CHECK(earlier_episodes <= 1000, "{}: earlier_episodes is {}, expected at most 1000", fn, earlier_episodes);
-    // The row goes through the reader `earlyhelp engagement` uses, so it is checked as a file's are.
-    earlyhelp::io::CsvWriter w;
-    for (const auto* cells : {column_names, values}) {
-      for (std::size_t k = 0; k < n_columns; ++k) w.field(cells[k] == nullptr ? "" : cells[k]);
-      w.end_row();
+    std::vector<std::string> names, cells;
+    for (std::size_t k = 0; k < n_columns; ++k) {
+      names.emplace_back(column_names[k] == nullptr ? "" : column_names[k]);
+      cells.emplace_back(values[k] == nullptr ? "" : values[k]);
     }
-    fc::EngagementEpisodes one = fc::parse_engagement_episodes(w.str(), "the episode row");
-    if (!one.rejects.empty())
-      throw earlyhelp::InvalidArgument(fmt::format("{}: the episode row is rejected: field '{}': {}", fn,
-                                                   one.rejects.front().field, one.rejects.front().reason));
-    EH_CHECK(one.episodes.size() == 1, "{}: expected one episode row", fn);
-    fc::EngagementEpisode& ep = one.episodes.front();
-    ep.earlier_episodes = static_cast<int>(earlier_episodes);
+    // The row goes through the reader `earlyhelp engagement` uses, so it is checked as a file's are.
+    const fc::EngagementEpisode ep =
+        fc::parse_engagement_episode(names, cells, static_cast<int>(earlier_episodes), "the episode row");
     const fc::FamilyEngagement f = fc::score_engagement(e->result.model, ep, e->options);
     *out = eh_engagement_prediction{f.weeks_engaged, f.p_short,      f.p_achieved, f.expected_weeks, f.weeks_saved,
                                     f.avoided_cost,  f.problems, f.listed ? 1 : 0};

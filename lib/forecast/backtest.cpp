@@ -70,6 +70,7 @@ BacktestResult backtest(const ForecastInput& input, Date split, const BacktestOp
   fo.simulations = o.simulations;
   fo.seed = o.seed;
   fo.n_threads = o.n_threads;
+  fo.progress = o.progress;
   const ForecastResult fr = run_forecast(input, fo);
 
   BacktestResult r;

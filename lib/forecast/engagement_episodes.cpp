@@ -101,4 +101,25 @@ EngagementEpisodes parse_engagement_episodes(std::string csv_text, const std::st
   return read_episodes(reader, name);
 }
 
+EngagementEpisode parse_engagement_episode(const std::vector<std::string>& columns,
+                                           const std::vector<std::string>& values, int earlier_episodes,
+                                           const std::string& what) {
+  EH_CHECK(columns.size() == values.size(), "parse_engagement_episode: {} has {} column names and {} values", what,
+           columns.size(), values.size());
+  EH_CHECK(earlier_episodes >= 0, "parse_engagement_episode: earlier_episodes is {}, expected 0 or more",
+           earlier_episodes);
+  // The row goes through the reader of a file, so it is checked as a file's rows are.
+  io::CsvWriter w;
+  w.write_row(columns);
+  w.write_row(values);
+  EngagementEpisodes one = parse_engagement_episodes(w.str(), what);
+  if (!one.rejects.empty())
+    throw InvalidArgument(fmt::format("parse_engagement_episode: {} is rejected: field '{}': {}", what,
+                                      one.rejects.front().field, one.rejects.front().reason));
+  EH_CHECK(one.episodes.size() == 1, "parse_engagement_episode: {} holds no episode", what);
+  EngagementEpisode e = std::move(one.episodes.front());
+  e.earlier_episodes = earlier_episodes;
+  return e;
+}
+
 }  // namespace earlyhelp::forecast

@@ -8,6 +8,7 @@
 
 #include <openssl/rand.h>
 
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 
@@ -56,9 +57,18 @@ PseudonymKey PseudonymKey::from_hex(std::string_view hex) {
 }
 
 PseudonymKey PseudonymKey::from_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IOError(fmt::format("PseudonymKey::from_file: cannot open key file '{}'", path));
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string content;
+  if (path == "-") {
+    // A key piped from a secrets store never touches the disk.
+    char buffer[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, stdin)) > 0) content.append(buffer, n);
+    if (std::ferror(stdin)) throw IOError("PseudonymKey::from_file: cannot read the key from standard input");
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw IOError(fmt::format("PseudonymKey::from_file: cannot open key file '{}'", path));
+    content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
   bool all_hex = !content.empty();
   std::size_t digits = 0;
   for (char c : content) {

@@ -648,15 +648,19 @@ XGBoostModel import_xgboost_json(std::string_view text, std::string_view source,
 }
 
 XGBoostModel import_xgboost_json_file(const std::string& path, std::size_t memory_budget) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  // "-" streams standard input as a file is streamed (not ours to close).
+  const bool standard_input = path == "-";
+  const std::string name = standard_input ? std::string("<standard input>") : path;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(standard_input ? stdin : std::fopen(path.c_str(), "rb"),
+                                                    standard_input ? +[](std::FILE*) { return 0; } : &std::fclose);
   if (!f) earlyhelp::detail::throw_error<IOError>("import_xgboost_json_file: cannot open '{}'", path);
   SanitizedStream in([&](char* buf, std::size_t n) {
     const std::size_t k = std::fread(buf, 1, n, f.get());
     if (k == 0 && std::ferror(f.get()))
-      earlyhelp::detail::throw_error<IOError>("import_xgboost_json_file: cannot read '{}'", path);
+      earlyhelp::detail::throw_error<IOError>("import_xgboost_json_file: cannot read '{}'", name);
     return k;
   });
-  return import_stream(in, path, memory_budget);
+  return import_stream(in, name, memory_budget);
 }
 
 }  // namespace earlyhelp::models

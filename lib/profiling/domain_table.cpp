@@ -51,7 +51,7 @@ std::vector<char> person_outcomes(const Domain& domain, const features::EventSto
 }  // namespace
 
 DomainTable training_table(const Domain& domain, const features::EventStore& store, const std::vector<Date>& as_of,
-                           std::optional<Date> evaluation_start, int n_threads) {
+                           std::optional<Date> evaluation_start, int n_threads, const Progress& progress) {
   using features::Level;
   const features::FeatureSet& set = domain.feature_set();
   EH_CHECK(!as_of.empty(), "training_table: no as-of date given");
@@ -108,6 +108,7 @@ DomainTable training_table(const Domain& domain, const features::EventStore& sto
   std::vector<std::vector<float>> rows;
   features::ComputeOptions co;
   co.n_threads = n_threads;
+  co.progress = progress;
   features::compute_blocks(set, store, as_of, domain.level(), [&](const features::FeatureBlock& b) {
     auto it = outcomes.find(b.as_of.days);
     if (it == outcomes.end())

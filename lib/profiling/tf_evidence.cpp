@@ -266,11 +266,15 @@ FamiliesResult assess_families(const Framework& framework, const std::string& da
   features::LoadOptions lo;
   lo.n_threads = options.n_threads;
   lo.rejects_dir = options.rejects_dir;
+  lo.progress = options.progress;
   features::LoadReport report;
   const features::EventStore store = features::load_events(framework.feature_set(), data_dir, links, lo, &report);
   std::vector<detail::EvidenceRequest> requests;
-  FamiliesResult result = detail::assess(framework, store, as_of, options.n_threads, &requests);
+  FamiliesResult result = detail::assess(framework, store, as_of, options.n_threads, &requests, options.progress);
+  // The evidence streams are read on worker threads, which never report: one step.
+  options.progress("evidence", 0, 1);
   detail::add_evidence(result, requests, framework, data_dir, links, as_of, lo.csv, options.n_threads);
+  options.progress("evidence", 1, 1);
   result.load = std::move(report);
   return result;
 }

@@ -40,9 +40,10 @@ struct EvidenceRequest {
   std::size_t feature = 0;
 };
 
-/// The assessment without evidence; the requests for it when `requests` is given.
+/// The assessment without evidence; the requests for it when `requests` is given. `progress` is
+/// told the "family features" and "person features" stages (FamiliesOptions::progress).
 FamiliesResult assess(const Framework& framework, const features::EventStore& store, Date as_of, int n_threads,
-                      std::vector<EvidenceRequest>* requests);
+                      std::vector<EvidenceRequest>* requests, const Progress& progress = {});
 
 /// The person number of a record id (-1: not linked).
 using PersonOf = std::function<std::int32_t(std::string_view record_id)>;

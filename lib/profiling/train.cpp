@@ -68,6 +68,7 @@ TrainedModel train_domain_model(const Domain& domain, const DomainTable& table, 
   for (Index i = 0; i < n; ++i) y(i) = table.outcome[static_cast<std::size_t>(i)];
 
   // Newton's method on the penalised log-likelihood (models/logistic_fit.hpp).
+  o.progress("fit", 0, 1);
   const models::LogisticFit fit = [&] {
     try {
       return models::fit_logistic(z, y, {}, o.l2);
@@ -75,6 +76,7 @@ TrainedModel train_domain_model(const Domain& domain, const DomainTable& table, 
       throw InvalidArgument(fmt::format("train_domain_model: domain '{}': the fit did not converge", domain.name()));
     }
   }();
+  o.progress("fit", 1, 1);
   const int it = fit.iterations;
 
   RowMatrixXd coef(1, f);
@@ -125,8 +127,10 @@ TrainedModel train_domain_model(const Domain& domain, const std::string& data_di
                                 const TrainOptions& o) {
   features::LoadOptions lo;
   lo.n_threads = o.n_threads;
+  lo.progress = o.progress;
   const features::EventStore store = features::load_events(domain.feature_set(), data_dir, links, lo);
-  return train_domain_model(domain, training_table(domain, store, o.as_of, o.evaluation_start, o.n_threads), o);
+  return train_domain_model(domain, training_table(domain, store, o.as_of, o.evaluation_start, o.n_threads, o.progress),
+                            o);
 }
 
 }  // namespace earlyhelp::profiling

@@ -12,6 +12,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
 
 namespace earlyhelp::profiling {
 
@@ -115,7 +118,7 @@ std::string FamiliesResult::evidence_text(std::size_t i) const {
 namespace detail {
 
 FamiliesResult assess(const Framework& framework, const features::EventStore& store, Date as_of, int n_threads,
-                      std::vector<EvidenceRequest>* requests) {
+                      std::vector<EvidenceRequest>* requests, const Progress& progress) {
   const features::FeatureSet& set = framework.feature_set();
   EH_CHECK(!store.household_ids.empty(), "assess_families: the linkage has no households (earlyhelp link "
                                          "--households FILE --as-of DATE writes them)");
@@ -124,7 +127,16 @@ FamiliesResult assess(const Framework& framework, const features::EventStore& st
            set.schema().streams.size());
   features::ComputeOptions co;
   co.n_threads = n_threads;
+  // compute() reports its rows as "features": the two tables are told apart by their level.
+  auto stage = [&progress](std::string name) -> Progress {
+    if (!progress) return {};
+    return [progress, label = std::move(name)](std::string_view, std::uint64_t done, std::uint64_t total) {
+      progress(label, done, total);
+    };
+  };
+  co.progress = stage("family features");
   const features::FeatureTable fam = features::compute(set, store, {as_of}, Level::family, co);
+  co.progress = stage("person features");
   const features::FeatureTable per = features::compute(set, store, {as_of}, Level::person, co);
 
   auto columns_of = [&](const features::FeatureTable& t) {

@@ -11,13 +11,6 @@ import pytest
 
 import earlyhelp
 
-LEAF_VERBS = [
-    ["version"], ["audit", "verify"], ["audit", "show"], ["keygen"], ["pseudonymise"], ["encode"], ["demo"],
-    ["schema"], ["synth"], ["validate"], ["score"], ["model", "import"], ["model", "info"], ["model", "card"],
-    ["link"], ["features"], ["tf"], ["profile"], ["forecast"], ["savings"], ["engagement"], ["report"],
-]
-
-
 def _run(cli, *args, stdin=None, env=None):
     return subprocess.run([cli, *map(str, args)], input=stdin, capture_output=True, text=True,
                           env=None if env is None else {**os.environ, **env}, timeout=120)
@@ -34,18 +27,79 @@ def records(tmp_path):
     return path
 
 
-def test_cli_help_every_verb_has_an_example_and_the_exit_codes(cli):
+def _verbs(cli, *path):
+    """The leaf verbs under `path` as `earlyhelp [path] --help` lists them (Subcommands: section),
+    each a tuple of words: what a user sees, so a verb added to main.cpp is in the list."""
+    text = _run(cli, *path, "--help").stdout
+    if "Subcommands:" not in text:
+        return [path]
+    names = []
+    for line in text.split("Subcommands:", 1)[1].splitlines()[1:]:
+        if not line.strip():
+            break
+        if line.startswith("  ") and not line.startswith("   "):
+            names.append(line.split()[0])
+    return [leaf for name in names for leaf in _verbs(cli, *path, name)]
+
+
+# One quick run of every leaf verb with --json: a real run where it is cheap, else a refusal that
+# still reaches the verb (exit 2 with its summary). A verb missing here fails the test below.
+JSON_RUNS = {
+    ("version",): ["version"],
+    ("audit", "verify"): ["--audit-log", "{tmp}/audit.jsonl", "audit", "verify"],
+    ("audit", "show"): ["--audit-log", "{tmp}/audit.jsonl", "audit", "show"],
+    ("keygen",): ["keygen", "--out", "{tmp}/new.key"],
+    ("pseudonymise",): ["pseudonymise", "--key-file", "{tmp}/k.key", "--columns", "record_id", "--input", "{records}",
+                        "--output", "{tmp}/p.csv"],
+    ("encode",): ["encode", "--key-file", "{tmp}/k.key", "--input", "{records}", "--output", "{tmp}/e.csv"],
+    ("demo",): ["demo", "--out", "-"],
+    ("schema",): ["schema", "--stream", "school_attendance"],
+    ("synth",): ["synth", "--out", "-"],
+    ("validate",): ["validate", "--stream", "school_attendance", "--input", "{extract}", "--output", "{tmp}/o.csv",
+                    "--rejects", "{tmp}/r.csv"],
+    ("score",): ["score", "--model", "{bundle}", "--input", "{tmp}/x.csv", "--output", "{tmp}/s.csv"],
+    ("model", "import"): ["model", "import", "--xgboost", "{tmp}/no-such-model.json", "--out", "{tmp}/m2.ehm"],
+    ("model", "info"): ["model", "info", "{bundle}"],
+    ("model", "card"): ["model", "card", "--reference", "safeguarding", "--out", "-"],
+    ("link",): ["link", "--input", "{records}", "--output", "{tmp}/persons.csv"],
+    ("features",): ["features", "--data", "-", "--persons", "{tmp}/persons.csv", "--as-of", "2024-01-01",
+                    "--output", "{tmp}/f.csv"],
+    ("tf",): ["tf", "--data", "-", "--as-of", "2024-01-01", "--output", "{tmp}/t.csv"],
+    ("profile",): ["profile", "--data", "{tmp}", "--history", "-", "--as-of", "2024-01-01", "--output", "{tmp}/a.csv"],
+    ("forecast",): ["forecast", "--data", "-", "--as-of", "2024-01-01", "--out", "{tmp}/fc"],
+    ("savings",): ["savings", "--config", "{tmp}/savings.json"],
+    ("engagement",): ["engagement", "--data", "-", "--as-of", "2024-01-01", "--out", "{tmp}/g.csv"],
+    ("report",): ["report", "--data", "-", "--as-of", "2024-01-01", "--out", "{tmp}/r.html"],
+}
+
+
+def test_cli_every_verb_has_help_with_an_example_the_exit_codes_and_a_json_summary(cli, records, extract, bundle,
+                                                                                   tmp_path):
+    verbs = _verbs(cli)
+    assert ("model", "import") in verbs and ("audit", "verify") in verbs and ("link",) in verbs
     listed = _run(cli, "no-such-verb").stderr.split("The verbs are: ")[1].split(".")[0].split(", ")
-    assert sorted(listed) == sorted({v[0] for v in LEAF_VERBS})  # the list covers every verb
+    assert sorted(listed) == sorted({v[0] for v in verbs})  # the error's list and --help's agree
     top = _run(cli, "--help")
     assert top.returncode == 0 and "Exit codes: 0 success" in top.stdout and "--json" in top.stdout
-    for verb in LEAF_VERBS:
+    assert sorted(JSON_RUNS) == sorted(verbs), "give every verb a quick --json run in JSON_RUNS"
+    (tmp_path / "k.key").write_text("ab" * 32 + "\n")
+    (tmp_path / "savings.json").write_text(json.dumps({"name": "Team", "eligible": 10, "effect": {"weeks_saved": 4},
+                                                       "savings": [{"item": "week", "amount": 435}]}))
+    for verb in verbs:
         r = _run(cli, *verb, "--help")
         assert r.returncode == 0, (verb, r.stderr)
-        text = " ".join(r.stdout.split())  # CLI11 wraps the footer
+        text = " ".join(r.stdout.split())  # CLI11 may wrap the footer
         assert "Example" in text and f"$ earlyhelp {' '.join(verb)}" in text, verb
         assert "Exit codes: 0 success; 1 the run finished but found a problem" in text, verb
         assert "4 internal error" in text and "--json" in text and "--progress" in text, verb
+        args = [a.format(tmp=tmp_path, records=records, extract=extract, bundle=bundle) for a in JSON_RUNS[verb]]
+        r = _run(cli, "--no-audit", *args, "--json") if args[0] != "--audit-log" else _run(cli, *args, "--json")
+        summary = json.loads(r.stdout)  # one object, nothing else on stdout
+        assert summary["verb"] == " ".join(verb) and summary["exit_code"] == r.returncode, (verb, r.stderr)
+        if "-" in args:  # the refusal of '-' for a folder or a database names the option
+            assert r.returncode == 2 and "cannot be '-'" in summary["error"], (verb, summary)
+        else:
+            assert r.returncode in (0, 1, 3), (verb, r.stderr)  # ran (a missing log or model: 3)
 
 
 def _exit_cases(cli, extract, bundle, tmp_path):
@@ -185,3 +239,54 @@ def test_cli_features_to_stdout(cli, synth_and_link, tmp_path):
     assert r.stdout.startswith("person_id,as_of,") and len(r.stdout.splitlines()) > 100
     assert "rows " in r.stderr  # the summary line went to stderr
     assert not (tmp_path / "-").exists()
+
+
+def test_cli_key_from_standard_input_and_dash_refused_for_folders_and_databases(cli, records, tmp_path):
+    key = _run(cli, "--no-audit", "keygen", "--out", "-").stdout  # a key straight from a secrets store
+    (tmp_path / "k.key").write_text(key)
+    piped = _run(cli, "--no-audit", "pseudonymise", "--key-file", "-", "--columns", "record_id", "--input", records,
+                 "--output", tmp_path / "a.csv", stdin=key)
+    assert piped.returncode == 0, piped.stderr
+    filed = _run(cli, "--no-audit", "pseudonymise", "--key-file", tmp_path / "k.key", "--columns", "record_id",
+                 "--input", records, "--output", tmp_path / "b.csv")
+    assert filed.returncode == 0 and (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+    r = _run(cli, "--no-audit", "encode", "--key-file", "-", "--input", "-", "--output", tmp_path / "c.csv", stdin=key)
+    assert r.returncode == 2 and "only one can" in r.stderr
+    # A folder or a SQLite database cannot be '-': exit 2 naming the option, before anything runs;
+    # --help says so beside the option.
+    for args, option in [(["features", "--data", "-", "--persons", records, "--as-of", "2024-01-01", "--output",
+                           tmp_path / "f.csv"], "--data"),
+                         (["synth", "--persons", "100", "--out", "-"], "--out"),
+                         (["profile", "--data", tmp_path, "--as-of", "2024-01-01", "--history", "-", "--output",
+                           tmp_path / "a.csv"], "--history"),
+                         (["tf", "--data", tmp_path, "--as-of", "2024-01-01", "--persons", "-", "--output",
+                           tmp_path / "t.csv"], "--persons")]:
+        r = _run(cli, "--no-audit", *args)
+        assert r.returncode == 2 and f"{option} cannot be '-'" in r.stderr, (args, r.stderr)
+        assert "(not '-':" in " ".join(_run(cli, args[0], "--help").stdout.split())
+    assert not (tmp_path / "f.csv").exists() and not (tmp_path / "-").exists()
+    r = _run(cli, "--audit-log", "-", "version")
+    assert r.returncode == 2 and "--audit-log cannot be '-'" in r.stderr and not (tmp_path / "-").exists()
+
+
+def test_cli_progress_stages_of_tf_backtest_and_training_come_from_the_library(cli, synth_and_link, tmp_path):
+    """tf, forecast --backtest and profile --train report the library's own stages (timed in
+    --json, drawn on stderr with --progress), not one stage wrapped around the call."""
+    data = synth_and_link(tmp_path, 300, 3, "2024-03-31")
+
+    def stages(*args):
+        r = _run(cli, "--no-audit", *args, "--json")
+        assert r.returncode == 0, r.stderr
+        return set(json.loads(r.stdout)["timings"]["stages"])
+
+    homes = tmp_path / "households.csv"
+    assert {"load", "family features", "person features", "evidence"} <= stages(
+        "tf", "--data", data, "--persons", homes, "--as-of", "2024-03-31", "--output", tmp_path / "t.csv")
+    assert {"fit", "project"} <= stages("forecast", "--data", data, "--backtest", "--backtest-months", "3",
+                                        "--simulations", "20", "--out", tmp_path / "fc")
+    assert {"asb load", "asb features", "asb fit"} <= stages(
+        "profile", "--train", "--data", data, "--persons", homes, "--domains", "asb", "--as-of",
+        "2022-03-31,2022-09-30", "--evaluation-start", "2023-04-01", "--models", tmp_path / "m")
+    r = _run(cli, "--no-audit", "tf", "--data", data, "--persons", homes, "--as-of", "2024-03-31", "--output",
+             tmp_path / "t.csv", "--progress", "--quiet")
+    assert "tf: person features 0/" in r.stderr and "tf: evidence 1/1 (100%)" in r.stderr

@@ -78,3 +78,32 @@ def test_python_synth_draws_the_stream_only_on_request():
     extra = earlyhelp.synth.generate(persons=3000, seed=2, early_help=True)
     assert "early_help_episodes" not in plain and "early_help_episodes" in extra
     pd.testing.assert_frame_equal(plain["police_domestic_abuse"], extra["police_domestic_abuse"])
+
+
+def test_one_familys_prediction_equals_its_row_of_the_fit(council):
+    """EngagementModel.predict (forecast::score_engagement through parse_engagement_episode, the C
+    API's eh_engagement_predict) scores an open episode given as a row as the fit scored it."""
+    m = earlyhelp.EngagementModel.fit(council, as_of="2024-10-01")
+    fam = m.families
+    assert len(fam) > 0 and "p_short" in fam and len(m.coefficients) > 1
+    episodes = pd.read_csv(council / "early_help_episodes.csv", dtype=str, keep_default_na=False)
+    clean, _ = earlyhelp.read_csv(council / "early_help_episodes.csv", "early_help_episodes")  # dates as read
+    checked = 0
+    for want in list(fam.itertuples(index=False))[:: max(1, len(fam) // 6)]:
+        row = episodes[episodes.record_id == want.record_id].iloc[0]  # the row as the extract holds it
+        # The family's earlier episodes, as the file's reader counts them.
+        start = clean.start_date[clean.record_id == want.record_id].iloc[0]
+        earlier = int(((clean.family_ref == row.family_ref) & (clean.start_date < start)).sum())
+        got = m.predict(row.to_dict(), earlier_episodes=earlier)
+        assert got["p_short"] == pytest.approx(want.p_short, abs=5e-5)
+        assert got["p_achieved"] == pytest.approx(want.p_achieved, abs=5e-5)
+        assert got["expected_weeks"] == pytest.approx(want.expected_weeks, abs=0.05)
+        assert got["listed"] == bool(want.listed) and got["problems"] == want.problems
+        assert got["avoided_cost"] == pytest.approx(want.avoided_cost, abs=0.5)
+        checked += 1
+    assert checked >= 2
+    row = episodes[episodes.record_id == fam.record_id[0]].iloc[0].to_dict()
+    with pytest.raises(earlyhelp.InvalidArgument, match="start_date"):
+        m.predict({**row, "start_date": "31/02/2023"})
+    assert "31/02/2023" not in str(pytest.raises(earlyhelp.InvalidArgument, m.predict,
+                                                 {**row, "start_date": "31/02/2023"}).value)

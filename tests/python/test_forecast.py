@@ -99,8 +99,10 @@ def test_python_forecast_matches_the_cli_and_draws_figures(cli, council, tmp_pat
     lc = pd.read_csv(tmp_path / "py" / "leaving_care.csv", dtype={"months_in_care": str})
     assert list(r.leaving_care["months_in_care"]) == list(lc["months_in_care"]) == ["0", "1-2", "3-5", "6-11", "12-23", "24+"]
     assert r.leaving_care["child_months"].sum() > 0 and (r.leaving_care["hazard_ratio"] > 0).all()
-    bt = earlyhelp.forecast(council, backtest=True, simulations=20)
+    told = []
+    bt = earlyhelp.forecast(council, backtest=True, simulations=20, progress=lambda *a: told.append(a))
     assert set(bt.scores["state"]) == {"cin", "cpp", "lac"}
+    assert ("fit", 1, 1) in told and told[-1][0] == "project" and told[-1][1] == told[-1][2]  # its forecast's stages
     with pytest.raises(earlyhelp.InvalidArgument, match="horizon"):
         earlyhelp.forecast(council, as_of="2025-04-01", horizon="21y")
 

@@ -234,3 +234,24 @@ def test_cli_link_reports_the_self_check_on_stderr_and_in_the_audit_record(cli, 
     assert any(v.startswith("EM self-check") for k, v in audit["parameters"].items() if k.startswith("warning_"))
     assert audit["parameters"]["households"] == "modelled"
     assert "family" not in log.read_text()
+
+
+def test_household_of_one_person_is_their_household_of_all():
+    """Linker.household_of (linkage::household_of, the C API's eh_linker_household) gives each
+    person the members of the household Linker.households puts them in, sorted by person id."""
+    lk = earlyhelp.Linker({"u_sample_pairs": 20000})
+    lk.add_records(one_record_households(12))
+    with pytest.raises(earlyhelp.StateError):
+        lk.household_of("anyone", "2024-04-01")
+    lk.link()
+    every = lk.households("2024-04-01")
+    assert every.household_id.value_counts().max() >= 4  # households of several people to look up
+    for person in every.person_id.iloc[::7]:
+        home = every.household_id[every.person_id == person].iloc[0]
+        want = every[every.household_id == home].sort_values("person_id").reset_index(drop=True)
+        got = lk.household_of(person, pd.Timestamp("2024-04-01"))
+        pd.testing.assert_frame_equal(got, want)
+    with pytest.raises(earlyhelp.InvalidArgument, match="no linked person"):
+        lk.household_of("P-no-such-person", "2024-04-01")
+    with pytest.raises(earlyhelp.InvalidArgument):
+        lk.household_of(every.person_id.iloc[0], "2024-13-01")

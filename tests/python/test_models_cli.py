@@ -182,3 +182,35 @@ def test_model_import_memory_budget(cli, tmp_path):
     r = _run(cli, "--no-audit", "model", "import", "--xgboost", tmp_path / "m.json", "--out", tmp_path / "m.ehm",
              "--memory-budget", "64MB")
     assert r.returncode == 0, r.stderr
+
+
+def test_import_from_standard_input_and_key_files_on_standard_input(cli, tmp_path):
+    """`model import --xgboost -` streams the model from a pipe (the same bundle as from a file);
+    the HMAC key file may be `-` too (one standard input per run)."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(100, 3))
+    b = xgb.train({"objective": "binary:logistic", "max_depth": 2, "nthread": 1},
+                  xgb.DMatrix(X, (X[:, 0] > 0).astype(int), feature_names=FEATURES), 3)
+    b.save_model(str(tmp_path / "m.json"))
+    model = (tmp_path / "m.json").read_bytes()
+    (tmp_path / "key").write_bytes(b"approval-key")
+
+    def run(*args, stdin=b""):
+        return subprocess.run([cli, "--no-audit", *map(str, args)], input=stdin, capture_output=True)
+
+    r = run("model", "import", "--xgboost", tmp_path / "m.json", "--out", tmp_path / "file.ehm")
+    assert r.returncode == 0, r.stderr
+    r = run("model", "import", "--xgboost", "-", "--out", tmp_path / "pipe.ehm", stdin=model)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "pipe.ehm").read_bytes() == (tmp_path / "file.ehm").read_bytes()
+    r = run("model", "import", "--xgboost", "-", "--out", tmp_path / "bad.ehm", stdin=model[:50])
+    assert r.returncode == 3 and b"<standard input>" in r.stderr  # a truncated model, named as read
+    # signed with a key read from standard input, verified with the key file
+    r = run("model", "import", "--xgboost", tmp_path / "m.json", "--key-file", "-", "--out", tmp_path / "s.ehm",
+            stdin=b"approval-key")
+    assert r.returncode == 0, r.stderr
+    assert run("model", "info", tmp_path / "s.ehm", "--key-file", tmp_path / "key").returncode == 0
+    assert run("model", "info", tmp_path / "s.ehm", "--key-file", "-", stdin=b"approval-key").returncode == 0
+    assert run("model", "info", tmp_path / "s.ehm", "--key-file", "-", stdin=b"other-key").returncode == 3
+    r = run("model", "import", "--xgboost", "-", "--key-file", "-", "--out", tmp_path / "x.ehm", stdin=model)
+    assert r.returncode == 2 and b"only one can" in r.stderr

@@ -23,7 +23,7 @@ from earlyhelp.linker import Linker, link  # noqa: F401,E402
 from earlyhelp.io import read_csv, validate  # noqa: F401
 from earlyhelp.models import Model  # noqa: F401
 from earlyhelp.feature_table import FeatureSet, features  # noqa: F401,E402
-from earlyhelp.forecasting import engagement, forecast, savings  # noqa: F401,E402
+from earlyhelp.forecasting import EngagementModel, engagement, forecast, savings  # noqa: F401,E402
 
 __all__ = [
     "Error",
@@ -40,6 +40,7 @@ __all__ = [
     "parse_date",
     "savings",
     "engagement",
+    "EngagementModel",
     "version",
 ]
 
@@ -60,9 +61,9 @@ from earlyhelp.alerts import AlertHistory, AlertPolicy, AlertRun, decide_alerts 
 
 __all__ += ["AlertHistory", "AlertPolicy", "AlertRun", "decide_alerts"]
 
-from earlyhelp.troubled_families import Framework, tf  # noqa: E402
+from earlyhelp.troubled_families import Framework, tf, tf_family  # noqa: E402
 
-__all__ += ["Framework", "tf"]
+__all__ += ["Framework", "tf", "tf_family"]
 
 from earlyhelp.domains import Domain, training_table  # noqa: E402
 

@@ -126,7 +126,7 @@ def forecast(data: str | os.PathLike | None = None, as_of: str | None = None, ho
     ``progress``: None (default: a tqdm bar in Jupyter or when standard error is a terminal, none
     otherwise; ``EARLYHELP_PROGRESS=0/1`` overrides), True (always a bar), False (never), or a
     callable ``fn(stage, done, total)`` told the stages (fit, project) instead of a bar; see
-    :mod:`earlyhelp.progress`. The backtest reports no progress.
+    :mod:`earlyhelp.progress`. The backtest reports the same stages for its forecast.
 
     Returns a :class:`ForecastResult` (DataFrames, the summary text and matplotlib figures).
     Raises earlyhelp.InvalidArgument, SchemaError or IOError as the CLI would report them.
@@ -137,8 +137,9 @@ def forecast(data: str | os.PathLike | None = None, as_of: str | None = None, ho
     pop_s = os.fspath(population) if population is not None else ""
     out_s = os.fspath(out) if out is not None else ""
     if backtest:
-        r = _forecast.backtest(data_s, as_of or "", int(backtest_months), pop_s, int(simulations), int(seed),
-                               int(n_threads), header, episodes, out_s)
+        with _progress.reporting(progress, "forecast") as report:
+            r = _forecast.backtest(data_s, as_of or "", int(backtest_months), pop_s, int(simulations), int(seed),
+                                   int(n_threads), header, episodes, out_s, report)
         return BacktestResult(_frame(r["rows"]), pd.DataFrame(r["scores"]), _frame(r["history"]), r["split"],
                               r["summary"])
     if as_of is None:
@@ -217,3 +218,89 @@ def engagement(episodes, as_of: str, short_weeks: float = 24, weekly_cost: float
     df.attrs["rejects"] = pd.read_csv(io.StringIO(r["rejects"]))
     df.attrs["summary"] = r["text"]
     return df
+
+
+def _episodes_path(episodes) -> str:
+    path = os.fspath(episodes)
+    if os.path.isdir(path):
+        path = os.path.join(path, "early_help_episodes.csv")
+    return path
+
+
+class EngagementModel:
+    """The engagement model fitted once and kept, to score one family's episode at a time -- what
+    a case system asks about the family in front of it (the C API's ``eh_engagement_fit_file`` and
+    ``eh_engagement_predict``; the same library functions as :func:`engagement`).
+
+    >>> m = earlyhelp.EngagementModel.fit("council/", as_of="2024-10-01")   # doctest: +SKIP
+    >>> m.predict({"family_ref": "F1", "record_id": "E9", "start_date": "2024-06-03",
+    ...            "children": "2", "problem_school_attendance": "1", ...})  # doctest: +SKIP
+    {'p_short': 0.41, 'expected_weeks': 33.2, 'listed': False, ...}
+
+    Predictions are advisory: they help plan a service, never decide a family's support.
+    """
+
+    def __init__(self, fitted):
+        self._m = fitted
+
+    @classmethod
+    def fit(cls, episodes, as_of, short_weeks: float = 24, weekly_cost: float = 435, threshold: float = 0.5,
+            max_weeks: float = 104, data_start: str = ""):
+        """Fits on the episodes dated before ``as_of``.
+
+        Parameters
+        ----------
+        episodes : an ``early_help_episodes.csv`` file or the folder holding it.
+        as_of : the date (YYYY-MM-DD): only data dated before it is used; the episodes open on it
+            are the families scored.
+        short_weeks, weekly_cost, threshold, max_weeks, data_start : as for :func:`engagement`.
+        """
+        return cls(_forecast.EngagementModel.fit(_episodes_path(episodes), str(as_of), str(data_start),
+                                                 float(short_weeks), float(weekly_cost), float(threshold),
+                                                 float(max_weeks)))
+
+    @property
+    def families(self) -> "pd.DataFrame":
+        """The families open on the as-of date, scored as :func:`engagement` returns them."""
+        return pd.read_csv(io.StringIO(self._m.families_csv()), dtype={"family_ref": str, "record_id": str},
+                           parse_dates=["start_date"])
+
+    @property
+    def coefficients(self) -> "pd.DataFrame":
+        """The model's coefficients (each prediction is explained by them)."""
+        return pd.read_csv(io.StringIO(self._m.model_csv()))
+
+    @property
+    def rejects(self) -> "pd.DataFrame":
+        """The rows of the episodes file that could not be read, with the field and reason."""
+        return pd.read_csv(io.StringIO(self._m.rejects_csv))
+
+    def predict(self, episode, earlier_episodes: int = 0) -> dict:
+        """Scores one family's episode open on the as-of date, as the fit scored each open episode.
+
+        Parameters
+        ----------
+        episode : a mapping of ``early_help_episodes`` columns to values (family_ref, record_id,
+            start_date, children, the six problem_* flags; end_date and closure_reason empty while
+            open), or a one-row DataFrame / Series.
+        earlier_episodes : the family's episodes that started before this one.
+
+        Returns a dict: weeks_engaged, p_short (turned around within short_weeks), p_achieved,
+        expected_weeks, weeks_saved, avoided_cost, problems, listed. Raises
+        earlyhelp.InvalidArgument when the row is rejected (the field and reason, never the value)
+        or the episode is not open on the as-of date.
+        """
+        if isinstance(episode, pd.DataFrame):
+            if len(episode) != 1:
+                raise ValueError(f"predict: episode has {len(episode)} rows, expected one")
+            episode = episode.iloc[0]
+        items = list(episode.items())
+
+        def text(v):
+            if v is None or (isinstance(v, float) and v != v):
+                return ""
+            if hasattr(v, "strftime") and not isinstance(v, str):
+                return v.strftime("%Y-%m-%d")
+            return str(v)
+
+        return dict(self._m.predict([str(k) for k, _ in items], [text(v) for _, v in items], int(earlier_episodes)))

@@ -98,6 +98,16 @@ def read_extracts(directory) -> "pandas.DataFrame":
     return df
 
 
+def _date_text(as_of, fn: str) -> str:
+    """A date argument as YYYY-MM-DD text (text kept as given; datetime.date / pandas Timestamp
+    formatted); anything else is earlyhelp.InvalidArgument."""
+    if hasattr(as_of, "strftime") and not isinstance(as_of, str):
+        as_of = as_of.strftime("%Y-%m-%d")
+    if not isinstance(as_of, str):
+        raise _InvalidArgument(f"{fn}: as_of must be a date YYYY-MM-DD, got {type(as_of).__name__}")
+    return as_of
+
+
 class Linker:
     """pandas-friendly wrapper of the C++ linker (fit / predict / cluster / explain / add_records)."""
 
@@ -155,11 +165,28 @@ class Linker:
         datetime.date / pandas Timestamp. Anything else is earlyhelp.InvalidArgument."""
         import pandas as pd
 
-        if hasattr(as_of, "strftime") and not isinstance(as_of, str):
-            as_of = as_of.strftime("%Y-%m-%d")
-        if not isinstance(as_of, str):
-            raise _InvalidArgument(f"households: as_of must be a date YYYY-MM-DD, got {type(as_of).__name__}")
+        as_of = _date_text(as_of, "households")
         return pd.DataFrame(self._l.households(as_of), columns=["person_id", "household_id", "role", "family"])
+
+    def household_of(self, person_id: str, as_of):
+        """One linked person's household on a date: the members sharing it (the person among
+        them), as :meth:`households` gives them (person_id, household_id, role, family), sorted by
+        person_id -- what a case system asks about the person in front of it (the C API's
+        ``eh_linker_household``; the same library function).
+
+        Parameters
+        ----------
+        person_id : a person id of the linked records (from :meth:`link` or :meth:`cluster`).
+        as_of : the date: text YYYY-MM-DD, or a datetime.date / pandas Timestamp.
+
+        Raises earlyhelp.InvalidArgument for an unknown person or a bad date, earlyhelp.StateError
+        before the records are linked.
+        """
+        import pandas as pd
+
+        as_of = _date_text(as_of, "household_of")
+        rows = self._l.household_of(str(person_id), as_of)
+        return pd.DataFrame(rows, columns=["person_id", "household_id", "role", "family"])
 
     def address_lags(self) -> dict:
         """{source: days} how far each source's addresses lag behind a move, estimated from the

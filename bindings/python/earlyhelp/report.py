@@ -468,7 +468,7 @@ def report(data, as_of, out, persons=None, households=None, models=None, domains
     ----------
     data : folder of extracts, one ``<stream>.csv`` per stream.
     as_of : the date (only records dated before it count).
-    out : the HTML file to write.
+    out : the HTML file to write ("-": standard output).
     persons, households : as ``earlyhelp.profile``; None links the extracts first (in a temporary folder).
     models : ``{domain: bundle path}`` for the council's own bundles; other domains use the reference bundle.
     domains : names or domain JSON paths (a list or a comma-separated string); None: all four.
@@ -520,7 +520,7 @@ def main(argv=None) -> int:
     ap.add_argument("--data", required=True, help="folder of extracts, one <stream>.csv per stream")
     ap.add_argument("--as-of", required=True, help="date (YYYY-MM-DD)")
     ap.add_argument("--bundle", help="a model bundle (.ehm), used for the domain it names")
-    ap.add_argument("--out", required=True, help="the HTML page to write")
+    ap.add_argument("--out", required=True, help="the HTML page to write ('-': standard output)")
     ap.add_argument("--persons", help="persons CSV from earlyhelp link (default: link the extracts first)")
     ap.add_argument("--households", help="households CSV when --persons has none")
     ap.add_argument("--history", help="SQLite assessment history (created if absent; the run is recorded)")
@@ -538,13 +538,16 @@ def main(argv=None) -> int:
         code, what = next((c, w) for kinds, c, w in failures if isinstance(e, kinds))
         print(f"earlyhelp report: {what}: {e}", file=sys.stderr)
         return code
-    print(f"wrote {r['out']}")
+    # With --out - the page owns standard output: the notes go to stderr.
+    notes = sys.stderr if args.out == "-" else sys.stdout
+    print(f"wrote {'the page to standard output' if args.out == '-' else r['out']}", file=notes)
     for name, d in r["domains"].items():
         if not d["evaluated"]:
-            print(f"note: {name}: {d['note']}")
+            print(f"note: {name}: {d['note']}", file=notes)
     if r["synthetic"]:
-        print("note: trained on synthetic data (" + ", ".join(r["synthetic"]) + "): not for use on residents")
-    print("scores are advisory, never a decision")
+        print("note: trained on synthetic data (" + ", ".join(r["synthetic"]) + "): not for use on residents",
+              file=notes)
+    print("scores are advisory, never a decision", file=notes)
     return 0
 
 

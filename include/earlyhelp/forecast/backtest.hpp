@@ -37,6 +37,9 @@ struct BacktestOptions {
   int simulations = 200;
   std::uint64_t seed = 1;
   int n_threads = 0;
+  /// Progress of the forecast before the split ("fit", "project" as ForecastOptions::progress;
+  /// core/progress.hpp).
+  Progress progress{};
 };
 
 /// The series compared: cin, cpp, lac (all placements).

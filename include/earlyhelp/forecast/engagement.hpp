@@ -95,6 +95,15 @@ EngagementEpisodes read_engagement_episodes(const std::string& path);
 /// As read_engagement_episodes, from CSV text (its header first); `name` stands for the file in
 /// rejects and messages.
 EngagementEpisodes parse_engagement_episodes(std::string csv_text, const std::string& name);
+/// One episode a case system holds, as column names and their values (an early_help_episodes
+/// row), checked as a file's rows are; `earlier_episodes` is the family's episodes that started
+/// before it (a file's reader counts them). What the C API's eh_engagement_predict and Python's
+/// EngagementModel.predict read a row with.
+/// @throws InvalidArgument when the widths differ or the row is rejected (naming `what`, the field
+/// and the reason, never the value); SchemaError for a missing required column.
+EngagementEpisode parse_engagement_episode(const std::vector<std::string>& columns,
+                                           const std::vector<std::string>& values, int earlier_episodes,
+                                           const std::string& what = "the episode row");
 
 /// Options of the engagement model.
 struct EngagementOptions {

@@ -27,7 +27,8 @@ class PseudonymKey {
   explicit PseudonymKey(std::string bytes);
   /// Parses a key written as hexadecimal (whitespace ignored). @throws InvalidArgument.
   static PseudonymKey from_hex(std::string_view hex);
-  /// Reads a key file: hexadecimal text (64+ hex digits) or raw bytes (32+ bytes).
+  /// Reads a key file: hexadecimal text (64+ hex digits) or raw bytes (32+ bytes); "-" reads the
+  /// key from standard input (e.g. piped from a secrets store).
   /// @throws IOError if unreadable, InvalidArgument if too short.
   static PseudonymKey from_file(const std::string& path);
   /// A new random key from the operating system's CSPRNG (OpenSSL RAND_bytes).

@@ -44,7 +44,8 @@ inline constexpr std::size_t default_import_memory_budget = std::size_t{2} << 30
 XGBoostModel import_xgboost_json(std::string_view text, std::string_view source = "<memory>",
                                  std::size_t memory_budget = default_import_memory_budget);
 
-/// Reads and parses an XGBoost JSON file as a stream (the file is never held in memory).
+/// Reads and parses an XGBoost JSON file as a stream (the file is never held in memory); "-" is
+/// standard input, streamed the same way and named "<standard input>" in messages.
 /// @throws IOError when the file cannot be read; FormatError as import_xgboost_json.
 XGBoostModel import_xgboost_json_file(const std::string& path,
                                       std::size_t memory_budget = default_import_memory_budget);

@@ -36,6 +36,7 @@
 /// @endcode
 
 #include "earlyhelp/core/date.hpp"
+#include "earlyhelp/core/progress.hpp"
 #include "earlyhelp/features/definitions.hpp"
 #include "earlyhelp/features/events.hpp"
 #include "earlyhelp/features/table.hpp"
@@ -122,10 +123,12 @@ struct DomainTable {
 /// event of any member known on the date.
 /// @param evaluation_start when given, every date's horizon must end on or before it, so training
 ///        rows never see the evaluation period.
+/// @param progress told the "features" stage (rows over every date, as features::compute).
 /// @throws InvalidArgument when `as_of` is empty, a horizon overlaps `evaluation_start`, a horizon
 ///         ends after the last event in the extracts (the outcome is not yet known), an outcome
 ///         stream was not read, or a family domain has no households.
 DomainTable training_table(const Domain& domain, const features::EventStore& store, const std::vector<Date>& as_of,
-                           std::optional<Date> evaluation_start = std::nullopt, int n_threads = 0);
+                           std::optional<Date> evaluation_start = std::nullopt, int n_threads = 0,
+                           const Progress& progress = {});
 
 }  // namespace earlyhelp::profiling

@@ -48,6 +48,9 @@ struct TrainOptions {
   std::string version = "1";
   std::string owner;
   int n_threads = 0;  ///< <= 0: all cores
+  /// Progress (core/progress.hpp): "load" (streams; from a folder), "features" (training rows over
+  /// every date, after each block; from a folder), "fit" (one step).
+  Progress progress{};
 };
 
 /// A trained bundle and what it was trained on.

@@ -34,6 +34,7 @@
 /// @endcode
 
 #include "earlyhelp/core/date.hpp"
+#include "earlyhelp/core/progress.hpp"
 #include "earlyhelp/features/case.hpp"
 #include "earlyhelp/features/events.hpp"
 #include "earlyhelp/features/load.hpp"
@@ -80,6 +81,9 @@ struct FamiliesResult {
 struct FamiliesOptions {
   int n_threads = 0;        ///< <= 0: all cores
   std::string rejects_dir;  ///< when set, rejected rows go to <dir>/<stream>.rejects.csv
+  /// Progress (core/progress.hpp): "load" (streams), "family features" and "person features"
+  /// (rows, after each block), "evidence" (the streams evidencing the criteria, read at once).
+  Progress progress{};
 };
 
 /// Assesses every family from a folder of extracts and their linkage (which must have households).
