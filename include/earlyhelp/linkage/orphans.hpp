@@ -32,8 +32,13 @@
 namespace earlyhelp::linkage {
 
 /// Joins orphans of the clustering in `uf` (over the identities of `r`) to their person (see the
-/// file comment). `homes` is home_keys(r). @return the number of orphans joined.
+/// file comment). `homes` is home_keys(r). With `guard` (the person rules clustering used), an
+/// orphan joins only a person clustering could have joined it to: the same rules everywhere
+/// clusters grow (a Sophie Green recorded at one postcode is not absorbed into the Sophie Green
+/// recorded at another meanwhile: ConstrainedUnionFind::set_stay).
+/// @return the number of orphans joined.
 /// Complexity: O(identities + records) expected, plus the namesakes of each orphan.
-std::size_t absorb_orphans(const PreparedRecords& r, const std::vector<std::uint64_t>& homes, ConstrainedUnionFind& uf);
+std::size_t absorb_orphans(const PreparedRecords& r, const std::vector<std::uint64_t>& homes, ConstrainedUnionFind& uf,
+                           const PersonGuard* guard = nullptr);
 
 }  // namespace earlyhelp::linkage
