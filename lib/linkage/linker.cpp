@@ -269,9 +269,7 @@ void Linker::cluster() {
   }
   cluster_edges(links_, uf_, /*keep_closed_apart=*/false, &table_.dob, households_ ? &guard : nullptr);
   if (settings_.absorb_orphans && homes_.size() != n) homes_ = home_keys(table_);
-  // Orphans join under the person rules clustering used: the same rules wherever clusters grow.
-  stats_.orphans_absorbed =
-      settings_.absorb_orphans ? absorb_orphans(table_, homes_, uf_, households_ ? &guard : nullptr) : 0;
+  stats_.orphans_absorbed = settings_.absorb_orphans ? absorb_orphans(table_, homes_, uf_) : 0;
   // Stable ids: the smallest record id of each cluster, hashed.
   std::vector<std::uint32_t> smallest(n, UINT32_MAX);
   for (std::size_t rec = 0; rec < table_.record_ids.size(); ++rec) {

@@ -8,8 +8,7 @@
 
 namespace earlyhelp::linkage {
 
-std::size_t absorb_orphans(const PreparedRecords& r, const std::vector<std::uint64_t>& home, ConstrainedUnionFind& uf,
-                           const PersonGuard* guard) {
+std::size_t absorb_orphans(const PreparedRecords& r, const std::vector<std::uint64_t>& home, ConstrainedUnionFind& uf) {
   constexpr std::uint32_t kMaxOrphanIdentities = 3;
   constexpr std::size_t kCandidatesMax = 256;
   constexpr std::size_t kPlaceMax = 256;    // a place with more identities (a hostel) is no evidence
@@ -172,7 +171,7 @@ std::size_t absorb_orphans(const PreparedRecords& r, const std::vector<std::uint
         const bool sex_ok = g.sex == 0 || cg.sex == 0 || (g.sex == cg.sex && g.sex != '?');
         // The orphan's adults-only records need the person born by then.
         const bool age_ok = g.born_by == 0 || cg.latest_dob == 0 || cg.latest_dob <= g.born_by;
-        if (sex_ok && age_ok && !uf.conflicts(root, c, true, guard) && !elsewhere_meanwhile(root, c)) possible.push_back(c);
+        if (sex_ok && age_ok && !uf.conflicts(root, c) && !elsewhere_meanwhile(root, c)) possible.push_back(c);
       }
       // A name alone never decides: the only established namesake is no more likely the orphan's
       // person than a namesake never recorded with a date of birth (whose records all come from
@@ -190,7 +189,7 @@ std::size_t absorb_orphans(const PreparedRecords& r, const std::vector<std::uint
     i = j;
   }
   std::size_t joined = 0;
-  for (const auto& [orphan, person] : joins) joined += uf.unite(orphan, person, true, guard) ? 1 : 0;
+  for (const auto& [orphan, person] : joins) joined += uf.unite(orphan, person) ? 1 : 0;
   return joined;
 }
 

@@ -94,35 +94,4 @@ TEST_SUITE("orphans") {
       CHECK(p["o1"] != p["c1"]);
     }
   }
-
-  TEST_CASE("orphans.absorb: an orphan does not join a namesake recorded at another postcode all through its span") {
-    // As above, with the witness; but a surgery recorded Wen Ng born 1972 at another postcode (no
-    // address) before and after the council tax account at the flat: she lived elsewhere meanwhile,
-    // so the account is another Wen Ng's. Clustering would not join them (one place at a time);
-    // orphan absorption, which compares addresses only, must not either.
-    for (const bool elsewhere : {false, true}) {
-      Population pop = make_population(30, 31);
-      auto add = [&](const std::string& id, const std::string& first, const std::string& dob, const std::string& address,
-                     const std::string& postcode, const std::string& source, const std::string& date) {
-        pop.records.push_back(eh_test::dated(eh_test::person(id, first, "ng", dob, address, postcode, "", source), date));
-      };
-      add("o1", "wen", "", "flat 3, 10 albert street", "CO16 0AR", "council_tax", "2022-04-01");
-      add("o2", "wen", "", "flat 3, 10 albert street", "CO16 0AR", "council_tax", "2023-03-01");
-      add("a1", "wen", "1972-08-28", "12 highfield hill", "CO5 1AX", "register", "current");
-      add("a2", "wen", "1972-08-28", "12 highfield hill", "CO5 1AX", "health", "2023-08-09");
-      add("d1", "thi", "2010-01-09", "12 highfield hill", "CO5 1AX", "register", "current");
-      add("d3", "thi", "2010-01-09", "", "CO5 1AX", "school", "2023-07-21");
-      add("d2", "thi", "2010-01-09", "", "CO16 0AR", "school", "2022-12-20");
-      if (elsewhere) {
-        add("g1", "wen", "1972-08-28", "", "CO7 2BB", "gp", "2021-06-01");
-        add("g2", "wen", "1972-08-28", "", "CO7 2BB", "gp", "2024-01-10");
-      }
-      Linker linker = linked(pop.records);
-      auto p = person_by_record(linker);
-      REQUIRE(p["a1"] == p["a2"]);
-      REQUIRE(p["o1"] == p["o2"]);
-      if (elsewhere) REQUIRE((p["g1"] == p["a1"] && p["g2"] == p["a1"]));
-      CHECK((p["o1"] == p["a1"]) == !elsewhere);
-    }
-  }
 }
