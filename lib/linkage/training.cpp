@@ -38,6 +38,34 @@ double all_pairs(const PreparedRecords& r, bool link_only) {
 
 }  // namespace
 
+bool is_anchor(const ComparisonVector& v) noexcept {
+  return level_of(v, Field::first_name) == levels::FirstName::exact && level_of(v, Field::surname) == levels::Surname::exact &&
+         level_of(v, Field::dob) == levels::Dob::exact && level_of(v, Field::sex) != levels::Sex::different &&
+         level_of(v, Field::identifier) != levels::Identifier::different;
+}
+
+bool town_from_moves(const PatternHistogram& h, ModelParameters& p) {
+  // Anchors whose postcodes differ (a move), and of them those whose towns differ too.
+  double moves = 0, across = 0;
+  for (const auto& [packed, c] : h) {
+    const ComparisonVector v = unpack(packed);
+    if (!is_anchor(v) || level_of(v, Field::postcode) != levels::Postcode::different) continue;
+    const std::uint8_t town = level_of(v, Field::town);
+    if (town == null_level) continue;
+    moves += c;
+    if (town == levels::Town::different) across += c;
+  }
+  if (moves < kMinAnchorMoves) return false;
+  auto& town = p.fields[static_cast<std::size_t>(Field::town)].m;
+  const double floor = p.fields[static_cast<std::size_t>(Field::postcode)].m[levels::Postcode::different] *
+                       (across + 0.5) / (moves + 1.0);
+  const double was = town[levels::Town::different];
+  if (was >= floor || was >= 1.0) return false;
+  // The other levels give up the difference in proportion.
+  for (std::size_t l = 0; l < town.size(); ++l) town[l] = l == levels::Town::different ? floor : town[l] * (1.0 - floor) / (1.0 - was);
+  return true;
+}
+
 MBounds person_evidence_bounds(double max_m) {
   MBounds b;
   auto& first = b[static_cast<std::size_t>(Field::first_name)];
@@ -141,8 +169,10 @@ ModelParameters train(const PreparedRecords& r, const BlockingPlan& plan, const 
       for (std::size_t l = 0; l < m_sum[f].size(); ++l) params.fields[f].m[l] = m_fallback[f][l] / m_fallback_n[f];
   }
 
-  // Prior: expected matches among candidate pairs over all possible pairs.
   const PatternHistogram uh = sorted(union_hist);
+  town_from_moves(uh, params);
+
+  // Prior: expected matches among candidate pairs over all possible pairs.
   double candidates = 0;
   for (const auto& [p, c] : uh) candidates += c;
   const double share = em_estimate_lambda(uh, params, 200);

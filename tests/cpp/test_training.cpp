@@ -66,6 +66,51 @@ TEST_SUITE("training") {
     CHECK(place.pairs < static_cast<double>(plan.rules[0].pairs));
   }
 
+  TEST_CASE("training.town_from_moves: a different town is at least as common as a move that crosses one") {
+    // Pairs agreeing on full name and date of birth (anchors) at different postcodes: 40 in
+    // another town, 60 in the same; and EM's town estimate collapsed to its floor.
+    auto pattern = [](std::uint8_t postcode, std::uint8_t town, std::uint8_t first = levels::FirstName::exact) {
+      ComparisonVector v;
+      v.fill(null_level);
+      v[static_cast<std::size_t>(Field::first_name)] = first;
+      v[static_cast<std::size_t>(Field::surname)] = levels::Surname::exact;
+      v[static_cast<std::size_t>(Field::dob)] = levels::Dob::exact;
+      v[static_cast<std::size_t>(Field::sex)] = levels::Sex::same;
+      v[static_cast<std::size_t>(Field::postcode)] = postcode;
+      v[static_cast<std::size_t>(Field::town)] = town;
+      return pack(v);
+    };
+    const auto collapsed = [] {
+      ModelParameters p = ModelParameters::defaults();
+      p.fields[static_cast<std::size_t>(Field::postcode)].m = {0.9, 0.02, 0.02, 0.06};
+      p.fields[static_cast<std::size_t>(Field::town)].m = {1.0 - 2e-6, 1e-6, 1e-6};
+      return p;
+    };
+    PatternHistogram h = {{pattern(levels::Postcode::different, levels::Town::different), 40.0},
+                          {pattern(levels::Postcode::different, levels::Town::exact), 60.0},
+                          // not anchors: another first name; the same postcode says nothing of moves
+                          {pattern(levels::Postcode::different, levels::Town::exact, levels::FirstName::different), 900.0},
+                          {pattern(levels::Postcode::unit, levels::Town::exact), 500.0}};
+    std::sort(h.begin(), h.end());
+    ModelParameters p = collapsed();
+    CHECK(is_anchor(unpack(pattern(levels::Postcode::different, levels::Town::different))));
+    CHECK_FALSE(is_anchor(unpack(pattern(levels::Postcode::different, levels::Town::exact, levels::FirstName::different))));
+    REQUIRE(town_from_moves(h, p));
+    const auto& town = p.fields[static_cast<std::size_t>(Field::town)].m;
+    CHECK(town[levels::Town::different] == doctest::Approx(0.06 * 40.5 / 101.0).epsilon(1e-12));
+    CHECK(std::accumulate(town.begin(), town.end(), 0.0) == doctest::Approx(1.0).epsilon(1e-12));
+    CHECK(town[levels::Town::exact] > 0.97);
+    // An estimate already above the bound stays; so does one with too few moves to judge.
+    ModelParameters high = collapsed();
+    high.fields[static_cast<std::size_t>(Field::town)].m = {0.9, 0.0, 0.1};
+    CHECK_FALSE(town_from_moves(h, high));
+    CHECK(high.fields[static_cast<std::size_t>(Field::town)].m[levels::Town::different] == 0.1);
+    const PatternHistogram few = {{pattern(levels::Postcode::different, levels::Town::different), kMinAnchorMoves - 1}};
+    ModelParameters q = collapsed();
+    CHECK_FALSE(town_from_moves(few, q));
+    CHECK(q.fields[static_cast<std::size_t>(Field::town)].m[levels::Town::different] == 1e-6);
+  }
+
   TEST_CASE("training.train: fewer than two identities give the defaults, fitted") {
     PreparedRecords r;
     r.add({person("a", "ann", "lee", "1980-01-01")});

@@ -20,6 +20,9 @@
 /// first name, a date of birth in the same year or different) are then bounded by guard_max_m,
 /// what a person's own records rarely show (person_evidence_bounds()).
 ///
+/// A different town is a move: its m-probability is at least the postcode's times the share of
+/// moves that cross a town among pairs that agree on full name and date of birth (town_from_moves()).
+///
 /// Example:
 /// ```cpp
 /// using namespace earlyhelp::linkage;
@@ -47,6 +50,25 @@ namespace earlyhelp::linkage {
 /// Complexity: O(u_sample_pairs + pairs of the rules, at most max_training_pairs per rule).
 ModelParameters train(const PreparedRecords& r, const BlockingPlan& plan, const Settings& settings,
                       bool bound_person_evidence = false);
+
+/// Whether a pair agrees exactly on first name, surname and date of birth, and neither sex nor a
+/// person identifier disagrees: all but certainly one person (an anchor of town_from_moves()).
+bool is_anchor(const ComparisonVector& v) noexcept;
+
+/// Anchors at different postcodes with a town on both records needed by town_from_moves().
+inline constexpr double kMinAnchorMoves = 30;
+
+/// Raises the m-probability of a different town to at least that of a different postcode times
+/// the share of anchors (is_anchor()) at different postcodes whose towns differ too (with half a
+/// pair's smoothing), when at least kMinAnchorMoves such anchors are among the pattern counts `h`;
+/// the town's other levels give up the difference in proportion. A different town is a different
+/// postcode, a move: EM's independence model counts a move three times over (address, postcode and
+/// town disagree together), can take a person's records at two homes for two people and learn
+/// that true matches never show a different town (m at its floor, a weight near -20 bits that no
+/// agreement on name and date of birth outweighs: every person who moved town split in two). The
+/// postcode's estimate, and how often a person who moved also changed town, bound it without that
+/// assumption. @return whether the town's m-probabilities changed. Complexity O(patterns of `h`).
+bool town_from_moves(const PatternHistogram& h, ModelParameters& p);
 
 /// Upper bounds on the m-probabilities of person evidence's disagreement levels (first name
 /// jaro_winkler_0.80 and different; date of birth same_year and different): `max_m` each.
