@@ -89,8 +89,14 @@ def council_records():
     return pd.DataFrame(rows(generate(Knobs(persons=1000, seed=5))))
 
 
-def test_link_gives_one_machines_person_ids(client, council_records):
-    one = earlyhelp.link(council_records, LINK_SETTINGS, progress=False)
+@pytest.fixture(scope="module")
+def council_persons(council_records):
+    """earlyhelp.link on one machine."""
+    return earlyhelp.link(council_records, LINK_SETTINGS, progress=False)
+
+
+def test_link_gives_one_machines_person_ids(client, council_records, council_persons):
+    one = council_persons
     assert one["person_id"].nunique() < len(one) / 2  # records did link
     ddf = dd.from_pandas(council_records, npartitions=4)
     pd.testing.assert_frame_equal(eh_dask.link(ddf, LINK_SETTINGS), one)
@@ -114,6 +120,20 @@ def test_link_parts_score_each_pair_once(council_records):
     with pytest.raises(earlyhelp.InvalidArgument, match="1 parts given, the partitioning has 2"):
         trainer.predict_from(parts[:1])
     assert trainer.predict_from(parts) == whole.stats["links"]
+
+
+def test_link_without_a_distributed_client_runs_the_parts_on_dask_s_own_scheduler(council_records, council_persons,
+                                                                                  monkeypatch):
+    import dask
+
+    monkeypatch.setattr(eh_dask, "_distributed_client", lambda: None)
+    seen = []
+    monkeypatch.setattr(eh_dask, "_forget_linker", lambda key: seen.append(dict(eh_dask._linkers)) or
+                        eh_dask._linkers.pop(key, None))
+    with dask.config.set(scheduler="threads"):  # in this process, whatever client the module holds
+        pd.testing.assert_frame_equal(eh_dask.link(council_records, LINK_SETTINGS, partitions=2), council_persons)
+    assert len(seen) == 1 and len(seen[0]) == 1  # both parts scored by one linker in this process
+    assert not eh_dask._linkers  # and it is freed
 
 
 def test_link_refuses_what_is_not_a_frame():
