@@ -15,6 +15,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 
 #include <string>
@@ -80,10 +81,58 @@ lk::Settings settings_from(const py::object& json) {
   return lk::Settings::from_json(json.cast<std::string>());
 }
 
+// ScoredPairs travel between processes (Dask pickles a task's result): the columns as raw bytes of
+// their native element types (hosts of one cluster share a byte order).
+template <class T>
+py::bytes column_bytes(const std::vector<T>& v) {
+  return py::bytes(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+}
+
+template <class T>
+std::vector<T> column_from(const py::bytes& b, const char* name) {
+  const std::string s = b;
+  if (s.size() % sizeof(T) != 0)
+    throw FormatError(fmt::format("ScoredPairs: column {} has {} bytes, not a whole number of {}-byte values", name,
+                                  s.size(), sizeof(T)));
+  std::vector<T> v(s.size() / sizeof(T));
+  if (!s.empty()) std::memcpy(v.data(), s.data(), s.size());
+  return v;
+}
+
+py::tuple scored_pairs_state(const lk::ScoredPairs& p) {
+  return py::make_tuple(1, p.part, p.n_parts, p.digest, p.compared, column_bytes(p.a), column_bytes(p.b),
+                        column_bytes(p.weight), column_bytes(p.conflict), column_bytes(p.block));
+}
+
+lk::ScoredPairs scored_pairs_from_state(const py::tuple& t) {
+  if (t.size() != 10 || t[0].cast<int>() != 1)
+    throw FormatError(fmt::format("ScoredPairs: a pickled state of {} items or an unknown version (expected 10 items, "
+                                  "version 1)", t.size()));
+  lk::ScoredPairs p;
+  p.part = t[1].cast<std::uint32_t>();
+  p.n_parts = t[2].cast<std::uint32_t>();
+  p.digest = t[3].cast<std::uint64_t>();
+  p.compared = t[4].cast<std::uint64_t>();
+  p.a = column_from<std::uint32_t>(t[5].cast<py::bytes>(), "a");
+  p.b = column_from<std::uint32_t>(t[6].cast<py::bytes>(), "b");
+  p.weight = column_from<double>(t[7].cast<py::bytes>(), "weight");
+  p.conflict = column_from<std::uint8_t>(t[8].cast<py::bytes>(), "conflict");
+  p.block = column_from<std::uint64_t>(t[9].cast<py::bytes>(), "block");
+  return p;
+}
+
 }  // namespace
 
 void bind_linker(py::module_& parent) {
   py::module_ m = parent.def_submodule("linker", "Record linker (Fellegi-Sunter, EM, clustering, households).");
+  py::class_<lk::ScoredPairs>(m, "ScoredPairs",
+                              "The pairs one part of a partitioned link kept (Linker.score_partition): links at or above "
+                              "the threshold and pairs clustering keeps apart, for Linker.predict_from. Picklable.")
+      .def_readonly("part", &lk::ScoredPairs::part)
+      .def_readonly("n_parts", &lk::ScoredPairs::n_parts)
+      .def_readonly("compared", &lk::ScoredPairs::compared, "candidate pairs compared")
+      .def("__len__", &lk::ScoredPairs::size)
+      .def(py::pickle(&scored_pairs_state, &scored_pairs_from_state));
   py::class_<lk::Linker>(m, "Linker")
       .def(py::init([](const py::object& settings_json, const py::object& progress) {
              lk::Settings s = settings_from(settings_json);
@@ -105,6 +154,17 @@ void bind_linker(py::module_& parent) {
       .def("fit", &lk::Linker::fit, py::call_guard<py::gil_scoped_release>())
       .def("fit_with_labels", &lk::Linker::fit_with_labels, py::arg("matches"), py::call_guard<py::gil_scoped_release>())
       .def("predict", &lk::Linker::predict, py::call_guard<py::gil_scoped_release>())
+      .def("score_partition", &lk::Linker::score_partition, py::arg("part"), py::arg("n_parts"),
+           py::call_guard<py::gil_scoped_release>(),
+           "Scores the candidate pairs of part `part` of `n_parts` (blocks dealt by blocking key) as predict() "
+           "does; needs a fitted or loaded model.")
+      .def(
+          "predict_from",
+          [](lk::Linker& l, std::vector<lk::ScoredPairs> parts) {
+            py::gil_scoped_release nogil;
+            return l.predict_from(std::move(parts));
+          },
+          py::arg("parts"), "predict() from every part's ScoredPairs (any order); then cluster() as usual.")
       .def("links", &lk::Linker::links, py::call_guard<py::gil_scoped_release>())
       .def("cluster", &lk::Linker::cluster, py::call_guard<py::gil_scoped_release>())
       .def("link", &lk::Linker::link, py::call_guard<py::gil_scoped_release>(),

@@ -196,15 +196,11 @@ std::size_t Linker::predict() {
         for_each_block_pair(plan_, k, rp.blocks[bi], table_, link_only, settings_.window,
                             [&](std::uint32_t a, std::uint32_t c) {
                               ++o.compared;
-                              const ComparisonVector v = compare_identities(table_, a, c);
-                              double discount = 0;
-                              const double w = scorer_.weight(table_, a, c, v, discount);
-                              if (two_homes(a, c)) o.conflicts.emplace_back(a, c);
-                              else if (w >= threshold) {
-                                // Never one person: not a link (the cluster guard keeps them apart).
-                                if (!rules || !never_one_person(table_, a, c)) o.links.push_back({a, c, w});
-                              }
-                              else if (scorer_.conflict(v) && look_alike(v)) o.conflicts.emplace_back(a, c);
+                              double w = 0;
+                              // The one decision score_partition() takes too (partitioned.hpp).
+                              const PairOutcome outcome = judge_pair(table_, scorer_, two_homes, threshold, rules, a, c, w);
+                              if (outcome == PairOutcome::link) o.links.push_back({a, c, w});
+                              else if (outcome == PairOutcome::conflict) o.conflicts.emplace_back(a, c);
                             });
       }
     });

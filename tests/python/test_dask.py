@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
-"""earlyhelp.dask on a distributed.LocalCluster of two worker processes: scores and features equal
-the one-machine results (issue 18, scale-out on Dask)."""
+"""earlyhelp.dask on a distributed.LocalCluster of two worker processes: scores, features and
+person ids equal the one-machine results (issue 18, scale-out on Dask)."""
+
+import pickle
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import earlyhelp
+from conftest import SOURCE_DIR
 
 dd = pytest.importorskip("dask.dataframe", reason="python3-dask is not installed (scripts/install-deps)")
 distributed = pytest.importorskip("distributed", reason="python3-distributed is not installed (scripts/install-deps)")
@@ -70,3 +74,68 @@ def test_features_partitioned_by_household_equal_one_machine(client, synth_and_l
     one_fam = earlyhelp.features(data, persons, "2024-04-01", households=households, level="family", progress=False)
     pd.testing.assert_frame_equal(fam.compute().sort_values("family_id").reset_index(drop=True),
                                   one_fam.sort_values("family_id").reset_index(drop=True), check_exact=True)
+
+
+LINK_SETTINGS = {"u_sample_pairs": 200000}
+
+
+@pytest.fixture(scope="module")
+def council_records():
+    """3,242 records of 1,000 persons in households (the robustness benchmark's generator)."""
+    sys.path.insert(0, str(SOURCE_DIR / "benchmarks"))
+    from robust_council import Knobs, generate
+    from robust_council.write import rows
+
+    return pd.DataFrame(rows(generate(Knobs(persons=1000, seed=5))))
+
+
+@pytest.fixture(scope="module")
+def council_persons(council_records):
+    """earlyhelp.link on one machine."""
+    return earlyhelp.link(council_records, LINK_SETTINGS, progress=False)
+
+
+def test_link_gives_one_machines_person_ids(client, council_records, council_persons):
+    one = council_persons
+    assert one["person_id"].nunique() < len(one) / 2  # records did link
+    ddf = dd.from_pandas(council_records, npartitions=4)
+    pd.testing.assert_frame_equal(eh_dask.link(ddf, LINK_SETTINGS), one)
+    # Three parts on two worker processes: one process scores two parts with one prepared table.
+    pd.testing.assert_frame_equal(eh_dask.link(ddf, LINK_SETTINGS, partitions=3), one)
+
+
+def test_link_parts_score_each_pair_once(council_records):
+    whole = earlyhelp.Linker(LINK_SETTINGS, progress=False)
+    whole.add_records(council_records)
+    whole.fit()
+    whole.predict()
+    trainer = earlyhelp.Linker(LINK_SETTINGS, progress=False)
+    trainer.add_records(council_records)
+    trainer.fit()
+    parts = [pickle.loads(pickle.dumps(trainer.score_partition(p, 2))) for p in (1, 0)]  # as Dask moves them
+    assert all(len(p) > 0 for p in parts)
+    # A pair two blocking rules find is scored once: the parts compare the pairs predict does.
+    assert sum(p.compared for p in parts) == whole.stats["pairs_compared"]
+    assert sum(len(p) for p in parts) == whole.stats["links"] + whole.stats["conflicts"]
+    with pytest.raises(earlyhelp.InvalidArgument, match="1 parts given, the partitioning has 2"):
+        trainer.predict_from(parts[:1])
+    assert trainer.predict_from(parts) == whole.stats["links"]
+
+
+def test_link_without_a_distributed_client_runs_the_parts_on_dask_s_own_scheduler(council_records, council_persons,
+                                                                                  monkeypatch):
+    import dask
+
+    monkeypatch.setattr(eh_dask, "_distributed_client", lambda: None)
+    seen = []
+    monkeypatch.setattr(eh_dask, "_forget_linker", lambda key: seen.append(dict(eh_dask._linkers)) or
+                        eh_dask._linkers.pop(key, None))
+    with dask.config.set(scheduler="threads"):  # in this process, whatever client the module holds
+        pd.testing.assert_frame_equal(eh_dask.link(council_records, LINK_SETTINGS, partitions=2), council_persons)
+    assert len(seen) == 1 and len(seen[0]) == 1  # both parts scored by one linker in this process
+    assert not eh_dask._linkers  # and it is freed
+
+
+def test_link_refuses_what_is_not_a_frame():
+    with pytest.raises(earlyhelp.InvalidArgument, match="expected a dask.dataframe.DataFrame"):
+        eh_dask.link([("r1", "Ann")])

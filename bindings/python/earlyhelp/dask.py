@@ -8,10 +8,11 @@
 >>> scores = earlyhelp.dask.score(ddf, "safeguarding.ehm")       # a Dask Series, frame order
 >>> table = earlyhelp.dask.features("council/", "persons.csv", "2024-04-01",
 ...                                 households="households.csv", partitions=8)
+>>> persons = earlyhelp.dask.link(dd.read_parquet("records/"), {"match_threshold": 0.9})
 
 Each task calls the library exactly as one machine would (``Model.predict``,
-``earlyhelp.features``), so a partition's result equals that part of the one-machine result: the
-tests check it on a ``distributed.LocalCluster`` of two worker processes. What crosses the network
+``earlyhelp.features``, ``Linker.score_partition``), so the results equal the one-machine results:
+the tests check it on a ``distributed.LocalCluster`` of two worker processes. What crosses the network
 is a model bundle (bytes, loaded once per worker process) or the persons of a partition; the
 extracts folder is read by every features task, so it must be on storage every worker sees (a
 shared file system or the same path on each node).
@@ -23,7 +24,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import json
 import threading
+import uuid
 
 import dask
 import dask.dataframe as dd
@@ -32,8 +35,11 @@ import pandas as pd
 
 import earlyhelp
 from earlyhelp import _core
+from earlyhelp import progress as _progress
+from earlyhelp._core import linker as _linker
+from earlyhelp.linker import _columns, _settings_json
 
-__all__ = ["score", "features"]
+__all__ = ["score", "features", "link"]
 
 _models: dict = {}  # SHA-256 of a bundle -> the Model loaded from it, per worker process
 _models_lock = threading.Lock()
@@ -198,3 +204,142 @@ def _features_meta(definitions, level, schema) -> pd.DataFrame:
     meta.insert(0, "as_of", pd.Series(dtype="datetime64[ns]"))
     meta.insert(0, "person_id" if level == "person" else "family_id", pd.Series(dtype="object"))
     return meta
+
+
+_linkers: dict = {}  # key of a link -> its _WorkerLinker, per worker process
+_linkers_lock = threading.Lock()
+
+
+class _WorkerLinker:
+    """This process's linker of one link: the records prepared once, the fitted model loaded once,
+    however many of the link's parts the process scores; one call at a time (score_partition
+    plans the blocks on first use)."""
+
+    def __init__(self, columns: dict, settings_json: str):
+        self.lock = threading.Lock()
+        self.linker = _linker.Linker(settings_json, None)
+        self.linker.add_records(columns)
+        self.model = None
+
+    def score(self, model_json: str, part: int, n_parts: int):
+        with self.lock:
+            if self.model is None:
+                self.linker.load_model_json(model_json)
+                self.model = model_json
+            return self.linker.score_partition(part, n_parts)
+
+
+def _worker_linker(columns: dict, settings_json: str, key: str) -> _WorkerLinker:
+    """The linker of link `key` in this process, built on first use. One link at a time: a new one
+    frees the last."""
+    with _linkers_lock:
+        entry = _linkers.get(key)
+        if entry is None:
+            _linkers.clear()
+            entry = _linkers[key] = _WorkerLinker(columns, settings_json)
+        return entry
+
+
+def _prepare_part(columns: dict, settings_json: str, key: str) -> int:
+    """Prepares this process's linker while the client fits; returns the records prepared."""
+    return _worker_linker(columns, settings_json, key).linker.stats["records"]
+
+
+def _score_part(columns: dict, settings_json: str, key: str, model_json: str, part: int, n_parts: int):
+    return _worker_linker(columns, settings_json, key).score(model_json, part, n_parts)
+
+
+def _forget_linker(key: str) -> None:
+    with _linkers_lock:
+        _linkers.pop(key, None)
+
+
+def _distributed_client():
+    try:
+        from distributed import get_client
+        return get_client()
+    except (ImportError, ValueError):
+        return None
+
+
+def link(ddf, settings=None, column_map=None, partitions: int = 0, threads: int = 1, progress=None):
+    """Links records into persons on a Dask cluster: the person ids ``earlyhelp.link`` gives on one
+    machine, the candidate pairs scored on the workers.
+
+    The client computes the frame, prepares the records and fits the model once (u by sampling,
+    m by EM, as ``earlyhelp.link``). The blocks of every blocking rule (one block per key value)
+    are dealt into ``partitions`` parts of about equal pairs; each worker process prepares the same
+    records once, loads the fitted model and scores its parts' pairs with the C++ core, keeping
+    only links and pairs that clustering keeps apart (``Linker.score_partition``). The client
+    puts the parts' pairs back in one machine's order and clusters them with every constraint
+    (person rules, cannot-links, two homes at once, orphans) in one pass, so the ids are the same.
+
+    Parameters
+    ----------
+    ddf : a dask.dataframe.DataFrame (or a pandas DataFrame) of records in the canonical columns,
+        or mapped onto them by ``column_map``, as ``earlyhelp.link`` takes them.
+    settings : linkage settings (a dict or JSON text); None: the defaults.
+    column_map : {their column: canonical column}.
+    partitions : parts the pairs are dealt into (0: the cluster's worker threads when a
+        distributed client is active, else 2).
+    threads : threads of each worker's linker per part (1 by default: Dask runs a task per
+        worker thread).
+    progress : as ``earlyhelp.link``, for the client's fit and cluster steps.
+
+    Returns
+    -------
+    pandas.DataFrame of record_id, person_id in the frame's order, as ``earlyhelp.link``.
+
+    Limits: the client holds every record (the fit reads them all) and every kept pair, and every
+    worker process holds the prepared records (a pair may join any two records); what the cluster
+    divides is the scoring, the quadratic step.
+    """
+    import pandas as pd
+
+    if isinstance(ddf, dd.DataFrame):
+        frame = ddf.compute()
+    elif isinstance(ddf, pd.DataFrame):
+        frame = ddf
+    else:
+        raise _core.InvalidArgument(f"earlyhelp.dask.link: ddf is a {type(ddf).__name__}; expected a "
+                                    "dask.dataframe.DataFrame (or a pandas DataFrame)")
+    columns = _columns(frame, column_map, "earlyhelp.dask.link")
+    client = _distributed_client()
+    if partitions <= 0:
+        partitions = max(1, sum(client.nthreads().values())) if client is not None else 2
+    partitions = int(partitions)
+    with _progress.reporting(progress, "dask.link") as report:
+        trainer = _linker.Linker(_settings_json(settings), report)
+        worker_settings = json.loads(trainer.settings_json())
+        worker_settings["n_threads"] = int(threads)
+        worker_settings = json.dumps(worker_settings)
+        key = uuid.uuid4().hex  # this link's linker in each worker process
+        if client is None:
+            trainer.add_records(columns)
+            trainer.fit()
+            model = trainer.model_json()
+            data = dask.delayed(columns, pure=True)
+            parts = dask.compute(*[dask.delayed(_score_part)(data, worker_settings, key, model, p, partitions)
+                                   for p in range(partitions)])
+            _forget_linker(key)
+        else:
+            # Every worker gets the records once (not once per part) and prepares them while the
+            # client prepares its own and fits (both release the GIL).
+            [data] = client.scatter([columns], broadcast=True, hash=False)
+            workers = sorted(client.scheduler_info()["workers"])
+            prepared = [client.submit(_prepare_part, data, worker_settings, key, pure=False, workers=[w])
+                        for w in workers]
+            try:
+                trainer.add_records(columns)
+                trainer.fit()
+                model = trainer.model_json()
+                futures = [client.submit(_score_part, data, worker_settings, key, model, p, partitions, pure=False,
+                                         workers=[workers[p % len(workers)]], allow_other_workers=True)
+                           for p in range(partitions)]
+                parts = client.gather(futures)
+            finally:
+                client.cancel(prepared)
+                client.run(_forget_linker, key)
+        trainer.predict_from(list(parts))
+        trainer.cluster()
+    return pd.DataFrame({"record_id": columns["record_id"], "person_id": trainer.person_ids()})

@@ -142,6 +142,17 @@ class Linker:
         self._l.predict()
         return pd.DataFrame(self._l.links(), columns=["record_id_l", "record_id_r", "match_probability"])
 
+    def score_partition(self, part: int, n_parts: int):
+        """Scores the candidate pairs of part ``part`` of ``n_parts`` (blocks dealt by blocking key)
+        as predict() does, after fit() or load_model_json(): one step of a link spread over
+        processes that hold the same records (earlyhelp.dask.link). Returns a picklable ScoredPairs."""
+        return self._l.score_partition(int(part), int(n_parts))
+
+    def predict_from(self, parts):
+        """predict() from every part's ScoredPairs (score_partition, here or elsewhere), in any
+        order; cluster() then gives the person ids one predict() would. Returns the number of links."""
+        return self._l.predict_from(list(parts))
+
     def cluster(self):
         """Clusters the links into persons; returns record_id, person_id."""
         import pandas as pd

@@ -24,6 +24,7 @@
 #include "earlyhelp/linkage/fellegi_sunter.hpp"
 #include "earlyhelp/linkage/households.hpp"
 #include "earlyhelp/linkage/incremental.hpp"
+#include "earlyhelp/linkage/partitioned.hpp"
 #include "earlyhelp/linkage/records.hpp"
 #include "earlyhelp/linkage/settings.hpp"
 
@@ -109,6 +110,17 @@ class Linker {
   std::vector<std::tuple<std::string, std::string, double>> links() const;
   /// Clusters the links into persons. @throws StateError before predict().
   void cluster();
+  /// Scores the candidate pairs of part `part` of `n_parts` (the blocks assign_blocks() deals
+  /// it) as predict() scores them, for one link spread over machines that each hold the same
+  /// records and the model fitted once (partitioned.hpp). Not concurrently with other calls.
+  /// @throws StateError before fit() or load_model_json(); InvalidArgument after cluster() (as
+  /// predict()) or when part >= n_parts.
+  ScoredPairs score_partition(std::size_t part, std::size_t n_parts);
+  /// predict() from pairs scored by score_partition() (here or on other machines): every part of
+  /// one partitioning once, in any order; they are put back in predict()'s order.
+  /// @return the number of links. @throws StateError before fit(); InvalidArgument after
+  /// cluster(), for a missing or repeated part, or for parts of other records or settings.
+  std::size_t predict_from(std::vector<ScoredPairs> parts);
   /// The whole sequence: fit() (unless a model was loaded or fitted already), predict(), cluster().
   /// C++ (linkage::link), Python (Linker.link, earlyhelp.link), the CLI (`earlyhelp link`) and the
   /// C API (eh_linker_link) all run it. @throws StateError when already clustered.
