@@ -94,7 +94,8 @@ def main() -> int:
     ap.add_argument("--work", default=None, help="keep the drawn councils here (default: a temporary folder)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "reference_knobs.md"))
     a = ap.parse_args()
-    assert a.seed not in (1, 101, 102, 201, 202), "the demo's, training and evaluation seeds are not fresh"
+    used = {1} | {int(x) for x in (trm.TRAIN_SEEDS + "," + trm.EVAL_SEEDS).split(",")}
+    assert a.seed not in used, "the demo's, training and evaluation seeds are not fresh"
     build = (ROOT / a.build).resolve()
     sys.path.insert(0, str(build / "python"))
     import earlyhelp
@@ -132,8 +133,9 @@ def main() -> int:
          f"{a.persons:,} persons unless the variation sets --persons, one knob changed at a time; linked "
          f"with `earlyhelp link --as-of {trm.EVAL_START}`; each domain's population as of {trm.EVAL_START} "
          "with its outcome over the domain's horizon, derived from the extracts.",
-         "- Models: the SHIPPED reference bundles (lib/profiling/models/, trained on seeds 101-102 at default "
-         "knobs; synthetic data only, not for use on residents). Nothing is retrained or tuned here.",
+         f"- Models: the SHIPPED reference bundles (lib/profiling/models/, trained on seeds {trm.TRAIN_SEEDS} at "
+         "default knobs, hyper-parameters by cross-validation over those councils; synthetic data only, not for use "
+         "on residents). Nothing is retrained or tuned here.",
          "- Baseline: the count of service records in the past year (universal registers excluded), the person's "
          "and the household's, whichever ranks better (family domains: the household's).",
          "- ECE: expected calibration error of the score as a probability (lower is better).",

@@ -115,7 +115,8 @@ class Evaluator {
     bound_.resize(feats.size());
     for (std::size_t j = 0; j < feats.size(); ++j) {
       const FeatureDef& f = feats[j];
-      if (f.kind == Kind::attribute || f.kind == Kind::rollup || f.kind == Kind::count_true || f.kind == Kind::rule)
+      if (f.kind == Kind::attribute || f.kind == Kind::rollup || f.kind == Kind::count_true || f.kind == Kind::rule ||
+          f.kind == Kind::records)
         continue;
       Bound& b = bound_[j];
       b.m = &f.plan.measure;
@@ -304,8 +305,29 @@ class Evaluator {
       case Kind::attribute: return attribute(f.plan, p, day);
       case Kind::count_true: return count_true(f.plan, row);
       case Kind::rule: return rule(f.plan.rule, row) ? 1.0 : 0.0;
+      case Kind::records: return records(f, p, day.d);
       default: return kNaN;  // rollup: family level, never a person feature
     }
+  }
+
+  // Records of person p over the feature's streams in its window before d (a stream whose
+  // extract was not read counts none; NaN when none was read; undated records sort first and fall
+  // outside any window).
+  double records(const FeatureDef& f, std::size_t p, std::int32_t d) const noexcept {
+    const std::int64_t from = f.plan.window_months > 0 ? add_months(Date{d}, -f.plan.window_months).days
+                                                       : static_cast<std::int64_t>(d) - f.plan.measure.window_days;
+    std::uint32_t n = 0;
+    bool known = false;
+    for (std::size_t s : f.plan.streams) {
+      const StreamEvents& se = st_.streams[s];
+      if (!se.present || se.offsets.empty()) continue;
+      known = true;
+      const std::uint32_t b = se.offsets[p], e = se.offsets[p + 1];
+      if (b == e) continue;
+      const std::uint32_t hi = lower(se.date.data(), b, e, d);
+      n += hi - lower(se.date.data(), b, hi, from);
+    }
+    return known ? static_cast<double>(n) : kNaN;
   }
 
   // A feature over the events of one stream (count, aggregate, days_since, ratio, trend, change,

@@ -42,7 +42,7 @@ constexpr std::string_view builtin_file = "council.features.json";
 const std::vector<std::string_view> top_keys{"name", "version", "description", "streams", "features"};
 const std::vector<std::string_view> stream_time_keys{"end_field"};
 const std::vector<std::string_view> kind_names{"count",     "aggregate", "days_since", "ratio",      "trend", "change",
-                                               "attribute", "state",     "rollup",     "count_true", "rule"};
+                                               "attribute", "state",     "rollup",     "count_true", "rule",  "records"};
 const std::vector<std::string_view> common_keys{"name", "kind", "label", "description", "template", "format", "domains",
                                                 "alerting"};
 const std::vector<std::string_view> domain_names{"safeguarding", "homelessness", "asb", "debt", "troubled_families"};
@@ -77,6 +77,7 @@ const std::map<std::string_view, std::vector<std::string_view>>& kind_keys() {
       {"rollup", {"rollup", "of"}},
       {"count_true", {"features"}},
       {"rule", {"any", "all"}},
+      {"records", {"streams", "excluded_streams", "window_days", "window_months"}},
   };
   return keys;
 }
@@ -571,6 +572,7 @@ class FeatureSetParser {
         default_format = Format::integer;
         break;
       }
+      case Kind::records: read_records(r, f); default_format = Format::integer; break;
       case Kind::rule: {
         if (r.has("any") == r.has("all")) r.fail_at(path, "expected exactly one of \"any\" or \"all\"");
         const bool all = r.has("all");
@@ -587,6 +589,53 @@ class FeatureSetParser {
         r.fail_at(r.at("format"), "expected \"band\" only on an age band (or a roll-up of one)");
     }
     set_.features_.push_back(std::move(f));
+  }
+
+  // A records feature: the streams it counts (every dated stream, or `streams`, less
+  // `excluded_streams`) and its window (days, or calendar months as the alerts' contact rule).
+  void read_records(const Reader& r, FeatureDef& f) const {
+    detail::Measure& m = f.plan.measure;
+    m.window_days = whole(r, "window_days", 1, 36500, 0);
+    f.plan.window_months = whole(r, "window_months", 1, 1200, 0);
+    if ((m.window_days == 0) == (f.plan.window_months == 0))
+      r.fail_at(r.path(), "expected exactly one of \"window_days\" or \"window_months\" (the records counted are recent)");
+    std::vector<std::string_view> all;
+    for (const auto& s : sch().streams) all.push_back(s.name);
+    auto named = [&](std::string_view key) {
+      std::vector<std::size_t> out;
+      const std::vector<std::string> list = r.strings(key, false);
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::size_t k = index_in(all, list[i]);
+        if (k == all.size())
+          r.fail_at(fmt::format("{}[{}]", r.at(key), i),
+                    fmt::format("expected the name of a stream of the schema \"{}\"; got \"{}\"{}", sch().name, list[i],
+                                suggestion(list[i], all)));
+        out.push_back(k);
+      }
+      return out;
+    };
+    std::vector<std::size_t> chosen;
+    if (r.has("streams")) {
+      chosen = named("streams");
+      for (std::size_t i = 0; i < chosen.size(); ++i)
+        if (sch().streams[chosen[i]].event_date_field.empty())
+          r.fail_at(fmt::format("{}[{}]", r.at("streams"), i),
+                    fmt::format("expected a stream with an event_date_field (records are counted in a window); got "
+                                "\"{}\", which has none",
+                                all[chosen[i]]));
+    } else {
+      for (std::size_t k = 0; k < all.size(); ++k)
+        if (!sch().streams[k].event_date_field.empty()) chosen.push_back(k);
+    }
+    const std::vector<std::size_t> excluded = r.has("excluded_streams") ? named("excluded_streams") : std::vector<std::size_t>{};
+    std::sort(chosen.begin(), chosen.end());
+    chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
+    chosen.erase(std::remove_if(chosen.begin(), chosen.end(),
+                                [&](std::size_t k) { return std::find(excluded.begin(), excluded.end(), k) != excluded.end(); }),
+                 chosen.end());
+    if (chosen.empty()) r.fail_at(r.path(), "expected at least one stream to count (every one is excluded)");
+    f.plan.streams = chosen;
+    for (std::size_t k : chosen) f.streams.emplace_back(all[k]);
   }
 
   void read_change(const Reader& r, FeatureDef& f, const std::function<const Stream&()>& stream_of,

@@ -54,7 +54,8 @@ std::vector<std::set<std::size_t>> fields_needed(const FeatureSet& set) {
           dob = true;  // adults and children by age on the date
         continue;
       case Kind::count_true:
-      case Kind::rule: continue;
+      case Kind::rule:
+      case Kind::records: continue;  // records: dates only
       default: break;
     }
     auto& s = need[m.stream];
@@ -113,9 +114,12 @@ EventStoreBuilder::EventStoreBuilder(const FeatureSet& set, std::vector<std::str
   const auto& streams = set.schema().streams;
   const auto need = fields_needed(set);
   std::vector<bool> read(streams.size(), false);
-  for (const auto& f : set.features())
-    if (f.kind != Kind::attribute && f.kind != Kind::rollup && f.kind != Kind::count_true && f.kind != Kind::rule)
+  for (const auto& f : set.features()) {
+    if (f.kind == Kind::records)
+      for (std::size_t s : f.plan.streams) read[s] = true;
+    else if (f.kind != Kind::attribute && f.kind != Kind::rollup && f.kind != Kind::count_true && f.kind != Kind::rule)
       read[f.plan.measure.stream] = true;
+  }
   impl_->buffers.resize(streams.size());
   for (std::size_t s = 0; s < streams.size(); ++s) {
     auto& b = impl_->buffers[s];

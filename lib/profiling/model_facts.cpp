@@ -180,6 +180,7 @@ ModelFacts gather_facts(const models::Model& model, const governance::Evaluation
         ff.description = def.description;
         ff.stream = def.stream;
         if (!def.stream.empty()) streams_read.insert(def.stream);
+        streams_read.insert(def.streams.begin(), def.streams.end());  // records: every stream counted
       }
     }
     f.features.push_back(std::move(ff));

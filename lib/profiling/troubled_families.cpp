@@ -58,7 +58,8 @@ class Leaves {
           if (truthy(row[i])) of(i, row, out);
         break;
       case Kind::attribute:
-      case Kind::rollup: break;  // nothing recorded to point at
+      case Kind::rollup:
+      case Kind::records: break;  // nothing recorded to point at (records: no one stream's rows)
       default:
         if (std::find(out.begin(), out.end(), feature) == out.end()) out.push_back(feature);
     }

@@ -62,6 +62,9 @@ const char* const definitions = R"({
     {"name": "new_episode", "kind": "change", "change": "new", "stream": "social_care_episodes", "window_days": 90, "description": "d", "template": "{value}"},
     {"name": "register_rows", "kind": "count", "stream": "person_register", "description": "d", "template": "{value}"},
     {"name": "register_rows_undated", "kind": "count", "stream": "person_register", "undated": true, "description": "d", "template": "{value}"},
+    {"name": "services_12m", "kind": "records", "excluded_streams": ["person_register", "school_attendance", "council_tax"], "window_months": 12, "description": "d", "template": "{value}"},
+    {"name": "records_90d", "kind": "records", "window_days": 90, "description": "d", "template": "{value}"},
+    {"name": "ae_12m", "kind": "records", "streams": ["health_ae"], "window_months": 12, "description": "d", "template": "{value}"},
     {"name": "age", "kind": "attribute", "attribute": "age", "description": "d", "template": "{value}"},
     {"name": "band", "kind": "attribute", "attribute": "age_band", "bands": [5, 10, 16, 18, 25, 65], "description": "d", "template": "{value}"},
     {"name": "female", "kind": "attribute", "attribute": "sex", "equals": "F", "description": "d", "template": "{value}"},
@@ -74,6 +77,7 @@ const char* const definitions = R"({
     {"name": "members", "kind": "rollup", "rollup": "count_members", "description": "d", "template": "{value}"},
     {"name": "max_days_since", "kind": "rollup", "rollup": "max", "of": "da_days_since", "description": "d", "template": "{value}"},
     {"name": "sum_da", "kind": "rollup", "rollup": "sum", "of": "da_all", "description": "d", "template": "{value}"},
+    {"name": "sum_services", "kind": "rollup", "rollup": "sum", "of": "services_12m", "description": "d", "template": "{value}"},
     {"name": "problems", "kind": "count_true", "features": ["adult_da", "child_cpp", "child_lac"], "description": "d", "template": "{value}"},
     {"name": "eligible", "kind": "rule", "all": [{"feature": "problems", "op": ">=", "value": 2}], "description": "d", "template": "{value}"}
   ]
@@ -111,7 +115,7 @@ void write_council(eh_test::CouncilDir& c) {
             {"p2", {{"episode_type", "cin"}, {"start_date", "2024-03-01"}, {"end_date", "2024-03-15"}, {"dob", "2012-04-02"}}},
             {"p2", {{"episode_type", "lac"}, {"start_date", "2024-04-01"}, {"dob", "2012-04-02"}}},
             {"p3", {{"episode_type", "cin"}, {"start_date", "2024-02-01"}, {"dob", "2014-05-01"}}}});
-  c.stream("social_care_contacts", {{"p5", {{"contact_date", "2024-02-10"}}}});
+  c.stream("social_care_contacts", {{"p5", {{"contact_date", "2024-02-10"}}}, {"p1", {{"contact_date", "2023-04-01"}}}});
   c.stream("person_register",
            {{"p1", {{"dob", "1980-04-01"}, {"start_date", "2015-01-01"}, {"sex", "M"}}},
             {"p1", {{"dob", "1980-04-01"}, {"sex", "M"}}}});  // no start date: undated
@@ -168,6 +172,25 @@ TEST_CASE("features.compute: counts in windows, filters and missing values") {
   CHECK(f.at("p1", "da_trend") == 1);  // 2 now against 1 (2023-12-15) in the 90 days before
   CHECK(f.at("p1", "register_rows") == 1);
   CHECK(f.at("p1", "register_rows_undated") == 2);
+}
+
+TEST_CASE("features.compute: records over several streams in a window, the registers excluded") {
+  Fixture f;
+  // [2023-04-01, 2024-04-01), twelve calendar months: p1's notifications of 2024-03-20, 02-01 and
+  // 2023-12-15 and contact of 2023-04-01 (the first day; council tax and the register do not
+  // count); p2's notification and the episodes started 2023-06-01 and 2024-03-01 (the attendance
+  // terms do not count; the episode starting on the date is not known yet); p5's contact.
+  CHECK(f.at("p1", "services_12m") == 4);
+  CHECK(f.at("p2", "services_12m") == 3);
+  CHECK(f.at("p3", "services_12m") == 1);
+  CHECK(f.at("p5", "services_12m") == 1);
+  // Every dated stream over [2024-01-02, 2024-04-01): p1's two notifications and two council tax
+  // snapshots; p2's notification, the term ending 2024-03-28 and the episode of 2024-03-01.
+  CHECK(f.at("p1", "records_90d") == 4);
+  CHECK(f.at("p2", "records_90d") == 3);
+  CHECK(f.at("p5", "records_90d") == 1);
+  for (const char* p : {"p1", "p2", "p3", "p5"}) CHECK(f.at(p, "sum_services") == 9);
+  CHECK(std::isnan(f.at("p1", "ae_12m")));  // no A&E extract was read: not known, not none
 }
 
 TEST_CASE("features.compute: change flags") {
@@ -250,7 +273,7 @@ TEST_CASE("features.compute: family roll-ups over the members known on the date"
   }
   const FeatureTable fam = compute(f.set, f.store, {kAsOf}, Level::family);
   CHECK(fam.ids == std::vector<std::string>{"h1"});
-  CHECK(fam.columns.size() == 10);
+  CHECK(fam.columns.size() == 11);
   CHECK(fam.values(0, 0) == 1);
 }
 

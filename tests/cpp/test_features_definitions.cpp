@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <limits>
 #include <ostream>
 #include <set>
@@ -256,6 +257,28 @@ TEST_CASE("features.definitions: kind-specific errors") {
         Has{"features[6].rollup: expected one of any_adult, any_child, any_member, count_adults"});
   CHECK(with(R"({"name": "n", "kind": "count_true", "features": [], "description": "d", "template": "{value}"})") ==
         Has{"features[6].features: expected a non-empty list of feature names; got an empty list []"});
+}
+
+TEST_CASE("features.definitions: records count several streams, checked against the schema") {
+  auto with = [&](const std::string& feature) { return bad(R"({"name": "flag", "kind": "rule")", feature + R"(, {"name": "flag", "kind": "rule")"); };
+  const FeatureSet set = FeatureSet::from_json(
+      replace(good, R"({"name": "flag", "kind": "rule")",
+              R"({"name": "r", "kind": "records", "excluded_streams": ["council_tax", "person_register"], "window_days": 365, "description": "d", "template": "{value}"}, {"name": "flag", "kind": "rule")"),
+      schema::Schema::builtin(), "my.features.json");
+  const FeatureDef& r = set.features()[6];
+  CHECK(r.format == Format::integer);
+  CHECK(r.stream.empty());
+  CHECK(r.streams.size() == schema::Schema::builtin().streams.size() - 2);
+  CHECK(std::find(r.streams.begin(), r.streams.end(), "council_tax") == r.streams.end());
+  CHECK(std::find(r.streams.begin(), r.streams.end(), "health_ae") != r.streams.end());
+  CHECK(with(R"({"name": "r", "kind": "records", "description": "d", "template": "{value}"})") ==
+        Has{"features[6]: expected exactly one of \"window_days\" or \"window_months\""});
+  CHECK(with(R"({"name": "r", "kind": "records", "window_days": 30, "excluded_streams": ["counciltax"], "description": "d", "template": "{value}"})") ==
+        Has{"features[6].excluded_streams[0]: expected the name of a stream of the schema \"council\"; got \"counciltax\" (did you mean \"council_tax\"?)"});
+  CHECK(with(R"({"name": "r", "kind": "records", "window_days": 30, "streams": ["health_ae"], "excluded_streams": ["health_ae"], "description": "d", "template": "{value}"})") ==
+        Has{"features[6]: expected at least one stream to count"});
+  CHECK(with(R"({"name": "r", "kind": "records", "window_days": 30, "stream": "health_ae", "description": "d", "template": "{value}"})") ==
+        Has{"features[6].stream: unknown key"});
 }
 
 TEST_CASE("features.definitions: template errors name the template and what was expected") {

@@ -26,7 +26,11 @@
 ///   `any_child`, `any_member`, `count_adults`, `count_children`, `count_members`, `max`, `min`,
 ///   `sum` of a person feature;
 /// - `count_true`: how many of a list of features are non-zero (the Troubled Families count);
-/// - `rule`: 1 when `any`/`all` of conditions on earlier features hold, else 0.
+/// - `rule`: 1 when `any`/`all` of conditions on earlier features hold, else 0;
+/// - `records`: how many records a person has over several streams in a window before the date
+///   (`window_days`, or `window_months` calendar months as the alerts' contact rule counts them;
+///   `streams`, default every dated stream of the schema, less `excluded_streams`): contact with
+///   services, whatever the service (the activity a risk model must do better than).
 ///
 /// Point in time: as of date D a feature sees only records whose event date (the stream's
 /// `event_date_field`) is before D; an end date on or after D reads as still open; records with no
@@ -51,8 +55,8 @@
 namespace earlyhelp::features {
 
 /// What a feature computes. JSON names: "count", "aggregate", "days_since", "ratio", "trend",
-/// "change", "attribute", "state", "rollup", "count_true", "rule".
-enum class Kind { count, aggregate, days_since, ratio, trend, change, attribute, state, rollup, count_true, rule };
+/// "change", "attribute", "state", "rollup", "count_true", "rule", "records".
+enum class Kind { count, aggregate, days_since, ratio, trend, change, attribute, state, rollup, count_true, rule, records };
 
 /// Whose row a feature belongs to: a person's, or a family's (household's). JSON: "person", "family".
 enum class Level { person, family };
@@ -141,6 +145,8 @@ struct Plan {
   Rollup rollup = Rollup::any_member;
   std::optional<std::size_t> of;         ///< rollup: the person feature (none: every member counts)
   std::vector<std::size_t> inputs;       ///< count_true
+  std::vector<std::size_t> streams;      ///< records: the streams counted (schema indices, sorted)
+  int window_months = 0;                 ///< records: a window of calendar months (else measure.window_days)
   Rule rule;
   std::vector<TemplatePart> parts;       ///< the parsed template
 };
@@ -156,7 +162,8 @@ struct FeatureDef {
   std::string label;        ///< short plain-language name ("Domestic abuse notifications, 90 days")
   std::string description;  ///< what the value means, in a sentence or two
   std::string template_text;  ///< e.g. "{value} police domestic-abuse notification{s} in the last 90 days"
-  std::string stream;       ///< the stream it reads ("" for derived kinds)
+  std::string stream;       ///< the stream it reads ("" for derived kinds and `records`)
+  std::vector<std::string> streams;  ///< records: the streams it counts, in schema order
   std::vector<std::string> domains;  ///< risk domains it serves: safeguarding, homelessness, asb, debt, troubled_families
   bool alerting = false;    ///< a non-zero value is an alerting feature (a new concern)
   detail::Plan plan;
