@@ -87,7 +87,9 @@ CsvChunker::Cut CsvChunker::next(std::string& bytes) {
         continue;
       }
     }
-    const auto n = static_cast<std::size_t>(r_.end - r_.p);
+    // Scan no further than the limit allows (a string source is one block of any size).
+    const std::size_t room = bytes.size() <= limit ? limit + 1 - bytes.size() : 1;
+    const std::size_t n = std::min(static_cast<std::size_t>(r_.end - r_.p), room);
     const std::size_t from = bytes.size() >= target ? 0 : target - bytes.size();
     const std::size_t cut = find_record_cut(r_.p, n, from, scan, r_.opt.delimiter);
     if (cut != std::string_view::npos) {
@@ -96,9 +98,12 @@ CsvChunker::Cut CsvChunker::next(std::string& bytes) {
       return Cut::chunk;
     }
     bytes.append(r_.p, n);
-    r_.p = r_.end;
+    r_.p += n;
     if (bytes.size() > limit) {
-      // No record boundary in sight: the serial reader reads these bytes again, then the rest.
+      // No record boundary in sight: the serial reader reads these bytes again, then the rest
+      // of the block, then the source.
+      bytes.append(r_.p, r_.end);
+      r_.p = r_.end;
       r_.pushback = std::move(bytes);
       bytes.clear();
       return Cut::serial;
