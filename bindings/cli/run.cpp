@@ -3,6 +3,7 @@
 
 #include "cli.hpp"
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/parallel.hpp"
 #include "earlyhelp/core/version.hpp"
 
 #include <fmt/format.h>
@@ -44,9 +45,13 @@ bool write_audit(Run& run) {
   if (path.empty()) return false;
   try {
     run.record.finished_utc = governance::utc_now();
-    // Files are hashed only when the record is written, so --no-audit costs nothing.
-    for (const auto& [role, file] : run.inputs) run.record.files.push_back(governance::describe_file(role, file));
-    for (const auto& [role, file] : run.outputs) run.record.files.push_back(governance::describe_file(role, file));
+    // Files are hashed only when the record is written, so --no-audit costs nothing; one file
+    // per core (an extract and its clean copy are hundreds of MB each).
+    std::vector<std::pair<std::string, std::string>> files = run.inputs;
+    files.insert(files.end(), run.outputs.begin(), run.outputs.end());
+    std::vector<governance::AuditFile> described(files.size());
+    parallel_for(files.size(), 0, [&](std::size_t i) { described[i] = governance::describe_file(files[i].first, files[i].second); });
+    run.record.files.insert(run.record.files.end(), described.begin(), described.end());
     const auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
     governance::append_audit_record(path, run.record);

@@ -8,6 +8,8 @@
 
 #include "earlyhelp/io/csv.hpp"
 
+#include "io/csv_reader_impl.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -78,339 +80,6 @@ std::size_t find_invalid_utf8(std::string_view s) noexcept {
 
 // ---- reader ---------------------------------------------------------------------------------
 
-namespace {
-bool starts_with(std::string_view s, std::string_view prefix) noexcept {
-  return s.substr(0, prefix.size()) == prefix;
-}
-
-// What a file that cannot be CSV text looks like, from its first bytes (file signatures; four
-// bytes suffice, the smallest block the reader reads), or nullptr.
-const char* binary_kind(std::string_view head) noexcept {
-  if (starts_with(head, "%PDF")) return "a PDF document";
-  if (starts_with(head, std::string_view("PK\x03\x04", 4)))
-    return "a zip archive (an Excel .xlsx or OpenDocument workbook?): save it as CSV UTF-8";
-  if (starts_with(head, "\xD0\xCF\x11\xE0"))
-    return "an Office 97-2003 file (an Excel .xls workbook?): save it as CSV UTF-8";
-  if (starts_with(head, "\xFF\xFE") || starts_with(head, "\xFE\xFF"))
-    return "UTF-16 text: save it as CSV UTF-8";
-  return nullptr;
-}
-
-std::string_view delimiter_name(char c) noexcept {
-  switch (c) {
-    case ';': return "semicolon";
-    case '\t': return "tab";
-    case '|': return "pipe";
-    case ',': return "comma";
-  }
-  return "other";
-}
-}  // namespace
-
-struct CsvReader::Impl {
-  enum class State { field_start, unquoted, quoted, quote_in_quoted };
-
-  std::string name;
-  CsvOptions opt;
-  std::FILE* file = nullptr;
-  std::string memory;  // the whole input of a from_string reader
-  bool memory_served = false;
-  std::vector<char> block;
-  const char* p = nullptr;
-  const char* end = nullptr;
-  bool at_input_start = true;
-  bool source_done = false;
-  std::array<bool, 256> special{};  // ends an unquoted run
-
-  std::vector<std::string> header;
-  bool empty = false;
-  std::string head;  // the first bytes of the input (format_hint)
-
-  // Current record.
-  std::string rec;
-  std::vector<std::size_t> ends;
-  State state = State::field_start;
-  bool record_started = false;
-  bool pending_cr = false;
-  bool skip_field = false;
-  bool skip_record = false;
-  std::size_t field_start = 0;
-  std::size_t field_bytes = 0;
-  std::size_t line = 1;
-  std::size_t record_line = 1;
-  std::size_t quote_line = 1;
-  std::size_t rows = 0;
-  CsvIssue issue = CsvIssue::none;
-  std::size_t issue_field = 0;
-  std::size_t issue_bytes = 0;
-
-  bool borrowed_file = false;  // standard input: not ours to close
-
-  ~Impl() {
-    if (file != nullptr && !borrowed_file) std::fclose(file);
-  }
-
-  void init_table() {
-    special[static_cast<unsigned char>(opt.delimiter)] = true;
-    special['\n'] = true;
-    special['\r'] = true;
-  }
-
-  // Makes [p, end) non-empty; false at end of input.
-  bool refill() {
-    if (source_done) return false;
-    if (file == nullptr) {
-      if (memory_served) {
-        source_done = true;
-        return false;
-      }
-      memory_served = true;
-      p = memory.data();
-      end = p + memory.size();
-    } else {
-      std::size_t got = std::fread(block.data(), 1, block.size(), file);
-      // The byte-order mark check below needs the first three bytes together.
-      while (at_input_start && got > 0 && got < 3 && !std::feof(file) && !std::ferror(file))
-        got += std::fread(block.data() + got, 1, block.size() - got, file);
-      if (got == 0) {
-        if (std::ferror(file)) throw IOError(fmt::format("{}: read failed: {}", name, std::strerror(errno)));
-        source_done = true;
-        return false;
-      }
-      p = block.data();
-      end = p + got;
-    }
-    if (at_input_start) {
-      at_input_start = false;
-      head.assign(p, std::min<std::size_t>(static_cast<std::size_t>(end - p), 4096));
-      if (const char* what = binary_kind(head)) {
-        throw FormatError(fmt::format("{}: not a CSV text file: it looks like {}", name, what));
-      }
-      if (end - p >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
-    }
-    return p != end || refill();
-  }
-
-  void flag(CsvIssue what) {
-    if (issue == CsvIssue::none) {
-      issue = what;
-      issue_field = ends.size();
-    }
-  }
-
-  void append(const char* data, std::size_t n) {
-    if (n == 0) return;
-    field_bytes += n;
-    if (skip_field || skip_record) return;
-    if (field_bytes > opt.max_field_bytes) {
-      flag(CsvIssue::field_too_long);
-      rec.resize(field_start);
-      skip_field = true;
-      return;
-    }
-    if (rec.size() + n > opt.max_record_bytes) {
-      flag(CsvIssue::record_too_long);
-      rec.resize(field_start);
-      skip_record = true;
-      return;
-    }
-    rec.append(data, n);
-  }
-
-  void end_field() {
-    if (issue == CsvIssue::field_too_long && issue_field == ends.size()) issue_bytes = field_bytes;
-    if (ends.size() >= opt.max_columns) {
-      flag(CsvIssue::too_many_columns);
-      rec.resize(field_start);
-    } else {
-      ends.push_back(rec.size());
-    }
-    field_start = rec.size();
-    field_bytes = 0;
-    skip_field = false;
-  }
-
-  [[noreturn]] void unterminated() const {
-    const std::size_t col = ends.size();
-    std::string where = opt.has_header && header.empty() && rows == 0
-                            ? fmt::format("header (line {})", record_line)
-                            : fmt::format("row {} (line {})", rows + 1, record_line);
-    std::string colname = col < header.size() ? fmt::format(" ({})", header[col]) : std::string();
-    throw FormatError(fmt::format("{}: {}, column {}{}: unterminated quoted field starting at line {}",
-                                  name, where, col + 1, colname, quote_line));
-  }
-
-  // Parses one record into rec/ends. False at end of input.
-  bool parse_record() {
-    rec.clear();
-    ends.clear();
-    state = State::field_start;
-    record_started = false;
-    skip_field = skip_record = false;
-    field_start = field_bytes = 0;
-    issue = CsvIssue::none;
-    issue_field = issue_bytes = 0;
-    const char delim = opt.delimiter;
-    for (;;) {
-      if (p == end) {
-        if (!refill()) {
-          if (state == State::quoted) unterminated();
-          if (!record_started) return false;
-          end_field();
-          return true;
-        }
-      }
-      if (pending_cr) {
-        pending_cr = false;
-        if (*p == '\n') {
-          ++p;
-          continue;
-        }
-      }
-      switch (state) {
-        case State::field_start:
-          if (!record_started) {
-            const char c = *p;
-            if ((c == '\n' || c == '\r') && opt.skip_blank_lines) {
-              ++line;
-              pending_cr = c == '\r';
-              ++p;
-              continue;
-            }
-            record_started = true;
-            record_line = line;
-          }
-          if (*p == '"') {
-            state = State::quoted;
-            quote_line = line;
-            ++p;
-            continue;
-          }
-          state = State::unquoted;
-          [[fallthrough]];
-        case State::unquoted: {
-          const char* q = p;
-          while (q != end && !special[static_cast<unsigned char>(*q)]) ++q;
-          append(p, static_cast<std::size_t>(q - p));
-          p = q;
-          if (q == end) continue;
-          const char c = *p++;
-          end_field();
-          if (c == delim) {
-            state = State::field_start;
-            continue;
-          }
-          ++line;
-          pending_cr = c == '\r';
-          return true;
-        }
-        case State::quoted: {
-          const void* hit = std::memchr(p, '"', static_cast<std::size_t>(end - p));
-          const char* q = hit != nullptr ? static_cast<const char*>(hit) : end;
-          line += static_cast<std::size_t>(std::count(p, q, '\n'));
-          append(p, static_cast<std::size_t>(q - p));
-          p = q;
-          if (q == end) continue;
-          ++p;
-          state = State::quote_in_quoted;
-          continue;
-        }
-        case State::quote_in_quoted: {
-          const char c = *p;
-          if (c == '"') {
-            append(p, 1);
-            ++p;
-            state = State::quoted;
-            continue;
-          }
-          if (c == delim) {
-            ++p;
-            end_field();
-            state = State::field_start;
-            continue;
-          }
-          if (c == '\n' || c == '\r') {
-            ++p;
-            end_field();
-            ++line;
-            pending_cr = c == '\r';
-            return true;
-          }
-          // Text after a closing quote is kept literally (Python csv, pandas).
-          state = State::unquoted;
-          continue;
-        }
-      }
-    }
-  }
-
-  void fill(CsvRecord& out) {
-    out.fields.clear();
-    std::size_t begin = 0;
-    for (std::size_t e : ends) {
-      out.fields.emplace_back(rec.data() + begin, e - begin);
-      begin = e;
-    }
-    out.line = record_line;
-    out.issue = issue;
-    out.issue_field = issue_field;
-    out.issue_offset = 0;
-    out.field_bytes = issue == CsvIssue::field_too_long ? issue_bytes : 0;
-    if (opt.validate_utf8 && issue == CsvIssue::none) {
-      // Whole-record ASCII check first: almost every record passes it.
-      if (find_invalid_utf8(rec) != std::string_view::npos) {
-        for (std::size_t i = 0; i < out.fields.size(); ++i) {
-          const std::size_t bad = find_invalid_utf8(out.fields[i]);
-          if (bad != std::string_view::npos) {
-            out.issue = CsvIssue::invalid_utf8;
-            out.issue_field = i;
-            out.issue_offset = bad;
-            break;
-          }
-        }
-      }
-    }
-  }
-
-  std::string format_hint() const {
-    if (head.find('\0') != std::string::npos)
-      return fmt::format("{} holds NUL bytes: it looks like a binary file, not CSV text", name);
-    if (header.size() != 1) return {};
-    // One column: the file may use another delimiter. The likeliest is the one the header holds
-    // most of.
-    char best = 0;
-    std::size_t best_n = 0;
-    for (const char c : {';', '\t', '|', ','}) {
-      if (c == opt.delimiter) continue;
-      const auto n = static_cast<std::size_t>(std::count(header[0].begin(), header[0].end(), c));
-      if (n > best_n) best = c, best_n = n;
-    }
-    if (best_n == 0) return {};
-    return fmt::format("the header of {} is one column holding {} {} character{}: the file looks {}-separated "
-                       "(give that delimiter)", name, best_n, delimiter_name(best), best_n > 1 ? "s" : "",
-                       delimiter_name(best));
-  }
-
-  void read_header() {
-    if (!parse_record()) {
-      empty = true;
-      return;
-    }
-    CsvRecord h;
-    fill(h);
-    if (h.issue != CsvIssue::none) {
-      const std::string hint = format_hint();
-      throw FormatError(fmt::format("{}: header (line {}), column {}: {}{}{}", name, h.line, h.issue_field + 1,
-                                    to_string(h.issue), hint.empty() ? "" : "; ", hint));
-    }
-    header.reserve(h.size());
-    for (std::string_view f : h.fields) {
-      while (!f.empty() && (f.front() == ' ' || f.front() == '\t')) f.remove_prefix(1);
-      while (!f.empty() && (f.back() == ' ' || f.back() == '\t')) f.remove_suffix(1);
-      header.emplace_back(f);
-    }
-  }
-};
 
 CsvReader::CsvReader(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
 CsvReader::CsvReader(CsvReader&&) noexcept = default;
@@ -455,6 +124,7 @@ CsvReader CsvReader::from_string(std::string data, const CsvOptions& options, st
   impl->opt = options;
   impl->init_table();
   impl->memory = std::move(data);
+  impl->source = impl->memory;
   if (options.has_header) impl->read_header();
   return CsvReader(std::move(impl));
 }
@@ -511,19 +181,28 @@ void CsvWriter::flush() {
   buf_.clear();
 }
 
+void append_csv_field(std::string& out, std::string_view value, char delimiter) {
+  if (!csv_needs_quotes(value, delimiter)) {
+    out.append(value);
+    return;
+  }
+  out.push_back('"');
+  for (char c : value) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
 void CsvWriter::field(std::string_view value) {
   if (!at_row_start_) buf_.push_back(delimiter_);
   at_row_start_ = false;
-  if (!csv_needs_quotes(value, delimiter_)) {
-    buf_.append(value);
-    return;
-  }
-  buf_.push_back('"');
-  for (char c : value) {
-    if (c == '"') buf_.push_back('"');
-    buf_.push_back(c);
-  }
-  buf_.push_back('"');
+  append_csv_field(buf_, value, delimiter_);
+}
+
+void CsvWriter::rows(std::string_view bytes) {
+  buf_.append(bytes);
+  if (file_ != nullptr && buf_.size() >= (1u << 20)) flush();
 }
 
 void CsvWriter::end_row() {

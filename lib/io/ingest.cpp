@@ -7,6 +7,8 @@
 #include "earlyhelp/core/split.hpp"
 #include "earlyhelp/io/field_checks.hpp"
 
+#include "io/csv_chunks.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,6 +16,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <unordered_map>
@@ -38,6 +41,12 @@ std::string_view to_string(RejectKind kind) noexcept {
 
 void IngestSink::begin(const schema::Stream&, const std::vector<std::string>&) {}
 void IngestSink::end() {}
+void IngestSink::format_clean(const std::vector<FieldValue>&, std::string&) const {
+  throw StateError("IngestSink::format_clean: this sink does not format rows (formats_clean() is false)");
+}
+void IngestSink::clean_formatted(std::size_t, std::string_view) {
+  throw StateError("IngestSink::clean_formatted: this sink does not format rows (formats_clean() is false)");
+}
 
 // ---- CSV file sink ---------------------------------------------------------------------------
 
@@ -45,6 +54,16 @@ CsvFileSink::CsvFileSink(const std::string& clean_path, const std::string& rejec
     : clean_(CsvWriter::open(clean_path)), rejects_(CsvWriter::open(rejects_path)) {}
 
 void CsvFileSink::begin(const schema::Stream& stream, const std::vector<std::string>& input_header) {
+  // Values that never need quotes: what the checks write for numbers, booleans, dates and the
+  // named formats (digits, letters, '-', ':', '.', one inner space), and categories spelt so.
+  plain_.clear();
+  for (const auto& f : stream.fields) {
+    bool plain = f.type != schema::FieldType::text && f.type != schema::FieldType::identifier;
+    if (f.type == schema::FieldType::category)
+      plain = std::none_of(f.categories.begin(), f.categories.end(), [](const std::string& c) { return csv_needs_quotes(c); });
+    if (!f.format.empty() && f.format != "uprn") plain = true;
+    plain_.push_back(plain);
+  }
   for (const auto& f : stream.fields) clean_.field(f.name);
   clean_.end_row();
   for (std::string_view c : {"row", "line", "field", "reason"}) rejects_.field(c);
@@ -58,6 +77,20 @@ void CsvFileSink::clean(std::size_t, const std::vector<FieldValue>& values) {
   for (const auto& v : values) clean_.field(v.text);
   clean_.end_row();
 }
+
+void CsvFileSink::format_clean(const std::vector<FieldValue>& values, std::string& out) const {
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    if (j > 0) out.push_back(',');
+    if (j < plain_.size() && plain_[j]) {
+      out.append(values[j].text);
+    } else {
+      append_csv_field(out, values[j].text);
+    }
+  }
+  out.push_back('\n');
+}
+
+void CsvFileSink::clean_formatted(std::size_t, std::string_view bytes) { clean_.rows(bytes); }
 
 void CsvFileSink::reject(const Reject& r, const std::vector<std::string_view>& raw) {
   number_.clear();
@@ -117,7 +150,8 @@ std::string join(const std::vector<std::string>& v) {
 }
 
 // The values of one unique field seen in clean rows, with the first row of each. Keys live in
-// one byte arena and an append-only entry list; the probe table holds 8-byte slots (32 bits of
+// byte blocks and entries in fixed-size blocks, neither ever moved (a growing vector copied and
+// page-faulted its tens of MB at each doubling); the probe table holds 8-byte slots (32 bits of
 // hash as a tag, entry index + 1), so a lookup touches one slot and, only on a tag match, one
 // entry. std::unordered_map<std::string, ...> costs a node allocation per key and a cache miss
 // per probe, which made it most of the time of a million-row ingest.
@@ -141,111 +175,106 @@ class KeyIndex {
       const Slot s = slots_[i];
       if (s.entry == 0) return 0;
       if (s.tag != tag) continue;
-      const Entry& e = entries_[s.entry - 1];
-      if (e.len == key.size() && arena_.compare(e.offset, e.len, key) == 0) return e.row;
+      const Entry& e = entry(s.entry - 1);
+      if (e.len == key.size() && std::memcmp(texts_[e.block].data() + e.offset, key.data(), key.size()) == 0) return e.row;
     }
   }
   /// Records `key` (hash `h`) at `row` (> 0); the caller has checked that it is new.
   void insert(std::string_view key, std::size_t h, std::size_t row) {
-    if (2 * (entries_.size() + 1) > slots_.size()) grow();
-    entries_.push_back(Entry{h, arena_.size(), key.size(), row});
-    arena_.append(key);
-    place(h, static_cast<std::uint32_t>(entries_.size()));
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    if (texts_.empty() || texts_.back().capacity() - texts_.back().size() < key.size()) {
+      texts_.emplace_back();
+      texts_.back().reserve(std::max(kTextBlock, key.size()));
+    }
+    if (size_ % kEntryBlock == 0) {
+      entries_.emplace_back();
+      entries_.back().reserve(kEntryBlock);
+    }
+    std::string& t = texts_.back();
+    entries_.back().push_back(Entry{h, row, static_cast<std::uint32_t>(texts_.size() - 1),
+                                    static_cast<std::uint32_t>(t.size()), static_cast<std::uint32_t>(key.size())});
+    t.append(key);  // within the reserved capacity: earlier keys stay where they are
+    ++size_;
+    place(h, static_cast<std::uint32_t>(size_));
   }
-  std::size_t size() const noexcept { return entries_.size(); }
+  std::size_t size() const noexcept { return size_; }
+  /// Sizes the probe table for about `n` keys at once: growing it step by step re-places every
+  /// key at each doubling, a cache miss each.
+  void reserve(std::size_t n) {
+    std::size_t want = 4096;
+    while (want < 2 * n) want *= 2;
+    if (want <= slots_.size()) return;
+    slots_.assign(want, Slot{});
+    mask_ = want - 1;
+    for (std::size_t k = 0; k < size_; ++k) place(entry(k).hash, static_cast<std::uint32_t>(k + 1));
+  }
 
  private:
+  static constexpr std::size_t kEntryBlock = std::size_t{1} << 16;
+  static constexpr std::size_t kTextBlock = std::size_t{1} << 20;
   struct Slot {
     std::uint32_t tag = 0;
     std::uint32_t entry = 0;  // index + 1; 0 = empty
   };
   struct Entry {
     std::size_t hash;
-    std::size_t offset;
-    std::size_t len;
     std::size_t row;
+    std::uint32_t block;  // the key's bytes: texts_[block], from offset, len bytes
+    std::uint32_t offset;
+    std::uint32_t len;    // keys are fields, at most max_field_bytes (1 GiB)
   };
+  const Entry& entry(std::size_t k) const noexcept { return entries_[k / kEntryBlock][k % kEntryBlock]; }
   void place(std::size_t h, std::uint32_t entry) noexcept {
     std::size_t i = h & mask_;
     while (slots_[i].entry != 0) i = (i + 1) & mask_;
     slots_[i] = Slot{static_cast<std::uint32_t>(h >> 32), entry};
   }
   void grow() {
-    EH_CHECK(entries_.size() < 0xFFFFFFFEu, "validate_stream: more than 4 billion distinct keys");
+    EH_CHECK(size_ < 0xFFFFFFFEu, "validate_stream: more than 4 billion distinct keys");
     slots_.assign(slots_.empty() ? 4096 : slots_.size() * 2, Slot{});
     mask_ = slots_.size() - 1;
-    for (std::size_t k = 0; k < entries_.size(); ++k) place(entries_[k].hash, static_cast<std::uint32_t>(k + 1));
+    for (std::size_t k = 0; k < size_; ++k) place(entry(k).hash, static_cast<std::uint32_t>(k + 1));
   }
   std::vector<Slot> slots_;
   std::size_t mask_ = 0;
-  std::vector<Entry> entries_;
-  std::string arena_;
+  std::size_t size_ = 0;
+  std::vector<std::vector<Entry>> entries_;  // blocks of kEntryBlock, each reserved once
+  std::vector<std::string> texts_;           // blocks of at least kTextBlock bytes, each reserved once
 };
 
-// Records copied out of the reader (the reader's views last only until its next record), and
-// what the field checks made of each: the unit of work of a parallel validate_stream.
-struct Batch {
+// A chunk of whole records and what the field checks made of them: the unit of work of a parallel
+// validate_stream. A row that is rejected keeps only where its bytes are: the serial task parses
+// it again for the sink (rejects are few).
+struct Chunk {
+  enum class State : std::uint8_t { candidate, malformed, failed };
   struct Row {
-    std::size_t row = 0;
-    std::size_t line = 0;
-    CsvIssue issue = CsvIssue::none;
-    std::size_t issue_field = 0;
-    std::size_t issue_offset = 0;
-    std::size_t field_bytes = 0;
-    std::size_t first = 0;  // its fields: spans[first, first + count)
-    std::size_t count = 0;
-    bool failed = false;    // a field check failed: rejected with problem_field, kind, reason
-    std::size_t problem_field = 0;
+    std::size_t line = 0;             // 1-based within the chunk
+    std::size_t begin = 0, end = 0;   // its bytes in `bytes`
+    State state = State::candidate;   // candidate: passed the field checks (keys not checked yet)
+    std::size_t problem_field = 0;    // failed: the first field that failed, its kind and reason
     RejectKind kind = RejectKind::invalid_value;
     std::string reason;
+    std::size_t out_end = 0;          // formatted clean rows: this row ends at out[out_end)
+    std::size_t duplicate_of = 0;     // candidate: the clean row whose key it repeats, or 0
+    std::size_t duplicate_key = 0;    // and which key (index into keys_)
   };
-  static constexpr std::size_t kRows = 1024;          // rows per batch
-  static constexpr std::size_t kBytes = 1u << 20;     // or bytes per batch, whichever comes first
-  static constexpr std::size_t kInArena = static_cast<std::size_t>(-1);
+  struct KeyRef {
+    std::size_t offset = 0;  // the normalised value in `keys`
+    std::size_t size = 0;
+    std::size_t hash = 0;
+    bool missing = true;
+  };
 
-  std::string bytes;                                      // the rows' field bytes
-  std::vector<std::pair<std::size_t, std::size_t>> spans;  // offset and length of each field
+  std::string bytes;               // the input records, raw
   std::vector<Row> rows;
-  std::vector<FieldValue> values;  // fields per row, for rows whose checks passed
-  std::vector<std::size_t> hashes; // unique fields per row: the hash of the value
-  std::vector<std::size_t> norm_at;
-  std::string norm;                // normalised texts the checks built (dates, postcodes, ...)
-
-  void clear() {
-    bytes.clear();
-    spans.clear();
-    rows.clear();
-    norm.clear();
-  }
-  void add(const CsvRecord& rec) {
-    Row r;
-    r.row = rec.row;
-    r.line = rec.line;
-    r.issue = rec.issue;
-    r.issue_field = rec.issue_field;
-    r.issue_offset = rec.issue_offset;
-    r.field_bytes = rec.field_bytes;
-    r.first = spans.size();
-    r.count = rec.size();
-    for (std::string_view f : rec.fields) {
-      spans.emplace_back(bytes.size(), f.size());
-      bytes.append(f);
-    }
-    rows.push_back(std::move(r));
-  }
-  bool full() const noexcept { return rows.size() >= kRows || bytes.size() >= kBytes; }
-  /// Row i as a CsvRecord whose fields view `bytes`.
-  void view(std::size_t i, CsvRecord& rec) const {
-    const Row& r = rows[i];
-    rec.fields.clear();
-    for (std::size_t k = r.first; k < r.first + r.count; ++k) rec.fields.emplace_back(bytes.data() + spans[k].first, spans[k].second);
-    rec.row = r.row;
-    rec.line = r.line;
-    rec.issue = r.issue;
-    rec.issue_field = r.issue_field;
-    rec.issue_offset = r.issue_offset;
-    rec.field_bytes = r.field_bytes;
-  }
+  std::size_t lines = 0;           // physical lines in `bytes`
+  std::optional<csv_detail::Unterminated> unterminated;
+  std::vector<KeyRef> keys;        // unique fields per candidate row
+  std::string key_texts;
+  std::string out;                 // candidate rows formatted by the sink (formats_clean)
+  std::vector<FieldValue> values;  // otherwise: fields per candidate row, their texts in `texts`
+  std::vector<std::size_t> text_at;
+  std::string texts;
 };
 
 // Everything needed to check one field, resolved once from the schema and the header.
@@ -461,115 +490,227 @@ class Validator {
     reject(rec, plans_[field].field->name, kind, problem_reason());
   }
 
-  // ---- parallel path: the reader, the field checks and the sink overlap --------------------
+  // ---- parallel path: chunks of whole records, tokenised and checked on every thread ------
   //
-  // Records are copied in batches; each step reads the next group of batches (one task), checks
-  // the fields of the group read before (one task per batch, each on its own copy of this
-  // Validator, whose field counts are summed at the end) and sends the group before that to the
-  // sink in input order (one task: malformed rows, key checks and sink calls stay serial).
-  // So the sink sees exactly the calls of one thread, in the same order, from one thread at a
-  // time; the outputs, the keys and the report do not depend on the thread count. Memory: three
-  // groups of 2 x threads batches in flight.
+  // Each step cuts the next group of chunks (one task: a serial pass over the quotes), tokenises,
+  // checks and formats the group cut before (one task per chunk, each on its own copy of this
+  // Validator, whose field counts are summed at the end), checks the keys of the group before
+  // that in input order (one task) and sends the group before that to the sink in input order
+  // (one task: row numbers and sink calls). So the sink sees exactly the calls of one thread, in
+  // the same order, from one thread at a time; the outputs, the keys and the report do not
+  // depend on the thread count. Memory: four groups of 2 x threads chunks in flight.
 
-  // Field checks of every well-formed row of a batch (on a checker copy).
-  void check_batch(Batch& b) {
+  // Tokenises and checks every record of a chunk (on a checker copy).
+  void check_chunk(Chunk& c, detail::CsvChunkParser& parser, const IngestSink* formatter) {
     const std::size_t nf = plans_.size();
-    const std::size_t nk = keys_.size();
-    b.values.resize(b.rows.size() * nf);
-    b.hashes.resize(b.rows.size() * nk);
-    b.norm_at.assign(b.rows.size() * nf, Batch::kInArena);
+    c.rows.clear();
+    c.keys.clear();
+    c.key_texts.clear();
+    c.out.clear();
+    c.values.clear();
+    c.text_at.clear();
+    c.texts.clear();
+    parser.reset(c.bytes);
     CsvRecord rec;
-    for (std::size_t i = 0; i < b.rows.size(); ++i) {
-      Batch::Row& r = b.rows[i];
-      r.failed = false;
-      if (r.issue != CsvIssue::none || r.count != width_) continue;  // the serial task rejects it
-      b.view(i, rec);
+    while (parser.next(rec)) {
+      Chunk::Row& r = c.rows.emplace_back();
+      r.line = rec.line;
+      r.begin = parser.record_begin();
+      r.end = parser.record_end();
+      r.out_end = c.out.size();
+      if (rec.issue != CsvIssue::none || rec.size() != width_) {
+        r.state = Chunk::State::malformed;  // the serial task rejects it
+        continue;
+      }
       problems_.clear();
       for (std::size_t j = 0; j < nf; ++j) check_field(j, rec);
       check_birth_before_event();
       if (!problems_.empty()) {
-        r.failed = true;
+        r.state = Chunk::State::failed;
         r.problem_field = problems_.front().field;
         r.kind = problems_.front().kind;
         r.reason = problem_reason();
         continue;
       }
-      for (std::size_t j = 0; j < nf; ++j) {
-        const FieldValue& v = values_[j];
-        const std::string& scratch = plans_[j].scratch;
-        // A text the check built lives in the plan's scratch, overwritten by the next row.
-        if (!v.text.empty() && v.text.data() >= scratch.data() && v.text.data() < scratch.data() + scratch.size()) {
-          b.norm_at[i * nf + j] = b.norm.size();
-          b.norm.append(v.text);
-        }
-        b.values[i * nf + j] = v;
-      }
       // Hashing here takes it off the serial task, which only looks the keys up.
-      for (std::size_t k = 0; k < nk; ++k) b.hashes[i * nk + k] = KeyIndex::hash(values_[keys_[k].field].text);
-    }
-    for (std::size_t k = 0; k < b.values.size(); ++k)
-      if (b.norm_at[k] != Batch::kInArena) b.values[k].text = std::string_view(b.norm.data() + b.norm_at[k], b.values[k].text.size());
-  }
-
-  // Rejects and clean rows of a checked batch, in input order (serial).
-  void emit_batch(const Batch& b) {
-    const std::size_t nf = plans_.size();
-    const std::size_t nk = keys_.size();
-    constexpr std::size_t kAhead = 8;  // rows whose key slots are loaded ahead (cache misses)
-    for (std::size_t i = 0; i < std::min(kAhead, b.rows.size()) * nk; ++i) keys_[i % nk].index.prefetch(b.hashes[i]);
-    for (std::size_t i = 0; i < b.rows.size(); ++i) {
-      if (i + kAhead < b.rows.size())
-        for (std::size_t k = 0; k < nk; ++k) keys_[k].index.prefetch(b.hashes[(i + kAhead) * nk + k]);
-      const Batch::Row& r = b.rows[i];
-      b.view(i, emit_rec_);
-      ++report_.rows_read;
-      if (reject_malformed(emit_rec_)) continue;
-      if (r.failed) {
-        reject(emit_rec_, plans_[r.problem_field].field->name, r.kind, r.reason);
+      for (const Key& key : keys_) {
+        const FieldValue& v = values_[key.field];
+        Chunk::KeyRef& k = c.keys.emplace_back();
+        k.missing = v.missing;
+        if (v.missing) continue;
+        k.offset = c.key_texts.size();
+        k.size = v.text.size();
+        k.hash = KeyIndex::hash(v.text);
+        c.key_texts.append(v.text);
+      }
+      if (formatter != nullptr) {
+        formatter->format_clean(values_, c.out);
+        r.out_end = c.out.size();
         continue;
       }
-      std::copy(b.values.begin() + static_cast<std::ptrdiff_t>(i * nf),
-                b.values.begin() + static_cast<std::ptrdiff_t>((i + 1) * nf), values_.begin());
-      for (std::size_t k = 0; k < nk; ++k) {
-        keys_[k].raw = values_[keys_[k].field].text;
-        keys_[k].hash = b.hashes[i * nk + k];
+      // The values' texts view the parser's record and the plans' scratch, both overwritten by
+      // the next record: keep a copy.
+      for (std::size_t j = 0; j < nf; ++j) {
+        c.values.push_back(values_[j]);
+        c.text_at.push_back(c.texts.size());
+        c.texts.append(values_[j].text);
       }
-      if (!check_keys(emit_rec_)) continue;
+    }
+    c.lines = parser.lines();
+    c.unterminated = parser.unterminated();
+    for (std::size_t k = 0; k < c.values.size(); ++k)
+      c.values[k].text = std::string_view(c.texts.data() + c.text_at[k], c.values[k].text.size());
+  }
+
+  // Row i of a chunk as the serial reader would give it (for a reject).
+  const CsvRecord& reread(const Chunk& c, const Chunk::Row& r, std::size_t row, std::size_t line) {
+    emit_parser_->reset(std::string_view(c.bytes).substr(r.begin, r.end - r.begin));
+    emit_parser_->next(emit_rec_);
+    emit_rec_.row = row;
+    emit_rec_.line = line;
+    return emit_rec_;
+  }
+
+  // The key checks of a checked chunk's candidate rows, in input order (serial): marks the
+  // duplicates and records the others' keys.
+  void keys_chunk(Chunk& c) {
+    const std::size_t nk = keys_.size();
+    if (nk == 0) return;
+    if (key_rows_ == 0 && !c.rows.empty() && input_bytes_ > c.bytes.size()) {
+      // Rows to expect, from the first chunk's bytes per row and the input's size (a file's or a
+      // string's; unknown for a pipe), with a margin; capped so that a wrong guess costs little.
+      const double rows = static_cast<double>(input_bytes_) * static_cast<double>(c.rows.size()) /
+                          static_cast<double>(c.bytes.size());
+      const auto expect = static_cast<std::size_t>(std::min(rows * 1.1, double{1u << 26}));
+      for (Key& key : keys_) key.index.reserve(expect);
+    }
+    constexpr std::size_t kAhead = 8;  // candidate keys whose slots are loaded ahead (cache misses)
+    const std::size_t n_keys = c.keys.size();
+    for (std::size_t i = 0; i < std::min(kAhead * nk, n_keys); ++i)
+      if (!c.keys[i].missing) keys_[i % nk].index.prefetch(c.keys[i].hash);
+    std::size_t candidate = 0;
+    for (std::size_t i = 0; i < c.rows.size(); ++i) {
+      Chunk::Row& r = c.rows[i];
+      if (r.state != Chunk::State::candidate) continue;
+      const std::size_t k0 = candidate * nk;
+      for (std::size_t k = (candidate + kAhead) * nk; k < std::min((candidate + kAhead + 1) * nk, n_keys); ++k)
+        if (!c.keys[k].missing) keys_[k % nk].index.prefetch(c.keys[k].hash);
+      ++candidate;
+      r.duplicate_of = 0;
+      for (std::size_t k = 0; k < nk && r.duplicate_of == 0; ++k) {
+        const Chunk::KeyRef& ref = c.keys[k0 + k];
+        if (ref.missing) continue;
+        r.duplicate_of = keys_[k].index.find(std::string_view(c.key_texts.data() + ref.offset, ref.size), ref.hash);
+        r.duplicate_key = k;
+      }
+      if (r.duplicate_of != 0) continue;
+      for (std::size_t k = 0; k < nk; ++k) {
+        const Chunk::KeyRef& ref = c.keys[k0 + k];
+        if (!ref.missing)
+          keys_[k].index.insert(std::string_view(c.key_texts.data() + ref.offset, ref.size), ref.hash, key_rows_ + i + 1);
+      }
+    }
+    key_rows_ += c.rows.size();
+  }
+
+  // Rejects and clean rows of a chunk whose keys are checked, in input order (serial).
+  void emit_chunk(const Chunk& c, bool formatted) {
+    const std::size_t nf = plans_.size();
+    std::size_t candidate = 0;
+    std::size_t out_begin = 0;
+    for (std::size_t i = 0; i < c.rows.size(); ++i) {
+      const Chunk::Row& r = c.rows[i];
+      const std::size_t row = rows_base_ + i + 1;
+      const std::size_t line = line_base_ + r.line - 1;
+      ++report_.rows_read;
+      if (r.state == Chunk::State::malformed) {
+        reject_malformed(reread(c, r, row, line));
+        continue;
+      }
+      if (r.state == Chunk::State::failed) {
+        reject(reread(c, r, row, line), plans_[r.problem_field].field->name, r.kind, r.reason);
+        continue;
+      }
+      const std::size_t v0 = candidate * nf;
+      ++candidate;
+      const std::string_view bytes(c.out.data() + out_begin, r.out_end - out_begin);
+      out_begin = r.out_end;
+      if (r.duplicate_of != 0) {
+        const std::size_t j = keys_[r.duplicate_key].field;
+        ++report_.fields[j].n_duplicates;
+        reject(reread(c, r, row, line), plans_[j].field->name, RejectKind::duplicate_key,
+               fmt::format("duplicate key: same value as row {}", r.duplicate_of));
+        continue;
+      }
       ++report_.rows_clean;
-      sink_.clean(emit_rec_.row, values_);
+      if (formatted) {
+        sink_.clean_formatted(row, bytes);
+      } else {
+        std::copy(c.values.begin() + static_cast<std::ptrdiff_t>(v0),
+                  c.values.begin() + static_cast<std::ptrdiff_t>(v0 + nf), values_.begin());
+        sink_.clean(row, values_);
+      }
+    }
+    const std::size_t rows_before = rows_base_;
+    const std::size_t line_before = line_base_;
+    rows_base_ += c.rows.size();
+    line_base_ += c.lines;
+    if (c.unterminated) {
+      csv_detail::Unterminated at = *c.unterminated;
+      at.row += rows_before;
+      at.line += line_before - 1;
+      at.quote_line += line_before - 1;
+      chunker_->throw_unterminated(at);
     }
   }
 
   struct Group {
-    std::vector<Batch> batches;
-    std::size_t n = 0;  // batches filled
+    std::vector<Chunk> chunks;
+    std::size_t n = 0;  // chunks filled
   };
 
   void run_parallel(int threads) {
     const std::size_t per = 2 * static_cast<std::size_t>(threads);
-    std::array<Group, 3> groups;
-    for (auto& g : groups) g.batches.resize(per);
+    detail::CsvChunker chunker(reader_);
+    chunker_ = &chunker;
+    detail::CsvChunkParser emit_parser(reader_);
+    emit_parser_ = &emit_parser;
+    rows_base_ = key_rows_ = 0;
+    line_base_ = chunker.first_line();
+    input_bytes_ = chunker.input_bytes();
+    const bool formatted = sink_.formats_clean();
+    const IngestSink* formatter = formatted ? &sink_ : nullptr;
+    std::array<Group, 4> groups;
+    for (auto& g : groups) g.chunks.resize(per);
     std::vector<Validator> checkers(per, *this);
-    CsvRecord rec;
+    std::vector<detail::CsvChunkParser> parsers;
+    for (std::size_t i = 0; i < per; ++i) parsers.emplace_back(reader_);
     bool more = true;
+    bool serial_rest = false;
     for (std::size_t step = 0;; ++step) {
-      Group& fill = groups[step % 3];
-      Group& check = groups[(step + 2) % 3];  // filled one step ago
-      Group& emit = groups[(step + 1) % 3];   // filled two steps ago, checked one step ago
-      if (!more && check.n == 0 && emit.n == 0) break;
+      Group& fill = groups[step % 4];
+      Group& check = groups[(step + 3) % 4];  // filled one step ago
+      Group& key = groups[(step + 2) % 4];    // checked one step ago
+      Group& emit = groups[(step + 1) % 4];   // keys checked one step ago
+      if (!more && check.n == 0 && key.n == 0 && emit.n == 0) break;
       fill.n = 0;
-      parallel_for_chunks(2 + per, threads, 1, [&](std::size_t task, std::size_t) {
+      parallel_for_chunks(3 + per, threads, 1, [&](std::size_t task, std::size_t) {
         if (task == 0) {
           while (more && fill.n < per) {
-            Batch& b = fill.batches[fill.n];
-            b.clear();
-            while (!b.full() && (more = reader_.next(rec))) b.add(rec);
-            if (!b.rows.empty()) ++fill.n;
+            const detail::CsvChunker::Cut cut = chunker.next(fill.chunks[fill.n].bytes);
+            if (cut == detail::CsvChunker::Cut::chunk) {
+              ++fill.n;
+            } else {
+              more = false;
+              serial_rest = cut == detail::CsvChunker::Cut::serial;
+            }
           }
         } else if (task == 1) {
-          for (std::size_t i = 0; i < emit.n; ++i) emit_batch(emit.batches[i]);
-        } else if (task - 2 < check.n) {
-          checkers[task - 2].check_batch(check.batches[task - 2]);
+          for (std::size_t i = 0; i < emit.n; ++i) emit_chunk(emit.chunks[i], formatted);
+        } else if (task == 2) {
+          for (std::size_t i = 0; i < key.n; ++i) keys_chunk(key.chunks[i]);
+        } else if (task - 3 < check.n) {
+          checkers[task - 3].check_chunk(check.chunks[task - 3], parsers[task - 3], formatter);
         }
       });
       emit.n = 0;
@@ -587,6 +728,17 @@ class Validator {
         if (o.max_date && (!q.max_date || *o.max_date > *q.max_date)) q.max_date = o.max_date;
       }
     }
+    if (serial_rest) {
+      // A record too long to chunk: the reader goes on from it, numbering rows and lines on.
+      chunker.resume(rows_base_, line_base_);
+      CsvRecord rec;
+      while (reader_.next(rec)) {
+        ++report_.rows_read;
+        check_row(rec);
+      }
+    }
+    chunker_ = nullptr;
+    emit_parser_ = nullptr;
   }
 
   // A person cannot be born after the event recorded about them: in an event or episode
@@ -823,7 +975,15 @@ class Validator {
   std::vector<Key> keys_;
   std::array<std::size_t, 10> kind_counts_{};
   DataQualityReport report_;
-  CsvRecord emit_rec_;  // the row the parallel path's serial task is sending
+  // The parallel path's serial task: the row it is sending, how rows and lines are numbered,
+  // the chunker (for an error's message) and a parser for rejected rows.
+  CsvRecord emit_rec_;
+  std::size_t rows_base_ = 0;
+  std::size_t line_base_ = 1;
+  std::size_t key_rows_ = 0;  // rows whose keys are checked (the key task's numbering)
+  std::size_t input_bytes_ = 0;  // the input's size if known, else 0
+  detail::CsvChunker* chunker_ = nullptr;
+  detail::CsvChunkParser* emit_parser_ = nullptr;
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -86,6 +87,77 @@ struct Calls : io::IngestSink {
   }
 };
 
+// Three free-text columns, the first a unique key over a small alphabet (duplicates), the second
+// at most 6 bytes (rejects).
+Stream notes() {
+  Stream s;
+  s.name = "notes";
+  Field a = make_field("a", FieldType::identifier);
+  a.unique = true;
+  Field b = make_field("b", FieldType::text);
+  b.max_length = 6;
+  s.fields = {a, b, make_field("c", FieldType::text)};
+  return s;
+}
+
+// Random CSV that a chunker can get wrong: quoted fields with delimiters, quotes, CR and LF inside;
+// quotes kept literally (inside an unquoted field, text after a closing quote); LF, CRLF and lone
+// CR line ends; blank lines; ragged rows; invalid UTF-8; a BOM; sometimes an unterminated quote at
+// the end.
+std::string random_csv(std::mt19937& rng) {
+  auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+  const std::string alphabet = "ab ,\"\n\rxy";
+  std::string text = pick(3) == 0 ? "\xEF\xBB\xBF" : "";
+  text += pick(2) == 0 ? "a,b,c\r\n" : "a,b,c\n";
+  const int n_rows = 1 + pick(30);
+  for (int r = 0; r < n_rows; ++r) {
+    const int n_fields = pick(8) == 0 ? 1 + pick(5) : 3;
+    for (int c = 0; c < n_fields; ++c) {
+      if (c > 0) text += ',';
+      std::string field;
+      for (int k = pick(5); k > 0; --k) field += alphabet[static_cast<std::size_t>(pick(static_cast<int>(alphabet.size())))];
+      if (c == 0 && pick(2) == 0) field = std::string(1, "pqr"[pick(3)]);  // repeated keys
+      switch (pick(5)) {
+        case 0:  // literal: quotes kept as they are, line breaks and delimiters dropped
+          for (char ch : field)
+            if (ch != ',' && ch != '\n' && ch != '\r') text += ch;
+          break;
+        case 1:  // text after a closing quote
+          text += "\"q\"" + std::string(pick(2) == 0 ? "\"" : "z");
+          break;
+        case 2:
+          text += pick(6) == 0 ? "\xFF" : "";
+          [[fallthrough]];
+        default:
+          text += '"';
+          for (char ch : field) {
+            if (ch == '"') text += '"';
+            text += ch;
+          }
+          text += '"';
+      }
+    }
+    const int eol = pick(5);
+    if (r + 1 < n_rows || pick(2) == 0) text += eol == 0 ? "\r\n" : eol == 1 ? "\r" : "\n";
+    if (pick(6) == 0) text += pick(2) == 0 ? "\n" : "\r\n";  // blank line
+  }
+  if (pick(8) == 0) text += "\"open";
+  return text;
+}
+
+// The calls of a run and, if it threw, the error.
+std::string run_logged(const Stream& s, const std::string& csv, const io::CsvOptions& o, int threads) {
+  Calls calls;
+  try {
+    auto reader = io::CsvReader::from_string(csv, o, "notes.csv");
+    const io::IngestResult r = io::validate_stream(s, reader, calls, threads);
+    calls.log += r.report.to_json();
+  } catch (const Error& e) {
+    calls.log += fmt::format("error: {}", e.what());
+  }
+  return calls.log;
+}
+
 std::string slurp(const std::filesystem::path& p) {
   std::ifstream f(p, std::ios::binary);
   std::stringstream ss;
@@ -142,6 +214,58 @@ TEST_SUITE("ingest") {
     CHECK(slurp(dir / "c1.csv").find("\"line\nbreak\"") != std::string::npos);
     CHECK(r2.report.to_text() == r1.report.to_text());
     fs::remove_all(dir);
+  }
+
+  TEST_CASE("ingest.parallel: chunks cut anywhere in random CSV give the calls, rows and lines of one thread") {
+    const Stream s = notes();
+    std::mt19937 rng(20261207);
+    for (int trial = 0; trial < 15; ++trial) {
+      const std::string csv = random_csv(rng);
+      std::string shown;  // the input, escaped, for failure messages
+      for (char ch : csv) shown += ch == '\n' ? std::string("\\n") : ch == '\r' ? std::string("\\r") : std::string(1, ch);
+      CAPTURE(shown);
+      io::CsvOptions o;
+      const std::string one = run_logged(s, csv, o, 1);
+      for (std::size_t chunk : {1, 4, 40}) {
+        for (std::size_t block : {std::size_t{5}, std::size_t{1} << 20}) {
+          CAPTURE(chunk);
+          CAPTURE(block);
+          o.chunk_bytes = chunk;
+          o.block_bytes = block;
+          CHECK(run_logged(s, csv, o, 2) == one);
+        }
+      }
+    }
+  }
+
+  TEST_CASE("ingest.parallel: a record too long to chunk hands the rest to the serial reader, numbering on") {
+    const Stream s = notes();
+    std::string csv = "a,b,c\n";
+    for (int i = 0; i < 40; ++i) csv += fmt::format("k{},\"x\ny\",z\r\n", i);
+    csv += "big,\"" + std::string(300, 'w') + "\",z\n";  // no line break for 300 bytes: over the limit
+    for (int i = 40; i < 60; ++i) csv += fmt::format("k{},b,\"c\nc\"\n", i);
+    csv += "k3,dup,\n";
+    io::CsvOptions o;
+    o.max_record_bytes = 100;
+    o.chunk_bytes = 16;
+    o.block_bytes = 32;
+    const std::string one = run_logged(s, csv, o, 1);
+    CHECK(one.find("reject 41 ") != std::string::npos);  // the long record
+    CHECK(one.find("reject 62 123 a duplicate_key duplicate key: same value as row 4") != std::string::npos);
+    CHECK(run_logged(s, csv, o, 2) == one);
+    CHECK(run_logged(s, csv, o, 64) == one);
+  }
+
+  TEST_CASE("ingest.parallel: an unterminated quote in the last chunk names the file, row and lines as one thread does") {
+    const Stream s = notes();
+    std::string csv = "\xEF\xBB\xBF" "a,b,c\r\n";
+    for (int i = 0; i < 50; ++i) csv += fmt::format("k{},\"x\r\ny\",\n", i);
+    csv += "k50,\"open\nstill open";
+    io::CsvOptions o;
+    o.chunk_bytes = 10;
+    const std::string one = run_logged(s, csv, o, 1);
+    CHECK(one.find("error: notes.csv: row 51 (line 102), column 2 (b): unterminated quoted field starting at line 102") != std::string::npos);
+    CHECK(run_logged(s, csv, o, 2) == one);
   }
 
   TEST_CASE("ingest.parallel: a header alone, a short file and a broken quote on 2 threads") {

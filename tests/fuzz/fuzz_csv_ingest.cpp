@@ -3,7 +3,8 @@
 // built-in schema. Byte 0 picks the stream, byte 1 the reader options (delimiter, tiny read
 // blocks so records straddle them, small field/record/column limits, blank lines, UTF-8 checks);
 // the rest is the file. Every row read must end clean or rejected: rows read = clean + rejected,
-// and the sink sees each row exactly once.
+// and the sink sees each row exactly once. On two threads, with the input cut into chunks of a few
+// bytes (their size from the input's length), the sink must see the same calls and the same error.
 
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/ingest.hpp"
@@ -31,6 +32,33 @@ class CountingSink : public io::IngestSink {
     ++count;
   }
 };
+
+// Every call with what it carries, and the run's end (counts or error).
+class LoggingSink : public io::IngestSink {
+ public:
+  std::string log;
+  void clean(std::size_t row, const std::vector<io::FieldValue>& values) override {
+    log += "clean " + std::to_string(row);
+    for (const auto& v : values) log.append("|").append(v.text);
+    log += '\n';
+  }
+  void reject(const io::Reject& r, const std::vector<std::string_view>& raw) override {
+    log += "reject " + std::to_string(r.row) + " " + std::to_string(r.line) + " " + r.field + " " + r.reason;
+    for (const auto v : raw) log.append("|").append(v);
+    log += '\n';
+  }
+};
+
+std::string run_logged(const schema::Stream& stream, const std::string& text, const io::CsvOptions& opt, int threads) {
+  LoggingSink sink;
+  try {
+    io::CsvReader reader = io::CsvReader::from_string(text, opt, "fuzz.csv");
+    sink.log += io::validate_stream(stream, reader, sink, threads).report.to_json();
+  } catch (const Error& e) {
+    sink.log += std::string("error: ") + e.what();
+  }
+  return sink.log;
+}
 
 io::CsvOptions options(std::uint8_t bits) {
   io::CsvOptions o;
@@ -65,6 +93,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)r.report.to_text();
     (void)r.report.to_json();
   });
+  // Two threads, chunks of 1 to 64 bytes: the same calls, report and error as one thread.
+  {
+    io::CsvOptions chunked = opt;
+    chunked.chunk_bytes = 1 + size % 64;
+    fuzz::check(run_logged(stream, text, chunked, 2) == run_logged(stream, text, opt, 1),
+                "two threads send the calls of one thread");
+  }
   // The reader alone, without a header, over the same bytes.
   fuzz::expect_only_errors([&] {
     io::CsvOptions raw = opt;

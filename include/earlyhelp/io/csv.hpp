@@ -48,6 +48,11 @@
 
 namespace earlyhelp::io {
 
+namespace detail {
+class CsvChunker;
+class CsvChunkParser;
+}  // namespace detail
+
 /// Reader options. Defaults suit council extracts.
 struct CsvOptions {
   char delimiter = ',';                          ///< field separator
@@ -58,6 +63,9 @@ struct CsvOptions {
   std::size_t block_bytes = 1u << 20;            ///< read size (file sources; at least 4)
   bool skip_blank_lines = true;                  ///< ignore lines with no bytes at all
   bool validate_utf8 = true;                     ///< flag fields that are not valid UTF-8
+  /// Input bytes per task when io::validate_stream runs on several threads: the input is cut into
+  /// chunks of whole records of about this size, each tokenised and checked on its own thread.
+  std::size_t chunk_bytes = 1u << 18;
 };
 
 /// A problem found in one record that does not stop reading.
@@ -130,6 +138,8 @@ class CsvReader {
   std::string location(const CsvRecord& rec, std::size_t field) const;
 
  private:
+  friend class detail::CsvChunker;  // cuts the input into chunks of whole records (lib/io)
+  friend class detail::CsvChunkParser;
   struct Impl;
   explicit CsvReader(std::unique_ptr<Impl> impl) noexcept;
   std::unique_ptr<Impl> impl_;
@@ -159,6 +169,8 @@ class CsvWriter {
   void field(std::string_view value);
   /// Ends the current row with LF.
   void end_row();
+  /// Appends whole rows already formatted (fields by append_csv_field, each row ending with LF).
+  void rows(std::string_view bytes);
   /// Writes a whole row.
   void write_row(const std::vector<std::string_view>& fields);
   void write_row(std::initializer_list<std::string_view> fields);
@@ -178,5 +190,9 @@ class CsvWriter {
 
 /// True when `value` must be quoted in a CSV field with this delimiter.
 bool csv_needs_quotes(std::string_view value, char delimiter = ',') noexcept;
+
+/// Appends `value` to `out` as one CSV field, quoted when needed (as CsvWriter::field writes it,
+/// without the delimiter before it).
+void append_csv_field(std::string& out, std::string_view value, char delimiter = ',');
 
 }  // namespace earlyhelp::io

@@ -105,6 +105,17 @@ class IngestSink {
   virtual void reject(const Reject& reject, const std::vector<std::string_view>& raw) = 0;
   /// After the last row.
   virtual void end();
+
+  /// Optional, for runs on several threads: a sink that writes clean rows as bytes may have them
+  /// formatted on the worker threads. When formats_clean() is true (asked once, after begin),
+  /// validate_stream calls format_clean for each clean row on a worker thread, possibly while
+  /// other rows are being formatted or sent, and then clean_formatted with those bytes instead of
+  /// clean, in input order as clean would be. format_clean must read only what begin() set up.
+  virtual bool formats_clean() const noexcept { return false; }
+  /// Appends a clean row's bytes to `out` (thread-safe; see formats_clean).
+  virtual void format_clean(const std::vector<FieldValue>& values, std::string& out) const;
+  /// A clean row formatted by format_clean.
+  virtual void clean_formatted(std::size_t row, std::string_view bytes);
 };
 
 /// Writes clean rows and rejects to two CSV files.
@@ -120,6 +131,10 @@ class CsvFileSink : public IngestSink {
   void reject(const Reject& reject, const std::vector<std::string_view>& raw) override;
   /// Flushes and closes both files. @throws IOError on a write failure.
   void end() override;
+  /// Clean rows are formatted on the worker threads of a parallel run (same bytes as clean()).
+  bool formats_clean() const noexcept override { return true; }
+  void format_clean(const std::vector<FieldValue>& values, std::string& out) const override;
+  void clean_formatted(std::size_t row, std::string_view bytes) override;
 
  private:
   CsvWriter clean_;
@@ -127,6 +142,7 @@ class CsvFileSink : public IngestSink {
   std::size_t width_ = 0;
   std::string number_;
   std::string extra_;
+  std::vector<bool> plain_;  // per stream field: its clean values never need quotes
 };
 
 /// Quality measures of one field of the stream, over the rows that had the right shape.
@@ -185,15 +201,18 @@ struct IngestResult {
 
 /// Checks every row of `reader` against `stream` and sends it to `sink`.
 /// `threads`: 1 (the default) checks on the calling thread; more (0: all cores, clamped to the
-/// hardware) reads, checks and sends on overlapping threads: the reader on one, the field checks
-/// of batches of rows on the others, the key checks and the sink calls on one at a time in input
-/// order. The sink's calls, the clean and rejected rows, the key check and the report are the
-/// same for every thread count. Tokenising the CSV stays serial (a quote may open anywhere).
+/// hardware) cuts the input into chunks of whole records (about CsvOptions::chunk_bytes each; one
+/// serial pass over the quotes finds the record boundaries exactly) and tokenises, checks and
+/// (for a sink that formats_clean) formats each chunk on a worker thread, while the key checks
+/// and the sink calls each run on one thread at a time (overlapping each other), in input order.
+/// The sink's calls, the clean and rejected rows, the key check and the report are the same for
+/// every thread count.
 /// @throws SchemaError if the header lacks required columns or repeats a column, or the stream
 /// declares an unknown format; FormatError for an empty input or an unterminated quote; IOError
 /// on read/write failures.
 /// Complexity: O(input bytes); memory O(distinct keys) plus the reader's bounded buffers and,
-/// with threads, 6 x threads batches of at most 1024 rows or 1 MiB each.
+/// with threads, 8 x threads chunks of about CsvOptions::chunk_bytes (a record that runs past
+/// max_record_bytes without a line break ends the chunking: the rest is read serially).
 IngestResult validate_stream(const schema::Stream& stream, CsvReader& reader, IngestSink& sink,
                              int threads = 1);
 
