@@ -45,11 +45,9 @@ int run_validate(const ValidateArgs& a) {
   run.param("stream", a.stream);
   run.input("input", a.input);
   if (!a.schema.empty()) run.input("schema", a.schema);
-  // validate_file reports no steps: one stage, so --json times it and a terminal sees it start and end.
-  const Progress progress = progress_for(a.quiet);
-  progress("validate", 0, 1);
-  const io::IngestResult r = io::validate_file(stream, a.input, a.output, a.rejects, options, a.threads);
-  progress("validate", 1, 1);
+  // validate_file reports stage "validate" in input bytes (0 of 1, 1 of 1 for a pipe).
+  const io::IngestResult r =
+      io::validate_file(stream, a.input, a.output, a.rejects, options, a.threads, progress_for(a.quiet));
   run.set_rows(static_cast<double>(r.rows_read), static_cast<double>(r.rows_clean), static_cast<double>(r.rows_rejected));
   run.output("output", a.output);
   run.output("rejects", a.rejects);

@@ -11,6 +11,7 @@
 #include "io/csv_reader_impl.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <array>
@@ -132,6 +133,15 @@ CsvReader CsvReader::from_string(std::string data, const CsvOptions& options, st
 const std::vector<std::string>& CsvReader::header() const noexcept { return impl_->header; }
 bool CsvReader::empty_input() const noexcept { return impl_->empty; }
 const std::string& CsvReader::name() const noexcept { return impl_->name; }
+std::uint64_t CsvReader::bytes_read() const noexcept { return impl_->loaded; }
+std::uint64_t CsvReader::input_bytes() const noexcept { return impl_->input_size(); }
+
+std::uint64_t CsvReader::Impl::input_size() const noexcept {
+  if (file == nullptr) return source.size();
+  struct stat st {};
+  if (::fstat(::fileno(file), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  return static_cast<std::uint64_t>(st.st_size);
+}
 std::string CsvReader::format_hint() const { return impl_->format_hint(); }
 const CsvOptions& CsvReader::options() const noexcept { return impl_->opt; }
 

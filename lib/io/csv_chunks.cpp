@@ -3,7 +3,6 @@
 
 #include "io/csv_chunks.hpp"
 
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -111,12 +110,7 @@ CsvChunker::Cut CsvChunker::next(std::string& bytes) {
   }
 }
 
-std::size_t CsvChunker::input_bytes() const noexcept {
-  if (r_.file == nullptr) return r_.source.size();
-  struct stat st {};
-  if (::fstat(::fileno(r_.file), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
-  return static_cast<std::size_t>(st.st_size);
-}
+std::size_t CsvChunker::input_bytes() const noexcept { return static_cast<std::size_t>(r_.input_size()); }
 
 void CsvChunker::resume(std::size_t rows_read, std::size_t next_line) {
   r_.rows = rows_read;

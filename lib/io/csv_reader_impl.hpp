@@ -74,6 +74,7 @@ struct CsvReader::Impl {
   const char* end = nullptr;
   bool at_input_start = true;
   bool source_done = false;
+  std::uint64_t loaded = 0;  // bytes taken from the file or string so far (CsvReader::bytes_read)
   std::array<bool, 256> special{};  // ends an unquoted run
 
   std::vector<std::string> header;
@@ -108,6 +109,9 @@ struct CsvReader::Impl {
     if (file != nullptr && !borrowed_file) std::fclose(file);
   }
 
+  // The input's size in bytes: a regular file's or the string's; 0 when unknown (a pipe).
+  std::uint64_t input_size() const noexcept;
+
   void init_table() {
     special[static_cast<unsigned char>(opt.delimiter)] = true;
     special['\n'] = true;
@@ -132,6 +136,7 @@ struct CsvReader::Impl {
       memory_served = true;
       p = source.data();
       end = p + source.size();
+      loaded += source.size();
     } else {
       std::size_t got = std::fread(block.data(), 1, block.size(), file);
       // The byte-order mark check below needs the first three bytes together.
@@ -144,6 +149,7 @@ struct CsvReader::Impl {
       }
       p = block.data();
       end = p + got;
+      loaded += got;
     }
     if (at_input_start) {
       at_input_start = false;

@@ -297,7 +297,10 @@ class Validator {
   Validator(const schema::Stream& stream, CsvReader& reader, IngestSink& sink)
       : stream_(stream), reader_(reader), sink_(sink) {}
 
-  IngestResult run(int threads) {
+  IngestResult run(int threads, const Progress& progress) {
+    progress_ = &progress;
+    progress_total_ = reader_.input_bytes();
+    report_progress(false);
     plan_header();
     sink_.begin(stream_, reader_.header());
     values_.resize(plans_.size());
@@ -309,9 +312,11 @@ class Validator {
       while (reader_.next(rec)) {
         ++report_.rows_read;
         check_row(rec);
+        if (report_.rows_read % kProgressRows == 0) report_progress(false);
       }
     }
     sink_.end();
+    report_progress(true);
     finish_report();
     IngestResult result;
     result.rows_read = report_.rows_read;
@@ -714,6 +719,7 @@ class Validator {
         }
       });
       emit.n = 0;
+      report_progress(false);
     }
     for (const Validator& c : checkers) {
       for (std::size_t j = 0; j < report_.fields.size(); ++j) {
@@ -735,6 +741,7 @@ class Validator {
       while (reader_.next(rec)) {
         ++report_.rows_read;
         check_row(rec);
+        if (report_.rows_read % kProgressRows == 0) report_progress(false);
       }
     }
     chunker_ = nullptr;
@@ -984,23 +991,44 @@ class Validator {
   std::size_t input_bytes_ = 0;  // the input's size if known, else 0
   detail::CsvChunker* chunker_ = nullptr;
   detail::CsvChunkParser* emit_parser_ = nullptr;
+
+  // Progress: stage "validate" in input bytes read (a regular file's or a string's size), or
+  // 0 of 1 then 1 of 1 when the size is unknown (a pipe). Reported on the calling thread: every
+  // kProgressRows rows on one thread, after every step of chunks on several.
+  static constexpr std::size_t kProgressRows = 1u << 16;
+  void report_progress(bool done) {
+    if (progress_ == nullptr || !*progress_) return;
+    if (progress_total_ == 0) {
+      if (done || !progress_started_) (*progress_)("validate", done ? 1 : 0, 1);
+    } else {
+      const std::uint64_t at = done ? progress_total_ : std::min(reader_.bytes_read(), progress_total_ - 1);
+      if (progress_started_ && !done && at <= progress_last_) return;
+      (*progress_)("validate", progress_started_ ? at : 0, progress_total_);
+      progress_last_ = progress_started_ ? at : 0;
+    }
+    progress_started_ = true;
+  }
+  const Progress* progress_ = nullptr;
+  std::uint64_t progress_total_ = 0, progress_last_ = 0;
+  bool progress_started_ = false;
 };
 
 }  // namespace
 
-IngestResult validate_stream(const schema::Stream& stream, CsvReader& reader, IngestSink& sink, int threads) {
-  return Validator(stream, reader, sink).run(threads);
+IngestResult validate_stream(const schema::Stream& stream, CsvReader& reader, IngestSink& sink, int threads,
+                             const Progress& progress) {
+  return Validator(stream, reader, sink).run(threads, progress);
 }
 
 IngestResult validate_file(const schema::Stream& stream, const std::string& input,
                            const std::string& clean_path, const std::string& rejects_path,
-                           const CsvOptions& options, int threads) {
+                           const CsvOptions& options, int threads, const Progress& progress) {
   check_distinct_files("validate", {{"input", input}}, {{"output", clean_path}, {"rejects", rejects_path}});
   CsvReader reader = CsvReader::open(input, options);
   // The sink's writers go through io::OutputFile: a run that fails half way (an unterminated
   // quote at the end of the file, a full disk) leaves the outputs as they were.
   CsvFileSink sink(clean_path, rejects_path);
-  return validate_stream(stream, reader, sink, threads);
+  return validate_stream(stream, reader, sink, threads, progress);
 }
 
 }  // namespace earlyhelp::io

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // validate_stream / validate_file on several threads: the same outputs, keys and report as one.
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/core/progress.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/ingest.hpp"
 #include "earlyhelp/schema/schema.hpp"
@@ -14,6 +15,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -213,6 +215,46 @@ TEST_SUITE("ingest") {
     CHECK(slurp(dir / "r2.csv") == slurp(dir / "r1.csv"));
     CHECK(slurp(dir / "c1.csv").find("\"line\nbreak\"") != std::string::npos);
     CHECK(r2.report.to_text() == r1.report.to_text());
+    fs::remove_all(dir);
+  }
+
+  TEST_CASE("ingest.parallel: progress in input bytes from 0 to the file's size, on the calling thread") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("eh_test_ingest_progress_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    {
+      std::ofstream f(dir / "in.csv", std::ios::binary);
+      f << extract();
+    }
+    const auto size = static_cast<std::uint64_t>(fs::file_size(dir / "in.csv"));
+    io::CsvOptions o;
+    o.block_bytes = 4096;
+    o.chunk_bytes = 4096;  // many steps of chunks at 2 threads
+    for (const int threads : {1, 2}) {
+      CAPTURE(threads);
+      struct Call {
+        std::string stage;
+        std::uint64_t done, total;
+        std::thread::id thread;
+      };
+      std::vector<Call> calls;
+      const Progress progress([&](std::string_view stage, std::uint64_t done, std::uint64_t total) {
+        calls.push_back({std::string(stage), done, total, std::this_thread::get_id()});
+      });
+      const auto r = io::validate_file(people(), (dir / "in.csv").string(), (dir / "c.csv").string(),
+                                       (dir / "r.csv").string(), o, threads, progress);
+      CHECK(r.rows_read == 5000);
+      REQUIRE(calls.size() >= 2);
+      CHECK(calls.front().done == 0);
+      CHECK(calls.back().done == size);
+      for (std::size_t i = 0; i < calls.size(); ++i) {
+        CHECK(calls[i].stage == "validate");
+        CHECK(calls[i].total == size);
+        CHECK(calls[i].thread == std::this_thread::get_id());
+        if (i > 0) CHECK(calls[i].done > calls[i - 1].done);
+      }
+      if (threads == 2) CHECK(calls.size() >= 4);  // steps in between, not only the ends
+    }
     fs::remove_all(dir);
   }
 

@@ -39,6 +39,7 @@
 #include "earlyhelp/io/output_file.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <initializer_list>
 #include <memory>
@@ -119,6 +120,12 @@ class CsvReader {
   bool empty_input() const noexcept;
   /// The file name used in messages.
   const std::string& name() const noexcept;
+  /// Input bytes taken from the file or string so far: read in blocks of
+  /// CsvOptions::block_bytes, so up to a block ahead of the records returned. For progress. O(1).
+  std::uint64_t bytes_read() const noexcept;
+  /// The input's size in bytes: a regular file's or the string's; 0 when unknown (a pipe,
+  /// standard input). O(1).
+  std::uint64_t input_bytes() const noexcept;
   /// Why the file may not be the CSV the caller expects, for an error about its header: it holds
   /// NUL bytes (binary), or its header is one column holding another likely delimiter (`;`,
   /// tab, `|`, `,`). Empty when nothing looks wrong. Example: "the header of a.csv is one

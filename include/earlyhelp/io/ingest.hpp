@@ -40,6 +40,7 @@
 /// ```
 
 #include "earlyhelp/core/date.hpp"
+#include "earlyhelp/core/progress.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/field_checks.hpp"  // the format checks validate_stream applies
 #include "earlyhelp/io/output_file.hpp"
@@ -213,8 +214,10 @@ struct IngestResult {
 /// Complexity: O(input bytes); memory O(distinct keys) plus the reader's bounded buffers and,
 /// with threads, 8 x threads chunks of about CsvOptions::chunk_bytes (a record that runs past
 /// max_record_bytes without a line break ends the chunking: the rest is read serially).
+/// `progress` (optional) is told stage "validate" in input bytes read, from 0 to the input's size
+/// (CsvReader::input_bytes; 0 of 1 then 1 of 1 when unknown, as for a pipe), on the calling thread.
 IngestResult validate_stream(const schema::Stream& stream, CsvReader& reader, IngestSink& sink,
-                             int threads = 1);
+                             int threads = 1, const Progress& progress = {});
 
 /// Convenience: reads `input` ("-": standard input), writes `clean_path` and `rejects_path` (see
 /// CsvFileSink) through io::OutputFile: "-" is standard output, a device or FIFO is written in
@@ -227,6 +230,6 @@ IngestResult validate_stream(const schema::Stream& stream, CsvReader& reader, In
 /// cannot be written.
 IngestResult validate_file(const schema::Stream& stream, const std::string& input,
                            const std::string& clean_path, const std::string& rejects_path,
-                           const CsvOptions& options = {}, int threads = 0);
+                           const CsvOptions& options = {}, int threads = 0, const Progress& progress = {});
 
 }  // namespace earlyhelp::io
