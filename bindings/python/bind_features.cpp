@@ -39,6 +39,7 @@ py::dict definition(const FeatureSet& set, std::size_t j) {
   d["description"] = f.description;
   d["template"] = f.template_text;
   d["stream"] = f.stream;
+  d["streams"] = f.streams;  // a records feature's streams (empty for the other kinds)
   d["domains"] = f.domains;
   d["alerting"] = f.alerting;
   return d;
@@ -104,7 +105,8 @@ void bind_features(py::module_& parent) {
             for (std::size_t j = 0; j < s.size(); ++j) out.append(definition(s, j));
             return out;
           },
-          "One dict per feature: name, kind, level, format, label, description, template, stream, domains, alerting.")
+          "One dict per feature: name, kind, level, format, label, description, template, stream, streams (the streams "
+          "a records feature counts), domains, alerting.")
       .def(
           "describe",
           [](const FeatureSet& s, std::size_t feature,

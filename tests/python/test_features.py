@@ -226,6 +226,10 @@ def test_definitions_and_reasons_from_python(tmp_path):
     d = earlyhelp.feature_table.definitions()
     assert len(d) == len(fs) and {"name", "kind", "level", "description", "template"} <= set(d.columns)
     assert d.set_index("name").loc["tf_headline_problems", "level"] == "family"
+    # A records feature lists the streams it counts (the activity baseline's: registers excluded).
+    counted = d.set_index("name").loc["service_records_12m", "streams"]
+    assert counted and "police_domestic_abuse" in counted and "school_attendance" not in counted
+    assert d.set_index("name").loc["tf_headline_problems", "streams"] == []
     row = pd.Series({"attendance_prev3_terms": 0.96, "attendance_last3_terms": 0.81, "attendance_trend_3terms": -0.15})
     text = earlyhelp.feature_table.describe(row)
     assert text["attendance_trend_3terms"] == "school attendance fell from 96% to 81% over the last three terms"

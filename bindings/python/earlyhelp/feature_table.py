@@ -140,7 +140,8 @@ def features(data, persons, as_of, definitions=None, level: str = "person", hous
 
 def definitions(definitions=None, schema=None):
     """The definitions as a DataFrame: name, kind, level, format, label, description, template,
-    stream, domains, alerting."""
+    stream, streams (the streams a ``records`` feature counts; empty for other kinds), domains,
+    alerting."""
     import pandas as pd
 
     return pd.DataFrame(_definitions(definitions, schema).definitions())
