@@ -160,6 +160,15 @@ std::string run_logged(const Stream& s, const std::string& csv, const io::CsvOpt
   return calls.log;
 }
 
+// A fresh temporary folder `prefix`<pid> holding extract() as in.csv.
+std::filesystem::path extract_in_folder(const std::string& prefix) {
+  const auto dir = std::filesystem::temp_directory_path() / (prefix + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream f(dir / "in.csv", std::ios::binary);
+  f << extract();
+  return dir;
+}
+
 std::string slurp(const std::filesystem::path& p) {
   std::ifstream f(p, std::ios::binary);
   std::stringstream ss;
@@ -199,12 +208,7 @@ TEST_SUITE("ingest") {
 
   TEST_CASE("ingest.parallel: validate_file writes byte-identical files at 1 and 2 threads") {
     namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / ("eh_test_ingest_parallel_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    {
-      std::ofstream f(dir / "in.csv", std::ios::binary);
-      f << extract();
-    }
+    const fs::path dir = extract_in_folder("eh_test_ingest_parallel_");
     const Stream s = people();
     io::CsvOptions o;
     o.block_bytes = 4096;
@@ -220,12 +224,7 @@ TEST_SUITE("ingest") {
 
   TEST_CASE("ingest.parallel: progress in input bytes from 0 to the file's size, on the calling thread") {
     namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / ("eh_test_ingest_progress_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    {
-      std::ofstream f(dir / "in.csv", std::ios::binary);
-      f << extract();
-    }
+    const fs::path dir = extract_in_folder("eh_test_ingest_progress_");
     const auto size = static_cast<std::uint64_t>(fs::file_size(dir / "in.csv"));
     io::CsvOptions o;
     o.block_bytes = 4096;
