@@ -110,8 +110,6 @@ CsvChunker::Cut CsvChunker::next(std::string& bytes) {
   }
 }
 
-std::size_t CsvChunker::input_bytes() const noexcept { return static_cast<std::size_t>(r_.input_size()); }
-
 void CsvChunker::resume(std::size_t rows_read, std::size_t next_line) {
   r_.rows = rows_read;
   r_.line = next_line;

@@ -52,8 +52,6 @@ class CsvChunker {
   Cut next(std::string& bytes);
   /// The physical line where the first chunk starts.
   std::size_t first_line() const noexcept { return first_line_; }
-  /// Bytes of the whole input (a regular file's size, a string's length), or 0 when unknown.
-  std::size_t input_bytes() const noexcept;
   /// After Cut::serial: lets CsvReader::next go on from the first record not yet chunked, numbered
   /// as if every earlier record had been read by it.
   void resume(std::size_t rows_read, std::size_t next_line);

@@ -138,7 +138,7 @@ class Validator {
 
   IngestResult run(int threads, const Progress& progress) {
     progress_ = &progress;
-    progress_total_ = reader_.input_bytes();
+    input_bytes_ = reader_.input_bytes();
     report_progress(false);
     plan_header();
     sink_.begin(stream_, reader_.header());
@@ -521,7 +521,6 @@ class Validator {
     emit_parser_ = &emit_parser;
     rows_base_ = key_rows_ = 0;
     line_base_ = chunker.first_line();
-    input_bytes_ = chunker.input_bytes();
     const bool formatted = sink_.formats_clean();
     const IngestSink* formatter = formatted ? &sink_ : nullptr;
     std::array<Group, 4> groups;
@@ -827,7 +826,7 @@ class Validator {
   std::size_t rows_base_ = 0;
   std::size_t line_base_ = 1;
   std::size_t key_rows_ = 0;  // rows whose keys are checked (the key task's numbering)
-  std::size_t input_bytes_ = 0;  // the input's size if known, else 0
+  std::uint64_t input_bytes_ = 0;  // the input's size if known, else 0 (CsvReader::input_bytes)
   detail::CsvChunker* chunker_ = nullptr;
   detail::CsvChunkParser* emit_parser_ = nullptr;
 
@@ -837,18 +836,18 @@ class Validator {
   static constexpr std::size_t kProgressRows = 1u << 16;
   void report_progress(bool done) {
     if (progress_ == nullptr || !*progress_) return;
-    if (progress_total_ == 0) {
+    if (input_bytes_ == 0) {
       if (done || !progress_started_) (*progress_)("validate", done ? 1 : 0, 1);
     } else {
-      const std::uint64_t at = done ? progress_total_ : std::min(reader_.bytes_read(), progress_total_ - 1);
+      const std::uint64_t at = done ? input_bytes_ : std::min(reader_.bytes_read(), input_bytes_ - 1);
       if (progress_started_ && !done && at <= progress_last_) return;
-      (*progress_)("validate", progress_started_ ? at : 0, progress_total_);
+      (*progress_)("validate", progress_started_ ? at : 0, input_bytes_);
       progress_last_ = progress_started_ ? at : 0;
     }
     progress_started_ = true;
   }
   const Progress* progress_ = nullptr;
-  std::uint64_t progress_total_ = 0, progress_last_ = 0;
+  std::uint64_t progress_last_ = 0;
   bool progress_started_ = false;
 };
 
