@@ -133,6 +133,29 @@ void bind_linker(py::module_& parent) {
       .def_readonly("compared", &lk::ScoredPairs::compared, "candidate pairs compared")
       .def("__len__", &lk::ScoredPairs::size)
       .def(py::pickle(&scored_pairs_state, &scored_pairs_from_state));
+  py::class_<lk::HouseholdCache>(m, "HouseholdCache",
+                                 "The last linker and date's households indexed by person (linkage::HouseholdCache, as "
+                                 "the C API's eh_linker_household keeps them): rebuilt for another date or after records "
+                                 "are added or linked again.")
+      .def(py::init<>())
+      .def(
+          "of",
+          [](lk::HouseholdCache& cache, const lk::Linker& l, const std::string& person_id, const std::string& as_of) {
+            const std::int32_t day = lk::parse_iso_date_argument(as_of, "household_of: as_of");
+            std::vector<lk::HouseholdMembership> h;
+            {
+              py::gil_scoped_release nogil;
+              h = cache.at(l, day)->of(person_id);
+            }
+            py::list out;
+            for (const auto& x : h) out.append(py::make_tuple(x.person_id, x.household_id, x.role, x.family));
+            return out;
+          },
+          py::arg("linker"), py::arg("person_id"), py::arg("as_of"),
+          "The members of one linked person's household on a date: (person_id, household_id, role, family) tuples "
+          "sorted by person_id, the person among them.\n\nlinker: the linked Linker. person_id: a person id of its "
+          "records. as_of: the date, YYYY-MM-DD.\nRaises InvalidArgument for an unknown person or a bad date, "
+          "StateError before the records are linked.");
   py::class_<lk::Linker>(m, "Linker")
       .def(py::init([](const py::object& settings_json, const py::object& progress) {
              lk::Settings s = settings_from(settings_json);
@@ -180,24 +203,6 @@ void bind_linker(py::module_& parent) {
             return households_rows(l, lk::parse_iso_date_argument(as_of, "households: as_of"));
           },
           py::arg("as_of"), "Households on a date given as YYYY-MM-DD.")
-      .def(
-          "household_of",
-          [](const lk::Linker& l, const std::string& person_id, const std::string& as_of) {
-            const std::int32_t day = lk::parse_iso_date_argument(as_of, "household_of: as_of");
-            std::vector<lk::HouseholdMembership> h;
-            {
-              py::gil_scoped_release nogil;
-              h = lk::household_of(l, person_id, day);
-            }
-            py::list out;
-            for (const auto& x : h) out.append(py::make_tuple(x.person_id, x.household_id, x.role, x.family));
-            return out;
-          },
-          py::arg("person_id"), py::arg("as_of"),
-          "The members of one linked person's household on a date (linkage::household_of, as the C API's "
-          "eh_linker_household): (person_id, household_id, role, family) tuples sorted by person_id, the person "
-          "among them.\n\nperson_id: a person id of the linked records. as_of: the date, YYYY-MM-DD.\n"
-          "Raises InvalidArgument for an unknown person or a bad date, StateError before the records are linked.")
       .def("address_lags",
            [](const lk::Linker& l) {
              std::vector<std::pair<std::string, double>> lags;

@@ -12,26 +12,17 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
-
-// The last date's households, indexed by person, for eh_linker_household: a case system asks
-// about one person after another on one date. Dropped when records are added or linked again.
-struct HouseholdCache {
-  std::mutex mutex;
-  std::shared_ptr<const earlyhelp::linkage::HouseholdIndex> index;
-  void clear() {
-    const std::lock_guard<std::mutex> lock(mutex);
-    index.reset();
-  }
-};
 
 struct eh_linker {
   earlyhelp::linkage::Linker impl;
   std::vector<std::string> persons;  // person id per record, refreshed after link/add
   bool linked = false;
-  std::shared_ptr<HouseholdCache> households = std::make_shared<HouseholdCache>();
+  // The last date's households, indexed by person, for eh_linker_household: a case system asks
+  // about one person after another on one date (rebuilt when records are added or linked again).
+  std::shared_ptr<earlyhelp::linkage::HouseholdCache> households =
+      std::make_shared<earlyhelp::linkage::HouseholdCache>();
 };
 
 namespace {
@@ -74,7 +65,6 @@ int eh_linker_add_records(eh_linker* linker, size_t n_records, size_t n_columns,
     const auto recs = rows("eh_linker_add_records", n_records, n_columns, column_names, values);
     const auto persons = linker->impl.add_records(recs);
     if (linker->linked) linker->persons.insert(linker->persons.end(), persons.begin(), persons.end());
-    linker->households->clear();
   });
 }
 
@@ -99,7 +89,6 @@ int eh_linker_link(eh_linker* linker) {
     linker->impl.link();
     linker->persons = linker->impl.person_ids();
     linker->linked = true;
-    linker->households->clear();
   });
 }
 
@@ -156,14 +145,7 @@ int eh_linker_household(const eh_linker* linker, const char* person_id, const ch
     if (!linker->linked) throw earlyhelp::StateError("eh_linker_household: records are not linked yet");
     const auto c = earlyhelp::to_civil(*d);
     const std::int32_t day = c.year * 10000 + c.month * 100 + c.day;
-    std::shared_ptr<const lk::HouseholdIndex> index;
-    {
-      const std::lock_guard<std::mutex> lock(linker->households->mutex);
-      if (!linker->households->index || linker->households->index->as_of() != day)
-        linker->households->index = std::make_shared<const lk::HouseholdIndex>(linker->impl, day);
-      index = linker->households->index;
-    }
-    const auto members = index->of(person_id);
+    const auto members = linker->households->at(linker->impl, day)->of(person_id);
     earlyhelp::io::CsvWriter w;
     w.write_row(std::vector<std::string>{"person_id", "household_id", "role", "family"});
     for (const auto& m : members) w.write_row(std::vector<std::string>{m.person_id, m.household_id, m.role, m.family ? "1" : "0"});

@@ -93,6 +93,7 @@ void Linker::ensure_index() {
 }
 
 std::vector<std::string> Linker::add_records(const std::vector<Record>& records) {
+  ++revision_;  // before any change: a failure midway leaves no index taken as current
   if (!clustered_) {
     table_.add(records, settings_.n_threads);
     if (table_.n_empty > 0 && std::none_of(warnings_.begin(), warnings_.end(), [](const std::string& w) {
@@ -299,6 +300,7 @@ void Linker::cluster() {
   }
   for (std::size_t x = 0; x < n; ++x) uf_.close(static_cast<std::uint32_t>(x));
   clustered_ = true;
+  ++revision_;
   // Records added from now on are linked against an index of the blocking keys, built when first
   // needed (ensure_index); the per-rule key arrays are no longer needed.
   index_ = CandidateIndex();

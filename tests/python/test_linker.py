@@ -240,10 +240,11 @@ def test_household_of_one_person_is_their_household_of_all():
     """Linker.household_of (linkage::household_of, the C API's eh_linker_household) gives each
     person the members of the household Linker.households puts them in, sorted by person id."""
     lk = earlyhelp.Linker({"u_sample_pairs": 20000})
-    lk.add_records(one_record_households(12))
+    records = one_record_households(12)
+    lk.add_records(records)
     with pytest.raises(earlyhelp.StateError):
         lk.household_of("anyone", "2024-04-01")
-    lk.link()
+    linked = lk.link()
     every = lk.households("2024-04-01")
     assert every.household_id.value_counts().max() >= 4  # households of several people to look up
     for person in every.person_id.iloc[::7]:
@@ -255,3 +256,12 @@ def test_household_of_one_person_is_their_household_of_all():
         lk.household_of("P-no-such-person", "2024-04-01")
     with pytest.raises(earlyhelp.InvalidArgument):
         lk.household_of(every.person_id.iloc[0], "2024-13-01")
+    # The date's households are kept between calls, and not past a change: a newborn added after
+    # linking (incrementally: a new person) is then a member of the home they are recorded at.
+    mother = linked.person_id.iloc[0]
+    before = set(lk.household_of(mother, "2024-04-01").person_id)
+    newborn = records.iloc[[0]].assign(record_id="newborn", first_name="zebedee", dob="2023-05-17")
+    added = lk.add_records(newborn)
+    baby = added.person_id.iloc[0]
+    assert baby not in before
+    assert set(lk.household_of(mother, "2024-04-01").person_id) == before | {baby}

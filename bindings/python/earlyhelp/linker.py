@@ -116,6 +116,7 @@ class Linker:
         :func:`earlyhelp.link`: bars (or the callable) for each fit, predict and cluster."""
         self._progress = _progress.callback(progress, "link")
         self._l = _linker.Linker(_settings_json(settings), self._progress)
+        self._households = _linker.HouseholdCache()  # household_of's index of the last date
 
     def add_records(self, df, column_map: Mapping[str, str] | None = None):
         """Adds records; after cluster() they are linked incrementally and their person ids returned."""
@@ -196,7 +197,7 @@ class Linker:
         import pandas as pd
 
         as_of = _date_text(as_of, "household_of")
-        rows = self._l.household_of(str(person_id), as_of)
+        rows = self._households.of(self._l, str(person_id), as_of)
         return pd.DataFrame(rows, columns=["person_id", "household_id", "role", "family"])
 
     def address_lags(self) -> dict:

@@ -4,7 +4,8 @@
 /// @file
 /// One linked person's household on a date: the persons sharing it (the person included), from
 /// the linker's households (Linker::households). What a case system asks about the person it has
-/// in front of it; the C API's eh_linker_household keeps a HouseholdIndex per date.
+/// in front of it, one person after another: a HouseholdCache keeps the last date's
+/// HouseholdIndex for the C API's eh_linker_household and Python's Linker.household_of.
 ///
 /// Example:
 /// @code
@@ -20,6 +21,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -36,7 +39,8 @@ class HouseholdIndex {
   /// Complexity: one Linker::households call, O(records log records).
   /// @throws as Linker::households (StateError before the records are linked, InvalidArgument for
   /// a date that is not a day).
-  HouseholdIndex(const Linker& linker, std::int32_t as_of) : as_of_(as_of), members_(linker.households(as_of)) {
+  HouseholdIndex(const Linker& linker, std::int32_t as_of)
+      : as_of_(as_of), revision_(linker.revision()), members_(linker.households(as_of)) {
     // Grouped by household, persons in id order inside each.
     std::sort(members_.begin(), members_.end(), [](const HouseholdMembership& a, const HouseholdMembership& b) {
       return a.household_id != b.household_id ? a.household_id < b.household_id : a.person_id < b.person_id;
@@ -46,6 +50,8 @@ class HouseholdIndex {
   }
 
   std::int32_t as_of() const noexcept { return as_of_; }
+  /// The linker's revision() it was built at: stale once the linker's differs.
+  std::uint64_t revision() const noexcept { return revision_; }
   std::size_t persons() const noexcept { return members_.size(); }
 
   /// The members of `person_id`'s household, sorted by person id, the person among them (alone
@@ -63,8 +69,32 @@ class HouseholdIndex {
 
  private:
   std::int32_t as_of_;
+  std::uint64_t revision_;
   std::vector<HouseholdMembership> members_;
   std::unordered_map<std::string, std::size_t> position_;  ///< person id -> index in members_
+};
+
+/// The HouseholdIndex of the last linker and date asked for, rebuilt when another date is asked for
+/// or the linker's records or persons changed since (Linker::revision()). Safe from several
+/// threads at once; an index handed out stays valid (shared) after the cache moves on.
+class HouseholdCache {
+ public:
+  /// The index of `linker`'s households on `as_of` (yyyymmdd). Complexity: O(1) when the last
+  /// call was for the same date and revision, else one HouseholdIndex build.
+  /// @throws as HouseholdIndex's constructor (the cache is left as it was).
+  std::shared_ptr<const HouseholdIndex> at(const Linker& linker, std::int32_t as_of) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (!index_ || of_ != &linker || index_->as_of() != as_of || index_->revision() != linker.revision()) {
+      index_ = std::make_shared<const HouseholdIndex>(linker, as_of);
+      of_ = &linker;
+    }
+    return index_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::shared_ptr<const HouseholdIndex> index_;
+  const Linker* of_ = nullptr;  ///< the linker index_ was built from (compared, never dereferenced)
 };
 
 /// The members of `person_id`'s household on `as_of` (yyyymmdd), sorted by person id, the person

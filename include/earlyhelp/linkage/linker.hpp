@@ -91,6 +91,9 @@ class Linker {
   const std::vector<std::string>& warnings() const noexcept { return warnings_; }
   const LinkStats& stats() const noexcept { return stats_; }
   const PreparedRecords& records() const noexcept { return table_; }
+  /// Changes whenever the records or their persons change (add_records, cluster): what is built
+  /// from the persons (a HouseholdIndex, household_of.hpp) is stale once it differs.
+  std::uint64_t revision() const noexcept { return revision_; }
 
   /// Adds records. Before cluster() they are simply part of the next fit/predict; after it they
   /// are linked incrementally: scored against existing persons, each joins the best one or
@@ -191,6 +194,7 @@ class Linker {
   std::vector<std::string> warnings_;
   LinkStats stats_;
   bool fitted_ = false, predicted_ = false, clustered_ = false;
+  std::uint64_t revision_ = 0;  ///< see revision()
   bool households_ = false, households_decided_ = false;
   /// A mutex that a copied or moved Linker does not share (each gets its own).
   struct OwnMutex {
