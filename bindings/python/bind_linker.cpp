@@ -265,6 +265,7 @@ void bind_linker(py::module_& parent) {
                                         py::arg("dob_only") = s.household_pairs_dob_only,
                                         py::arg("neither") = s.household_pairs_neither);
         d["households"] = s.households;
+        d["first_names_with_learnt_sex"] = s.first_names_with_learnt_sex;
         d["fit_seconds"] = s.fit_seconds;
         d["predict_seconds"] = s.predict_seconds;
         d["cluster_seconds"] = s.cluster_seconds;

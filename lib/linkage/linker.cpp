@@ -6,6 +6,7 @@
 #include "earlyhelp/linkage/homes.hpp"
 #include "earlyhelp/linkage/input_checks.hpp"
 #include "earlyhelp/linkage/model_check.hpp"
+#include "earlyhelp/linkage/name_sex.hpp"
 #include "earlyhelp/linkage/orphans.hpp"
 #include "earlyhelp/linkage/person_rules.hpp"
 #include "earlyhelp/linkage/source_ages.hpp"
@@ -65,6 +66,7 @@ void Linker::decide_households() {
   stats_.household_pairs_dob_only = e.dob_only;
   stats_.household_pairs_neither = e.neither;
   stats_.households = households_;
+  stats_.first_names_with_learnt_sex = names_with_learnt_sex(table_);
   households_decided_ = true;
   if (!households_ && settings_.households == Households::automatic) {
     const std::string w = fmt::format(

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "earlyhelp/linkage/orphans.hpp"
 
+#include "earlyhelp/linkage/name_sex.hpp"
+
 #include <algorithm>
 #include <iterator>
 #include <unordered_map>
@@ -32,7 +34,7 @@ std::size_t absorb_orphans(const PreparedRecords& r, const std::vector<std::uint
     if (d != 0 || r.identifier_id[x] != 0) g.established = true;
     g.latest_dob = std::max(g.latest_dob, d);
     if (r.born_by[x] != 0 && (g.born_by == 0 || r.born_by[x] < g.born_by)) g.born_by = r.born_by[x];
-    if (r.sex[x] != 0) g.sex = (g.sex == 0 || g.sex == r.sex[x]) ? r.sex[x] : '?';
+    if (const char sex = sex_of(r, static_cast<std::uint32_t>(x)); sex != 0) g.sex = (g.sex == 0 || g.sex == sex) ? sex : '?';
     const std::uint32_t f = r.first_id[x], s = r.surname_id[x];
     if (f == 0 || s == 0 || r.first_info[f].is_initial) continue;
     const std::uint64_t key = (std::uint64_t{f} << 32) | s;

@@ -2,6 +2,7 @@
 #include "earlyhelp/linkage/person_rules.hpp"
 
 #include "earlyhelp/linkage/dates.hpp"
+#include "earlyhelp/linkage/name_sex.hpp"
 #include "earlyhelp/linkage/similarity.hpp"
 
 #include <algorithm>
@@ -109,13 +110,18 @@ bool identifiers_agree(const PreparedRecords& r, std::uint32_t a, std::uint32_t 
   return std::min(x.size(), y.size()) >= 4 && osa_distance(x, y) <= 1;
 }
 
-enum class Apart { no, rule, twins, sex };
+enum class Apart { no, rule, twins, sex, name_sex };
 
 Apart why_apart(const PreparedRecords& r, std::uint32_t a, std::uint32_t b) {
   // A male and a female record are two people, whatever else they share (a missing sex says
   // nothing): the evidence that still tells an Oliver from an Olivia born on one day, or two
-  // namesakes when a source records no date of birth.
-  if (r.sex[a] != 0 && r.sex[b] != 0 && r.sex[a] != r.sex[b]) return identifiers_agree(r, a, b) ? Apart::no : Apart::sex;
+  // namesakes when a source records no date of birth. A record without a sex takes its first
+  // name's, as the extract records that name (name_sex.hpp).
+  const char sa = sex_of(r, a), sb = sex_of(r, b);
+  if (sa != 0 && sb != 0 && sa != sb) {
+    if (identifiers_agree(r, a, b)) return Apart::no;
+    return sex_from_name(r, a) || sex_from_name(r, b) ? Apart::name_sex : Apart::sex;
+  }
   const std::int32_t da = r.dob[a], db = r.dob[b];
   if (da == 0 || db == 0 || r.first_id[a] == 0 || r.first_id[b] == 0 || r.first_id[a] == r.first_id[b]) return Apart::no;
   const bool twins = da == db && da % 100 != 0 && (da / 100) % 100 != 0;
@@ -171,6 +177,7 @@ const char* never_one_person_reason(const PreparedRecords& r, std::uint32_t a, s
     case Apart::rule: return "first names and dates of birth disagree";
     case Apart::twins: return "twins: one date of birth, different first names";
     case Apart::sex: return "one record male, the other female";
+    case Apart::name_sex: return "one male, the other female (a sex read from a first name the records give one sex)";
   }
   return "";
 }
@@ -180,10 +187,11 @@ std::vector<std::uint32_t> person_evidence_ids(const PreparedRecords& r) {
   std::unordered_map<std::string, std::uint32_t> seen;
   std::string key;
   for (std::size_t x = 0; x < out.size(); ++x) {
-    if ((r.first_id[x] == 0 || r.dob[x] == 0) && r.sex[x] == 0) continue;
+    const char sex = sex_of(r, static_cast<std::uint32_t>(x));
+    if ((r.first_id[x] == 0 || r.dob[x] == 0) && sex == 0) continue;
     key.clear();
     for (const std::uint32_t v : {r.first_id[x], r.surname_id[x], static_cast<std::uint32_t>(r.dob[x]), r.identifier_id[x],
-                                  static_cast<std::uint32_t>(static_cast<unsigned char>(r.sex[x]))})
+                                  static_cast<std::uint32_t>(static_cast<unsigned char>(sex))})
       key.append(reinterpret_cast<const char*>(&v), sizeof v);
     out[x] = seen.emplace(key, static_cast<std::uint32_t>(seen.size() + 1)).first->second;
   }

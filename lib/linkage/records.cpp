@@ -413,6 +413,10 @@ std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& recor
       ++postcode.counts[postcode_id[identity]];
       ++address.counts[address_id[identity]];
       ++town.counts[town_id[identity]];
+      if (sex[identity] != 0 && first_id[identity] != 0) {  // a first name's sex, learnt (name_sex.hpp)
+        NameInfo& name = first_info[first_id[identity]];
+        ++(sex[identity] == 'm' ? name.male : name.female);
+      }
       touched.push_back(identity);
     }
     const std::uint32_t src = sources.intern(r.source.empty() ? std::string("_") : r.source);

@@ -265,3 +265,27 @@ def test_household_of_one_person_is_their_household_of_all():
     baby = added.person_id.iloc[0]
     assert baby not in before
     assert set(lk.household_of(mother, "2024-04-01").person_id) == before | {baby}
+
+
+def test_linker_learns_first_names_sex_from_the_records():
+    # Twenty-five Olivers recorded male and twenty-five Olivias recorded female teach the linker
+    # the two names' sexes; an undated council tax account of an OLIVER without a sex is then
+    # never one person with an undated OLIVIA at the same home (their names are two keying errors
+    # apart). The same library step as the CLI and C API (linkage/name_sex.hpp).
+    rows = []
+    for i in range(25):
+        for first, sex in (("Oliver", "M"), ("Olivia", "F")):
+            rows.append({"record_id": f"{first}{i}", "first_name": first, "surname": f"Surname{i}{first}",
+                         "dob": f"19{60 + i}-0{1 + i % 9}-1{i % 9}", "sex": sex,
+                         "address": f"{i + 1} {first} Street", "postcode": "LS1 1AA"})
+    rows.append({"record_id": "tax-oliver", "first_name": "OLIVER", "surname": "BROOK", "dob": "", "sex": "",
+                 "address": "3 Mill Lane", "postcode": "LS2 2BB"})
+    rows.append({"record_id": "tax-olivia", "first_name": "OLIVIA", "surname": "BROOK", "dob": "", "sex": "",
+                 "address": "3 Mill Lane", "postcode": "LS2 2BB"})
+    lk = earlyhelp.Linker()
+    lk.add_records(pd.DataFrame(rows))
+    persons = dict(zip([r["record_id"] for r in rows], lk.link().person_id))
+    assert lk.stats["first_names_with_learnt_sex"] == 2
+    assert persons["tax-oliver"] != persons["tax-olivia"]
+    ex = lk.explain("tax-oliver", "tax-olivia")
+    assert any(t[0] == "person rule" and "female" in t[1] for t in ex["terms"])

@@ -75,6 +75,9 @@ struct LinkStats {
   std::uint64_t household_pairs_both = 0, household_pairs_first_only = 0, household_pairs_dob_only = 0,
                 household_pairs_neither = 0;
   bool households = false;  ///< whether households were modelled (Settings::households)
+  /// Distinct first names whose sex the records taught (name_sex.hpp): a record without a sex
+  /// takes its first name's in the person rules.
+  std::uint64_t first_names_with_learnt_sex = 0;
   double fit_seconds = 0, predict_seconds = 0, cluster_seconds = 0;
 };
 

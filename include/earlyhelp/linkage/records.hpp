@@ -84,6 +84,9 @@ struct NameInfo {
   std::array<std::uint32_t, 7> more_canonical{};
   char initial = 0;
   bool is_initial = false;      ///< the value is a single letter
+  /// Identities recording this first name with each sex (first names only; name_sex.hpp learns
+  /// the name's sex from them).
+  std::uint32_t female = 0, male = 0;
   /// Whether two names share a canonical form: "Ed" (Edmund, Edward or Edwin) and "Edward".
   bool shares_canonical(const NameInfo& other) const noexcept;
 };
