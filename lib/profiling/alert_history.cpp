@@ -91,7 +91,16 @@ std::map<std::string, PreviousState> AlertHistory::previous_states(const std::st
   if (sqlite3_get_autocommit(db_) != 0) read.emplace(db_, path_, "BEGIN");
   const std::string date = format_date(as_of);
   std::map<std::string, PreviousState> out;
+  bool none = false;  // no assessment and no alert of the domain before the date (a first run)
   {
+    Statement any(db_,
+                  "SELECT EXISTS (SELECT 1 FROM assessments WHERE domain = ?1 AND as_of < ?2) "
+                  "OR EXISTS (SELECT 1 FROM alerts WHERE domain = ?1 AND as_of < ?2)",
+                  path_);
+    any.bind(1, domain).bind(2, date);
+    none = any.step() && any.integer(0) == 0;
+  }
+  if (!none) {
     // Two primary-key lookups per subject: the latest assessment before the date, and the date of
     // the latest alert before it.
     Statement last(db_,

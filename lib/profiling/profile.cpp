@@ -147,9 +147,44 @@ features::FeatureSet union_set(const std::vector<Domain>& domains) {
   return detail::builtin_plus(&all, schema, "profile (the domains' own definitions)", "definitions");
 }
 
+// One level's feature rows on the date, computed once for every domain at that level: row i is
+// entity[i]'s, values[i * width ...] its columns (set.columns(level) order).
+struct LevelRows {
+  std::vector<std::int32_t> entity;
+  std::vector<float> values;
+  std::size_t width = 0;
+  const float* row(std::size_t i) const noexcept { return values.data() + i * width; }
+};
+
+// The rows of every level the domains score at, from one pass over the store (the work the
+// levels share done once, features::compute_blocks over several levels).
+std::vector<LevelRows> rows_by_level(const std::vector<Domain>& domains, const features::FeatureSet& set,
+                                     const features::EventStore& store, Date as_of, int n_threads) {
+  std::vector<Level> levels;
+  for (const Domain& d : domains)
+    if (std::find(levels.begin(), levels.end(), d.level()) == levels.end()) levels.push_back(d.level());
+  std::vector<LevelRows> out(2);
+  for (const Level l : levels) {
+    LevelRows& t = out[static_cast<std::size_t>(l)];
+    t.width = set.columns(l).size();
+    // At most every person or household: reserved once, so the rows are never copied to grow.
+    const std::size_t most = l == Level::person ? store.n_persons() : store.household_ids.size();
+    t.entity.reserve(most);
+    t.values.reserve(most * t.width);
+  }
+  features::ComputeOptions co;
+  co.n_threads = n_threads;
+  features::compute_blocks(set, store, {as_of}, levels, [&](const features::FeatureBlock& b) {
+    LevelRows& t = out[static_cast<std::size_t>(b.level)];
+    t.entity.insert(t.entity.end(), b.entities.begin(), b.entities.end());
+    t.values.insert(t.values.end(), b.values.data(), b.values.data() + b.values.size());
+  }, co);
+  return out;
+}
+
 DomainProfile profile_domain(const Domain& domain, const DomainModel& m, const features::FeatureSet& set,
                              const features::EventStore& store, const features::Linkage& links, Date as_of,
-                             const ProfileOptions& o) {
+                             const LevelRows& level_rows, const ProfileOptions& o) {
   DomainProfile out;
   out.domain = domain.name();
   out.subject_kind = domain.level() == Level::person ? SubjectKind::person : SubjectKind::family;
@@ -165,18 +200,15 @@ DomainProfile profile_domain(const Domain& domain, const DomainModel& m, const f
     if (set.features()[set_index[c]].alerting) alerting.push_back(c);
 
   // The population's rows on the date (entities: person or household numbers).
+  EH_ASSERT(level_rows.width == cols.size());
   std::vector<std::int32_t> entity;
-  std::vector<std::vector<float>> rows;
-  features::ComputeOptions co;
-  co.n_threads = o.n_threads;
-  features::compute_blocks(set, store, {as_of}, domain.level(), [&](const features::FeatureBlock& b) {
-    for (Index r = 0; r < b.values.rows(); ++r) {
-      const float in = b.values(r, static_cast<Index>(pop));
-      if (std::isnan(in) || in == 0.0f) continue;
-      entity.push_back(b.entities[static_cast<std::size_t>(r)]);
-      rows.emplace_back(b.values.row(r).data(), b.values.row(r).data() + b.values.cols());
-    }
-  }, co);
+  std::vector<const float*> rows;
+  for (std::size_t r = 0; r < level_rows.entity.size(); ++r) {
+    const float in = level_rows.row(r)[pop];
+    if (std::isnan(in) || in == 0.0f) continue;
+    entity.push_back(level_rows.entity[r]);
+    rows.push_back(level_rows.row(r));
+  }
 
   const auto n = static_cast<Index>(rows.size());
   RowMatrixXd x(n, static_cast<Index>(take.size()));
@@ -251,20 +283,35 @@ DomainProfile profile_domain(const Domain& domain, const DomainModel& m, const f
   std::stable_sort(out.decisions.alerts.begin(), out.decisions.alerts.end(),
                    [](const Alert& a, const Alert& b) { return a.score > b.score; });
 
-  // Scores per person: a family's score goes to each member known on the date.
+  // Scores per person: a family's score goes to each member known on the date; in the order of
+  // person_id. Each person appears once in a domain, so the order is one whatever sorts it: by
+  // person number when the store numbers persons in the order of their ids (the linkage does),
+  // which spares the string comparisons, else by the ids themselves.
+  std::vector<std::pair<std::size_t, std::size_t>> order;  // (person number, assessment)
+  order.reserve(domain.level() == Level::person ? rows.size() : store.n_persons());
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    const Assessment& a = run.assessments[i];
     const auto e = static_cast<std::size_t>(entity[i]);
+    if (domain.level() == Level::person) order.emplace_back(e, i);
+    else
+      for (std::size_t q : members[e]) order.emplace_back(q, i);
+  }
+  if (std::is_sorted(store.person_ids.begin(), store.person_ids.end()))
+    std::sort(order.begin(), order.end());
+  else
+    std::sort(order.begin(), order.end(), [&](const auto& u, const auto& v) {
+      return store.person_ids[u.first] < store.person_ids[v.first];
+    });
+  out.scores.reserve(order.size());
+  for (const auto& [q, i] : order) {
+    const Assessment& a = run.assessments[i];
     if (domain.level() == Level::person) {
-      const std::int32_t h = store.household[e];
+      const std::int32_t h = store.household[q];
       out.scores.push_back({a.subject_id, h >= 0 ? store.household_ids[static_cast<std::size_t>(h)] : std::string(),
                             a.score, a.band});
     } else {
-      for (std::size_t q : members[e]) out.scores.push_back({store.person_ids[q], a.subject_id, a.score, a.band});
+      out.scores.push_back({store.person_ids[q], a.subject_id, a.score, a.band});
     }
   }
-  std::sort(out.scores.begin(), out.scores.end(),
-            [](const ScoreRow& a, const ScoreRow& b) { return a.person_id < b.person_id; });
   return out;
 }
 
@@ -305,8 +352,10 @@ ProfileResult profile(const std::string& data_dir, const features::Linkage& link
   lo.progress = options.progress;
   const features::EventStore store = features::load_events(set, data_dir, links, lo, &r.load);
   options.progress("score", 0, domains.size());
+  const std::vector<LevelRows> rows = rows_by_level(domains, set, store, as_of, options.n_threads);
   for (std::size_t k = 0; k < domains.size(); ++k) {
-    r.domains.push_back(profile_domain(domains[k], models[k], set, store, links, as_of, options));
+    r.domains.push_back(profile_domain(domains[k], models[k], set, store, links, as_of,
+                                       rows[static_cast<std::size_t>(domains[k].level())], options));
     options.progress("score", k + 1, domains.size());
   }
   return r;

@@ -128,17 +128,12 @@ FamiliesResult assess(const Framework& framework, const features::EventStore& st
            set.schema().streams.size());
   features::ComputeOptions co;
   co.n_threads = n_threads;
-  // compute() reports its rows as "features": the two tables are told apart by their level.
-  auto stage = [&progress](std::string name) -> Progress {
-    if (!progress) return {};
-    return [progress, label = std::move(name)](std::string_view, std::uint64_t done, std::uint64_t total) {
-      progress(label, done, total);
-    };
-  };
-  co.progress = stage("family features");
-  const features::FeatureTable fam = features::compute(set, store, {as_of}, Level::family, co);
-  co.progress = stage("person features");
-  const features::FeatureTable per = features::compute(set, store, {as_of}, Level::person, co);
+  co.progress = progress;  // stages "family features" and "person features"
+  // Both tables from one pass: the ages, the members' features and the family table computed once.
+  std::vector<features::FeatureTable> tables =
+      features::compute(set, store, {as_of}, {Level::family, Level::person}, co);
+  const features::FeatureTable fam = std::move(tables[0]);
+  const features::FeatureTable per = std::move(tables[1]);
 
   auto columns_of = [&](const features::FeatureTable& t) {
     std::vector<std::ptrdiff_t> col(set.size(), -1);

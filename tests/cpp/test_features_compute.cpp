@@ -296,6 +296,37 @@ TEST_CASE("features.compute: several dates, person_row, blocks, threads and erro
   CHECK_THROWS_AS(compute(f.set, f.store, {}, Level::person), InvalidArgument);
 }
 
+TEST_CASE("features.compute over several levels: each table as computed alone, progress per level") {
+  Fixture f;
+  const std::vector<Date> dates{*parse_date("2023-06-01"), kAsOf, *parse_date("2024-07-01")};
+  std::vector<std::string> stages;
+  ComputeOptions co{2, 2, {}};
+  co.progress = [&](std::string_view stage, std::uint64_t done, std::uint64_t) {
+    if (done == 0) stages.emplace_back(stage);
+  };
+  const std::vector<FeatureTable> both = compute(f.set, f.store, dates, {Level::family, Level::person}, co);
+  CHECK(stages == std::vector<std::string>{"family features", "person features"});
+  REQUIRE(both.size() == 2);
+  for (const FeatureTable& t : both) {
+    const FeatureTable alone = compute(f.set, f.store, dates, t.level, {1, 3, {}});
+    CHECK(t.ids == alone.ids);
+    CHECK(t.columns == alone.columns);
+    CHECK(t.as_of == alone.as_of);
+    REQUIRE(t.values.size() == alone.values.size());  // the same bits, NaN included
+    CHECK(std::memcmp(t.values.data(), alone.values.data(), sizeof(float) * static_cast<std::size_t>(t.values.size())) == 0);
+  }
+  CHECK(both[0].level == Level::family);
+  CHECK(both[1].ids.size() == 11);
+  std::vector<Level> seen;
+  compute_blocks(f.set, f.store, {kAsOf}, {Level::person, Level::family}, [&](const FeatureBlock& b) {
+    if (seen.empty() || seen.back() != b.level) seen.push_back(b.level);
+  });
+  CHECK(seen == std::vector<Level>{Level::person, Level::family});  // levels in the order asked, per date
+  CHECK_THROWS_WITH_AS(compute(f.set, f.store, {kAsOf}, {Level::person, Level::person}),
+                       doctest::Contains("level person is asked twice"), InvalidArgument);
+  CHECK_THROWS_AS(compute(f.set, f.store, {kAsOf}, std::vector<Level>{}), InvalidArgument);
+}
+
 TEST_CASE("features.csv: the file is the same for any block size and thread count (blocks written in the background)") {
   Fixture f;
   const std::vector<Date> dates{*parse_date("2023-06-01"), kAsOf, *parse_date("2024-07-01")};

@@ -56,6 +56,23 @@ struct ComputeOptions {
 void compute_blocks(const FeatureSet& set, const EventStore& store, const std::vector<Date>& as_of, Level level,
                     const std::function<void(const FeatureBlock&)>& sink, const ComputeOptions& options = {});
 
+/// compute_blocks for several levels at once: on each date the work the levels share (ages, the
+/// person features the family roll-ups read, the family table) is done once, then each level's
+/// blocks are handed to `sink` in the order of `levels` (FeatureBlock::level says which). The
+/// blocks of each level are those compute_blocks gives for it alone, value for value. Progress
+/// reports one stage per level, "person features" and "family features" (rows over every date).
+/// @throws as compute_blocks, for any of the levels; InvalidArgument when `levels` is empty or
+/// names a level twice.
+void compute_blocks(const FeatureSet& set, const EventStore& store, const std::vector<Date>& as_of,
+                    const std::vector<Level>& levels, const std::function<void(const FeatureBlock&)>& sink,
+                    const ComputeOptions& options = {});
+
+/// The whole table of each level in `levels` from one pass (compute_blocks over several levels),
+/// in the order given: each equal to compute() of its level alone.
+/// @throws as compute_blocks over several levels.
+std::vector<FeatureTable> compute(const FeatureSet& set, const EventStore& store, const std::vector<Date>& as_of,
+                                  const std::vector<Level>& levels, const ComputeOptions& options = {});
+
 /// The whole table in memory (column-major: one contiguous column per feature).
 /// @throws as compute_blocks.
 FeatureTable compute(const FeatureSet& set, const EventStore& store, const std::vector<Date>& as_of, Level level,

@@ -45,6 +45,7 @@ struct FeatureTable {
 /// Consecutive rows of a table as they are computed: all for one as-of date.
 struct FeatureBlock {
   Date as_of;
+  Level level = Level::person;         ///< the table's level (compute_blocks over several levels)
   std::vector<std::int32_t> entities;  ///< person numbers (person level) or household numbers
   RowMatrixXf values;                  ///< entities.size() x columns
 };
