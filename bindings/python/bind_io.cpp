@@ -239,7 +239,8 @@ py::dict counts(const io::IngestResult& r) {
 }
 
 py::dict read_columns(const std::string& path, const std::string& stream_name, const std::string& schema_path,
-                      std::size_t max_field_bytes, char delimiter, int threads) {
+                      std::size_t max_field_bytes, char delimiter, int threads, const py::object& progress) {
+  const Progress on_progress = progress_from(progress);
   ColumnSink sink;
   io::IngestResult result;
   schema::Schema sch;
@@ -249,7 +250,7 @@ py::dict read_columns(const std::string& path, const std::string& stream_name, c
     sch = load_schema(schema_path);
     stream = &sch.stream(stream_name);
     auto reader = io::CsvReader::open(path, make_options(max_field_bytes, delimiter));
-    result = io::validate_stream(*stream, reader, sink, threads);
+    result = io::validate_stream(*stream, reader, sink, threads, on_progress);
   }
   py::list names, types, data, categories;
   for (std::size_t j = 0; j < stream->fields.size(); ++j) {
@@ -317,9 +318,10 @@ void bind_io(py::module_& m) {
   py::module_ io = m.def_submodule("io", "CSV ingest and validation (use earlyhelp.read_csv / earlyhelp.validate).");
   io.def("read_columns", &read_columns, py::arg("path"), py::arg("stream"), py::arg("schema_path") = "",
          py::arg("max_field_bytes") = io::CsvOptions{}.max_field_bytes, py::arg("delimiter") = ',',
-         py::arg("threads") = 0,
+         py::arg("threads") = 0, py::arg("progress") = py::none(),
          "Validates a CSV extract and returns its clean rows as typed columns plus the rejects "
-         "(a dict; earlyhelp.read_csv turns it into DataFrames).");
+         "(a dict; earlyhelp.read_csv turns it into DataFrames). progress: None or a callable(stage, "
+         "done, total), told stage \"validate\" in input bytes.");
   io.def("validate", &validate_to_files, py::arg("path"), py::arg("stream"), py::arg("output"), py::arg("rejects"),
          py::arg("schema_path") = "", py::arg("max_field_bytes") = io::CsvOptions{}.max_field_bytes,
          py::arg("delimiter") = ',', py::arg("threads") = 0,

@@ -309,6 +309,29 @@ TEST_SUITE("ingest") {
     CHECK(run_logged(s, csv, o, 2) == one);
   }
 
+  TEST_CASE("ingest.parallel: a sink that throws stops every thread, and the caller gets its error") {
+    // The sink runs in the pipeline's last stage while other threads cut and check later chunks:
+    // its error must end the run (no thread left waiting), whatever the thread count.
+    struct Failing : Calls {
+      std::size_t calls = 0;
+      void clean(std::size_t row, const std::vector<io::FieldValue>& values) override {
+        if (++calls == 3000) throw IOError("disk full (test)");
+        Calls::clean(row, values);
+      }
+    };
+    const Stream s = people();
+    const std::string csv = extract();
+    io::CsvOptions o;
+    o.chunk_bytes = 2048;  // many chunks in flight when the sink fails
+    for (const int threads : {1, 2, 64}) {
+      CAPTURE(threads);
+      Failing sink;
+      auto reader = io::CsvReader::from_string(csv, o, "people.csv");
+      CHECK_THROWS_WITH_AS(io::validate_stream(s, reader, sink, threads), "disk full (test)", IOError);
+      CHECK(sink.calls == 3000);
+    }
+  }
+
   TEST_CASE("ingest.parallel: a header alone, a short file and a broken quote on 2 threads") {
     const Stream s = people();
     Calls none;

@@ -156,6 +156,27 @@ def test_read_csv_threads_give_the_same_frames(tmp_path):
     assert str(one["sex"].dtype) == "category" and one["dob"].dtype == np.dtype("datetime64[ns]")
 
 
+def test_read_csv_progress_in_input_bytes_on_every_thread_count(tmp_path, capfd):
+    # 3,000 rows of about 150 bytes: more than one chunk of 256 KiB at 2 threads.
+    path = write_csv(tmp_path / "many.csv", [row(record_id=f"r{i}") for i in range(3000)])
+    size = path.stat().st_size
+    for threads in (1, 2):
+        calls = []
+        clean, _ = earlyhelp.read_csv(path, stream="school_attendance", threads=threads,
+                                      progress=lambda s, d, t: calls.append((s, d, t)))
+        assert len(clean) == 3000
+        assert calls[0] == ("validate", 0, size) and calls[-1] == ("validate", size, size), calls
+        assert all(s == "validate" and t == size for s, _, t in calls)
+        assert all(a[1] < b[1] for a, b in zip(calls, calls[1:])), calls
+    capfd.readouterr()
+    earlyhelp.read_csv(path, stream="school_attendance", progress=True)
+    assert "read_csv: validate" in capfd.readouterr().err
+    earlyhelp.read_csv(path, stream="school_attendance", progress=False)
+    assert capfd.readouterr().err == ""
+    with pytest.raises(earlyhelp.InvalidArgument, match="progress"):
+        earlyhelp.read_csv(path, stream="school_attendance", progress="yes")
+
+
 def test_header_only_gives_empty_typed_frame(tmp_path):
     path = write_csv(tmp_path / "h.csv", [])
     clean, rejects = earlyhelp.read_csv(path, stream="school_attendance")

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from earlyhelp import _core
+from earlyhelp import progress as _progress
+from earlyhelp.progress import ProgressArg
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -65,6 +67,7 @@ def read_csv(
     max_field_bytes: int = DEFAULT_MAX_FIELD_BYTES,
     delimiter: str = ",",
     threads: int = 0,
+    progress: ProgressArg = None,
 ) -> Tuple[pd.DataFrame, pd.DataFrame]:
     """Reads and validates a stream's CSV extract.
 
@@ -77,6 +80,10 @@ def read_csv(
         threads: worker threads (0: all cores; 1: the calling thread only). The result does not
             depend on it: the reader, the field checks and the column building overlap on
             threads, rows keep their input order.
+        progress: None (default: a tqdm bar in Jupyter or when standard error is a terminal, none
+            otherwise; ``EARLYHELP_PROGRESS=0/1`` overrides), True (always a bar), False (never),
+            or a callable ``fn(stage, done, total)`` told stage ``"validate"`` in input bytes read,
+            from 0 to the file's size, instead of a bar. See :mod:`earlyhelp.progress`.
 
     Returns:
         ``(clean, rejects)``. ``clean`` has the stream's columns in schema order with dtypes
@@ -98,9 +105,10 @@ def read_csv(
     """
     if len(delimiter) != 1:
         raise ValueError("delimiter must be one character")
-    res = _core.io.read_columns(
-        os.fspath(path), stream, _schema_path(schema), int(max_field_bytes), delimiter, int(threads)
-    )
+    with _progress.reporting(progress, "read_csv") as report:
+        res = _core.io.read_columns(
+            os.fspath(path), stream, _schema_path(schema), int(max_field_bytes), delimiter, int(threads), report
+        )
     # concat(copy=False) keeps each column as it was built. DataFrame(dict) would consolidate the
     # object columns into one 2-D block, copying (and touching the refcount of) every cell
     # again: a second of a million-row read.

@@ -205,14 +205,16 @@ struct IngestResult {
 /// hardware) cuts the input into chunks of whole records (about CsvOptions::chunk_bytes each; one
 /// serial pass over the quotes finds the record boundaries exactly) and tokenises, checks and
 /// (for a sink that formats_clean) formats each chunk on a worker thread, while the key checks
-/// and the sink calls each run on one thread at a time (overlapping each other), in input order.
+/// and the sink calls each run on one thread at a time, in input order, overlapping each other
+/// and the work on later chunks (no barrier between chunks: a thread takes whichever stage of
+/// whichever chunk is ready).
 /// The sink's calls, the clean and rejected rows, the key check and the report are the same for
 /// every thread count.
 /// @throws SchemaError if the header lacks required columns or repeats a column, or the stream
 /// declares an unknown format; FormatError for an empty input or an unterminated quote; IOError
 /// on read/write failures.
 /// Complexity: O(input bytes); memory O(distinct keys) plus the reader's bounded buffers and,
-/// with threads, 8 x threads chunks of about CsvOptions::chunk_bytes (a record that runs past
+/// with threads, 4 x threads chunks of about CsvOptions::chunk_bytes (a record that runs past
 /// max_record_bytes without a line break ends the chunking: the rest is read serially).
 /// `progress` (optional) is told stage "validate" in input bytes read, from 0 to the input's size
 /// (CsvReader::input_bytes; 0 of 1 then 1 of 1 when unknown, as for a pipe), on the calling thread.
