@@ -42,6 +42,11 @@ struct Run {
   void input(std::string role, const std::string& path);
   /// An output file (hashed when the verb finishes).
   void output(std::string role, const std::string& path);
+  /// A file the step already described as its bytes passed (io::IngestResult::files): the
+  /// audit record takes its SHA-256 and size instead of reading the file again. Its role and
+  /// path must match an input() or output().
+  void described(governance::AuditFile file);
+  std::vector<governance::AuditFile> described_files;
   void param(std::string name, std::string value);
   void count(std::string name, double value);
 

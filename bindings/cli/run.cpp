@@ -46,11 +46,19 @@ bool write_audit(Run& run) {
   try {
     run.record.finished_utc = governance::utc_now();
     // Files are hashed only when the record is written, so --no-audit costs nothing; one file
-    // per core (an extract and its clean copy are hundreds of MB each).
+    // per core (an extract and its clean copy are hundreds of MB each). A file the step hashed
+    // as its bytes passed (Run::described) is not read again.
     std::vector<std::pair<std::string, std::string>> files = run.inputs;
     files.insert(files.end(), run.outputs.begin(), run.outputs.end());
     std::vector<governance::AuditFile> described(files.size());
-    parallel_for(files.size(), 0, [&](std::size_t i) { described[i] = governance::describe_file(files[i].first, files[i].second); });
+    parallel_for(files.size(), 0, [&](std::size_t i) {
+      for (const auto& known : run.described_files)
+        if (known.role == files[i].first && known.path == files[i].second && !known.sha256.empty()) {
+          described[i] = known;
+          return;
+        }
+      described[i] = governance::describe_file(files[i].first, files[i].second);
+    });
     run.record.files.insert(run.record.files.end(), described.begin(), described.end());
     const auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
@@ -156,6 +164,7 @@ bool writes_audit_record() { return !no_audit && !audit_log_path().empty(); }
 
 void Run::input(std::string role, const std::string& path) { inputs.emplace_back(std::move(role), path); }
 void Run::output(std::string role, const std::string& path) { outputs.emplace_back(std::move(role), path); }
+void Run::described(governance::AuditFile file) { described_files.push_back(std::move(file)); }
 void Run::param(std::string name, std::string value) { record.parameters.emplace_back(std::move(name), std::move(value)); }
 void Run::count(std::string name, double value) { record.counts.emplace_back(std::move(name), value); }
 void Run::warning(std::string_view shown_as, std::string text) {

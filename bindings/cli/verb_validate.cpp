@@ -37,6 +37,9 @@ int run_validate(const ValidateArgs& a) {
   options.max_field_bytes = a.max_field_bytes;
   options.max_record_bytes = std::max(options.max_record_bytes, a.max_field_bytes);  // a record holds its field
   options.delimiter = a.delimiter;
+  // The audit record's digests are taken as the bytes pass (nothing is read twice; standard
+  // input and output get one too).
+  options.keep_digest = writes_audit_record();
   // Before anything is read or written: no output may be an input or another output.
   io::check_distinct_files("validate", {{"--input", a.input}, {"--schema", a.schema}},
                            {{"--output", a.output}, {"--rejects", a.rejects}, {"--report", a.report}});
@@ -51,6 +54,7 @@ int run_validate(const ValidateArgs& a) {
   run.set_rows(static_cast<double>(r.rows_read), static_cast<double>(r.rows_clean), static_cast<double>(r.rows_rejected));
   run.output("output", a.output);
   run.output("rejects", a.rejects);
+  for (const auto& f : r.files) run.described(f);
   run.count("rows_read", static_cast<double>(r.rows_read));
   run.count("rows_clean", static_cast<double>(r.rows_clean));
   run.count("rows_rejected", static_cast<double>(r.rows_rejected));

@@ -114,6 +114,7 @@ CsvReader CsvReader::open(const std::string& path, const CsvOptions& options) {
   if (impl->file == nullptr)
     throw IOError(fmt::format("{}: cannot open for reading: {}", path, std::strerror(errno)));
   impl->block.resize(std::max<std::size_t>(options.block_bytes, 4));
+  if (options.keep_digest) impl->digest = std::make_unique<governance::Sha256>();
   if (options.has_header) impl->read_header();
   return CsvReader(std::move(impl));
 }
@@ -126,6 +127,7 @@ CsvReader CsvReader::from_string(std::string data, const CsvOptions& options, st
   impl->init_table();
   impl->memory = std::move(data);
   impl->source = impl->memory;
+  if (options.keep_digest) impl->digest = std::make_unique<governance::Sha256>();
   if (options.has_header) impl->read_header();
   return CsvReader(std::move(impl));
 }
@@ -135,6 +137,7 @@ bool CsvReader::empty_input() const noexcept { return impl_->empty; }
 const std::string& CsvReader::name() const noexcept { return impl_->name; }
 std::uint64_t CsvReader::bytes_read() const noexcept { return impl_->loaded; }
 std::uint64_t CsvReader::input_bytes() const noexcept { return impl_->input_size(); }
+const std::string& CsvReader::sha256() const noexcept { return impl_->sha256; }
 
 std::uint64_t CsvReader::Impl::input_size() const noexcept {
   if (file == nullptr) return source.size();
@@ -188,7 +191,15 @@ CsvWriter::~CsvWriter() = default;
 void CsvWriter::flush() {
   if (file_ == nullptr || buf_.empty()) return;
   file_->write(buf_);
+  written_ += buf_.size();
+  if (digest_) digest_->update(buf_);
   buf_.clear();
+}
+
+void CsvWriter::keep_digest() {
+  if (file_ == nullptr) throw StateError("CsvWriter::keep_digest: a memory writer has no file to describe");
+  if (written_ > 0 || !buf_.empty()) throw StateError(fmt::format("{}: keep_digest after bytes were written", file_->path()));
+  digest_ = std::make_unique<governance::Sha256>();
 }
 
 void append_csv_field(std::string& out, std::string_view value, char delimiter) {
@@ -241,6 +252,10 @@ void CsvWriter::close() {
   flush();
   file_->commit();
   file_.reset();
+  if (digest_) {
+    sha256_ = governance::to_hex(digest_->finish());
+    digest_.reset();
+  }
 }
 
 }  // namespace earlyhelp::io

@@ -16,6 +16,11 @@ namespace earlyhelp::io {
 CsvFileSink::CsvFileSink(const std::string& clean_path, const std::string& rejects_path)
     : clean_(CsvWriter::open(clean_path)), rejects_(CsvWriter::open(rejects_path)) {}
 
+void CsvFileSink::keep_digests() {
+  clean_.keep_digest();
+  rejects_.keep_digest();
+}
+
 void CsvFileSink::begin(const schema::Stream& stream, const std::vector<std::string>& input_header) {
   // Values that never need quotes: what the checks write for numbers, booleans, dates and the
   // named formats (digits, letters, '-', ':', '.', one inner space), and categories spelt so.

@@ -4,6 +4,7 @@
 // each chunk with its own Impl on a worker thread (the parallel validate_stream).
 #pragma once
 
+#include "earlyhelp/governance/hash.hpp"
 #include "earlyhelp/io/csv.hpp"
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,6 +77,9 @@ struct CsvReader::Impl {
   bool at_input_start = true;
   bool source_done = false;
   std::uint64_t loaded = 0;  // bytes taken from the file or string so far (CsvReader::bytes_read)
+  // CsvOptions::keep_digest: every byte taken from the file or string, then its hex once at the end.
+  std::unique_ptr<governance::Sha256> digest;
+  std::string sha256;
   std::array<bool, 256> special{};  // ends an unquoted run
 
   std::vector<std::string> header;
@@ -130,13 +135,14 @@ struct CsvReader::Impl {
     if (source_done) return false;
     if (file == nullptr) {
       if (memory_served) {
-        source_done = true;
+        end_of_source();
         return false;
       }
       memory_served = true;
       p = source.data();
       end = p + source.size();
       loaded += source.size();
+      if (digest) digest->update(source);
     } else {
       std::size_t got = std::fread(block.data(), 1, block.size(), file);
       // The byte-order mark check below needs the first three bytes together.
@@ -144,12 +150,13 @@ struct CsvReader::Impl {
         got += std::fread(block.data() + got, 1, block.size() - got, file);
       if (got == 0) {
         if (std::ferror(file)) throw IOError(fmt::format("{}: read failed: {}", name, std::strerror(errno)));
-        source_done = true;
+        end_of_source();
         return false;
       }
       p = block.data();
       end = p + got;
       loaded += got;
+      if (digest) digest->update(std::string_view(block.data(), got));
     }
     if (at_input_start) {
       at_input_start = false;
@@ -160,6 +167,14 @@ struct CsvReader::Impl {
       if (end - p >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
     }
     return p != end || refill();
+  }
+
+  void end_of_source() {
+    source_done = true;
+    if (digest) {
+      sha256 = governance::to_hex(digest->finish());
+      digest.reset();
+    }
   }
 
   void flag(CsvIssue what) {

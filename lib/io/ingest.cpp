@@ -521,7 +521,14 @@ IngestResult validate_file(const schema::Stream& stream, const std::string& inpu
   // The sink's writers go through io::OutputFile: a run that fails half way (an unterminated
   // quote at the end of the file, a full disk) leaves the outputs as they were.
   CsvFileSink sink(clean_path, rejects_path);
-  return validate_stream(stream, reader, sink, threads, progress);
+  if (options.keep_digest) sink.keep_digests();
+  IngestResult result = validate_stream(stream, reader, sink, threads, progress);
+  if (options.keep_digest) {
+    result.files = {{"input", input, reader.sha256(), reader.bytes_read()},
+                    {"output", clean_path, sink.clean_writer().sha256(), sink.clean_writer().bytes_written()},
+                    {"rejects", rejects_path, sink.rejects_writer().sha256(), sink.rejects_writer().bytes_written()}};
+  }
+  return result;
 }
 
 }  // namespace earlyhelp::io

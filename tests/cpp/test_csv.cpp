@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "alloc_probe.hpp"
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/governance/hash.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "reference/csv_reference.hpp"
 
@@ -357,5 +358,42 @@ TEST_SUITE("csv") {
     CHECK(CsvReader::from_string("id\n1\n", {}, "one.csv").format_hint().empty());
     CHECK(CsvReader::from_string(std::string("id,na\0me\n", 9), {}, "n.csv").format_hint() ==
           "n.csv holds NUL bytes: it looks like a binary file, not CSV text");
+  }
+  TEST_CASE("csv: digests kept as the bytes pass equal the files' own SHA-256") {
+    using governance::sha256;
+    using governance::sha256_file;
+    using governance::to_hex;
+    const std::string text = "\xEF\xBB\xBFid,name\n1,\"a,\nb\"\n2,c\n";
+    CsvOptions keep;
+    keep.keep_digest = true;
+    keep.block_bytes = 4;  // many blocks, a byte-order mark split from the rest
+    TempFile in("digest_in.csv");
+    std::ofstream(in.path, std::ios::binary) << text;
+    auto r = CsvReader::open(in.path.string(), keep);
+    CHECK(r.sha256().empty());  // not until the input was read to its end
+    CHECK(read_all(r).size() == 2);
+    CHECK(r.sha256() == to_hex(sha256(text)));
+    CHECK(r.sha256() == to_hex(sha256_file(in.path.string())));
+    auto m = CsvReader::from_string(text, keep);
+    read_all(m);
+    CHECK(m.sha256() == to_hex(sha256(text)));
+    auto off = CsvReader::from_string(text, {});
+    read_all(off);
+    CHECK(off.sha256().empty());
+
+    TempFile out("digest_out.csv");
+    auto w = CsvWriter::open(out.path.string());
+    w.keep_digest();
+    w.write_row({"x", "y,z"});
+    w.rows("1,2\n");
+    CHECK(w.sha256().empty());
+    w.close();
+    CHECK(w.sha256() == to_hex(sha256_file(out.path.string())));
+    CHECK(w.bytes_written() == std::filesystem::file_size(out.path));
+    CsvWriter memory;
+    CHECK_THROWS_AS(memory.keep_digest(), StateError);
+    auto late = CsvWriter::open(out.path.string());
+    late.write_row({"a"});
+    CHECK_THROWS_AS(late.keep_digest(), StateError);  // it would miss the bytes before it
   }
 }

@@ -336,6 +336,26 @@ TEST_SUITE("ingest") {
     CHECK(json.find("\"rows_read\": 3") != std::string::npos);
     CHECK(json.find("\"reconciled\": true") != std::string::npos);
     CHECK(json.find("\"duplicate_key\": 1") != std::string::npos);
+    CHECK(r.files.empty());  // digests only when asked for
+
+    // With keep_digest, the audit trail's description of each file comes from the bytes as they
+    // passed, on one thread and on several, and equals hashing the files afterwards.
+    for (int threads : {1, 2}) {
+      io::CsvOptions keep;
+      keep.keep_digest = true;
+      keep.chunk_bytes = 16;
+      const auto d = io::validate_file(s, in, (dir / "clean.csv").string(), (dir / "rejects.csv").string(), keep, threads);
+      REQUIRE(d.files.size() == 3);
+      const std::vector<std::pair<std::string, fs::path>> expected = {
+          {"input", in}, {"output", dir / "clean.csv"}, {"rejects", dir / "rejects.csv"}};
+      for (std::size_t i = 0; i < 3; ++i) {
+        const auto described = governance::describe_file(expected[i].first, expected[i].second.string());
+        CHECK(d.files[i].role == described.role);
+        CHECK(d.files[i].path == described.path);
+        CHECK(d.files[i].sha256 == described.sha256);
+        CHECK(d.files[i].bytes == described.bytes);
+      }
+    }
     fs::remove_all(dir);
   }
 

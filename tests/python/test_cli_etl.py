@@ -165,6 +165,32 @@ def test_cli_json_summary_of_validate_names_files_rows_and_audit_record(cli, ext
     assert json.loads(r.stdout)["audit_record_id"] is None
 
 
+def test_cli_validate_audit_digests_come_from_the_bytes_as_they_passed(cli, extract, tmp_path):
+    # The audit record describes each file by SHA-256 and size taken while validating: the same
+    # as hashing the files afterwards, and standard input and output get one too.
+    import hashlib
+
+    def described(log, role):
+        files = json.loads(log.read_text().splitlines()[-1])["files"]
+        return next(f for f in files if f["role"] == role)
+
+    log = tmp_path / "audit.jsonl"
+    r = _run(cli, "--audit-log", log, "validate", "--stream", "school_attendance", "--input", extract, "--output",
+             tmp_path / "o.csv", "--rejects", tmp_path / "r.csv", "--quiet")
+    assert r.returncode == 0, r.stderr
+    for role, path in (("input", extract), ("output", tmp_path / "o.csv"), ("rejects", tmp_path / "r.csv")):
+        data = path.read_bytes()
+        assert described(log, role)["sha256"] == hashlib.sha256(data).hexdigest()
+        assert described(log, role)["bytes"] == len(data)
+    text = extract.read_text()
+    r = _run(cli, "--audit-log", log, "validate", "--stream", "school_attendance", "--input", "-", "--output", "-",
+             "--rejects", tmp_path / "r.csv", "--quiet", stdin=text)
+    assert r.returncode == 0, r.stderr
+    assert described(log, "input")["sha256"] == hashlib.sha256(text.encode()).hexdigest()
+    assert described(log, "output")["sha256"] == hashlib.sha256(r.stdout.encode()).hexdigest()
+    assert described(log, "output")["bytes"] == len(r.stdout.encode()) > 0
+
+
 def test_cli_json_summary_of_link_has_stage_timings_and_warnings(cli, records, tmp_path):
     r = _run(cli, "--no-audit", "link", "--input", records, "--output", tmp_path / "p.csv", "--json")
     assert r.returncode == 0, r.stderr

@@ -47,6 +47,10 @@
 #include <string_view>
 #include <vector>
 
+namespace earlyhelp::governance {
+class Sha256;
+}  // namespace earlyhelp::governance
+
 namespace earlyhelp::io {
 
 namespace detail {
@@ -67,6 +71,9 @@ struct CsvOptions {
   /// Input bytes per task when io::validate_stream runs on several threads: the input is cut into
   /// chunks of whole records of about this size, each tokenised and checked on its own thread.
   std::size_t chunk_bytes = 1u << 18;
+  /// Keep the SHA-256 of every input byte as it is read (CsvReader::sha256), for an audit
+  /// record: the file is not read a second time, and standard input gets a digest too.
+  bool keep_digest = false;
 };
 
 /// A problem found in one record that does not stop reading.
@@ -134,6 +141,9 @@ class CsvReader {
   std::string format_hint() const;
   /// The options in force.
   const CsvOptions& options() const noexcept;
+  /// With CsvOptions::keep_digest, once the input was read to its end: the lower-case hex
+  /// SHA-256 of all its bytes (a byte-order mark included). Otherwise "".
+  const std::string& sha256() const noexcept;
 
   /// Reads the next record into `out`.
   /// @return false at end of input.
@@ -186,10 +196,22 @@ class CsvWriter {
   void close();
   /// The text written so far (memory writers; file writers return the unflushed tail).
   const std::string& str() const noexcept { return buf_; }
+  /// File writers: keep the SHA-256 and size of the bytes written, for an audit record (the file
+  /// need not be read again, and standard output gets a digest too). Call before the first
+  /// field. @throws StateError on a memory writer or once bytes were written.
+  void keep_digest();
+  /// After close() on a writer that keep_digest(): the lower-case hex SHA-256 of every byte
+  /// written. Otherwise "".
+  const std::string& sha256() const noexcept { return sha256_; }
+  /// Bytes written to the file so far.
+  std::uint64_t bytes_written() const noexcept { return written_; }
 
  private:
   void flush();
   std::unique_ptr<OutputFile> file_;
+  std::unique_ptr<governance::Sha256> digest_;
+  std::string sha256_;
+  std::uint64_t written_ = 0;
   std::string buf_;
   char delimiter_ = ',';
   bool at_row_start_ = true;

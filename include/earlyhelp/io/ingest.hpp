@@ -41,6 +41,7 @@
 
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/core/progress.hpp"
+#include "earlyhelp/governance/audit.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/field_checks.hpp"  // the format checks validate_stream applies
 #include "earlyhelp/io/output_file.hpp"
@@ -127,6 +128,11 @@ class CsvFileSink : public IngestSink {
  public:
   /// @throws IOError if a file cannot be created.
   CsvFileSink(const std::string& clean_path, const std::string& rejects_path);
+  /// Keep the SHA-256 and size of both files as they are written (call before begin()).
+  void keep_digests();
+  /// After end(): the clean and rejects writers (CsvWriter::sha256, bytes_written).
+  const CsvWriter& clean_writer() const noexcept { return clean_; }
+  const CsvWriter& rejects_writer() const noexcept { return rejects_; }
   void begin(const schema::Stream& stream, const std::vector<std::string>& input_header) override;
   void clean(std::size_t row, const std::vector<FieldValue>& values) override;
   void reject(const Reject& reject, const std::vector<std::string_view>& raw) override;
@@ -195,6 +201,10 @@ struct IngestResult {
   std::size_t rows_clean = 0;
   std::size_t rows_rejected = 0;
   DataQualityReport report;
+  /// validate_file with CsvOptions::keep_digest: the files read and written as the audit trail
+  /// describes them (roles "input", "output", "rejects"), each SHA-256 and size taken from the
+  /// bytes as they passed, so nothing is read again for the audit record. Empty otherwise.
+  std::vector<governance::AuditFile> files;
 
   /// True when every row read went to exactly one output.
   bool reconciled() const noexcept { return rows_read == rows_clean + rows_rejected; }
@@ -227,6 +237,7 @@ IngestResult validate_stream(const schema::Stream& stream, CsvReader& reader, In
 /// was).
 /// `threads` as for validate_stream, but all cores by default (0); the files are byte-identical
 /// for every thread count.
+/// With `options.keep_digest`, IngestResult::files describes the three files (SHA-256 and size).
 /// @throws InvalidArgument, before anything is opened, when an output is the input or both
 /// outputs are one file (io::check_distinct_files); as validate_stream; IOError if an output
 /// cannot be written.
