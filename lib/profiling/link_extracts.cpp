@@ -52,9 +52,7 @@ features::Linkage link_extracts(const std::string& data_dir, Date as_of, const s
     settings.progress = progress;
     linkage::Linker linker(settings);
     add_extracts(linker, data_dir, sch, resolve_threads(n_threads) >= 2);
-    linker.fit();
-    linker.predict();
-    linker.cluster();
+    linker.link();  // fit, predict, cluster: the sequence every entry point runs
     const CivilDate c = to_civil(as_of);
     homes = linker.households(c.year * 10000 + c.month * 100 + c.day);
     persons = linker.person_ids();
