@@ -176,6 +176,7 @@ int run_link(const LinkArgs& a) {
   current_run().count("persons", static_cast<double>(s.persons));
   current_run().count("pairs_compared", static_cast<double>(s.pairs_compared));
   current_run().count("first_names_with_learnt_sex", static_cast<double>(s.first_names_with_learnt_sex));
+  current_run().count("adult_sources", static_cast<double>(s.adult_sources));
   current_run().param("households", s.households ? "modelled" : "not modelled (settings: households absent, or auto found none)");
   // Warnings (the EM self-check among them) go to stderr and into the audit record; they never
   // hold record values.

@@ -266,6 +266,7 @@ void bind_linker(py::module_& parent) {
                                         py::arg("neither") = s.household_pairs_neither);
         d["households"] = s.households;
         d["first_names_with_learnt_sex"] = s.first_names_with_learnt_sex;
+        d["adult_sources"] = s.adult_sources;
         d["fit_seconds"] = s.fit_seconds;
         d["predict_seconds"] = s.predict_seconds;
         d["cluster_seconds"] = s.cluster_seconds;

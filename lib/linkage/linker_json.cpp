@@ -77,6 +77,7 @@ std::string Settings::to_json() const {
   j["household_guard"] = household_guard;
   j["guard_max_m"] = guard_max_m;
   j["absorb_orphans"] = absorb_orphans;
+  j["adult_sources"] = adult_sources;
   j["households"] = households == Households::present ? "present" : households == Households::absent ? "absent" : "auto";
   j["place_once"] = place_once;
   j["seed"] = seed;
@@ -90,7 +91,7 @@ Settings Settings::from_json(std::string_view text) {
   Settings s;
   static const char* known[] = {"link_type", "blocking_rules", "match_threshold", "max_block_size", "window",
                                 "u_sample_pairs", "max_training_pairs", "em_max_iterations", "em_tolerance",
-                                "tf_adjustment", "household_guard", "guard_max_m", "absorb_orphans", "households",
+                                "tf_adjustment", "household_guard", "guard_max_m", "absorb_orphans", "adult_sources", "households",
                                 "place_once", "seed", "n_threads"};
   for (const auto& item : j.items()) {
     const std::string& key = item.key();  // a named variable: C++17 lambdas cannot capture a structured binding
@@ -126,6 +127,7 @@ Settings Settings::from_json(std::string_view text) {
   if (j.contains("household_guard")) s.household_guard = get<bool>(j, "household_guard", w);
   if (j.contains("guard_max_m")) s.guard_max_m = get<double>(j, "guard_max_m", w);
   if (j.contains("absorb_orphans")) s.absorb_orphans = get<bool>(j, "absorb_orphans", w);
+  if (j.contains("adult_sources")) s.adult_sources = get<bool>(j, "adult_sources", w);
   if (j.contains("households")) {
     const auto t = get<std::string>(j, "households", w);
     if (t == "auto") s.households = Households::automatic;

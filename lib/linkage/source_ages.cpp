@@ -75,6 +75,9 @@ std::vector<BirthWindow> birth_windows(const PreparedRecords& r, const SourceAge
     // Nobody is recorded long before they are born (a year allows for an unborn child's case).
     w.latest = day - std::max(std::int32_t{-SourceAges::kMarginDays}, s < ages.learnt.size() && ages.learnt[s] ? ages.youngest[s] : -SourceAges::kMarginDays);
     if (s < ages.learnt.size() && ages.learnt[s]) w.earliest = day - ages.oldest[s];
+    // A source of adults (adult_sources.hpp): born kAdultYears before the record's date at latest.
+    else if (s < ages.adult.size() && ages.adult[s])
+      w.latest = add_months(Date{day}, -12 * SourceAges::kAdultYears).days;
     BirthWindow& into = out[x];
     into.earliest = std::max(into.earliest, w.earliest);
     into.latest = std::min(into.latest, w.latest);

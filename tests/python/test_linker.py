@@ -289,3 +289,34 @@ def test_linker_learns_first_names_sex_from_the_records():
     assert persons["tax-oliver"] != persons["tax-olivia"]
     ex = lk.explain("tax-oliver", "tax-olivia")
     assert any(t[0] == "person rule" and "female" in t[1] for t in ex["terms"])
+
+
+def test_linker_learns_sources_of_adults_from_a_first_clustering():
+    # Sixty adults each with a dated council tax record and an undated rent record at one home,
+    # and sixty children on a school roll: the rent records, whose source records no dates of
+    # birth, join adults only, so rent records adults (born 16 years before the record at latest)
+    # and an undated rent record of JAYDEN OKAFOR is not the eight-year-old Jayden Okafor at that
+    # address. The same library step as the CLI and C API (linkage/adult_sources.hpp).
+    rows = []
+    for i in range(60):
+        home = {"address": f"{i + 1} Adult Street", "postcode": f"LS{1 + i % 9} {1 + i % 7}AA"}
+        rows.append({"record_id": f"tax{i}", "source": "tax", "first_name": f"Adultname{i}", "surname": f"Surname{i}",
+                     "dob": f"19{60 + i % 30}-0{1 + i % 9}-1{i % 9}", "record_date": "2024-03-01", **home})
+        rows.append({"record_id": f"rent{i}", "source": "rent", "first_name": f"Adultname{i}", "surname": f"Surname{i}",
+                     "dob": "", "record_date": "2024-05-01", **home})
+        rows.append({"record_id": f"school{i}", "source": "school", "first_name": f"Kidname{i}", "surname": f"Kid{i}",
+                     "dob": f"20{10 + i % 10}-0{1 + i % 9}-2{i % 9}", "record_date": "2024-02-01",
+                     "address": f"{i + 1} School Road", "postcode": "LS9 9ZZ"})
+    rows.append({"record_id": "jayden", "source": "school", "first_name": "Jayden", "surname": "Okafor",
+                 "dob": "2016-04-02", "record_date": "2024-02-01", "address": "7 Mill Lane", "postcode": "LS2 2BB"})
+    rows.append({"record_id": "rent-jayden", "source": "rent", "first_name": "JAYDEN", "surname": "OKAFOR",
+                 "dob": "", "record_date": "2024-05-01", "address": "7 Mill Lane", "postcode": "LS2 2BB"})
+    found = {}
+    for adult_sources in (True, False):
+        lk = earlyhelp.Linker({"adult_sources": adult_sources, "households": "present"})
+        lk.add_records(pd.DataFrame(rows))
+        persons = dict(zip([r["record_id"] for r in rows], lk.link().person_id))
+        assert persons["tax3"] == persons["rent3"]
+        found[adult_sources] = (lk.stats["adult_sources"], persons["jayden"] == persons["rent-jayden"])
+    assert found[True] == (1, False)
+    assert found[False] == (0, True)

@@ -78,6 +78,8 @@ struct LinkStats {
   /// Distinct first names whose sex the records taught (name_sex.hpp): a record without a sex
   /// takes its first name's in the person rules.
   std::uint64_t first_names_with_learnt_sex = 0;
+  /// Sources without dates of birth found to record adults only (Settings::adult_sources).
+  std::uint64_t adult_sources = 0;
   double fit_seconds = 0, predict_seconds = 0, cluster_seconds = 0;
 };
 

@@ -63,6 +63,11 @@ struct Settings {
   /// tax account at an old address) joins the one other person who carries its full name, when
   /// exactly one does and nothing conflicts (age, sex, a cannot-link).
   bool absorb_orphans = true;
+  /// A source that records no dates of birth of its own, whose records a first clustering joins to
+  /// persons under 16 far less often than the council's records are of under-16s, records adults:
+  /// its records are then born 16 years before their record's date, and the records are clustered
+  /// again with that bound (adult_sources.hpp).
+  bool adult_sources = true;
   /// Whether households are modelled (see Households). With them, person evidence that place
   /// cannot outweigh (person_rules.hpp): first names and dates of birth that both disagree, or
   /// twins, never link unless a person identifier agrees; EM's m-probabilities of disagreeing

@@ -41,11 +41,14 @@ struct BirthWindow {
 
 /// Per source id (PreparedRecords::sources), the youngest and oldest age in days it records
 /// people at; `learnt[s]` is false where too few records carry a date of birth and a date.
+/// `adult[s]` (empty, or per source) marks a source without learnt ages that records adults only
+/// (adult_sources.hpp): its records are born at least kAdultYears before their record's date.
 struct SourceAges {
   static constexpr std::size_t kMinDated = 50;     ///< records with both dates a source needs
   static constexpr std::int32_t kMarginDays = 365;  ///< added on each side of the learnt range
+  static constexpr int kAdultYears = 16;             ///< the age from which a source of adults records people
   std::vector<std::int32_t> youngest, oldest;
-  std::vector<bool> learnt;
+  std::vector<bool> learnt, adult;
 };
 
 /// Learns each source's age range from its records with a full date of birth and a record date.
