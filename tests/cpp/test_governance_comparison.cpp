@@ -48,7 +48,7 @@ TEST_SUITE("governance") {
     CHECK(r.resamples == 1000);
   }
 
-  TEST_CASE("governance.comparison: a perfect score beats noise; noise does not beat a perfect score") {
+  TEST_CASE("governance.comparison: a perfect score beats noise and noise does not beat a perfect score") {
     const Cases c(300);
     const BaselineComparison r = compare_with_baseline(c.y, c.perfect, c.noise, "noise");
     CHECK(r.roc_auc.score == 1.0);
