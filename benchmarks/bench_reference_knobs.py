@@ -8,7 +8,8 @@ a time (identity-error scale, council size), with a seed no reference model was 
 scores each domain's population as of the evaluation start with the SHIPPED bundle (nothing is
 retrained or tuned here), and reports per domain and variation ROC AUC, PR AUC and expected
 calibration error (ECE) against the activity baseline (service records in the past year, person and
-household; the better of the two), then the worst case over the variations.
+household; the better of the two): the difference with its 95% paired bootstrap interval and the
+verdict (scripts/train_reference_models' rule), then the worst case over the variations.
 
 Writes benchmarks/results/reference_knobs.md.
 """
@@ -64,26 +65,23 @@ def draw(cli, root: pathlib.Path, seed: int, persons: int, knobs):
     return root
 
 
-def judge(earlyhelp, domain, model, root):
-    """(ROC AUC, PR AUC, ECE, baseline ROC AUC, baseline PR AUC, rows, positives) of `model` on `root`."""
-    import pandas as pd
-
+def judge(earlyhelp, domain, model, root, resamples):
+    """The model on `root` against the activity baselines (paired bootstrap, trm.judge's rule): a
+    dict of rows, positives, ROC AUC, PR AUC, ECE and, for each of ROC AUC and PR AUC, the stronger
+    baseline's figure, the difference with its 95% interval; and the verdict over every baseline."""
     t = trm.table(earlyhelp, domain, root, [trm.EVAL_START])
-    act = trm.activity(root, trm.EVAL_START)
-    if "person_id" in t.columns:
-        j = t.join(act, on="person_id")
-        base = [j["person"].fillna(0).to_numpy(), j["household"].fillna(0).to_numpy()]
-    else:
-        per_h = act.groupby("household_id")["person"].sum()
-        base = [t.join(per_h.rename("household"), on="family_id")["household"].fillna(0).to_numpy()]
+    base = trm.baselines(t, trm.activity(root, trm.EVAL_START))
     y = t["outcome"].to_numpy()
     s = model.predict(t[list(domain.features)].to_numpy(np.float32)).ravel()
-    ev = earlyhelp.evaluate(y, s)
-    b = [earlyhelp.evaluate(y, x) for x in base]
-    o = ev.overall
-    return (float(o["roc_auc"].iloc[0]), float(o["pr_auc"].iloc[0]), float(o["ece"].iloc[0]),
-            max(float(x.overall["roc_auc"].iloc[0]) for x in b), max(float(x.overall["pr_auc"].iloc[0]) for x in b),
-            len(y), int(pd.Series(y).sum()))
+    ev = earlyhelp.evaluate(y, s, baselines=base, resamples=resamples, seed=0)
+    o = ev.overall.iloc[0]
+    out = {"rows": len(y), "positives": int(y.sum()), "roc_auc": float(o["roc_auc"]), "pr_auc": float(o["pr_auc"]),
+           "ece": float(o["ece"]), "verdict": ev.verdict}
+    for figure in ("ROC AUC", "PR AUC"):
+        rows = ev.baselines[ev.baselines["figure"] == figure]
+        strongest = rows.loc[rows["baseline_score"].idxmax()]  # the better baseline by this figure
+        out[figure] = {k: float(strongest[k]) for k in ("baseline_score", "difference", "lower", "upper")}
+    return out
 
 
 def main() -> int:
@@ -93,6 +91,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=301, help="a seed no reference model was trained or judged on")
     ap.add_argument("--work", default=None, help="keep the drawn councils here (default: a temporary folder)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "reference_knobs.md"))
+    ap.add_argument("--resamples", type=int, default=1000, help="paired bootstrap resamples against the baseline")
     a = ap.parse_args()
     used = {1} | {int(x) for x in (trm.TRAIN_SEEDS + "," + trm.EVAL_SEEDS).split(",")}
     assert a.seed not in used, "the demo's, training and evaluation seeds are not fresh"
@@ -115,7 +114,7 @@ def main() -> int:
     for name in domains:
         domain = earlyhelp.Domain.builtin(name)
         model = earlyhelp.Model.load(str(ROOT / "lib/profiling/models" / f"{name}.ehm"))
-        rows[name] = [judge(earlyhelp, domain, model, r) for r in roots]
+        rows[name] = [judge(earlyhelp, domain, model, r, a.resamples) for r in roots]
     load_end = os.getloadavg()
 
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -139,25 +138,36 @@ def main() -> int:
          "- Baseline: the count of service records in the past year (universal registers excluded), the person's "
          "and the household's, whichever ranks better (family domains: the household's).",
          "- ECE: expected calibration error of the score as a probability (lower is better).",
+         f"- Difference: model - baseline (the stronger baseline by that figure) with its 95% interval from "
+         f"{a.resamples} paired bootstrap resamples of the domain's units (persons or families), stratified by "
+         "outcome, seed 0 (earlyhelp.evaluate(baselines=...)). Verdict, against both baselines: beaten when every "
+         "interval (ROC AUC and PR AUC) lies above 0, not beaten when one lies below 0, otherwise not clearly "
+         "beaten (too few positives to tell).",
          "- Read with care: one seed per variation, and some populations have few positives (homelessness "
-         "families: 15 to 134), so a difference of a few hundredths in AUC between rows is within the noise of "
-         "one draw; the worst case is reported, not the default.", ""]
+         "families: 15 to 134); the intervals say how far one draw can be trusted; the worst case is reported, "
+         "not the default.", ""]
+    def diff(d):
+        return f"{d['difference']:+.4f} ({d['lower']:+.4f} to {d['upper']:+.4f})"
+
     for name in domains:
         L += [f"## {name}", "",
-              "| variation | rows | positives | ROC AUC | baseline ROC AUC | PR AUC | baseline PR AUC | ECE |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|"]
-        for (label, _), (auc, pr, ece, bauc, bpr, n, pos) in zip(VARIATIONS, rows[name]):
-            L.append(f"| {label} | {n:,} | {pos:,} | {auc:.4f} | {bauc:.4f} | {pr:.4f} | {bpr:.4f} | {ece:.4f} |")
+              "| variation | rows | positives | ROC AUC | baseline ROC AUC | difference (95% interval) | PR AUC | "
+              "baseline PR AUC | difference (95% interval) | ECE | verdict |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for (label, _), x in zip(VARIATIONS, rows[name]):
+            L.append(f"| {label} | {x['rows']:,} | {x['positives']:,} | {x['roc_auc']:.4f} | "
+                     f"{x['ROC AUC']['baseline_score']:.4f} | {diff(x['ROC AUC'])} | {x['pr_auc']:.4f} | "
+                     f"{x['PR AUC']['baseline_score']:.4f} | {diff(x['PR AUC'])} | {x['ece']:.4f} | {x['verdict']} |")
         r = rows[name]
-        worst_auc = min(x[0] for x in r)
-        worst_pr = min(x[1] for x in r)
-        worst_ece = max(x[2] for x in r)
-        margin = min(x[0] - x[3] for x in r)
-        beats = sum(1 for x in r if x[0] >= x[3] + 0.02 and x[1] >= x[4])
-        L += ["", f"Worst case over the variations: ROC AUC {worst_auc:.4f}, PR AUC {worst_pr:.4f}, ECE "
-                  f"{worst_ece:.4f}; smallest ROC AUC margin over the baseline {margin:+.4f}. The model clearly "
-                  f"beats the baseline (ROC AUC by 0.02 or more and PR AUC not below it) in {beats} of {len(r)} "
-                  "variations.", ""]
+        worst_lower = min(r, key=lambda x: x["ROC AUC"]["lower"])
+        counts = {v: sum(1 for x in r if x["verdict"] == v) for v in ("beaten", "not clearly beaten", "not beaten")}
+        L += ["", f"Worst case over the variations: ROC AUC {min(x['roc_auc'] for x in r):.4f}, PR AUC "
+                  f"{min(x['pr_auc'] for x in r):.4f}, ECE {max(x['ece'] for x in r):.4f}; smallest ROC AUC difference "
+                  f"{min(x['ROC AUC']['difference'] for x in r):+.4f}, lowest interval bound "
+                  f"{worst_lower['ROC AUC']['lower']:+.4f}; smallest PR AUC difference "
+                  f"{min(x['PR AUC']['difference'] for x in r):+.4f}. The baseline is beaten in {counts['beaten']} of "
+                  f"{len(r)} variations, not clearly beaten in {counts['not clearly beaten']}, not beaten in "
+                  f"{counts['not beaten']}.", ""]
     pathlib.Path(a.out).write_text("\n".join(L))
     print("\n".join(L))
     if tmp is not None:

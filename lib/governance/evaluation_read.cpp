@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <limits>
 #include <string>
 
@@ -99,6 +100,13 @@ SelectionMetrics read_selection(const Node& n) {
   return m;
 }
 
+Verdict read_verdict(const Node& n, std::string_view key) {
+  const std::string v = n.string(key);
+  for (Verdict x : {Verdict::beaten, Verdict::not_beaten, Verdict::not_clearly_beaten})
+    if (v == to_string(x)) return x;
+  n.fail(n.at(key), "\"beaten\", \"not beaten\" or \"not clearly beaten\"", n.get(key));
+}
+
 GroupMetrics read_group(const Node& n) {
   GroupMetrics g;
   g.column = n.string("column");
@@ -116,6 +124,35 @@ GroupMetrics read_group(const Node& n) {
   g.calibration_in_the_large = n.number("calibration_in_the_large");
   g.auc = n.number("auc");
   return g;
+}
+
+DifferenceInterval read_difference(const Node& n) {
+  DifferenceInterval d;
+  d.score = n.number("score");
+  d.baseline = n.number("baseline");
+  d.difference = n.number("difference");
+  d.lower = n.number("lower");
+  d.upper = n.number("upper");
+  d.verdict = read_verdict(n, "verdict");
+  return d;
+}
+
+BaselineComparison read_comparison(const Node& n) {
+  BaselineComparison c;
+  c.baseline = n.string("baseline");
+  c.rows = n.count("rows");
+  c.positives = n.count("positives");
+  c.resamples = static_cast<int>(n.count("resamples"));
+  const Json& seed = n.get("seed");
+  if (!seed.is_number_unsigned() && !(seed.is_number_integer() && seed.get<long long>() >= 0))
+    n.fail(n.at("seed"), "an integer of 0 or more", seed);
+  c.seed = seed.get<std::uint64_t>();
+  c.level = n.number("level");
+  c.min_difference = n.number("min_difference");
+  c.verdict = read_verdict(n, "verdict");
+  c.roc_auc = read_difference(n.child("roc_auc"));
+  c.pr_auc = read_difference(n.child("pr_auc"));
+  return c;
 }
 
 }  // namespace
@@ -176,6 +213,8 @@ EvaluationDocument evaluation_from_json(std::string_view text, std::string_view 
   e.options.fairness.min_positives = fairness.count("min_positives");
   e.options.fairness.min_negatives = fairness.count("min_negatives");
   top.each("by_group", [&](const Node& g) { e.by_group.push_back(read_group(g)); });
+  if (j.contains("baselines"))  // absent in files without a comparison
+    top.each("baselines", [&](const Node& c) { e.baselines.push_back(read_comparison(c)); });
   return d;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 namespace earlyhelp::governance {
 namespace {
@@ -53,7 +54,32 @@ Json group_json(const GroupMetrics& g) {
   return j;
 }
 
+Json difference_json(const DifferenceInterval& d) {
+  return Json{{"score", number(d.score)},   {"baseline", number(d.baseline)}, {"difference", number(d.difference)},
+              {"lower", number(d.lower)},   {"upper", number(d.upper)},
+              {"verdict", std::string(to_string(d.verdict))}};
+}
+
+Json comparison_json(const BaselineComparison& c) {
+  Json j;
+  j["baseline"] = c.baseline;
+  j["rows"] = c.rows;
+  j["positives"] = c.positives;
+  j["resamples"] = c.resamples;
+  j["seed"] = c.seed;
+  j["level"] = number(c.level);
+  j["min_difference"] = number(c.min_difference);
+  j["verdict"] = std::string(to_string(c.verdict));
+  j["roc_auc"] = difference_json(c.roc_auc);
+  j["pr_auc"] = difference_json(c.pr_auc);
+  return j;
+}
+
 std::string num(double v) { return format_figure(v); }
+std::string signed_num(double v) {
+  if (!std::isfinite(v)) return "n/a";
+  return fmt::format("{:+.4f}", std::abs(v) < 5e-5 ? 0.0 : v);
+}
 // A table cell: a '|' in a group label would end the cell.
 std::string cell(const std::string& s) {
   std::string out;
@@ -109,6 +135,11 @@ std::string evaluation_to_json(const Evaluation& e, const std::map<std::string, 
                        {"min_negatives", e.options.fairness.min_negatives}};
   j["by_group"] = Json::array();
   for (const GroupMetrics& g : e.by_group) j["by_group"].push_back(group_json(g));
+  if (!e.baselines.empty()) {  // written only when there are some, so older files read back the same
+    j["baselines"] = Json::array();
+    for (const BaselineComparison& c : e.baselines) j["baselines"].push_back(comparison_json(c));
+    j["verdict"] = std::string(to_string(overall_verdict(e.baselines)));
+  }
   return j.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
@@ -127,6 +158,26 @@ std::string evaluation_to_markdown(const Evaluation& e, const std::string& title
   line(fmt::format("| expected calibration error ({} {} bins) | {} |", e.options.n_bins,
                    to_string(e.options.binning), num(e.calibration.ece)));
   if (!e.probabilities) line("\nScores are not probabilities: Brier score and calibration do not apply.");
+  if (!e.baselines.empty()) {
+    const BaselineComparison& f = e.baselines.front();
+    line(fmt::format("\nAgainst the baselines on the same {} rows ({} positives): the difference model - baseline, "
+                     "with its {:g}% interval from {} paired bootstrap resamples of the rows, stratified by outcome "
+                     "(seed {}). A baseline is beaten when the interval lies above 0 for both ROC AUC and PR AUC{}, "
+                     "not beaten when it lies below 0 for either, and otherwise not clearly beaten (the sample "
+                     "cannot tell them apart).\n",
+                     f.rows, f.positives, f.level * 100, f.resamples, f.seed,
+                     f.min_difference > 0 ? fmt::format(" and the difference is at least {}", num(f.min_difference))
+                                          : std::string()));
+    line("| baseline | figure | model | baseline | difference | interval | verdict |");
+    line("| --- | --- | ---: | ---: | ---: | --- | --- |");
+    for (const BaselineComparison& c : e.baselines)
+      for (const auto& [name, d] : {std::pair<const char*, const DifferenceInterval&>{"ROC AUC", c.roc_auc},
+                                    std::pair<const char*, const DifferenceInterval&>{"PR AUC", c.pr_auc}})
+        line(fmt::format("| {} | {} | {} | {} | {} | {} to {} | {} |", cell(c.baseline), name, num(d.score),
+                         num(d.baseline), signed_num(d.difference), signed_num(d.lower), signed_num(d.upper),
+                         to_string(d.verdict)));
+    line(fmt::format("\nVerdict: the baseline is {}.", to_string(overall_verdict(e.baselines))));
+  }
   if (!e.selections.empty()) {
     line("\n| selection | selected | precision | recall | false-positive rate | false-negative rate |");
     line("| --- | ---: | ---: | ---: | ---: | ---: |");

@@ -192,3 +192,76 @@ def test_degenerate_input_is_a_typed_error():
                            min_positives=1, min_negatives=1)
     b = e.by_group[e.by_group.group == "b"].iloc[0]
     assert not b["judged"] and b["note"] == "0 positives, fewer than 1"
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_baseline_comparison_point_figures_match_sklearn(weighted):
+    y, s, w = draw(11, decimals=2)
+    base = np.round(s + np.random.default_rng(3).normal(0, 0.15, len(s)), 1)  # a weaker, heavily tied score
+    sw = w if weighted else None
+    e = earlyhelp.evaluate(y, s, weight=sw, baselines={"noisy": base}, resamples=200, seed=5)
+    b = e.baselines.set_index("figure")
+    assert list(e.baselines["baseline"]) == ["noisy", "noisy"]
+    auc, ap = sklearn_metrics.roc_auc_score, sklearn_metrics.average_precision_score
+    assert b.loc["ROC AUC", "score"] == pytest.approx(auc(y, s, sample_weight=sw), abs=TOL)
+    assert b.loc["ROC AUC", "baseline_score"] == pytest.approx(auc(y, base, sample_weight=sw), abs=TOL)
+    assert b.loc["PR AUC", "baseline_score"] == pytest.approx(ap(y, base, sample_weight=sw), abs=TOL)
+    assert b.loc["PR AUC", "difference"] == pytest.approx(ap(y, s, sample_weight=sw) - ap(y, base, sample_weight=sw),
+                                                          abs=TOL)
+    assert (b["lower"] <= b["difference"]).all() and (b["difference"] <= b["upper"]).all()
+    assert e.verdict in ("beaten", "not beaten", "not clearly beaten")
+    assert json.loads(e.to_json())["baselines"][0]["resamples"] == 200
+
+
+def test_baseline_comparison_interval_agrees_with_a_naive_sklearn_bootstrap():
+    """The library's interval against a plain paired, outcome-stratified bootstrap written with
+    numpy, scipy (AUC as the Mann-Whitney statistic, ties as half) and scikit-learn (average
+    precision); other random draws, so agreement within Monte Carlo error only."""
+    from scipy.stats import rankdata
+
+    y, s, _ = draw(12, n=300, decimals=2)
+    base = np.round(s + np.random.default_rng(4).normal(0, 0.2, len(s)), 1)
+    B = 500
+    e = earlyhelp.evaluate(y, s, baselines={"noisy": base}, resamples=B, seed=1)
+    rng = np.random.default_rng(0)
+    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    idx = np.concatenate([rng.choice(pos, (B, len(pos))), rng.choice(neg, (B, len(neg)))], axis=1)
+
+    def auc(score):
+        r = rankdata(score[idx], axis=1)[:, :len(pos)].sum(axis=1)
+        return (r - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
+
+    yy = y[idx[0]]  # the same outcomes in every resample: positives first
+    d = {"ROC AUC": auc(s) - auc(base),
+         "PR AUC": np.array([sklearn_metrics.average_precision_score(yy, s[i]) -
+                             sklearn_metrics.average_precision_score(yy, base[i]) for i in idx])}
+    b = e.baselines.set_index("figure")
+    for figure, diffs in d.items():
+        lo, hi = np.percentile(diffs, [2.5, 97.5])
+        width = hi - lo
+        assert b.loc[figure, "lower"] == pytest.approx(lo, abs=0.15 * width)
+        assert b.loc[figure, "upper"] == pytest.approx(hi, abs=0.15 * width)
+
+
+def test_baseline_comparison_verdicts_and_determinism():
+    rng = np.random.default_rng(9)
+    y = (np.arange(500) % 5 == 0).astype(int)
+    noise = rng.random(500)
+    e = earlyhelp.evaluate(y, y.astype(float), baselines={"noise": noise, "itself": y.astype(float)}, resamples=100)
+    v = e.baselines.set_index(["baseline", "figure"])["verdict"]
+    assert v[("noise", "ROC AUC")] == "beaten" and v[("itself", "ROC AUC")] == "not clearly beaten"
+    assert e.verdict == "not clearly beaten"  # the worst over the baselines
+    assert e.verdict_sentence("the activity baseline").startswith(
+        "the model does not clearly beat the activity baseline (difference model - baseline, 95% interval from 100 "
+        "paired resamples; 100 positives in 500 rows): noise: ROC AUC +")
+    assert earlyhelp.evaluate(y, noise, baselines={"perfect": y.astype(float)}, resamples=100).verdict == "not beaten"
+    again = earlyhelp.evaluate(y, y.astype(float), baselines={"noise": noise, "itself": y.astype(float)},
+                               resamples=100)
+    pd.testing.assert_frame_equal(e.baselines, again.baselines)
+    assert earlyhelp.evaluate(y, noise).verdict is None and e.baselines.columns[0] == "baseline"
+    with pytest.raises(earlyhelp.InvalidArgument, match="baseline"):
+        earlyhelp.evaluate(y, noise, baselines={"short": noise[:10]})
+    with pytest.raises(earlyhelp.InvalidArgument, match="resamples"):
+        earlyhelp.evaluate(y, noise, baselines={"b": noise}, resamples=0)
+    with pytest.raises(earlyhelp.InvalidArgument, match="baselines must be"):
+        earlyhelp.evaluate(y, noise, baselines=[noise])

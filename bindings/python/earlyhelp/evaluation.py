@@ -7,6 +7,11 @@ group and rule) and ``calibration`` (one row per bin), and writes JSON and Markd
 are computed by the C++ library (``earlyhelp/governance/evaluation.hpp``) and agree with
 scikit-learn's (roc_auc_score, average_precision_score, brier_score_loss, precision_score,
 recall_score, calibration_curve) within 1e-9, ties included. Never a bare accuracy.
+
+``baselines={"activity": counts}`` compares the score with baseline scores of the same cases by a
+paired bootstrap (``earlyhelp/governance/comparison.hpp``): ``Evaluation.baselines`` holds each
+difference in ROC AUC and PR AUC with its percentile interval and verdict, ``Evaluation.verdict``
+the overall one ("beaten" only when every interval lies above 0).
 """
 from __future__ import annotations
 
@@ -88,7 +93,9 @@ _BY_GROUP = ["column", "group", "selection", "rows", "positives", "negatives", "
              "base_rate", "mean_score", "selection_rate", "precision", "recall", "false_positive_rate",
              "false_negative_rate", "calibration_in_the_large", "auc"]
 _BINS = ["lower", "upper", "rows", "weight", "mean_score", "observed_rate"]
-_TEXT = {"selection", "column", "group", "note", "judged"}
+_BASELINES = ["baseline", "figure", "score", "baseline_score", "difference", "lower", "upper", "verdict", "rows",
+              "positives", "resamples", "seed", "level", "min_difference"]
+_TEXT = {"selection", "column", "group", "note", "judged", "baseline", "figure", "verdict"}
 
 
 def _numeric(df):
@@ -96,7 +103,7 @@ def _numeric(df):
     for c in df.columns:
         if c not in _TEXT:
             df[c] = df[c].astype("float64")
-            if c in ("rows", "positives", "negatives", "k") and df[c].notna().all():
+            if c in ("rows", "positives", "negatives", "k", "resamples", "seed") and df[c].notna().all():
                 df[c] = df[c].astype("int64")
     return df
 
@@ -113,6 +120,12 @@ class Evaluation:
     selected, judged, note, base_rate, mean_score, selection_rate, precision, recall,
     false_positive_rate, false_negative_rate, calibration_in_the_large, auc; a group too small to
     judge keeps its counts, has NaN rates, ``judged`` False and a ``note`` saying why.
+
+    ``baselines`` (empty without baselines): one row per baseline and figure (``ROC AUC``,
+    ``PR AUC``) with the model's ``score``, the ``baseline_score``, their ``difference``, the
+    interval's ``lower`` and ``upper`` bounds, the figure's ``verdict`` ("beaten", "not beaten",
+    "not clearly beaten"), rows, positives, resamples, seed, level and min_difference.
+    ``verdict``: the overall verdict over every baseline and figure, or None without baselines.
     """
 
     def __init__(self, native):
@@ -127,6 +140,14 @@ class Evaluation:
         self.overall = _numeric(pd.DataFrame([{**base, **r} for r in rules], columns=_OVERALL))
         self.by_group = _numeric(pd.DataFrame(doc["by_group"], columns=_BY_GROUP))
         self.calibration = _numeric(pd.DataFrame(doc["calibration"]["bins"], columns=_BINS))
+        self.baselines = _numeric(pd.DataFrame(
+            [{"baseline": c["baseline"], "figure": label, "score": c[key]["score"],
+              "baseline_score": c[key]["baseline"], "difference": c[key]["difference"], "lower": c[key]["lower"],
+              "upper": c[key]["upper"], "verdict": c[key]["verdict"],
+              **{f: c[f] for f in ("rows", "positives", "resamples", "seed", "level", "min_difference")}}
+             for c in doc.get("baselines", []) for key, label in (("roc_auc", "ROC AUC"), ("pr_auc", "PR AUC"))],
+            columns=_BASELINES))
+        self.verdict = doc.get("verdict")
         self.binning = doc["calibration"]["binning"]
         self.probabilities = doc["probabilities"]
 
@@ -147,6 +168,12 @@ class Evaluation:
                 f.write(text)
         return text
 
+    def verdict_sentence(self, what: str = "the baseline") -> str:
+        """The verdict against the baselines in one sentence with the differences and intervals,
+        e.g. "the model does not clearly beat the activity baseline (...): household: ROC AUC
+        +0.0237 (-0.0151 to +0.0624), PR AUC ...". Raises InvalidArgument without baselines."""
+        return self.native.verdict_sentence(str(what))
+
     def __repr__(self):
         row = self.overall.iloc[0]
         return (f"<Evaluation rows={row['rows']} positives={row['positives']} "
@@ -155,7 +182,8 @@ class Evaluation:
 
 def evaluate(y_true, score, groups=None, k: Iterable[int] | int = (), threshold=None, weight=None,
              n_bins: int = 10, binning: str = "uniform", min_positives: int = 10,
-             min_negatives: int = 10) -> Evaluation:
+             min_negatives: int = 10, baselines: Mapping[str, object] | None = None, resamples: int = 1000,
+             seed: int = 0, level: float = 0.95, min_difference: float = 0.0) -> Evaluation:
     """Evaluates a risk score against outcomes, overall and by group.
 
     Parameters
@@ -174,6 +202,14 @@ def evaluate(y_true, score, groups=None, k: Iterable[int] | int = (), threshold=
     n_bins, binning : calibration bins, ``"uniform"`` (equal widths, default) or ``"quantile"``
     min_positives, min_negatives : a group with fewer cases with (without) the outcome is reported
         with its counts but not judged
+    baselines : dict of name -> baseline score of the same cases (e.g. an activity count), or a
+        DataFrame of them (one column each). Each is compared with ``score`` by a paired bootstrap
+        of the cases (rows), stratified by outcome: the difference score - baseline in ROC AUC
+        and PR AUC with its percentile interval, and the verdict: "beaten" when the interval lies
+        above 0 (and the difference is at least ``min_difference``), "not beaten" when it lies
+        below 0, else "not clearly beaten". See ``Evaluation.baselines`` and ``Evaluation.verdict``.
+    resamples, seed, level, min_difference : the bootstrap's resamples, its seed (same seed, same
+        interval), the interval's coverage and the smallest difference that counts as beaten
 
     Raises ``earlyhelp.InvalidArgument`` for labels other than 0/1, NaN scores, one outcome class
     only, mismatched lengths or a bad option.
@@ -190,6 +226,19 @@ def evaluate(y_true, score, groups=None, k: Iterable[int] | int = (), threshold=
     else:
         ts = [float(t) for t in threshold]
     names, values = _groups(groups, len(y), ref_index)
+    if baselines is None:
+        b_names, b_scores = [], []
+    elif hasattr(baselines, "columns") or isinstance(baselines, Mapping):
+        items = ([(str(c), baselines[c]) for c in baselines.columns] if hasattr(baselines, "columns")
+                 else [(str(k), v) for k, v in baselines.items()])
+        b_names = [name for name, _ in items]
+        b_scores = [_vector(f"baseline '{name}'", v) for name, v in items]
+    else:
+        raise InvalidArgument(f"evaluate: baselines must be a dict of name -> scores, a DataFrame or None, not "
+                              f"{type(baselines).__name__}")
+    if int(seed) < 0:
+        raise InvalidArgument(f"evaluate: seed is {seed}, expected an integer >= 0")
     native = _ev.evaluate(y, s, w, names, values, ks, ts, int(n_bins), str(binning), int(min_positives),
-                          int(min_negatives))
+                          int(min_negatives), b_names, b_scores, int(resamples), int(seed), float(level),
+                          float(min_difference))
     return Evaluation(native)

@@ -11,6 +11,10 @@
 /// say) the figures that only mean something for probabilities — Brier score, calibration curve,
 /// ECE, calibration in the large — are NaN and `probabilities` is false.
 ///
+/// Against a baseline score (an activity count) on the same rows, add compare_with_baseline()'s
+/// paired bootstrap to `baselines`; the writers report each difference, its interval and the
+/// verdict.
+///
 /// Example:
 /// @code
 /// using namespace earlyhelp::governance;
@@ -22,6 +26,7 @@
 
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/types.hpp"
+#include "earlyhelp/governance/comparison.hpp"
 #include "earlyhelp/governance/fairness.hpp"
 #include "earlyhelp/governance/metrics.hpp"
 
@@ -57,6 +62,9 @@ struct Evaluation {
   CalibrationCurve calibration;               ///< its ece is the expected calibration error
   std::vector<SelectionMetrics> selections;
   std::vector<GroupMetrics> by_group;  ///< every grouping, each group, each rule
+  /// The score against baselines on the same rows (comparison.hpp), in reporting order; empty
+  /// unless the caller adds them (compare_with_baseline); the verdict is overall_verdict of them.
+  std::vector<BaselineComparison> baselines;
   EvaluationOptions options;
 };
 

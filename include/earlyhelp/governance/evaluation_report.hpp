@@ -23,8 +23,17 @@
 ///                "positives": 201, "negatives": 9899, "selected": 48, "judged": true, "note": "",
 ///                "base_rate": ..., "mean_score": ..., "selection_rate": ..., "precision": ...,
 ///                "recall": ..., "false_positive_rate": ..., "false_negative_rate": ...,
-///                "calibration_in_the_large": ..., "auc": ...}, ...]}
+///                "calibration_in_the_large": ..., "auc": ...}, ...],
+///  "baselines": [{"baseline": "activity, household", "rows": 20000, "positives": 412,
+///                 "resamples": 1000, "seed": 0, "level": 0.95, "min_difference": 0.0,
+///                 "verdict": "not clearly beaten",
+///                 "roc_auc": {"score": 0.81, "baseline": 0.79, "difference": 0.02, "lower": -0.01,
+///                             "upper": 0.05, "verdict": "not clearly beaten"},
+///                 "pr_auc": {...}}, ...],
+///  "verdict": "not clearly beaten"}
 /// @endcode
+/// "baselines" and "verdict" (comparison.hpp) are written only when the evaluation holds
+/// comparisons, and read when present, so files written before them read back unchanged.
 
 #include "earlyhelp/governance/evaluation.hpp"
 
