@@ -15,6 +15,8 @@
 #include "cli.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/forecast/forecast.hpp"
+#include "earlyhelp/governance/comparison.hpp"
+#include "earlyhelp/governance/evaluation.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/ingest.hpp"
 #include "earlyhelp/io/output_file.hpp"
@@ -133,13 +135,14 @@ void print_profiles(const std::string& extracts, const features::Linkage& links,
   fmt::print("  {:<23} {:>7} {:>9} {:>7} {:>6}   {:<34}\n", "domain", "scored", "at/above", "contact", "alerts",
              "reference model on unseen councils");
   for (const auto& d : r.domains) {
-    const auto m = profiling::DomainModel::reference(d.domain);
-    const auto& ev = m.model.info().evaluation;
-    auto fig = [&ev](const char* k) { const auto it = ev.find(k); return it == ev.end() ? std::nan("") : it->second; };
-    fmt::print("  {:<23} {:>7} {:>9} {:>7} {:>6}   ROC AUC {:.3f} (activity baseline {:.3f}), PR AUC {:.3f} ({:.3f})\n",
+    // The shipped evaluation (evaluation/<domain>.json): its figures and the paired bootstrap's
+    // verdict against the activity baseline.
+    const governance::Evaluation ev = profiling::reference_evaluation(d.domain).evaluation;
+    fmt::print("  {:<23} {:>7} {:>9} {:>7} {:>6}   ROC AUC {:.3f}, PR AUC {:.3f}; activity baseline {}\n",
                d.domain + (d.subject_kind == profiling::SubjectKind::family ? " (families)" : ""), d.subjects,
-               d.above_threshold, d.in_contact, d.decisions.alerts.size(), fig("roc_auc"),
-               fig("activity_baseline_roc_auc"), fig("pr_auc"), fig("activity_baseline_pr_auc"));
+               d.above_threshold, d.in_contact, d.decisions.alerts.size(), ev.roc_auc, ev.pr_auc,
+               ev.baselines.empty() ? std::string_view("not compared")
+                                    : governance::to_string(governance::overall_verdict(ev.baselines)));
     run.count(d.domain + "_alerts", static_cast<double>(d.decisions.alerts.size()));
     for (const auto& a : d.decisions.alerts) top.push_back(&a);
   }
