@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <unordered_map>
 
 namespace earlyhelp::linkage {
@@ -249,6 +250,19 @@ void Linker::cluster() {
   const auto t0 = std::chrono::steady_clock::now();
   settings_.progress("cluster", 0, 1);
   const std::size_t n = table_.n_identities();
+  // The person rules' inputs (evidence ids, first-name sources, spans at a postcode) read only the
+  // records: with two threads they are found on the second while this one sets the dates of birth,
+  // birth windows and cannot-links (a serial stretch of the county's clustering). Declared before
+  // anything that may throw: on an exception it is waited for, and it reads only table_.
+  struct RuleInputs {
+    std::vector<std::uint32_t> evidence, name_sources;
+    std::vector<DaySpan> spans;
+  };
+  const auto rule_inputs = [this] {
+    return RuleInputs{person_evidence_ids(table_), first_name_sources(table_), identity_spans(table_)};
+  };
+  std::future<RuleInputs> pending;
+  if (households_ && resolve_threads(settings_.n_threads) >= 2) pending = std::async(std::launch::async, rule_inputs);
   uf_ = ConstrainedUnionFind();
   uf_.resize(n);
   for (std::size_t x = 0; x < n; ++x) uf_.set_dob(static_cast<std::uint32_t>(x), table_.dob[x], table_.source_mask[x]);
@@ -267,15 +281,16 @@ void Linker::cluster() {
   decltype(conflicts_)().swap(conflicts_);
   const PersonGuard guard = person_guard();
   if (households_) {
-    const std::vector<std::uint32_t> evidence = person_evidence_ids(table_);
+    const RuleInputs in = pending.valid() ? pending.get() : rule_inputs();  // get() rethrows its error
+    const std::vector<std::uint32_t>& evidence = in.evidence;
     for (std::size_t x = 0; x < n; ++x)
       if (evidence[x] != 0) uf_.set_person(static_cast<std::uint32_t>(x), evidence[x]);
-    const std::vector<std::uint32_t> name_sources = first_name_sources(table_);
+    const std::vector<std::uint32_t>& name_sources = in.name_sources;
     for (std::size_t x = 0; x < n; ++x) {
       const auto xi = static_cast<std::uint32_t>(x);
       uf_.set_name(xi, first_name_for_rules(table_, xi), name_sources[x]);
     }
-    const std::vector<DaySpan> spans = identity_spans(table_);
+    const std::vector<DaySpan>& spans = in.spans;
     for (std::size_t x = 0; x < n; ++x)
       uf_.set_stay(static_cast<std::uint32_t>(x), table_.postcode_id[x], spans[x].first, spans[x].last);
   }
