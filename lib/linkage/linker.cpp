@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <unordered_map>
 
 namespace earlyhelp::linkage {
@@ -250,6 +251,20 @@ void Linker::cluster() {
   const auto t0 = std::chrono::steady_clock::now();
   settings_.progress("cluster", 0, 1);
   const std::size_t n = table_.n_identities();
+  // The person rules' inputs (evidence ids, first-name sources, spans at a postcode) read only the
+  // records: with two threads they are found on the second while this one learns the sources' ages
+  // and sets the dates of birth, birth windows and cannot-links (a serial stretch of the county's
+  // clustering). Declared before anything that may throw: on an exception it is waited for, and it
+  // reads only table_.
+  struct RuleInputs {
+    std::vector<std::uint32_t> evidence, name_sources;
+    std::vector<DaySpan> spans;
+  };
+  const auto rule_inputs = [this] {
+    return RuleInputs{person_evidence_ids(table_), first_name_sources(table_), identity_spans(table_)};
+  };
+  std::future<RuleInputs> pending;
+  if (households_ && resolve_threads(settings_.n_threads) >= 2) pending = std::async(std::launch::async, rule_inputs);
   // Records without a date of birth still say when their person was born, give or take (the ages
   // their source records people at, and not before the record's date: source_ages.hpp). A source
   // without dates of birth learning its ages from the persons a first run joined its records to
@@ -258,9 +273,8 @@ void Linker::cluster() {
   // then the groups are built again with that bound.
   source_ages_ = learn_source_ages(table_);  // kept for records added later
   const PersonGuard guard = person_guard();
-  const std::vector<std::uint32_t> evidence = households_ ? person_evidence_ids(table_) : std::vector<std::uint32_t>();
-  const std::vector<std::uint32_t> name_sources = households_ ? first_name_sources(table_) : std::vector<std::uint32_t>();
-  const std::vector<DaySpan> spans = households_ ? identity_spans(table_) : std::vector<DaySpan>();
+  RuleInputs in;
+  bool have_inputs = false;
   const auto build_groups = [&] {
     uf_ = ConstrainedUnionFind();
     uf_.resize(n);
@@ -271,14 +285,18 @@ void Linker::cluster() {
     for (const auto& chunk : conflicts_)
       for (const auto& [a, b] : chunk) uf_.cannot_link(a, b);
     if (households_) {
-      for (std::size_t x = 0; x < n; ++x)
-        if (evidence[x] != 0) uf_.set_person(static_cast<std::uint32_t>(x), evidence[x]);
-      for (std::size_t x = 0; x < n; ++x) {
-        const auto xi = static_cast<std::uint32_t>(x);
-        uf_.set_name(xi, first_name_for_rules(table_, xi), name_sources[x]);
+      if (!have_inputs) {
+        in = pending.valid() ? pending.get() : rule_inputs();  // get() rethrows its error
+        have_inputs = true;
       }
       for (std::size_t x = 0; x < n; ++x)
-        uf_.set_stay(static_cast<std::uint32_t>(x), table_.postcode_id[x], spans[x].first, spans[x].last);
+        if (in.evidence[x] != 0) uf_.set_person(static_cast<std::uint32_t>(x), in.evidence[x]);
+      for (std::size_t x = 0; x < n; ++x) {
+        const auto xi = static_cast<std::uint32_t>(x);
+        uf_.set_name(xi, first_name_for_rules(table_, xi), in.name_sources[x]);
+      }
+      for (std::size_t x = 0; x < n; ++x)
+        uf_.set_stay(static_cast<std::uint32_t>(x), table_.postcode_id[x], in.spans[x].first, in.spans[x].last);
     }
     cluster_edges(links_, uf_, /*keep_closed_apart=*/false, &table_.dob, households_ ? &guard : nullptr);
   };
