@@ -18,7 +18,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <future>
+#include <memory>
 #include <unordered_map>
 
 namespace earlyhelp::linkage {
@@ -275,6 +277,9 @@ void Linker::cluster() {
   const PersonGuard guard = person_guard();
   RuleInputs in;
   bool have_inputs = false;
+  bool second_build = false;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> spill(settings_.adult_sources ? std::tmpfile() : nullptr, &std::fclose);
+  std::size_t spilled = 0;  // chunks of conflicts_ in `spill`, the first ones
   const auto build_groups = [&] {
     uf_ = ConstrainedUnionFind();
     uf_.resize(n);
@@ -282,8 +287,35 @@ void Linker::cluster() {
     const std::vector<BirthWindow> windows = birth_windows(table_, source_ages_);
     for (std::size_t x = 0; x < n; ++x)
       if (windows[x].known()) uf_.set_birth_window(static_cast<std::uint32_t>(x), windows[x].earliest, windows[x].latest);
-    for (const auto& chunk : conflicts_)
-      for (const auto& [a, b] : chunk) uf_.cannot_link(a, b);
+    // Each chunk of pairs goes as soon as the union-find holds them, so the two copies never peak
+    // together (+1 GiB on the 600,000-person county). When a second build may follow, the first
+    // moves each chunk to an unnamed temporary file on its way out and the second reads them back,
+    // in the same order; from a write that fails on, the chunks stay in memory instead.
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> back;
+    for (std::size_t c = 0; c < conflicts_.size(); ++c) {
+      auto& chunk = conflicts_[c];
+      const std::vector<std::pair<std::uint32_t, std::uint32_t>>* pairs = &chunk;
+      if (second_build && c < spilled) {
+        std::uint64_t size = 0;
+        if (std::fread(&size, sizeof size, 1, spill.get()) != 1) throw IOError("cluster: cannot read back its temporary file");
+        back.resize(static_cast<std::size_t>(size));
+        if (size > 0 && std::fread(back.data(), sizeof back[0], back.size(), spill.get()) != back.size())
+          throw IOError("cluster: cannot read back its temporary file");
+        pairs = &back;
+      }
+      for (const auto& [a, b] : *pairs) uf_.cannot_link(a, b);
+      if (second_build || !settings_.adult_sources) {
+        std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(chunk);
+      } else if (spill != nullptr && spilled == c) {
+        const std::uint64_t size = chunk.size();
+        const bool written = std::fwrite(&size, sizeof size, 1, spill.get()) == 1 &&
+                             (size == 0 || std::fwrite(chunk.data(), sizeof chunk[0], chunk.size(), spill.get()) == chunk.size());
+        if (written) {
+          ++spilled;
+          std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(chunk);
+        }
+      }
+    }
     if (households_) {
       if (!have_inputs) {
         in = pending.valid() ? pending.get() : rule_inputs();  // get() rethrows its error
@@ -308,6 +340,9 @@ void Linker::cluster() {
     if (learn_adult_sources(table_, group_of, source_ages_)) {
       for (std::size_t s = 0; s < source_ages_.adult.size(); ++s)
         if (source_ages_.adult[s]) ++stats_.adult_sources;
+      second_build = true;
+      if (spill != nullptr && (std::fflush(spill.get()) != 0 || std::fseek(spill.get(), 0, SEEK_SET) != 0))
+        throw IOError("cluster: cannot read back its temporary file");
       build_groups();
     }
   }
