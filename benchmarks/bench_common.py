@@ -50,3 +50,16 @@ def parse_summary(text: str) -> dict:
         raise SystemExit("unexpected link output:\n" + text)
     keys = ["records", "identities", "pairs", "links", "persons", "seconds", "read", "fit", "predict", "cluster"]
     return {k: float(v) for k, v in zip(keys, m.groups())}
+
+
+def training_script():
+    """scripts/train_reference_models as a module: its councils, tables, baselines and fits, so the
+    benchmarks that judge the reference models share one definition of each."""
+    import importlib.machinery
+    import importlib.util
+
+    path = pathlib.Path(__file__).resolve().parent.parent / "scripts" / "train_reference_models"
+    loader = importlib.machinery.SourceFileLoader("train_reference_models", str(path))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("train_reference_models", loader))
+    loader.exec_module(module)
+    return module

@@ -15,8 +15,6 @@ Writes benchmarks/results/reference_knobs.md.
 """
 import argparse
 import datetime as dt
-import importlib.machinery
-import importlib.util
 import os
 import pathlib
 import shutil
@@ -28,13 +26,10 @@ import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from bench_common import cmake_cache, cpu_model  # noqa: E402
+from bench_common import cmake_cache, cpu_model, training_script  # noqa: E402
 
 # The evaluation helpers of the training script (one definition of the baseline and the tables).
-_loader = importlib.machinery.SourceFileLoader("train_reference_models", str(ROOT / "scripts/train_reference_models"))
-_spec = importlib.util.spec_from_loader("train_reference_models", _loader)
-trm = importlib.util.module_from_spec(_spec)
-_loader.exec_module(trm)
+trm = training_script()
 
 # (label, synth arguments): one knob away from the default each; the default draw is the reference.
 VARIATIONS = [

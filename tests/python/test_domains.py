@@ -29,6 +29,18 @@ def test_builtin_domains():
     assert earlyhelp.Domain.builtin("homelessness").level == "family"
 
 
+def test_reference_bundles_score_their_domains_features(source_dir):
+    # A domain's feature list and its shipped reference bundle change together (retraining):
+    # the bundle scores exactly the domain's features, in the domain's order.
+    for name in earlyhelp.Domain.builtin_names():
+        model = earlyhelp.Model.load(str(source_dir / "lib" / "profiling" / "models" / f"{name}.ehm"))
+        assert list(model.feature_names) == list(earlyhelp.Domain.builtin(name).features), name
+    # The homelessness candidates a council holds (issue 15), defined in its domain JSON.
+    feats = earlyhelp.Domain.builtin("homelessness").features
+    assert {"family_rent_nosp_90d", "family_private_tenancy_end", "family_care_leaver",
+            "family_single_person_discount_new", "family_adult_substance_misuse"} <= set(feats)
+
+
 def test_training_table_several_dates(council):
     data, root = council
     t = earlyhelp.training_table("asb", data, root / "persons.csv", ["2023-04-01", "2023-10-01"],
