@@ -2,6 +2,7 @@
 #include "earlyhelp/linkage/incremental.hpp"
 
 #include "earlyhelp/linkage/comparison.hpp"
+#include "earlyhelp/linkage/pair_conflict.hpp"
 #include "earlyhelp/linkage/person_rules.hpp"
 
 #include <algorithm>
@@ -136,7 +137,7 @@ void link_new_identities(const PreparedRecords& r, std::size_t first_new, const 
       if (w >= threshold) {
         if (guard == nullptr || !(*guard)(xi, c)) edges.push_back({c, xi, w});
       }
-      else if (scorer.conflict(v) && look_alike(v)) uf.cannot_link(c, xi);
+      else if (keep_apart(r, scorer, v, xi, c, guard != nullptr)) uf.cannot_link(c, xi);
     }
     index.add(r, xi);
   }
