@@ -122,7 +122,7 @@ void link_new_identities(const PreparedRecords& r, std::size_t first_new, const 
     }
     const std::vector<DaySpan> spans = identity_spans(r, first_new);
     for (std::size_t x = first_new; x < n; ++x)
-      uf.set_stay(static_cast<std::uint32_t>(x), r.postcode_id[x], spans[x].first, spans[x].last);
+      uf.set_stay(static_cast<std::uint32_t>(x), spans[x].place, spans[x].first, spans[x].last);
   }
   identity_person.resize(n, UINT32_MAX);
   const double threshold = weight_from_probability(settings.match_threshold);
