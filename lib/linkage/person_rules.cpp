@@ -237,8 +237,7 @@ bool one_place(const PreparedRecords& r, std::uint32_t place_a, std::uint32_t pl
   if (place_a == place_b) return true;
   if (place_a == 0 || place_b == 0) return false;
   const std::uint32_t x = place_a - 1, y = place_b - 1;
-  const std::uint32_t pa = r.postcode_id[x], pb = r.postcode_id[y];
-  if (pa == pb) return true;
+  const std::uint32_t pa = r.postcode_id[x], pb = r.postcode_id[y];  // one_postcode: equal, or one error
   const std::uint32_t ha = house_of(r, x), hb = house_of(r, y);
   return (ha == hb || ha == 0 || hb == 0) && one_postcode(r, pa, pb);
 }

@@ -94,10 +94,10 @@ std::vector<std::uint32_t> person_evidence_ids(const PreparedRecords& r);
 bool one_postcode(const PreparedRecords& r, std::uint32_t postcode_a, std::uint32_t postcode_b);
 
 /// Whether two places of identity_spans() (DaySpan::place) may be one place typed twice: the same
-/// postcode, or postcodes one keying error apart (one_postcode) at the same house number (or one
-/// without a number). Neighbours' postcodes often differ in one letter (HX11 6QN and HX11 6QL on
-/// one street), so a postcode one error from another is the same place only at the same house:
-/// 127 School Street HX11 6QN and 97 School Street HX11 6QL are two homes. PersonGuard::one_place.
+/// house number (or one without a number) at the same postcode or at postcodes one keying error
+/// apart (one_postcode). A place is a house: 5 and 127 School Street HX11 6QN are two homes, and
+/// neighbours' postcodes often differ in one letter, so 97 School Street HX11 6QL is a third,
+/// while 127 School St HX11 6QM is a typo of the first. PersonGuard::one_place.
 bool one_place(const PreparedRecords& r, std::uint32_t place_a, std::uint32_t place_b);
 
 /// A span of record dates (day numbers); `first` > `last` when no record is dated. `place`: the
