@@ -120,21 +120,6 @@ void ConstrainedUnionFind::set_name(std::uint32_t x, std::uint32_t name, std::ui
 
 namespace {
 
-// Whether two groups each go by a first name two sources confirm and every first name of one is
-// only another form of every first name of the other.
-template <class Names, class AliasOnly>
-bool names_apart(const Names& a, const Names& b, const AliasOnly& alias_only) {
-  const auto confirmed = [](const auto& s) { return two_sources(s.sources); };
-  if (std::none_of(a.begin(), a.end(), confirmed) || std::none_of(b.begin(), b.end(), confirmed)) return false;
-  for (const auto& x : a)
-    for (const auto& y : b)
-      if (x.name == y.name) return false;
-  for (const auto& x : a)
-    for (const auto& y : b)
-      if (!alias_only(x.identity, y.identity)) return false;
-  return true;
-}
-
 // Whether two groups go by first names that are only other forms of one another's (no first name
 // of one is one of the other's, and every pair is another form of one name and nothing closer:
 // Mia and Amelia, Jack and John), whatever the sources.
@@ -148,6 +133,15 @@ bool names_only_forms(const Names& a, const Names& b, const AliasOnly& alias_onl
     for (const auto& y : b)
       if (!alias_only(x.identity, y.identity)) return false;
   return true;
+}
+
+// Whether two groups each go by a first name two sources confirm and every first name of one is
+// only another form of every first name of the other.
+template <class Names, class AliasOnly>
+bool names_apart(const Names& a, const Names& b, const AliasOnly& alias_only) {
+  const auto confirmed = [](const auto& s) { return two_sources(s.sources); };
+  if (std::none_of(a.begin(), a.end(), confirmed) || std::none_of(b.begin(), b.end(), confirmed)) return false;
+  return names_only_forms(a, b, alias_only);
 }
 
 }  // namespace
