@@ -204,8 +204,9 @@ bool ConstrainedUnionFind::conflicts(std::uint32_t a, std::uint32_t b, bool dob_
   // the date cannot tell them apart, the names do not join them).
   if (guard != nullptr && guard->one_place) {
     const bool undated = dobs_[ra].empty() || dobs_[rb].empty();
-    if ((undated || guard->alias_only) && elsewhere_meanwhile(stays_[ra], stays_[rb], guard->one_place, kStayMarginDays) &&
-        (undated || names_only_forms(names_[ra], names_[rb], guard->alias_only)))
+    // Names first: two dated groups mostly share a first name, which ends it.
+    if ((undated || (guard->alias_only && names_only_forms(names_[ra], names_[rb], guard->alias_only))) &&
+        elsewhere_meanwhile(stays_[ra], stays_[rb], guard->one_place, kStayMarginDays))
       return true;
   }
   if (std::max(earliest_[ra], earliest_[rb]) > std::min(latest_[ra], latest_[rb])) return true;
