@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "earlyhelp/linkage/cluster.hpp"
 
+#include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/fnv1a.hpp"
 #include "earlyhelp/linkage/dates.hpp"
 #include "earlyhelp/linkage/source_ages.hpp"
@@ -85,6 +86,15 @@ bool some_dob_within(const Dobs& dobs, std::int32_t earliest, std::int32_t lates
     const auto [lo, hi] = dob_days(seen.dob);
     return lo <= latest && hi >= earliest;
   });
+}
+
+// Whether two groups' birth windows (and dates of birth) exclude each other: the windows do not
+// meet, or a group's dates of birth all fall outside the other's window.
+template <class Dobs>
+bool windows_apart(const Dobs& dobs_a, std::int32_t earliest_a, std::int32_t latest_a, const Dobs& dobs_b,
+                   std::int32_t earliest_b, std::int32_t latest_b) {
+  return std::max(earliest_a, earliest_b) > std::min(latest_a, latest_b) ||
+         !some_dob_within(dobs_a, earliest_b, latest_b) || !some_dob_within(dobs_b, earliest_a, latest_a);
 }
 
 // A first name or date of birth that at least two sources recorded (bit mask).
@@ -209,9 +219,7 @@ bool ConstrainedUnionFind::conflicts(std::uint32_t a, std::uint32_t b, bool dob_
         elsewhere_meanwhile(stays_[ra], stays_[rb], guard->one_place, kStayMarginDays))
       return true;
   }
-  if (std::max(earliest_[ra], earliest_[rb]) > std::min(latest_[ra], latest_[rb])) return true;
-  if (!some_dob_within(dobs_[ra], earliest_[rb], latest_[rb]) || !some_dob_within(dobs_[rb], earliest_[ra], latest_[ra]))
-    return true;
+  if (windows_apart(dobs_[ra], earliest_[ra], latest_[ra], dobs_[rb], earliest_[rb], latest_[rb])) return true;
   if (confirmed_apart(dobs_[ra], dobs_[rb])) return true;
   if (dob_guard && !dobs_[ra].empty() && !dobs_[rb].empty()) {
     const auto& other = dobs_[rb];
@@ -224,6 +232,58 @@ bool ConstrainedUnionFind::conflicts(std::uint32_t a, std::uint32_t b, bool dob_
   for (std::size_t i = 0; i < cannot_[ra].size(); ++i)
     if (find(cannot_[ra][i]) == rb) return true;
   return false;
+}
+
+bool ConstrainedUnionFind::narrow_birth_windows(const std::vector<Edge>& edges, const std::vector<std::uint8_t>& joined,
+                                                const std::vector<BirthWindow>& before, const std::vector<BirthWindow>& now,
+                                                const std::vector<std::int32_t>& dob_of) {
+  const std::size_t n = parent_.size();
+  EH_CHECK(joined.size() == edges.size(), "narrow_birth_windows: {} edges but {} join flags", edges.size(), joined.size());
+  EH_CHECK(before.size() == n && now.size() == n && dob_of.size() == n,
+           "narrow_birth_windows: {} elements, but {} windows before, {} now and {} dates of birth", n, before.size(),
+           now.size(), dob_of.size());
+  for (std::size_t x = 0; x < n; ++x)
+    if (now[x].earliest < before[x].earliest || now[x].latest > before[x].latest) return false;
+  // The joins again, in their order, holding per group only what the window checks read (its
+  // window and its dates of birth, kept as unite keeps them) and joining as unite joins (by rank),
+  // so each group has the root it has here.
+  struct Group {
+    std::uint32_t parent, rank = 0;
+    std::int32_t earliest, latest;
+    std::vector<DobSeen> dobs;
+  };
+  std::vector<Group> g(n);
+  for (std::size_t x = 0; x < n; ++x) {
+    g[x].parent = static_cast<std::uint32_t>(x);
+    g[x].earliest = now[x].earliest;
+    g[x].latest = now[x].latest;
+    if (dob_of[x] != 0) g[x].dobs.push_back(DobSeen{dob_of[x], 0});
+  }
+  const auto root_of = [&g](std::uint32_t x) {
+    while (g[x].parent != x) x = g[x].parent = g[g[x].parent].parent;
+    return x;
+  };
+  for (std::size_t i = 0; i < edges.size(); ++i) {
+    if (joined[i] == 0) continue;  // refused before: the same or a narrower window refuses it again
+    std::uint32_t ra = root_of(edges[i].a), rb = root_of(edges[i].b);
+    if (ra == rb) continue;
+    if (windows_apart(g[ra].dobs, g[ra].earliest, g[ra].latest, g[rb].dobs, g[rb].earliest, g[rb].latest)) return false;
+    if (g[ra].rank < g[rb].rank) std::swap(ra, rb);
+    g[rb].parent = ra;
+    if (g[ra].rank == g[rb].rank) ++g[ra].rank;
+    g[ra].earliest = std::max(g[ra].earliest, g[rb].earliest);
+    g[ra].latest = std::min(g[ra].latest, g[rb].latest);
+    for (const DobSeen& d : g[rb].dobs) add_seen(g[ra].dobs, d, [](const DobSeen& s) { return s.dob; }, kSeenMax);
+    std::vector<DobSeen>().swap(g[rb].dobs);
+  }
+  for (std::size_t x = 0; x < n; ++x)  // the same joins: the same roots (else something else changed)
+    if (root_of(static_cast<std::uint32_t>(x)) != find(static_cast<std::uint32_t>(x))) return false;
+  for (std::size_t x = 0; x < n; ++x)  // only a group's root's window is read
+    if (parent_[x] == x) {
+      earliest_[x] = g[x].earliest;
+      latest_[x] = g[x].latest;
+    }
+  return true;
 }
 
 bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b, bool dob_guard, const PersonGuard* guard) {
@@ -276,16 +336,19 @@ bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b, bool dob_guar
 }
 
 void cluster_edges(std::vector<Edge>& edges, ConstrainedUnionFind& uf, bool keep_closed_apart,
-                   const std::vector<std::int32_t>* dob_of, const PersonGuard* guard) {
+                   const std::vector<std::int32_t>* dob_of, const PersonGuard* guard, std::vector<std::uint8_t>* joined) {
   std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) {
     if (x.weight != y.weight) return x.weight > y.weight;
     if (x.a != y.a) return x.a < y.a;
     return x.b < y.b;
   });
-  for (const Edge& e : edges) {
+  if (joined != nullptr) joined->assign(edges.size(), 0);
+  for (std::size_t i = 0; i < edges.size(); ++i) {
+    const Edge& e = edges[i];
     if (keep_closed_apart && uf.find(e.a) != uf.find(e.b) && uf.closed(e.a) && uf.closed(e.b)) continue;
     const bool scored_on_dob = dob_of != nullptr && (*dob_of)[e.a] != 0 && (*dob_of)[e.b] != 0;
-    uf.unite(e.a, e.b, !scored_on_dob, guard);
+    const bool one = uf.unite(e.a, e.b, !scored_on_dob, guard);
+    if (joined != nullptr) (*joined)[i] = one ? 1 : 0;
   }
 }
 

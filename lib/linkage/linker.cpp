@@ -280,11 +280,11 @@ void Linker::cluster() {
   bool second_build = false;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> spill(settings_.adult_sources ? std::tmpfile() : nullptr, &std::fclose);
   std::size_t spilled = 0;  // chunks of conflicts_ in `spill`, the first ones
-  const auto build_groups = [&] {
+  std::vector<std::uint8_t> joined;  // the first build's decisions, per link (cluster_edges)
+  const auto build_groups = [&](const std::vector<BirthWindow>& windows) {
     uf_ = ConstrainedUnionFind();
     uf_.resize(n);
     for (std::size_t x = 0; x < n; ++x) uf_.set_dob(static_cast<std::uint32_t>(x), table_.dob[x], table_.source_mask[x]);
-    const std::vector<BirthWindow> windows = birth_windows(table_, source_ages_);
     for (std::size_t x = 0; x < n; ++x)
       if (windows[x].known()) uf_.set_birth_window(static_cast<std::uint32_t>(x), windows[x].earliest, windows[x].latest);
     // Each chunk of pairs goes as soon as the union-find holds them, so the two copies never peak
@@ -330,9 +330,11 @@ void Linker::cluster() {
       for (std::size_t x = 0; x < n; ++x)
         uf_.set_stay(static_cast<std::uint32_t>(x), in.spans[x].place, in.spans[x].first, in.spans[x].last);
     }
-    cluster_edges(links_, uf_, /*keep_closed_apart=*/false, &table_.dob, households_ ? &guard : nullptr);
+    cluster_edges(links_, uf_, /*keep_closed_apart=*/false, &table_.dob, households_ ? &guard : nullptr,
+                  settings_.adult_sources && !second_build ? &joined : nullptr);
   };
-  build_groups();
+  std::vector<BirthWindow> windows = birth_windows(table_, source_ages_);
+  build_groups(windows);
   stats_.adult_sources = 0;
   if (settings_.adult_sources) {
     std::vector<std::uint32_t> group_of(n);
@@ -340,10 +342,20 @@ void Linker::cluster() {
     if (learn_adult_sources(table_, group_of, source_ages_)) {
       for (std::size_t s = 0; s < source_ages_.adult.size(); ++s)
         if (source_ages_.adult[s]) ++stats_.adult_sources;
-      second_build = true;
-      if (spill != nullptr && (std::fflush(spill.get()) != 0 || std::fseek(spill.get(), 0, SEEK_SET) != 0))
-        throw IOError("cluster: cannot read back its temporary file");
-      build_groups();
+      std::vector<std::uint32_t>().swap(group_of);
+      // The bound only narrows windows: when the first build's joins all pass the narrower windows
+      // again, building again would make the same joins, and the windows are narrowed in place
+      // (on the county: no second build). Otherwise the groups are built again.
+      const std::vector<BirthWindow> before = std::move(windows);
+      windows = birth_windows(table_, source_ages_);
+      const bool narrowed = uf_.narrow_birth_windows(links_, joined, before, windows, table_.dob);
+      std::vector<std::uint8_t>().swap(joined);
+      if (!narrowed) {
+        second_build = true;
+        if (spill != nullptr && (std::fflush(spill.get()) != 0 || std::fseek(spill.get(), 0, SEEK_SET) != 0))
+          throw IOError("cluster: cannot read back its temporary file");
+        build_groups(windows);
+      }
     }
   }
   for (auto& chunk : conflicts_) std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(chunk);
