@@ -348,7 +348,7 @@ TEST_SUITE("person_rules") {
     PreparedRecords r;
     r.add({person("a", "oliver", "smith", "", "127 school street", "HX11 6QN"),
            person("b", "oliver", "smith", "", "97 school street", "HX11 6QL"),     // a neighbour
-           person("c", "oliver", "smith", "", "127 school st", "HX11 6QM"),        // a typo at his house
+           person("c", "oliver", "smith", "", "127 school st", "HX11 6QP"),        // a typo at his house
            person("d", "oliver", "smith", "", "school street", "HX11 6QL"),        // no house number
            person("e", "oliver", "smith", "", "5 school street", "HX11 6QN"),      // another house there
            person("f", "olly", "smith", "", "127 school street", "HX11 6QN"),      // same house

@@ -6,9 +6,9 @@
 /// a pair a person-level conflict when its first names or dates of birth disagree at a level true
 /// matches rarely show (FellegiSunter::conflict), and look-alikes in conflict (namesakes, one
 /// family at one home) may never end in one person, whatever record would bridge them. But the
-/// comparison's first-name levels are coarse: Arj and Arjun (a short form), Jaco and Jake (two
-/// keying errors), or Jake and Jacob (another form of one name) fall to its lowest levels, while the
-/// person rules (person_rules.hpp) reconcile them. A first-name disagreement the person rules
+/// comparison's first-name levels are coarse: Arj and Arjun or Raj and Rajesh (short forms), Jaco
+/// and Jake or Jacob and Jakub (two keying errors) fall to its lowest levels, while the person
+/// rules (person_rules.hpp) reconcile them. A first-name disagreement the person rules
 /// reconcile, on dates of birth that do not disagree, is therefore no conflict: the pair is not
 /// linked on its own weight, but it does not keep a man's undated record from the person his
 /// other records make him (a social care record of Jaco Wood, at the home where Jacob Wood is

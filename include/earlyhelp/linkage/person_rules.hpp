@@ -97,7 +97,7 @@ bool one_postcode(const PreparedRecords& r, std::uint32_t postcode_a, std::uint3
 /// house number (or one without a number) at the same postcode or at postcodes one keying error
 /// apart (one_postcode). A place is a house: 5 and 127 School Street HX11 6QN are two homes, and
 /// neighbours' postcodes often differ in one letter, so 97 School Street HX11 6QL is a third,
-/// while 127 School St HX11 6QM is a typo of the first. PersonGuard::one_place.
+/// while 127 School St HX11 6QP is a typo of the first. PersonGuard::one_place.
 bool one_place(const PreparedRecords& r, std::uint32_t place_a, std::uint32_t place_b);
 
 /// A span of record dates (day numbers); `first` > `last` when no record is dated. `place`: the
