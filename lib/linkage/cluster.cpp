@@ -130,12 +130,12 @@ void ConstrainedUnionFind::set_name(std::uint32_t x, std::uint32_t name, std::ui
 
 namespace {
 
-// Whether two groups each go by a first name two sources confirm and every first name of one is
-// only another form of every first name of the other.
+// Whether two groups go by first names that are only other forms of one another's (no first name
+// of one is one of the other's, and every pair is another form of one name and nothing closer:
+// Mia and Amelia, Jack and John), whatever the sources.
 template <class Names, class AliasOnly>
-bool names_apart(const Names& a, const Names& b, const AliasOnly& alias_only) {
-  const auto confirmed = [](const auto& s) { return two_sources(s.sources); };
-  if (std::none_of(a.begin(), a.end(), confirmed) || std::none_of(b.begin(), b.end(), confirmed)) return false;
+bool names_only_forms(const Names& a, const Names& b, const AliasOnly& alias_only) {
+  if (a.empty() || b.empty()) return false;
   for (const auto& x : a)
     for (const auto& y : b)
       if (x.name == y.name) return false;
@@ -143,6 +143,15 @@ bool names_apart(const Names& a, const Names& b, const AliasOnly& alias_only) {
     for (const auto& y : b)
       if (!alias_only(x.identity, y.identity)) return false;
   return true;
+}
+
+// Whether two groups each go by a first name two sources confirm and every first name of one is
+// only another form of every first name of the other.
+template <class Names, class AliasOnly>
+bool names_apart(const Names& a, const Names& b, const AliasOnly& alias_only) {
+  const auto confirmed = [](const auto& s) { return two_sources(s.sources); };
+  if (std::none_of(a.begin(), a.end(), confirmed) || std::none_of(b.begin(), b.end(), confirmed)) return false;
+  return names_only_forms(a, b, alias_only);
 }
 
 }  // namespace
@@ -200,9 +209,16 @@ bool ConstrainedUnionFind::conflicts(std::uint32_t a, std::uint32_t b, bool dob_
       for (const auto& [eb, y] : persons_[rb])
         if (ea != eb && (*guard)(x, y)) return true;
   if (guard != nullptr && guard->alias_only && names_apart(names_[ra], names_[rb], guard->alias_only)) return true;
-  if (guard != nullptr && guard->one_place && (dobs_[ra].empty() || dobs_[rb].empty()) &&
-      elsewhere_meanwhile(stays_[ra], stays_[rb], guard->one_place, kStayMarginDays))
-    return true;
+  // One place at a time: for a group without a date of birth, and for two dated groups whose
+  // first names are only other forms of one name (a Jack Smith and a John Smith born on one day:
+  // the date cannot tell them apart, the names do not join them).
+  if (guard != nullptr && guard->one_place) {
+    const bool undated = dobs_[ra].empty() || dobs_[rb].empty();
+    // Names first: two dated groups mostly share a first name, which ends it.
+    if ((undated || (guard->alias_only && names_only_forms(names_[ra], names_[rb], guard->alias_only))) &&
+        elsewhere_meanwhile(stays_[ra], stays_[rb], guard->one_place, kStayMarginDays))
+      return true;
+  }
   if (windows_apart(dobs_[ra], earliest_[ra], latest_[ra], dobs_[rb], earliest_[rb], latest_[rb])) return true;
   if (confirmed_apart(dobs_[ra], dobs_[rb])) return true;
   if (dob_guard && !dobs_[ra].empty() && !dobs_[rb].empty()) {

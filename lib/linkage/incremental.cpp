@@ -2,6 +2,7 @@
 #include "earlyhelp/linkage/incremental.hpp"
 
 #include "earlyhelp/linkage/comparison.hpp"
+#include "earlyhelp/linkage/pair_conflict.hpp"
 #include "earlyhelp/linkage/person_rules.hpp"
 
 #include <algorithm>
@@ -121,7 +122,7 @@ void link_new_identities(const PreparedRecords& r, std::size_t first_new, const 
     }
     const std::vector<DaySpan> spans = identity_spans(r, first_new);
     for (std::size_t x = first_new; x < n; ++x)
-      uf.set_stay(static_cast<std::uint32_t>(x), r.postcode_id[x], spans[x].first, spans[x].last);
+      uf.set_stay(static_cast<std::uint32_t>(x), spans[x].place, spans[x].first, spans[x].last);
   }
   identity_person.resize(n, UINT32_MAX);
   const double threshold = weight_from_probability(settings.match_threshold);
@@ -136,7 +137,7 @@ void link_new_identities(const PreparedRecords& r, std::size_t first_new, const 
       if (w >= threshold) {
         if (guard == nullptr || !(*guard)(xi, c)) edges.push_back({c, xi, w});
       }
-      else if (scorer.conflict(v) && look_alike(v)) uf.cannot_link(c, xi);
+      else if (keep_apart(r, scorer, v, xi, c, guard != nullptr)) uf.cannot_link(c, xi);
     }
     index.add(r, xi);
   }

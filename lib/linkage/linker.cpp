@@ -86,7 +86,7 @@ void Linker::decide_households() {
 PersonGuard Linker::person_guard() const {
   PersonGuard guard([this](std::uint32_t a, std::uint32_t b) { return never_one_person(table_, a, b); });
   guard.alias_only = [this](std::uint32_t a, std::uint32_t b) { return first_names_alias_only(table_, a, b); };
-  guard.one_place = [this](std::uint32_t p, std::uint32_t q) { return one_postcode(table_, p, q); };
+  guard.one_place = [this](std::uint32_t p, std::uint32_t q) { return one_place(table_, p, q); };
   return guard;
 }
 
@@ -328,7 +328,7 @@ void Linker::cluster() {
         uf_.set_name(xi, first_name_for_rules(table_, xi), in.name_sources[x]);
       }
       for (std::size_t x = 0; x < n; ++x)
-        uf_.set_stay(static_cast<std::uint32_t>(x), table_.postcode_id[x], in.spans[x].first, in.spans[x].last);
+        uf_.set_stay(static_cast<std::uint32_t>(x), in.spans[x].place, in.spans[x].first, in.spans[x].last);
     }
     cluster_edges(links_, uf_, /*keep_closed_apart=*/false, &table_.dob, households_ ? &guard : nullptr,
                   settings_.adult_sources && !second_build ? &joined : nullptr);

@@ -6,6 +6,7 @@
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
 #include "earlyhelp/linkage/linker.hpp"
+#include "earlyhelp/linkage/pair_conflict.hpp"
 #include "earlyhelp/linkage/person_rules.hpp"
 
 #include <fmt/format.h>
@@ -59,7 +60,7 @@ PairOutcome judge_pair(const PreparedRecords& r, const FellegiSunter& scorer, co
   if (two_homes(a, c)) return PairOutcome::conflict;
   // Never one person: not a link (the cluster guard keeps them apart).
   if (weight >= threshold) return person_rules && never_one_person(r, a, c) ? PairOutcome::none : PairOutcome::link;
-  return scorer.conflict(v) && look_alike(v) ? PairOutcome::conflict : PairOutcome::none;
+  return keep_apart(r, scorer, v, a, c, person_rules) ? PairOutcome::conflict : PairOutcome::none;
 }
 
 std::vector<std::vector<std::uint32_t>> assign_blocks(const BlockingPlan& plan, std::size_t n_parts,

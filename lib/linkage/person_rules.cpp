@@ -224,8 +224,38 @@ bool one_postcode(const PreparedRecords& r, std::uint32_t a, std::uint32_t b) {
   return std::max(x.size(), y.size()) - std::min(x.size(), y.size()) <= 1 && osa_distance(x, y) <= 1;
 }
 
+namespace {
+
+std::uint32_t house_of(const PreparedRecords& r, std::uint32_t x) {
+  const std::uint32_t a = r.address_id[x];
+  return a != 0 && a < r.address_info.size() ? r.address_info[a].house : 0;
+}
+
+}  // namespace
+
+bool one_place(const PreparedRecords& r, std::uint32_t place_a, std::uint32_t place_b) {
+  if (place_a == place_b) return true;
+  if (place_a == 0 || place_b == 0) return false;
+  const std::uint32_t x = place_a - 1, y = place_b - 1;
+  const std::uint32_t pa = r.postcode_id[x], pb = r.postcode_id[y];  // one_postcode: equal, or one error
+  const std::uint32_t ha = house_of(r, x), hb = house_of(r, y);
+  return (ha == hb || ha == 0 || hb == 0) && one_postcode(r, pa, pb);
+}
+
 std::vector<DaySpan> identity_spans(const PreparedRecords& r, std::size_t first_identity) {
   std::vector<DaySpan> out(r.n_identities());
+  {
+    // Places: the first identity at each postcode and house number.
+    std::unordered_map<std::uint64_t, std::uint32_t> first_at;
+    first_at.reserve(r.n_identities());
+    for (std::size_t x = 0; x < out.size(); ++x) {
+      const std::uint32_t pc = r.postcode_id[x];
+      if (pc == 0) continue;
+      const auto xi = static_cast<std::uint32_t>(x);
+      const std::uint32_t place = first_at.emplace((std::uint64_t{pc} << 32) | house_of(r, xi), xi + 1).first->second;
+      if (x >= first_identity) out[x].place = place;
+    }
+  }
   const std::size_t first_rec = first_identity < out.size() ? r.first_record[first_identity] : r.record_ids.size();
   for (std::size_t rec = first_rec; rec < r.record_ids.size(); ++rec) {
     const std::uint32_t x = r.identity_of[rec];

@@ -86,7 +86,10 @@ class ConstrainedUnionFind {
   /// recorded at another place more than kStayMarginDays both before and after it: a Sophie Green
   /// without a date of birth recorded at one address in 2023 is not the Sophie Green recorded at
   /// another address in 2022 and 2024, while one who moved (all records at the old address before
-  /// those at the new) still joins. Groups that both carry dates of birth are judged on them.
+  /// those at the new) still joins. Groups that both carry dates of birth are judged on them,
+  /// unless (with `alias_only`) their first names are only other forms of one another's: a Jack
+  /// Smith and a John Smith born on one day, each recorded at his own home while the other was
+  /// recorded at his, are two boys (the date cannot tell them apart and the names do not join them).
   void set_stay(std::uint32_t x, std::uint32_t place, std::int32_t first_day, std::int32_t last_day);
   static constexpr std::int32_t kStayMarginDays = 31;  ///< a month: a snapshot on the day of a move
   /// Whether joining the groups of a and b would violate a cannot-link, join groups whose birth

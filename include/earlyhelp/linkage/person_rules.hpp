@@ -93,13 +93,25 @@ std::vector<std::uint32_t> person_evidence_ids(const PreparedRecords& r);
 /// inserted, deleted, replaced, or two neighbours transposed). PersonGuard::one_place.
 bool one_postcode(const PreparedRecords& r, std::uint32_t postcode_a, std::uint32_t postcode_b);
 
-/// A span of record dates (day numbers); `first` > `last` when no record is dated.
+/// Whether two places of identity_spans() (DaySpan::place) may be one place typed twice: the same
+/// house number (or one without a number) at the same postcode or at postcodes one keying error
+/// apart (one_postcode). A place is a house: 5 and 127 School Street HX11 6QN are two homes, and
+/// neighbours' postcodes often differ in one letter, so 97 School Street HX11 6QL is a third,
+/// while 127 School St HX11 6QP is a typo of the first. PersonGuard::one_place.
+bool one_place(const PreparedRecords& r, std::uint32_t place_a, std::uint32_t place_b);
+
+/// A span of record dates (day numbers); `first` > `last` when no record is dated. `place`: the
+/// identity's place (its postcode and house number) for ConstrainedUnionFind::set_stay, as one
+/// plus the first identity of the table at that postcode and house number (so the same on every
+/// call as identities are added); 0 without a postcode.
 struct DaySpan {
   std::int32_t first = INT32_MAX, last = INT32_MIN;
+  std::uint32_t place = 0;
 };
 
 /// For each identity from `first_identity` on (earlier ones stay empty), the first and last dates
-/// of its dated records, for ConstrainedUnionFind::set_stay. Complexity O(records).
+/// of its dated records and its place, for ConstrainedUnionFind::set_stay. Complexity
+/// O(records + identities) expected.
 std::vector<DaySpan> identity_spans(const PreparedRecords& r, std::size_t first_identity = 0);
 
 /// Pairs of identities at one home under one surname, with both first names and both dates of
