@@ -47,7 +47,46 @@ std::size_t rows_as_of(const EventStore& store, const std::vector<Date>& as_of, 
   return rows;
 }
 
+void push_rule_features(const detail::Rule& r, std::vector<std::size_t>& out) {
+  for (const auto& c : r.conditions) out.push_back(c.feature);
+  for (const auto& sub : r.rules) push_rule_features(sub, out);
+}
+
+// `wanted` (one flag per feature; empty: every feature) with every feature a flagged one reads.
+std::vector<char> wanted_closure(const FeatureSet& set, std::vector<char> wanted) {
+  const auto& feats = set.features();
+  if (wanted.empty()) return std::vector<char>(feats.size(), 1);
+  EH_CHECK(wanted.size() == feats.size(), "features: only: {} flags for {} features", wanted.size(), feats.size());
+  std::vector<std::size_t> stack;
+  for (std::size_t j = 0; j < feats.size(); ++j)
+    if (wanted[j]) stack.push_back(j);
+  std::fill(wanted.begin(), wanted.end(), 0);
+  while (!stack.empty()) {
+    const std::size_t j = stack.back();
+    stack.pop_back();
+    if (wanted[j]) continue;
+    wanted[j] = 1;
+    const detail::Plan& plan = feats[j].plan;
+    if (feats[j].kind == Kind::count_true) stack.insert(stack.end(), plan.inputs.begin(), plan.inputs.end());
+    if (feats[j].kind == Kind::rule) push_rule_features(plan.rule, stack);
+    if (feats[j].kind == Kind::rollup && plan.of) stack.push_back(*plan.of);
+    for (const auto& part : plan.parts)
+      if (part.what != detail::TemplatePart::What::text) stack.push_back(part.feature);
+  }
+  return wanted;
+}
+
 }  // namespace
+
+std::vector<char> needed_features(const FeatureSet& set, const std::vector<std::string>& names) {
+  std::vector<char> wanted(set.size(), 0);
+  for (const std::string& name : names) {
+    const auto j = set.find(name);
+    EH_CHECK(j.has_value(), "features: no feature \"{}\" in the definitions \"{}\"", name, set.name());
+    wanted[*j] = 1;
+  }
+  return wanted_closure(set, std::move(wanted));
+}
 
 std::vector<Date> parse_as_of(std::string_view list) {
   std::vector<Date> out;
@@ -82,15 +121,19 @@ void blocks_of_levels(const FeatureSet& set, const EventStore& store, const std:
   EH_CHECK(store.streams.size() == set.schema().streams.size(),
            "features: the store holds {} streams, the definitions' schema {}", store.streams.size(),
            set.schema().streams.size());
-  const Evaluator ev(set, store);
+  const bool any_family = std::any_of(set.features().begin(), set.features().end(),
+                                      [](const FeatureDef& f) { return f.level == Level::family; });
   for (const Level level : levels)
-    EH_CHECK(level == Level::person || !ev.family_features().empty(),
+    EH_CHECK(level == Level::person || any_family,
              "features: the family level needs family features (rollup, or count_true and rule over them); the "
              "definitions \"{}\" have none",
              set.name());
+  const std::vector<char> only = wanted_closure(set, options.only);
+  const Evaluator ev(set, store, &only);
   const std::vector<std::size_t>& fam = ev.family_features();
   const std::size_t nf = set.size();
-  const bool families = !fam.empty() && !store.household_ids.empty();
+  const bool family_level = std::find(levels.begin(), levels.end(), Level::family) != levels.end();
+  const bool families = (!fam.empty() || family_level) && !store.household_ids.empty();
   const std::size_t block_rows = std::max<std::size_t>(1, options.block_rows);
   // Per level: its columns, its progress stage, its rows over every date and those done.
   struct PerLevel {

@@ -112,7 +112,9 @@ struct Day {
 
 class Evaluator {
  public:
-  Evaluator(const FeatureSet& set, const EventStore& st) : set_(set), st_(st) {
+  // With `only` (one flag per feature, closed under what features read: needed_features), only
+  // the flagged features are computed; the others stay NaN in the rows.
+  Evaluator(const FeatureSet& set, const EventStore& st, const std::vector<char>* only = nullptr) : set_(set), st_(st) {
     const auto& feats = set.features();
     bound_.resize(feats.size());
     for (std::size_t j = 0; j < feats.size(); ++j) {
@@ -168,8 +170,9 @@ class Evaluator {
     // Person features the family roll-ups read, with what they depend on.
     needed_for_family_.assign(feats.size(), 0);
     std::vector<std::size_t> stack;
-    for (const auto& f : feats)
-      if (f.kind == Kind::rollup && f.plan.of) stack.push_back(*f.plan.of);
+    const auto wanted = [only](std::size_t j) { return only == nullptr || only->empty() || (*only)[j] != 0; };
+    for (std::size_t j = 0; j < feats.size(); ++j)
+      if (wanted(j) && feats[j].kind == Kind::rollup && feats[j].plan.of) stack.push_back(*feats[j].plan.of);
     while (!stack.empty()) {
       const std::size_t j = stack.back();
       stack.pop_back();
@@ -182,7 +185,7 @@ class Evaluator {
     }
     slot_.assign(feats.size(), -1);
     for (std::size_t j = 0; j < feats.size(); ++j) {
-      (feats[j].level == Level::person ? person_features_ : family_features_).push_back(j);
+      if (wanted(j)) (feats[j].level == Level::person ? person_features_ : family_features_).push_back(j);
       if (needed_for_family_[j]) {
         slot_[j] = static_cast<int>(closure_.size());
         closure_.push_back(j);

@@ -280,8 +280,8 @@ TEST_CASE("features.compute: family roll-ups over the members known on the date"
 TEST_CASE("features.compute: several dates, person_row, blocks, threads and errors") {
   Fixture f;
   const std::vector<Date> dates{*parse_date("2023-06-01"), kAsOf, *parse_date("2024-07-01")};
-  const FeatureTable one = compute(f.set, f.store, dates, Level::person, {1, 2, {}});
-  const FeatureTable two = compute(f.set, f.store, dates, Level::person, {2, 1, {}});
+  const FeatureTable one = compute(f.set, f.store, dates, Level::person, {1, 2, {}, {}});
+  const FeatureTable two = compute(f.set, f.store, dates, Level::person, {2, 1, {}, {}});
   CHECK(one.ids == two.ids);
   REQUIRE(one.values.size() == two.values.size());  // identical bits for any thread count and block size
   CHECK(std::memcmp(one.values.data(), two.values.data(), sizeof(float) * static_cast<std::size_t>(one.values.size())) == 0);
@@ -300,7 +300,7 @@ TEST_CASE("features.compute over several levels: each table as computed alone, p
   Fixture f;
   const std::vector<Date> dates{*parse_date("2023-06-01"), kAsOf, *parse_date("2024-07-01")};
   std::vector<std::string> stages;
-  ComputeOptions co{2, 2, {}};
+  ComputeOptions co{2, 2, {}, {}};
   co.progress = [&](std::string_view stage, std::uint64_t done, std::uint64_t) {
     if (done == 0) stages.emplace_back(stage);
   };
@@ -308,7 +308,7 @@ TEST_CASE("features.compute over several levels: each table as computed alone, p
   CHECK(stages == std::vector<std::string>{"family features", "person features"});
   REQUIRE(both.size() == 2);
   for (const FeatureTable& t : both) {
-    const FeatureTable alone = compute(f.set, f.store, dates, t.level, {1, 3, {}});
+    const FeatureTable alone = compute(f.set, f.store, dates, t.level, {1, 3, {}, {}});
     CHECK(t.ids == alone.ids);
     CHECK(t.columns == alone.columns);
     CHECK(t.as_of == alone.as_of);
@@ -327,6 +327,38 @@ TEST_CASE("features.compute over several levels: each table as computed alone, p
   CHECK_THROWS_AS(compute(f.set, f.store, {kAsOf}, std::vector<Level>{}), InvalidArgument);
 }
 
+TEST_CASE("features.compute with only: the features asked for and what they read as in full, every other column NaN") {
+  Fixture f;
+  const std::vector<Date> dates{kAsOf, *parse_date("2024-07-01")};
+  // A family roll-up of a person feature: asking for it needs its member feature too.
+  const auto& feats = f.set.features();
+  const auto rollup = std::find_if(feats.begin(), feats.end(), [](const FeatureDef& d) {
+    return d.level == Level::family && d.kind == Kind::rollup && d.plan.of.has_value();
+  });
+  REQUIRE(rollup != feats.end());
+  const std::string member = feats[*rollup->plan.of].name;
+  ComputeOptions co{2, 3, {}, {}};
+  co.only = needed_features(f.set, {rollup->name});
+  CHECK(co.only[*f.set.find(member)] == 1);
+  const std::size_t wanted = static_cast<std::size_t>(std::count(co.only.begin(), co.only.end(), 1));
+  CHECK(wanted < feats.size());
+  const std::vector<FeatureTable> part = compute(f.set, f.store, dates, {Level::family, Level::person}, co);
+  const std::vector<FeatureTable> full = compute(f.set, f.store, dates, {Level::family, Level::person});
+  for (std::size_t t = 0; t < 2; ++t) {
+    REQUIRE(part[t].ids == full[t].ids);
+    REQUIRE(part[t].columns == full[t].columns);
+    for (std::size_t c = 0; c < part[t].columns.size(); ++c) {
+      const bool asked = co.only[*f.set.find(part[t].columns[c])] != 0;
+      for (Index r = 0; r < part[t].values.rows(); ++r) {
+        const float a = part[t].values(r, static_cast<Index>(c)), b = full[t].values(r, static_cast<Index>(c));
+        if (asked) CHECK(std::memcmp(&a, &b, sizeof a) == 0);
+        else CHECK(std::isnan(a));
+      }
+    }
+  }
+  CHECK_THROWS_WITH_AS(needed_features(f.set, {"no_such_feature"}), doctest::Contains("no_such_feature"), InvalidArgument);
+}
+
 TEST_CASE("features.csv: the file is the same for any block size and thread count (blocks written in the background)") {
   Fixture f;
   const std::vector<Date> dates{*parse_date("2023-06-01"), kAsOf, *parse_date("2024-07-01")};
@@ -340,8 +372,8 @@ TEST_CASE("features.csv: the file is the same for any block size and thread coun
     CHECK_FALSE(std::filesystem::exists(path + ".part"));
     return eh_test::slurp(path);
   };
-  const std::string one_block = write("a.csv", {1, 65536, {}});
-  const std::string row_blocks = write("b.csv", {2, 1, {}});  // eleven blocks, each formatted while the last is written
+  const std::string one_block = write("a.csv", {1, 65536, {}, {}});
+  const std::string row_blocks = write("b.csv", {2, 1, {}, {}});  // eleven blocks, each formatted while the last is written
   CHECK(one_block == row_blocks);
   // header and one line per row, in the table's order
   CHECK(std::count(one_block.begin(), one_block.end(), '\n') == 12);

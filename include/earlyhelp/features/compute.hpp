@@ -31,6 +31,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -47,7 +48,16 @@ struct ComputeOptions {
   std::size_t block_rows = 65536;  ///< rows per block handed to a sink
   /// Progress ("features": rows over every as-of date, after each block; core/progress.hpp).
   Progress progress{};
+  /// When not empty: per feature of the set, whether its value is wanted (see needed_features);
+  /// only those are computed, and every other column is NaN. Empty: every feature.
+  std::vector<char> only;
 };
+
+/// Per feature of `set`, whether computing `names` needs it: the features named and every feature
+/// their values or sentences read (a rule's conditions, count_true's inputs, a roll-up's member
+/// feature, a template's values), over and over. For ComputeOptions::only.
+/// @throws InvalidArgument naming a feature the set does not have.
+std::vector<char> needed_features(const FeatureSet& set, const std::vector<std::string>& names);
 
 /// Computes the table at `level` for each date in `as_of` and hands it to `sink` block by block,
 /// in row order (memory does not grow with the table).
