@@ -4,6 +4,7 @@
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
 #include "earlyhelp/linkage/adult_sources.hpp"
+#include "earlyhelp/linkage/pair_conflict.hpp"
 #include "earlyhelp/linkage/homes.hpp"
 #include "earlyhelp/linkage/input_checks.hpp"
 #include "earlyhelp/linkage/model_check.hpp"
@@ -453,11 +454,13 @@ Explanation Linker::explain(std::string_view record_a, std::string_view record_b
   WeightParts parts;
   ex.weight = scorer_.weight(table_, a, b, v, parts);
   if (parts.place_once != 0) ex.terms.push_back({"place counted once", "address, postcode, town and property", parts.place_once});
-  if (parts.discount > 0) {
-    ex.conflict = true;
+  if (parts.discount > 0)
     ex.terms.push_back({"household discount", "first name, surname or date of birth disagrees", -parts.discount});
-  }
   const bool rules = households_decided_ ? households_ : settings_.households != Households::absent;
+  // A conflict as predict() judges one (judge_pair): below the link threshold, and kept apart by
+  // keep_apart(); a first-name disagreement the person rules reconcile is none.
+  ex.conflict = ex.weight < weight_from_probability(settings_.match_threshold) &&
+                keep_apart(table_, scorer_, v, a, b, rules);
   if (const char* why = rules ? never_one_person_reason(table_, a, b) : ""; *why != 0) {
     // Never one person, whatever the model says: the weight no link reaches.
     ex.conflict = true;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "earlyhelp/linkage/comparison.hpp"
 #include "earlyhelp/linkage/fellegi_sunter.hpp"
+#include "earlyhelp/linkage/linker.hpp"
 #include "earlyhelp/linkage/pair_conflict.hpp"
 #include "linkage_test_data.hpp"
 
@@ -57,5 +58,23 @@ TEST_SUITE("pair_conflict") {
     CHECK_FALSE(same.model_conflict());
     CHECK_FALSE(same.apart(true));
     CHECK_FALSE(same.apart(false));
+  }
+
+  TEST_CASE("pair_conflict.explain: an explanation calls a pair a conflict as clustering does") {
+    Linker lk;
+    lk.add_records({person("a", "jacob", "wood", "", "58 station grove", "HX14 6HT", "M", "health"),
+                    person("b", "jakub", "wood", "", "58 station grove", "HX14 6HT", "M", "social_care"),
+                    person("c", "jake", "wood", "", "58 station grove", "HX14 6HT", "M", "health"),
+                    person("d", "harvey", "wood", "", "58 station grove", "HX14 6HT", "M", "social_care")});
+    lk.load_model_json(lk.model_json());  // the default model, as AtHome's
+    const AtHome jacob("jacob", "", "jakub", ""), jake("jake", "", "harvey", "");
+    REQUIRE(jacob.model_conflict());
+    REQUIRE(jake.model_conflict());
+    const Explanation reconciled = lk.explain("a", "b"), apart = lk.explain("c", "d");
+    CHECK_FALSE(reconciled.conflict);  // the person rules reconcile the names: not kept apart
+    CHECK(apart.conflict);
+    bool discounted = false;  // the household discount (a first-name conflict level) is still a term
+    for (const auto& t : reconciled.terms) discounted = discounted || t.name == "household discount";
+    CHECK(discounted);
   }
 }

@@ -51,7 +51,11 @@ struct Explanation {
   std::vector<ExplanationTerm> terms;
   double weight = 0;
   double probability = 0;
-  bool conflict = false;  ///< person-level conflict: the pair may never be clustered together
+  /// person-level conflict: the pair may never be clustered together. As predict() judges a pair:
+  /// below the link threshold and kept apart (pair_conflict.hpp: not a first-name disagreement the
+  /// person rules reconcile), or never one person (a person rule's term says why). A household
+  /// discount term alone does not make one.
+  bool conflict = false;
 };
 
 /// A candidate person for a looked-up record.
