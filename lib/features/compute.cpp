@@ -47,32 +47,11 @@ std::size_t rows_as_of(const EventStore& store, const std::vector<Date>& as_of, 
   return rows;
 }
 
-void push_rule_features(const detail::Rule& r, std::vector<std::size_t>& out) {
-  for (const auto& c : r.conditions) out.push_back(c.feature);
-  for (const auto& sub : r.rules) push_rule_features(sub, out);
-}
-
 // `wanted` (one flag per feature; empty: every feature) with every feature a flagged one reads.
 std::vector<char> wanted_closure(const FeatureSet& set, std::vector<char> wanted) {
-  const auto& feats = set.features();
-  if (wanted.empty()) return std::vector<char>(feats.size(), 1);
-  EH_CHECK(wanted.size() == feats.size(), "features: only: {} flags for {} features", wanted.size(), feats.size());
-  std::vector<std::size_t> stack;
-  for (std::size_t j = 0; j < feats.size(); ++j)
-    if (wanted[j]) stack.push_back(j);
-  std::fill(wanted.begin(), wanted.end(), 0);
-  while (!stack.empty()) {
-    const std::size_t j = stack.back();
-    stack.pop_back();
-    if (wanted[j]) continue;
-    wanted[j] = 1;
-    const detail::Plan& plan = feats[j].plan;
-    if (feats[j].kind == Kind::count_true) stack.insert(stack.end(), plan.inputs.begin(), plan.inputs.end());
-    if (feats[j].kind == Kind::rule) push_rule_features(plan.rule, stack);
-    if (feats[j].kind == Kind::rollup && plan.of) stack.push_back(*plan.of);
-    for (const auto& part : plan.parts)
-      if (part.what != detail::TemplatePart::What::text) stack.push_back(part.feature);
-  }
+  if (wanted.empty()) return std::vector<char>(set.size(), 1);
+  EH_CHECK(wanted.size() == set.size(), "features: only: {} flags for {} features", wanted.size(), set.size());
+  kernel::close_over_inputs(set.features(), wanted, /*sentences=*/true);
   return wanted;
 }
 
@@ -121,10 +100,8 @@ void blocks_of_levels(const FeatureSet& set, const EventStore& store, const std:
   EH_CHECK(store.streams.size() == set.schema().streams.size(),
            "features: the store holds {} streams, the definitions' schema {}", store.streams.size(),
            set.schema().streams.size());
-  const bool any_family = std::any_of(set.features().begin(), set.features().end(),
-                                      [](const FeatureDef& f) { return f.level == Level::family; });
   for (const Level level : levels)
-    EH_CHECK(level == Level::person || any_family,
+    EH_CHECK(level == Level::person || set.has_family_features(),
              "features: the family level needs family features (rollup, or count_true and rule over them); the "
              "definitions \"{}\" have none",
              set.name());

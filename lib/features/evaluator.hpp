@@ -110,6 +110,33 @@ struct Day {
   std::vector<float> closure;  // per person x closure features; empty when not computed
 };
 
+// Flags, besides those `wanted` has (one per feature of `feats`), every feature a flagged one
+// reads: a rule's conditions, count_true's inputs, a roll-up's member feature and, with
+// `sentences`, the values its sentence's template inserts; over and over.
+inline void close_over_inputs(const std::vector<FeatureDef>& feats, std::vector<char>& wanted, bool sentences) {
+  std::vector<std::size_t> stack;
+  const auto push_rule = [&stack](const detail::Rule& r, const auto& self) -> void {
+    for (const auto& c : r.conditions) stack.push_back(c.feature);
+    for (const auto& sub : r.rules) self(sub, self);
+  };
+  for (std::size_t j = 0; j < feats.size(); ++j)
+    if (wanted[j]) stack.push_back(j);
+  std::fill(wanted.begin(), wanted.end(), 0);
+  while (!stack.empty()) {
+    const std::size_t j = stack.back();
+    stack.pop_back();
+    if (wanted[j]) continue;
+    wanted[j] = 1;
+    const detail::Plan& plan = feats[j].plan;
+    if (feats[j].kind == Kind::count_true) stack.insert(stack.end(), plan.inputs.begin(), plan.inputs.end());
+    if (feats[j].kind == Kind::rule) push_rule(plan.rule, push_rule);
+    if (feats[j].kind == Kind::rollup && plan.of) stack.push_back(*plan.of);
+    if (sentences)
+      for (const auto& part : plan.parts)
+        if (part.what != detail::TemplatePart::What::text) stack.push_back(part.feature);
+  }
+}
+
 class Evaluator {
  public:
   // With `only` (one flag per feature, closed under what features read: needed_features), only
@@ -169,20 +196,10 @@ class Evaluator {
     }
     // Person features the family roll-ups read, with what they depend on.
     needed_for_family_.assign(feats.size(), 0);
-    std::vector<std::size_t> stack;
     const auto wanted = [only](std::size_t j) { return only == nullptr || only->empty() || (*only)[j] != 0; };
     for (std::size_t j = 0; j < feats.size(); ++j)
-      if (wanted(j) && feats[j].kind == Kind::rollup && feats[j].plan.of) stack.push_back(*feats[j].plan.of);
-    while (!stack.empty()) {
-      const std::size_t j = stack.back();
-      stack.pop_back();
-      if (needed_for_family_[j]) continue;
-      needed_for_family_[j] = 1;
-      const FeatureDef& f = feats[j];
-      if (f.kind == Kind::count_true)
-        for (std::size_t i : f.plan.inputs) stack.push_back(i);
-      if (f.kind == Kind::rule) push_rule_inputs(f.plan.rule, stack);
-    }
+      if (wanted(j) && feats[j].kind == Kind::rollup && feats[j].plan.of) needed_for_family_[*feats[j].plan.of] = 1;
+    close_over_inputs(feats, needed_for_family_, /*sentences=*/false);
     slot_.assign(feats.size(), -1);
     for (std::size_t j = 0; j < feats.size(); ++j) {
       if (wanted(j)) (feats[j].level == Level::person ? person_features_ : family_features_).push_back(j);
@@ -293,10 +310,6 @@ class Evaluator {
   }
 
  private:
-  static void push_rule_inputs(const detail::Rule& r, std::vector<std::size_t>& out) {
-    for (const auto& c : r.conditions) out.push_back(c.feature);
-    for (const auto& sub : r.rules) push_rule_inputs(sub, out);
-  }
 
   double person_feature(std::size_t j, std::size_t p, const Day& day, const float* row) const {
     const FeatureDef& f = set_.features()[j];
