@@ -234,6 +234,15 @@ bool ConstrainedUnionFind::conflicts(std::uint32_t a, std::uint32_t b, bool dob_
   return false;
 }
 
+void ConstrainedUnionFind::join_windows(std::int32_t& earliest, std::int32_t& latest, std::vector<DobSeen>& dobs,
+                                        std::int32_t from_earliest, std::int32_t from_latest,
+                                        std::vector<DobSeen>& from_dobs) {
+  earliest = std::max(earliest, from_earliest);
+  latest = std::min(latest, from_latest);
+  for (const DobSeen& d : from_dobs) add_seen(dobs, d, [](const DobSeen& s) { return s.dob; }, kSeenMax);
+  std::vector<DobSeen>().swap(from_dobs);
+}
+
 bool ConstrainedUnionFind::narrow_birth_windows(const std::vector<Edge>& edges, const std::vector<std::uint8_t>& joined,
                                                 const std::vector<BirthWindow>& before, const std::vector<BirthWindow>& now,
                                                 const std::vector<std::int32_t>& dob_of) {
@@ -271,10 +280,7 @@ bool ConstrainedUnionFind::narrow_birth_windows(const std::vector<Edge>& edges, 
     if (g[ra].rank < g[rb].rank) std::swap(ra, rb);
     g[rb].parent = ra;
     if (g[ra].rank == g[rb].rank) ++g[ra].rank;
-    g[ra].earliest = std::max(g[ra].earliest, g[rb].earliest);
-    g[ra].latest = std::min(g[ra].latest, g[rb].latest);
-    for (const DobSeen& d : g[rb].dobs) add_seen(g[ra].dobs, d, [](const DobSeen& s) { return s.dob; }, kSeenMax);
-    std::vector<DobSeen>().swap(g[rb].dobs);
+    join_windows(g[ra].earliest, g[ra].latest, g[ra].dobs, g[rb].earliest, g[rb].latest, g[rb].dobs);
   }
   for (std::size_t x = 0; x < n; ++x)  // the same joins: the same roots (else something else changed)
     if (root_of(static_cast<std::uint32_t>(x)) != find(static_cast<std::uint32_t>(x))) return false;
@@ -294,14 +300,11 @@ bool ConstrainedUnionFind::unite(std::uint32_t a, std::uint32_t b, bool dob_guar
   parent_[rb] = ra;
   if (rank_[ra] == rank_[rb]) ++rank_[ra];
   closed_[ra] = static_cast<std::uint8_t>(closed_[ra] | closed_[rb]);
-  earliest_[ra] = std::max(earliest_[ra], earliest_[rb]);
-  latest_[ra] = std::min(latest_[ra], latest_[rb]);
+  join_windows(earliest_[ra], latest_[ra], dobs_[ra], earliest_[rb], latest_[rb], dobs_[rb]);
   auto& into = cannot_[ra];
   auto& from = cannot_[rb];
   into.insert(into.end(), from.begin(), from.end());
   std::vector<std::uint32_t>().swap(from);
-  for (const DobSeen& d : dobs_[rb]) add_seen(dobs_[ra], d, [](const DobSeen& s) { return s.dob; }, kSeenMax);
-  std::vector<DobSeen>().swap(dobs_[rb]);
   for (const auto& entry : persons_[rb]) {  // not a structured binding: clang 14 cannot capture one
     const std::uint32_t e = entry.first;
     if (std::none_of(persons_[ra].begin(), persons_[ra].end(), [&](const auto& p) { return p.first == e; }))

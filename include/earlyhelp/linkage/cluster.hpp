@@ -132,6 +132,10 @@ class ConstrainedUnionFind {
     std::uint32_t sources;   ///< bit mask of the sources that recorded it
   };
   std::vector<std::vector<DobSeen>> dobs_;          ///< per root: its distinct dates of birth
+  /// Joins one group's birth window and dates of birth (`from_*`, emptied) into another's, as
+  /// unite() joins them (narrow_birth_windows() replays joins with it).
+  static void join_windows(std::int32_t& earliest, std::int32_t& latest, std::vector<DobSeen>& dobs,
+                           std::int32_t from_earliest, std::int32_t from_latest, std::vector<DobSeen>& from_dobs);
   std::vector<std::int32_t> earliest_, latest_;     ///< per root: its birth window (day numbers)
   /// per root: (evidence id, identity) of its identities with person evidence, one per id
   std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> persons_;
