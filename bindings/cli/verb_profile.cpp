@@ -4,6 +4,7 @@
 // converts arguments and writes the CSV files.
 
 #include "cli.hpp"
+#include "families_csv.hpp"
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/output_file.hpp"
@@ -27,6 +28,7 @@ namespace {
 struct ProfileArgs {
   std::string data, as_of, persons, households, domains, history, output, scores, models_dir, key_file, rejects;
   std::string evaluation_start;
+  std::string families, members, framework;  // --families: the families of a framework as well
   bool train = false;
   std::vector<std::string> model;
   int reasons = 3;
@@ -180,7 +182,11 @@ int run_train(const ProfileArgs& a) {
 }
 
 int run_profile(const ProfileArgs& a) {
+  EH_CHECK(!a.train || (a.families.empty() && a.members.empty() && a.framework.empty()),
+           "profile: --families, --members and --framework are for scoring, not --train");
   if (a.train) return run_train(a);
+  EH_CHECK(!a.families.empty() || (a.members.empty() && a.framework.empty()),
+           "profile: --members and --framework go with --families FILE (the families CSV to write)");
   EH_CHECK(a.evaluation_start.empty(), "profile: --evaluation-start is for --train");
   auto& run = current_run();
   EH_CHECK(!a.data.empty(), "profile: --data DIR is required");
@@ -190,18 +196,24 @@ int run_profile(const ProfileArgs& a) {
   EH_CHECK(as_of.has_value(), "profile: --as-of must be one date (YYYY-MM-DD)");
   const std::string linked = a.persons.empty() ? beside(a.output, "persons.csv") : std::string();
   std::vector<io::FileArg> inputs{
-      {"--persons", a.persons}, {"--households", a.households}, {"--key-file", a.key_file}};
+      {"--persons", a.persons}, {"--households", a.households}, {"--key-file", a.key_file}, {"--framework", a.framework}};
   std::vector<std::string> model_files;  // FileArg holds views: the paths must outlive the check
   for (const auto& m : a.model) model_files.push_back(m.substr(m.find('=') + 1));
   for (const auto& f : model_files) inputs.push_back({"--model", f});
   io::check_distinct_files("profile", inputs,
-                           {{"--output", a.output}, {"--scores", a.scores}, {"--history", a.history}, {"persons file", linked}});
+                           {{"--output", a.output}, {"--scores", a.scores}, {"--history", a.history},
+                            {"--families", a.families}, {"--members", a.members}, {"persons file", linked}});
   for (const auto& f : model_files)
     EH_CHECK(f != "-", "profile: --model DOMAIN=- cannot read standard input: each domain's bundle is opened by name "
                        "(--key-file may be '-'); give a file");
-  check_one_standard_input("profile", {{"--households", a.households}, {"--key-file", a.key_file}});
-  const MessagesToStderr messages(a.output == "-" || a.scores == "-");
-  const profiling::ProfileOptions o = options_from(a);
+  check_one_standard_input("profile", {{"--households", a.households}, {"--key-file", a.key_file},
+                                      {"--framework", a.framework}});
+  const MessagesToStderr messages(a.output == "-" || a.scores == "-" || a.families == "-" || a.members == "-");
+  profiling::ProfileOptions o = options_from(a);
+  if (!a.families.empty()) {
+    o.families = framework_arg(a.framework, "profile");
+    run.param("framework", o.families->name());
+  }
   run.param("data", a.data);
   run.param("as_of", a.as_of);
   run.param("domains", a.domains.empty() ? std::string("safeguarding,homelessness,asb,debt") : a.domains);
@@ -237,6 +249,7 @@ int run_profile(const ProfileArgs& a) {
                d.above_threshold, d.threshold, d.in_contact, d.decisions.alerts.size(),
                d.rerun ? " (date already recorded)" : "", d.model.name, d.model.version);
   }
+  if (r.families) write_families(a.families, a.members, *r.families, *o.families);
   fmt::print("scores are advisory: an alert asks a professional to look, and the decision stays theirs\n");
   fmt::print("{}\n", r.load.reconciliation());
   return r.load.reconciled() ? exit_ok : exit_internal;
@@ -297,11 +310,23 @@ void register_profile(CLI::App& app) {
       ->check(CLI::Range(1, 120));
   cmd->add_flag("--alert-on-first-assessment", a->alert_on_first,
                 "A subject's first assessment counts as a change (default: it is the baseline)");
+  writes_file(cmd->add_option("--families", a->families,
+                              "Also the families of a framework's criteria on the date (Troubled Families by default), "
+                              "from the same reading of the extracts: the families CSV `earlyhelp tf --output` writes "
+                              "('-': standard output)"));
+  writes_file(cmd->add_option("--members", a->members,
+                              "with --families: the members CSV `earlyhelp tf --members` writes (family_id, "
+                              "person_id, role; '-': standard output)"));
+  cmd->add_option("--framework", a->framework,
+                  "with --families: framework JSON (default: the six Troubled Families headline problems; '-': "
+                  "standard input)");
   folder_option(cmd->add_option("--rejects", a->rejects, "Write each stream's rejected rows to DIR/<stream>.rejects.csv"));
   cmd->add_option("--threads", a->threads, "Threads (default: all cores)")->check(whole_number(0, 65536));
   cmd->add_flag("--quiet", a->quiet, "Only the summary lines and warnings");
   add_common_options(*cmd, {"earlyhelp profile --data council --persons persons.csv --as-of 2024-03-31 --history "
                             "history.sqlite --output alerts.csv --scores scores.csv",
+                            "earlyhelp profile --data council --as-of 2024-03-31 --history history.sqlite --output "
+                            "alerts.csv --scores scores.csv --families families.csv --members members.csv",
                             "earlyhelp profile --train --data council --as-of 2022-03-31,2022-09-30 "
                             "--evaluation-start 2023-04-01 --models models"});
   cmd->callback([a] { set_exit_code(run_guarded("profile", [&] { return run_profile(*a); })); });

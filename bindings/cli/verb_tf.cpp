@@ -3,8 +3,8 @@
 // Families by default) on a date, with the records evidencing each criterion.
 
 #include "cli.hpp"
+#include "families_csv.hpp"
 #include "earlyhelp/core/error.hpp"
-#include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/io/output_file.hpp"
 #include "earlyhelp/profiling/framework.hpp"
 #include "earlyhelp/profiling/link_extracts.hpp"
@@ -12,7 +12,6 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
 #include <memory>
 
 namespace earlyhelp::cli {
@@ -24,8 +23,6 @@ struct TfArgs {
   int threads = 0;
   bool quiet = false;
 };
-
-std::string number(double x) { return std::isnan(x) ? std::string() : fmt::format("{}", x); }
 
 int run_tf(const TfArgs& a) {
   using namespace earlyhelp::profiling;
@@ -40,11 +37,7 @@ int run_tf(const TfArgs& a) {
                            {{"--output", a.output}, {"--members", a.members}, {"persons file", linked}});
   check_one_standard_input("tf", {{"--households", a.households}, {"--framework", a.framework}});
   const MessagesToStderr messages(a.output == "-" || a.members == "-");
-  const Framework fw = a.framework.empty()
-                           ? Framework::builtin()
-                           : Framework::from_json(read_whole_file(a.framework, "tf"), schema::Schema::builtin(),
-                                                  input_name(a.framework));
-  if (!a.framework.empty()) run.input("framework", a.framework);
+  const Framework fw = framework_arg(a.framework, "tf");
   run.param("data", a.data);
   run.param("as_of", a.as_of);
   run.param("framework", fw.name());
@@ -79,42 +72,7 @@ int run_tf(const TfArgs& a) {
                             rejected));
   }
 
-  const auto target = static_cast<int>(std::lround(fw.attendance().target * 100));
-  io::CsvWriter out = io::CsvWriter::open(a.output);
-  std::vector<std::string> header{"family_id", "criteria_met", "eligible"};
-  for (const auto& c : r.criteria) header.push_back(c);
-  for (std::string h : {std::string("attendance_distance_travelled"), fmt::format("attendance_distance_to_{}", target),
-                        std::string("evidence"), std::string("near_miss")})
-    header.push_back(std::move(h));
-  out.write_row(header);
-  std::size_t eligible = 0, near = 0;
-  std::vector<std::string> row;
-  for (std::size_t i = 0; i < r.families.size(); ++i) {
-    const FamilyAssessment& f = r.families[i];
-    row = {f.family_id, std::to_string(f.criteria_met), f.eligible ? "1" : "0"};
-    for (char m : f.met) row.emplace_back(m ? "1" : "0");
-    row.push_back(number(f.attendance_distance_travelled));
-    row.push_back(number(f.attendance_distance_to_target));
-    row.push_back(r.evidence_text(i));
-    row.emplace_back(f.near_miss ? "1" : "0");
-    out.write_row(row);
-    eligible += f.eligible;
-    near += f.near_miss;
-  }
-  out.close();
-  run.output("families", a.output);
-  if (!a.members.empty()) {
-    io::CsvWriter m = io::CsvWriter::open(a.members);
-    m.write_row(std::vector<std::string>{"family_id", "person_id", "role"});
-    for (const auto& x : r.members) m.write_row(std::vector<std::string>{x.family_id, x.person_id, x.role});
-    m.close();
-    run.output("members", a.members);
-  }
-  run.count("families", static_cast<double>(r.families.size()));
-  run.count("eligible", static_cast<double>(eligible));
-  run.count("near_miss", static_cast<double>(near));
-  fmt::print("families {} eligible {} near_miss {} members {} framework {} (at least {} of {} criteria)\n",
-             r.families.size(), eligible, near, r.members.size(), fw.name(), fw.min_criteria(), r.criteria.size());
+  write_families(a.output, a.members, r, fw);
   fmt::print("{}\n", r.load.reconciliation());
   return r.load.reconciled() ? exit_ok : exit_internal;
 }

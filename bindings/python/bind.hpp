@@ -7,6 +7,7 @@
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/core/progress.hpp"
 #include "earlyhelp/features/load.hpp"
+#include "earlyhelp/profiling/troubled_families.hpp"
 #include "earlyhelp/schema/schema.hpp"
 
 #include <pybind11/pybind11.h>
@@ -49,6 +50,9 @@ features::Linkage make_linkage(const schema::Schema& sch, const pybind11::object
 /// `data` as of `as_of` and writes them to `link_out` (required then); a persons path (with an
 /// optional households path) is read as profiling::read_linkage reads it; otherwise make_linkage.
 /// Linking and reading run without the GIL.
+/// The columns of a FamiliesResult (earlyhelp/troubled_families.py makes DataFrames of them).
+pybind11::dict families_columns(const profiling::FamiliesResult& r);
+
 features::Linkage linkage_for_run(const char* fn, const schema::Schema& sch, const std::string& data,
                                   const pybind11::object& persons, const pybind11::object& households, Date as_of,
                                   const std::string& link_out, int threads, const Progress& progress = {});

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <tuple>
 #include <map>
 #include <string>
@@ -131,7 +132,7 @@ void bind_profile(py::module_& parent) {
          const py::object& households, const std::vector<std::string>& domains,
          const std::map<std::string, std::string>& models, const std::string& history, const pf::AlertPolicy& policy,
          int contact_months, int reasons, const std::string& link_out, int threads, const std::string& rejects,
-         const py::object& progress) {
+         const py::object& progress, const std::optional<pf::Framework>& families) {
         const auto as_of = parse_date(as_of_text);
         EH_CHECK(as_of.has_value(), "profile: as_of '{}' is not a date (yyyy-mm-dd)", as_of_text);
         const Progress on_progress = progress_from(progress);
@@ -147,6 +148,7 @@ void bind_profile(py::module_& parent) {
         o.reasons = reasons;
         o.n_threads = threads;
         o.rejects_dir = rejects;
+        o.families = families;
         pf::ProfileResult r;
         {
           py::gil_scoped_release nogil;
@@ -158,15 +160,17 @@ void bind_profile(py::module_& parent) {
         out["scores"] = score_columns(r);
         out["domains"] = summaries(r);
         out["load_report"] = r.load.to_text();
+        if (r.families) out["families"] = families_columns(*r.families);
         return out;
       },
       py::arg("data"), py::arg("as_of"), py::arg("persons"), py::arg("households"), py::arg("domains"),
       py::arg("models"), py::arg("history"), py::arg("policy"), py::arg("contact_months") = 12,
       py::arg("reasons") = 3, py::arg("link_out") = "", py::arg("threads") = 0, py::arg("rejects") = "",
-      py::arg("progress") = py::none(),
+      py::arg("progress") = py::none(), py::arg("families") = py::none(),
       "Scores the domains on `as_of` and decides the alerts (profiling::profile). Returns columns for DataFrames. "
       "progress: None or a callable(stage, done, total) told the linking (fit, predict, cluster, when persons is "
-      "None), load and score stages.");
+      "None), load and score stages. families: None, or the Framework whose families are assessed as well, from "
+      "the same reading of the extracts (then 'families' holds the columns _tf.assess returns).");
 
   m.def(
       "score_row",

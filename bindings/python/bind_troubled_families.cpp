@@ -22,9 +22,6 @@ namespace py = pybind11;
 
 namespace earlyhelp::python {
 
-namespace {
-
-// The columns of a FamiliesResult (earlyhelp/troubled_families.py makes DataFrames of them).
 py::dict families_columns(const profiling::FamiliesResult& r) {
   const std::size_t n = r.families.size();
   std::vector<std::string> ids(n), evidence(n);
@@ -65,6 +62,8 @@ py::dict families_columns(const profiling::FamiliesResult& r) {
   out["report"] = r.load.to_text();
   return out;
 }
+
+namespace {
 
 }  // namespace
 

@@ -36,6 +36,7 @@ class FrameworkParser {
     fw.title_ = top.string("title", false, fw.name_);
     fw.version_ = top.string("version", false);
     fw.set_ = feature_set(top);
+    if (top.has("features")) fw.definitions_json_ = top.value("features").dump();
     if (!top.has("criteria") || !top.value("criteria").is_array() || top.value("criteria").empty())
       top.fail_at(top.at("criteria"), "expected a non-empty list of criteria");
     const json& list = top.value("criteria");

@@ -8,6 +8,7 @@
 #include "earlyhelp/profiling/alert_history.hpp"
 #include "earlyhelp/profiling/score_row.hpp"
 #include "profiling/extra_features.hpp"
+#include "profiling/tf_evidence.hpp"
 #include "schema/json_reader.hpp"
 
 #include <fmt/format.h>
@@ -119,28 +120,40 @@ std::vector<std::size_t> model_columns(const Domain& domain, const DomainModel& 
   return take;
 }
 
-// The features of every domain at once (built-in definitions plus each domain's own), so the
-// extracts are read once for all domains. A name two domains define differently is refused.
-features::FeatureSet union_set(const std::vector<Domain>& domains) {
+// The features of every domain at once (built-in definitions plus each domain's own, and the
+// families' framework's own when it is assessed too), so the extracts are read once for all. A
+// name two of them define differently is refused.
+features::FeatureSet union_set(const std::vector<Domain>& domains, const Framework* families) {
   using schema::detail::json;
   const schema::Schema& schema = domains.front().feature_set().schema();
+  // (whose, their definitions as JSON text, their schema)
+  struct Owner {
+    std::string what;
+    const std::string* definitions;
+    const schema::Schema* schema;
+  };
+  std::vector<Owner> owners;
+  for (const Domain& d : domains)
+    owners.push_back({fmt::format("domain '{}'", d.name()), &d.definitions_json(), &d.feature_set().schema()});
+  if (families != nullptr)
+    owners.push_back({fmt::format("framework '{}'", families->name()), &families->definitions_json(),
+                      &families->feature_set().schema()});
   json all = json::array();
-  std::map<std::string, std::pair<std::string, std::string>> seen;  // feature -> (domain, definition)
-  for (const Domain& d : domains) {
-    const schema::Schema& s = d.feature_set().schema();
-    EH_CHECK(s.name == schema.name && s.version == schema.version,
-             "profile: domain '{}' is bound to schema '{}' {}, domain '{}' to '{}' {}: score them in separate runs",
-             d.name(), s.name, s.version, domains.front().name(), schema.name, schema.version);
-    for (const json& f : schema::detail::parse_json(d.definitions_json(), d.name())) {
+  std::map<std::string, std::pair<std::string, std::string>> seen;  // feature -> (owner, definition)
+  for (const Owner& o : owners) {
+    EH_CHECK(o.schema->name == schema.name && o.schema->version == schema.version,
+             "profile: {} is bound to schema '{}' {}, domain '{}' to '{}' {}: score them in separate runs", o.what,
+             o.schema->name, o.schema->version, domains.front().name(), schema.name, schema.version);
+    for (const json& f : schema::detail::parse_json(*o.definitions, o.what)) {
       const std::string name = f.value("name", std::string());
       const std::string text = f.dump();
-      const auto [it, fresh] = seen.emplace(name, std::make_pair(d.name(), text));
+      const auto [it, fresh] = seen.emplace(name, std::make_pair(o.what, text));
       if (fresh) {
         all.push_back(f);
       } else {
         EH_CHECK(it->second.second == text,
-                 "profile: domains '{}' and '{}' define feature '{}' differently: score them in separate runs",
-                 it->second.first, d.name(), name);
+                 "profile: {} and {} define feature '{}' differently: score them in separate runs", it->second.first,
+                 o.what, name);
       }
     }
   }
@@ -357,7 +370,13 @@ ProfileResult profile(const std::string& data_dir, const features::Linkage& link
              "profile: domain '{}' scores families and the linkage has no households (earlyhelp link --households "
              "FILE --as-of DATE writes them)",
              d.name());
-  const features::FeatureSet set = union_set(domains);
+  const Framework* framework = options.families ? &*options.families : nullptr;
+  if (framework != nullptr)
+    EH_CHECK(links.has_households(),
+             "profile: families are asked for (framework '{}') and the linkage has no households (earlyhelp link "
+             "--households FILE --as-of DATE writes them)",
+             framework->name());
+  const features::FeatureSet set = union_set(domains, framework);
   ProfileResult r;
   r.as_of = as_of;
   features::LoadOptions lo;
@@ -366,11 +385,19 @@ ProfileResult profile(const std::string& data_dir, const features::Linkage& link
   lo.progress = options.progress;
   const features::EventStore store = features::load_events(set, data_dir, links, lo, &r.load);
   options.progress("score", 0, domains.size());
-  const std::vector<LevelRows> rows = rows_by_level(domains, models, set, store, as_of, options.n_threads);
+  std::vector<LevelRows> rows = rows_by_level(domains, models, set, store, as_of, options.n_threads);
   for (std::size_t k = 0; k < domains.size(); ++k) {
     r.domains.push_back(profile_domain(domains[k], models[k], set, store, links, as_of,
                                        rows[static_cast<std::size_t>(domains[k].level())], options));
     options.progress("score", k + 1, domains.size());
+  }
+  if (framework != nullptr) {
+    std::vector<LevelRows>().swap(rows);  // the domains' rows go before the families' tables come
+    FamiliesOptions fo;
+    fo.n_threads = options.n_threads;
+    fo.progress = options.progress;
+    r.families = detail::assess_with_evidence(*framework, store, data_dir, links, as_of, lo.csv, fo);
+    r.families->load = r.load;
   }
   return r;
 }

@@ -257,6 +257,18 @@ void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& re
   }, n_threads);
 }
 
+FamiliesResult assess_with_evidence(const Framework& framework, const features::EventStore& store,
+                                    const std::string& data_dir, const features::Linkage& links, Date as_of,
+                                    const io::CsvOptions& csv, const FamiliesOptions& options) {
+  std::vector<EvidenceRequest> requests;
+  FamiliesResult result = assess(framework, store, as_of, options.n_threads, &requests, options.progress);
+  // The evidence streams are read on worker threads, which never report: one step.
+  options.progress("evidence", 0, 1);
+  add_evidence(result, requests, framework, data_dir, links, as_of, csv, options.n_threads);
+  options.progress("evidence", 1, 1);
+  return result;
+}
+
 }  // namespace detail
 
 FamiliesResult assess_families(const Framework& framework, const std::string& data_dir, const features::Linkage& links,
@@ -269,12 +281,7 @@ FamiliesResult assess_families(const Framework& framework, const std::string& da
   lo.progress = options.progress;
   features::LoadReport report;
   const features::EventStore store = features::load_events(framework.feature_set(), data_dir, links, lo, &report);
-  std::vector<detail::EvidenceRequest> requests;
-  FamiliesResult result = detail::assess(framework, store, as_of, options.n_threads, &requests, options.progress);
-  // The evidence streams are read on worker threads, which never report: one step.
-  options.progress("evidence", 0, 1);
-  detail::add_evidence(result, requests, framework, data_dir, links, as_of, lo.csv, options.n_threads);
-  options.progress("evidence", 1, 1);
+  FamiliesResult result = detail::assess_with_evidence(framework, store, data_dir, links, as_of, lo.csv, options);
   result.load = std::move(report);
   return result;
 }

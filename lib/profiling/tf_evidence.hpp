@@ -66,4 +66,12 @@ void add_evidence(FamiliesResult& result, const std::vector<EvidenceRequest>& re
                   const std::string& data_dir, const features::Linkage& links, Date as_of, const io::CsvOptions& csv,
                   int n_threads = 1);
 
+/// The assessment with its evidence, from an event store holding (at least) the framework's
+/// features' events and the extracts of `data_dir` they were read from: what
+/// assess_families(framework, data_dir, links, as_of, options) gives, but for `load`, once the
+/// store is loaded (the store may serve other features too: profile() shares it with the domains).
+FamiliesResult assess_with_evidence(const Framework& framework, const features::EventStore& store,
+                                    const std::string& data_dir, const features::Linkage& links, Date as_of,
+                                    const io::CsvOptions& csv, const FamiliesOptions& options);
+
 }  // namespace earlyhelp::profiling::detail

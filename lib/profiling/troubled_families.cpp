@@ -129,6 +129,11 @@ FamiliesResult assess(const Framework& framework, const features::EventStore& st
   features::ComputeOptions co;
   co.n_threads = n_threads;
   co.progress = progress;  // stages "family features" and "person features"
+  // Only what is read below: the criteria (with what their rules and evidence read), the ages
+  // that give the roles, and the attendance figures. Every other column stays NaN.
+  std::vector<std::string> read{"age", framework.attendance().last, framework.attendance().previous};
+  for (const auto& c : framework.criteria()) read.push_back(c.feature);
+  co.only = features::needed_features(set, read);
   // Both tables from one pass: the ages, the members' features and the family table computed once.
   std::vector<features::FeatureTable> tables =
       features::compute(set, store, {as_of}, {Level::family, Level::person}, co);

@@ -10,6 +10,7 @@
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/features/load.hpp"
 #include "earlyhelp/profiling/framework.hpp"
+#include "earlyhelp/profiling/profile.hpp"
 #include "earlyhelp/profiling/troubled_families.hpp"
 
 #include <doctest/doctest.h>
@@ -116,6 +117,30 @@ struct Fixture {
 };
 
 using V = std::vector<std::string>;
+
+// Two assessments of one family agree in every field.
+void check_same_family(const FamilyAssessment& x, const FamilyAssessment& y) {
+  CAPTURE(y.family_id);
+  CHECK(x.family_id == y.family_id);
+  CHECK(x.met == y.met);
+  CHECK(x.criteria_met == y.criteria_met);
+  CHECK(x.eligible == y.eligible);
+  CHECK(x.near_miss == y.near_miss);
+  CHECK(x.evidence == y.evidence);
+  for (const auto& [u, v] : {std::pair{x.attendance_distance_travelled, y.attendance_distance_travelled},
+                             std::pair{x.attendance_distance_to_target, y.attendance_distance_to_target}})
+    CHECK((u == v || (std::isnan(u) && std::isnan(v))));
+}
+
+// A framework's own features (the end of its JSON): whether a member was ever named in a
+// domestic-abuse notification, which the built-in definitions lack.
+const char* const kDaEverFeatures = R"(
+    "features": [
+      {"name": "da_ever", "kind": "count", "stream": "police_domestic_abuse", "description": "Notifications ever.",
+       "template": "{value} notification{s}"},
+      {"name": "family_da_ever", "kind": "rollup", "rollup": "any_member", "of": "da_ever",
+       "description": "A member was ever named.", "template": "{value}"}
+    ]})";
 
 }  // namespace
 
@@ -237,17 +262,7 @@ TEST_CASE("profiling.tf: one family from a case's records is assessed as the fol
     }
     const FamiliesResult one = assess_family(fw, c, kAsOf, f.family_id);
     REQUIRE(one.families.size() == 1);
-    const FamilyAssessment& g = one.families.front();
-    CHECK(g.family_id == f.family_id);
-    CHECK(g.met == f.met);
-    CHECK(g.criteria_met == f.criteria_met);
-    CHECK(g.eligible == f.eligible);
-    CHECK(g.evidence == f.evidence);
-    CHECK(g.near_miss == f.near_miss);
-    CHECK((std::isnan(g.attendance_distance_to_target) ? std::isnan(f.attendance_distance_to_target)
-                                                        : g.attendance_distance_to_target == f.attendance_distance_to_target));
-    CHECK((std::isnan(g.attendance_distance_travelled) ? std::isnan(f.attendance_distance_travelled)
-                                                        : g.attendance_distance_travelled == f.attendance_distance_travelled));
+    check_same_family(one.families.front(), f);
     std::vector<std::string> roles, case_roles;
     for (const auto& m : fx.r.members)
       if (m.family_id == f.family_id) roles.push_back(m.person_id + ":" + m.role);
@@ -291,18 +306,12 @@ TEST_CASE("profiling.tf: the criteria agree with the features' family roll-ups")
 }
 
 TEST_CASE("profiling.tf: a framework file with criteria of its own") {
-  const char* json = R"({
+  const std::string json = R"({
     "name": "two_outcomes", "version": "1", "min_criteria": 1,
     "criteria": [
       {"name": "domestic_abuse_ever", "label": "Domestic abuse at any time", "feature": "family_da_ever"},
       {"name": "safe_housing", "feature": "open_tenancy"}
-    ],
-    "features": [
-      {"name": "da_ever", "kind": "count", "stream": "police_domestic_abuse", "description": "Notifications ever.",
-       "template": "{value} notification{s}"},
-      {"name": "family_da_ever", "kind": "rollup", "rollup": "any_member", "of": "da_ever",
-       "description": "A member was ever named.", "template": "{value}"}
-    ]})";
+    ],)" + std::string(kDaEverFeatures);
   const Framework fw = Framework::from_json(json, schema::Schema::builtin(), "two.json");
   CHECK(fw.min_criteria() == 1);
   CHECK(fw.attendance().criterion.empty());
@@ -312,6 +321,56 @@ TEST_CASE("profiling.tf: a framework file with criteria of its own") {
   CHECK_FALSE(fx.family("h2").eligible);
   CHECK(fx.evidence("h1", "domestic_abuse_ever") == V{"police_domestic_abuse:DA1"});
   CHECK_FALSE(fx.family("h3").near_miss);
+}
+
+TEST_CASE("profiling.tf: profile assesses the families as assess_families does, on one reading of the extracts") {
+  // A framework of its own (features the built-in definitions lack) and the built-in one, beside
+  // a domain with definitions of its own (homelessness) and one without (asb).
+  const std::string json = R"({
+    "name": "own", "version": "1", "min_criteria": 1,
+    "criteria": [{"name": "domestic_abuse_ever", "feature": "family_da_ever"}, {"name": "health", "feature": "tf_health"}],)" +
+                           std::string(kDaEverFeatures);
+  for (const Framework& fw : {Framework::builtin(), Framework::from_json(json, schema::Schema::builtin(), "own.json")}) {
+    CAPTURE(fw.name());
+    const Fixture fx(fw);
+    ProfileOptions o;
+    o.domains = {"asb", "homelessness"};
+    o.n_threads = 2;
+    o.families = fw;
+    const ProfileResult p = profile(fx.dir.data(), fx.links, kAsOf, o);
+    REQUIRE(p.families.has_value());
+    const FamiliesResult& a = *p.families;
+    const FamiliesResult& b = fx.r;
+    CHECK(a.criteria == b.criteria);
+    REQUIRE(a.families.size() == b.families.size());
+    for (std::size_t f = 0; f < a.families.size(); ++f) {
+      check_same_family(a.families[f], b.families[f]);
+      CHECK(a.evidence_text(f) == b.evidence_text(f));
+    }
+    REQUIRE(a.members.size() == b.members.size());
+    for (std::size_t m = 0; m < a.members.size(); ++m) {
+      CHECK(a.members[m].family_id == b.members[m].family_id);
+      CHECK(a.members[m].person_id == b.members[m].person_id);
+      CHECK(a.members[m].role == b.members[m].role);
+    }
+    CHECK(a.load.reconciliation() == p.load.reconciliation());
+    CHECK(p.domains.size() == 2);
+  }
+  // Without a framework there are no families; a framework that defines a domain's feature
+  // otherwise is refused before anything is scored.
+  const Fixture fx;
+  ProfileOptions o;
+  o.domains = {"asb"};
+  CHECK_FALSE(profile(fx.dir.data(), fx.links, kAsOf, o).families.has_value());
+  o.domains = {"homelessness"};
+  o.families = Framework::from_json(R"({"name": "clash", "criteria": [{"name": "a", "feature": "tf_health"}],
+    "features": [{"name": "homelessness_population", "kind": "count", "stream": "police_domestic_abuse",
+                  "description": "x", "template": "{value}"}]})",
+                                    schema::Schema::builtin(), "clash.json");
+  CHECK_THROWS_WITH_AS(profile(fx.dir.data(), fx.links, kAsOf, o),
+                       doctest::Contains("domain 'homelessness' and framework 'clash' define feature "
+                                         "'homelessness_population' differently"),
+                       InvalidArgument);
 }
 
 TEST_CASE("profiling.tf: framework errors name the file, the JSON path and what was expected") {

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Troubled Families: `earlyhelp tf` and `earlyhelp.tf()` on a linked synthetic council: the
 issue's columns, the CLI and Python agree, the rule of two, a criterion and its evidence checked
-by independent pandas code, a framework file, linking without --persons, errors."""
+by independent pandas code, a framework file, linking without --persons, `profile --families`
+giving what tf gives, errors."""
 import json
 import subprocess
 
@@ -138,6 +139,29 @@ def test_links_first_without_persons(cli, council, tmp_path):
     linked = pd.read_csv(out / "persons.csv", dtype=str)
     assert {"source", "record_id", "person_id", "household_id", "role"} <= set(linked.columns)
     assert len(pd.read_csv(out / "families.csv")) > 100
+
+
+def test_profile_with_families_writes_what_tf_writes(cli, council, cli_result, tmp_path):
+    """`earlyhelp profile --families` assesses the families from the reading of the extracts its
+    scores come from: the same files as `earlyhelp tf`, and Python's profile(families=...) the
+    same frames as earlyhelp.tf()."""
+    data, homes, root = council
+    r = _run(cli, "--no-audit", "profile", "--data", data, "--as-of", AS_OF, "--persons", homes, "--domains", "asb",
+             "--output", tmp_path / "alerts.csv", "--families", tmp_path / "families.csv",
+             "--members", tmp_path / "members.csv", "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert "families" in r.stdout and "eligible" in r.stdout and "asb" in r.stdout
+    assert (tmp_path / "families.csv").read_bytes() == (root / "families.csv").read_bytes()
+    assert (tmp_path / "members.csv").read_bytes() == (root / "members.csv").read_bytes()
+    _, scores, fam, mem = earlyhelp.profile(data, AS_OF, persons=homes, domains="asb", families=True)
+    fam_tf, mem_tf = earlyhelp.tf(data, AS_OF, persons=homes)
+    pd.testing.assert_frame_equal(fam, fam_tf)
+    pd.testing.assert_frame_equal(mem, mem_tf)
+    assert len(scores) > 0 and len(earlyhelp.profile(data, AS_OF, persons=homes, domains="asb")) == 2
+    # --members and --framework go with --families
+    r = _run(cli, "--no-audit", "profile", "--data", data, "--as-of", AS_OF, "--persons", homes,
+             "--output", tmp_path / "a2.csv", "--members", tmp_path / "m2.csv")
+    assert r.returncode == 2 and "--families" in r.stderr and not (tmp_path / "a2.csv").exists()
 
 
 def test_errors(cli, council, tmp_path):

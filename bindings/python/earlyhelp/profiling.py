@@ -27,7 +27,7 @@ __all__ = ["profile", "score_row", "train_domain_model"]
 
 def profile(data, as_of, persons=None, domains=None, history=None, models=None, households=None, policy=None,
             contact_months: int = 12, reasons: int = 3, threads: int = 0, rejects=None, persons_out=None,
-            progress=None):
+            progress=None, families=None):
     """Scores and alerts of the risk domains on ``as_of``.
 
     Parameters
@@ -48,6 +48,10 @@ def profile(data, as_of, persons=None, domains=None, history=None, models=None, 
         otherwise; ``EARLYHELP_PROGRESS=0/1`` overrides), True (always a bar), False (never), or a
         callable ``fn(stage, done, total)`` told the stages (fit, predict, cluster when the extracts are linked first; load, score) instead of a bar. See
         :mod:`earlyhelp.progress`.
+    families : None (default), True (the Troubled Families framework), a framework JSON path or a
+        ``Framework``: also assess the families against that framework's criteria on ``as_of``, from
+        the same reading of the extracts (the result :func:`earlyhelp.tf` gives, without reading
+        the extracts twice; ``earlyhelp profile --families``).
 
     Returns
     -------
@@ -57,7 +61,9 @@ def profile(data, as_of, persons=None, domains=None, history=None, models=None, 
     ``new_features``, ``model_version``; ``scores`` has ``person_id``, ``family_id``, ``domain``,
     ``as_of``, ``score``, ``band`` (a family domain gives each member the family's score).
     ``alerts.attrs["domains"]`` holds each domain's counts, threshold and model;
-    ``alerts.attrs["load_report"]`` the rows read, rejected and unlinked per stream.
+    ``alerts.attrs["load_report"]`` the rows read, rejected and unlinked per stream. With
+    ``families``: ``(alerts, scores, families, members)``, the last two as :func:`earlyhelp.tf`
+    returns them.
     """
     import pandas as pd
 
@@ -71,12 +77,16 @@ def profile(data, as_of, persons=None, domains=None, history=None, models=None, 
     else:
         domains = [os.fspath(d) for d in domains]
     models = {str(k): os.fspath(v) for k, v in (models or {}).items()}
+    fw = None
+    if families is not None and families is not False:
+        from earlyhelp.troubled_families import _framework
+        fw = _framework(None if families is True else families)
     with _linkage_inputs(persons, households, persons_out, "earlyhelp_profile_") as (p, h, link_out), \
             _progress.reporting(progress, "profile") as report:
         out = _profile.run(os.fspath(data), as_of, p, h, domains, models,
                            "" if history is None else os.fspath(history),
                            AlertPolicy() if policy is None else policy, int(contact_months), int(reasons), link_out,
-                           int(threads), "" if rejects is None else os.fspath(rejects), report)
+                           int(threads), "" if rejects is None else os.fspath(rejects), report, fw)
     day = pd.Timestamp(out["as_of"])
     a = out["alerts"]
     alerts = pd.DataFrame({k: a[k] for k in ("person_id", "family_id", "domain")})
@@ -93,7 +103,12 @@ def profile(data, as_of, persons=None, domains=None, history=None, models=None, 
     scores["as_of"] = day
     scores["score"] = s["score"]
     scores["band"] = s["band"]
-    return alerts, scores
+    if fw is None:
+        return alerts, scores
+    from earlyhelp.troubled_families import _frames
+    fam, members = _frames(fw, out["families"])
+    fam.attrs["load_report"] = out["load_report"]
+    return alerts, scores, fam, members
 
 
 def train_domain_model(domain, data, as_of, evaluation_start, persons=None, households=None, l2: float = 1.0,

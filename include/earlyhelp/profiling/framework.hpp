@@ -83,6 +83,9 @@ class Framework {
   const AttendanceSpec& attendance() const noexcept { return attendance_; }
   /// The features the criteria are computed with: the built-in definitions plus the framework's.
   const features::FeatureSet& feature_set() const noexcept { return set_; }
+  /// The framework's own feature definitions (its "features" list, "[]" when none), as JSON text:
+  /// what profile() adds to the domains' definitions to assess families on the same reading.
+  const std::string& definitions_json() const noexcept { return definitions_json_; }
 
  private:
   std::string name_, title_, version_;
@@ -90,6 +93,7 @@ class Framework {
   std::vector<Criterion> criteria_;
   AttendanceSpec attendance_;
   features::FeatureSet set_;
+  std::string definitions_json_ = "[]";
   friend class FrameworkParser;
 };
 

@@ -41,9 +41,12 @@
 #include "earlyhelp/profiling/alerts.hpp"
 #include "earlyhelp/profiling/contact.hpp"
 #include "earlyhelp/profiling/domain.hpp"
+#include "earlyhelp/profiling/framework.hpp"
+#include "earlyhelp/profiling/troubled_families.hpp"
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,7 +87,13 @@ struct ProfileOptions {
   int reasons = 3;           ///< reasons per subject at or above the threshold
   int n_threads = 0;         ///< <= 0: all cores
   std::string rejects_dir;   ///< when set, rejected extract rows go to <dir>/<stream>.rejects.csv
-  /// Progress ("load": streams; "score": domains, after each; core/progress.hpp).
+  /// When set, the families this framework's criteria find on the date as well
+  /// (ProfileResult::families), from the same reading of the extracts: the result
+  /// assess_families(framework, data_dir, links, as_of) gives, without reading and holding the
+  /// extracts a second time. Its own features must not redefine a domain's.
+  std::optional<Framework> families;
+  /// Progress ("load": streams; "score": domains, after each; with `families`, "family
+  /// features", "person features" and "evidence" as FamiliesOptions::progress; core/progress.hpp).
   Progress progress{};
 };
 
@@ -115,6 +124,8 @@ struct ProfileResult {
   Date as_of;
   std::vector<DomainProfile> domains;  ///< in the order asked
   features::LoadReport load;           ///< what reading the extracts gave (once, for every domain)
+  /// The families, when ProfileOptions::families was set (its `load` is the report above).
+  std::optional<FamiliesResult> families;
 };
 
 /// Scores the domains on `as_of` and decides the alerts (see the file comment).
