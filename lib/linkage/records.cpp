@@ -89,21 +89,21 @@ std::int32_t parse_dob(std::string_view s) noexcept {
   return p->year * 10000 + p->month * 100 + p->day;
 }
 
-std::uint32_t InternedColumn::intern(const std::string& v) {
+std::uint32_t InternedColumn::intern(const std::string& v, std::uint64_t hash) {
   if (v.empty()) return 0;
-  const auto it = index.find(v);
-  if (it != index.end()) return it->second;
+  const std::uint32_t found = index_.find(hash, [&](std::uint32_t id) { return values[id] == v; });
+  if (found != IdHashIndex::npos) return found;
   const auto id = static_cast<std::uint32_t>(values.size());
   values.push_back(v);
   counts.push_back(0);
-  index.emplace(v, id);
+  index_.insert(hash, id, [&](std::uint32_t x) { return hash_of(values[x]); });
   return id;
 }
 
 std::uint32_t InternedColumn::find(const std::string& v) const {
   if (v.empty()) return 0;
-  const auto it = index.find(v);
-  return it == index.end() ? 0 : it->second;
+  const std::uint32_t found = index_.find(hash_of(v), [&](std::uint32_t id) { return values[id] == v; });
+  return found == IdHashIndex::npos ? 0 : found;
 }
 
 std::string normalise_first_name(std::string_view s) {
@@ -170,9 +170,9 @@ char parse_sex(std::string_view s) {
 
 }  // namespace
 
-std::uint32_t PreparedRecords::intern_first(const std::string& v) {
+std::uint32_t PreparedRecords::intern_first(const std::string& v, std::uint64_t hash) {
   const std::size_t before = first.size();
-  const std::uint32_t id = first.intern(v);
+  const std::uint32_t id = first.intern(v, hash);
   if (first.size() != before) {
     if (first_info.empty()) first_info.resize(1);
     NameInfo info;
@@ -190,9 +190,9 @@ std::uint32_t PreparedRecords::intern_first(const std::string& v) {
   return id;
 }
 
-std::uint32_t PreparedRecords::intern_surname(const std::string& v) {
+std::uint32_t PreparedRecords::intern_surname(const std::string& v, std::uint64_t hash) {
   const std::size_t before = surname.size();
-  const std::uint32_t id = surname.intern(v);
+  const std::uint32_t id = surname.intern(v, hash);
   if (surname.size() != before) {
     if (surname_info.empty()) surname_info.resize(1);
     NameInfo info;
@@ -208,9 +208,9 @@ std::uint32_t PreparedRecords::intern_surname(const std::string& v) {
   return id;
 }
 
-std::uint32_t PreparedRecords::intern_address(const std::string& v) {
+std::uint32_t PreparedRecords::intern_address(const std::string& v, std::uint64_t hash) {
   const std::size_t before = address.size();
-  const std::uint32_t id = address.intern(v);
+  const std::uint32_t id = address.intern(v, hash);
   if (address.size() != before) {
     if (address_info.empty()) address_info.resize(1);
     AddressInfo info;
@@ -231,9 +231,9 @@ std::uint32_t PreparedRecords::intern_address(const std::string& v) {
   return id;
 }
 
-std::uint32_t PreparedRecords::intern_postcode(const std::string& v) {
+std::uint32_t PreparedRecords::intern_postcode(const std::string& v, std::uint64_t hash) {
   const std::size_t before = postcode.size();
-  const std::uint32_t id = postcode.intern(v);
+  const std::uint32_t id = postcode.intern(v, hash);
   if (postcode.size() != before) {
     if (postcode_info.empty()) postcode_info.resize(1);
     PostcodeInfo info;
@@ -265,6 +265,8 @@ std::string bounded(std::string v, std::string_view raw, bool& was_bounded) {
 
 struct PreparedRecords::NormalisedFields {
   std::string value[8];        ///< in kInternedColumns order
+  std::uint64_t hash[8] = {};  ///< InternedColumn::hash_of(value[c])
+  std::uint64_t record_id_hash = 0;
   bool was_bounded[8] = {};    ///< value c was cut to a bounded part
 };
 
@@ -293,6 +295,9 @@ void PreparedRecords::normalise_fields(const Record& r, NormalisedFields& f) {
   f.value[5] = bounded(clear(r.postcode, normalise_postcode_key), r.postcode, f.was_bounded[5]);
   f.value[6] = bounded(normalise_uprn(uprn_raw).value_or(trim_fold(uprn_raw)), r.uprn, f.was_bounded[6]);
   f.value[7] = bounded(normalise_identifier(read_part(r.nhs_number)), r.nhs_number, f.was_bounded[7]);
+  // Hashed here, on the normalising threads: interning (in record order, on one) only looks up.
+  for (std::size_t c = 0; c < 8; ++c) f.hash[c] = InternedColumn::hash_of(f.value[c]);
+  f.record_id_hash = std::hash<std::string_view>{}(r.record_id);
 }
 
 std::uint32_t PreparedRecords::push_identity(const Record& r, const NormalisedFields& f, std::string* tuple_key,
@@ -303,9 +308,10 @@ std::uint32_t PreparedRecords::push_identity(const Record& r, const NormalisedFi
       if (f.was_bounded[c] && col < count->long_values.size()) ++count->long_values[col];
     }
   const std::uint32_t ids[8] = {
-      intern_first(f.value[0]),   middle.intern(f.value[1]),   intern_surname(f.value[2]),
-      intern_address(f.value[3]), town.intern(f.value[4]),     intern_postcode(f.value[5]),
-      uprn.intern(f.value[6]),    identifier.intern(f.value[7]),
+      intern_first(f.value[0], f.hash[0]),   middle.intern(f.value[1], f.hash[1]),
+      intern_surname(f.value[2], f.hash[2]), intern_address(f.value[3], f.hash[3]),
+      town.intern(f.value[4], f.hash[4]),    intern_postcode(f.value[5], f.hash[5]),
+      uprn.intern(f.value[6], f.hash[6]),    identifier.intern(f.value[7], f.hash[7]),
   };
   const bool dob_encoded = is_bloom_cell(r.dob);
   const std::int32_t d = dob_encoded ? 0 : parse_dob(r.dob);
@@ -378,11 +384,14 @@ std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& recor
   parallel_for(records.size(), n_threads, [&](std::size_t i) { normalise_fields(records[i], normalised[i]); });
   std::vector<std::uint32_t> touched;
   std::string key;
+  // Records come extract by extract: the source is looked up again only when it changes.
+  std::string last_source;
+  std::uint32_t last_src = 0;
   for (std::size_t row = 0; row < records.size(); ++row) {
     const Record& r = records[row];
     EH_CHECK(!r.record_id.empty(), "link: record {} has an empty record_id", record_ids.size() + 1);
     const auto rid = static_cast<std::uint32_t>(record_ids.size());
-    const std::uint64_t rid_hash = std::hash<std::string_view>{}(r.record_id);
+    const std::uint64_t rid_hash = normalised[row].record_id_hash;
     const std::uint32_t earlier = record_index_.find(rid_hash, [&](std::uint32_t x) { return record_ids[x] == r.record_id; });
     EH_CHECK(earlier == IdHashIndex::npos,
              "link: record {} repeats the record_id of record {} (record_id must be unique)",
@@ -419,7 +428,12 @@ std::vector<std::uint32_t> PreparedRecords::add(const std::vector<Record>& recor
       }
       touched.push_back(identity);
     }
-    const std::uint32_t src = sources.intern(r.source.empty() ? std::string("_") : r.source);
+    const std::string_view source = r.source.empty() ? std::string_view("_") : std::string_view(r.source);
+    if (last_src == 0 || source != last_source) {
+      last_source.assign(source);
+      last_src = sources.intern(last_source);
+    }
+    const std::uint32_t src = last_src;
     source_mask[identity] |= std::uint32_t{1} << std::min<std::uint32_t>(src - 1, 31);
     ++n_records[identity];
     const bool current = r.record_date == "current";

@@ -69,10 +69,15 @@ std::int32_t parse_dob(std::string_view text) noexcept;
 struct InternedColumn {
   std::vector<std::string> values{std::string()};  ///< values[0] is the empty string
   std::vector<std::uint32_t> counts{0};            ///< identities carrying each value
-  std::unordered_map<std::string, std::uint32_t> index;
-  std::uint32_t intern(const std::string& v);      ///< 0 for an empty value; does not count
+  std::uint32_t intern(const std::string& v) { return intern(v, hash_of(v)); }  ///< 0 for "", does not count
+  /// As intern(v), with `hash` = hash_of(v) computed already (on another thread, say).
+  std::uint32_t intern(const std::string& v, std::uint64_t hash);
   std::uint32_t find(const std::string& v) const;  ///< 0 when absent
   std::size_t size() const noexcept { return values.size(); }
+  static std::uint64_t hash_of(std::string_view v) noexcept { return std::hash<std::string_view>{}(v); }
+
+ private:
+  IdHashIndex index_;  // ids of values[1..] by hash_of (the strings are held once, in `values`)
 };
 
 /// Derived attributes of one distinct first-name or surname value.
@@ -170,10 +175,10 @@ struct PreparedRecords {
   IdHashIndex record_index_;  ///< record_id -> record
   std::uint64_t tuple_hash(std::uint32_t identity) const noexcept;
   bool same_tuple(std::uint32_t x, std::uint32_t y) const noexcept;
-  std::uint32_t intern_first(const std::string& v);
-  std::uint32_t intern_surname(const std::string& v);
-  std::uint32_t intern_address(const std::string& v);
-  std::uint32_t intern_postcode(const std::string& v);
+  std::uint32_t intern_first(const std::string& v, std::uint64_t hash);
+  std::uint32_t intern_surname(const std::string& v, std::uint64_t hash);
+  std::uint32_t intern_address(const std::string& v, std::uint64_t hash);
+  std::uint32_t intern_postcode(const std::string& v, std::uint64_t hash);
   /// A record's identity values normalised as they are interned (normalise_fields in records.cpp).
   struct NormalisedFields;
   static void normalise_fields(const Record& r, NormalisedFields& f);
