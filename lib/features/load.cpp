@@ -202,15 +202,18 @@ struct Linkage::Impl {
   }
 
   void end_households() {
-    std::vector<std::string> ids;
-    for (auto g : given)
-      if (!g.empty()) ids.emplace_back(g);
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    household.assign(persons.size(), -1);
+    // The persons with a household in the order of its id: the ids numbered in one pass over them
+    // (no copy of every person's id to sort, no search per person).
+    std::vector<std::uint32_t> order;
     for (std::size_t p = 0; p < given.size(); ++p)
-      if (!given[p].empty())
-        household[p] = static_cast<std::int32_t>(std::lower_bound(ids.begin(), ids.end(), given[p]) - ids.begin());
+      if (!given[p].empty()) order.push_back(static_cast<std::uint32_t>(p));
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return given[a] < given[b]; });
+    std::vector<std::string> ids;
+    household.assign(persons.size(), -1);
+    for (const std::uint32_t p : order) {
+      if (ids.empty() || ids.back() != given[p]) ids.emplace_back(given[p]);
+      household[p] = static_cast<std::int32_t>(ids.size() - 1);
+    }
     household_ids = std::move(ids);
     std::vector<std::string_view>().swap(given);
     number = IdIndex();

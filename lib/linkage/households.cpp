@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "earlyhelp/linkage/households.hpp"
 
+#include "earlyhelp/core/error.hpp"
 #include "earlyhelp/linkage/cluster.hpp"
 #include "earlyhelp/linkage/dates.hpp"
 #include "earlyhelp/linkage/homes.hpp"
@@ -246,7 +247,39 @@ std::vector<HouseholdMembership> households(const PreparedRecords& r, const std:
     std::int32_t first_moved_in = INT32_MAX;  // the first record from a source that dates moves
     bool current = false;                     // a register's current row
   };
-  std::vector<std::unordered_map<std::uint64_t, Stay>> stays(n_persons);
+  // Each person's homes in one flat table (a map per person cost 600,000 maps on a county): person
+  // p's stays are [begin[p], begin[p + 1]), sorted by home key.
+  std::vector<std::uint32_t> begin(n_persons + 1, 0);
+  std::vector<std::uint64_t> stay_key;
+  {
+    for (std::size_t rec = 0; rec < r.record_ids.size(); ++rec)
+      if (const std::uint32_t x = r.identity_of[rec]; home_of[x] != 0) ++begin[identity_person[x] + 1];
+    for (std::size_t p = 0; p < n_persons; ++p) begin[p + 1] += begin[p];
+    stay_key.resize(begin[n_persons]);
+    std::vector<std::uint32_t> next(begin.begin(), begin.end() - 1);
+    for (std::size_t rec = 0; rec < r.record_ids.size(); ++rec)
+      if (const std::uint32_t x = r.identity_of[rec]; home_of[x] != 0) stay_key[next[identity_person[x]]++] = home_of[x];
+    std::uint32_t kept = 0;
+    for (std::size_t p = 0; p < n_persons; ++p) {
+      const auto b = stay_key.begin() + begin[p], e = stay_key.begin() + begin[p + 1];
+      std::sort(b, e);
+      const auto u = std::unique(b, e);
+      begin[p] = kept;
+      kept = static_cast<std::uint32_t>(std::copy(b, u, stay_key.begin() + kept) - stay_key.begin());
+    }
+    begin[n_persons] = kept;
+    stay_key.resize(kept);
+    stay_key.shrink_to_fit();
+  }
+  std::vector<Stay> stay(stay_key.size());
+  const auto stay_index = [&](std::size_t p, std::uint64_t key) {
+    const auto b = stay_key.begin() + begin[p], e = stay_key.begin() + begin[p + 1];
+    const auto it = std::lower_bound(b, e, key);
+    EH_ASSERT(it != e && *it == key);
+    return static_cast<std::size_t>(it - stay_key.begin());
+  };
+  const auto stay_at = [&](std::size_t p, std::uint64_t key) -> Stay& { return stay[stay_index(p, key)]; };
+  const auto n_stays = [&](std::size_t p) { return begin[p + 1] - begin[p]; };
   const std::int32_t latest_day = latest == PreparedRecords::kNoDay ? as_of_day : latest;
   // Each dated record places its person at its home on its date less its source's lag.
   std::vector<bool> dates_moves;
@@ -256,7 +289,7 @@ std::vector<HouseholdMembership> households(const PreparedRecords& r, const std:
     const std::uint32_t x = r.identity_of[rec];
     if (home_of[x] == 0) continue;
     const std::int32_t d = r.record_day[rec];
-    Stay& st = stays[identity_person[x]][home_of[x]];
+    Stay& st = stay_at(identity_person[x], home_of[x]);
     if (d == PreparedRecords::kNoDay) {
       st.w += kUndated;
       continue;
@@ -288,8 +321,7 @@ std::vector<HouseholdMembership> households(const PreparedRecords& r, const std:
   // How many persons give each address: between equally weighted addresses a person lives at
   // the one shared with others (the family home, not a one-off address).
   std::unordered_map<std::uint64_t, std::uint32_t> sharers;
-  for (const auto& v : stays)
-    for (const auto& kv : v) ++sharers[kv.first];
+  for (const std::uint64_t key : stay_key) ++sharers[key];
   std::vector<std::uint64_t> own_key(n_persons, 0), current_key(n_persons, 0);
   std::vector<double> strength(n_persons, 0);  // the most dated evidence for one home
   // Where somebody lives now: a register's current row, else the latest record.
@@ -299,7 +331,9 @@ std::vector<HouseholdMembership> households(const PreparedRecords& r, const std:
     double best_w = 0;
     std::uint32_t best_s = 0;
     const Stay* now_stay = nullptr;
-    for (const auto& [key, st] : stays[p]) {
+    for (std::size_t i = begin[p]; i < begin[p + 1]; ++i) {
+      const std::uint64_t key = stay_key[i];
+      const Stay& st = stay[i];
       const std::uint32_t sh = sharers[key];
       const bool better = st.w != best_w ? st.w > best_w : (sh != best_s ? sh > best_s : key < best);
       if (best == 0 || better) best = key, best_w = st.w, best_s = sh;
@@ -313,7 +347,9 @@ std::vector<HouseholdMembership> households(const PreparedRecords& r, const std:
     if (now_stay != nullptr && now_stay->current && now_stay->last_dated != INT32_MIN) {
       std::uint64_t moved_to = 0;
       std::int32_t arrived = INT32_MIN;
-      for (const auto& [key, st] : stays[p]) {
+      for (std::size_t i = begin[p]; i < begin[p + 1]; ++i) {
+        const std::uint64_t key = stay_key[i];
+        const Stay& st = stay[i];
         if (key == now || st.first_moved_in == INT32_MAX || st.first_moved_in <= now_stay->last_dated) continue;
         if (moved_to == 0 || st.first_moved_in > arrived || (st.first_moved_in == arrived && key < moved_to))
           moved_to = key, arrived = st.first_moved_in;
@@ -341,11 +377,14 @@ std::vector<HouseholdMembership> households(const PreparedRecords& r, const std:
     sightings.shrink_to_fit();
     std::vector<std::pair<std::int32_t, bool>> seen;  // moved_on's scratch
     for (std::size_t p = 0; p < n_persons; ++p) {
-      if (stays[p].size() < 2) continue;
+      if (n_stays(p) < 2) continue;
       std::uint64_t other = 0;
       double other_w = 0;
-      for (const auto& [key, st] : stays[p])
-        if (key != own_key[p] && (other == 0 || st.w > other_w || (st.w == other_w && key < other))) other = key, other_w = st.w;
+      for (std::size_t i = begin[p]; i < begin[p + 1]; ++i) {
+        const std::uint64_t key = stay_key[i];
+        const double w = stay[i].w;
+        if (key != own_key[p] && (other == 0 || w > other_w || (w == other_w && key < other))) other = key, other_w = w;
+      }
       if (const auto v = moved_on(by_person.data() + start[p], by_person.data() + start[p + 1], own_key[p], other, as_of_day, seen))
         own_key[p] = v;
     }
@@ -367,11 +406,11 @@ std::vector<HouseholdMembership> households(const PreparedRecords& r, const std:
   std::vector<bool> former(n_persons, false);
   for (std::size_t p = 0; p < n_persons; ++p) {
     if (strength[p] >= kLeader || own_key[p] == 0) continue;
-    const Stay& mine = stays[p].at(current_key[p]);
+    const Stay& mine = stay_at(p, current_key[p]);
     std::unordered_map<std::uint64_t, double> then;  // the leaders' homes on `as_of`, by strength
     if (const auto it = leaders_now.find(current_key[p]); it != leaders_now.end() && it->second.size() <= kResidentsMax)
       for (const std::uint32_t q : it->second) {
-        const Stay& theirs = stays[q].at(current_key[p]);
+        const Stay& theirs = stay_at(q, current_key[p]);
         // They live there now, so they overlap the person's stay unless they arrived after it.
         if (theirs.first <= mine.last + kOverlapDays) then[own_key[q]] += strength[q];
       }
@@ -383,10 +422,10 @@ std::vector<HouseholdMembership> households(const PreparedRecords& r, const std:
       person_key[p] = best;
       continue;
     }
-    const Stay& at = stays[p].at(own_key[p]);
+    const Stay& at = stay_at(p, own_key[p]);
     if (const auto it = leaders_at.find(own_key[p]); at.last != INT32_MIN && it != leaders_at.end())
       for (const std::uint32_t q : it->second)
-        if (stays[q].at(own_key[p]).first > at.last + kOverlapDays) {
+        if (stay_at(q, own_key[p]).first > at.last + kOverlapDays) {
           former[p] = true;  // with the others who left before them, if any
           break;
         }
