@@ -3,6 +3,7 @@
 // (profiling/link_extracts.hpp).
 #include "earlyhelp/profiling/link_extracts.hpp"
 
+#include "earlyhelp/core/memory.hpp"
 #include "earlyhelp/core/parallel.hpp"
 #include "earlyhelp/io/csv.hpp"
 #include "earlyhelp/linkage/linker.hpp"
@@ -70,6 +71,10 @@ features::Linkage link_extracts(const std::string& data_dir, Date as_of, const s
       ids.emplace_back(local);
     }
   }
+  // The linker's memory goes back to the system: the features read next allocate on worker threads,
+  // whose heaps cannot reuse the main thread's freed pages (on the county the process's resident
+  // memory otherwise kept growing to its peak in the scoring, after the linker was gone).
+  release_free_memory();
   const auto write_file = [&] {
     // The persons' index is built here, on the writer's thread when there are two: only the file
     // reads it.
