@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 using namespace earlyhelp::linkage;
 using namespace eh_test;
@@ -76,5 +77,63 @@ TEST_SUITE("pair_conflict") {
     bool discounted = false;  // the household discount (a first-name conflict level) is still a term
     for (const auto& t : reconciled.terms) discounted = discounted || t.name == "household discount";
     CHECK(discounted);
+  }
+}
+
+TEST_SUITE("fellegi_sunter") {
+  TEST_CASE("fellegi_sunter.short_forms_agree: a short form at one home keeps its household evidence") {
+    // (weight, household discount) of an AtHome pair with short forms agreeing or not.
+    const auto score = [](const AtHome& h, bool short_forms) {
+      FellegiSunter s = h.scorer;
+      s.set_short_forms_agree(short_forms);
+      WeightParts parts;
+      const double w = s.weight(h.r, 0, 1, h.v, parts);
+      return std::pair{w, parts.discount};
+    };
+    // Zak and Zakariya, Dani and Danielle, Arj and Arjun: the model's first-name levels call them
+    // a conflict and discount the shared home and surname; as short forms they keep them.
+    for (const auto& [a, b] : {std::pair{"zak", "zakariya"}, std::pair{"dani", "danielle"}, std::pair{"arj", "arjun"}}) {
+      for (const char* dob_b : {"", "2022-08-05"}) {  // one record undated, or both
+        const AtHome h(a, "", b, dob_b);
+        const std::string name = a, dob = dob_b;
+        CAPTURE(name);
+        CAPTURE(dob);
+        REQUIRE(h.model_conflict());
+        const auto [w_off, discount_off] = score(h, false);
+        const auto [w_on, discount_on] = score(h, true);
+        CHECK(discount_off > 0);
+        CHECK(discount_on == 0);
+        CHECK(w_on == doctest::Approx(w_off + discount_off));
+      }
+    }
+    // A father and his son: dates of birth that disagree keep the discount.
+    const AtHome father_son("zak", "1989-02-22", "zakariya", "2022-08-05");
+    CHECK(score(father_son, true).second > 0);
+    // Names further apart (siblings' names two keying errors apart, another name, a prefix of
+    // two letters) keep it too.
+    for (const auto& [a, b] : {std::pair{"isla", "ella"}, std::pair{"florin", "sorin"}, std::pair{"jacob", "jakub"},
+                               std::pair{"jake", "harvey"}, std::pair{"ay", "ayesha"}}) {
+      const AtHome h(a, "", b, "");
+      const std::string name = a;
+      CAPTURE(name);
+      REQUIRE(h.model_conflict());
+      CHECK(score(h, true).second > 0);
+    }
+  }
+
+  TEST_CASE("fellegi_sunter.short_forms_agree: the linker's explanation shows no household discount for a short form") {
+    Linker lk;
+    lk.add_records({person("a", "zak", "wood", "", "58 station grove", "HX14 6HT", "M", "social_care"),
+                    person("b", "zakariya", "wood", "2022-08-05", "58 station grove", "HX14 6HT", "M", "health"),
+                    person("c", "jake", "wood", "", "58 station grove", "HX14 6HT", "M", "social_care"),
+                    person("d", "harvey", "wood", "2019-03-02", "58 station grove", "HX14 6HT", "M", "health")});
+    lk.load_model_json(lk.model_json());
+    const auto discounted = [](const Explanation& e) {
+      bool out = false;
+      for (const auto& t : e.terms) out = out || t.name == "household discount";
+      return out;
+    };
+    CHECK_FALSE(discounted(lk.explain("a", "b")));
+    CHECK(discounted(lk.explain("c", "d")));
   }
 }
