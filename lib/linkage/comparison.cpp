@@ -240,17 +240,31 @@ ComparisonVector compare_identities(const PreparedRecords& r, std::uint32_t a, s
   first = first_level(r, fa, fb);
   surname = surname_level(r, sa, sb);
   // Swapped first name and surname on one side: compare crosswise when that agrees better
-  // (allowing a typo on either name; the initials must agree crosswise, a cheap pre-check).
-  if (first >= FirstName::close_typo && first != null_level && surname >= Surname::close_typo && surname != null_level) {
+  // (allowing a typo on either name, or an initial for the first name: TAYLOR O and Olivia
+  // Taylor; the initials must agree crosswise, a cheap pre-check). Surnames that agree only by
+  // sound (Zaman and Samina) are compared crosswise too.
+  if (first >= FirstName::close_typo && first != null_level && surname >= Surname::phonetic_or_part &&
+      surname != null_level) {
     const std::string& f1 = r.first.values[fa];
     const std::string& s1 = r.surname.values[sa];
     const std::string& f2 = r.first.values[fb];
     const std::string& s2 = r.surname.values[sb];
     if (f1[0] == s2[0] && s1[0] == f2[0] && !looks_encoded(f1) && !looks_encoded(f2)) {
       // Whether two names are equal or a close typo apart.
-      auto close = [](const std::string& x, const std::string& y) { return x == y || jaro_winkler_similarity(x, y) >= 0.92; };
-      if (close(f1, s2) && close(s1, f2)) {
+      auto close = [](const std::string& x, const std::string& y) {
+        return x == y || jaro_winkler_similarity(x, y) >= 0.92 || one_transposition(x, y) || keying_errors_apart(x, y);
+      };
+      // Whether one of two names is the initial of the other.
+      auto initial = [](const std::string& x, const std::string& y) { return (x.size() == 1) != (y.size() == 1); };
+      const bool fs = close(f1, s2), sf = close(s1, f2);
+      if (fs && sf) {
         first = f1 == s2 ? FirstName::exact : FirstName::close_typo;
+        surname = s1 == f2 ? Surname::exact : Surname::close_typo;
+      } else if (fs && f1.size() > 1 && initial(s1, f2)) {
+        first = FirstName::initial;
+        surname = f1 == s2 ? Surname::exact : Surname::close_typo;
+      } else if (sf && s1.size() > 1 && initial(f1, s2)) {
+        first = FirstName::initial;
         surname = s1 == f2 ? Surname::exact : Surname::close_typo;
       }
     }

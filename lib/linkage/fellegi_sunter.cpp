@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "earlyhelp/linkage/fellegi_sunter.hpp"
+#include "earlyhelp/linkage/person_rules.hpp"
 
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
@@ -319,7 +320,26 @@ double FellegiSunter::weight(const PreparedRecords& r, std::uint32_t a, std::uin
   }
   constexpr auto pc = static_cast<std::size_t>(Field::postcode);
   if (v[pc] == levels::Postcode::unit) tf[pc] = tf_adjustment(Field::postcode, r.postcode_id[a]);
-  return combine(v, tf, full_name_tf, full_name_household, parts);
+  const double w = combine(v, tf, full_name_tf, full_name_household, parts);
+  if (parts.discount > 0 && short_forms_agree_ && !discount_stands(r, a, b, v)) {
+    const double back = parts.discount;
+    parts.discount = 0;
+    return w + back;
+  }
+  return w;
+}
+
+bool FellegiSunter::discount_stands(const PreparedRecords& r, std::uint32_t a, std::uint32_t b,
+                                    const ComparisonVector& v) const {
+  constexpr auto fn = static_cast<std::size_t>(Field::first_name), sn = static_cast<std::size_t>(Field::surname);
+  // Only a first-name conflict within a family (the surname not different) can be reconciled.
+  if (v[fn] == null_level || !conflict_level_[fn][v[fn]]) return true;
+  if (v[sn] == levels::Surname::different) return true;
+  ComparisonVector rest = v;
+  rest[fn] = null_level;
+  if (conflict(rest, false)) return true;
+  if (dates_of_birth_disagree(r.dob[a], r.dob[b])) return true;
+  return !first_names_short_form(r, r.first_id[a], r.first_id[b]);
 }
 
 double FellegiSunter::pattern_weight(const ComparisonVector& v, WeightParts& parts) const noexcept {

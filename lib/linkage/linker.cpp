@@ -58,6 +58,7 @@ void Linker::rebuild_scorer() {
   if (!households_decided_ || homes_.size() != table_.n_identities()) decide_households();
   scorer_ = FellegiSunter(params_, table_, settings_.tf_adjustment, settings_.household_guard, settings_.guard_max_m,
                           households_ && settings_.place_once);
+  scorer_.set_short_forms_agree(households_);
 }
 
 void Linker::decide_households() {

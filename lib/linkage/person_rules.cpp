@@ -17,13 +17,18 @@ namespace earlyhelp::linkage {
 
 namespace {
 
+// Whether one name is a short form of the other: a prefix of at least three letters.
+bool short_form(std::string_view x, std::string_view y) {
+  const std::size_t shorter = std::min(x.size(), y.size());
+  return shorter >= 3 && x.substr(0, shorter) == y.substr(0, shorter);
+}
+
 // Whether two name words are one name typed twice: equal, a short form (one a prefix of the
 // other of at least three letters), or at most two keying errors apart (one error in each record;
 // one in all when the shorter has fewer than four letters).
 bool close_names(std::string_view x, std::string_view y) {
-  if (x == y) return true;
+  if (x == y || short_form(x, y)) return true;
   const std::size_t shorter = std::min(x.size(), y.size());
-  if (shorter >= 3 && (x.substr(0, shorter) == y.substr(0, shorter))) return true;
   const std::size_t longer = std::max(x.size(), y.size());
   const std::size_t allowed = shorter < 4 ? 1 : 2;
   if (longer - shorter > allowed) return false;
@@ -140,6 +145,12 @@ Apart why_apart(const PreparedRecords& r, std::uint32_t a, std::uint32_t b) {
 bool first_names_agree(const PreparedRecords& r, std::uint32_t fa, std::uint32_t sa, std::uint32_t fb,
                        std::uint32_t sb) {
   return names_reconcile(r, fa, sa, fb, sb, /*other_forms=*/true);
+}
+
+bool first_names_short_form(const PreparedRecords& r, std::uint32_t fa, std::uint32_t fb) {
+  if (fa == 0 || fb == 0 || fa == fb) return true;
+  if (r.first_info[fa].is_initial || r.first_info[fb].is_initial) return false;
+  return short_form(r.first.values[fa], r.first.values[fb]);
 }
 
 bool first_names_alias_only(const PreparedRecords& r, std::uint32_t a, std::uint32_t b) {

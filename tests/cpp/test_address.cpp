@@ -30,6 +30,17 @@ TEST_SUITE("address") {
     n = extract_address_numbers("Rose Cottage, Mill Lane");
     CHECK_FALSE(n.flat);
     CHECK_FALSE(n.house);
+    // A number, a building's name and another number: the flat in the building, the house on
+    // the street, as "Flat 34, Queen Point, 40 Queen Gardens" writes them.
+    n = extract_address_numbers("34 Queen Point 40 Queen Gdns");
+    CHECK(n.flat == "34");
+    CHECK(n.house == "40");
+    CHECK(compare_addresses("34 Queen Point 40 Queen Gdns", "Flat 34, Queen Point, 40 Queen Gardens").level ==
+          AddressLevel::numbers_agree);
+    // A flat so marked keeps the first number the house's.
+    n = extract_address_numbers("140 Wellington Fold Flat 2");
+    CHECK(n.flat == "2");
+    CHECK(n.house == "140");
   }
 
   TEST_CASE("address.compare: a flat mismatch is strong disagreement") {

@@ -60,4 +60,32 @@ TEST_SUITE("comparison") {
     CHECK(is_conflict_level(Field::dob, levels::Dob::different));
     CHECK_FALSE(is_conflict_level(Field::dob, levels::Dob::same_year));
   }
+
+  TEST_CASE("comparison.compare_identities: a swap with an initial, a keying error, or surnames alike only by sound") {
+    PreparedRecords r;
+    r.add({eh_test::person("a", "Olivia", "Taylor", "", "14 Mill Lane", "LS1 1AA", "F"),
+           eh_test::person("b", "Taylor", "O", "", "14 Mill Lane", "LS1 1AA", "F"),
+           eh_test::person("c", "Amit", "Sharma", "", "14 Mill Lane", "LS1 1AA", "M"),
+           eh_test::person("d", "Sharma", "Amir", "", "14 Mill Lane", "LS1 1AA", "M"),
+           eh_test::person("e", "Samina", "Zaman", "", "14 Mill Lane", "LS1 1AA", "F"),
+           eh_test::person("f", "Zaman", "Samina", "", "14 Mill Lane", "LS1 1AA", "F"),
+           eh_test::person("g", "Tara", "Olsen", "", "14 Mill Lane", "LS1 1AA", "F")});
+    const auto cmp = [&](std::size_t i, std::size_t j) { return compare_identities(r, r.identity_of[i], r.identity_of[j]); };
+    // TAYLOR O is Olivia Taylor with her names swapped: an initial and the same surname.
+    const ComparisonVector ab = cmp(0, 1);
+    CHECK(level_of(ab, Field::first_name) == levels::FirstName::initial);
+    CHECK(level_of(ab, Field::surname) == levels::Surname::exact);
+    // Sharma Amir: swapped, and Amit typed Amir (one keying error, which Jaro-Winkler puts below 0.92).
+    const ComparisonVector cd = cmp(2, 3);
+    CHECK(level_of(cd, Field::first_name) == levels::FirstName::close_typo);
+    CHECK(level_of(cd, Field::surname) == levels::Surname::exact);
+    // Zaman and Samina sound alike (surname phonetic), yet the names are swapped exactly.
+    const ComparisonVector ef = cmp(4, 5);
+    CHECK(level_of(ef, Field::first_name) == levels::FirstName::exact);
+    CHECK(level_of(ef, Field::surname) == levels::Surname::exact);
+    // An initial that only fits crosswise on one side is no swap: Tara Olsen and TAYLOR O.
+    const ComparisonVector gb = cmp(6, 1);
+    CHECK(level_of(gb, Field::first_name) != levels::FirstName::initial);
+    CHECK(level_of(gb, Field::surname) == levels::Surname::different);
+  }
 }

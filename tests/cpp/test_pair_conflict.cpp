@@ -9,6 +9,9 @@
 
 #include <cstdint>
 #include <string>
+#include <initializer_list>
+#include <utility>
+#include <vector>
 
 using namespace earlyhelp::linkage;
 using namespace eh_test;
@@ -29,6 +32,25 @@ struct AtHome {
   bool model_conflict() const { return scorer.conflict(v) && look_alike(v); }
   bool apart(bool person_rules) const { return keep_apart(r, scorer, v, 0, 1, person_rules); }
 };
+
+// Gives `lk` records of the Wood family at 58 Station Grove ({id, first name, date of birth,
+// source}) and the default model (as AtHome's).
+struct WoodRecord {
+  const char *id, *first, *dob, *source;
+};
+void add_wood_family(Linker& lk, std::initializer_list<WoodRecord> records) {
+  std::vector<Record> raw;
+  for (const auto& w : records) raw.push_back(person(w.id, w.first, "wood", w.dob, "58 station grove", "HX14 6HT", "M", w.source));
+  lk.add_records(raw);
+  lk.load_model_json(lk.model_json());
+}
+
+// Whether an explanation carries a term named `name`.
+bool has_term(const Explanation& e, const std::string& name) {
+  for (const auto& t : e.terms)
+    if (t.name == name) return true;
+  return false;
+}
 
 }  // namespace
 
@@ -62,19 +84,64 @@ TEST_SUITE("pair_conflict") {
 
   TEST_CASE("pair_conflict.explain: an explanation calls a pair a conflict as clustering does") {
     Linker lk;
-    lk.add_records({person("a", "jacob", "wood", "", "58 station grove", "HX14 6HT", "M", "health"),
-                    person("b", "jakub", "wood", "", "58 station grove", "HX14 6HT", "M", "social_care"),
-                    person("c", "jake", "wood", "", "58 station grove", "HX14 6HT", "M", "health"),
-                    person("d", "harvey", "wood", "", "58 station grove", "HX14 6HT", "M", "social_care")});
-    lk.load_model_json(lk.model_json());  // the default model, as AtHome's
+    add_wood_family(lk, {{"a", "jacob", "", "health"},
+                         {"b", "jakub", "", "social_care"},
+                         {"c", "jake", "", "health"},
+                         {"d", "harvey", "", "social_care"},
+                         {"e", "zak", "", "social_care"},
+                         {"f", "zakariya", "2022-08-05", "health"}});
     const AtHome jacob("jacob", "", "jakub", ""), jake("jake", "", "harvey", "");
     REQUIRE(jacob.model_conflict());
     REQUIRE(jake.model_conflict());
     const Explanation reconciled = lk.explain("a", "b"), apart = lk.explain("c", "d");
     CHECK_FALSE(reconciled.conflict);  // the person rules reconcile the names: not kept apart
     CHECK(apart.conflict);
-    bool discounted = false;  // the household discount (a first-name conflict level) is still a term
-    for (const auto& t : reconciled.terms) discounted = discounted || t.name == "household discount";
-    CHECK(discounted);
+    // The household discount (a first-name conflict level) is still a term, but not for a short
+    // form (FellegiSunter::set_short_forms_agree): Zak and Zakariya keep their shared home.
+    CHECK(has_term(reconciled, "household discount"));
+    CHECK(has_term(apart, "household discount"));
+    CHECK_FALSE(has_term(lk.explain("e", "f"), "household discount"));
+  }
+}
+
+TEST_SUITE("fellegi_sunter") {
+  TEST_CASE("fellegi_sunter.short_forms_agree: a short form at one home keeps its household evidence") {
+    // (weight, household discount) of an AtHome pair with short forms agreeing or not.
+    const auto score = [](const AtHome& h, bool short_forms) {
+      FellegiSunter s = h.scorer;
+      s.set_short_forms_agree(short_forms);
+      WeightParts parts;
+      const double w = s.weight(h.r, 0, 1, h.v, parts);
+      return std::pair{w, parts.discount};
+    };
+    // Zak and Zakariya, Dani and Danielle, Arj and Arjun: the model's first-name levels call them
+    // a conflict and discount the shared home and surname; as short forms they keep them.
+    for (const auto& [a, b] : {std::pair{"zak", "zakariya"}, std::pair{"dani", "danielle"}, std::pair{"arj", "arjun"}}) {
+      for (const char* dob_b : {"", "2022-08-05"}) {  // one record undated, or both
+        const AtHome h(a, "", b, dob_b);
+        const std::string name = a, dob = dob_b;
+        CAPTURE(name);
+        CAPTURE(dob);
+        REQUIRE(h.model_conflict());
+        const auto [w_off, discount_off] = score(h, false);
+        const auto [w_on, discount_on] = score(h, true);
+        CHECK(discount_off > 0);
+        CHECK(discount_on == 0);
+        CHECK(w_on == doctest::Approx(w_off + discount_off));
+      }
+    }
+    // A father and his son: dates of birth that disagree keep the discount.
+    const AtHome father_son("zak", "1989-02-22", "zakariya", "2022-08-05");
+    CHECK(score(father_son, true).second > 0);
+    // Names further apart (siblings' names two keying errors apart, another name, a prefix of
+    // two letters) keep it too.
+    for (const auto& [a, b] : {std::pair{"isla", "ella"}, std::pair{"florin", "sorin"}, std::pair{"jacob", "jakub"},
+                               std::pair{"jake", "harvey"}, std::pair{"ay", "ayesha"}}) {
+      const AtHome h(a, "", b, "");
+      const std::string name = a;
+      CAPTURE(name);
+      REQUIRE(h.model_conflict());
+      CHECK(score(h, true).second > 0);
+    }
   }
 }

@@ -117,10 +117,14 @@ struct AddressNumbers {
 
 /// Extracts the flat number (after Flat, Apartment, Apt, Unit, Room, Suite or Maisonette, or the
 /// first part of "3/12") and the house number (the first other number-like word, e.g. "12",
-/// "12a", "12-14"). O(n).
+/// "12a", "12-14"). Without a flat so marked, a number, a building's name and another number
+/// ("34 Queen Point 40 Queen Gardens") are the flat in the building and the house on the street,
+/// as "Flat 34, Queen Point, 40 Queen Gardens" writes them. O(n).
 inline AddressNumbers extract_address_numbers(std::string_view text) {
   const std::vector<std::string> words = detail::address_tokens(text);
   AddressNumbers r;
+  std::size_t house_at = 0;            // the word that gave the house number
+  std::optional<std::string> street;   // a later number after a word that is none
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
     if (detail::is_flat_word(w) && i + 1 < words.size() && !r.flat &&
@@ -138,7 +142,17 @@ inline AddressNumbers extract_address_numbers(std::string_view text) {
         continue;
       }
     }
-    if (!r.house && detail::is_number_like(w, false)) r.house = w;
+    if (!detail::is_number_like(w, false)) continue;
+    if (!r.house) {
+      r.house = w;
+      house_at = i;
+    } else if (!street && i > house_at + 1) {
+      street = w;
+    }
+  }
+  if (!r.flat && street) {
+    r.flat = r.house;
+    r.house = street;
   }
   return r;
 }

@@ -131,6 +131,16 @@ class FellegiSunter {
   /// go with its surnames, so "Kacper Ionescu" is far commoner than "Kacper" times "Ionescu").
   double full_name_tf_adjustment(std::uint32_t first_id, std::uint32_t surname_id) const noexcept;
   bool household_guard() const noexcept { return guard_; }
+  /// With households (the person rules on, person_rules.hpp): a first name that is a short form
+  /// of the other (a prefix of at least three letters: Zak and Zakariya, Dani and Danielle,
+  /// first_names_short_form) is no person-level conflict for weight() when no other field is one
+  /// and the dates of birth do not disagree, so the pair's household evidence is not discounted
+  /// (an undated social care record of Zak Hussain at the flat where health records Zakariya
+  /// Hussain). The comparison's first-name levels are Jaro-Winkler bands, in which a short form
+  /// falls to `jaro_winkler_0.80` or `different` like a sibling's name. Names further apart (Isla
+  /// and Ella, Florin and Sorin: siblings as often as typos) keep the discount. pattern_weight()
+  /// and conflict(), which see no names, are unchanged. Off by default.
+  void set_short_forms_agree(bool on) noexcept { short_forms_agree_ = on; }
   /// Whether the pair's levels are a person-level conflict under this model: first names or
   /// dates of birth disagree (and, when `with_identifier`, person identifiers disagree) at a level
   /// true matches rarely show. Household evidence is discounted on first-name or dob conflicts;
@@ -149,6 +159,10 @@ class FellegiSunter {
   bool guard_ = true;
   bool place_once_ = true;
   bool surname_discount_ = false;  ///< a different surname also discounts household evidence
+  bool short_forms_agree_ = false;
+  /// Whether the household discount of the pair (a, b), guarded on `v`, stands: false when the
+  /// guard rests only on the first-name level of a short form (set_short_forms_agree).
+  bool discount_stands(const PreparedRecords& r, std::uint32_t a, std::uint32_t b, const ComparisonVector& v) const;
 };
 
 /// Probability from a log2 weight.

@@ -63,6 +63,10 @@ const char* never_one_person_reason(const PreparedRecords& r, std::uint32_t a, s
 bool first_names_agree(const PreparedRecords& r, std::uint32_t first_a, std::uint32_t surname_a,
                        std::uint32_t first_b, std::uint32_t surname_b);
 
+/// Whether first name ids `first_a` and `first_b` of `r` are equal or one is a short form of the
+/// other: a prefix of at least three letters (Zak and Zakariya, Dani and Danielle).
+bool first_names_short_form(const PreparedRecords& r, std::uint32_t first_a, std::uint32_t first_b);
+
 /// Whether identities `a` and `b` of `r` have first names that are other forms of one name in the
 /// name table and nothing closer (Mia and Amelia, Jack and John; not equal, an initial, a typo or
 /// short form, or swapped with the surname): PersonGuard::alias_only.
