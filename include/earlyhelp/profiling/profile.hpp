@@ -15,7 +15,9 @@
 ///    (exact TreeSHAP or linear contributions, written with the features' templates);
 /// 4. whether each subject is in contact with a service (contact.hpp) is read from the same
 ///    extracts, and the alert policy decides against the assessment history (an SQLite file that
-///    records the run), or against no history (every subject a first assessment).
+///    records the run), or against no history (every subject a first assessment);
+/// 5. with ProfileOptions::families, the families a framework's criteria find on the date, from
+///    the same events (assess_families' result, without reading the extracts again).
 ///
 /// Scores are advisory, for a professional: an alert never carries a recommended action.
 ///
