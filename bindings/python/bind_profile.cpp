@@ -11,6 +11,9 @@
 #include "earlyhelp/profiling/score_row.hpp"
 #include "earlyhelp/profiling/train.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
@@ -174,12 +177,29 @@ void bind_profile(py::module_& parent) {
 
   m.def(
       "score_row",
-      [](const std::string& domain, const std::string& model_path, const std::vector<double>& row, int reasons) {
-        const pf::DomainModel dm = model_path.empty() ? pf::DomainModel::reference(domain) : pf::DomainModel::load(model_path);
+      [](const std::string& domain, const std::string& model_path, const std::map<std::string, double>& row,
+         int reasons) {
+        // The domain's features: the built-in definitions plus its own (homelessness reads 25 of
+        // its own), so its bundle finds every feature it needs; a name the domain lacks is refused.
+        const pf::Domain d = pf::resolve_domain(domain);
+        const features::FeatureSet& set = d.feature_set();
+        std::vector<double> values(set.size(), std::numeric_limits<double>::quiet_NaN());
+        std::vector<std::string> unknown;
+        for (const auto& [name, v] : row) {
+          if (const auto j = set.find(name)) values[*j] = v;
+          else unknown.push_back(name);
+        }
+        if (!unknown.empty()) {
+          const auto shown = unknown.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(5, unknown.size()));
+          throw py::value_error(fmt::format("score_row: not features of domain '{}' (built-in or its own): {}{}",
+                                            d.name(), fmt::join(unknown.begin(), shown, ", "),
+                                            unknown.size() > 5 ? fmt::format(" and {} more", unknown.size() - 5) : ""));
+        }
+        const pf::DomainModel dm = model_path.empty() ? pf::DomainModel::reference(d.name()) : pf::DomainModel::load(model_path);
         pf::RowScore s;
         {
           py::gil_scoped_release nogil;
-          s = pf::score_row(dm.model, features::FeatureSet::builtin(), row.data(), row.size(), reasons);
+          s = pf::score_row(dm.model, set, values.data(), values.size(), reasons);
         }
         py::dict out;
         out["score"] = s.score;
@@ -191,8 +211,9 @@ void bind_profile(py::module_& parent) {
         return out;
       },
       py::arg("domain"), py::arg("model_path"), py::arg("row"), py::arg("reasons") = 3,
-      "One subject's score, band and reasons from a row of the built-in features (profiling::score_row), with "
-      "the domain's reference bundle or the bundle at model_path.");
+      "One subject's score, band and reasons from a row {feature name: value} of the domain's features (the "
+      "built-in ones and the domain's own; profiling::score_row), with the domain's reference bundle or the "
+      "bundle at model_path.");
 
   m.def(
       "train",

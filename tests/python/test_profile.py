@@ -167,7 +167,15 @@ def test_score_row_gives_one_persons_score_and_reasons_as_profile_does(cli_runs,
     # Nothing known: a different (lower) score, and no reasons pushing it up from values.
     empty = earlyhelp.score_row("asb", {})
     assert 0 <= empty["score"] < s["score"]
-    with pytest.raises(ValueError, match="not built-in features: no_such_feature"):
+    with pytest.raises(ValueError, match="not features of domain 'asb' .*: no_such_feature"):
         earlyhelp.score_row("asb", {"no_such_feature": 1.0})
+    # A domain with features of its own (homelessness: a family row of its training table) scores
+    # as profile scored the family.
+    fam = scores[scores["domain"] == "homelessness"].drop_duplicates("family_id").sort_values("score").iloc[-1]
+    table = earlyhelp.training_table("homelessness", data, homes, SECOND, households=homes)
+    frow = table[table["family_id"] == fam["family_id"]].iloc[0].drop(["family_id", "as_of", "outcome"])
+    h = earlyhelp.score_row("homelessness", frow)
+    assert h["score"] == pytest.approx(float(fam["score"]), abs=5e-6)
+    assert h["model"].startswith("homelessness-reference")
     with pytest.raises(Exception, match="no_such_domain"):
         earlyhelp.score_row("no_such_domain", {})

@@ -136,10 +136,12 @@ def train_domain_model(domain, data, as_of, evaluation_start, persons=None, hous
 
 
 def score_row(domain, row, model=None, reasons: int = 3) -> dict:
-    """One subject's advisory score in ``domain`` from a row of the built-in features.
+    """One subject's advisory score in ``domain`` from a row of the domain's features.
 
-    ``row`` is a mapping from feature name to value (a row of ``earlyhelp.features(...)`` as a
-    Series, or a dict); features it does not name are not known (NaN). ``model`` is a bundle file
+    ``row`` is a mapping from feature name to value (a row of ``earlyhelp.features(...)`` or of
+    ``earlyhelp.training_table(domain, ...)`` as a Series, or a dict): the built-in features and
+    the domain's own (homelessness defines some); features it does not name are not known (NaN),
+    a name the domain does not have is a ``ValueError``. ``model`` is a bundle file
     (the council's own, e.g. from ``train_domain_model``); without it the domain's shipped
     reference bundle is used (trained on synthetic data only; not for use on residents). Returns
     ``{"score", "band", "above_threshold", "reasons", "model", "model_sha256"}`` with the reasons
@@ -148,16 +150,7 @@ def score_row(domain, row, model=None, reasons: int = 3) -> dict:
     """
     import math
 
-    from earlyhelp.feature_table import _definitions
-
-    names = _definitions(None, None).names
-    known = set(names)
-    unknown = sorted(str(k) for k in row.keys() if k not in known)
-    if unknown:
-        raise ValueError(f"score_row: not built-in features: {', '.join(unknown[:5])}"
-                         + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""))
-    values = []
-    for n in names:
-        v = row[n] if n in row else None
-        values.append(math.nan if v is None else float(v))
+    values = {}
+    for k, v in row.items():
+        values[str(k)] = math.nan if v is None else float(v)
     return _profile.score_row(str(domain), "" if model is None else os.fspath(model), values, int(reasons))
