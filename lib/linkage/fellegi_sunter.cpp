@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "earlyhelp/linkage/fellegi_sunter.hpp"
-#include "earlyhelp/linkage/person_rules.hpp"
 
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/core/parallel.hpp"
+#include "earlyhelp/linkage/person_rules.hpp"
 
 #include <algorithm>
 #include <cmath>
