@@ -54,7 +54,7 @@ void bind_evaluation(py::module_& root) {
          const std::vector<double>& thresholds, int n_bins, const std::string& binning, Index min_positives,
          Index min_negatives, const std::vector<std::string>& baseline_names,
          const std::vector<Eigen::VectorXd>& baseline_scores, int resamples, std::uint64_t seed, double level,
-         double min_difference) {
+         double min_difference, const std::vector<Index>& clusters) {
         EH_CHECK(group_names.size() == group_values.size(), "evaluate: {} group names for {} group columns",
                  group_names.size(), group_values.size());
         std::vector<gv::GroupColumn> groups;
@@ -71,14 +71,16 @@ void bind_evaluation(py::module_& root) {
         gv::Evaluation e = gv::evaluate(y, s, groups, opt, w);
         const gv::BootstrapOptions boot{resamples, seed, level, min_difference};
         for (std::size_t i = 0; i < baseline_names.size(); ++i)
-          e.baselines.push_back(gv::compare_with_baseline(y, s, baseline_scores[i], baseline_names[i], boot, w));
+          e.baselines.push_back(
+              gv::compare_with_baseline(y, s, baseline_scores[i], baseline_names[i], boot, w, clusters));
         return e;
       },
       py::arg("y_true"), py::arg("score"), py::arg("weight"), py::arg("group_names"), py::arg("group_values"),
       py::arg("k"), py::arg("thresholds"), py::arg("n_bins"), py::arg("binning"), py::arg("min_positives"),
       py::arg("min_negatives"), py::arg("baseline_names") = std::vector<std::string>{},
       py::arg("baseline_scores") = std::vector<Eigen::VectorXd>{}, py::arg("resamples") = 1000,
-      py::arg("seed") = std::uint64_t{0}, py::arg("level") = 0.95, py::arg("min_difference") = 0.0);
+      py::arg("seed") = std::uint64_t{0}, py::arg("level") = 0.95, py::arg("min_difference") = 0.0,
+      py::arg("clusters") = std::vector<Index>{});
 }
 
 }  // namespace earlyhelp::python

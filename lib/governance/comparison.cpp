@@ -79,6 +79,36 @@ DifferenceInterval difference_interval(double score, double baseline, std::vecto
   return d;
 }
 
+// The rows of each cluster, the clusters numbered 0, 1, ... in the order of their ids.
+std::vector<std::vector<std::size_t>> cluster_rows(const std::vector<Index>& clusters) {
+  std::vector<Index> ids = clusters;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<std::vector<std::size_t>> rows(ids.size());
+  for (std::size_t i = 0; i < clusters.size(); ++i)
+    rows[static_cast<std::size_t>(std::lower_bound(ids.begin(), ids.end(), clusters[i]) - ids.begin())].push_back(i);
+  return rows;
+}
+
+// One resample's draw count per row: whole clusters with replacement, or (no clusters) the
+// positives from the positives and the negatives from the negatives.
+void draw_counts(std::mt19937_64& rng, const std::vector<std::vector<std::size_t>>& clusters,
+                 const std::vector<std::size_t>& pos, const std::vector<std::size_t>& neg, std::vector<double>& w) {
+  std::fill(w.begin(), w.end(), 0.0);
+  if (!clusters.empty()) {
+    for (std::size_t k = 0; k < clusters.size(); ++k)
+      for (std::size_t i : clusters[draw_below(rng, clusters.size())]) w[i] += 1;
+    return;
+  }
+  for (std::size_t k = 0; k < pos.size(); ++k) w[pos[draw_below(rng, pos.size())]] += 1;
+  for (std::size_t k = 0; k < neg.size(); ++k) w[neg[draw_below(rng, neg.size())]] += 1;
+}
+
+std::string resamples_text(const BaselineComparison& c) {
+  return c.clusters > 0 ? fmt::format("{} paired resamples of {} clusters", c.resamples, c.clusters)
+                        : fmt::format("{} paired resamples", c.resamples);
+}
+
 int verdict_rank(Verdict v) noexcept { return v == Verdict::not_beaten ? 0 : (v == Verdict::not_clearly_beaten ? 1 : 2); }
 Verdict worse(Verdict a, Verdict b) noexcept { return verdict_rank(a) <= verdict_rank(b) ? a : b; }
 
@@ -113,7 +143,7 @@ Verdict verdict_of(const DifferenceInterval& d, double min_difference) noexcept 
 
 BaselineComparison compare_with_baseline(ConstVectorRef y_true, ConstVectorRef score, ConstVectorRef baseline,
                                          std::string baseline_name, const BootstrapOptions& options,
-                                         ConstVectorRef weight) {
+                                         ConstVectorRef weight, const std::vector<Index>& clusters) {
   detail::check_binary_inputs("compare_with_baseline", y_true, score, weight);
   detail::check_binary_inputs("compare_with_baseline (baseline)", y_true, baseline, weight);
   EH_CHECK(options.resamples >= 1, "compare_with_baseline: resamples is {}, expected at least 1", options.resamples);
@@ -128,11 +158,17 @@ BaselineComparison compare_with_baseline(ConstVectorRef y_true, ConstVectorRef s
            "compare_with_baseline: y_true holds only {} (n={}); AUC and PR AUC need both outcomes",
            pos.empty() ? "negatives" : "positives", n);
   EH_CHECK(n < (Index{1} << 32), "compare_with_baseline: {} rows, at most 2^32 - 1 supported", n);
+  EH_CHECK(clusters.empty() || static_cast<Index>(clusters.size()) == n,
+           "compare_with_baseline: {} cluster ids for {} rows, expected one per row (or none)", clusters.size(), n);
+  const auto groups = clusters.empty() ? std::vector<std::vector<std::size_t>>() : cluster_rows(clusters);
+  EH_CHECK(clusters.empty() || groups.size() >= 2,
+           "compare_with_baseline: every row is in one cluster; resampling clusters needs at least 2");
 
   BaselineComparison c;
   c.baseline = std::move(baseline_name);
   c.rows = n;
   c.positives = static_cast<Index>(pos.size());
+  c.clusters = static_cast<Index>(groups.size());
   c.resamples = options.resamples;
   c.seed = options.seed;
   c.level = options.level;
@@ -146,9 +182,7 @@ BaselineComparison compare_with_baseline(ConstVectorRef y_true, ConstVectorRef s
   d_auc.reserve(to_size(options.resamples));
   d_ap.reserve(to_size(options.resamples));
   for (int b = 0; b < options.resamples; ++b) {
-    std::fill(w.begin(), w.end(), 0.0);
-    for (std::size_t k = 0; k < pos.size(); ++k) w[pos[draw_below(rng, pos.size())]] += 1;
-    for (std::size_t k = 0; k < neg.size(); ++k) w[neg[draw_below(rng, neg.size())]] += 1;
+    draw_counts(rng, groups, pos, neg, w);
     if (weight.size() > 0)
       for (Index i = 0; i < n; ++i) w[to_size(i)] *= weight[i];
     const auto [as, ps] = rs.metrics(y_true, w);
@@ -174,18 +208,18 @@ Verdict overall_verdict(const std::vector<BaselineComparison>& comparisons) {
 }
 
 std::string describe(const BaselineComparison& c) {
-  return fmt::format("{}: {}; {}; {} positives in {} rows, {} paired resamples (seed {})", to_string(c.verdict),
+  return fmt::format("{}: {}; {}; {} positives in {} rows, {} (seed {})", to_string(c.verdict),
                      metric_text("ROC AUC", c.roc_auc, c.level), metric_text("PR AUC", c.pr_auc, c.level),
-                     c.positives, c.rows, c.resamples, c.seed);
+                     c.positives, c.rows, resamples_text(c), c.seed);
 }
 
 std::string verdict_sentence(const std::vector<BaselineComparison>& comparisons, std::string_view what) {
   const Verdict v = overall_verdict(comparisons);
   const BaselineComparison& f = comparisons.front();
   const char* verb = v == Verdict::beaten ? "beats" : v == Verdict::not_beaten ? "does not beat" : "does not clearly beat";
-  std::string s = fmt::format("the model {} {} (difference model - baseline, {:g}% interval from {} paired resamples; "
+  std::string s = fmt::format("the model {} {} (difference model - baseline, {:g}% interval from {}; "
                               "{} positives in {} rows):",
-                              verb, what, f.level * 100, f.resamples, f.positives, f.rows);
+                              verb, what, f.level * 100, resamples_text(f), f.positives, f.rows);
   for (std::size_t i = 0; i < comparisons.size(); ++i) {
     const BaselineComparison& c = comparisons[i];
     s += fmt::format("{} {}: ROC AUC {:+.4f} ({:+.4f} to {:+.4f}), PR AUC {:+.4f} ({:+.4f} to {:+.4f})",

@@ -28,6 +28,7 @@ class Node {
                                                 schema::detail::describe(got));
   }
   std::string at(std::string_view key) const { return path_.empty() ? std::string(key) : fmt::format("{}.{}", path_, key); }
+  bool has(std::string_view key) const { return j_.contains(std::string(key)); }
   const Json& get(std::string_view key) const {
     const auto it = j_.find(std::string(key));
     if (it == j_.end()) earlyhelp::detail::throw_error<FormatError>("{}: {}: missing", source_, at(key));
@@ -142,6 +143,7 @@ BaselineComparison read_comparison(const Node& n) {
   c.baseline = n.string("baseline");
   c.rows = n.count("rows");
   c.positives = n.count("positives");
+  c.clusters = n.has("clusters") ? n.count("clusters") : 0;  // absent in files written before clusters
   c.resamples = static_cast<int>(n.count("resamples"));
   const Json& seed = n.get("seed");
   if (!seed.is_number_unsigned() && !(seed.is_number_integer() && seed.get<long long>() >= 0))

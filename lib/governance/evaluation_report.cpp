@@ -65,6 +65,7 @@ Json comparison_json(const BaselineComparison& c) {
   j["baseline"] = c.baseline;
   j["rows"] = c.rows;
   j["positives"] = c.positives;
+  j["clusters"] = c.clusters;
   j["resamples"] = c.resamples;
   j["seed"] = c.seed;
   j["level"] = number(c.level);
@@ -161,11 +162,13 @@ std::string evaluation_to_markdown(const Evaluation& e, const std::string& title
   if (!e.baselines.empty()) {
     const BaselineComparison& f = e.baselines.front();
     line(fmt::format("\nAgainst the baselines on the same {} rows ({} positives): the difference model - baseline, "
-                     "with its {:g}% interval from {} paired bootstrap resamples of the rows, stratified by outcome "
-                     "(seed {}). A baseline is beaten when the interval lies above 0 for both ROC AUC and PR AUC{}, "
+                     "with its {:g}% interval from {} paired bootstrap resamples {} (seed {}). A baseline is beaten when the interval lies above 0 for both ROC AUC and PR AUC{}, "
                      "not beaten when it lies below 0 for either, and otherwise not clearly beaten (the sample "
                      "cannot tell them apart).\n",
-                     f.rows, f.positives, f.level * 100, f.resamples, f.seed,
+                     f.rows, f.positives, f.level * 100, f.resamples,
+                     f.clusters > 0 ? fmt::format("of {} clusters, each drawn whole with all its rows", f.clusters)
+                                    : std::string("of the rows, stratified by outcome"),
+                     f.seed,
                      f.min_difference > 0 ? fmt::format(" and the difference is at least {}", num(f.min_difference))
                                           : std::string()));
     line("| baseline | figure | model | baseline | difference | interval | verdict |");

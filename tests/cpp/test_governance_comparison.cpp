@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <vector>
 
 using namespace earlyhelp;
 using namespace earlyhelp::governance;
@@ -120,6 +121,61 @@ TEST_SUITE("governance") {
     CHECK(verdict_from_string("not clearly beaten") == Verdict::not_clearly_beaten);
   }
 
+  TEST_CASE("governance.comparison: clusters drawn whole widen the interval when the clusters disagree") {
+    // Eight clusters of 300 cases: in five the model ranks well and the baseline is noise, in three
+    // the reverse. Pooled, the model is better, and a row bootstrap is sure of it; but which
+    // clusters a council-like sample holds decides the sign, and the cluster bootstrap says so.
+    const Index per = 300, g = 8, n = per * g;
+    const Cases c(n);
+    Eigen::VectorXd model(n), base(n);
+    std::vector<Index> cluster(static_cast<std::size_t>(n));
+    for (Index i = 0; i < n; ++i) {
+      const Index k = i / per;
+      cluster[static_cast<std::size_t>(i)] = 100 + 7 * k;  // any ids, not 0..g-1
+      const bool model_good = k < 5;
+      model[i] = model_good ? c.y[i] + 0.5 * c.noise[i] : c.noise[i];
+      base[i] = model_good ? c.noise[i] : c.y[i] + 0.5 * c.noise[i];
+    }
+    BootstrapOptions o;
+    o.resamples = 200;
+    const BaselineComparison rows = compare_with_baseline(c.y, model, base, "b", o);
+    const BaselineComparison whole = compare_with_baseline(c.y, model, base, "b", o, Eigen::VectorXd(), cluster);
+    CHECK(rows.clusters == 0);
+    CHECK(whole.clusters == g);
+    CHECK(whole.roc_auc.difference == rows.roc_auc.difference);  // the point figures are the sample's
+    CHECK(whole.pr_auc.difference == rows.pr_auc.difference);
+    CHECK(rows.roc_auc.difference > 0);
+    CHECK(rows.verdict == Verdict::beaten);
+    CHECK(whole.roc_auc.lower < 0);
+    CHECK(whole.verdict == Verdict::not_clearly_beaten);
+    CHECK(whole.roc_auc.upper - whole.roc_auc.lower > 3 * (rows.roc_auc.upper - rows.roc_auc.lower));
+    CHECK(describe(whole).find("200 paired resamples of 8 clusters (seed 0)") != std::string::npos);
+    CHECK(verdict_sentence({whole}).find("interval from 200 paired resamples of 8 clusters; 480 positives") !=
+          std::string::npos);
+    // Each case its own cluster: an unstratified row bootstrap, as sure as the stratified one here.
+    std::vector<Index> own(static_cast<std::size_t>(n));
+    for (Index i = 0; i < n; ++i) own[static_cast<std::size_t>(i)] = i;
+    CHECK(compare_with_baseline(c.y, c.perfect, c.noise, "noise", o, Eigen::VectorXd(), own).verdict ==
+          Verdict::beaten);
+    // Bad clusters: not one per row, or a single cluster.
+    CHECK_THROWS_AS(compare_with_baseline(c.y, model, base, "b", o, Eigen::VectorXd(), std::vector<Index>(10, 0)),
+                    InvalidArgument);
+    CHECK_THROWS_WITH_AS(
+        compare_with_baseline(c.y, model, base, "b", o, Eigen::VectorXd(), std::vector<Index>(cluster.size(), 3)),
+        doctest::Contains("at least 2"), InvalidArgument);
+    // In the JSON, read back; a file written before clusters reads as rows resampled.
+    Evaluation e = evaluate(c.y, model, {});
+    e.baselines.push_back(whole);
+    const std::string json = evaluation_to_json(e, {}, -1);
+    CHECK(json.find("\"clusters\":8,") != std::string::npos);
+    CHECK(evaluation_from_json(json).evaluation.baselines.at(0).clusters == 8);
+    std::string older = json;
+    older.erase(older.find("\"clusters\":8,"), std::string("\"clusters\":8,").size());
+    CHECK(evaluation_from_json(older).evaluation.baselines.at(0).clusters == 0);
+    CHECK(evaluation_to_markdown(e).find("from 200 paired bootstrap resamples of 8 clusters, each drawn whole") !=
+          std::string::npos);
+  }
+
   TEST_CASE("governance.comparison: in the evaluation's JSON (read back the same) and Markdown") {
     const Cases c(100);
     Evaluation e = evaluate(c.y, c.perfect, {});
@@ -130,7 +186,7 @@ TEST_SUITE("governance") {
     CHECK(overall_verdict(e.baselines) == Verdict::not_clearly_beaten);
     const std::string json = evaluation_to_json(e, {}, -1);
     CHECK(json.find("\"baselines\":[{\"baseline\":\"activity, person\",\"rows\":100,\"positives\":20,"
-                    "\"resamples\":50,\"seed\":0,\"level\":0.95,\"min_difference\":0.0,\"verdict\":\"beaten\"") !=
+                    "\"clusters\":0,\"resamples\":50,\"seed\":0,\"level\":0.95,\"min_difference\":0.0,\"verdict\":\"beaten\"") !=
           std::string::npos);
     CHECK(json.find("\"verdict\":\"not clearly beaten\"}") != std::string::npos);
     const EvaluationDocument d = evaluation_from_json(json);

@@ -94,7 +94,7 @@ _BY_GROUP = ["column", "group", "selection", "rows", "positives", "negatives", "
              "false_negative_rate", "calibration_in_the_large", "auc"]
 _BINS = ["lower", "upper", "rows", "weight", "mean_score", "observed_rate"]
 _BASELINES = ["baseline", "figure", "score", "baseline_score", "difference", "lower", "upper", "verdict", "rows",
-              "positives", "resamples", "seed", "level", "min_difference"]
+              "positives", "clusters", "resamples", "seed", "level", "min_difference"]
 _TEXT = {"selection", "column", "group", "note", "judged", "baseline", "figure", "verdict"}
 
 
@@ -103,7 +103,7 @@ def _numeric(df):
     for c in df.columns:
         if c not in _TEXT:
             df[c] = df[c].astype("float64")
-            if c in ("rows", "positives", "negatives", "k", "resamples", "seed") and df[c].notna().all():
+            if c in ("rows", "positives", "negatives", "clusters", "k", "resamples", "seed") and df[c].notna().all():
                 df[c] = df[c].astype("int64")
     return df
 
@@ -124,7 +124,8 @@ class Evaluation:
     ``baselines`` (empty without baselines): one row per baseline and figure (``ROC AUC``,
     ``PR AUC``) with the model's ``score``, the ``baseline_score``, their ``difference``, the
     interval's ``lower`` and ``upper`` bounds, the figure's ``verdict`` ("beaten", "not beaten",
-    "not clearly beaten"), rows, positives, resamples, seed, level and min_difference.
+    "not clearly beaten"), rows, positives, clusters (0: rows were resampled), resamples, seed, level
+    and min_difference.
     ``verdict``: the overall verdict over every baseline and figure, or None without baselines.
     """
 
@@ -144,7 +145,7 @@ class Evaluation:
             [{"baseline": c["baseline"], "figure": label, "score": c[key]["score"],
               "baseline_score": c[key]["baseline"], "difference": c[key]["difference"], "lower": c[key]["lower"],
               "upper": c[key]["upper"], "verdict": c[key]["verdict"],
-              **{f: c[f] for f in ("rows", "positives", "resamples", "seed", "level", "min_difference")}}
+              **{f: c[f] for f in ("rows", "positives", "clusters", "resamples", "seed", "level", "min_difference")}}
              for c in doc.get("baselines", []) for key, label in (("roc_auc", "ROC AUC"), ("pr_auc", "PR AUC"))],
             columns=_BASELINES))
         self.verdict = doc.get("verdict")
@@ -183,7 +184,7 @@ class Evaluation:
 def evaluate(y_true, score, groups=None, k: Iterable[int] | int = (), threshold=None, weight=None,
              n_bins: int = 10, binning: str = "uniform", min_positives: int = 10,
              min_negatives: int = 10, baselines: Mapping[str, object] | None = None, resamples: int = 1000,
-             seed: int = 0, level: float = 0.95, min_difference: float = 0.0) -> Evaluation:
+             seed: int = 0, level: float = 0.95, min_difference: float = 0.0, clusters=None) -> Evaluation:
     """Evaluates a risk score against outcomes, overall and by group.
 
     Parameters
@@ -210,6 +211,11 @@ def evaluate(y_true, score, groups=None, k: Iterable[int] | int = (), threshold=
         below 0, else "not clearly beaten". See ``Evaluation.baselines`` and ``Evaluation.verdict``.
     resamples, seed, level, min_difference : the bootstrap's resamples, its seed (same seed, same
         interval), the interval's coverage and the smallest difference that counts as beaten
+    clusters : None, or one label per case (array-like of any hashable values, matched by
+        position) naming the cluster it belongs to — the council in an evaluation pooled over
+        councils, the household for persons. The bootstrap then draws whole clusters with
+        replacement instead of rows (not stratified), so cases that move together are not
+        counted as independent and the interval is not too narrow. At least two clusters.
 
     Raises ``earlyhelp.InvalidArgument`` for labels other than 0/1, NaN scores, one outcome class
     only, mismatched lengths or a bad option.
@@ -238,7 +244,24 @@ def evaluate(y_true, score, groups=None, k: Iterable[int] | int = (), threshold=
                               f"{type(baselines).__name__}")
     if int(seed) < 0:
         raise InvalidArgument(f"evaluate: seed is {seed}, expected an integer >= 0")
+    cl = _cluster_codes(clusters, len(y))
     native = _ev.evaluate(y, s, w, names, values, ks, ts, int(n_bins), str(binning), int(min_positives),
                           int(min_negatives), b_names, b_scores, int(resamples), int(seed), float(level),
-                          float(min_difference))
+                          float(min_difference), cl)
     return Evaluation(native)
+
+
+def _cluster_codes(clusters, n: int) -> list[int]:
+    """The clusters as integer codes (the library's ids), one per case; [] for None."""
+    if clusters is None:
+        return []
+    import pandas as pd
+
+    labels = pd.Series(np.asarray(clusters).ravel())
+    if len(labels) != n:
+        raise InvalidArgument(f"evaluate: clusters has {len(labels)} labels for {n} cases, expected one per case")
+    if labels.isna().any():
+        raise InvalidArgument(f"evaluate: clusters has a missing label at position {int(labels.isna().to_numpy().argmax())}, "
+                              "expected a cluster for every case")
+    codes, _ = pd.factorize(labels, sort=True)
+    return codes.tolist()

@@ -13,6 +13,12 @@
 /// - Stratified by outcome: the positives are drawn with replacement from the positives, the
 ///   negatives from the negatives, so every resample has as many of each as the sample (an AUC
 ///   needs both).
+/// - Clustered (optional): when the cases come in clusters whose outcomes and scores move together
+///   (the councils of a pooled evaluation, the members of a household), rows are not independent
+///   and a row bootstrap makes the interval too narrow. Given a cluster per row, each resample
+///   draws as many clusters as there are, with replacement, and takes every row of each drawn
+///   cluster (not stratified: a cluster holds both outcomes). The top level of Davison and Hinkley
+///   (1997) "Bootstrap Methods and their Application", section 3.8 (hierarchical data).
 /// - Percentile interval: the (1 - level) / 2 and (1 + level) / 2 percentiles of the resampled
 ///   differences (numpy's linear percentile). The point difference is the full sample's.
 /// - Reproducible: resamples come from std::mt19937_64 (its output is fixed by the standard) with
@@ -82,6 +88,7 @@ Verdict verdict_of(const DifferenceInterval& d, double min_difference = 0) noexc
 struct BaselineComparison {
   std::string baseline;  ///< its name, e.g. "activity, household"
   Index rows = 0, positives = 0;
+  Index clusters = 0;    ///< the clusters drawn whole by each resample; 0: rows, stratified by outcome
   int resamples = 0;
   std::uint64_t seed = 0;
   double level = 0.95, min_difference = 0;
@@ -91,13 +98,17 @@ struct BaselineComparison {
 
 /// Bootstraps the difference in ROC AUC and average precision between `score` and `baseline`
 /// (each row one case; `weight` as in metrics.hpp, multiplied by each case's draw count).
+/// `clusters`: empty (rows are resampled, stratified by outcome), or one cluster id per row (any
+/// integers; the rows sharing one are drawn together: see the file comment).
 /// The point figures equal roc_auc() and average_precision() (so scikit-learn's).
 /// @throws InvalidArgument on bad input (metrics.hpp's checks for both scores), one outcome
-///         class only, resamples < 1, a level outside (0, 1) or min_difference < 0 or NaN.
+///         class only, resamples < 1, a level outside (0, 1), min_difference < 0 or NaN, or
+///         `clusters` not one per row or fewer than 2 distinct.
 /// Complexity O(n log n + resamples x n).
 BaselineComparison compare_with_baseline(ConstVectorRef y_true, ConstVectorRef score, ConstVectorRef baseline,
                                          std::string baseline_name, const BootstrapOptions& options = {},
-                                         ConstVectorRef weight = Eigen::VectorXd());
+                                         ConstVectorRef weight = Eigen::VectorXd(),
+                                         const std::vector<Index>& clusters = {});
 
 /// The worst verdict of several comparisons (not beaten < not clearly beaten < beaten): a model
 /// beats "the baseline" only when it beats every baseline it is compared with.
@@ -106,12 +117,13 @@ Verdict overall_verdict(const std::vector<BaselineComparison>& comparisons);
 
 /// The verdict in words with its numbers, e.g. "not clearly beaten: ROC AUC 0.6750 vs 0.6513,
 /// difference +0.0237 (95% interval -0.0151 to +0.0624); PR AUC 0.0145 vs 0.0133, difference
-/// +0.0012 (95% interval -0.0040 to +0.0061); 112 positives in 17005 rows, 1000 paired resamples".
+/// +0.0012 (95% interval -0.0040 to +0.0061); 112 positives in 17005 rows, 1000 paired resamples"
+/// (with clusters: "..., 1000 paired resamples of 64 clusters").
 std::string describe(const BaselineComparison& c);
 
 /// The overall verdict of several comparisons in one sentence, e.g. "the model does not clearly
 /// beat the activity baseline (difference model - baseline, 95% interval from 1000 paired
-/// resamples; 112 positives in 17005 rows): person: ROC AUC +0.0237 (-0.0151 to +0.0624), PR AUC
+/// resamples [of 64 clusters]; 112 positives in 17005 rows): person: ROC AUC +0.0237 (-0.0151 to +0.0624), PR AUC
 /// +0.0012 (-0.0040 to +0.0061); household: ...". The verb is "beats", "does not beat" (an
 /// interval below 0) or "does not clearly beat" (overall_verdict).
 /// @param what what the baselines are, e.g. "the activity baseline"

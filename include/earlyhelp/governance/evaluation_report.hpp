@@ -25,7 +25,7 @@
 ///                "recall": ..., "false_positive_rate": ..., "false_negative_rate": ...,
 ///                "calibration_in_the_large": ..., "auc": ...}, ...],
 ///  "baselines": [{"baseline": "activity, household", "rows": 20000, "positives": 412,
-///                 "resamples": 1000, "seed": 0, "level": 0.95, "min_difference": 0.0,
+///                 "clusters": 0, "resamples": 1000, "seed": 0, "level": 0.95, "min_difference": 0.0,
 ///                 "verdict": "not clearly beaten",
 ///                 "roc_auc": {"score": 0.81, "baseline": 0.79, "difference": 0.02, "lower": -0.01,
 ///                             "upper": 0.05, "verdict": "not clearly beaten"},
@@ -33,7 +33,8 @@
 ///  "verdict": "not clearly beaten"}
 /// @endcode
 /// "baselines" and "verdict" (comparison.hpp) are written only when the evaluation holds
-/// comparisons, and read when present, so files written before them read back unchanged.
+/// comparisons, and read when present, so files written before them read back unchanged; so is a
+/// comparison's "clusters" (0, rows resampled, when absent).
 
 #include "earlyhelp/governance/evaluation.hpp"
 
