@@ -88,7 +88,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "reference_knobs.md"))
     ap.add_argument("--resamples", type=int, default=1000, help="paired bootstrap resamples against the baseline")
     a = ap.parse_args()
-    used = {1} | {int(x) for x in (trm.TRAIN_SEEDS + "," + trm.EVAL_SEEDS).split(",")}
+    used = {1} | set(trm.seed_list(trm.TRAIN_SEEDS + "," + trm.EVAL_SEEDS))
     assert a.seed not in used, "the demo's, training and evaluation seeds are not fresh"
     build = (ROOT / a.build).resolve()
     sys.path.insert(0, str(build / "python"))
