@@ -3,16 +3,19 @@
 // (a family's score for each member), alerts only on change against the history, reasons as the
 // features' sentences, and the guards (a bundle needing a feature the domain lacks, no threshold).
 // Retraining (profiling/train.hpp): a logistic regression that finds the one informative feature.
+// A domain's row by feature name (profiling/domain_row.hpp).
 #include "features_test_data.hpp"
 
 #include "earlyhelp/core/error.hpp"
 #include "earlyhelp/features/load.hpp"
+#include "earlyhelp/profiling/domain_row.hpp"
 #include "earlyhelp/profiling/profile.hpp"
 #include "earlyhelp/profiling/train.hpp"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <string>
 #include <vector>
@@ -167,6 +170,23 @@ TEST_CASE("profiling.train: a logistic regression on the training table ranks th
   DomainTable one_class = t;
   std::fill(one_class.outcome.begin(), one_class.outcome.end(), std::int8_t{0});
   CHECK_THROWS_WITH_AS(train_domain_model(d, one_class, TrainOptions{}), doctest::Contains("both outcomes"),
+                       InvalidArgument);
+}
+
+TEST_CASE("profiling.domain_row: a row of the domain's features by name, and the names it lacks refused") {
+  const Domain d = Domain::builtin("homelessness");
+  const features::FeatureSet& set = d.feature_set();
+  const std::vector<double> row = domain_row(d, {{"family_size", 2}, {"family_homeless_approaches_365d", 1}});
+  REQUIRE(row.size() == set.size());
+  CHECK(row[*set.find("family_size")] == 2);
+  CHECK(row[*set.find("family_homeless_approaches_365d")] == 1);  // the domain's own feature
+  CHECK(std::isnan(row[*set.find("age")]));                        // not named: not known
+  CHECK_THROWS_WITH_AS(domain_row(Domain::builtin("asb"), {{"family_homeless_approaches_365d", 1}, {"age", 30}}),
+                       "domain_row: not features of domain 'asb' (built-in or its own): family_homeless_approaches_365d",
+                       InvalidArgument);
+  CHECK_THROWS_WITH_AS(domain_row(d, {{"u1", 0}, {"u2", 0}, {"u3", 0}, {"u4", 0}, {"u5", 0}, {"u6", 0}, {"u7", 0}}),
+                       "domain_row: not features of domain 'homelessness' (built-in or its own): u1, u2, u3, u4, u5 "
+                       "and 2 more",
                        InvalidArgument);
 }
 
