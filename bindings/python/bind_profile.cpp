@@ -5,14 +5,12 @@
 
 #include "bind.hpp"
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/profiling/domain_row.hpp"
 #include "earlyhelp/profiling/link_extracts.hpp"
 #include "earlyhelp/features/compute.hpp"
 #include "earlyhelp/profiling/profile.hpp"
 #include "earlyhelp/profiling/score_row.hpp"
 #include "earlyhelp/profiling/train.hpp"
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
@@ -179,22 +177,9 @@ void bind_profile(py::module_& parent) {
       "score_row",
       [](const std::string& domain, const std::string& model_path, const std::map<std::string, double>& row,
          int reasons) {
-        // The domain's features: the built-in definitions plus its own (homelessness reads 25 of
-        // its own), so its bundle finds every feature it needs; a name the domain lacks is refused.
         const pf::Domain d = pf::resolve_domain(domain);
         const features::FeatureSet& set = d.feature_set();
-        std::vector<double> values(set.size(), std::numeric_limits<double>::quiet_NaN());
-        std::vector<std::string> unknown;
-        for (const auto& [name, v] : row) {
-          if (const auto j = set.find(name)) values[*j] = v;
-          else unknown.push_back(name);
-        }
-        if (!unknown.empty()) {
-          const auto shown = unknown.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(5, unknown.size()));
-          throw py::value_error(fmt::format("score_row: not features of domain '{}' (built-in or its own): {}{}",
-                                            d.name(), fmt::join(unknown.begin(), shown, ", "),
-                                            unknown.size() > 5 ? fmt::format(" and {} more", unknown.size() - 5) : ""));
-        }
+        const std::vector<double> values = pf::domain_row(d, row);
         const pf::DomainModel dm = model_path.empty() ? pf::DomainModel::reference(d.name()) : pf::DomainModel::load(model_path);
         pf::RowScore s;
         {
@@ -212,7 +197,7 @@ void bind_profile(py::module_& parent) {
       },
       py::arg("domain"), py::arg("model_path"), py::arg("row"), py::arg("reasons") = 3,
       "One subject's score, band and reasons from a row {feature name: value} of the domain's features (the "
-      "built-in ones and the domain's own; profiling::score_row), with the domain's reference bundle or the "
+      "built-in ones and the domain's own; profiling::domain_row, profiling::score_row), with the domain's reference bundle or the "
       "bundle at model_path.");
 
   m.def(

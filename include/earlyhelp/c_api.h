@@ -234,11 +234,11 @@ EH_API int eh_linker_household(const eh_linker* linker, const char* person_id, c
                                char* out, size_t capacity, size_t* needed);
 
 /* ==== Features (eh_feature_set, eh_feature_case) ===============================================
- * One person's feature row for a case system: load the definitions (the built-in set, or JSON
- * checked against the built-in schema), hand over the records the system holds about the person
- * and the other members of their household, stream by stream, and ask for the row as of a date.
- * Rows are checked against the schema as `earlyhelp validate` checks them; rejected rows are
- * counted and not used. Records are `n_rows` rows of `n_columns` NUL-terminated UTF-8 strings in
+ * One person's feature row for a case system: load the definitions (the built-in set, a risk
+ * domain's set, or JSON checked against the built-in schema), hand over the records the system
+ * holds about the person and the other members of their household, stream by stream, and ask for
+ * the row as of a date. Rows are checked against the schema as `earlyhelp validate` checks them;
+ * rejected rows are counted and not used. Records are `n_rows` rows of `n_columns` NUL-terminated UTF-8 strings in
  * row-major order, the columns named by the stream's field names (every required field present);
  * NULL or "" is an empty value. Only records dated before the as-of date are used. The row holds
  * one value per feature, in the set's order, as doubles (the float32 feature values, exactly),
@@ -250,6 +250,12 @@ typedef struct eh_feature_case eh_feature_case;
 
 /* The built-in definitions (four risk domains and the Troubled Families criteria). */
 EH_API int eh_feature_set_builtin(eh_feature_set** out);
+/* The set built-in risk domain `domain` reads: the built-in definitions plus the domain's own
+ * (the homelessness bundle reads features only its domain defines), so that the rows of
+ * eh_feature_case_row can go to eh_model_score_row with that domain's bundle. `domain` is
+ * "safeguarding", "homelessness", "asb" or "debt"; another name is EH_ERR_INVALID_ARGUMENT
+ * naming the four. */
+EH_API int eh_feature_set_domain(const char* domain, eh_feature_set** out);
 /* Definitions from JSON text, checked against the built-in schema. EH_ERR_INVALID_ARGUMENT with
  * the JSON path and what was expected in eh_last_error() when they do not check. */
 EH_API int eh_feature_set_from_json(const char* json, eh_feature_set** out);
@@ -275,7 +281,10 @@ EH_API int eh_feature_case_add_rows(eh_feature_case* c, size_t member, const cha
                                     size_t n_rows, size_t n_columns,
                                     const char* const* column_names, const char* const* values,
                                     size_t* n_rejected);
-/* The role of a member whose age is not known from their records: "adult", "child" or "unknown". */
+/* The role of a member whose age is not known from their records: "adult", "child" or "unknown".
+ * Setting a role (any, "unknown" too) also says the members are a household: a person living
+ * alone is then a household of one. Without a role set or a second member the case has no
+ * household, and its family features are NaN (not known). */
 EH_API int eh_feature_case_set_role(eh_feature_case* c, size_t member, const char* role);
 /* Person 0's row as of `as_of` ("YYYY-MM-DD") into `out` (capacity >= the number of features). */
 EH_API int eh_feature_case_row(const eh_feature_case* c, const char* as_of, double* out,
@@ -305,7 +314,16 @@ EH_API int eh_feature_case_tf(const eh_feature_case* c, const char* framework_js
  * domain's bundle, e.g. lib/profiling/models/asb.ehm or a council's own) and gives the reasons as
  * plain sentences with values, as `earlyhelp profile` writes them. The row is one value per
  * feature of `set`, in its order (eh_feature_case_row), NaN where not known; the bundle's
- * features are taken from it by name. The score is advisory: a professional decides. */
+ * features are taken from it by name. The score is advisory: a professional decides.
+ * A family-level domain (homelessness; its set from eh_feature_set_domain) scores a household:
+ * the row of any member holds the household's family features as `earlyhelp profile` computes
+ * them, so the score is the family's, when the case holds every member the data knew before the
+ * as-of date (a member counts from their first record dated before it), each with all the
+ * records the system holds about them, every stream the council holds given (with no rows where
+ * there are none: a stream never given is not known), and the households file's role for a
+ * member whose records give no date of birth (eh_feature_case_set_role). A person living alone is
+ * a household of one only once a role is set for them, "unknown" too; otherwise the family
+ * features are NaN and the score is not the family's. */
 
 /* *out_score: the score; *out_above (may be NULL): 1 when at or above the bundle's alert
  * threshold (0 without one); the top `k` reasons, strongest first, one sentence per line (joined

@@ -5,11 +5,15 @@
 #include "earlyhelp/core/date.hpp"
 #include "earlyhelp/features/case.hpp"
 #include "earlyhelp/features/definitions.hpp"
+#include "earlyhelp/profiling/domain.hpp"
 #include "earlyhelp/schema/schema.hpp"
 #include "guard.hpp"
 #include "registry.hpp"
 #include "handles.hpp"
 
+#include <fmt/ranges.h>
+
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +36,17 @@ int eh_feature_set_builtin(eh_feature_set** out) {
   return guarded([&] {
     EH_CHECK_PTR("eh_feature_set_builtin", out);
     *out = earlyhelp::capi::new_handle<eh_feature_set>(ft::FeatureSet::builtin());
+  });
+}
+
+int eh_feature_set_domain(const char* domain, eh_feature_set** out) {
+  return guarded([&] {
+    EH_CHECK_PTR("eh_feature_set_domain", domain);
+    EH_CHECK_PTR("eh_feature_set_domain", out);
+    const std::vector<std::string> names = earlyhelp::profiling::Domain::builtin_names();
+    EH_CHECK(std::find(names.begin(), names.end(), domain) != names.end(),
+             "eh_feature_set_domain: no built-in risk domain '{}' (expected one of {})", domain, fmt::join(names, ", "));
+    *out = earlyhelp::capi::new_handle<eh_feature_set>(earlyhelp::profiling::Domain::builtin(domain).feature_set());
   });
 }
 

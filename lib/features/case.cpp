@@ -66,6 +66,7 @@ std::size_t CaseRecords::add_rows(std::size_t member, std::string_view stream, c
 void CaseRecords::set_role(std::size_t member, Role role) {
   EH_CHECK(member < 100000, "CaseRecords::set_role: member {} is not a household member number", member);
   members_ = std::max(members_, member + 1);
+  household_ = true;
   if (roles_.size() <= member) roles_.resize(member + 1, Role::unknown);
   roles_[member] = role;
 }
@@ -81,7 +82,7 @@ EventStore CaseRecords::store(const FeatureSet& set, const std::string* househol
     builder.mark_present(s);
     validate(st, c.csv, &builder, s, static_cast<std::int32_t>(c.member));
   }
-  if (household_id != nullptr || members_ > 1 || roles_[0] != Role::unknown) {
+  if (household_id != nullptr || members_ > 1 || household_) {
     std::vector<Role> roles(roles_);
     roles.resize(members_, Role::unknown);
     builder.set_households(std::vector<std::int32_t>(members_, 0),

@@ -3,16 +3,22 @@
 // (a family's score for each member), alerts only on change against the history, reasons as the
 // features' sentences, and the guards (a bundle needing a feature the domain lacks, no threshold).
 // Retraining (profiling/train.hpp): a logistic regression that finds the one informative feature.
+// One subject's row (profiling/domain_row.hpp, score_row.hpp): a case system's row of a household
+// scores the family as profile does.
 #include "features_test_data.hpp"
 
 #include "earlyhelp/core/error.hpp"
+#include "earlyhelp/features/case.hpp"
 #include "earlyhelp/features/load.hpp"
+#include "earlyhelp/profiling/domain_row.hpp"
 #include "earlyhelp/profiling/profile.hpp"
+#include "earlyhelp/profiling/score_row.hpp"
 #include "earlyhelp/profiling/train.hpp"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <string>
 #include <vector>
@@ -168,6 +174,82 @@ TEST_CASE("profiling.train: a logistic regression on the training table ranks th
   std::fill(one_class.outcome.begin(), one_class.outcome.end(), std::int8_t{0});
   CHECK_THROWS_WITH_AS(train_domain_model(d, one_class, TrainOptions{}), doctest::Contains("both outcomes"),
                        InvalidArgument);
+}
+
+TEST_CASE("profiling.domain_row: a row of the domain's features by name, and the names it lacks refused") {
+  const Domain d = Domain::builtin("homelessness");
+  const features::FeatureSet& set = d.feature_set();
+  const std::vector<double> row = domain_row(d, {{"family_size", 2}, {"family_homeless_approaches_365d", 1}});
+  REQUIRE(row.size() == set.size());
+  CHECK(row[*set.find("family_size")] == 2);
+  CHECK(row[*set.find("family_homeless_approaches_365d")] == 1);  // the domain's own feature
+  CHECK(std::isnan(row[*set.find("age")]));                        // not named: not known
+  CHECK_THROWS_WITH_AS(domain_row(Domain::builtin("asb"), {{"family_homeless_approaches_365d", 1}, {"age", 30}}),
+                       "domain_row: not features of domain 'asb' (built-in or its own): family_homeless_approaches_365d",
+                       InvalidArgument);
+  CHECK_THROWS_WITH_AS(domain_row(d, {{"u1", 0}, {"u2", 0}, {"u3", 0}, {"u4", 0}, {"u5", 0}, {"u6", 0}, {"u7", 0}}),
+                       "domain_row: not features of domain 'homelessness' (built-in or its own): u1, u2, u3, u4, u5 "
+                       "and 2 more",
+                       InvalidArgument);
+}
+
+TEST_CASE("profiling.score_row: a case holding a household's members scores the family as profile does") {
+  // The shipped homelessness bundle on two households: h1, a mother (a domestic-abuse victim with
+  // council tax arrears) and her child; h2, a man living alone known only from a homelessness
+  // approach without a date of birth, whose role the households file does not know either.
+  eh_test::CouncilDir dir("score_row_family");
+  const std::map<std::string, std::vector<Row>> streams{
+      {"person_register", {reg("a1", "1985-03-01"), reg("c1", "2016-05-01")}},
+      {"police_domestic_abuse",
+       {{"a1", {{"incident_date", "2024-02-01"}, {"role", "victim"}, {"risk_level", "high"}}},
+        {"c1", {{"incident_date", "2024-02-01"}, {"role", "child_present"}, {"risk_level", "high"}}}}},
+      {"council_tax",
+       {{"a1", {{"account_ref", "A"}, {"snapshot_date", "2023-09-01"}, {"arrears_gbp", "120"}}},
+        {"a1", {{"account_ref", "A"}, {"snapshot_date", "2024-03-01"}, {"arrears_gbp", "300"}, {"recovery_stage", "summons"}}}}},
+      {"homelessness_applications",
+       {{"l1", {{"dob", ""}, {"approach_date", "2024-01-15"}, {"duty_owed", "none"},
+                {"reason_loss_of_home", "end_of_private_tenancy"}}}}},
+  };
+  for (const auto& [name, rows] : streams) dir.stream(name, rows);
+  features::Linkage links = features::read_persons_csv(dir.persons(), schema::Schema::builtin());
+  const std::map<std::string, features::Role> role{
+      {"a1", features::Role::adult}, {"c1", features::Role::child}, {"l1", features::Role::unknown}};
+  features::read_households_csv(links, dir.households({{"a1", "h1", "adult"}, {"c1", "h1", "child"},
+                                                       {"l1", "h2", "unknown"}}));
+  const Date as_of = *parse_date("2024-04-01");
+  ProfileOptions o;
+  o.domains = {"homelessness"};
+  o.history = dir.path("history.sqlite");
+  o.n_threads = 1;
+  const ProfileResult r = profile(dir.data(), links, as_of, o);  // the shipped bundle
+  const DomainProfile& scored = r.domains.at(0);
+  REQUIRE(scored.subjects == 2);
+
+  const Domain d = Domain::builtin("homelessness");
+  const DomainModel m = DomainModel::reference("homelessness");
+  const std::vector<std::pair<std::string, std::vector<std::string>>> families{{"h1", {"a1", "c1"}}, {"h2", {"l1"}}};
+  for (const auto& [family, members] : families) {
+    CAPTURE(family);
+    // Each member with their records; every stream the extracts hold is given (empty for a
+    // member with none), and each member's role as the households file has it: for l1 "unknown",
+    // which is what makes a person living alone a household of one.
+    features::CaseRecords c(d.feature_set());
+    for (std::size_t k = 0; k < members.size(); ++k) {
+      for (const auto& [name, rows] : streams) {
+        std::vector<Row> mine;
+        for (const Row& row : rows)
+          if (row.person == members[k]) mine.push_back(row);
+        const auto [header, values] = dir.table(name, mine);
+        REQUIRE(c.add_rows(k, name, header, values) == 0);
+      }
+      c.set_role(k, role.at(members[k]));
+    }
+    const std::vector<float> values = c.row(as_of);
+    const std::vector<double> row(values.begin(), values.end());
+    CHECK(row[*d.feature_set().find("family_size")] == static_cast<double>(members.size()));
+    const RowScore s = score_row(m.model, d.feature_set(), row.data(), row.size(), 0);
+    CHECK(s.score == doctest::Approx(row_of(scored, members[0]).score).epsilon(1e-12));
+  }
 }
 
 }  // TEST_SUITE

@@ -44,13 +44,19 @@ class CaseRecords {
   std::size_t add_rows(std::size_t member, std::string_view stream, const std::vector<std::string>& columns,
                        const std::vector<std::vector<std::string>>& rows);
   /// The role of a member when their age on the date is not known ("adult"/"child" in the
-  /// households file); unknown by default.
+  /// households file); unknown by default. Setting any role (Role::unknown too) also says the
+  /// members form a household: a person living alone is then a household of one, as the
+  /// households file has them. Without a role set or a second member the case has no household.
   void set_role(std::size_t member, Role role);
   /// Members so far (the person and every member that has rows or a role).
   std::size_t members() const noexcept { return members_; }
 
   /// The person's row as of `as_of`: every feature of the set, in set order; family features over
-  /// the members added (NaN when only the person was given and they have no household).
+  /// the members added as one household (NaN when only the person was given and no role was set:
+  /// no household). They are the household's family-level row (features::compute at
+  /// Level::family, what `earlyhelp profile` scores a family domain on) when every member the
+  /// data knew before the date is added with their records (a member counts from their first
+  /// record dated before `as_of`) and the households file's role.
   std::vector<float> row(Date as_of) const;
 
   /// The records as an event store for `set` (whose schema must hold the streams given, by name),
@@ -76,6 +82,7 @@ class CaseRecords {
   std::vector<Chunk> chunks_;
   std::vector<Role> roles_;
   std::size_t members_ = 1;
+  bool household_ = false;  // a role was set: the members are a household, even a lone person
 };
 
 }  // namespace earlyhelp::features

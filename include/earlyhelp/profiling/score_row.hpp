@@ -6,7 +6,9 @@
 /// — what a case system asks when it shows one person (the C API's eh_model_score_row, Python's
 /// `earlyhelp.score_row`). The row holds one value per feature of a feature set, in the set's order
 /// (features::FeatureSet, e.g. a row from features::CaseRecords or eh_feature_case_row), NaN where
-/// not known; the bundle's features are taken from it by name. Reasons are the features pushing the
+/// not known; the bundle's features are taken from it by name. A domain's bundle needs the
+/// domain's set (Domain::feature_set(): the built-in features plus its own; a row by feature name
+/// from profiling/domain_row.hpp). Reasons are the features pushing the
 /// score up most (exact TreeSHAP for trees, exact contributions for linear models), each written
 /// with the feature's template and values ("named as the perpetrator of 2 anti-social behaviour
 /// incidents in the last year").
