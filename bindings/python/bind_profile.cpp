@@ -197,8 +197,8 @@ void bind_profile(py::module_& parent) {
       },
       py::arg("domain"), py::arg("model_path"), py::arg("row"), py::arg("reasons") = 3,
       "One subject's score, band and reasons from a row {feature name: value} of the domain's features (the "
-      "built-in ones and the domain's own; profiling::domain_row, profiling::score_row), with the domain's reference bundle or the "
-      "bundle at model_path.");
+      "built-in ones and the domain's own; profiling::domain_row, profiling::score_row), with the domain's "
+      "reference bundle or the bundle at model_path.");
 
   m.def(
       "train",

@@ -238,12 +238,13 @@ EH_API int eh_linker_household(const eh_linker* linker, const char* person_id, c
  * domain's set, or JSON checked against the built-in schema), hand over the records the system
  * holds about the person and the other members of their household, stream by stream, and ask for
  * the row as of a date. Rows are checked against the schema as `earlyhelp validate` checks them;
- * rejected rows are counted and not used. Records are `n_rows` rows of `n_columns` NUL-terminated UTF-8 strings in
- * row-major order, the columns named by the stream's field names (every required field present);
- * NULL or "" is an empty value. Only records dated before the as-of date are used. The row holds
- * one value per feature, in the set's order, as doubles (the float32 feature values, exactly),
- * NaN where a value is not known: it can go straight to eh_model_predict_one. A stream never given
- * reads as not known (its features NaN); give it with no rows to say the person has none. */
+ * rejected rows are counted and not used. Records are `n_rows` rows of `n_columns` NUL-terminated
+ * UTF-8 strings in row-major order, the columns named by the stream's field names (every required
+ * field present); NULL or "" is an empty value. Only records dated before the as-of date are
+ * used. The row holds one value per feature, in the set's order, as doubles (the float32 feature
+ * values, exactly), NaN where a value is not known: it can go straight to eh_model_predict_one. A
+ * stream never given reads as not known (its features NaN); give it with no rows to say the
+ * person has none. */
 
 typedef struct eh_feature_set eh_feature_set;
 typedef struct eh_feature_case eh_feature_case;
