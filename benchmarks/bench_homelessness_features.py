@@ -4,8 +4,8 @@
 cross-validation over the TRAINING councils only.
 
 The homelessness reference model trained on 17 features did not clearly beat the activity baseline
-on the evaluation councils (evaluation/homelessness.md). This study asks, without looking at them
-(seeds 201-204 play no part here), whether more training data or more of what a council knows helps:
+on the four evaluation councils used then (evaluation/homelessness.md). This study asks, without
+looking at them (no evaluation council, seeds 201-264 now, plays a part here), whether more training data or more of what a council knows helps:
 
 - Candidate features, chosen from the published risk factors of homelessness (notices seeking
   possession, the end of a private tenancy, rent and council-tax arrears and their trend, a change
@@ -225,7 +225,7 @@ def main():
         f"- Councils: the shipped model's training councils only (seeds {a.train_seeds}, {a.persons} persons each"
         f"{'; for the learning curve also seeds ' + a.extra_seeds if extra else ''}), as of "
         f"{', '.join(trm.training_dates(6))}: {n_rows} family rows, {n_pos} positive. The evaluation councils "
-        "(seeds 201-204) play no part.",
+        f"(seeds {trm.EVAL_SEEDS}) play no part.",
         f"- Folds: {a.folds} folds of whole councils (held out: {'; '.join(','.join(map(str, f)) for f in folds)}); "
         f"each fold's model is trained on every other council (the other training councils{' and the extra seeds' if extra else ''}), XGBoost with the hyper-parameters shipped before ({SHIPPED['trees']} trees of depth "
         f"{SHIPPED['depth']}, min_child_weight {SHIPPED['min_child_weight']}, eta {SHIPPED['eta']}). Mean held-out "
