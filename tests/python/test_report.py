@@ -55,6 +55,12 @@ def test_page_has_every_section(page):
             assert f'alt="{plot}: {d}"' in text, (plot, d)
     assert "Scores are advisory" in text
     assert "not for use on residents" in text
+    # Each domain against the activity baseline, persons bootstrapped by household, families by row.
+    assert text.count("Against the activity baseline: service records in the past year") == len(DOMAINS)
+    assert all(d["activity_baseline"] in ("beaten", "not beaten", "not clearly beaten")
+               for d in result["domains"].values())
+    assert "1,000 paired bootstrap resamples of whole households" in text
+    assert "1,000 paired bootstrap resamples of the rows, stratified by outcome" in text  # homelessness
     for stream in ("person_register", "health_ae", "council_tax"):
         assert f"<td>{stream}</td>" in text
 
@@ -115,7 +121,7 @@ def test_page_renders_in_headless_chromium(page):
         rows = browser.execute_script(
             "return Array.from(document.querySelectorAll('table')).map(t => "
             "[t.tBodies[0].rows.length, t.getBoundingClientRect().height])")
-        assert len(rows) == 1 + 4 * 3 + 3 + 1  # alerts, per domain 3, linkage 3, quality
+        assert len(rows) == 1 + 4 * 4 + 3 + 1  # alerts, per domain 4 (with the baseline), linkage 3, quality
         assert all(n > 0 and height > 0 for n, height in rows), rows
         errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
         assert not errors, errors

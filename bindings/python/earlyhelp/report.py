@@ -288,8 +288,47 @@ def _synthetic(model, reference):
     return reference or "synthetic" in text
 
 
+# The activity baseline every model must beat (the features counting service records in the past
+# year, universal registers excluded: the person's and the household's), by the table's column.
+ACTIVITY = {"activity, person": "service_records_12m", "activity, household": "family_service_records_12m"}
+
+
+def _activity_baseline(t, households):
+    """The activity baselines of a domain's table `t` (the columns of ACTIVITY it holds; not known
+    counts as none) and each row's cluster for the bootstrap: a person's household (persons of one
+    household are not independent draws), a person in none their own; None for a family table
+    (rows are households already) or without a households file."""
+    import numpy as np
+    import pandas as pd
+
+    base = {name: t[col].fillna(0).to_numpy(np.float64) for name, col in ACTIVITY.items() if col in t.columns}
+    if "person_id" not in t.columns or households is None:
+        return base, None
+    homes = pd.read_csv(households, dtype=str, keep_default_na=False, usecols=["person_id", "household_id"])
+    home = homes.drop_duplicates("person_id").set_index("person_id")["household_id"]
+    cluster = t["person_id"].map(home)
+    cluster = cluster.where(cluster.notna() & (cluster != ""), "person " + t["person_id"])
+    return base, cluster.to_numpy()
+
+
+def _baseline_section(e, clusters) -> str:
+    """The model against the activity baseline: the table and the verdict in words."""
+    unit = ("whole households (persons of one household are not independent draws)" if clusters is not None
+            else "the rows, stratified by outcome")
+    parts = [_table(e.baselines.to_dict("records"), {
+        "baseline": "baseline", "figure": "figure", "score": "model", "baseline_score": "baseline",
+        "difference": "difference", "lower": "95% interval from", "upper": "to", "verdict": "verdict"},
+        caption="Against the activity baseline: service records in the past year (earlyhelp.evaluate, baselines)")]
+    parts.append(f'<p class="note">The model {html.escape(e.verdict_sentence("the activity baseline")[10:])}. '
+                 f"The interval comes from 1,000 paired bootstrap resamples of {unit}. A model that does not "
+                 "clearly beat this count finds little that a list of who is already busy with services would "
+                 "not.</p>\n")
+    return "".join(parts)
+
+
 def _evaluation_section(d, summary, data, persons, households, model, as_of, labels, threads):
-    """(html, evaluated?, note) of one domain's evaluation at as_of, or why there is none."""
+    """(html, evaluated?, note, verdict against the activity baseline or None) of one domain's
+    evaluation at as_of, or why there is none."""
     import numpy as np
 
     from earlyhelp import InvalidArgument
@@ -301,17 +340,18 @@ def _evaluation_section(d, summary, data, persons, households, model, as_of, lab
         t = training_table(d, data, persons, [as_of], households=households, threads=threads)
     except InvalidArgument as e:  # the outcome is not known yet (horizon past the extracts), ...
         note = f"Not evaluated on {as_of}: {e}"
-        return f'<p class="note">{html.escape(note)}</p>\n', False, note
+        return f'<p class="note">{html.escape(note)}</p>\n', False, note, None
     y = t["outcome"].to_numpy(dtype=np.float64)
     score = np.asarray(model.predict(t, n_threads=threads), dtype=np.float64)
     threshold = summary["threshold"]
     groups = [g for g in d.groups if g in t.columns]
+    base, clusters = _activity_baseline(t, households)
     try:
         e = evaluate(y, score, groups=t[groups] if groups else None, k=list(CASELOADS), threshold=threshold,
-                     binning="quantile")
+                     binning="quantile", baselines=base or None, clusters=clusters if base else None)
     except InvalidArgument as err:  # e.g. one outcome class only in a small council
         note = f"Not evaluated on {as_of}: {err}"
-        return f'<p class="note">{html.escape(note)}</p>\n', False, note
+        return f'<p class="note">{html.escape(note)}</p>\n', False, note, None
     ov = e.overall
     parts = [f"<p>{len(y):,} subjects in the population on {as_of}, {int(y.sum()):,} with the outcome within "
              f"{d.horizon_months} months (derived from later events in the extracts). The scores are the bundle's "
@@ -323,6 +363,8 @@ def _evaluation_section(d, summary, data, persons, households, model, as_of, lab
         "roc_auc": "ROC AUC", "pr_auc": "PR AUC", "brier": "Brier", "ece": "ECE", "selected": "selected",
         "precision": "precision", "recall": "recall", "false_positive_rate": "false-positive rate",
         "false_negative_rate": "false-negative rate"}, caption="Performance (earlyhelp.evaluate)"))
+    if base:
+        parts.append(_baseline_section(e, clusters))
     parts.append(_table(e.calibration.to_dict("records"), {
         "lower": "bin from", "upper": "bin to", "rows": "rows", "mean_score": "mean score",
         "observed_rate": "observed rate"}, caption=f"Calibration bins ({e.binning})"))
@@ -339,7 +381,7 @@ def _evaluation_section(d, summary, data, persons, households, model, as_of, lab
             caption=f"Fairness by group at the alert threshold ({rule}; earlyhelp.evaluate)"))
         parts.append('<p class="note">Equal calibration and equal error rates cannot both hold across groups '
                      "with different base rates; the table shows both and the choice stays with the council.</p>\n")
-    return "".join(parts), True, ""
+    return "".join(parts), True, "", e.verdict
 
 
 def _distribution_section(d, scores, feature_frames, labels, threshold):
@@ -404,10 +446,10 @@ def _build(data, as_of, persons, households, models, domains, history, threads, 
         body.append("<h3>Score distribution by group</h3>\n")
         body.append(_distribution_section(d, scores, frames, labels, summary["threshold"]))
         body.append("<h3>Evaluation and fairness</h3>\n")
-        html_part, evaluated, note = _evaluation_section(d, summary, data, persons, households, model, as_of, labels,
-                                                          threads)
+        html_part, evaluated, note, verdict = _evaluation_section(d, summary, data, persons, households, model,
+                                                                   as_of, labels, threads)
         body.append(html_part)
-        outcome[d.name] = {"evaluated": evaluated, "note": note}
+        outcome[d.name] = {"evaluated": evaluated, "note": note, "activity_baseline": verdict}
 
     link = _linkage(persons, households)
     quality = _quality(data, tmp)
@@ -476,8 +518,10 @@ def report(data, as_of, out, persons=None, households=None, models=None, domains
 
     Returns
     -------
-    dict: ``out`` (the path), ``domains`` (per domain ``evaluated`` and, when not, the ``note`` the page
-    shows), ``synthetic`` (domains whose bundle was trained on synthetic data).
+    dict: ``out`` (the path), ``domains`` (per domain ``evaluated``; when not, the ``note`` the page
+    shows; ``activity_baseline``: the verdict against the activity baseline, "beaten", "not beaten" or
+    "not clearly beaten", None when not evaluated), ``synthetic`` (domains whose bundle was trained on
+    synthetic data).
     """
     from earlyhelp import _core
     from earlyhelp.feature_table import _dates
@@ -544,6 +588,8 @@ def main(argv=None) -> int:
     for name, d in r["domains"].items():
         if not d["evaluated"]:
             print(f"note: {name}: {d['note']}", file=notes)
+        elif d["activity_baseline"] is not None:
+            print(f"{name}: the activity baseline is {d['activity_baseline']}", file=notes)
     if r["synthetic"]:
         print("note: trained on synthetic data (" + ", ".join(r["synthetic"]) + "): not for use on residents",
               file=notes)
