@@ -57,6 +57,13 @@ def test_training_table_several_dates(council):
                                  households=root / "households.csv", evaluation_start="2024-04-01")
     with pytest.raises(earlyhelp.InvalidArgument, match="households"):
         earlyhelp.training_table("homelessness", data, root / "persons.csv", "2023-04-01")
+    # The activity baselines every model must beat, from the table's own features.
+    b = earlyhelp.activity_baselines(t)
+    assert list(b) == ["activity, person", "activity, household"]
+    np.testing.assert_array_equal(b["activity, person"], t["service_records_12m"].fillna(0).to_numpy())
+    assert (b["activity, household"] >= b["activity, person"]).all() and b["activity, person"].sum() > 0
+    assert list(earlyhelp.activity_baselines(fam)) == ["activity, household"]  # a family's unit is the household
+    assert earlyhelp.activity_baselines(t.drop(columns=["service_records_12m", "family_service_records_12m"])) == {}
 
 
 @pytest.mark.parametrize("domain", ["safeguarding", "asb", "debt"])

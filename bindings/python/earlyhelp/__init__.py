@@ -65,9 +65,9 @@ from earlyhelp.troubled_families import Framework, tf, tf_family  # noqa: E402
 
 __all__ += ["Framework", "tf", "tf_family"]
 
-from earlyhelp.domains import Domain, training_table  # noqa: E402
+from earlyhelp.domains import Domain, activity_baselines, training_table  # noqa: E402
 
-__all__ += ["Domain", "training_table"]
+__all__ += ["Domain", "activity_baselines", "training_table"]
 
 from earlyhelp.profiling import profile, score_row, train_domain_model  # noqa: E402
 

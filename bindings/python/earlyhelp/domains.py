@@ -60,3 +60,20 @@ def training_table(domain, data, persons, as_of, households=None, evaluation_sta
     frame.insert(0, out["id_column"], out["ids"])
     frame["outcome"] = out["outcome"]
     return frame
+
+
+# The activity baseline every model must beat: service records in the past year, universal
+# registers excluded (the built-in features), the person's and the household's.
+ACTIVITY_BASELINES = {"activity, person": "service_records_12m", "activity, household": "family_service_records_12m"}
+
+
+def activity_baselines(table) -> dict:
+    """The activity baselines of a training table (``training_table``): ``{"activity, person":
+    service_records_12m, "activity, household": family_service_records_12m}`` as float64 arrays,
+    for those of the two features the table holds (a family domain's table: the household's only);
+    a count not known counts as none. What ``earlyhelp.evaluate(..., baselines=...)`` compares a
+    model with, in ``earlyhelp report`` and in the reference models' evaluation."""
+    import numpy as np
+
+    return {name: table[col].fillna(0).to_numpy(np.float64) for name, col in ACTIVITY_BASELINES.items()
+            if col in table.columns}

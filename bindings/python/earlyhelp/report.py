@@ -288,20 +288,16 @@ def _synthetic(model, reference):
     return reference or "synthetic" in text
 
 
-# The activity baseline every model must beat (the features counting service records in the past
-# year, universal registers excluded: the person's and the household's), by the table's column.
-ACTIVITY = {"activity, person": "service_records_12m", "activity, household": "family_service_records_12m"}
-
-
 def _activity_baseline(t, households):
-    """The activity baselines of a domain's table `t` (the columns of ACTIVITY it holds; not known
-    counts as none) and each row's cluster for the bootstrap: a person's household (persons of one
-    household are not independent draws), a person in none their own; None for a family table
-    (rows are households already) or without a households file."""
-    import numpy as np
+    """The activity baselines of a domain's table `t` (earlyhelp.activity_baselines) and each row's
+    cluster for the bootstrap: a person's household (persons of one household are not independent
+    draws), a person in none their own; None for a family table (rows are households already) or
+    without a households file."""
     import pandas as pd
 
-    base = {name: t[col].fillna(0).to_numpy(np.float64) for name, col in ACTIVITY.items() if col in t.columns}
+    from earlyhelp.domains import activity_baselines
+
+    base = activity_baselines(t)
     if "person_id" not in t.columns or households is None:
         return base, None
     homes = pd.read_csv(households, dtype=str, keep_default_na=False, usecols=["person_id", "household_id"])
