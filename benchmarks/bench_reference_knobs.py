@@ -70,7 +70,7 @@ def judge(earlyhelp, domain, model, roots, resamples):
     ys, ss, bs, council = [], [], [], []
     for i, root in enumerate(roots):
         t = trm.table(earlyhelp, domain, root, [trm.EVAL_START])
-        bs.append(trm.baselines(t, trm.activity(root, trm.EVAL_START)))
+        bs.append(trm.baselines(earlyhelp, t))
         ys.append(t["outcome"].to_numpy())
         ss.append(model.predict(t[list(domain.features)].to_numpy(np.float32)).ravel())
         council.append(np.full(len(t), i))
