@@ -24,8 +24,6 @@ import subprocess
 import sys
 import tempfile
 
-import numpy as np
-
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from bench_common import cmake_cache, cpu_model, training_script  # noqa: E402
@@ -67,17 +65,8 @@ def judge(earlyhelp, domain, model, roots, resamples):
     whole councils, trm.judge's rule): a dict of rows, positives, ROC AUC, PR AUC, ECE and, for each
     of ROC AUC and PR AUC, the stronger baseline's figure, the difference with its 95% interval; and
     the verdict over every baseline."""
-    ys, ss, bs, council = [], [], [], []
-    for i, root in enumerate(roots):
-        t = trm.table(earlyhelp, domain, root, [trm.EVAL_START])
-        bs.append(trm.baselines(earlyhelp, t))
-        ys.append(t["outcome"].to_numpy())
-        ss.append(model.predict(t[list(domain.features)].to_numpy(np.float32)).ravel())
-        council.append(np.full(len(t), i))
-    y, s = np.concatenate(ys), np.concatenate(ss)
-    base = {k: np.concatenate([b[k] for b in bs]) for k in bs[0]}
-    ev = earlyhelp.evaluate(y, s, baselines=base, resamples=resamples, seed=0,
-                            clusters=np.concatenate(council) if len(roots) > 1 else None)
+    _, y, s, base, council = trm.pooled(earlyhelp, domain, model, roots)
+    ev = earlyhelp.evaluate(y, s, baselines=base, resamples=resamples, seed=0, clusters=council)
     o = ev.overall.iloc[0]
     out = {"rows": len(y), "positives": int(y.sum()), "roc_auc": float(o["roc_auc"]), "pr_auc": float(o["pr_auc"]),
            "ece": float(o["ece"]), "verdict": ev.verdict}
