@@ -246,14 +246,21 @@ def _frame(table):
     return pd.DataFrame(table).astype(str)
 
 
-def _linkage(persons, households):
-    """Counts of the linkage: records, persons, households, records and persons by source."""
-    p = _frame(persons)
+def _homes(p, households):
+    """(person_id, household_id) of every person in a household, from the persons frame `p` when it
+    holds the households, else from `households`; None without households."""
+    h = p if "household_id" in p.columns or households is None else _frame(households)
+    if "household_id" not in h.columns:
+        return None
+    return h.loc[h["household_id"] != "", ["person_id", "household_id"]].drop_duplicates()
+
+
+def _linkage(p, homes):
+    """Counts of the linkage (the persons frame, _homes): records, persons, households, records and
+    persons by source."""
     per_person = p.groupby("person_id").size()
     out = {"records": len(p), "persons": int(p["person_id"].nunique()), "per_person": per_person}
-    h = p if "household_id" in p.columns or households is None else _frame(households)
-    if "household_id" in h.columns:
-        homes = h.loc[h["household_id"] != "", ["person_id", "household_id"]].drop_duplicates()
+    if homes is not None:
         out["households"] = int(homes["household_id"].nunique())
         out["persons_in_households"] = int(homes["person_id"].nunique())
     if "source" in p.columns:
@@ -288,22 +295,18 @@ def _synthetic(model, reference):
     return reference or "synthetic" in text
 
 
-def _activity_baseline(t, households):
+def _activity_baseline(t, home):
     """The activity baselines of a domain's table `t` (earlyhelp.activity_baselines) and each row's
-    cluster for the bootstrap: a person's household (persons of one household are not independent
-    draws), a person in none their own; None for a family table (rows are households already) or
-    without a households file."""
-    import pandas as pd
-
+    cluster for the bootstrap: a person's household (`home`: person_id -> household_id; persons of
+    one household are not independent draws), a person in none their own; None for a family table
+    (rows are households already) or without households."""
     from earlyhelp.domains import activity_baselines
 
     base = activity_baselines(t)
-    if "person_id" not in t.columns or households is None:
+    if "person_id" not in t.columns or home is None:
         return base, None
-    homes = pd.read_csv(households, dtype=str, keep_default_na=False, usecols=["person_id", "household_id"])
-    home = homes.drop_duplicates("person_id").set_index("person_id")["household_id"]
     cluster = t["person_id"].map(home)
-    cluster = cluster.where(cluster.notna() & (cluster != ""), "person " + t["person_id"])
+    cluster = cluster.where(cluster.notna(), "person " + t["person_id"])
     return base, cluster.to_numpy()
 
 
@@ -322,7 +325,7 @@ def _baseline_section(e, clusters) -> str:
     return "".join(parts)
 
 
-def _evaluation_section(d, summary, data, persons, households, model, as_of, labels, threads):
+def _evaluation_section(d, summary, data, persons, households, home, model, as_of, labels, threads):
     """(html, evaluated?, note, verdict against the activity baseline or None) of one domain's
     evaluation at as_of, or why there is none."""
     import numpy as np
@@ -341,7 +344,7 @@ def _evaluation_section(d, summary, data, persons, households, model, as_of, lab
     score = np.asarray(model.predict(t, n_threads=threads), dtype=np.float64)
     threshold = summary["threshold"]
     groups = [g for g in d.groups if g in t.columns]
-    base, clusters = _activity_baseline(t, households)
+    base, clusters = _activity_baseline(t, home)
     try:
         e = evaluate(y, score, groups=t[groups] if groups else None, k=list(CASELOADS), threshold=threshold,
                      binning="quantile", baselines=base or None, clusters=clusters if base else None)
@@ -412,6 +415,9 @@ def _build(data, as_of, persons, households, models, domains, history, threads, 
                              persons_out=linked if persons is None else None)
     if persons is None:
         persons, households = linked, linked
+    p = _frame(persons)  # read once: the linkage counts and each person's household
+    homes = _homes(p, households)
+    home = None if homes is None else homes.drop_duplicates("person_id").set_index("person_id")["household_id"]
     summaries = alerts.attrs["domains"]
     defs = definitions().set_index("name")
     labels = {n: f"{defs.at[n, 'label']} ({n})" for n in defs.index}
@@ -442,12 +448,12 @@ def _build(data, as_of, persons, households, models, domains, history, threads, 
         body.append("<h3>Score distribution by group</h3>\n")
         body.append(_distribution_section(d, scores, frames, labels, summary["threshold"]))
         body.append("<h3>Evaluation and fairness</h3>\n")
-        html_part, evaluated, note, verdict = _evaluation_section(d, summary, data, persons, households, model,
-                                                                   as_of, labels, threads)
+        html_part, evaluated, note, verdict = _evaluation_section(d, summary, data, persons, households, home,
+                                                                   model, as_of, labels, threads)
         body.append(html_part)
         outcome[d.name] = {"evaluated": evaluated, "note": note, "activity_baseline": verdict}
 
-    link = _linkage(persons, households)
+    link = _linkage(p, homes)
     quality = _quality(data, tmp)
     alert_rows = [{**s, "kind": s["subject_kind"]} for s in summaries]
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
